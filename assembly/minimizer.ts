@@ -1,0 +1,292 @@
+// A variable-metric (MIGRAD-like) minimizer over the free parameters, entirely inside WASM.
+// Bounded parameters are mapped to an unbounded internal variable as Minuit does (sine transform
+// for two bounds, sqrt transform for one). The inverse Hessian starts from forward differences of
+// the analytic gradient (so the first steps are Newton steps) and is kept by BFGS updates; each
+// step is a backtracking line search with the Armijo condition. Convergence: EDM = ½ gᵀVg below
+// edmMax (Minuit's 0.002·tol·up). HESSE then differences the gradient in external coordinates.
+import { values, nParams } from "./model";
+import { nll, nllGrad, freeMask } from "./nll";
+
+export const CONVERGED: i32 = 0;
+export const CALL_LIMIT: i32 = 1;
+export const EDM_ABOVE_MAX: i32 = 2;
+export const FAILED: i32 = 3;
+
+const MAX_FREE: i32 = 64;
+const free = memory.data(MAX_FREE << 2, 16); // i32 indices of the free parameters
+const u = memory.data(MAX_FREE << 3, 16); // internal coordinates
+const g = memory.data(MAX_FREE << 3, 16); // internal gradient
+const u1 = memory.data(MAX_FREE << 3, 16);
+const g1 = memory.data(MAX_FREE << 3, 16);
+const step = memory.data(MAX_FREE << 3, 16);
+const tmp = memory.data(MAX_FREE << 3, 16);
+const V = memory.data(MAX_FREE * MAX_FREE << 3, 16); // inverse Hessian (internal)
+const H = memory.data(MAX_FREE * MAX_FREE << 3, 16);
+const gradExt = memory.data(1024 << 3, 16); // full external gradient (≤ 1024 parameters)
+let bounds: usize = 0; // nParams × (lo, hi)
+let nFree: i32 = 0;
+let calls: i32 = 0;
+
+@inline function at(p: usize, i: i32): f64 { return load<f64>(p + (<usize>i << 3)); }
+@inline function put(p: usize, i: i32, v: f64): void { store<f64>(p + (<usize>i << 3), v); }
+@inline function m(p: usize, i: i32, j: i32): f64 { return load<f64>(p + (<usize>(i * MAX_FREE + j) << 3)); }
+@inline function mput(p: usize, i: i32, j: i32, v: f64): void { store<f64>(p + (<usize>(i * MAX_FREE + j) << 3), v); }
+@inline function freeIndex(k: i32): i32 { return load<i32>(free + (<usize>k << 2)); }
+@inline function lo(p: i32): f64 { return at(bounds, 2 * p); }
+@inline function hi(p: i32): f64 { return at(bounds, 2 * p + 1); }
+
+/** External value of parameter p from internal coordinate x. */
+function toExternal(p: i32, x: f64): f64 {
+  const a = lo(p), b = hi(p);
+  const hasLo = a > -Infinity, hasHi = b < Infinity;
+  if (hasLo && hasHi) return a + 0.5 * (b - a) * (Math.sin(x) + 1.0);
+  if (hasLo) return a - 1.0 + Math.sqrt(x * x + 1.0);
+  if (hasHi) return b + 1.0 - Math.sqrt(x * x + 1.0);
+  return x;
+}
+
+/** Internal coordinate of external value v (clamped into the bounds). */
+export function toInternal(p: i32, v: f64): f64 {
+  const a = lo(p), b = hi(p);
+  const hasLo = a > -Infinity, hasHi = b < Infinity;
+  if (hasLo && hasHi) return Math.asin(Math.max(-1.0, Math.min(1.0, 2.0 * (v - a) / (b - a) - 1.0)));
+  if (hasLo) { const t = Math.max(v, a) - a + 1.0; return Math.sqrt(t * t - 1.0); }
+  if (hasHi) { const t = b - Math.min(v, b) + 1.0; return Math.sqrt(t * t - 1.0); }
+  return v;
+}
+
+/** dp/dx at internal x. */
+function derivative(p: i32, x: f64): f64 {
+  const a = lo(p), b = hi(p);
+  const hasLo = a > -Infinity, hasHi = b < Infinity;
+  if (hasLo && hasHi) return 0.5 * (b - a) * Math.cos(x);
+  if (hasLo) return x / Math.sqrt(x * x + 1.0);
+  if (hasHi) return -x / Math.sqrt(x * x + 1.0);
+  return 1.0;
+}
+
+/** Set the external parameters from internal x; evaluate the NLL and the internal gradient. */
+function evaluate(x: usize, grad: usize): f64 {
+  for (let k = 0; k < nFree; k++) put(values, freeIndex(k), toExternal(freeIndex(k), at(x, k)));
+  calls++;
+  const f = nllGrad(gradExt);
+  if (!isFinite(f)) return Infinity;
+  for (let k = 0; k < nFree; k++) {
+    const gk = at(gradExt, freeIndex(k)) * derivative(freeIndex(k), at(x, k));
+    if (!isFinite(gk)) return Infinity;
+    put(grad, k, gk);
+  }
+  return f;
+}
+
+/** In-place Cholesky inverse of the n×n matrix A (stride MAX_FREE) into B; false if not PD. */
+function invertPD(A: usize, B: usize, n: i32): bool {
+  // L in B's lower triangle
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j <= i; j++) {
+      let s = m(A, i, j);
+      for (let k = 0; k < j; k++) s -= m(B, i, k) * m(B, j, k);
+      if (i == j) {
+        if (!(s > 0)) return false;
+        mput(B, i, i, Math.sqrt(s));
+      } else mput(B, i, j, s / m(B, j, j));
+    }
+  }
+  // inverse of L into the upper triangle scratch: solve column by column, then A⁻¹ = L⁻ᵀL⁻¹
+  for (let c = 0; c < n; c++) {
+    for (let i = 0; i < n; i++) {
+      let s: f64 = i == c ? 1.0 : 0.0;
+      for (let k = 0; k < i; k++) s -= m(B, i, k) * at(tmp, k);
+      put(tmp, i, s / m(B, i, i));
+    }
+    for (let i = n - 1; i >= 0; i--) {
+      let s = at(tmp, i);
+      for (let k = i + 1; k < n; k++) s -= m(B, k, i) * at(step, k);
+      put(step, i, s / m(B, i, i));
+    }
+    for (let i = 0; i < n; i++) mput(H, i, c, at(step, i)); // H as scratch column store
+  }
+  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) mput(B, i, j, m(H, i, j));
+  return true;
+}
+
+/** Start V from forward differences of the gradient; a scaled diagonal where that fails. */
+function initialMetric(f0: f64): void {
+  for (let i = 0; i < nFree; i++) {
+    const h = 1e-3 * Math.max(Math.abs(at(u, i)), 1.0);
+    for (let k = 0; k < nFree; k++) put(u1, k, at(u, k));
+    put(u1, i, at(u, i) + h);
+    const f1 = evaluate(u1, g1);
+    for (let j = 0; j < nFree; j++) mput(H, i, j, isFinite(f1) ? (at(g1, j) - at(g, j)) / h : NaN);
+  }
+  // restore the central point
+  evaluate(u, g);
+  for (let i = 0; i < nFree; i++) for (let j = 0; j < i; j++) {
+    const s = 0.5 * (m(H, i, j) + m(H, j, i));
+    mput(H, i, j, s);
+    mput(H, j, i, s);
+  }
+  // copy H aside (invertPD uses H as scratch)
+  for (let i = 0; i < nFree; i++) for (let j = 0; j < nFree; j++) mput(V, i, j, m(H, i, j));
+  const Hc = memory.data(MAX_FREE * MAX_FREE << 3, 16);
+  for (let i = 0; i < nFree; i++) for (let j = 0; j < nFree; j++) mput(Hc, i, j, m(V, i, j));
+  if (invertPD(Hc, V, nFree)) return;
+  diagonalMetric(Hc);
+}
+
+function diagonalMetric(Hc: usize): void {
+  for (let i = 0; i < nFree; i++) for (let j = 0; j < nFree; j++) {
+    const d = Hc != 0 ? Math.abs(m(Hc, i, i)) : 0.0;
+    mput(V, i, j, i == j ? (d > 1e-12 && isFinite(d) ? 1.0 / d : 1.0) : 0.0);
+  }
+}
+
+function edmOf(): f64 {
+  let s: f64 = 0;
+  for (let i = 0; i < nFree; i++) {
+    let vi: f64 = 0;
+    for (let j = 0; j < nFree; j++) vi += m(V, i, j) * at(g, j);
+    s += at(g, i) * vi;
+  }
+  return 0.5 * s;
+}
+
+/** BFGS update of the inverse Hessian with du = u1 − u, dg = g1 − g (skipped unless dgᵀdu > 0). */
+function updateMetric(): void {
+  let dgdu: f64 = 0;
+  for (let i = 0; i < nFree; i++) dgdu += (at(g1, i) - at(g, i)) * (at(u1, i) - at(u, i));
+  if (!(dgdu > 1e-300)) return;
+  // Vdg into tmp
+  let gvg: f64 = 0;
+  for (let i = 0; i < nFree; i++) {
+    let s: f64 = 0;
+    for (let j = 0; j < nFree; j++) s += m(V, i, j) * (at(g1, j) - at(g, j));
+    put(tmp, i, s);
+    gvg += (at(g1, i) - at(g, i)) * s;
+  }
+  const rho = 1.0 / dgdu;
+  for (let i = 0; i < nFree; i++) {
+    const di = at(u1, i) - at(u, i);
+    for (let j = 0; j < nFree; j++) {
+      const dj = at(u1, j) - at(u, j);
+      const v = m(V, i, j) + (1.0 + gvg * rho) * rho * di * dj - rho * (at(tmp, i) * dj + di * at(tmp, j));
+      mput(V, i, j, v);
+    }
+  }
+}
+
+/**
+ * Minimise over the parameters flagged free (setFree), starting from the current values.
+ * bnds: nParams × (lo, hi) words (±∞ for none). out: [fval, edm, nfcn, iterations].
+ * Returns the status code.
+ */
+export function minimize(bnds: usize, maxCalls: i32, edmMax: f64, out: usize): i32 {
+  bounds = bnds;
+  calls = 0;
+  nFree = 0;
+  const np = nParams();
+  for (let p = 0; p < np && nFree < MAX_FREE; p++) {
+    if (at(freeMask, p) != 0) {
+      store<i32>(free + (<usize>nFree << 2), p);
+      nFree++;
+    }
+  }
+  for (let k = 0; k < nFree; k++) put(u, k, toInternal(freeIndex(k), at(values, freeIndex(k))));
+  let f = evaluate(u, g);
+  if (!isFinite(f)) return report(out, f, Infinity, 0, FAILED);
+  if (nFree == 0) return report(out, f, 0, 0, CONVERGED);
+  initialMetric(f);
+  let edm = edmOf();
+  if (!(edm >= 0) || !isFinite(edm)) { diagonalMetric(0); edm = edmOf(); }
+  let iter = 0;
+  while (edm >= edmMax) {
+    if (calls >= maxCalls) return report(out, f, edm, iter, CALL_LIMIT);
+    iter++;
+    // Newton-like direction s = −V g; fall back to steepest descent if not downhill
+    let gs: f64 = 0;
+    for (let i = 0; i < nFree; i++) {
+      let s: f64 = 0;
+      for (let j = 0; j < nFree; j++) s -= m(V, i, j) * at(g, j);
+      put(step, i, s);
+      gs += s * at(g, i);
+    }
+    if (!(gs < 0)) {
+      diagonalMetric(0);
+      gs = 0;
+      for (let i = 0; i < nFree; i++) { put(step, i, -at(g, i)); gs -= at(g, i) * at(g, i); }
+    }
+    let alpha: f64 = 1.0;
+    let f1: f64 = Infinity;
+    let accepted = false;
+    for (let ls = 0; ls < 30; ls++) {
+      for (let i = 0; i < nFree; i++) put(u1, i, at(u, i) + alpha * at(step, i));
+      f1 = evaluate(u1, g1);
+      if (isFinite(f1) && f1 <= f + 1e-4 * alpha * gs) { accepted = true; break; }
+      if (!isFinite(f1)) { alpha *= 0.2; continue; }
+      // minimum of the parabola through f(0), f'(0), f(alpha), kept within [0.1, 0.5]·alpha
+      const a2 = -gs * alpha * alpha / (2.0 * (f1 - f - gs * alpha));
+      alpha = Math.max(0.1 * alpha, Math.min(0.5 * alpha, a2));
+    }
+    if (!accepted) {
+      evaluate(u, g); // leave the values at the best point
+      return report(out, f, edm, iter, EDM_ABOVE_MAX);
+    }
+    updateMetric();
+    for (let i = 0; i < nFree; i++) { put(u, i, at(u1, i)); put(g, i, at(g1, i)); }
+    f = f1;
+    edm = edmOf();
+  }
+  return report(out, f, edm, iter, CONVERGED);
+}
+
+function report(out: usize, f: f64, edm: f64, iter: i32, status: i32): i32 {
+  put(out, 0, f);
+  put(out, 1, edm);
+  put(out, 2, <f64>calls);
+  put(out, 3, <f64>iter);
+  // error guesses √V_kk (errordef 0.5) in external units, to size HESSE's steps
+  for (let k = 0; k < nFree; k++) put(out, 4 + k, Math.sqrt(Math.abs(m(V, k, k))) * Math.abs(derivative(freeIndex(k), at(u, k))));
+  return status;
+}
+
+/**
+ * The Hessian of the NLL in external coordinates over the free parameters, by central differences
+ * of the analytic gradient with steps `steps` (nFree words). Writes nFree² words to out (row-major).
+ * Returns the number of gradient evaluations, or −1 if the NLL is not finite nearby.
+ */
+export function hesse(steps: usize, out: usize): i32 {
+  const np = nParams();
+  let n = 0;
+  for (let p = 0; p < np; p++) {
+    if (at(freeMask, p) == 0) continue;
+    store<i32>(free + (<usize>n << 2), p);
+    n++;
+  }
+  const row = memory.data(1024 << 3, 16);
+  let evals = 0;
+  for (let k = 0; k < n; k++) {
+    const p = freeIndex(k);
+    const v = at(values, p);
+    const h = at(steps, k);
+    put(values, p, v + h);
+    const fp = nllGrad(row);
+    for (let j = 0; j < n; j++) put(out, k * n + j, at(row, freeIndex(j)));
+    put(values, p, v - h);
+    const fm = nllGrad(row);
+    put(values, p, v);
+    evals += 2;
+    const central = isFinite(fp) && isFinite(fm);
+    if (!central) {
+      // one-sided difference against the gradient at the minimum
+      evals++;
+      if (!isFinite(nllGrad(gradExt)) || (!isFinite(fp) && !isFinite(fm))) return -1;
+    }
+    for (let j = 0; j < n; j++) {
+      const gp = at(out, k * n + j), gm = at(row, freeIndex(j)), g0 = at(gradExt, freeIndex(j));
+      const d = central ? (gp - gm) / (2.0 * h) : isFinite(fp) ? (gp - g0) / h : (g0 - gm) / h;
+      put(out, k * n + j, d);
+    }
+  }
+  nllGrad(row); // caches back at the minimum
+  return evals;
+}

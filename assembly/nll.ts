@@ -1,0 +1,262 @@
+// The extended negative log-likelihood and its gradient:
+//   NLL = Σ_samples [ Σ_c ν_c − Σ_i w_i ln Σ_c ν_c f_c(m_i) ] + Σ_constraints ½((θ − mean)/σ)²
+// f_c = g_c/I_c normalised over the sample's range. Each component keeps a per-event buffer of
+// f_c, refilled only when its arguments change, so a shape with constant arguments (the signal at
+// a fixed mass) is evaluated once per dataset. Gradients: analytic for yields, constraints and the
+// exponential/linear shape families; central differences of the whole NLL for other free shape
+// arguments. Samples of the common bump-hunt shape (cached components + one expPoly background,
+// unweighted) run the fused f64x2 kernel in fastpath.ts instead of the scalar passes here.
+import { alloc } from "./memory";
+import {
+  model, value, nParams, nSamples, nConstraints, constraint, sample, component, word, setWord, iword,
+  sData, sWeights, sEvents, sLo, sHi, sComponents, sGuards, sGuard, cKind, cArgs, cBuf, cArgPtr, cArgIndex, cFactors,
+  cFactorParam, yieldOf, yieldDerivative,
+} from "./model";
+import { pdfValue, pdfIntegral, pdfFill, pdfFirstAnalyticArg, pdfDerivative, pdfIntegralDerivative, EXP_POLY } from "./pdf/index";
+import { fastSample, fastEligible } from "./fastpath";
+import { values } from "./model";
+
+export let freeMask: usize = 0; // nParams words: 1 free, 0 fixed
+export const MAX_COMPONENTS: i32 = 64;
+const yields = memory.data(MAX_COMPONENTS << 3, 16); // per-component yields of one sample
+let numeric: usize = 0; // nParams words: 1 where the gradient is taken by central differences
+
+/** Allocate each sample's and component's work buffers (call once after setModel). */
+export function prepareModel(): void {
+  const ns = nSamples();
+  for (let k = 0; k < ns; k++) {
+    const s = sample(k);
+    const n = <usize>sEvents(s);
+    setWord(s, 6, <f64>alloc(n << 3)); // r_i = w_i / density_i
+    setWord(s, 7, 0);
+    setWord(s, 8, -1);
+    const nc = sComponents(s);
+    for (let j = 0; j < nc; j++) {
+      const c = component(s, j);
+      const na = <usize>cArgs(c);
+      setWord(c, 4, <f64>alloc(n << 3));
+      setWord(c, 5, <f64>alloc(na << 3));
+      const snap = alloc(na << 3);
+      for (let a: usize = 0; a < na; a++) store<f64>(snap + (a << 3), NaN);
+      setWord(c, 6, <f64>snap);
+      setWord(c, 7, NaN);
+    }
+  }
+  const np = <usize>nParams();
+  freeMask = alloc(np << 3);
+  numeric = alloc(np << 3);
+}
+
+@inline function isFree(p: i32): bool {
+  return p < nParams() && load<f64>(freeMask + (<usize>p << 3)) != 0;
+}
+
+/** Mark which parameters float (mask of nParams words) and choose each sample's evaluation path. */
+export function setFree(mask: usize): void {
+  const np = nParams();
+  for (let p = 0; p < np; p++) {
+    store<f64>(freeMask + (<usize>p << 3), load<f64>(mask + (<usize>p << 3)));
+    store<f64>(numeric + (<usize>p << 3), 0);
+  }
+  const ns = nSamples();
+  for (let k = 0; k < ns; k++) {
+    const s = sample(k);
+    const nc = sComponents(s);
+    for (let j = 0; j < nc; j++) {
+      const c = component(s, j);
+      const first = pdfFirstAnalyticArg(cKind(c));
+      for (let a = 0; a < cArgs(c); a++) {
+        const p = cArgIndex(c, a);
+        if (isFree(p) && (first < 0 || a < first)) store<f64>(numeric + (<usize>p << 3), 1);
+      }
+    }
+    setWord(s, 8, <f64>fastEligible(s));
+  }
+}
+
+/** Gather the component's arguments; refill its normalised buffer if they changed. */
+export function refresh(s: usize, c: usize): void {
+  const na = cArgs(c);
+  const args = cArgPtr(c);
+  const snap = <usize>word(c, 6);
+  let changed = false;
+  for (let a = 0; a < na; a++) {
+    const v = value(cArgIndex(c, a));
+    store<f64>(args + (<usize>a << 3), v);
+    if (v != load<f64>(snap + (<usize>a << 3))) changed = true;
+  }
+  if (!changed) return;
+  const norm = pdfIntegral(cKind(c), sLo(s), sHi(s), args, na);
+  setWord(c, 7, norm);
+  pdfFill(cKind(c), args, na, sData(s), sEvents(s), cBuf(c), 1.0 / norm);
+  memory.copy(snap, args, <usize>na << 3);
+}
+
+/** Refresh a component's gathered arguments and normalisation without touching its buffer. */
+export function refreshNorm(s: usize, c: usize): f64 {
+  const na = cArgs(c);
+  const args = cArgPtr(c);
+  for (let a = 0; a < na; a++) store<f64>(args + (<usize>a << 3), value(cArgIndex(c, a)));
+  const norm = pdfIntegral(cKind(c), sLo(s), sHi(s), args, na);
+  setWord(c, 7, norm);
+  return norm;
+}
+
+function constraintsTerm(grad: usize): f64 {
+  let sum: f64 = 0;
+  const nk = nConstraints();
+  for (let k = 0; k < nk; k++) {
+    const q = constraint(k);
+    const p = iword(q, 0);
+    const sigma = word(q, 2);
+    const z = (value(p) - word(q, 1)) / sigma;
+    sum += 0.5 * z * z;
+    if (grad != 0 && isFree(p) && load<f64>(numeric + (<usize>p << 3)) == 0) {
+      const gp = grad + (<usize>p << 3);
+      store<f64>(gp, load<f64>(gp) + z / sigma);
+    }
+  }
+  return sum;
+}
+
+/** False if the density is negative at one of the sample's guard points (arguments and norms current). */
+export function guardsHold(s: usize): bool {
+  const ng = sGuards(s);
+  const nc = sComponents(s);
+  for (let k = 0; k < ng; k++) {
+    const m = sGuard(s, k);
+    let d: f64 = 0;
+    for (let j = 0; j < nc; j++) {
+      const c = component(s, j);
+      d += yieldOf(c) * pdfValue(cKind(c), m, cArgPtr(c), cArgs(c)) / word(c, 7);
+    }
+    if (d < 0) return false;
+  }
+  return true;
+}
+
+/** Scalar passes: fill buffers, sum the log-densities, and (grad ≠ 0) the gradient. */
+function genericSample(s: usize, grad: usize): f64 {
+  const nc = sComponents(s);
+  const n = sEvents(s);
+  let nll: f64 = 0;
+  for (let j = 0; j < nc; j++) {
+    const c = component(s, j);
+    refresh(s, c);
+    nll += yieldOf(c);
+  }
+  if (!guardsHold(s)) return Infinity;
+  const w = sWeights(s);
+  const r = <usize>word(s, 6);
+  for (let j = 0; j < nc; j++) store<f64>(yields + (<usize>j << 3), yieldOf(component(s, j)));
+  let logSum: f64 = 0;
+  for (let i = 0; i < n; i++) {
+    const off = <usize>i << 3;
+    let d: f64 = 0;
+    for (let j = 0; j < nc; j++) d += load<f64>(yields + (<usize>j << 3)) * load<f64>(cBuf(component(s, j)) + off);
+    if (!(d > 0)) return Infinity;
+    const wi = w == 0 ? 1.0 : load<f64>(w + off);
+    logSum += wi * Math.log(d);
+    store<f64>(r + off, wi / d);
+  }
+  nll -= logSum;
+  if (grad != 0) genericGradient(s, grad);
+  return nll;
+}
+
+/** Gradient from r_i = w_i/d_i: yields (1 − S_c)·∂ν/∂p, shapes −ν_c(T − S_c·J/I). */
+function genericGradient(s: usize, grad: usize): void {
+  const nc = sComponents(s);
+  const n = sEvents(s);
+  const r = <usize>word(s, 6);
+  const xs = sData(s);
+  for (let j = 0; j < nc; j++) {
+    const c = component(s, j);
+    const buf = cBuf(c);
+    let S: f64 = 0;
+    for (let i = 0; i < n; i++) S += load<f64>(r + (<usize>i << 3)) * load<f64>(buf + (<usize>i << 3));
+    addYieldGradient(c, 1.0 - S, grad);
+    const kind = cKind(c);
+    const first = pdfFirstAnalyticArg(kind);
+    if (first < 0) continue;
+    const nu = yieldOf(c);
+    const na = cArgs(c);
+    const args = cArgPtr(c);
+    const norm = word(c, 7);
+    for (let a = first; a < na; a++) {
+      const p = cArgIndex(c, a);
+      if (!isFree(p) || load<f64>(numeric + (<usize>p << 3)) != 0) continue;
+      let T: f64 = 0;
+      for (let i = 0; i < n; i++) {
+        const off = <usize>i << 3;
+        T += load<f64>(r + off) * pdfDerivative(kind, load<f64>(xs + off), args, na, a);
+      }
+      const J = pdfIntegralDerivative(kind, sLo(s), sHi(s), args, na, a);
+      addGradient(grad, p, -nu * (T - S * J / norm) / norm);
+    }
+  }
+}
+
+@inline export function addGradient(grad: usize, p: i32, v: f64): void {
+  const gp = grad + (<usize>p << 3);
+  store<f64>(gp, load<f64>(gp) + v);
+}
+
+/** Add dNLL/dν_c · ∂ν_c/∂p for every free, analytically handled factor parameter p. */
+export function addYieldGradient(c: usize, dnu: f64, grad: usize): void {
+  const nf = cFactors(c);
+  for (let f = 0; f < nf; f++) {
+    const p = cFactorParam(c, f);
+    if (!isFree(p) || load<f64>(numeric + (<usize>p << 3)) != 0) continue;
+    let seen = false;
+    for (let g = 0; g < f; g++) if (cFactorParam(c, g) == p) seen = true;
+    if (!seen) addGradient(grad, p, dnu * yieldDerivative(c, p));
+  }
+}
+
+function total(grad: usize): f64 {
+  let nll = constraintsTerm(grad);
+  const ns = nSamples();
+  for (let k = 0; k < ns; k++) {
+    const s = sample(k);
+    const v = iword(s, 8) >= 0 ? fastSample(s, grad) : genericSample(s, grad);
+    nll += v;
+    if (!isFinite(v)) return Infinity;
+  }
+  return nll;
+}
+
+/** The NLL at the current value vector (+∞ where a density is ≤ 0 at an event). */
+export function nll(): f64 {
+  return total(0);
+}
+
+/** The NLL and its gradient (written to grad, nParams words; 0 for fixed parameters). */
+export function nllGrad(grad: usize): f64 {
+  const np = nParams();
+  for (let p = 0; p < np; p++) store<f64>(grad + (<usize>p << 3), 0);
+  const f = total(grad);
+  if (!isFinite(f)) return f;
+  for (let p = 0; p < np; p++) {
+    if (load<f64>(numeric + (<usize>p << 3)) == 0) continue;
+    const vp = values + (<usize>p << 3);
+    const v = load<f64>(vp);
+    const h = 1e-5 * (Math.abs(v) + 1e-2);
+    store<f64>(vp, v + h);
+    const fp = total(0);
+    store<f64>(vp, v - h);
+    const fm = total(0);
+    store<f64>(vp, v);
+    store<f64>(grad + (<usize>p << 3), (fp - fm) / (2 * h));
+  }
+  if (np > 0 && numericAny()) total(0); // leave the caches at the central point
+  return f;
+}
+
+function numericAny(): bool {
+  const np = nParams();
+  for (let p = 0; p < np; p++) if (load<f64>(numeric + (<usize>p << 3)) != 0) return true;
+  return false;
+}
+
+export { EXP_POLY, model };

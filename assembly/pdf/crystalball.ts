@@ -1,0 +1,70 @@
+// Crystal Ball: a Gaussian core with power-law tails, one-sided (low tail) or double-sided.
+// t = (m − mean)/σ; the tail below −α is A(B − t)^−n, A = (n/α)^n e^{−α²/2}, B = n/α − α, written
+// as e^{−α²/2} s^−n with s = 1 − α(α + t)/n ≥ 1 so that large n neither overflows nor cancels.
+// One-sided arguments: [mean, sigma, alpha, n]. Double-sided: [mean, sigmaL, sigmaR, alphaL, nL,
+// alphaR, nR]. Integrals are closed form (erf core, power-law tail with the n → 1 logarithm).
+import { gaussCoreIntegral } from "./gaussian";
+
+/** Tail shape at |t| ≥ α (t measured away from the core, so t ≤ −α here). */
+@inline function tailValue(t: f64, alpha: f64, n: f64): f64 {
+  const s = 1.0 - alpha * (alpha + t) / n;
+  return Math.exp(-0.5 * alpha * alpha - n * Math.log(s));
+}
+
+/** ∫ tail dt for t in [ta, tb] ⊂ (−∞, −α]: e^{−α²/2} (n/α) ∫ s^−n ds, stable through n = 1. */
+function tailIntegralT(ta: f64, tb: f64, alpha: f64, n: f64): f64 {
+  const sa = 1.0 - alpha * (alpha + ta) / n; // sa ≥ sb ≥ 1
+  const sb = 1.0 - alpha * (alpha + tb) / n;
+  const e = 1.0 - n;
+  const la = Math.log(sa), lb = Math.log(sb);
+  // ∫_{sb}^{sa} s^−n ds = (sa^e − sb^e)/e, → ln(sa/sb) as e → 0
+  const core = e == 0 ? la - lb : (Math.expm1(e * la) - Math.expm1(e * lb)) / e;
+  return Math.exp(-0.5 * alpha * alpha) * (n / alpha) * core;
+}
+
+/** Value of the half on one side: `t` already oriented so the tail is at t < −α. */
+@inline function halfValue(t: f64, alpha: f64, n: f64): f64 {
+  return t > -alpha ? Math.exp(-0.5 * t * t) : tailValue(t, alpha, n);
+}
+
+/** ∫ over oriented t in [ta, tb] ⊂ (−∞, 0] of one half (core above −α, tail below), in t units. */
+function halfIntegralT(ta: f64, tb: f64, alpha: f64, n: f64): f64 {
+  let sum: f64 = 0;
+  const cut = -alpha;
+  if (ta < cut) sum += tailIntegralT(ta, Math.min(tb, cut), alpha, n);
+  if (tb > cut) sum += gaussCoreIntegral(Math.max(ta, cut), tb, 0.0, 1.0);
+  return sum;
+}
+
+/** General CB; `alphaR` = +∞ means no upper tail (the one-sided shape). */
+function cbValue(m: f64, mean: f64, sL: f64, sR: f64, aL: f64, nL: f64, aR: f64, nR: f64): f64 {
+  if (m < mean) return halfValue((m - mean) / sL, aL, nL);
+  return halfValue(-(m - mean) / sR, aR, nR);
+}
+
+function cbIntegral(lo: f64, hi: f64, mean: f64, sL: f64, sR: f64, aL: f64, nL: f64, aR: f64, nR: f64): f64 {
+  let sum: f64 = 0;
+  if (lo < mean) sum += sL * halfIntegralT((lo - mean) / sL, (Math.min(hi, mean) - mean) / sL, aL, nL);
+  if (hi > mean) sum += sR * halfIntegralT(-(hi - mean) / sR, -(Math.max(lo, mean) - mean) / sR, aR, nR);
+  return sum;
+}
+
+export function crystalBallValue(m: f64, a: usize): f64 {
+  const s = load<f64>(a, 8);
+  return cbValue(m, load<f64>(a), s, s, load<f64>(a, 16), load<f64>(a, 24), Infinity, 1.0);
+}
+
+export function crystalBallIntegral(lo: f64, hi: f64, a: usize): f64 {
+  const s = load<f64>(a, 8);
+  return cbIntegral(lo, hi, load<f64>(a), s, s, load<f64>(a, 16), load<f64>(a, 24), Infinity, 1.0);
+}
+
+export function doubleCBValue(m: f64, a: usize): f64 {
+  return cbValue(m, load<f64>(a), load<f64>(a, 8), load<f64>(a, 16), load<f64>(a, 24), load<f64>(a, 32),
+    load<f64>(a, 40), load<f64>(a, 48));
+}
+
+export function doubleCBIntegral(lo: f64, hi: f64, a: usize): f64 {
+  return cbIntegral(lo, hi, load<f64>(a), load<f64>(a, 8), load<f64>(a, 16), load<f64>(a, 24), load<f64>(a, 32),
+    load<f64>(a, 40), load<f64>(a, 48));
+}

@@ -1,0 +1,112 @@
+// One entry point per PDF operation, dispatching on the kind code the compiled model stores.
+// `a` points at the component's gathered arguments (f64 each); `nargs` is their count.
+// Kinds with an analytic shape gradient (exponential families and linear shapes) also give the
+// derivative of the unnormalised density and of its integral with respect to argument j.
+import { uniformIntegral } from "./uniform";
+import { gaussianValue, gaussianIntegral } from "./gaussian";
+import { crystalBallValue, crystalBallIntegral, doubleCBValue, doubleCBIntegral } from "./crystalball";
+import { exponentialValue, exponentialIntegral } from "./exponential";
+import {
+  mapX, chebyshevValue, chebyshevIntegral, chebyshevBasis, chebyshevBasisIntegral,
+  polynomialValue, polynomialIntegral, polynomialBasis, polynomialBasisIntegral,
+} from "./polynomials";
+import { expPolyExponent, expPolyValue, expPolyMoment } from "./exppoly";
+import { argusValue, argusIntegral } from "./argus";
+import { GL_N, glNode, glWeight } from "../quadrature";
+
+export const UNIFORM: i32 = 0;
+export const GAUSSIAN: i32 = 1;
+export const CRYSTAL_BALL: i32 = 2;
+export const DOUBLE_CB: i32 = 3;
+export const EXPONENTIAL: i32 = 4;
+export const CHEBYSHEV: i32 = 5;
+export const POLYNOMIAL: i32 = 6;
+export const EXP_POLY: i32 = 7;
+export const ARGUS: i32 = 8;
+
+/** Unnormalised density g(m). */
+export function pdfValue(kind: i32, m: f64, a: usize, nargs: i32): f64 {
+  switch (kind) {
+    case UNIFORM: return 1.0;
+    case GAUSSIAN: return gaussianValue(m, a);
+    case CRYSTAL_BALL: return crystalBallValue(m, a);
+    case DOUBLE_CB: return doubleCBValue(m, a);
+    case EXPONENTIAL: return exponentialValue(m, a);
+    case CHEBYSHEV: return chebyshevValue(m, a, nargs - 2);
+    case POLYNOMIAL: return polynomialValue(m, a, nargs - 2);
+    case EXP_POLY: return expPolyValue(m, a, nargs - 2);
+    case ARGUS: return argusValue(m, a);
+  }
+  return NaN;
+}
+
+/** ∫ g(m) dm over [lo, hi]. */
+export function pdfIntegral(kind: i32, lo: f64, hi: f64, a: usize, nargs: i32): f64 {
+  switch (kind) {
+    case UNIFORM: return uniformIntegral(lo, hi);
+    case GAUSSIAN: return gaussianIntegral(lo, hi, a);
+    case CRYSTAL_BALL: return crystalBallIntegral(lo, hi, a);
+    case DOUBLE_CB: return doubleCBIntegral(lo, hi, a);
+    case EXPONENTIAL: return exponentialIntegral(lo, hi, a);
+    case CHEBYSHEV: return chebyshevIntegral(lo, hi, a, nargs - 2);
+    case POLYNOMIAL: return polynomialIntegral(lo, hi, a, nargs - 2);
+    case EXP_POLY: return expPolyMoment(lo, hi, a, nargs - 2, 0);
+    case ARGUS: return argusIntegral(lo, hi, a);
+  }
+  return NaN;
+}
+
+/** out[i] = scale · g(xs[i]) for n events; the kind switch sits outside the event loop. */
+export function pdfFill(kind: i32, a: usize, nargs: i32, xs: usize, n: i32, out: usize, scale: f64): void {
+  const end = xs + (<usize>n << 3);
+  const d = out - xs;
+  switch (kind) {
+    case GAUSSIAN: for (let p = xs; p < end; p += 8) store<f64>(p + d, scale * gaussianValue(load<f64>(p), a)); return;
+    case CRYSTAL_BALL: for (let p = xs; p < end; p += 8) store<f64>(p + d, scale * crystalBallValue(load<f64>(p), a)); return;
+    case EXP_POLY: {
+      const order = nargs - 2;
+      for (let p = xs; p < end; p += 8) store<f64>(p + d, scale * Math.exp(expPolyExponent(mapX(load<f64>(p), a), a, order)));
+      return;
+    }
+  }
+  for (let p = xs; p < end; p += 8) store<f64>(p + d, scale * pdfValue(kind, load<f64>(p), a, nargs));
+}
+
+/** Index of the first argument with an analytic derivative, or −1 if the kind has none. */
+export function pdfFirstAnalyticArg(kind: i32): i32 {
+  if (kind == EXPONENTIAL) return 0;
+  if (kind == CHEBYSHEV || kind == POLYNOMIAL || kind == EXP_POLY) return 2;
+  return -1;
+}
+
+/** ∂g/∂a_j at m, for j ≥ pdfFirstAnalyticArg(kind). */
+export function pdfDerivative(kind: i32, m: f64, a: usize, nargs: i32, j: i32): f64 {
+  switch (kind) {
+    case EXPONENTIAL: return m * exponentialValue(m, a);
+    case CHEBYSHEV: return chebyshevBasis(m, a, j - 1);
+    case POLYNOMIAL: return polynomialBasis(m, a, j - 1);
+    case EXP_POLY: {
+      const x = mapX(m, a);
+      return Math.pow(x, <f64>(j - 1)) * Math.exp(expPolyExponent(x, a, nargs - 2));
+    }
+  }
+  return NaN;
+}
+
+/** ∂/∂a_j of ∫ g dm over [lo, hi]. */
+export function pdfIntegralDerivative(kind: i32, lo: f64, hi: f64, a: usize, nargs: i32, j: i32): f64 {
+  switch (kind) {
+    case EXPONENTIAL: {
+      let sum: f64 = 0;
+      for (let i = 0; i < GL_N; i++) {
+        const m = glNode(i, lo, hi);
+        sum += glWeight(i, lo, hi) * m * exponentialValue(m, a);
+      }
+      return sum;
+    }
+    case CHEBYSHEV: return chebyshevBasisIntegral(lo, hi, a, j - 1);
+    case POLYNOMIAL: return polynomialBasisIntegral(lo, hi, a, j - 1);
+    case EXP_POLY: return expPolyMoment(lo, hi, a, nargs - 2, j - 1);
+  }
+  return NaN;
+}

@@ -1,0 +1,64 @@
+/**
+ * Loading the WASM core: one compiled `WebAssembly.Module` per process (or worker), instantiated
+ * as often as needed. The exports are plain numbers and byte offsets into the instance's memory.
+ */
+import { readFile } from "node:fs/promises";
+
+/** The functions the AssemblyScript core exports (see assembly/index.ts). */
+export interface CoreExports {
+  memory: WebAssembly.Memory;
+  alloc(bytes: number): number;
+  mark(): number;
+  release(mark: number): void;
+  setModel(model: number, values: number): void;
+  prepareModel(): void;
+  setFree(mask: number): void;
+  nll(): number;
+  nllGrad(grad: number): number;
+  minimize(bounds: number, maxCalls: number, edmMax: number, out: number): number;
+  hesse(steps: number, out: number): number;
+  erf(x: number): number;
+  erfc(x: number): number;
+  pdfValueAt(kind: number, m: number, args: number, nargs: number): number;
+  pdfIntegralOver(kind: number, lo: number, hi: number, args: number, nargs: number): number;
+  vexpBatch(input: number, output: number, n: number): void;
+}
+
+let compiled: Promise<WebAssembly.Module> | undefined;
+
+/** URL of the built core, next to the package's `dist/` (overridable for bundlers). */
+export const wasmUrl = new URL("../../build/bumpscan.wasm", import.meta.url);
+
+/**
+ * The compiled core module, compiled once and shared.
+ * @example
+ * const module = await coreModule(); // WebAssembly.Module, e.g. to post to a worker
+ */
+export function coreModule(): Promise<WebAssembly.Module> {
+  compiled ??= readFile(wasmUrl).then((bytes) => WebAssembly.compile(bytes));
+  return compiled;
+}
+
+/**
+ * A fresh core instance with its own memory.
+ * @example
+ * const core = await instantiateCore();
+ * core.erf(0.5); // 0.5204998778130465
+ */
+export async function instantiateCore(module?: WebAssembly.Module): Promise<CoreExports> {
+  const instance = await WebAssembly.instantiate(module ?? (await coreModule()), {});
+  return instance.exports as unknown as CoreExports;
+}
+
+/** Copy numbers into freshly allocated core memory; returns the byte offset. */
+export function writeF64(core: CoreExports, data: ArrayLike<number>): number {
+  const ptr = core.alloc(Math.max(data.length, 1) * 8);
+  if (ptr === 0) throw new Error("bumpscan: the WASM core ran out of memory");
+  new Float64Array(core.memory.buffer, ptr, data.length).set(data);
+  return ptr;
+}
+
+/** A view of `n` f64 words at `ptr` (rebuild after any call that may grow memory). */
+export function viewF64(core: CoreExports, ptr: number, n: number): Float64Array {
+  return new Float64Array(core.memory.buffer, ptr, n);
+}

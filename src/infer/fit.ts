@@ -1,0 +1,137 @@
+/**
+ * Maximum-likelihood fits, shaped like iminuit: values, errors, covariance, fmin-like status.
+ * The minimisation runs inside WASM; HESSE's Hessian comes from the core (differences of the
+ * analytic gradient) and is inverted here with ml-matrix.
+ */
+import { CholeskyDecomposition, EigenvalueDecomposition, Matrix } from "ml-matrix";
+import { CompiledModel, FitStatus } from "../core/compile.js";
+import { BumpscanError } from "../errors.js";
+
+export interface FitOptions {
+  /** Parameters held at the given values (e.g. { nsig: 0 } for the background-only fit). */
+  fixed?: Record<string, number>;
+  /** Start values, or an earlier result to warm-start from. */
+  start?: Record<string, number> | FitResult;
+  /** Minuit-style tolerance: converged when EDM < 0.002 · tol · up (up = 0.5). Default 0.1. */
+  tol?: number;
+  /** Call limit of the minimizer (NLL + gradient evaluations). Default 1000. */
+  maxCalls?: number;
+  /** Compute the HESSE covariance (default true). */
+  hesse?: boolean;
+}
+
+export interface FitResult {
+  status: FitStatus;
+  /** Converged and, if computed, a positive-definite Hessian without fix-up. */
+  valid: boolean;
+  values: Record<string, number>;
+  /** HESSE errors (0 for fixed parameters; NaN if HESSE failed or was skipped). */
+  errors: Record<string, number>;
+  /** Covariance over the free parameters, in `covarianceNames` order. */
+  covariance?: number[][];
+  covarianceNames: string[];
+  /** True if the Hessian was not positive definite and had to be fixed up. */
+  covarianceForced: boolean;
+  nll: number;
+  edm: number;
+  nfcn: number;
+  fixed: string[];
+  timing: { ms: number };
+}
+
+const UP = 0.5;
+
+/**
+ * Fit a compiled model to its data.
+ * @example
+ * const r = fit(cm);                       // all parameters free
+ * r.values.nsig, r.errors.nsig;            // 47.85, 15.49 on bump-1e4
+ * const b = fit(cm, { fixed: { nsig: 0 }, start: r }); // conditional fit, warm-started
+ */
+export function fit(cm: CompiledModel, options: FitOptions = {}): FitResult {
+  const t0 = performance.now();
+  const names = cm.names;
+  const start = startValues(cm, options);
+  const fixed = new Set(cm.model.parameters.filter((p) => p.fixed).map((p) => p.name));
+  for (const [name, v] of Object.entries(options.fixed ?? {})) {
+    const i = names.indexOf(name);
+    if (i < 0) throw new BumpscanError(`cannot fix unknown parameter "${name}"`);
+    start[i] = v;
+    fixed.add(name);
+  }
+  cm.values = start;
+  cm.setFree(names.map((n) => !fixed.has(n)));
+  const tol = options.tol ?? 0.1;
+  const m = cm.minimize(options.maxCalls ?? 1000, 0.002 * tol * UP);
+  const values = cm.values;
+  const freeNames = names.filter((n) => !fixed.has(n));
+  let nfcn = m.nfcn;
+  let errors = Object.fromEntries(names.map((n) => [n, fixed.has(n) ? 0 : NaN]));
+  let covariance: number[][] | undefined;
+  let forced = false;
+  if ((options.hesse ?? true) && m.status !== "failed" && freeNames.length > 0) {
+    const h = hesse(cm, freeNames, values, m.errorGuess);
+    if (h) {
+      nfcn += h.nfcn;
+      covariance = h.covariance;
+      forced = h.forced;
+      freeNames.forEach((n, k) => (errors[n] = Math.sqrt(h.covariance[k][k])));
+    }
+  }
+  return {
+    status: m.status,
+    valid: m.status === "converged" && !forced && (covariance !== undefined || options.hesse === false),
+    values: Object.fromEntries(names.map((n, i) => [n, values[i]])),
+    errors, covariance, covarianceNames: freeNames, covarianceForced: forced,
+    nll: m.fval, edm: m.edm, nfcn, fixed: [...fixed],
+    timing: { ms: performance.now() - t0 },
+  };
+}
+
+function startValues(cm: CompiledModel, options: FitOptions): number[] {
+  const start = cm.model.parameters.map((p) => p.value);
+  const given = options.start && "values" in options.start ? (options.start.values as Record<string, number>) : options.start;
+  for (const [name, v] of Object.entries(given ?? {})) {
+    const i = cm.names.indexOf(name);
+    if (i < 0) throw new BumpscanError(`start value for unknown parameter "${name}"`);
+    const p = cm.model.parameters[i];
+    if (Number.isFinite(v)) start[i] = Math.min(Math.max(v, p.lo), p.hi);
+  }
+  return start;
+}
+
+/**
+ * The covariance 2·up·H⁻¹ from the core's Hessian. A Hessian that is not positive definite is
+ * made so by raising its eigenvalues to a small positive floor (flagged as forced).
+ */
+function hesse(cm: CompiledModel, freeNames: string[], values: Float64Array, guess: number[]):
+  { covariance: number[][]; forced: boolean; nfcn: number } | undefined {
+  const steps = freeNames.map((n, k) => {
+    const v = values[cm.names.indexOf(n)];
+    const g = guess[k];
+    return Number.isFinite(g) && g > 0 ? 0.05 * g : 1e-4 * (Math.abs(v) + 1e-3);
+  });
+  const h = cm.hessian(steps);
+  if (!h || h.matrix.flat().some((x) => !Number.isFinite(x))) return undefined;
+  const n = freeNames.length;
+  const H = new Matrix(h.matrix);
+  for (let i = 0; i < n; i++) for (let j = 0; j < i; j++) {
+    const s = 0.5 * (H.get(i, j) + H.get(j, i));
+    H.set(i, j, s);
+    H.set(j, i, s);
+  }
+  let forced = false;
+  let inverse: Matrix;
+  const chol = new CholeskyDecomposition(H);
+  if (chol.isPositiveDefinite()) inverse = chol.solve(Matrix.eye(n));
+  else {
+    forced = true;
+    const eig = new EigenvalueDecomposition(H);
+    const lambda = eig.realEigenvalues;
+    const floor = 1e-8 * Math.max(...lambda.map(Math.abs), 1e-300);
+    const V = eig.eigenvectorMatrix;
+    const D = Matrix.diag(lambda.map((l) => 1 / Math.max(l, floor)));
+    inverse = V.mmul(D).mmul(V.transpose());
+  }
+  return { covariance: inverse.mul(2 * UP).to2DArray(), forced, nfcn: h.nfcn };
+}

@@ -1,0 +1,71 @@
+/** JSON Schema (draft-07) of the model spec, DESIGN.md §3. */
+const number = { type: "number" };
+const resolution = {
+  oneOf: [
+    { type: "number", exclusiveMinimum: 0 },
+    { type: "object", required: ["poly"], additionalProperties: false, properties: { poly: { type: "array", items: number, minItems: 1 } } },
+    {
+      type: "object", required: ["table"], additionalProperties: false,
+      properties: { table: { type: "array", minItems: 1, items: { type: "array", items: number, minItems: 2, maxItems: 2 } } },
+    },
+  ],
+};
+const shape = {
+  type: "object",
+  required: ["shape"],
+  additionalProperties: false,
+  properties: {
+    shape: { enum: ["uniform", "gaussian", "crystalBall", "doubleCrystalBall", "exponential", "chebyshev", "polynomial", "expPoly", "argus"] },
+    name: { type: "string", pattern: "^[A-Za-z0-9_]+$" },
+    mean: number, sigma: resolution, sigmaL: resolution, sigmaR: resolution,
+    alpha: { type: "number", exclusiveMinimum: 0 }, n: { type: "number", exclusiveMinimum: 0 },
+    alphaL: { type: "number", exclusiveMinimum: 0 }, nL: { type: "number", exclusiveMinimum: 0 },
+    alphaR: { type: "number", exclusiveMinimum: 0 }, nR: { type: "number", exclusiveMinimum: 0 },
+    order: { type: "integer", minimum: 0, maximum: 6 },
+    init: { type: "array", items: number },
+    lambda: number, m0: { type: "number", exclusiveMinimum: 0 }, c: number, p: { type: "number", exclusiveMinimum: -1 },
+    yield: { type: "number", minimum: 0 },
+  },
+};
+
+export const specSchema = {
+  $schema: "http://json-schema.org/draft-07/schema#",
+  title: "bumpscan model spec",
+  type: "object",
+  required: ["observable", "signal", "background"],
+  additionalProperties: false,
+  properties: {
+    $schema: { type: "string" },
+    observable: {
+      type: "object", required: ["range"], additionalProperties: false,
+      properties: { name: { type: "string" }, unit: { type: "string" }, range: { type: "array", items: number, minItems: 2, maxItems: 2 } },
+    },
+    data: {
+      type: "object", required: ["path"], additionalProperties: false,
+      properties: { path: { type: "string", minLength: 1 }, column: { type: "string", minLength: 1 }, weights: { type: "string" } },
+    },
+    signal: shape,
+    background: { oneOf: [shape, { type: "array", minItems: 1, items: shape }] },
+    parameters: {
+      type: "object",
+      additionalProperties: {
+        type: "object", additionalProperties: false,
+        properties: { init: number, lo: number, hi: number, fixed: { type: "boolean" } },
+      },
+    },
+    scan: {
+      type: "object", additionalProperties: false,
+      properties: {
+        from: number, to: number, step: { type: "number", exclusiveMinimum: 0 }, window: { type: "number", exclusiveMinimum: 0 },
+        masses: { type: "array", items: number, minItems: 1 },
+      },
+    },
+    limit: {
+      type: "object", additionalProperties: false,
+      properties: {
+        cl: { type: "number", exclusiveMinimum: 0, exclusiveMaximum: 1 }, method: { enum: ["asymptotic", "toys", "bayes"] },
+        toys: { type: "integer", minimum: 1 }, seed: { type: "integer", minimum: 0 },
+      },
+    },
+  },
+} as const;

@@ -1,0 +1,170 @@
+/**
+ * The JSON model spec (DESIGN.md §3): validated against its schema, then turned into a Model for
+ * one signal mass hypothesis.
+ */
+import { Ajv } from "ajv";
+import { BumpscanError } from "../errors.js";
+import { Arg, Model, ModelBuilder } from "./model.js";
+import { Resolution, resolutionAt } from "./resolution.js";
+import { specSchema } from "./schema.js";
+import { SHAPES, ShapeName } from "./shapes.js";
+
+export interface ShapeSpec {
+  shape: ShapeName;
+  name?: string;
+  mean?: number;
+  sigma?: Resolution;
+  sigmaL?: Resolution;
+  sigmaR?: Resolution;
+  alpha?: number;
+  n?: number;
+  alphaL?: number;
+  nL?: number;
+  alphaR?: number;
+  nR?: number;
+  order?: number;
+  init?: number[];
+  lambda?: number;
+  m0?: number;
+  c?: number;
+  p?: number;
+  yield?: number;
+}
+
+export interface Spec {
+  observable: { name?: string; unit?: string; range: [number, number] };
+  data?: { path: string; column?: string; weights?: string };
+  signal: ShapeSpec;
+  background: ShapeSpec | ShapeSpec[];
+  parameters?: Record<string, { init?: number; lo?: number; hi?: number; fixed?: boolean }>;
+  scan?: { from?: number; to?: number; step?: number; window?: number; masses?: number[] };
+  limit?: { cl?: number; method?: "asymptotic" | "toys" | "bayes"; toys?: number; seed?: number };
+}
+
+const validate = new Ajv({ allErrors: false, strict: false }).compile(specSchema);
+
+/**
+ * Validate a parsed JSON spec; throws a BumpscanError naming the field and what it expects.
+ * @example
+ * const spec = parseSpec(JSON.parse(text), "spec.json");
+ */
+export function parseSpec(json: unknown, source = "spec"): Spec {
+  if (!validate(json)) {
+    const e = validate.errors![0];
+    const where = e.instancePath ? e.instancePath.slice(1).replaceAll("/", ".") : "(top level)";
+    const extra = e.keyword === "additionalProperties" ? ` "${(e.params as { additionalProperty: string }).additionalProperty}"`
+      : e.keyword === "enum" ? `: ${(e.params as { allowedValues: unknown[] }).allowedValues.join(", ")}` : "";
+    throw new BumpscanError(`${source}: ${where} ${e.message}${extra}`);
+  }
+  const spec = json as Spec;
+  const [lo, hi] = spec.observable.range;
+  if (!(lo < hi)) throw new BumpscanError(`${source}: observable.range [${lo}, ${hi}] must have lo < hi`);
+  return spec;
+}
+
+/** The background components as a list, each with its name ("" for a single unnamed one). */
+function backgrounds(spec: Spec): ShapeSpec[] {
+  if (!Array.isArray(spec.background)) return [{ ...spec.background, name: spec.background.name ?? "" }];
+  const names = new Set<string>();
+  for (const [i, b] of spec.background.entries()) {
+    if (!b.name) throw new BumpscanError(`background[${i}] needs a "name" when there are several backgrounds`);
+    if (names.has(b.name)) throw new BumpscanError(`background name "${b.name}" used twice`);
+    names.add(b.name);
+  }
+  return spec.background;
+}
+
+/** Signal arguments at the mass hypothesis: the mean is the mass, the widths come from σ(m). */
+function signalArgs(s: ShapeSpec, mass: number, range: [number, number]): Arg[] {
+  const need = (key: keyof ShapeSpec) => {
+    const v = s[key];
+    if (v === undefined) throw new BumpscanError(`signal: ${s.shape} needs "${key}"`);
+    return v;
+  };
+  const sigma = (key: "sigma" | "sigmaL" | "sigmaR") => resolutionAt((s[key] ?? need("sigma")) as Resolution, mass);
+  switch (s.shape) {
+    case "uniform": return [];
+    case "gaussian": return [mass, sigma("sigma")];
+    case "crystalBall": return [mass, sigma("sigma"), need("alpha") as number, need("n") as number];
+    case "doubleCrystalBall":
+      return [mass, sigma("sigmaL"), sigma("sigmaR"), (s.alphaL ?? need("alpha")) as number, (s.nL ?? need("n")) as number,
+        (s.alphaR ?? need("alpha")) as number, (s.nR ?? need("n")) as number];
+    case "exponential": return [need("lambda") as number];
+    case "argus": return [need("m0") as number, need("c") as number, s.p ?? 0.5];
+    default: {
+      const coeffs = s.init ?? [];
+      return [range[0], range[1], ...coeffs];
+    }
+  }
+}
+
+/** Background arguments: shape parameters float, named with the component's suffix. */
+function backgroundArgs(b: ShapeSpec, suffix: string, range: [number, number],
+  params: { name: string; init: number }[]): Arg[] {
+  const free = (name: string, init: number) => {
+    params.push({ name: name + suffix, init });
+    return name + suffix;
+  };
+  const info = SHAPES[b.shape];
+  if (info.coefficients) {
+    const order = b.order ?? 0;
+    if (order > info.coefficients.maxOrder) throw new BumpscanError(`background${suffix}: ${b.shape} order must be ≤ ${info.coefficients.maxOrder}`);
+    return [range[0], range[1], ...Array.from({ length: order }, (_, k) => free(`${info.coefficients!.prefix}${k + 1}`, b.init?.[k] ?? 0))];
+  }
+  switch (b.shape) {
+    case "exponential": return [free("lambda", b.lambda ?? 0)];
+    case "argus": {
+      if (b.m0 === undefined) throw new BumpscanError(`background${suffix}: argus needs "m0"`);
+      return [b.m0, free("c", b.c ?? -1), b.p ?? 0.5];
+    }
+    case "uniform": return [];
+    default: {
+      // a peaking background (gaussian, crystal ball) sits at its own fixed mean
+      if (b.mean === undefined) throw new BumpscanError(`background${suffix}: ${b.shape} needs "mean"`);
+      return signalArgs(b, b.mean, range);
+    }
+  }
+}
+
+/**
+ * The model of a spec at one signal mass. `nEvents` sets the background yield's start value.
+ * Parameters: nsig (the POI, unbounded: the total density must stay ≥ 0 at the events and the
+ * signal peak), nbkg (≥ 0), the background shape parameters (c1…, a1…, lambda, c), each suffixed
+ * `_<name>` when there are several backgrounds; `parameters` in the spec overrides start values,
+ * bounds and fixes.
+ * @example
+ * const model = buildModel(spec, { mass: 4.2, nEvents: 10112 });
+ */
+export function buildModel(spec: Spec, opts: { mass: number; nEvents: number }): Model {
+  const range = spec.observable.range;
+  const { mass } = opts;
+  if (!Number.isFinite(mass)) throw new BumpscanError(`mass must be a number (got ${mass})`);
+  if (SHAPES[spec.signal.shape].mean !== undefined && (mass < range[0] || mass > range[1])) {
+    throw new BumpscanError(`mass ${mass} is outside the observable range [${range[0]}, ${range[1]}]`);
+  }
+  const b = new ModelBuilder(spec.observable.name ?? "m", range, spec.observable.unit);
+  const bkgs = backgrounds(spec);
+  const floating = bkgs.filter((x) => x.yield === undefined).length;
+  const shapeParams: { name: string; init: number }[] = [];
+  const comps: [string, ShapeName, Arg[], string | number][] = [];
+  const yields: { name: string; init: number }[] = [];
+  comps.push(["signal", spec.signal.shape, signalArgs(spec.signal, mass, range), "nsig"]);
+  for (const bk of bkgs) {
+    const suffix = bk.name ? `_${bk.name}` : "";
+    const args = backgroundArgs(bk, suffix, range, shapeParams);
+    const yieldName = `nbkg${suffix}`;
+    if (bk.yield === undefined) yields.push({ name: yieldName, init: Math.max(opts.nEvents, 1) / Math.max(floating, 1) });
+    comps.push([bk.name || "background", bk.shape, args, bk.yield ?? yieldName]);
+  }
+  const overrides = spec.parameters ?? {};
+  const all = [{ name: "nsig", init: 0, lo: -Infinity }, ...yields.map((y) => ({ ...y, lo: 0 })), ...shapeParams.map((p) => ({ ...p, lo: -Infinity }))];
+  for (const name of Object.keys(overrides)) {
+    if (!all.some((p) => p.name === name)) throw new BumpscanError(`parameters.${name}: no such parameter (have ${all.map((p) => p.name).join(", ")})`);
+  }
+  for (const p of all) {
+    const o = overrides[p.name] ?? {};
+    b.parameter(p.name, o.init ?? p.init, { lo: o.lo ?? p.lo, hi: o.hi, fixed: o.fixed });
+  }
+  for (const [name, shape, args, y] of comps) b.component(name, shape, args, y);
+  return b.build("nsig");
+}
