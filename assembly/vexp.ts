@@ -1,6 +1,7 @@
 // f64x2 exp for the fused NLL kernel (WebAssembly has no vector exp). exp(p) = 2^k · e^r with
 // k = round(p/ln2) taken from the mantissa of p/ln2 + 1.5·2^52, r = p − k·ln2 (two-part ln2, exact
-// product), e^r by its degree-12 Taylor polynomial in Estrin form (|r| ≤ ln2/2: error < 1 ulp), and
+// product), e^r by its degree-12 Taylor polynomial in Estrin form (|r| ≤ ln2/2: truncation < 1 ulp; ≤ 3 ulp
+// with rounding, tested), and
 // 2^k assembled in the exponent field with i64x2 add/shl (the SSE-native integer ops).
 // V8 rebuilds every v128.const at each use inside a loop, so constants live in an aligned table in
 // linear memory (K) and are loaded where used.

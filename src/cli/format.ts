@@ -1,0 +1,23 @@
+/** Plain-text tables for the terminal. */
+import { FitReport } from "../analysis.js";
+
+const num = (x: number, digits = 6) => (Number.isFinite(x) ? Number(x.toPrecision(digits)).toString() : String(x));
+
+/**
+ * A fit report as a readable table.
+ * @example
+ * console.log(formatFit(report, "GeV"));
+ */
+export function formatFit(r: FitReport & { dropped?: number }, unit = ""): string {
+  const lines = [
+    `fit at m = ${r.mass}${unit ? " " + unit : ""}: ${r.events} events${r.dropped ? ` (${r.dropped} outside the range dropped)` : ""}`,
+    `status ${r.status}${r.valid ? "" : " (not valid)"}, edm ${num(r.edm, 3)}, ${r.nfcn} calls, ${num(r.timing.fitMs, 3)} ms, NLL ${num(r.nll, 12)}`,
+    "",
+    `${"parameter".padEnd(14)}${"value".padStart(16)}${"error".padStart(14)}`,
+    ...Object.entries(r.parameters).map(([n, p]) => `${n.padEnd(14)}${num(p.value).padStart(16)}${num(p.error, 4).padStart(14)}`),
+    "",
+    `q0 = ${num(r.q0, 5)}, local Z = ${num(r.z, 4)}σ`,
+  ];
+  if (r.covarianceForced) lines.push("warning: the Hessian was not positive definite; the covariance was forced positive definite");
+  return lines.join("\n");
+}

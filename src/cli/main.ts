@@ -1,0 +1,93 @@
+#!/usr/bin/env node
+/**
+ * The bumpscan command line. Errors reach the user as one line naming the problem, never a stack
+ * trace; exit codes: 0 success, 1 the job ran but a fit did not converge, 2 bad input, 3 internal error.
+ */
+import { Command, InvalidArgumentError } from "commander";
+import { readFile, mkdir, writeFile } from "node:fs/promises";
+import { dirname, join, resolve } from "node:path";
+import { fitAtMass } from "../analysis.js";
+import { BumpscanError } from "../errors.js";
+import { loadSpecData } from "../io/data.js";
+import { parseSpec, Spec } from "../model/spec.js";
+import { formatFit } from "./format.js";
+import { demoSpec, demoEvents, DEMO_MASS } from "../demo.js";
+
+const program = new Command();
+program.name("bumpscan").description("Unbinned fits, limits and mass scans for bump hunts (WASM core)").version("0.1.0");
+
+function number(value: string): number {
+  const v = Number(value);
+  if (value.trim() === "" || !Number.isFinite(v)) throw new InvalidArgumentError(`"${value}" is not a number`);
+  return v;
+}
+
+async function readSpec(path: string): Promise<Spec> {
+  let text: string;
+  try {
+    text = await readFile(path, "utf8");
+  } catch (e) {
+    throw new BumpscanError(`cannot read spec ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    throw new BumpscanError(`${path} is not valid JSON: ${(e as Error).message}`);
+  }
+  return parseSpec(json, path);
+}
+
+program
+  .command("fit")
+  .description("fit signal + background at one mass: values, HESSE errors, q0 and local Z")
+  .argument("<spec>", "model spec (JSON, DESIGN.md §3)")
+  .requiredOption("--mass <m>", "signal mass hypothesis", number)
+  .option("--json", "print JSON (DESIGN.md §6) instead of a table")
+  .addHelpText("after", "\nExample:\n  bumpscan fit examples/bump.json --mass 4.2 --json")
+  .action(async (specPath: string, opts: { mass: number; json?: boolean }) => {
+    const t0 = performance.now();
+    const spec = await readSpec(specPath);
+    const events = await loadSpecData(spec, dirname(resolve(specPath)));
+    const readMs = performance.now() - t0;
+    const report = await fitAtMass(spec, events, opts.mass);
+    const out = { ...report, file: events.path, dropped: events.dropped, timing: { readMs, fitMs: report.timing.fitMs } };
+    console.log(opts.json ? JSON.stringify(out, null, 2) : formatFit(out, spec.observable.unit));
+    if (report.status !== "converged") process.exitCode = 1;
+  });
+
+program
+  .command("demo")
+  .description("generate the built-in demo spectrum deterministically and fit it")
+  .option("--out <dir>", "folder for the demo's files", "bumpscan-demo")
+  .option("--json", "print JSON instead of a table")
+  .action(async (opts: { out: string; json?: boolean }) => {
+    const spec = demoSpec();
+    const values = demoEvents();
+    await mkdir(opts.out, { recursive: true });
+    const csv = join(opts.out, "events.csv");
+    await writeFile(csv, "m\n" + Array.from(values, (v) => v.toFixed(6)).join("\n") + "\n");
+    await writeFile(join(opts.out, "spec.json"), JSON.stringify({ ...spec, data: { path: "events.csv", column: "m" } }, null, 2) + "\n");
+    const report = await fitAtMass(spec, { values }, DEMO_MASS);
+    if (opts.json) console.log(JSON.stringify(report, null, 2));
+    else {
+      console.log(`demo: ${values.length} events written to ${csv} (spec: ${join(opts.out, "spec.json")})\n`);
+      console.log(formatFit(report, spec.observable.unit));
+    }
+  });
+
+async function main(): Promise<void> {
+  try {
+    await program.parseAsync(process.argv);
+  } catch (e) {
+    if (e instanceof BumpscanError) {
+      console.error(`bumpscan: ${e.message}`);
+      process.exitCode = 2;
+    } else {
+      console.error(`bumpscan: internal error: ${(e as Error).message ?? e}${process.env.BUMPSCAN_DEBUG ? "\n" + (e as Error).stack : " (set BUMPSCAN_DEBUG=1 for details)"}`);
+      process.exitCode = 3;
+    }
+  }
+}
+
+await main();

@@ -1,0 +1,98 @@
+/**
+ * Deterministic pseudo-data from a model: Poisson counts per component, each component's events
+ * drawn by inverting its tabulated CDF (2^16 cells, linear within a cell). Serves the demo and the
+ * tests; the toy machinery of the limit calculators lives in the WASM core.
+ */
+import { xoroshiro128plus } from "pure-rand/generator/xoroshiro128plus";
+import { uniformFloat64 } from "pure-rand/distribution/uniformFloat64";
+import { Arg, Model } from "../model/model.js";
+import { BumpscanError } from "../errors.js";
+import { shapeDensity } from "./oracle.js";
+
+type Rng = () => number;
+
+/**
+ * A seeded uniform generator on [0, 1).
+ * @example
+ * const u = seededUniform(1); u(); // same sequence for the same seed
+ */
+export function seededUniform(seed: number): Rng {
+  const rng = xoroshiro128plus(seed);
+  return () => uniformFloat64(rng);
+}
+
+/**
+ * A Poisson deviate: multiplication method below 30, otherwise the sum of independent Poisson
+ * pieces of mean ≤ 30 (exact, and fast enough for test and demo sizes).
+ * @example
+ * poisson(seededUniform(1), 4.5); // a non-negative integer
+ */
+export function poisson(u: Rng, mean: number): number {
+  let n = 0;
+  let rest = mean;
+  while (rest > 0) {
+    const m = Math.min(rest, 30);
+    rest -= m;
+    const L = Math.exp(-m);
+    let p = u();
+    while (p > L) {
+      n++;
+      p *= u();
+    }
+  }
+  return n;
+}
+
+/** Sampler for one shape over [lo, hi] by inverse tabulated CDF. */
+function shapeSampler(shape: Parameters<typeof shapeDensity>[0], args: number[], lo: number, hi: number): (u: number) => number {
+  const cells = 1 << 16;
+  const g = shapeDensity(shape, args);
+  const h = (hi - lo) / cells;
+  const cdf = new Float64Array(cells + 1);
+  let prev = g(lo);
+  for (let i = 1; i <= cells; i++) {
+    const mid = g(lo + (i - 0.5) * h);
+    const next = g(lo + i * h);
+    cdf[i] = cdf[i - 1] + (h * (prev + 4 * mid + next)) / 6;
+    prev = next;
+  }
+  const total = cdf[cells];
+  return (u) => {
+    const target = u * total;
+    let a = 0, b = cells;
+    while (b - a > 1) {
+      const c = (a + b) >> 1;
+      if (cdf[c] <= target) a = c;
+      else b = c;
+    }
+    const frac = (target - cdf[a]) / (cdf[b] - cdf[a] || 1);
+    return lo + (a + frac) * h;
+  };
+}
+
+/**
+ * Generate one dataset per sample at parameter values `values` (by name; others at their start).
+ * @example
+ * const [events] = generate(model, { nsig: 60, nbkg: 1e4, c1: -1.2, c2: 0.3 }, 20240001);
+ */
+export function generate(model: Model, values: Record<string, number>, seed: number): Float64Array[] {
+  const u = seededUniform(seed);
+  const v = new Map(model.parameters.map((p) => [p.name, values[p.name] ?? p.value]));
+  const arg = (a: Arg) => (typeof a === "number" ? a : v.get(a)!);
+  return model.samples.map((s) => {
+    const out: number[] = [];
+    for (const c of s.components) {
+      const nu = c.yieldFactors.reduce((y, f) => y * (f.kappa === undefined ? arg(f.param) : f.kappa ** arg(f.param)), c.yieldConstant);
+      if (nu < 0) throw new BumpscanError(`cannot generate component ${c.name} with negative yield ${nu}`);
+      const draw = shapeSampler(c.shape, c.args.map(arg), s.range[0], s.range[1]);
+      const n = poisson(u, nu);
+      for (let i = 0; i < n; i++) out.push(draw(u()));
+    }
+    // shuffle so the file does not list components in blocks
+    for (let i = out.length - 1; i > 0; i--) {
+      const j = Math.floor(u() * (i + 1));
+      [out[i], out[j]] = [out[j], out[i]];
+    }
+    return Float64Array.from(out);
+  });
+}

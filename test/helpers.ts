@@ -1,0 +1,53 @@
+import { readFileSync } from "node:fs";
+import { CompiledModel, loadData, Dataset } from "../src/core/compile.js";
+import { CoreExports, instantiateCore, writeF64 } from "../src/core/wasm.js";
+import { Model } from "../src/model/model.js";
+import { buildModel, parseSpec, Spec } from "../src/model/spec.js";
+import { readCsvColumn } from "../src/io/csv.js";
+
+/** Reference numbers of a case in test/fixtures/expected (copied from shared/reference). */
+export function reference(name: "bump-1e4" | "nobump-1e5") {
+  return JSON.parse(readFileSync(`test/fixtures/expected/${name}.json`, "utf8"));
+}
+
+/** The reference model's spec: one-sided CB signal (α 1.5, n 3, σ 0.05) + expPoly(2) on [0, 10]. */
+export function referenceSpec(): Spec {
+  return parseSpec({
+    observable: { name: "m", unit: "GeV", range: [0, 10] },
+    signal: { shape: "crystalBall", sigma: 0.05, alpha: 1.5, n: 3 },
+    background: { shape: "expPoly", order: 2 },
+  });
+}
+
+export async function events(name: string): Promise<Float64Array> {
+  return (await readCsvColumn(`test/fixtures/${name}.csv`, "m")).values;
+}
+
+let shared: CoreExports | undefined;
+export async function core(): Promise<CoreExports> {
+  shared ??= await instantiateCore();
+  return shared;
+}
+
+export async function compile(model: Model, data: Dataset[]): Promise<CompiledModel> {
+  const c = await core();
+  return new CompiledModel(c, model, loadData(c, data));
+}
+
+export async function referenceModel(name: "bump-1e4" | "nobump-1e5") {
+  const values = await events(name);
+  const model = buildModel(referenceSpec(), { mass: 4.2, nEvents: values.length });
+  return { model, values, cm: await compile(model, [{ values }]) };
+}
+
+/** Call a PDF export of the core with numeric arguments. */
+export async function corePdf(kind: number, args: number[]) {
+  const c = await core();
+  const ptr = writeF64(c, args);
+  return {
+    value: (m: number) => c.pdfValueAt(kind, m, ptr, args.length),
+    integral: (lo: number, hi: number) => c.pdfIntegralOver(kind, lo, hi, ptr, args.length),
+  };
+}
+
+export const relDiff = (a: number, b: number) => Math.abs(a - b) / Math.max(Math.abs(b), 1e-300);
