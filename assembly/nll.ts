@@ -79,7 +79,7 @@ export function refresh(s: usize, c: usize): void {
   const na = cArgs(c);
   const args = cArgPtr(c);
   const snap = <usize>word(c, 6);
-  let changed = false;
+  let changed = isNaN(word(c, 7)); // never filled yet (also for shapes without arguments)
   for (let a = 0; a < na; a++) {
     const v = value(cArgIndex(c, a));
     store<f64>(args + (<usize>a << 3), v);
@@ -192,7 +192,7 @@ function genericGradient(s: usize, grad: usize): void {
         T += load<f64>(r + off) * pdfDerivative(kind, load<f64>(xs + off), args, na, a);
       }
       const J = pdfIntegralDerivative(kind, sLo(s), sHi(s), args, na, a);
-      addGradient(grad, p, -nu * (T - S * J / norm) / norm);
+      addGradient(grad, p, -nu * (T - S * J) / norm);
     }
   }
 }
