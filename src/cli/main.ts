@@ -3,7 +3,7 @@
  * The bumpscan command line. Errors reach the user as one line naming the problem, never a stack
  * trace; exit codes: 0 success, 1 the job ran but a fit did not converge, 2 bad input, 3 internal error.
  */
-import { Command, InvalidArgumentError } from "commander";
+import { Command, CommanderError, InvalidArgumentError } from "commander";
 import { readFile, mkdir, writeFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { fitAtMass } from "../analysis.js";
@@ -14,7 +14,7 @@ import { formatFit } from "./format.js";
 import { demoSpec, demoEvents, DEMO_MASS } from "../demo.js";
 
 const program = new Command();
-program.name("bumpscan").description("Unbinned fits, limits and mass scans for bump hunts (WASM core)").version("0.1.0");
+program.name("bumpscan").description("Unbinned fits, limits and mass scans for bump hunts (WASM core)").version("0.1.0").exitOverride();
 
 function number(value: string): number {
   const v = Number(value);
@@ -80,7 +80,10 @@ async function main(): Promise<void> {
   try {
     await program.parseAsync(process.argv);
   } catch (e) {
-    if (e instanceof BumpscanError) {
+    if (e instanceof CommanderError) {
+      // commander has printed its message (usage errors) or the help/version text
+      process.exitCode = e.exitCode === 0 ? 0 : 2;
+    } else if (e instanceof BumpscanError) {
       console.error(`bumpscan: ${e.message}`);
       process.exitCode = 2;
     } else {

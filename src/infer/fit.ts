@@ -154,7 +154,10 @@ function hesse(cm: CompiledModel, freeNames: string[], values: Float64Array, gue
     forced = true;
     const eig = new EigenvalueDecomposition(H);
     const lambda = eig.realEigenvalues;
-    const floor = 1e-8 * Math.max(...lambda.map(Math.abs), 1e-300);
+    const top = Math.max(...lambda);
+    // no curvature at all (e.g. a yield at its bound with no events): the errors are undefined
+    if (!(top > 0)) return { covariance: lambda.map(() => lambda.map(() => NaN)), forced, nfcn: h.nfcn };
+    const floor = 1e-8 * top;
     const V = eig.eigenvectorMatrix;
     const D = Matrix.diag(lambda.map((l) => 1 / Math.max(l, floor)));
     inverse = V.mmul(D).mmul(V.transpose());

@@ -131,7 +131,7 @@ function backgroundArgs(b: ShapeSpec, suffix: string, range: [number, number],
  * Parameters: nsig (the POI, unbounded: the total density must stay ≥ 0 at the events and the
  * signal peak), nbkg (≥ 0), the background shape parameters (c1…, a1…, lambda, c), each suffixed
  * `_<name>` when there are several backgrounds; `parameters` in the spec overrides start values,
- * bounds and fixes.
+ * bounds and fixes. With zero events nsig is bounded at 0 and the background shape held fixed.
  * @example
  * const model = buildModel(spec, { mass: 4.2, nEvents: 10112 });
  */
@@ -157,13 +157,17 @@ export function buildModel(spec: Spec, opts: { mass: number; nEvents: number }):
     comps.push([bk.name || "background", bk.shape, args, bk.yield ?? yieldName]);
   }
   const overrides = spec.parameters ?? {};
-  const all = [{ name: "nsig", init: 0, lo: -Infinity }, ...yields.map((y) => ({ ...y, lo: 0 })), ...shapeParams.map((p) => ({ ...p, lo: -Infinity }))];
+  // With no events nothing can pull the signal negative and the background shape has no
+  // information: nsig is bounded at 0 and the shape held at its start values.
+  const empty = opts.nEvents === 0;
+  const all = [{ name: "nsig", init: 0, lo: empty ? 0 : -Infinity, fixed: false }, ...yields.map((y) => ({ ...y, lo: 0, fixed: false })),
+    ...shapeParams.map((p) => ({ ...p, lo: -Infinity, fixed: empty }))];
   for (const name of Object.keys(overrides)) {
     if (!all.some((p) => p.name === name)) throw new BumpscanError(`parameters.${name}: no such parameter (have ${all.map((p) => p.name).join(", ")})`);
   }
   for (const p of all) {
     const o = overrides[p.name] ?? {};
-    b.parameter(p.name, o.init ?? p.init, { lo: o.lo ?? p.lo, hi: o.hi, fixed: o.fixed });
+    b.parameter(p.name, o.init ?? p.init, { lo: o.lo ?? p.lo, hi: o.hi, fixed: o.fixed ?? p.fixed });
   }
   for (const [name, shape, args, y] of comps) b.component(name, shape, args, y);
   return b.build("nsig");

@@ -1,0 +1,124 @@
+// The CLI as a user meets it (the built dist/, as `npm test` builds first): JSON output, and bad
+// input answered by one line naming the problem, exit code 2, never a stack trace or a wrong number.
+import { describe, expect, test, beforeAll } from "vitest";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { reference } from "./helpers.js";
+
+const cli = resolve("dist/cli/main.js");
+let dir: string;
+const base = {
+  observable: { name: "m", unit: "GeV", range: [0, 10] },
+  signal: { shape: "crystalBall", sigma: 0.05, alpha: 1.5, n: 3 },
+  background: { shape: "expPoly", order: 2 },
+};
+
+function run(args: string[]) {
+  const r = spawnSync(process.execPath, [cli, ...args], { encoding: "utf8", cwd: dir });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+function spec(name: string, extra: object, csv?: string): string {
+  if (csv !== undefined) writeFileSync(join(dir, `${name}.csv`), csv);
+  const path = join(dir, `${name}.json`);
+  writeFileSync(path, JSON.stringify({ ...base, ...(csv !== undefined ? { data: { path: `${name}.csv`, column: "m" } } : {}), ...extra }));
+  return path;
+}
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), "bumpscan-cli-"));
+});
+
+describe("bumpscan fit", () => {
+  test("--json prints DESIGN.md §6 with timing, and the reference numbers", () => {
+    const path = spec("ref", { data: { path: resolve("test/fixtures/bump-1e4.csv"), column: "m" } });
+    const r = run(["fit", path, "--mass", "4.2", "--json"]);
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.out);
+    const ref = reference("bump-1e4").fit;
+    expect(out.status).toBe("converged");
+    expect(Math.abs(out.parameters.nsig.value - ref.nsig_hat)).toBeLessThan(0.05 * ref.nsig_err_hesse);
+    expect(Math.abs(out.q0 - ref.q0)).toBeLessThan(0.02 + 0.005 * ref.q0);
+    expect(out.timing.readMs).toBeGreaterThan(0);
+    expect(out.timing.fitMs).toBeGreaterThan(0);
+    expect(out.dropped).toBe(0);
+    for (const key of ["mass", "status", "nll", "edm", "parameters", "q0", "z"]) expect(out).toHaveProperty(key);
+  });
+
+  test("the table output names parameters, values and errors", () => {
+    const path = spec("table", { data: { path: resolve("test/fixtures/bump-1e4.csv"), column: "m" } });
+    const r = run(["fit", path, "--mass", "4.2"]);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/nsig\s+47\.84\d*\s+15\.49/);
+    expect(r.out).toMatch(/local Z = 3\.36/);
+  });
+
+  test("events outside the range are dropped and counted", () => {
+    const r = run(["fit", spec("outside", {}, "m\n-1\n12\n" + Array.from({ length: 300 }, (_, i) => (i * 10) / 300 + 0.01).join("\n") + "\n"), "--mass", "4.2", "--json"]);
+    const out = JSON.parse(r.out);
+    expect(out.dropped).toBe(2);
+    expect(out.events).toBe(300);
+  });
+
+  test("a header with zero events is a valid observation: nsig at its boundary 0, status reported", () => {
+    const r = run(["fit", spec("empty", {}, "m\n"), "--mass", "4.2", "--json"]);
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.out);
+    expect(out.events).toBe(0);
+    expect(out.status).toBe("converged");
+    expect(out.parameters.nsig.value).toBe(0);
+    expect(out.parameters.nbkg.value).toBeLessThan(1e-3);
+    expect(out.q0).toBe(0);
+  });
+});
+
+describe("bad input: one clear line, exit code 2, no stack trace", () => {
+  const cases: [string, () => string[], RegExp][] = [
+    ["a NaN value", () => ["fit", spec("nan", {}, "m\n1.5\n2.5\nnan\n"), "--mass", "4.2"], /nan\.csv line 4: column m is "nan", not a finite number/],
+    ["an infinite value", () => ["fit", spec("inf", {}, "m\n1.5\nInfinity\n"), "--mass", "4.2"], /inf\.csv line 3: .*not a finite number/],
+    ["an empty cell", () => ["fit", spec("blank", {}, "m,w\n1.5,1\n,2\n"), "--mass", "4.2"], /blank\.csv line 3: column m is ""/],
+    ["a missing data file", () => ["fit", spec("missing", { data: { path: "nowhere.csv", column: "m" } }), "--mass", "4.2"], /cannot read data file .*nowhere\.csv: ENOENT/],
+    ["a file without the named column", () => ["fit", spec("nocol", {}, "x,y\n1,2\n"), "--mass", "4.2"], /has no column "m" \(columns: x, y\)/],
+    ["a missing spec", () => ["fit", join(dir, "absent.json"), "--mass", "4.2"], /cannot read spec .*absent\.json: ENOENT/],
+    ["a spec that is not JSON", () => { writeFileSync(join(dir, "broken.json"), "{ \"observable\": "); return ["fit", join(dir, "broken.json"), "--mass", "4"]; }, /broken\.json is not valid JSON/],
+    ["an unknown shape", () => ["fit", spec("shape", { signal: { shape: "breitWigner", sigma: 0.1 } }, "m\n1\n"), "--mass", "4"], /signal\.shape must be equal to one of the allowed values: uniform, gaussian/],
+    ["an inverted range", () => ["fit", spec("range", { observable: { range: [10, 0] } }, "m\n1\n"), "--mass", "4"], /observable\.range \[10, 0\] must have lo < hi/],
+    ["a missing field", () => ["fit", spec("field", { signal: undefined }, "m\n1\n"), "--mass", "4"], /must have required property 'signal'/],
+    ["σ ≤ 0", () => ["fit", spec("sigma", { signal: { shape: "gaussian", sigma: 0 } }, "m\n1\n"), "--mass", "4"], /signal\.sigma must be > 0/],
+    ["σ(m) ≤ 0 from a polynomial", () => ["fit", spec("poly", { signal: { shape: "gaussian", sigma: { poly: [0.05, -0.1] } } }, "m\n1\n"), "--mass", "4"], /signal sigma at mass 4 is -0\.35.*must be > 0/],
+    ["an unknown parameter override", () => ["fit", spec("param", { parameters: { nsgi: { init: 1 } } }, "m\n1\n"), "--mass", "4"], /parameters\.nsgi: no such parameter/],
+    ["a density ≤ 0 at the start values", () => ["fit", spec("dens", { parameters: { nsig: { init: -100 } } }, "m\n4.2\n4.21\n3\n"), "--mass", "4.2"], /density is ≤ 0 at some event for the start values \(nsig = -100/],
+    ["a mass outside the range", () => ["fit", spec("mass", {}, "m\n1\n"), "--mass", "11"], /mass 11 is outside the observable range \[0, 10\]/],
+    ["a mass that is not a number", () => ["fit", spec("massnan", {}, "m\n1\n"), "--mass", "abc"], /"abc" is not a number/],
+  ];
+  for (const [what, args, message] of cases) {
+    test(what, () => {
+      const r = run(args());
+      expect(r.err).toMatch(message);
+      expect(r.code).toBe(2);
+      expect(r.err).not.toMatch(/\n\s+at /);
+      expect(r.out).toBe("");
+    });
+  }
+});
+
+test("a fit that cannot converge says so in its status and exit code", () => {
+  // three events cannot determine four parameters: the fit reports its status, exit code 1
+  const r = run(["fit", spec("sparse", {}, "m\n1\n5\n9\n"), "--mass", "4.2", "--json"]);
+  const out = JSON.parse(r.out);
+  expect(out.valid).toBe(false);
+  if (out.status !== "converged") expect(r.code).toBe(1);
+});
+
+test("bumpscan demo writes its dataset and spec and fits the injected signal", () => {
+  const out = join(dir, "demo");
+  const r = run(["demo", "--out", out, "--json"]);
+  expect(r.code).toBe(0);
+  const report = JSON.parse(r.out);
+  expect(report.status).toBe("converged");
+  expect(report.parameters.nsig.value).toBeGreaterThan(2 * report.parameters.nsig.error);
+  const again = run(["fit", join(out, "spec.json"), "--mass", String(report.mass), "--json"]);
+  expect(Math.abs(JSON.parse(again.out).parameters.nsig.value - report.parameters.nsig.value)).toBeLessThan(0.01 * report.parameters.nsig.error);
+});
