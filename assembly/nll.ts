@@ -17,6 +17,12 @@ import { fastSample, fastEligible } from "./fastpath";
 import { values } from "./model";
 
 export let freeMask: usize = 0; // nParams words: 1 free, 0 fixed
+let fastPathEnabled = true;
+
+/** Allow or forbid the fused SIMD kernel (benchmarks and tests compare it with the scalar path). */
+export function setFastPath(enabled: bool): void {
+  fastPathEnabled = enabled;
+}
 export const MAX_COMPONENTS: i32 = 64;
 const yields = memory.data(MAX_COMPONENTS << 3, 16); // per-component yields of one sample
 let numeric: usize = 0; // nParams words: 1 where the gradient is taken by central differences
@@ -70,7 +76,7 @@ export function setFree(mask: usize): void {
         if (isFree(p) && (first < 0 || a < first)) store<f64>(numeric + (<usize>p << 3), 1);
       }
     }
-    setWord(s, 8, <f64>fastEligible(s));
+    setWord(s, 8, fastPathEnabled ? <f64>fastEligible(s) : -1.0);
   }
 }
 

@@ -29,14 +29,21 @@ export function shapeDensity(shape: ShapeName, a: number[]): Density {
       const x = mapX(m);
       return 1 + coeffs.reduce((s, c, k) => s + c * Math.cos((k + 1) * Math.acos(Math.max(-1, Math.min(1, x)))), 0);
     };
-    case "polynomial": return (m) => 1 + coeffs.reduce((s, c, k) => s + c * mapX(m) ** (k + 1), 0);
-    case "expPoly": return (m) => Math.exp(coeffs.reduce((s, c, k) => s + c * mapX(m) ** (k + 1), 0));
+    case "polynomial": return (m) => 1 + horner(coeffs, mapX(m));
+    case "expPoly": return (m) => Math.exp(horner(coeffs, mapX(m)));
     case "argus": return (m) => {
       if (m >= a[0]) return 0;
       const u = 1 - (m / a[0]) ** 2;
       return m * u ** a[2] * Math.exp(a[1] * u);
     };
   }
+}
+
+/** c1·x + c2·x² + … */
+function horner(c: number[], x: number): number {
+  let s = 0;
+  for (let k = c.length - 1; k >= 0; k--) s = (s + c[k]) * x;
+  return s;
 }
 
 /** Crystal Ball from its textbook definition: A(B − t)^−n below −α (and above α_R on the right). */
@@ -118,11 +125,13 @@ export class OracleNll {
     for (const k of this.model.constraints) total += 0.5 * ((v[this.index.get(k.param)!] - k.mean) / k.sigma) ** 2;
     this.model.samples.forEach((s, si) => {
       const { values: events, weights } = this.data[si];
-      const parts = s.components.map((c) => ({ f: this.component(c, s.range, events, v), nu: this.yieldOf(c, v) }));
-      for (const p of parts) total += p.nu;
+      const f = s.components.map((c) => this.component(c, s.range, events, v));
+      const nu = s.components.map((c) => this.yieldOf(c, v));
+      for (const y of nu) total += y;
+      const nc = f.length;
       for (let i = 0; i < events.length; i++) {
         let d = 0;
-        for (const p of parts) d += p.nu * p.f[i];
+        for (let c = 0; c < nc; c++) d += nu[c] * f[c][i];
         total -= (weights ? weights[i] : 1) * (d > 0 ? Math.log(d) : -Infinity);
       }
     });

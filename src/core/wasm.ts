@@ -13,6 +13,7 @@ export interface CoreExports {
   setModel(model: number, values: number): void;
   prepareModel(): void;
   setFree(mask: number): void;
+  setFastPath(enabled: number): void;
   nll(): number;
   nllGrad(grad: number): number;
   minimize(bounds: number, maxCalls: number, edmMax: number, out: number): number;

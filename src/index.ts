@@ -1,0 +1,26 @@
+/**
+ * bumpscan's public API: build a model, compile it into the WASM core, fit, test a signal.
+ * @example
+ * import { instantiateCore, CompiledModel, loadData, buildModel, parseSpec, fit } from "bumpscan";
+ */
+export { instantiateCore, coreModule } from "./core/wasm.js";
+export type { CoreExports } from "./core/wasm.js";
+export { CompiledModel, loadData, STATUS } from "./core/compile.js";
+export type { Dataset, LoadedData, FitStatus, MinimizeResult } from "./core/compile.js";
+export { OracleNll, shapeDensity, shapeIntegral } from "./core/oracle.js";
+export { generate } from "./core/generate.js";
+export { ModelBuilder, checkModel } from "./model/model.js";
+export type { Model, Parameter, Component, Sample, Constraint, Arg, YieldFactor } from "./model/model.js";
+export { parseSpec, buildModel } from "./model/spec.js";
+export type { Spec, ShapeSpec } from "./model/spec.js";
+export { resolutionAt } from "./model/resolution.js";
+export { SHAPES, shapeArgs, isShape } from "./model/shapes.js";
+export { fit } from "./infer/fit.js";
+export type { FitOptions, FitResult } from "./infer/fit.js";
+export { discovery } from "./infer/significance.js";
+export type { Discovery } from "./infer/significance.js";
+export { fitAtMass } from "./analysis.js";
+export type { FitReport } from "./analysis.js";
+export { readCsvColumn } from "./io/csv.js";
+export { loadSpecData, inRange } from "./io/data.js";
+export { BumpscanError } from "./errors.js";
