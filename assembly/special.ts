@@ -57,6 +57,22 @@ const sb5: f64 = 2.55305040643316442583e+03;
 const sb6: f64 = 4.74528541206955367215e+02;
 const sb7: f64 = -2.24409524465858183362e+01;
 
+/** erf(a)/a − 1 for 0 ≤ a < 0.84375, as the rational function of a² */
+@inline function smallRatio(a: f64): f64 {
+  const z = a * a;
+  const p = pp0 + z * (pp1 + z * (pp2 + z * (pp3 + z * pp4)));
+  const q = 1.0 + z * (qq1 + z * (qq2 + z * (qq3 + z * (qq4 + z * qq5))));
+  return p / q;
+}
+
+/** erf(a) − erx for 0.84375 ≤ a < 1.25, rational in a − 1 */
+@inline function midRatio(a: f64): f64 {
+  const s = a - 1.0;
+  const p = pa0 + s * (pa1 + s * (pa2 + s * (pa3 + s * (pa4 + s * (pa5 + s * pa6)))));
+  const q = 1.0 + s * (qa1 + s * (qa2 + s * (qa3 + s * (qa4 + s * (qa5 + s * qa6)))));
+  return p / q;
+}
+
 /** erfc(x) for x ≥ 1.25: exp(−x² − 0.5625 + R/S)/x, with x² split for accuracy. */
 function erfcTail(x: f64): f64 {
   const s = 1.0 / (x * x);
@@ -77,21 +93,10 @@ export function erf(x: f64): f64 {
   if (isNaN(x)) return x;
   const a = Math.abs(x);
   let r: f64;
-  if (a < 0.84375) {
-    const z = a * a;
-    const p = pp0 + z * (pp1 + z * (pp2 + z * (pp3 + z * pp4)));
-    const q = 1.0 + z * (qq1 + z * (qq2 + z * (qq3 + z * (qq4 + z * qq5))));
-    r = a < 3.725290298461914e-9 ? a + efx * a : a + a * (p / q);
-  } else if (a < 1.25) {
-    const s = a - 1.0;
-    const p = pa0 + s * (pa1 + s * (pa2 + s * (pa3 + s * (pa4 + s * (pa5 + s * pa6)))));
-    const q = 1.0 + s * (qa1 + s * (qa2 + s * (qa3 + s * (qa4 + s * (qa5 + s * qa6)))));
-    r = erx + p / q;
-  } else if (a < 6.0) {
-    r = 1.0 - erfcTail(a);
-  } else {
-    r = 1.0;
-  }
+  if (a < 0.84375) r = a < 3.725290298461914e-9 ? a + efx * a : a + a * smallRatio(a);
+  else if (a < 1.25) r = erx + midRatio(a);
+  else if (a < 6.0) r = 1.0 - erfcTail(a);
+  else r = 1.0;
   return x < 0 ? -r : r;
 }
 
@@ -101,21 +106,12 @@ export function erfc(x: f64): f64 {
   const a = Math.abs(x);
   let r: f64;
   if (a < 0.84375) {
-    const z = a * a;
-    const p = pp0 + z * (pp1 + z * (pp2 + z * (pp3 + z * pp4)));
-    const q = 1.0 + z * (qq1 + z * (qq2 + z * (qq3 + z * (qq4 + z * qq5))));
-    const y = p / q;
+    const y = smallRatio(a);
     return x < 0 ? 1.0 + (a + a * y) : (a < 0.25 ? 1.0 - (a + a * y) : 0.5 - (a * y + (a - 0.5)));
-  } else if (a < 1.25) {
-    const s = a - 1.0;
-    const p = pa0 + s * (pa1 + s * (pa2 + s * (pa3 + s * (pa4 + s * (pa5 + s * pa6)))));
-    const q = 1.0 + s * (qa1 + s * (qa2 + s * (qa3 + s * (qa4 + s * (qa5 + s * qa6)))));
-    r = 1.0 - erx - p / q;
-  } else if (a < 28.0) {
-    r = erfcTail(a);
-  } else {
-    r = 0.0;
   }
+  if (a < 1.25) r = 1.0 - erx - midRatio(a);
+  else if (a < 28.0) r = erfcTail(a);
+  else r = 0.0;
   return x < 0 ? 2.0 - r : r;
 }
 

@@ -5,7 +5,13 @@
 import { generate } from "./core/generate.js";
 import { buildModel, parseSpec, Spec } from "./model/spec.js";
 
+/**
+ * The demo's injected signal mass (GeV) and generator seed.
+ * @example
+ * fitAtMass(demoSpec(), { values: demoEvents() }, DEMO_MASS);
+ */
 export const DEMO_MASS = 6.1;
+/** @example generate(model, truth, DEMO_SEED) */
 export const DEMO_SEED = 20261124;
 
 /**

@@ -30,7 +30,11 @@ export function loadData(core: CoreExports, data: Dataset[]): LoadedData {
   };
 }
 
-/** Fit status codes of the core's minimizer. */
+/**
+ * Fit status codes of the core's minimizer, indexed by the code it returns.
+ * @example
+ * STATUS[0]; // "converged"
+ */
 export const STATUS = ["converged", "call limit", "edm above max", "failed"] as const;
 export type FitStatus = (typeof STATUS)[number];
 
@@ -44,6 +48,12 @@ export interface MinimizeResult {
   errorGuess: number[];
 }
 
+/**
+ * A model compiled into one core instance over loaded data.
+ * @example
+ * const cm = new CompiledModel(core, model, loadData(core, [{ values }]));
+ * const { nll, grad } = cm.nllGrad([10, 1000, -1.2, 0.3]);
+ */
 export class CompiledModel {
   /** Parameter names in value-vector order. */
   readonly names: string[];

@@ -139,5 +139,9 @@ export class OracleNll {
   }
 }
 
-/** The shape's kind code (for tests that call the core's PDF exports directly). */
+/**
+ * The shape's kind code (for tests that call the core's PDF exports directly).
+ * @example
+ * kindOf("expPoly"); // 7
+ */
 export const kindOf = (shape: ShapeName) => SHAPES[shape].kind;

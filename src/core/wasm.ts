@@ -27,7 +27,11 @@ export interface CoreExports {
 
 let compiled: Promise<WebAssembly.Module> | undefined;
 
-/** URL of the built core, next to the package's `dist/` (overridable for bundlers). */
+/**
+ * URL of the built core, next to the package's `dist/`.
+ * @example
+ * wasmUrl.pathname; // ".../build/bumpscan.wasm"
+ */
 export const wasmUrl = new URL("../../build/bumpscan.wasm", import.meta.url);
 
 /**
@@ -51,7 +55,11 @@ export async function instantiateCore(module?: WebAssembly.Module): Promise<Core
   return instance.exports as unknown as CoreExports;
 }
 
-/** Copy numbers into freshly allocated core memory; returns the byte offset. */
+/**
+ * Copy numbers into freshly allocated core memory; returns the byte offset.
+ * @example
+ * const ptr = writeF64(core, [1, 2, 3]);
+ */
 export function writeF64(core: CoreExports, data: ArrayLike<number>): number {
   const ptr = core.alloc(Math.max(data.length, 1) * 8);
   if (ptr === 0) throw new Error("bumpscan: the WASM core ran out of memory");
@@ -59,7 +67,11 @@ export function writeF64(core: CoreExports, data: ArrayLike<number>): number {
   return ptr;
 }
 
-/** A view of `n` f64 words at `ptr` (rebuild after any call that may grow memory). */
+/**
+ * A view of `n` f64 words at `ptr` (rebuild after any call that may grow memory).
+ * @example
+ * viewF64(core, ptr, 3); // Float64Array [1, 2, 3]
+ */
 export function viewF64(core: CoreExports, ptr: number, n: number): Float64Array {
   return new Float64Array(core.memory.buffer, ptr, n);
 }

@@ -1,4 +1,8 @@
-/** JSON Schema (draft-07) of the model spec, DESIGN.md §3. */
+/**
+ * JSON Schema (draft-07) of the model spec, DESIGN.md §3.
+ * @example
+ * new Ajv().compile(specSchema)(json); // true for a valid spec
+ */
 const number = { type: "number" };
 const resolution = {
   oneOf: [

@@ -17,6 +17,11 @@ export interface ShapeInfo {
   mean?: string;
 }
 
+/**
+ * The shape table.
+ * @example
+ * SHAPES.crystalBall.args; // ["mean", "sigma", "alpha", "n"]
+ */
 export const SHAPES: Record<ShapeName, ShapeInfo> = {
   uniform: { kind: 0, args: [] },
   gaussian: { kind: 1, args: ["mean", "sigma"], mean: "mean" },
