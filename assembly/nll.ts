@@ -16,7 +16,9 @@ import { pdfValue, pdfIntegral, pdfFill, pdfFirstAnalyticArg, pdfDerivative, pdf
 import { fastSample, fastEligible } from "./fastpath";
 import { values } from "./model";
 
-export let freeMask: usize = 0; // nParams words: 1 free, 0 fixed
+export const MAX_PARAMS: i32 = 1024;
+export const freeMask = memory.data(MAX_PARAMS << 3, 16); // 1 free, 0 fixed (of the current model)
+const numeric = memory.data(MAX_PARAMS << 3, 16); // 1 where the gradient is taken by central differences
 let fastPathEnabled = true;
 
 /** Allow or forbid the fused SIMD kernel (benchmarks and tests compare it with the scalar path). */
@@ -25,7 +27,6 @@ export function setFastPath(enabled: bool): void {
 }
 export const MAX_COMPONENTS: i32 = 64;
 const yields = memory.data(MAX_COMPONENTS << 3, 16); // per-component yields of one sample
-let numeric: usize = 0; // nParams words: 1 where the gradient is taken by central differences
 
 /** Allocate each sample's and component's work buffers (call once after setModel). */
 export function prepareModel(): void {
@@ -48,9 +49,6 @@ export function prepareModel(): void {
       setWord(c, 7, NaN);
     }
   }
-  const np = <usize>nParams();
-  freeMask = alloc(np << 3);
-  numeric = alloc(np << 3);
 }
 
 @inline function isFree(p: i32): bool {
@@ -123,6 +121,22 @@ function constraintsTerm(grad: usize): f64 {
     }
   }
   return sum;
+}
+
+/** out[i] = total density Σ ν_c f_c(xs[i]) of sample k at the current values (Asimov weights, plots). */
+export function sampleDensity(k: i32, xs: usize, n: i32, out: usize): void {
+  const s = sample(k);
+  const nc = sComponents(s);
+  for (let j = 0; j < nc; j++) refreshNorm(s, component(s, j));
+  for (let i = 0; i < n; i++) {
+    const m = load<f64>(xs + (<usize>i << 3));
+    let d: f64 = 0;
+    for (let j = 0; j < nc; j++) {
+      const c = component(s, j);
+      d += yieldOf(c) * pdfValue(cKind(c), m, cArgPtr(c), cArgs(c)) / word(c, 7);
+    }
+    store<f64>(out + (<usize>i << 3), d);
+  }
 }
 
 /** False if the density is negative at one of the sample's guard points (arguments and norms current). */

@@ -62,6 +62,7 @@ export class CompiledModel {
   private readonly tablePtr: number;
   private readonly scratchPtr: number;
   private readonly boundsPtr: number;
+  private readonly maskPtr: number;
   private readonly arenaMark: number;
   /** Which parameters float (set by setFree). */
   free: boolean[] = [];
@@ -84,14 +85,16 @@ export class CompiledModel {
     this.valuesPtr = writeF64(core, values);
     this.boundsPtr = writeF64(core, model.parameters.flatMap((p) => [p.lo, p.hi]));
     this.scratchPtr = writeF64(core, new Float64Array(Math.max(this.nParams * this.nParams, 4 + this.nParams, 16)));
+    this.maskPtr = writeF64(core, new Float64Array(this.nParams));
     core.setModel(this.tablePtr, this.valuesPtr);
     core.prepareModel();
     this.setFree(model.parameters.map((p) => !p.fixed));
   }
 
-  /** Make this model the core's current one (several may share a core). */
+  /** Make this model the core's current one (several may share a core), with its own free mask. */
   activate(): void {
     this.core.setModel(this.tablePtr, this.valuesPtr);
+    this.core.setFree(this.maskPtr);
   }
 
   /** Current parameter values (a copy). */
@@ -107,10 +110,9 @@ export class CompiledModel {
   /** Choose which parameters float in the next minimisation. */
   setFree(free: boolean[]): void {
     this.free = [...free];
-    const mask = viewF64(this.core, this.scratchPtr, this.nParams);
+    const mask = viewF64(this.core, this.maskPtr, this.nParams);
     free.forEach((f, i) => (mask[i] = f ? 1 : 0));
     this.activate();
-    this.core.setFree(this.scratchPtr);
   }
 
   /** The NLL at `values` (or the current values); +∞ where the density is ≤ 0 at an event. */
@@ -149,6 +151,22 @@ export class CompiledModel {
     this.core.release(mark);
     if (evals < 0) return undefined;
     return { matrix: Array.from({ length: n }, (_, i) => Array.from(flat.subarray(i * n, (i + 1) * n))), nfcn: evals };
+  }
+
+  /**
+   * Total expected density Σ ν_c f_c(m) of one sample at the current values, at arbitrary points.
+   * @example
+   * cm.density(0, [4.2, 5]); // events per unit of m at those masses
+   */
+  density(sample: number, points: ArrayLike<number>): Float64Array {
+    this.activate();
+    const mark = this.core.mark();
+    const xs = writeF64(this.core, points);
+    const out = writeF64(this.core, new Float64Array(points.length));
+    this.core.sampleDensity(sample, xs, points.length, out);
+    const result = viewF64(this.core, out, points.length).slice();
+    this.core.release(mark);
+    return result;
   }
 
   /** Free the core memory this model took (its tables and caches; not the shared data). */

@@ -14,6 +14,7 @@ export interface CoreExports {
   prepareModel(): void;
   setFree(mask: number): void;
   setFastPath(enabled: number): void;
+  sampleDensity(sample: number, xs: number, n: number, out: number): void;
   nll(): number;
   nllGrad(grad: number): number;
   minimize(bounds: number, maxCalls: number, edmMax: number, out: number): number;

@@ -1,0 +1,26 @@
+/**
+ * What every CLs calculator gives (pyhf's calculators share one interface the same way): p-values
+ * of the observed data at a POI value, and the expected CLs of the background-only hypothesis at
+ * a band of N standard deviations. The limit search (limits.ts) needs nothing else.
+ */
+export interface CLsValues {
+  /** The POI value tested. */
+  mu: number;
+  /** Observed test statistic q̃μ. */
+  q: number;
+  clsb: number;
+  clb: number;
+  cls: number;
+  /** Statistical error of CLs (toys), 0 for asymptotic formulas. */
+  clsError: number;
+}
+
+export interface Calculator {
+  readonly method: "asymptotic" | "toys";
+  /** Observed CLs+b, CLb and CLs at mu. */
+  pvalues(mu: number): CLsValues;
+  /** Expected CLs at mu for the background-only band N ∈ {−2, −1, 0, 1, 2}. */
+  expectedCls(mu: number, band: number): number;
+  /** A scale for the POI (about its 1σ error), to start the bracketing of a limit. */
+  readonly scale: number;
+}

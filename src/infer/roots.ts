@@ -1,0 +1,76 @@
+/**
+ * Root finding for limits: Brent's method (Brent 1973, the `zero` procedure: bisection, secant and
+ * inverse quadratic interpolation), with automatic upward bracketing. No root-finding package in
+ * the registry we can reach is both maintained and faithful, so the 40 lines live here.
+ */
+import { BumpscanError } from "../errors.js";
+
+/**
+ * A root of f in [a, b], where f(a) and f(b) have opposite signs, to |Δx| ≤ 4ε|x| + tol.
+ * @example
+ * brent((x) => x * x - 2, 0, 2, 1e-12); // 1.4142135623730951
+ */
+export function brent(f: (x: number) => number, a: number, b: number, tol: number, fa = f(a), fb = f(b)): number {
+  if (fa === 0) return a;
+  if (fb === 0) return b;
+  if (Math.sign(fa) === Math.sign(fb)) throw new BumpscanError(`brent: f(${a}) = ${fa} and f(${b}) = ${fb} do not bracket a root`);
+  let c = a, fc = fa, d = b - a, e = d;
+  for (let iter = 0; iter < 200; iter++) {
+    if (Math.sign(fb) === Math.sign(fc)) {
+      c = a; fc = fa; d = b - a; e = d;
+    }
+    if (Math.abs(fc) < Math.abs(fb)) {
+      a = b; b = c; c = a;
+      fa = fb; fb = fc; fc = fa;
+    }
+    const t = 4 * Number.EPSILON * Math.abs(b) + tol;
+    const m = 0.5 * (c - b);
+    if (Math.abs(m) <= t || fb === 0) return b;
+    if (Math.abs(e) < t || Math.abs(fa) <= Math.abs(fb)) {
+      d = m; e = m; // bisection
+    } else {
+      let p: number, q: number;
+      const s = fb / fa;
+      if (a === c) { // secant
+        p = 2 * m * s;
+        q = 1 - s;
+      } else { // inverse quadratic interpolation
+        const qa = fa / fc, r = fb / fc;
+        p = s * (2 * m * qa * (qa - r) - (b - a) * (r - 1));
+        q = (qa - 1) * (r - 1) * (s - 1);
+      }
+      if (p > 0) q = -q;
+      else p = -p;
+      if (2 * p < Math.min(3 * m * q - Math.abs(t * q), Math.abs(e * q))) {
+        e = d; d = p / q;
+      } else {
+        d = m; e = m;
+      }
+    }
+    a = b; fa = fb;
+    b += Math.abs(d) > t ? d : m > 0 ? t : -t;
+    fb = f(b);
+  }
+  return b;
+}
+
+/**
+ * The root of a function that is ≥ 0 at `lo` and falls below 0 somewhere above it: the upper end
+ * doubles from `guess` until f < 0 (never a silent cap: an error names the last value tried).
+ * @example
+ * rootAbove((mu) => 0.1 - Math.exp(-mu), 0, 1, 1e-9); // 2.302585 (the Poisson n = 0 limit)
+ */
+export function rootAbove(f: (x: number) => number, lo: number, guess: number, tol: number, what = "the function"): number {
+  let flo = f(lo);
+  if (!(flo >= 0)) throw new BumpscanError(`${what} is already below its target at ${lo}`);
+  let hi = Math.max(guess, lo + tol);
+  let fhi = f(hi);
+  for (let k = 0; !(fhi < 0); k++) {
+    if (!Number.isFinite(fhi) || k > 60) throw new BumpscanError(`${what} did not cross its target up to ${hi} (value ${fhi})`);
+    lo = hi;
+    flo = fhi;
+    hi *= 2;
+    fhi = f(hi);
+  }
+  return brent(f, lo, hi, tol, flo, fhi);
+}
