@@ -7,6 +7,10 @@ import { CoreExports, instantiateCore } from "./core/wasm.js";
 import { discovery } from "./infer/significance.js";
 import { buildModel, Spec } from "./model/spec.js";
 import { BumpscanError } from "./errors.js";
+import { AsymptoticCalculator } from "./infer/asymptotic.js";
+import { bayesianLimit } from "./infer/bayes.js";
+import { upperLimit, LimitResult } from "./infer/limits.js";
+import { Model } from "./model/model.js";
 
 export interface FitReport {
   mass: number;
@@ -24,6 +28,68 @@ export interface FitReport {
   timing: { fitMs: number };
 }
 
+/** Build and compile the spec's model at one mass, refusing start values with no density. */
+function compileAt(core: CoreExports, spec: Spec, events: Dataset, mass: number): { model: Model; cm: CompiledModel } {
+  const model = buildModel(spec, { mass, nEvents: events.values.length });
+  const cm = new CompiledModel(core, model, loadData(core, [events]));
+  const start = cm.nll(model.parameters.map((p) => p.value));
+  if (!Number.isFinite(start)) {
+    throw new BumpscanError(`the model density is ≤ 0 at some event for the start values (${model.parameters.map((p) => `${p.name} = ${p.value}`).join(", ")}); set other start values under "parameters"`);
+  }
+  return { model, cm };
+}
+
+export type LimitMethod = "asymptotic" | "toys" | "bayes";
+
+export interface LimitOptions {
+  method?: LimitMethod;
+  cl?: number;
+  /** CLs (default) or CLs+b limits (CLs methods only). */
+  statistic?: "cls" | "clsb";
+  /** Bayesian: marginalise the nuisances (Laplace) instead of profiling them. */
+  marginalise?: boolean;
+}
+
+export interface LimitReport {
+  mass: number;
+  method: LimitMethod;
+  cl: number;
+  poi: string;
+  observed: number;
+  expected?: LimitResult["expected"];
+  statistic?: "cls" | "clsb";
+  nuisances?: "profiled" | "marginalised";
+  curve?: LimitResult["curve"];
+  timing: { limitMs: number };
+}
+
+/**
+ * The upper limit on the signal yield at one mass (DESIGN.md §6 limit output).
+ * @example
+ * const r = await limitAtMass(spec, { values }, 4.2, { method: "asymptotic", cl: 0.9 });
+ * r.observed; // 68.34 on bump-1e4; r.expected["0"] = 23.37
+ */
+export async function limitAtMass(spec: Spec, events: Dataset, mass: number, options: LimitOptions = {}, core?: CoreExports): Promise<LimitReport> {
+  const c = core ?? (await instantiateCore());
+  const mark = c.mark();
+  const method = options.method ?? spec.limit?.method ?? "asymptotic";
+  const cl = options.cl ?? spec.limit?.cl ?? 0.9;
+  try {
+    const t0 = performance.now();
+    const { model, cm } = compileAt(c, spec, events, mass);
+    const base = { mass, method, cl, poi: model.poi };
+    if (method === "bayes") {
+      const b = bayesianLimit(cm, { cl, marginalise: options.marginalise });
+      return { ...base, observed: b.observed, nuisances: b.nuisances, timing: { limitMs: performance.now() - t0 } };
+    }
+    if (method !== "asymptotic") throw new BumpscanError(`limit method "${method}" is not available yet`);
+    const lim = upperLimit(new AsymptoticCalculator(cm), { cl, statistic: options.statistic });
+    return { ...base, observed: lim.observed, expected: lim.expected, statistic: lim.statistic, curve: lim.curve, timing: { limitMs: performance.now() - t0 } };
+  } finally {
+    c.release(mark);
+  }
+}
+
 /**
  * Fit the spec's model at one signal mass: the free fit with HESSE errors, the background-only
  * fit, q0 and the signed local Z.
@@ -35,13 +101,8 @@ export async function fitAtMass(spec: Spec, events: Dataset, mass: number, core?
   const c = core ?? (await instantiateCore());
   const mark = c.mark();
   try {
-    const model = buildModel(spec, { mass, nEvents: events.values.length });
     const t0 = performance.now();
-    const cm = new CompiledModel(c, model, loadData(c, [events]));
-    const start = cm.nll(model.parameters.map((p) => p.value));
-    if (!Number.isFinite(start)) {
-      throw new BumpscanError(`the model density is ≤ 0 at some event for the start values (${model.parameters.map((p) => `${p.name} = ${p.value}`).join(", ")}); set other start values under "parameters"`);
-    }
+    const { cm } = compileAt(c, spec, events, mass);
     const d = discovery(cm);
     const fitMs = performance.now() - t0;
     const f = d.free;

@@ -1,5 +1,5 @@
 /** Plain-text tables for the terminal. */
-import { FitReport } from "../analysis.js";
+import { FitReport, LimitReport } from "../analysis.js";
 
 const num = (x: number, digits = 6) => (Number.isFinite(x) ? Number(x.toPrecision(digits)).toString() : String(x));
 
@@ -19,5 +19,24 @@ export function formatFit(r: FitReport & { dropped?: number }, unit = ""): strin
     `q0 = ${num(r.q0, 5)}, local Z = ${num(r.z, 4)}σ`,
   ];
   if (r.covarianceForced) lines.push("warning: the Hessian was not positive definite; the covariance was forced positive definite");
+  return lines.join("\n");
+}
+
+/**
+ * A limit report as a short summary.
+ * @example
+ * console.log(formatLimit(report, "GeV"));
+ */
+export function formatLimit(r: LimitReport & { events?: number; dropped?: number }, unit = ""): string {
+  const what = r.method === "bayes" ? `Bayesian (${r.nuisances} nuisances)` : `${r.method} ${r.statistic === "clsb" ? "CLs+b" : "CLs"}`;
+  const lines = [
+    `${r.cl * 100}% CL upper limit on ${r.poi} at m = ${r.mass}${unit ? " " + unit : ""}, ${what}${r.events !== undefined ? `, ${r.events} events` : ""}`,
+    `observed   ${num(r.observed, 5)}`,
+  ];
+  if (r.expected) {
+    const e = r.expected;
+    lines.push(`expected   ${num(e["0"], 5)}   (±1σ: ${num(e["-1"], 4)} – ${num(e["1"], 4)}, ±2σ: ${num(e["-2"], 4)} – ${num(e["2"], 4)})`);
+  }
+  lines.push(`time       ${num(r.timing.limitMs, 3)} ms`);
   return lines.join("\n");
 }

@@ -6,11 +6,11 @@
 import { Command, CommanderError, InvalidArgumentError } from "commander";
 import { readFile, mkdir, writeFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
-import { fitAtMass } from "../analysis.js";
+import { fitAtMass, limitAtMass, LimitMethod } from "../analysis.js";
 import { BumpscanError } from "../errors.js";
 import { loadSpecData } from "../io/data.js";
 import { parseSpec, Spec } from "../model/spec.js";
-import { formatFit } from "./format.js";
+import { formatFit, formatLimit } from "./format.js";
 import { demoSpec, demoEvents, DEMO_MASS } from "../demo.js";
 
 const program = new Command();
@@ -54,6 +54,48 @@ program
     const out = { ...report, file: events.path, dropped: events.dropped, timing: { readMs, fitMs: report.timing.fitMs } };
     console.log(opts.json ? JSON.stringify(out, null, 2) : formatFit(out, spec.observable.unit));
     if (report.status !== "converged") process.exitCode = 1;
+  });
+
+function probability(value: string): number {
+  const v = number(value);
+  if (!(v > 0 && v < 1)) throw new InvalidArgumentError(`"${value}" must lie between 0 and 1`);
+  return v;
+}
+
+function method(value: string): LimitMethod {
+  if (value !== "asymptotic" && value !== "toys" && value !== "bayes") throw new InvalidArgumentError(`"${value}" is not one of asymptotic, toys, bayes`);
+  return value;
+}
+
+function count(value: string): number {
+  const v = number(value);
+  if (!Number.isInteger(v) || v < 0) throw new InvalidArgumentError(`"${value}" is not a non-negative integer`);
+  return v;
+}
+
+program
+  .command("limit")
+  .description("upper limit on the signal yield at one mass: observed and expected (CLs) or Bayesian")
+  .argument("<spec>", "model spec (JSON)")
+  .requiredOption("--mass <m>", "signal mass hypothesis", number)
+  .option("--method <method>", "asymptotic | toys | bayes (default: the spec's limit.method, else asymptotic)", method)
+  .option("--cl <cl>", "confidence (credibility) level (default: the spec's limit.cl, else 0.9)", probability)
+  .option("--toys <n>", "toys per hypothesis and POI value (toys)", count)
+  .option("--seed <s>", "random seed (toys)", count)
+  .option("--clsb", "CLs+b instead of CLs limits")
+  .option("--marginalise", "Bayesian: marginalise the nuisances instead of profiling them")
+  .option("--json", "print JSON (DESIGN.md §6) instead of a summary")
+  .addHelpText("after", "\nExamples:\n  bumpscan limit examples/bump.json --mass 4.2\n  bumpscan limit examples/bump.json --mass 4.2 --method bayes --cl 0.95 --json")
+  .action(async (specPath: string, opts: { mass: number; method?: LimitMethod; cl?: number; toys?: number; seed?: number; clsb?: boolean; marginalise?: boolean; json?: boolean }) => {
+    const t0 = performance.now();
+    const spec = await readSpec(specPath);
+    const events = await loadSpecData(spec, dirname(resolve(specPath)));
+    const readMs = performance.now() - t0;
+    const report = await limitAtMass(spec, events, opts.mass, {
+      method: opts.method, cl: opts.cl, statistic: opts.clsb ? "clsb" : "cls", marginalise: opts.marginalise,
+    });
+    const out = { ...report, curve: undefined, file: events.path, events: events.values.length, dropped: events.dropped, timing: { readMs, limitMs: report.timing.limitMs } };
+    console.log(opts.json ? JSON.stringify(out, null, 2) : formatLimit(out, spec.observable.unit));
   });
 
 program

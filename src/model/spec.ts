@@ -160,7 +160,9 @@ export function buildModel(spec: Spec, opts: { mass: number; nEvents: number }):
   // With no events nothing can pull the signal negative and the background shape has no
   // information: nsig is bounded at 0 and the shape held at its start values.
   const empty = opts.nEvents === 0;
-  const all = [{ name: "nsig", init: 0, lo: empty ? 0 : -Infinity, fixed: false }, ...yields.map((y) => ({ ...y, lo: 0, fixed: false })),
+  // nsig starts at 0, or at the event count when no background floats (0 would leave no density)
+  const nsigStart = floating === 0 ? Math.max(opts.nEvents, 1) : 0;
+  const all = [{ name: "nsig", init: nsigStart, lo: empty ? 0 : -Infinity, fixed: false }, ...yields.map((y) => ({ ...y, lo: 0, fixed: false })),
     ...shapeParams.map((p) => ({ ...p, lo: -Infinity, fixed: empty }))];
   for (const name of Object.keys(overrides)) {
     if (!all.some((p) => p.name === name)) throw new BumpscanError(`parameters.${name}: no such parameter (have ${all.map((p) => p.name).join(", ")})`);
