@@ -4,7 +4,6 @@
 // No per-event log: Σ ln d_i = ln Π d_i. The product runs in f64x2 with its mantissa renormalised
 // at every step and the exponents summed as integers; one log per lane at the end. This is both
 // faster (the log is a divide and a long dependency chain) and more accurate than summing logs.
-import { alloc } from "./memory";
 import { constants, vexp, K_MANT, K_ONE } from "./vexp";
 import {
   word, setWord, iword, value, sEvents, sData, sWeights, sLo, sHi, sComponents, component, cKind, cArgs, cArgIndex,
@@ -37,20 +36,20 @@ export function fastEligible(s: usize): i32 {
     for (let a = 0; a < cArgs(c); a++) if (!isFixed(cArgIndex(c, a))) return -1;
   }
   if (b < 0) return -1;
-  if (word(s, 7) == 0) mapEvents(s, component(s, b));
+  if (word(s, 11) == 0) mapEvents(s, component(s, b));
   return b;
 }
 
 /** x_i = 2(m_i − xlo)/(xhi − xlo) − 1, once per dataset (xlo, xhi are model constants). */
 function mapEvents(s: usize, c: usize): void {
   const n = sEvents(s);
-  const xs = alloc((<usize>n + 2) << 3);
+  const xs = <usize>word(s, 7);
   const m = sData(s);
   const xlo = value(cArgIndex(c, 0)), xhi = value(cArgIndex(c, 1));
   for (let i = 0; i < n; i++) {
     store<f64>(xs + (<usize>i << 3), 2.0 * (load<f64>(m + (<usize>i << 3)) - xlo) / (xhi - xlo) - 1.0);
   }
-  setWord(s, 7, <f64>xs);
+  setWord(s, 11, 1);
 }
 
 @inline function pv(off: i32): v128 {

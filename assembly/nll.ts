@@ -35,8 +35,9 @@ export function prepareModel(): void {
     const s = sample(k);
     const n = <usize>sEvents(s);
     setWord(s, 6, <f64>alloc(n << 3)); // r_i = w_i / density_i
-    setWord(s, 7, 0);
+    setWord(s, 7, <f64>alloc((n + 2) << 3)); // x_i mapped for the fused kernel's expPoly
     setWord(s, 8, -1);
+    setWord(s, 11, 0);
     const nc = sComponents(s);
     for (let j = 0; j < nc; j++) {
       const c = component(s, j);
@@ -76,6 +77,15 @@ export function setFree(mask: usize): void {
     }
     setWord(s, 8, fastPathEnabled ? <f64>fastEligible(s) : -1.0);
   }
+}
+
+/** New events in sample k (toys): every cache and the mapped x must be rebuilt. */
+export function invalidateSample(k: i32): void {
+  const s = sample(k);
+  const nc = sComponents(s);
+  for (let j = 0; j < nc; j++) setWord(component(s, j), 7, NaN);
+  setWord(s, 11, 0);
+  if (iword(s, 8) >= 0) setWord(s, 8, <f64>fastEligible(s));
 }
 
 /** Gather the component's arguments; refill its normalised buffer if they changed. */

@@ -9,6 +9,7 @@ import { buildModel, Spec } from "./model/spec.js";
 import { BumpscanError } from "./errors.js";
 import { AsymptoticCalculator } from "./infer/asymptotic.js";
 import { bayesianLimit } from "./infer/bayes.js";
+import { ToyCalculator } from "./infer/toys.js";
 import { upperLimit, LimitResult } from "./infer/limits.js";
 import { Model } from "./model/model.js";
 
@@ -48,6 +49,11 @@ export interface LimitOptions {
   statistic?: "cls" | "clsb";
   /** Bayesian: marginalise the nuisances (Laplace) instead of profiling them. */
   marginalise?: boolean;
+  /** Toys: s+b toys per POI value (b-only: twice as many) and the seed. */
+  toys?: number;
+  seed?: number;
+  /** Toys: index of the mass point in a scan (keys the random streams). */
+  massIndex?: number;
 }
 
 export interface LimitReport {
@@ -60,6 +66,8 @@ export interface LimitReport {
   statistic?: "cls" | "clsb";
   nuisances?: "profiled" | "marginalised";
   curve?: LimitResult["curve"];
+  observedError?: number;
+  toys?: { sb: number; b: number; failed: number };
   timing: { limitMs: number };
 }
 
@@ -82,7 +90,14 @@ export async function limitAtMass(spec: Spec, events: Dataset, mass: number, opt
       const b = bayesianLimit(cm, { cl, marginalise: options.marginalise });
       return { ...base, observed: b.observed, nuisances: b.nuisances, timing: { limitMs: performance.now() - t0 } };
     }
-    if (method !== "asymptotic") throw new BumpscanError(`limit method "${method}" is not available yet`);
+    if (method === "toys") {
+      const calc = new ToyCalculator(cm, { toys: options.toys ?? spec.limit?.toys, seed: options.seed ?? spec.limit?.seed, massIndex: options.massIndex });
+      const lim = upperLimit(calc, { cl, statistic: options.statistic });
+      return {
+        ...base, observed: lim.observed, observedError: lim.observedError, expected: lim.expected, statistic: lim.statistic,
+        curve: lim.curve, toys: calc.counts(), timing: { limitMs: performance.now() - t0 },
+      };
+    }
     const lim = upperLimit(new AsymptoticCalculator(cm), { cl, statistic: options.statistic });
     return { ...base, observed: lim.observed, expected: lim.expected, statistic: lim.statistic, curve: lim.curve, timing: { limitMs: performance.now() - t0 } };
   } finally {

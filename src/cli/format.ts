@@ -31,12 +31,13 @@ export function formatLimit(r: LimitReport & { events?: number; dropped?: number
   const what = r.method === "bayes" ? `Bayesian (${r.nuisances} nuisances)` : `${r.method} ${r.statistic === "clsb" ? "CLs+b" : "CLs"}`;
   const lines = [
     `${r.cl * 100}% CL upper limit on ${r.poi} at m = ${r.mass}${unit ? " " + unit : ""}, ${what}${r.events !== undefined ? `, ${r.events} events` : ""}`,
-    `observed   ${num(r.observed, 5)}`,
+    `observed   ${num(r.observed, 5)}${r.observedError !== undefined ? ` ± ${num(r.observedError, 2)} (toys)` : ""}`,
   ];
   if (r.expected) {
     const e = r.expected;
     lines.push(`expected   ${num(e["0"], 5)}   (±1σ: ${num(e["-1"], 4)} – ${num(e["1"], 4)}, ±2σ: ${num(e["-2"], 4)} – ${num(e["2"], 4)})`);
   }
+  if (r.toys) lines.push(`toys       ${r.toys.sb} s+b, ${r.toys.b} b-only, ${r.toys.failed} failed fits (excluded)`);
   lines.push(`time       ${num(r.timing.limitMs, 3)} ms`);
   return lines.join("\n");
 }

@@ -80,19 +80,19 @@ program
   .requiredOption("--mass <m>", "signal mass hypothesis", number)
   .option("--method <method>", "asymptotic | toys | bayes (default: the spec's limit.method, else asymptotic)", method)
   .option("--cl <cl>", "confidence (credibility) level (default: the spec's limit.cl, else 0.9)", probability)
-  .option("--toys <n>", "toys per hypothesis and POI value (toys)", count)
+  .option("--toys <n>", "s+b toys per POI value; b-only toys: twice as many (toys, default 2000)", count)
   .option("--seed <s>", "random seed (toys)", count)
   .option("--clsb", "CLs+b instead of CLs limits")
   .option("--marginalise", "Bayesian: marginalise the nuisances instead of profiling them")
   .option("--json", "print JSON (DESIGN.md §6) instead of a summary")
-  .addHelpText("after", "\nExamples:\n  bumpscan limit examples/bump.json --mass 4.2\n  bumpscan limit examples/bump.json --mass 4.2 --method bayes --cl 0.95 --json")
+  .addHelpText("after", "\nExamples:\n  bumpscan limit examples/bump.json --mass 4.2\n  bumpscan limit examples/bump.json --mass 4.2 --method toys --toys 500 --seed 7\n  bumpscan limit examples/bump.json --mass 4.2 --method bayes --cl 0.95 --json")
   .action(async (specPath: string, opts: { mass: number; method?: LimitMethod; cl?: number; toys?: number; seed?: number; clsb?: boolean; marginalise?: boolean; json?: boolean }) => {
     const t0 = performance.now();
     const spec = await readSpec(specPath);
     const events = await loadSpecData(spec, dirname(resolve(specPath)));
     const readMs = performance.now() - t0;
     const report = await limitAtMass(spec, events, opts.mass, {
-      method: opts.method, cl: opts.cl, statistic: opts.clsb ? "clsb" : "cls", marginalise: opts.marginalise,
+      method: opts.method, cl: opts.cl, statistic: opts.clsb ? "clsb" : "cls", marginalise: opts.marginalise, toys: opts.toys, seed: opts.seed,
     });
     const out = { ...report, curve: undefined, file: events.path, events: events.values.length, dropped: events.dropped, timing: { readMs, limitMs: report.timing.limitMs } };
     console.log(opts.json ? JSON.stringify(out, null, 2) : formatLimit(out, spec.observable.unit));

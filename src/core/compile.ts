@@ -64,6 +64,8 @@ export class CompiledModel {
   private readonly boundsPtr: number;
   private readonly maskPtr: number;
   private readonly arenaMark: number;
+  /** Events in each sample, as loaded. */
+  readonly eventCounts: number[];
   /** Which parameters float (set by setFree). */
   free: boolean[] = [];
 
@@ -78,6 +80,7 @@ export class CompiledModel {
       throw new BumpscanError(`model has ${model.samples.length} samples but ${data.ptrs.length} datasets were given`);
     }
     this.arenaMark = core.mark();
+    this.eventCounts = data.ptrs.map((p) => p.n);
     this.names = model.parameters.map((p) => p.name);
     this.nParams = this.names.length;
     const { table, values } = flatten(model, data);
@@ -193,12 +196,12 @@ function flatten(model: Model, data: LoadedData): { table: number[]; values: num
     const d = data.ptrs[si];
     table[sampleSlots + si] = table.length;
     const start = table.length;
-    table.push(d.data, d.weights, d.n, s.range[0], s.range[1], s.components.length, 0, 0, -1, s.guards.length, 0);
+    table.push(d.data, d.weights, d.n, s.range[0], s.range[1], s.components.length, 0, 0, -1, s.guards.length, 0, 0);
     table.push(...s.components.map(() => 0));
     table[start + 10] = table.length;
     table.push(...s.guards);
     s.components.forEach((c, ci) => {
-      table[start + 11 + ci] = table.length;
+      table[start + 12 + ci] = table.length;
       const args = c.args.map(valueIndex);
       table.push(SHAPES[c.shape].kind, args.length, c.yieldConstant, c.yieldFactors.length, 0, 0, 0, 0, ...args);
       for (const f of c.yieldFactors) table.push(index.get(f.param)!, f.kappa ?? 0);

@@ -8,6 +8,7 @@ import { asimovData, AsimovGrid } from "./asimov.js";
 import { Calculator, CLsValues } from "./calculator.js";
 import { fit, FitResult } from "./fit.js";
 import { qmuTilde } from "./test-statistics.js";
+import { ProfileCache } from "./profile.js";
 
 const Phi = (x: number) => normalCdf(x, 0, 1);
 
@@ -23,29 +24,13 @@ export function asymptoticPvalues(q: number, qA: number): { clsb: number; clb: n
   return { clsb: 1 - Phi((q + qA) / s), clb: 1 - Phi((q - qA) / s) };
 }
 
-/** Conditional fits at fixed POI values, each warm-started from the nearest one done before. */
-class ProfileCache {
-  private readonly fits = new Map<number, FitResult>();
-  constructor(private readonly cm: CompiledModel, private readonly seed: FitResult) {}
-
-  at(mu: number): FitResult {
-    const hit = this.fits.get(mu);
-    if (hit) return hit;
-    let start = this.seed;
-    let best = Infinity;
-    for (const [m, f] of this.fits) if (Math.abs(m - mu) < best && f.status === "converged") (best = Math.abs(m - mu)), (start = f);
-    const r = fit(this.cm, { fixed: { [this.cm.model.poi]: mu }, start, hesse: false });
-    this.fits.set(mu, r);
-    return r;
-  }
-}
-
 export class AsymptoticCalculator implements Calculator {
   readonly method = "asymptotic";
   readonly free: FitResult;
   readonly background: FitResult;
   readonly asimov: CompiledModel;
   readonly scale: number;
+  readonly tolerance: number;
   private readonly data: ProfileCache;
   private readonly asimovFits: ProfileCache;
   private readonly asimovMin: number;
@@ -67,6 +52,7 @@ export class AsymptoticCalculator implements Calculator {
     this.asimovMin = this.asimovFits.at(0).nll;
     const err = this.free.errors[poi];
     this.scale = Number.isFinite(err) && err > 0 ? err : Math.max(1, Math.sqrt(Math.abs(this.free.values[poi])));
+    this.tolerance = 1e-5 * this.scale;
   }
 
   /** q_A(μ) = q̃μ of the Asimov dataset (μ̂_A = 0 by construction). */

@@ -23,4 +23,6 @@ export interface Calculator {
   expectedCls(mu: number, band: number): number;
   /** A scale for the POI (about its 1σ error), to start the bracketing of a limit. */
   readonly scale: number;
+  /** How finely a limit is worth locating: far below the scale for formulas, about the toys' resolution for toys. */
+  readonly tolerance: number;
 }

@@ -17,6 +17,8 @@ export interface LimitResult {
   expected: Record<"-2" | "-1" | "0" | "1" | "2", number>;
   /** The CLs values computed on the way (observed), sorted by POI value. */
   curve: CLsValues[];
+  /** Toys: the observed limit's statistical error, σ(CLs) at the crossing over the CLs slope there. */
+  observedError?: number;
 }
 
 /**
@@ -30,7 +32,7 @@ export function upperLimit(calc: Calculator, options: { cl?: number; statistic?:
   const cl = options.cl ?? 0.9;
   const alpha = 1 - cl;
   const statistic = options.statistic ?? "cls";
-  const tol = 1e-5 * calc.scale;
+  const tol = calc.tolerance;
   const curve = new Map<number, CLsValues>();
   const observedValue = (mu: number) => {
     const p = curve.get(mu) ?? calc.pvalues(mu);
@@ -40,5 +42,17 @@ export function upperLimit(calc: Calculator, options: { cl?: number; statistic?:
   const observed = rootAbove(observedValue, 0, 2 * calc.scale, tol, `CLs of the observed data (${calc.method})`);
   const expected = Object.fromEntries(BANDS.map((n) => [String(n), options.expected === false ? NaN
     : rootAbove((mu) => calc.expectedCls(mu, n) - alpha, 0, 2 * calc.scale, tol, `the expected CLs at ${n}σ`)])) as LimitResult["expected"];
-  return { method: calc.method, cl, statistic, observed, expected, curve: [...curve.values()].sort((a, b) => a.mu - b.mu) };
+  const sorted = [...curve.values()].sort((a, b) => a.mu - b.mu);
+  return { method: calc.method, cl, statistic, observed, expected, curve: sorted, observedError: crossingError(sorted, observed, statistic) };
+}
+
+/** σ of the limit from the CLs error at the crossing and the slope of CLs between its neighbours. */
+function crossingError(curve: CLsValues[], limit: number, statistic: "cls" | "clsb"): number | undefined {
+  const near = curve.filter((p) => p.mu > 0).sort((a, b) => Math.abs(a.mu - limit) - Math.abs(b.mu - limit));
+  if (near.length < 2 || near[0].clsError === 0) return undefined;
+  const value = (p: CLsValues) => (statistic === "cls" ? p.cls : p.clsb);
+  // the slope over the widest pair among the closest few points (toy noise dominates a narrow one)
+  const few = near.slice(0, 4).sort((a, b) => a.mu - b.mu);
+  const slope = (value(few[few.length - 1]) - value(few[0])) / (few[few.length - 1].mu - few[0].mu);
+  return slope < 0 ? near[0].clsError / -slope : undefined;
 }

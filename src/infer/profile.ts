@@ -1,0 +1,29 @@
+/**
+ * Conditional fits (POI fixed) of one compiled model, memoised by POI value and each warm-started
+ * from the nearest converged one: limit searches revisit and step between nearby values.
+ */
+import { CompiledModel } from "../core/compile.js";
+import { fit, FitResult } from "./fit.js";
+
+export class ProfileCache {
+  private readonly fits = new Map<number, FitResult>();
+
+  /**
+   * @example
+   * const profile = new ProfileCache(cm, freeFit);
+   * profile.at(68.3).nll; // NLL(μ = 68.3, θ̂̂)
+   */
+  constructor(private readonly cm: CompiledModel, private readonly seed: FitResult) {}
+
+  /** The conditional fit at POI = mu (no HESSE). */
+  at(mu: number): FitResult {
+    const hit = this.fits.get(mu);
+    if (hit) return hit;
+    let start = this.seed;
+    let best = Infinity;
+    for (const [m, f] of this.fits) if (Math.abs(m - mu) < best && f.status === "converged") (best = Math.abs(m - mu)), (start = f);
+    const r = fit(this.cm, { fixed: { [this.cm.model.poi]: mu }, start, hesse: false });
+    this.fits.set(mu, r);
+    return r;
+  }
+}
