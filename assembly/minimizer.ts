@@ -55,6 +55,18 @@ export function toInternal(p: i32, v: f64): f64 {
   return v;
 }
 
+/**
+ * The internal start of parameter p: a value exactly on a bound has dp/dx = 0 there, and the
+ * minimizer would never move it (the trap Minuit shares), so it starts just inside.
+ */
+function startInternal(p: i32, v: f64): f64 {
+  const x = toInternal(p, v);
+  if (derivative(p, x) != 0) return x;
+  const a = lo(p), b = hi(p);
+  if (a > -Infinity && b < Infinity) return x > 0 ? 0.5 * Math.PI - 0.05 : -0.5 * Math.PI + 0.05;
+  return 0.05;
+}
+
 /** dp/dx at internal x. */
 function derivative(p: i32, x: f64): f64 {
   const a = lo(p), b = hi(p);
@@ -191,7 +203,7 @@ export function minimize(bnds: usize, maxCalls: i32, edmMax: f64, out: usize): i
       nFree++;
     }
   }
-  for (let k = 0; k < nFree; k++) put(u, k, toInternal(freeIndex(k), at(values, freeIndex(k))));
+  for (let k = 0; k < nFree; k++) put(u, k, startInternal(freeIndex(k), at(values, freeIndex(k))));
   let f = evaluate(u, g);
   if (!isFinite(f)) return report(out, f, Infinity, 0, FAILED);
   if (nFree == 0) return report(out, f, 0, 0, CONVERGED);

@@ -23,6 +23,7 @@ export interface FitReport {
   parameters: Record<string, { value: number; error: number }>;
   covarianceForced: boolean;
   q0: number;
+  p0: number;
   z: number;
   background: { status: FitStatus; nll: number; parameters: Record<string, number> };
   events: number;
@@ -124,7 +125,7 @@ export async function fitAtMass(spec: Spec, events: Dataset, mass: number, core?
     return {
       mass, status: f.status, valid: f.valid, nll: f.nll, edm: f.edm, nfcn: f.nfcn + d.background.nfcn,
       parameters: Object.fromEntries(cm.names.map((n) => [n, { value: f.values[n], error: f.errors[n] }])),
-      covarianceForced: f.covarianceForced, q0: d.q0, z: d.z,
+      covarianceForced: f.covarianceForced, q0: d.q0, p0: d.p0, z: d.z,
       background: { status: d.background.status, nll: d.background.nll, parameters: d.background.values },
       events: events.values.length,
       timing: { fitMs },

@@ -16,7 +16,7 @@ export function formatFit(r: FitReport & { dropped?: number }, unit = ""): strin
     `${"parameter".padEnd(14)}${"value".padStart(16)}${"error".padStart(14)}`,
     ...Object.entries(r.parameters).map(([n, p]) => `${n.padEnd(14)}${num(p.value).padStart(16)}${num(p.error, 4).padStart(14)}`),
     "",
-    `q0 = ${num(r.q0, 5)}, local Z = ${num(r.z, 4)}σ`,
+    `q0 = ${num(r.q0, 5)}, p0 = ${num(r.p0, 3)}, local Z = ${num(r.z, 4)}σ`,
   ];
   if (r.covarianceForced) lines.push("warning: the Hessian was not positive definite; the covariance was forced positive definite");
   return lines.join("\n");

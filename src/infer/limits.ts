@@ -42,17 +42,26 @@ export function upperLimit(calc: Calculator, options: { cl?: number; statistic?:
   const observed = rootAbove(observedValue, 0, 2 * calc.scale, tol, `CLs of the observed data (${calc.method})`);
   const expected = Object.fromEntries(BANDS.map((n) => [String(n), options.expected === false ? NaN
     : rootAbove((mu) => calc.expectedCls(mu, n) - alpha, 0, 2 * calc.scale, tol, `the expected CLs at ${n}σ`)])) as LimitResult["expected"];
+  const observedError = crossingError(calc, curve, observed, statistic);
   const sorted = [...curve.values()].sort((a, b) => a.mu - b.mu);
-  return { method: calc.method, cl, statistic, observed, expected, curve: sorted, observedError: crossingError(sorted, observed, statistic) };
+  return { method: calc.method, cl, statistic, observed, expected, curve: sorted, observedError };
 }
 
-/** σ of the limit from the CLs error at the crossing and the slope of CLs between its neighbours. */
-function crossingError(curve: CLsValues[], limit: number, statistic: "cls" | "clsb"): number | undefined {
-  const near = curve.filter((p) => p.mu > 0).sort((a, b) => Math.abs(a.mu - limit) - Math.abs(b.mu - limit));
-  if (near.length < 2 || near[0].clsError === 0) return undefined;
+/**
+ * σ of a toy limit: σ(CLs) at the crossing over the slope of CLs there. The slope comes from two
+ * extra points a quarter of the POI scale either side: neighbours from the root search sit so
+ * close that their difference would be toy noise.
+ */
+function crossingError(calc: Calculator, curve: Map<number, CLsValues>, limit: number, statistic: "cls" | "clsb"): number | undefined {
+  if (calc.method !== "toys") return undefined;
   const value = (p: CLsValues) => (statistic === "cls" ? p.cls : p.clsb);
-  // the slope over the widest pair among the closest few points (toy noise dominates a narrow one)
-  const few = near.slice(0, 4).sort((a, b) => a.mu - b.mu);
-  const slope = (value(few[few.length - 1]) - value(few[0])) / (few[few.length - 1].mu - few[0].mu);
-  return slope < 0 ? near[0].clsError / -slope : undefined;
+  const at = (mu: number) => {
+    const p = curve.get(mu) ?? calc.pvalues(mu);
+    curve.set(mu, p);
+    return p;
+  };
+  const delta = Math.min(0.25 * calc.scale, 0.5 * limit);
+  const slope = (value(at(limit + delta)) - value(at(limit - delta))) / (2 * delta);
+  const here = [...curve.values()].sort((a, b) => Math.abs(a.mu - limit) - Math.abs(b.mu - limit))[0];
+  return slope < 0 ? here.clsError / -slope : Infinity;
 }
