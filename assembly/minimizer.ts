@@ -23,6 +23,9 @@ const tmp = memory.data(MAX_FREE << 3, 16);
 const V = memory.data(MAX_FREE * MAX_FREE << 3, 16); // inverse Hessian (internal)
 const H = memory.data(MAX_FREE * MAX_FREE << 3, 16);
 const gradExt = memory.data(1024 << 3, 16); // full external gradient (≤ 1024 parameters)
+const stored = memory.data(2 * MAX_FREE * MAX_FREE << 3, 16); // metrics kept between toy fits
+const storedN = memory.data(2 << 2, 16); // their dimension (0: none)
+let slot: i32 = -1;
 let bounds: usize = 0; // nParams × (lo, hi)
 let nFree: i32 = 0;
 let calls: i32 = 0;
@@ -188,6 +191,33 @@ function updateMetric(): void {
 }
 
 /**
+ * Toys fit many similar datasets: with a slot (0 or 1) the minimizer starts from the metric the
+ * previous fit in that slot converged with, instead of differencing the gradient again.
+ * −1 (default) turns this off; `forgetMetrics` empties both slots.
+ */
+export function useMetricSlot(s: i32): void {
+  slot = s;
+}
+
+export function forgetMetrics(): void {
+  store<i32>(storedN, 0);
+  store<i32>(storedN, 0, 4);
+}
+
+function loadStoredMetric(): bool {
+  if (slot < 0 || load<i32>(storedN + (<usize>slot << 2)) != nFree) return false;
+  const base = stored + (<usize>(slot * MAX_FREE * MAX_FREE) << 3);
+  memory.copy(V, base, <usize>(MAX_FREE * MAX_FREE) << 3);
+  return true;
+}
+
+function keepMetric(): void {
+  if (slot < 0) return;
+  memory.copy(stored + (<usize>(slot * MAX_FREE * MAX_FREE) << 3), V, <usize>(MAX_FREE * MAX_FREE) << 3);
+  store<i32>(storedN + (<usize>slot << 2), nFree);
+}
+
+/**
  * Minimise over the parameters flagged free (setFree), starting from the current values.
  * bnds: nParams × (lo, hi) words (±∞ for none). out: [fval, edm, nfcn, iterations].
  * Returns the status code.
@@ -207,7 +237,7 @@ export function minimize(bnds: usize, maxCalls: i32, edmMax: f64, out: usize): i
   let f = evaluate(u, g);
   if (!isFinite(f)) return report(out, f, Infinity, 0, FAILED);
   if (nFree == 0) return report(out, f, 0, 0, CONVERGED);
-  initialMetric(f);
+  if (!loadStoredMetric()) initialMetric(f);
   let edm = edmOf();
   if (!(edm >= 0) || !isFinite(edm)) { diagonalMetric(0); edm = edmOf(); }
   let iter = 0;
@@ -248,6 +278,7 @@ export function minimize(bnds: usize, maxCalls: i32, edmMax: f64, out: usize): i
     f = f1;
     edm = edmOf();
   }
+  keepMetric();
   return report(out, f, edm, iter, CONVERGED);
 }
 

@@ -10,11 +10,11 @@
 import { alloc } from "./memory";
 import {
   model, values, word, setWord, iword, nParams, nSamples, nConstraints, constraint, sample, component,
-  sData, sEvents, sComponents, cKind, cArgs, cArgPtr, yieldOf,
+  sData, sEvents, sComponents, cKind, cArgs, cArgPtr, cBuf, yieldOf,
 } from "./model";
-import { refreshNorm, invalidateSample, setFree } from "./nll";
+import { refreshNorm, setFree } from "./nll";
 import { pdfValue } from "./pdf/index";
-import { minimize, CONVERGED } from "./minimizer";
+import { minimize, CONVERGED, useMetricSlot, forgetMetrics } from "./minimizer";
 import { seedStream, uniform, poisson, gaussian } from "./rng";
 
 const MAX_SAMPLES: i32 = 64;
@@ -26,6 +26,7 @@ const gridCum = memory.data(MAX_SAMPLES << 3, 16); // per sample: cumulative env
 const capacity = memory.data(MAX_SAMPLES << 3, 16); // per sample: event buffer capacity
 const nuTotal = memory.data(MAX_SAMPLES << 3, 16);
 const yields = memory.data(MAX_COMPONENTS << 3, 16);
+const parts = memory.data(MAX_COMPONENTS << 3, 16); // normalised component values at the last point
 const savedMeans = memory.data(1024 << 3, 16);
 const fitOut = memory.data((4 + 64) << 3, 16);
 let violations: i32 = 0;
@@ -44,13 +45,15 @@ export function setToyGrid(k: i32, edges: usize, nEdges: i32): void {
   setF(capacity, k, <f64>sEvents(sample(k)));
 }
 
-/** Total density of sample s at m (yields in `yields`, norms current). */
+/** Total density of sample s at m (yields in `yields`, norms current); components kept in `parts`. */
 function density(s: usize, m: f64): f64 {
   const nc = sComponents(s);
   let d: f64 = 0;
   for (let j = 0; j < nc; j++) {
     const c = component(s, j);
-    d += load<f64>(yields + (<usize>j << 3)) * pdfValue(cKind(c), m, cArgPtr(c), cArgs(c)) / word(c, 7);
+    const f = pdfValue(cKind(c), m, cArgPtr(c), cArgs(c)) / word(c, 7);
+    store<f64>(parts + (<usize>j << 3), f);
+    d += load<f64>(yields + (<usize>j << 3)) * f;
   }
   return d;
 }
@@ -99,6 +102,7 @@ function generateSample(k: i32): i32 {
   const cells = <i32>getF(gridCells, k);
   const totalMass = getF(cum, cells);
   const data = sData(s);
+  const nc = sComponents(s);
   for (let i = 0; i < n; i++) {
     for (;;) {
       const target = uniform() * totalMass;
@@ -115,12 +119,19 @@ function generateSample(k: i32): i32 {
       if (d > e) violations++;
       if (uniform() * e <= d) {
         store<f64>(data + (<usize>i << 3), m);
+        // the per-event caches get the values just computed: no component is evaluated again
+        for (let j = 0; j < nc; j++) store<f64>(cBuf(component(s, j)) + (<usize>i << 3), load<f64>(parts + (<usize>j << 3)));
         break;
       }
     }
   }
   setWord(s, 2, <f64>n);
-  invalidateSample(k);
+  // the caches hold the generating arguments; only the mapped x must be rebuilt
+  for (let j = 0; j < nc; j++) {
+    const c = component(s, j);
+    memory.copy(<usize>word(c, 6), cArgPtr(c), <usize>cArgs(c) << 3);
+  }
+  setWord(s, 11, 0);
   return n;
 }
 
@@ -160,6 +171,7 @@ export function runToys(gen: usize, nToys: i32, toy0: i32, seedLo: u32, seedHi: 
   const ns = nSamples();
   memory.copy(values, gen, np << 3);
   for (let k = 0; k < ns; k++) prepareGeneration(k);
+  forgetMetrics();
   for (let t = 0; t < nToys; t++) {
     const r = results + (<usize>(5 * t) << 3);
     seedStream(seedLo, seedHi, <u32>(toy0 + t), poiIndex, massHyp);
@@ -177,13 +189,16 @@ export function runToys(gen: usize, nToys: i32, toy0: i32, seedLo: u32, seedHi: 
     }
     randomiseConstraints(gen);
     setFree(maskFree);
+    useMetricSlot(0);
     const s1 = minimize(boundsFree, maxCalls, edmMax, fitOut);
     const nllFree = getF(fitOut, 0);
     const muHat = getF(values, poi);
     memory.copy(values, gen, np << 3);
     setF(values, poi, muTest);
     setFree(maskFixed);
+    useMetricSlot(1);
     const s2 = minimize(bounds, maxCalls, edmMax, fitOut);
+    useMetricSlot(-1);
     const nllFixed = getF(fitOut, 0);
     restoreConstraints();
     const q = mode == 0 && muHat > muTest ? 0.0 : Math.max(0.0, 2.0 * (nllFixed - nllFree));

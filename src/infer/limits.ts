@@ -60,7 +60,7 @@ function crossingError(calc: Calculator, curve: Map<number, CLsValues>, limit: n
     curve.set(mu, p);
     return p;
   };
-  const delta = Math.min(0.25 * calc.scale, 0.5 * limit);
+  const delta = Math.min(0.5 * calc.scale, 0.5 * limit);
   const slope = (value(at(limit + delta)) - value(at(limit - delta))) / (2 * delta);
   const here = [...curve.values()].sort((a, b) => Math.abs(a.mu - limit) - Math.abs(b.mu - limit))[0];
   return slope < 0 ? here.clsError / -slope : Infinity;

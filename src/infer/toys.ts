@@ -3,6 +3,9 @@
  * generated at (μ, θ̂̂(μ)), background-only toys at (0, θ̂̂(0)); each toy is generated and fitted
  * twice inside WASM (assembly/toys.ts). CLs+b = P(q̃μ ≥ q̃μ,obs | s+b), CLb = P(q̃μ ≥ q̃μ,obs | b),
  * with binomial errors; the expected band comes from the quantiles of the background-only q̃μ.
+ * Toys run on a grid of POI values spaced a quarter of the POI's error (the grid is filled lazily,
+ * where the limit searches look), and CLs is interpolated linearly between grid points: the
+ * observed and expected searches share their toys, and the interpolated curve has exact roots.
  * Every toy's random numbers derive from (seed, mass index, hypothesis, POI index, toy index), so
  * any split of the toys over batches or workers gives the same toys.
  */
@@ -56,6 +59,8 @@ export class ToyCalculator implements Calculator {
   private readonly maxCalls: number;
   private readonly ptr: { bounds: number; boundsFree: number; maskFree: number; maskFixed: number; gen: number };
   private readonly sets = new Map<number, { sb: ToySet; b: ToySet; index: number }>();
+  /** Grid spacing of the POI values where toys run. */
+  readonly step: number;
   /** Points where the generator's envelope was exceeded (should stay 0). */
   envelopeViolations = 0;
 
@@ -79,8 +84,9 @@ export class ToyCalculator implements Calculator {
     this.data = new ProfileCache(cm, this.free);
     const err = this.free.errors[poi];
     this.scale = Number.isFinite(err) && err > 0 ? err : Math.max(1, Math.sqrt(Math.abs(this.free.values[poi]) + 1));
-    // a CLs error of 1/√toys moves the limit by about scale/√toys: locate it a few times finer
-    this.tolerance = (0.2 * this.scale) / Math.sqrt(this.toys);
+    this.step = this.scale / 4;
+    // the interpolated curve is deterministic: its roots can be located precisely
+    this.tolerance = 1e-6 * this.scale;
     this.poiIndex = cm.names.indexOf(poi);
     const core = cm.core;
     // event buffers: the observed size plus a wide margin (a toy beyond it is counted as failed)
@@ -138,18 +144,30 @@ export class ToyCalculator implements Calculator {
     return { q: Float64Array.from(q), muHat: Float64Array.from(muHat), failed };
   }
 
-  /** The s+b and b-only toys at mu (memoised; the POI index counts the values in the order tested). */
-  toysAt(mu: number): { sb: ToySet; b: ToySet; index: number } {
-    const hit = this.sets.get(mu);
+  /** The s+b and b-only toys at grid point k (POI = k·step; memoised; k keys the s+b streams). */
+  toysAt(k: number): { sb: ToySet; b: ToySet; index: number } {
+    const hit = this.sets.get(k);
     if (hit) return hit;
-    const index = this.sets.size + 1;
+    const mu = k * this.step;
+    const index = k;
     const sbGen = this.data.at(mu).values;
     const sb = this.runBatch(sbGen, SB, index, mu, 0, this.toys);
     // background-only toys: the same events for every mu (POI index 0), refitted at each mu
     const b = this.runBatch(this.background.values, B, 0, mu, 0, this.backgroundToys);
     const set = { sb, b, index };
-    this.sets.set(mu, set);
+    this.sets.set(k, set);
     return set;
+  }
+
+  /** Linear interpolation of a per-grid-point quantity between the grid points around mu (0 at k = 0 is `atZero`). */
+  private interpolate<T extends Record<string, number>>(mu: number, at: (k: number) => T, atZero: T): T {
+    const x = mu / this.step;
+    const k = Math.floor(x);
+    const a = k === 0 ? atZero : at(k);
+    if (x === k) return a;
+    const b = at(k + 1);
+    const w = x - k;
+    return Object.fromEntries(Object.keys(a).map((key) => [key, (1 - w) * a[key] + w * b[key]])) as T;
   }
 
   /** Observed q̃μ. */
@@ -158,19 +176,27 @@ export class ToyCalculator implements Calculator {
     return qmuTilde(mu, { nll: this.free.nll, muHat: this.free.values[poi] }, this.data.at(mu).nll, this.background.nll);
   }
 
+  /** Observed CLs at a grid point. */
+  private gridPvalues(k: number): { q: number; clsb: number; clb: number; cls: number; clsError: number } {
+    const q = this.qObserved(k * this.step);
+    const { sb, b } = this.toysAt(k);
+    return { q, ...clsFrom(sb.q, b.q, q) };
+  }
+
   pvalues(mu: number): CLsValues {
     if (mu <= 0) return { mu, q: 0, clsb: 1, clb: 1, cls: 1, clsError: 0 };
-    const q = this.qObserved(mu);
-    const { sb, b } = this.toysAt(mu);
-    return { mu, q, ...clsFrom(sb.q, b.q, q) };
+    const p = this.interpolate(mu, (k) => this.gridPvalues(k), { q: 0, clsb: 1, clb: 1, cls: 1, clsError: 0 });
+    return { mu, ...p };
   }
 
   expectedCls(mu: number, band: number): number {
     if (mu <= 0) return 1;
-    const { sb, b } = this.toysAt(mu);
-    const sorted = Float64Array.from(b.q).sort();
-    const qN = quantile(sorted, normalCdf(-band, 0, 1));
-    return clsFrom(sb.q, b.q, qN).cls;
+    const at = (k: number) => {
+      const { sb, b } = this.toysAt(k);
+      const qN = quantile(Float64Array.from(b.q).sort(), normalCdf(-band, 0, 1));
+      return { cls: clsFrom(sb.q, b.q, qN).cls };
+    };
+    return this.interpolate(mu, at, { cls: 1 }).cls;
   }
 
   /** Toy counts over every POI value tested: s+b, b-only, failed fits. */
