@@ -26,6 +26,7 @@ const gradExt = memory.data(1024 << 3, 16); // full external gradient (≤ 1024 
 const stored = memory.data(2 * MAX_FREE * MAX_FREE << 3, 16); // metrics kept between toy fits
 const storedN = memory.data(2 << 2, 16); // their dimension (0: none)
 let slot: i32 = -1;
+let frozen = false;
 let bounds: usize = 0; // nParams × (lo, hi)
 let nFree: i32 = 0;
 let calls: i32 = 0;
@@ -199,9 +200,16 @@ export function useMetricSlot(s: i32): void {
   slot = s;
 }
 
+/** Empty both slots and let fits fill them again. */
 export function forgetMetrics(): void {
   store<i32>(storedN, 0);
   store<i32>(storedN, 0, 4);
+  frozen = false;
+}
+
+/** Keep the stored metrics as they are: later fits start from them but do not replace them. */
+export function freezeMetrics(): void {
+  frozen = true;
 }
 
 function loadStoredMetric(): bool {
@@ -212,7 +220,7 @@ function loadStoredMetric(): bool {
 }
 
 function keepMetric(): void {
-  if (slot < 0) return;
+  if (slot < 0 || frozen) return;
   memory.copy(stored + (<usize>(slot * MAX_FREE * MAX_FREE) << 3), V, <usize>(MAX_FREE * MAX_FREE) << 3);
   store<i32>(storedN + (<usize>slot << 2), nFree);
 }

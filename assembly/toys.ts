@@ -7,14 +7,13 @@
 // probability density/envelope, so the sample follows the total density exactly — also where a
 // negative signal yield pulls it below the background. Cells come from TS (uniform panels refined
 // near peaks, as the Asimov grid). A point where the density exceeds its envelope is counted.
-import { alloc } from "./memory";
 import {
   model, values, word, setWord, iword, nParams, nSamples, nConstraints, constraint, sample, component,
   sData, sEvents, sComponents, cKind, cArgs, cArgPtr, cBuf, yieldOf,
 } from "./model";
 import { refreshNorm, setFree } from "./nll";
 import { pdfValue } from "./pdf/index";
-import { minimize, CONVERGED, useMetricSlot, forgetMetrics } from "./minimizer";
+import { minimize, CONVERGED, useMetricSlot, forgetMetrics, freezeMetrics } from "./minimizer";
 import { seedStream, uniform, poisson, gaussian } from "./rng";
 
 const MAX_SAMPLES: i32 = 64;
@@ -29,20 +28,24 @@ const yields = memory.data(MAX_COMPONENTS << 3, 16);
 const parts = memory.data(MAX_COMPONENTS << 3, 16); // normalised component values at the last point
 const savedMeans = memory.data(1024 << 3, 16);
 const fitOut = memory.data((4 + 64) << 3, 16);
+const calibration = memory.data(5 << 3, 16); // the result of the calibration toy (discarded)
 let violations: i32 = 0;
 
 @inline function getP(table: usize, k: i32): usize { return <usize>load<f64>(table + (<usize>k << 3)); }
 @inline function getF(table: usize, k: i32): f64 { return load<f64>(table + (<usize>k << 3)); }
 @inline function setF(table: usize, k: i32, v: f64): void { store<f64>(table + (<usize>k << 3), v); }
 
-/** Register sample k's generation cells (nEdges edges) and its event capacity (its current size). */
-export function setToyGrid(k: i32, edges: usize, nEdges: i32): void {
-  const cells = nEdges - 1;
+/**
+ * Register sample k's generation cells (nEdges edges), work space for its envelope (nEdges − 1
+ * words) and cumulative mass (nEdges words), and its event capacity. The caller owns the memory
+ * and registers again before each batch (several toy models may share one core).
+ */
+export function setToyGrid(k: i32, edges: usize, nEdges: i32, env: usize, cum: usize, cap: i32): void {
   setF(gridEdges, k, <f64>edges);
-  setF(gridCells, k, <f64>cells);
-  setF(gridEnv, k, <f64>alloc(<usize>cells << 3));
-  setF(gridCum, k, <f64>alloc(<usize>(cells + 1) << 3));
-  setF(capacity, k, <f64>sEvents(sample(k)));
+  setF(gridCells, k, <f64>(nEdges - 1));
+  setF(gridEnv, k, <f64>env);
+  setF(gridCum, k, <f64>cum);
+  setF(capacity, k, <f64>cap);
 }
 
 /** Total density of sample s at m (yields in `yields`, norms current); components kept in `parts`. */
@@ -171,10 +174,26 @@ export function runToys(gen: usize, nToys: i32, toy0: i32, seedLo: u32, seedHi: 
   const ns = nSamples();
   memory.copy(values, gen, np << 3);
   for (let k = 0; k < ns; k++) prepareGeneration(k);
+  // Calibrate the minimizer's starting metrics on toy 0 of the stream, then freeze them: every toy
+  // then starts from the same metric whichever batch or worker runs it, so results never depend
+  // on how the toys were split.
   forgetMetrics();
+  toy(gen, 0, seedLo, seedHi, poiIndex, massHyp, poi, muTest, mode, bounds, boundsFree, maskFree, maskFixed, maxCalls, edmMax, calibration);
+  freezeMetrics();
   for (let t = 0; t < nToys; t++) {
-    const r = results + (<usize>(5 * t) << 3);
-    seedStream(seedLo, seedHi, <u32>(toy0 + t), poiIndex, massHyp);
+    toy(gen, toy0 + t, seedLo, seedHi, poiIndex, massHyp, poi, muTest, mode, bounds, boundsFree, maskFree, maskFixed, maxCalls, edmMax,
+      results + (<usize>(5 * t) << 3));
+  }
+  forgetMetrics();
+}
+
+/** One toy: generate, fit twice, write [q, μ̂, status free, status fixed, events in sample 0] to r. */
+function toy(gen: usize, index: i32, seedLo: u32, seedHi: u32, poiIndex: u32, massHyp: u32, poi: i32, muTest: f64, mode: i32,
+  bounds: usize, boundsFree: usize, maskFree: usize, maskFixed: usize, maxCalls: i32, edmMax: f64, r: usize): void {
+  const np = <usize>nParams();
+  const ns = nSamples();
+  {
+    seedStream(seedLo, seedHi, <u32>index, poiIndex, massHyp);
     memory.copy(values, gen, np << 3);
     let ok = true;
     let n0: i32 = 0;
@@ -185,7 +204,7 @@ export function runToys(gen: usize, nToys: i32, toy0: i32, seedLo: u32, seedHi: 
     }
     if (!ok) {
       setF(r, 0, NaN); setF(r, 1, NaN); setF(r, 2, 4); setF(r, 3, 4); setF(r, 4, <f64>n0);
-      continue;
+      return;
     }
     randomiseConstraints(gen);
     setFree(maskFree);

@@ -10,6 +10,7 @@ import { BumpscanError } from "./errors.js";
 import { AsymptoticCalculator } from "./infer/asymptotic.js";
 import { bayesianLimit } from "./infer/bayes.js";
 import { ToyCalculator } from "./infer/toys.js";
+import type { WorkerPool } from "./scan/pool.js";
 import { upperLimit, LimitResult } from "./infer/limits.js";
 import { Model } from "./model/model.js";
 
@@ -55,6 +56,8 @@ export interface LimitOptions {
   seed?: number;
   /** Toys: index of the mass point in a scan (keys the random streams). */
   massIndex?: number;
+  /** Toys: run them on these workers. */
+  pool?: WorkerPool;
 }
 
 export interface LimitReport {
@@ -88,18 +91,18 @@ export async function limitAtMass(spec: Spec, events: Dataset, mass: number, opt
     const { model, cm } = compileAt(c, spec, events, mass);
     const base = { mass, method, cl, poi: model.poi };
     if (method === "bayes") {
-      const b = bayesianLimit(cm, { cl, marginalise: options.marginalise });
+      const b = await bayesianLimit(cm, { cl, marginalise: options.marginalise });
       return { ...base, observed: b.observed, nuisances: b.nuisances, timing: { limitMs: performance.now() - t0 } };
     }
     if (method === "toys") {
-      const calc = new ToyCalculator(cm, { toys: options.toys ?? spec.limit?.toys, seed: options.seed ?? spec.limit?.seed, massIndex: options.massIndex });
-      const lim = upperLimit(calc, { cl, statistic: options.statistic });
+      const calc = new ToyCalculator(cm, { toys: options.toys ?? spec.limit?.toys, seed: options.seed ?? spec.limit?.seed, massIndex: options.massIndex, pool: options.pool });
+      const lim = await upperLimit(calc, { cl, statistic: options.statistic });
       return {
         ...base, observed: lim.observed, observedError: lim.observedError, expected: lim.expected, statistic: lim.statistic,
         curve: lim.curve, toys: calc.counts(), timing: { limitMs: performance.now() - t0 },
       };
     }
-    const lim = upperLimit(new AsymptoticCalculator(cm), { cl, statistic: options.statistic });
+    const lim = await upperLimit(new AsymptoticCalculator(cm), { cl, statistic: options.statistic });
     return { ...base, observed: lim.observed, expected: lim.expected, statistic: lim.statistic, curve: lim.curve, timing: { limitMs: performance.now() - t0 } };
   } finally {
     c.release(mark);

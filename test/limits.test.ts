@@ -21,7 +21,7 @@ describe("asymptotic CLs", () => {
     test(`${name}: observed and expected limits within 1% of the reference`, async () => {
       const ref = reference(name).limit_asymptotic;
       const { cm } = await referenceModel(name);
-      const lim = upperLimit(new AsymptoticCalculator(cm), { cl: 0.9 });
+      const lim = await upperLimit(new AsymptoticCalculator(cm), { cl: 0.9 });
       expect(relDiff(lim.observed, ref.observed)).toBeLessThan(0.01);
       for (const [ours, theirs] of Object.entries(BANDS)) expect(relDiff(lim.expected[ours as "0"], ref.expected[theirs])).toBeLessThan(0.01);
     });
@@ -32,7 +32,7 @@ describe("asymptotic CLs", () => {
     const { cm } = await referenceModel("bump-1e4");
     const calc = new AsymptoticCalculator(cm);
     for (const point of ref.cls_curve.slice(2, 6)) {
-      const p = calc.pvalues(point.mu);
+      const p = await calc.pvalues(point.mu);
       expect(Math.abs(p.q - point.qtilde_obs)).toBeLessThan(2e-3 * (1 + point.qtilde_obs));
       expect(relDiff(calc.qAsimov(point.mu), point.q_asimov)).toBeLessThan(1e-3);
       expect(relDiff(p.cls, point.CLs)).toBeLessThan(0.02);
@@ -44,9 +44,9 @@ describe("asymptotic CLs", () => {
 
   test("the Asimov grid is fine enough: doubling it moves no limit by more than 1e-4", async () => {
     const { cm } = await referenceModel("bump-1e4");
-    const base = upperLimit(new AsymptoticCalculator(cm, { grid: { panels: 400, peakPanelsPerWidth: 4 } }));
-    const fine = upperLimit(new AsymptoticCalculator(cm, { grid: { panels: 800, peakPanelsPerWidth: 8 } }));
-    const coarse = upperLimit(new AsymptoticCalculator(cm, { grid: { panels: 2, peakPanelsPerWidth: 0.07 } }));
+    const base = await upperLimit(new AsymptoticCalculator(cm, { grid: { panels: 400, peakPanelsPerWidth: 4 } }));
+    const fine = await upperLimit(new AsymptoticCalculator(cm, { grid: { panels: 800, peakPanelsPerWidth: 8 } }));
+    const coarse = await upperLimit(new AsymptoticCalculator(cm, { grid: { panels: 2, peakPanelsPerWidth: 0.07 } }));
     expect(relDiff(base.observed, fine.observed)).toBeLessThan(1e-4);
     for (const k of ["-2", "0", "2"] as const) expect(relDiff(base.expected[k], fine.expected[k])).toBeLessThan(1e-4);
     // and the test can fail: a grid that misses the peak's shape moves the expected limits
@@ -72,9 +72,9 @@ describe("the counting experiment reproduces the classic Poisson limits (90% CL,
   for (const [n, want] of classic) {
     test(`n = ${n}: Bayesian ${want} (1e-3), toy CLs within 3 toy standard errors`, async () => {
       const cm = await counting(n, 0);
-      expect(Math.abs(bayesianLimit(cm).observed - want)).toBeLessThan(1e-3);
+      expect(Math.abs((await bayesianLimit(cm)).observed - want)).toBeLessThan(1e-3);
       const calc = new ToyCalculator(cm, { toys: 3000, seed: 11 + n });
-      const lim = upperLimit(calc, { expected: false });
+      const lim = await upperLimit(calc, { expected: false });
       expect(lim.observedError).toBeGreaterThan(0);
       expect(Math.abs(lim.observed - want)).toBeLessThan(3 * lim.observedError!);
       expect(calc.counts().failed).toBe(0);
@@ -86,8 +86,8 @@ test("asymptotic and toy limits converge as the yields grow", async () => {
   const gaps: number[] = [];
   for (const [n, b] of [[3, 3], [400, 400]]) {
     const cm = await counting(n, b);
-    const asym = upperLimit(new AsymptoticCalculator(cm), { expected: false }).observed;
-    const lim = upperLimit(new ToyCalculator(cm, { toys: 2000, seed: 5 }), { expected: false });
+    const asym = (await upperLimit(new AsymptoticCalculator(cm), { expected: false })).observed;
+    const lim = await upperLimit(new ToyCalculator(cm, { toys: 2000, seed: 5 }), { expected: false });
     gaps.push(Math.abs(asym - lim.observed) / lim.observed);
     if (n === 400) expect(Math.abs(asym - lim.observed)).toBeLessThan(3 * lim.observedError! + 0.01 * asym);
   }
@@ -105,8 +105,8 @@ describe("coverage and distributions (pseudo-experiments)", () => {
       const [values] = generate(model, { ...truth, nsig: 40 }, 5000 + e);
       const cm = await compile(model, [{ values }]);
       const calc = new AsymptoticCalculator(cm);
-      const clsb = upperLimit(calc, { statistic: "clsb", expected: false });
-      const cls = upperLimit(calc, { expected: false });
+      const clsb = await upperLimit(calc, { statistic: "clsb", expected: false });
+      const cls = await upperLimit(calc, { expected: false });
       if (clsb.observed >= 40) covered++;
       if (!(cls.observed > 0)) excludesZero++;
       calc.dispose();
@@ -123,12 +123,15 @@ describe("coverage and distributions (pseudo-experiments)", () => {
     const calc = new ToyCalculator(cm, { toys: 1, seed: 9 });
     const background = discovery(cm).background.values;
     const n = 1500;
-    const set = calc.runBatch(background, 0, 0, 0, 0, n, 1);
-    // q0 > 0 exactly when μ̂ > 0 (a fit stopped at the μ ≥ 0 bound leaves q0 at its tolerance)
-    const positive = Array.from(set.q).filter((_, i) => set.muHat[i] > 1e-3);
+    const set = await calc.runBatch(background, 0, 0, 0, 0, n, 1);
+    // q0 > 0 when μ̂ > 0; a fit that stops a hair inside the μ ≥ 0 bound leaves q0 ~ 1e-8, so
+    // count q0 > c = 1e-3 (it loses P(0 < χ²₁ < c) ≈ 2.5% of the positive half) and compare the
+    // positive part with χ²₁ truncated at c
+    const c = 1e-3, lost = chisquareCdf(c, 1);
+    const positive = Array.from(set.q).filter((q) => q > c);
     expect(set.failed).toBeLessThan(n * 0.01);
-    expect(Math.abs(positive.length / set.q.length - 0.5)).toBeLessThan(3 * Math.sqrt(0.25 / set.q.length));
-    const ks = kstest(positive, (x: number) => chisquareCdf(x, 1));
+    expect(Math.abs(positive.length / set.q.length - 0.5 * (1 - lost))).toBeLessThan(3 * Math.sqrt(0.25 / set.q.length));
+    const ks = kstest(positive, (x: number) => (chisquareCdf(x, 1) - lost) / (1 - lost));
     expect(ks.pValue).toBeGreaterThan(0.001);
   }, 60_000);
 });
@@ -138,17 +141,34 @@ describe("toys", () => {
     const { cm } = await referenceModel("bump-1e4");
     const calc = new ToyCalculator(cm, { toys: 1, seed: 42 });
     const gen = { nsig: 50, nbkg: 10000, c1: -1.2, c2: 0.3 };
-    const whole = calc.runBatch(gen, 1, 3, 60, 0, 24);
-    const parts = [calc.runBatch(gen, 1, 3, 60, 0, 7), calc.runBatch(gen, 1, 3, 60, 7, 17)];
+    const whole = await calc.runBatch(gen, 1, 3, 60, 0, 24);
+    const parts = [await calc.runBatch(gen, 1, 3, 60, 0, 7), await calc.runBatch(gen, 1, 3, 60, 7, 17)];
     expect(Array.from(whole.q)).toEqual([...parts[0].q, ...parts[1].q]);
-    const other = calc.runBatch(gen, 1, 4, 60, 0, 24); // another POI index: another stream
+    const other = await calc.runBatch(gen, 1, 4, 60, 0, 24); // another POI index: another stream
     expect(Array.from(other.q)).not.toEqual(Array.from(whole.q));
+  });
+
+  test("a worker pool gives the same toys as the calling thread (1 and 3 workers)", async () => {
+    const { WorkerPool } = await import("../src/scan/pool.js");
+    const { cm } = await referenceModel("bump-1e4");
+    const gen = { nsig: 50, nbkg: 10000, c1: -1.2, c2: 0.3 };
+    const here = await new ToyCalculator(cm, { toys: 1, seed: 42 }).runBatch(gen, 1, 3, 60, 0, 13);
+    for (const size of [1, 3]) {
+      const pool = await WorkerPool.start(size);
+      try {
+        const there = await new ToyCalculator(cm, { toys: 1, seed: 42, pool }).runBatch(gen, 1, 3, 60, 0, 13);
+        expect(Array.from(there.q)).toEqual(Array.from(here.q));
+        expect(Array.from(there.muHat)).toEqual(Array.from(here.muHat));
+      } finally {
+        await pool.close();
+      }
+    }
   });
 
   test("the generator follows the total density: toy fits of a negative signal yield are unbiased", async () => {
     const { cm } = await referenceModel("bump-1e4");
     const calc = new ToyCalculator(cm, { toys: 1, seed: 8 });
-    const set = calc.runBatch({ nsig: -30, nbkg: 10000, c1: -1.2, c2: 0.3 }, 1, 9, 0, 0, 300, 1);
+    const set = await calc.runBatch({ nsig: -30, nbkg: 10000, c1: -1.2, c2: 0.3 }, 1, 9, 0, 0, 300, 1);
     expect(calc.envelopeViolations).toBe(0);
     // mode 1 fits with nsig ≥ 0; the fraction at the boundary tells whether the toys carry the dip
     const atZero = Array.from(set.muHat).filter((m) => m < 1e-3).length / set.muHat.length;
@@ -158,7 +178,7 @@ describe("toys", () => {
   test("failed toy fits are counted and excluded, never abort", async () => {
     const { cm } = await referenceModel("bump-1e4");
     const calc = new ToyCalculator(cm, { toys: 60, seed: 2, maxCalls: 9 });
-    const p = calc.pvalues(60);
+    const p = await calc.pvalues(15 * calc.step); // one grid point: 60 s+b and 120 b-only toys
     const counts = calc.counts();
     expect(counts.failed).toBeGreaterThan(0);
     expect(counts.sb + counts.b + counts.failed).toBe(180);
@@ -169,7 +189,7 @@ describe("toys", () => {
     const ref = reference("bump-1e4").limit_toys;
     const { cm } = await referenceModel("bump-1e4");
     const calc = new ToyCalculator(cm, { toys: 250, seed: 1 });
-    const lim = upperLimit(calc, { expected: false });
+    const lim = await upperLimit(calc, { expected: false });
     const sigma = Math.hypot(ref.observed_err_toystat, lim.observedError!);
     expect(Math.abs(lim.observed - ref.observed)).toBeLessThan(3 * sigma);
     expect(calc.counts().failed).toBe(0);

@@ -24,7 +24,7 @@ export interface CoreExports {
   pdfValueAt(kind: number, m: number, args: number, nargs: number): number;
   pdfIntegralOver(kind: number, lo: number, hi: number, args: number, nargs: number): number;
   vexpBatch(input: number, output: number, n: number): void;
-  setToyGrid(sample: number, edges: number, nEdges: number): void;
+  setToyGrid(sample: number, edges: number, nEdges: number, env: number, cum: number, capacity: number): void;
   runToys(gen: number, nToys: number, toy0: number, seedLo: number, seedHi: number, poiIndex: number, massHyp: number,
     poi: number, muTest: number, mode: number, bounds: number, boundsFree: number, maskFree: number, maskFixed: number,
     maxCalls: number, edmMax: number, results: number): void;

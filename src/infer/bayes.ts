@@ -61,9 +61,9 @@ function det(a: number[][]): number {
 /**
  * The Bayesian upper limit on the POI.
  * @example
- * bayesianLimit(cm, { cl: 0.9 }).observed; // 2.303 for a counting experiment with n = 0, b = 0
+ * (await bayesianLimit(cm, { cl: 0.9 })).observed; // 2.303 for a counting experiment with n = 0, b = 0
  */
-export function bayesianLimit(cm: CompiledModel, options: BayesOptions = {}): BayesResult {
+export async function bayesianLimit(cm: CompiledModel, options: BayesOptions = {}): Promise<BayesResult> {
   const cl = options.cl ?? 0.9;
   const poi = cm.model.poi;
   const free = fit(cm);
@@ -87,6 +87,6 @@ export function bayesianLimit(cm: CompiledModel, options: BayesOptions = {}): Ba
   let acc = 0, k = 0;
   while (k < pieces.length - 1 && acc + pieces[k] < target) acc += pieces[k++];
   const base = acc;
-  const observed = brent((mu) => base + adaptiveIntegral(p, cuts[k], mu, 1e-8, 0, 200) - target, cuts[k], cuts[k + 1], 1e-5 * sigma);
+  const observed = await brent((mu) => base + adaptiveIntegral(p, cuts[k], mu, 1e-8, 0, 200) - target, cuts[k], cuts[k + 1], 1e-5 * sigma);
   return { method: "bayes", cl, observed, nuisances: options.marginalise ? "marginalised" : "profiled", mode: muMode };
 }

@@ -17,10 +17,10 @@ export interface CLsValues {
 
 export interface Calculator {
   readonly method: "asymptotic" | "toys";
-  /** Observed CLs+b, CLb and CLs at mu. */
-  pvalues(mu: number): CLsValues;
+  /** Observed CLs+b, CLb and CLs at mu (toys may run elsewhere: hence a promise, or a value). */
+  pvalues(mu: number): CLsValues | Promise<CLsValues>;
   /** Expected CLs at mu for the background-only band N ∈ {−2, −1, 0, 1, 2}. */
-  expectedCls(mu: number, band: number): number;
+  expectedCls(mu: number, band: number): number | Promise<number>;
   /** A scale for the POI (about its 1σ error), to start the bracketing of a limit. */
   readonly scale: number;
   /** How finely a limit is worth locating: far below the scale for formulas, about the toys' resolution for toys. */

@@ -24,25 +24,28 @@ export interface LimitResult {
 /**
  * The observed and expected upper limits at confidence level `cl`.
  * @example
- * const limit = upperLimit(new AsymptoticCalculator(cm), { cl: 0.9 });
+ * const limit = await upperLimit(new AsymptoticCalculator(cm), { cl: 0.9 });
  * limit.observed;      // 68.34 on bump-1e4
  * limit.expected["0"]; // 23.37 (median expected)
  */
-export function upperLimit(calc: Calculator, options: { cl?: number; statistic?: "cls" | "clsb"; expected?: boolean } = {}): LimitResult {
+export async function upperLimit(calc: Calculator, options: { cl?: number; statistic?: "cls" | "clsb"; expected?: boolean } = {}): Promise<LimitResult> {
   const cl = options.cl ?? 0.9;
   const alpha = 1 - cl;
   const statistic = options.statistic ?? "cls";
   const tol = calc.tolerance;
   const curve = new Map<number, CLsValues>();
-  const observedValue = (mu: number) => {
-    const p = curve.get(mu) ?? calc.pvalues(mu);
+  const observedValue = async (mu: number) => {
+    const p = curve.get(mu) ?? (await calc.pvalues(mu));
     curve.set(mu, p);
     return (statistic === "cls" ? p.cls : p.clsb) - alpha;
   };
-  const observed = rootAbove(observedValue, 0, 2 * calc.scale, tol, `CLs of the observed data (${calc.method})`);
-  const expected = Object.fromEntries(BANDS.map((n) => [String(n), options.expected === false ? NaN
-    : rootAbove((mu) => calc.expectedCls(mu, n) - alpha, 0, 2 * calc.scale, tol, `the expected CLs at ${n}σ`)])) as LimitResult["expected"];
-  const observedError = crossingError(calc, curve, observed, statistic);
+  const observed = await rootAbove(observedValue, 0, 2 * calc.scale, tol, `CLs of the observed data (${calc.method})`);
+  const expected = {} as LimitResult["expected"];
+  for (const n of BANDS) {
+    expected[String(n) as "0"] = options.expected === false ? NaN
+      : await rootAbove(async (mu) => (await calc.expectedCls(mu, n)) - alpha, 0, 2 * calc.scale, tol, `the expected CLs at ${n}σ`);
+  }
+  const observedError = await crossingError(calc, curve, observed, statistic);
   const sorted = [...curve.values()].sort((a, b) => a.mu - b.mu);
   return { method: calc.method, cl, statistic, observed, expected, curve: sorted, observedError };
 }
@@ -52,16 +55,16 @@ export function upperLimit(calc: Calculator, options: { cl?: number; statistic?:
  * extra points a quarter of the POI scale either side: neighbours from the root search sit so
  * close that their difference would be toy noise.
  */
-function crossingError(calc: Calculator, curve: Map<number, CLsValues>, limit: number, statistic: "cls" | "clsb"): number | undefined {
+async function crossingError(calc: Calculator, curve: Map<number, CLsValues>, limit: number, statistic: "cls" | "clsb"): Promise<number | undefined> {
   if (calc.method !== "toys") return undefined;
   const value = (p: CLsValues) => (statistic === "cls" ? p.cls : p.clsb);
-  const at = (mu: number) => {
-    const p = curve.get(mu) ?? calc.pvalues(mu);
+  const at = async (mu: number) => {
+    const p = curve.get(mu) ?? (await calc.pvalues(mu));
     curve.set(mu, p);
     return p;
   };
   const delta = Math.min(0.5 * calc.scale, 0.5 * limit);
-  const slope = (value(at(limit + delta)) - value(at(limit - delta))) / (2 * delta);
+  const slope = (value(await at(limit + delta)) - value(await at(limit - delta))) / (2 * delta);
   const here = [...curve.values()].sort((a, b) => Math.abs(a.mu - limit) - Math.abs(b.mu - limit))[0];
   return slope < 0 ? here.clsError / -slope : Infinity;
 }

@@ -8,9 +8,11 @@ import { BumpscanError } from "../errors.js";
 /**
  * A root of f in [a, b], where f(a) and f(b) have opposite signs, to |Δx| ≤ 4ε|x| + tol.
  * @example
- * brent((x) => x * x - 2, 0, 2, 1e-12); // 1.4142135623730951
+ * await brent((x) => x * x - 2, 0, 2, 1e-12); // 1.4142135623730951
  */
-export function brent(f: (x: number) => number, a: number, b: number, tol: number, fa = f(a), fb = f(b)): number {
+export async function brent(f: (x: number) => number | Promise<number>, a: number, b: number, tol: number, fa?: number, fb?: number): Promise<number> {
+  fa ??= await f(a);
+  fb ??= await f(b);
   if (fa === 0) return a;
   if (fb === 0) return b;
   if (Math.sign(fa) === Math.sign(fb)) throw new BumpscanError(`brent: f(${a}) = ${fa} and f(${b}) = ${fb} do not bracket a root`);
@@ -49,7 +51,7 @@ export function brent(f: (x: number) => number, a: number, b: number, tol: numbe
     }
     a = b; fa = fb;
     b += Math.abs(d) > t ? d : m > 0 ? t : -t;
-    fb = f(b);
+    fb = await f(b);
   }
   return b;
 }
@@ -58,19 +60,19 @@ export function brent(f: (x: number) => number, a: number, b: number, tol: numbe
  * The root of a function that is ≥ 0 at `lo` and falls below 0 somewhere above it: the upper end
  * doubles from `guess` until f < 0 (never a silent cap: an error names the last value tried).
  * @example
- * rootAbove((mu) => 0.1 - Math.exp(-mu), 0, 1, 1e-9); // 2.302585 (the Poisson n = 0 limit)
+ * await rootAbove((mu) => Math.exp(-mu) - 0.1, 0, 1, 1e-9); // 2.302585 (the Poisson n = 0 limit)
  */
-export function rootAbove(f: (x: number) => number, lo: number, guess: number, tol: number, what = "the function"): number {
-  let flo = f(lo);
+export async function rootAbove(f: (x: number) => number | Promise<number>, lo: number, guess: number, tol: number, what = "the function"): Promise<number> {
+  let flo = await f(lo);
   if (!(flo >= 0)) throw new BumpscanError(`${what} is already below its target at ${lo}`);
   let hi = Math.max(guess, lo + tol);
-  let fhi = f(hi);
+  let fhi = await f(hi);
   for (let k = 0; !(fhi < 0); k++) {
     if (!Number.isFinite(fhi) || k > 60) throw new BumpscanError(`${what} did not cross its target up to ${hi} (value ${fhi})`);
     lo = hi;
     flo = fhi;
     hi *= 2;
-    fhi = f(hi);
+    fhi = await f(hi);
   }
   return brent(f, lo, hi, tol, flo, fhi);
 }

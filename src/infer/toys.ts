@@ -3,22 +3,23 @@
  * generated at (μ, θ̂̂(μ)), background-only toys at (0, θ̂̂(0)); each toy is generated and fitted
  * twice inside WASM (assembly/toys.ts). CLs+b = P(q̃μ ≥ q̃μ,obs | s+b), CLb = P(q̃μ ≥ q̃μ,obs | b),
  * with binomial errors; the expected band comes from the quantiles of the background-only q̃μ.
- * Toys run on a grid of POI values spaced a quarter of the POI's error (the grid is filled lazily,
- * where the limit searches look), and CLs is interpolated linearly between grid points: the
- * observed and expected searches share their toys, and the interpolated curve has exact roots.
- * Every toy's random numbers derive from (seed, mass index, hypothesis, POI index, toy index), so
+ * Toys run on a grid of POI values spaced a quarter of the POI's error (filled lazily, where the
+ * limit searches look), and CLs is interpolated linearly between grid points: the observed and
+ * expected searches share their toys, and the interpolated curve has exact roots.
+ * Every toy's random numbers derive from (seed, mass index, hypothesis, grid index, toy index), so
  * any split of the toys over batches or workers gives the same toys.
  */
 import normalCdf from "@stdlib/stats-base-dists-normal-cdf";
-import { CompiledModel, LoadedData } from "../core/compile.js";
-import { viewF64, writeF64 } from "../core/wasm.js";
+import { CompiledModel } from "../core/compile.js";
 import { BumpscanError } from "../errors.js";
 import { SHAPES } from "../model/shapes.js";
+import type { WorkerPool } from "../scan/pool.js";
 import { panelEdges } from "./asimov.js";
 import { Calculator, CLsValues } from "./calculator.js";
 import { fit, FitResult } from "./fit.js";
 import { ProfileCache } from "./profile.js";
 import { qmuTilde } from "./test-statistics.js";
+import { ToyBatch, ToyRunner, ToyRunnerConfig } from "./toy-runner.js";
 
 export interface ToyOptions {
   /** s+b toys per POI value (default 2000). */
@@ -31,17 +32,15 @@ export interface ToyOptions {
   massIndex?: number;
   /** Call limit of each toy fit (default 500). */
   maxCalls?: number;
-}
-
-/** Test statistics of one batch of toys, failed fits removed. */
-export interface ToySet {
-  q: Float64Array;
-  failed: number;
+  /** Run the toys on these workers instead of the calling thread. */
+  pool?: WorkerPool;
 }
 
 const SB = 1, B = 0;
 /** Ties (discrete outcomes such as zero events) count as at least as extreme, within fit precision. */
 const TIE = 1e-3;
+
+type GridPoint = { sb: ToyBatch; b: ToyBatch };
 
 export class ToyCalculator implements Calculator {
   readonly method = "toys";
@@ -49,125 +48,91 @@ export class ToyCalculator implements Calculator {
   readonly background: FitResult;
   readonly scale: number;
   readonly tolerance: number;
-  readonly toys: number;
-  readonly backgroundToys: number;
-  private readonly toyModel: CompiledModel;
-  private readonly data: ProfileCache;
-  private readonly poiIndex: number;
-  private readonly seed: number;
-  private readonly massIndex: number;
-  private readonly maxCalls: number;
-  private readonly ptr: { bounds: number; boundsFree: number; maskFree: number; maskFixed: number; gen: number };
-  private readonly sets = new Map<number, { sb: ToySet; b: ToySet; index: number }>();
   /** Grid spacing of the POI values where toys run. */
   readonly step: number;
+  readonly toys: number;
+  readonly backgroundToys: number;
   /** Points where the generator's envelope was exceeded (should stay 0). */
   envelopeViolations = 0;
+  private readonly data: ProfileCache;
+  private readonly config: ToyRunnerConfig;
+  private readonly pool?: WorkerPool;
+  private runner?: ToyRunner;
+  private poolReady?: Promise<void>;
+  private readonly grid = new Map<number, Promise<GridPoint>>();
+  private readonly done = new Map<number, GridPoint>();
 
   /**
-   * Fit the data, then set up a toy model over event buffers sized for any plausible toy.
+   * Fit the data and describe the toy engine (built on first use, here or on the pool's workers).
    * @example
    * const calc = new ToyCalculator(cm, { toys: 2000, seed: 1 });
-   * calc.pvalues(68.3); // { cls: ≈ 0.097 ± 0.007, … } on bump-1e4
+   * (await calc.pvalues(68.3)).cls; // ≈ 0.10 on bump-1e4
    */
   constructor(readonly cm: CompiledModel, options: ToyOptions = {}) {
     const model = cm.model;
     const poi = model.poi;
     this.toys = options.toys ?? 2000;
     this.backgroundToys = options.backgroundToys ?? 2 * this.toys;
-    this.seed = options.seed ?? 1;
-    this.massIndex = options.massIndex ?? 0;
-    this.maxCalls = options.maxCalls ?? 500;
     if (!(this.toys > 0 && this.backgroundToys > 0)) throw new BumpscanError("the number of toys must be at least 1");
+    this.pool = options.pool;
     this.free = fit(cm);
     this.background = fit(cm, { fixed: { [poi]: 0 }, start: this.free, hesse: false });
     this.data = new ProfileCache(cm, this.free);
     const err = this.free.errors[poi];
     this.scale = Number.isFinite(err) && err > 0 ? err : Math.max(1, Math.sqrt(Math.abs(this.free.values[poi]) + 1));
     this.step = this.scale / 4;
-    // the interpolated curve is deterministic: its roots can be located precisely
-    this.tolerance = 1e-6 * this.scale;
-    this.poiIndex = cm.names.indexOf(poi);
-    const core = cm.core;
-    // event buffers: the observed size plus a wide margin (a toy beyond it is counted as failed)
-    const observed = cm.model.samples.map((_, k) => this.observedEvents(k));
-    const loaded: LoadedData = {
-      ptrs: observed.map((n) => {
-        const cap = Math.ceil(2 * n + 10 * Math.sqrt(n + this.scale) + 4 * this.scale + 200);
-        return { data: writeF64(core, new Float64Array(cap)), weights: 0, n: cap };
+    this.tolerance = 1e-6 * this.scale; // the interpolated curve is deterministic: its roots can be located precisely
+    this.config = {
+      model,
+      // the observed size plus a wide margin (a toy beyond it counts as a failed toy)
+      capacity: cm.eventCounts.map((n) => Math.ceil(2 * n + 10 * Math.sqrt(n + this.scale) + 4 * this.scale + 200)),
+      grids: model.samples.map((s) => {
+        const peaks = s.components.filter((c) => SHAPES[c.shape].mean !== undefined && typeof c.args[0] === "number" && typeof c.args[1] === "number")
+          .map((c) => [c.args[0] as number, c.args[1] as number] as [number, number]);
+        return panelEdges(s.range, peaks, 400, 4);
       }),
+      seed: options.seed ?? 1,
+      massIndex: options.massIndex ?? 0,
+      maxCalls: options.maxCalls ?? 500,
     };
-    this.toyModel = new CompiledModel(core, model, loaded);
-    model.samples.forEach((s, k) => {
-      const peaks = s.components.filter((c) => SHAPES[c.shape].mean !== undefined && typeof c.args[0] === "number" && typeof c.args[1] === "number")
-        .map((c) => [c.args[0] as number, c.args[1] as number] as [number, number]);
-      const edges = panelEdges(s.range, peaks, 400, 4);
-      core.setToyGrid(k, writeF64(core, edges), edges.length);
-    });
-    const lo = model.parameters.map((p) => p.lo), hi = model.parameters.map((p) => p.hi);
-    this.ptr = {
-      bounds: writeF64(core, lo.flatMap((l, i) => [l, hi[i]])),
-      boundsFree: writeF64(core, lo.flatMap((l, i) => [i === this.poiIndex ? Math.max(l, 0) : l, hi[i]])),
-      maskFree: writeF64(core, model.parameters.map((p) => (p.fixed ? 0 : 1))),
-      maskFixed: writeF64(core, model.parameters.map((p, i) => (p.fixed || i === this.poiIndex ? 0 : 1))),
-      gen: writeF64(core, new Float64Array(model.parameters.length)),
-    };
-  }
-
-  private observedEvents(k: number): number {
-    return this.cm.eventCounts[k];
   }
 
   /**
-   * Run `n` toys of one stream (hypothesis, POI index) generated at `gen` and tested at muTest.
-   * Toys first … first + n − 1; a batch split anywhere gives the same toys.
+   * Run toys first … first+n−1 of one stream, here or on the pool (same toys either way).
+   * @example
+   * const batch = await calc.runBatch({ nsig: 40, nbkg: 1e4, c1: -1.2, c2: 0.3 }, 1, 3, 40, 0, 100);
    */
-  runBatch(gen: Record<string, number>, hypothesis: number, poiIndex: number, muTest: number, first: number, n: number, mode = 0): ToySet & { muHat: Float64Array } {
-    const core = this.cm.core;
-    this.toyModel.activate();
-    viewF64(core, this.ptr.gen, this.cm.names.length).set(this.cm.names.map((name) => gen[name]));
-    const mark = core.mark();
-    const results = writeF64(core, new Float64Array(5 * n));
-    const seedLo = this.seed >>> 0, seedHi = Math.floor(this.seed / 2 ** 32) >>> 0;
-    core.runToys(this.ptr.gen, n, first, seedLo, seedHi, poiIndex, ((this.massIndex << 8) | hypothesis) >>> 0,
-      this.poiIndex, muTest, mode, this.ptr.bounds, this.ptr.boundsFree, this.ptr.maskFree, this.ptr.maskFixed,
-      this.maxCalls, 0.002 * 0.1 * 0.5, results);
-    const out = viewF64(core, results, 5 * n).slice();
-    core.release(mark);
-    this.envelopeViolations += core.takeEnvelopeViolations();
-    const q: number[] = [], muHat: number[] = [];
-    let failed = 0;
-    for (let t = 0; t < n; t++) {
-      if (out[5 * t + 2] !== 0 || out[5 * t + 3] !== 0 || !Number.isFinite(out[5 * t])) failed++;
-      else q.push(out[5 * t]), muHat.push(out[5 * t + 1]);
+  async runBatch(gen: Record<string, number>, hypothesis: number, poiIndex: number, muTest: number, first: number, n: number, mode = 0): Promise<ToyBatch> {
+    const values = this.cm.names.map((name) => gen[name]);
+    let batch: ToyBatch;
+    if (this.pool) {
+      this.poolReady ??= this.pool.configureToys(this.config);
+      await this.poolReady;
+      batch = await this.pool.runBatch(values, hypothesis, poiIndex, muTest, first, n, mode);
+    } else {
+      this.runner ??= new ToyRunner(this.cm.core, this.config);
+      batch = this.runner.runBatch(values, hypothesis, poiIndex, muTest, first, n, mode);
     }
-    return { q: Float64Array.from(q), muHat: Float64Array.from(muHat), failed };
+    this.envelopeViolations += batch.violations;
+    return batch;
   }
 
-  /** The s+b and b-only toys at grid point k (POI = k·step; memoised; k keys the s+b streams). */
-  toysAt(k: number): { sb: ToySet; b: ToySet; index: number } {
-    const hit = this.sets.get(k);
-    if (hit) return hit;
-    const mu = k * this.step;
-    const index = k;
-    const sbGen = this.data.at(mu).values;
-    const sb = this.runBatch(sbGen, SB, index, mu, 0, this.toys);
-    // background-only toys: the same events for every mu (POI index 0), refitted at each mu
-    const b = this.runBatch(this.background.values, B, 0, mu, 0, this.backgroundToys);
-    const set = { sb, b, index };
-    this.sets.set(k, set);
-    return set;
-  }
-
-  /** Linear interpolation of a per-grid-point quantity between the grid points around mu (0 at k = 0 is `atZero`). */
-  private interpolate<T extends Record<string, number>>(mu: number, at: (k: number) => T, atZero: T): T {
-    const x = mu / this.step;
-    const k = Math.floor(x);
-    const a = k === 0 ? atZero : at(k);
-    if (x === k) return a;
-    const b = at(k + 1);
-    const w = x - k;
-    return Object.fromEntries(Object.keys(a).map((key) => [key, (1 - w) * a[key] + w * b[key]])) as T;
+  /** The s+b and b-only toys at grid point k (POI = k·step): k keys the s+b streams; the b-only
+   * toys are the same events at every k (stream 0), refitted at each POI value. */
+  toysAt(k: number): Promise<GridPoint> {
+    let point = this.grid.get(k);
+    if (!point) {
+      const mu = k * this.step;
+      point = (async () => {
+        const sb = await this.runBatch(this.data.at(mu).values, SB, k, mu, 0, this.toys);
+        const b = await this.runBatch(this.background.values, B, 0, mu, 0, this.backgroundToys);
+        const p = { sb, b };
+        this.done.set(k, p);
+        return p;
+      })();
+      this.grid.set(k, point);
+    }
+    return point;
   }
 
   /** Observed q̃μ. */
@@ -176,42 +141,50 @@ export class ToyCalculator implements Calculator {
     return qmuTilde(mu, { nll: this.free.nll, muHat: this.free.values[poi] }, this.data.at(mu).nll, this.background.nll);
   }
 
-  /** Observed CLs at a grid point. */
-  private gridPvalues(k: number): { q: number; clsb: number; clb: number; cls: number; clsError: number } {
-    const q = this.qObserved(k * this.step);
-    const { sb, b } = this.toysAt(k);
-    return { q, ...clsFrom(sb.q, b.q, q) };
+  /** Linear interpolation of a per-grid-point quantity between the grid points around mu. */
+  private async interpolate<T extends Record<string, number>>(mu: number, at: (k: number) => Promise<T>, atZero: T): Promise<T> {
+    const x = mu / this.step;
+    const k = Math.floor(x);
+    const a = k === 0 ? atZero : await at(k);
+    if (x === k) return a;
+    const b = await at(k + 1);
+    const w = x - k;
+    return Object.fromEntries(Object.keys(a).map((key) => [key, (1 - w) * a[key] + w * b[key]])) as T;
   }
 
-  pvalues(mu: number): CLsValues {
+  async pvalues(mu: number): Promise<CLsValues> {
     if (mu <= 0) return { mu, q: 0, clsb: 1, clb: 1, cls: 1, clsError: 0 };
-    const p = this.interpolate(mu, (k) => this.gridPvalues(k), { q: 0, clsb: 1, clb: 1, cls: 1, clsError: 0 });
-    return { mu, ...p };
+    const at = async (k: number) => {
+      const q = this.qObserved(k * this.step);
+      const { sb, b } = await this.toysAt(k);
+      return { q, ...clsFrom(sb.q, b.q, q) };
+    };
+    return { mu, ...(await this.interpolate(mu, at, { q: 0, clsb: 1, clb: 1, cls: 1, clsError: 0 })) };
   }
 
-  expectedCls(mu: number, band: number): number {
+  async expectedCls(mu: number, band: number): Promise<number> {
     if (mu <= 0) return 1;
-    const at = (k: number) => {
-      const { sb, b } = this.toysAt(k);
+    const at = async (k: number) => {
+      const { sb, b } = await this.toysAt(k);
       const qN = quantile(Float64Array.from(b.q).sort(), normalCdf(-band, 0, 1));
       return { cls: clsFrom(sb.q, b.q, qN).cls };
     };
-    return this.interpolate(mu, at, { cls: 1 }).cls;
+    return (await this.interpolate(mu, at, { cls: 1 })).cls;
   }
 
-  /** Toy counts over every POI value tested: s+b, b-only, failed fits. */
+  /** Toy counts over every grid point run: s+b, b-only, failed fits. */
   counts(): { sb: number; b: number; failed: number } {
     let sb = 0, b = 0, failed = 0;
-    for (const s of this.sets.values()) {
-      sb += s.sb.q.length;
-      b += s.b.q.length;
-      failed += s.sb.failed + s.b.failed;
+    for (const p of this.done.values()) {
+      sb += p.sb.q.length;
+      b += p.b.q.length;
+      failed += p.sb.failed + p.b.failed;
     }
     return { sb, b, failed };
   }
 
   dispose(): void {
-    this.toyModel.dispose();
+    this.runner?.dispose();
   }
 }
 

@@ -1,0 +1,59 @@
+/**
+ * A pool of workers (Node worker_threads, driven through comlink), each holding one core instance
+ * instantiated from the one compiled module. Toy batches are split into consecutive chunks, one per
+ * worker; as every toy's random numbers depend only on its own index, the joined result is the
+ * same for any number of workers.
+ */
+import { Worker } from "node:worker_threads";
+import { availableParallelism } from "node:os";
+import * as Comlink from "comlink";
+import nodeEndpoint from "comlink/dist/esm/node-adapter.mjs";
+import { coreModule } from "../core/wasm.js";
+import { joinBatches, ToyBatch, ToyRunnerConfig } from "../infer/toy-runner.js";
+import type { WorkerApi } from "./worker.js";
+
+export class WorkerPool {
+  private constructor(private readonly workers: Worker[], private readonly remotes: Comlink.Remote<WorkerApi>[]) {}
+
+  /**
+   * Start `size` workers (default: the available cores).
+   * @example
+   * const pool = await WorkerPool.start(2);
+   * // … new ToyCalculator(cm, { pool }) …
+   * await pool.close();
+   */
+  static async start(size = availableParallelism()): Promise<WorkerPool> {
+    const module = await coreModule();
+    // the built worker (Node 20 cannot start one from TypeScript): the same path from src/ and dist/
+    const script = new URL("../../dist/scan/worker.js", import.meta.url);
+    const workers = Array.from({ length: Math.max(1, size) }, () => new Worker(script));
+    const remotes = workers.map((w) => Comlink.wrap<WorkerApi>(nodeEndpoint(w)));
+    await Promise.all(remotes.map((r) => r.init(module)));
+    return new WorkerPool(workers, remotes);
+  }
+
+  get size(): number {
+    return this.workers.length;
+  }
+
+  /** Give every worker the toy engine of one model. */
+  async configureToys(config: ToyRunnerConfig): Promise<void> {
+    await Promise.all(this.remotes.map((r) => r.configureToys(config)));
+  }
+
+  /** Toys first … first+n−1 split over the workers in consecutive chunks, joined in order. */
+  async runBatch(gen: number[], hypothesis: number, poiIndex: number, muTest: number, first: number, n: number, mode = 0): Promise<ToyBatch> {
+    const k = Math.min(this.size, n);
+    const chunks = Array.from({ length: k }, (_, i) => {
+      const a = first + Math.floor((i * n) / k), b = first + Math.floor(((i + 1) * n) / k);
+      return this.remotes[i].runBatch(gen, hypothesis, poiIndex, muTest, a, b - a, mode);
+    });
+    return joinBatches(await Promise.all(chunks));
+  }
+
+  /** Stop the workers (the process can then exit). */
+  async close(): Promise<void> {
+    for (const r of this.remotes) r[Comlink.releaseProxy]();
+    await Promise.all(this.workers.map((w) => w.terminate()));
+  }
+}

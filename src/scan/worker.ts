@@ -1,0 +1,35 @@
+/**
+ * A pool worker (Node worker_threads): one core instance from the shared compiled module, exposed
+ * through comlink. Jobs arrive as plain data; results go back as typed arrays.
+ */
+import { parentPort } from "node:worker_threads";
+import * as Comlink from "comlink";
+import nodeEndpoint from "comlink/dist/esm/node-adapter.mjs";
+import { instantiateCore, CoreExports } from "../core/wasm.js";
+import { ToyRunner, ToyRunnerConfig, ToyBatch } from "../infer/toy-runner.js";
+
+let core: CoreExports | undefined;
+let runner: ToyRunner | undefined;
+let base = 0;
+
+const api = {
+  /** Instantiate the shared module (compiled once by the parent). */
+  async init(module: WebAssembly.Module): Promise<void> {
+    core = await instantiateCore(module);
+    base = core.mark();
+  },
+  /** Set up the toy engine for a model (replacing any earlier one). */
+  configureToys(config: ToyRunnerConfig): void {
+    if (!core) throw new Error("worker not initialised");
+    core.release(base);
+    runner = new ToyRunner(core, config);
+  },
+  runBatch(gen: number[], hypothesis: number, poiIndex: number, muTest: number, first: number, n: number, mode: number): ToyBatch {
+    if (!runner) throw new Error("toys not configured");
+    const r = runner.runBatch(gen, hypothesis, poiIndex, muTest, first, n, mode);
+    return Comlink.transfer(r, [r.q.buffer, r.muHat.buffer]);
+  },
+};
+
+export type WorkerApi = typeof api;
+Comlink.expose(api, nodeEndpoint(parentPort));
