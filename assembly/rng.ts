@@ -66,6 +66,16 @@ export function philox(x0: u32, x1: u32, x2: u32, x3: u32, key0: u32, key1: u32,
   return v;
 }
 
+/** 32 random bits (a quarter of a Philox block). */
+export function bits32(): u32 {
+  return next32();
+}
+
+/** Uniform on (0, 1) with 32 random bits: enough to place an event in a cell or to accept it. */
+@inline export function uniform32(): f64 {
+  return (<f64>next32() + 0.5) * (1.0 / 4294967296.0);
+}
+
 /** Uniform on (0, 1): 53 random bits, offset by half a step so neither end occurs. */
 export function uniform(): f64 {
   const a = next32() >>> 5, b = next32() >>> 6;

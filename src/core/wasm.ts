@@ -24,11 +24,13 @@ export interface CoreExports {
   pdfValueAt(kind: number, m: number, args: number, nargs: number): number;
   pdfIntegralOver(kind: number, lo: number, hi: number, args: number, nargs: number): number;
   vexpBatch(input: number, output: number, n: number): void;
-  setToyGrid(sample: number, edges: number, nEdges: number, env: number, cum: number, capacity: number): void;
+  setToyGrid(sample: number, edges: number, nEdges: number, work: number, capacity: number): void;
   runToys(gen: number, nToys: number, toy0: number, seedLo: number, seedHi: number, poiIndex: number, massHyp: number,
     poi: number, muTest: number, mode: number, bounds: number, boundsFree: number, maskFree: number, maskFixed: number,
-    maxCalls: number, edmMax: number, results: number): void;
+    maxCalls: number, edmMax: number, poiStart: number, results: number): void;
   takeEnvelopeViolations(): number;
+  takeToyCalls(): number;
+  generateOnly(gen: number, n: number, seedLo: number, seedHi: number): void;
   philox(c0: number, c1: number, c2: number, c3: number, k0: number, k1: number, dst: number): void;
   seedStream(seedLo: number, seedHi: number, toy: number, poi: number, massHyp: number): void;
   uniform(): number;

@@ -17,6 +17,8 @@ export interface ToyRunnerConfig {
   seed: number;
   massIndex: number;
   maxCalls: number;
+  /** Lowest start value of the POI in the free fit (about half the POI's error). */
+  poiStart: number;
 }
 
 /** One batch's results: test statistics and fitted POI of the good toys, in toy order. */
@@ -32,7 +34,7 @@ export class ToyRunner {
   private readonly toyModel: CompiledModel;
   private readonly poiIndex: number;
   private readonly ptr: { bounds: number; boundsFree: number; maskFree: number; maskFixed: number; gen: number };
-  private readonly grids: { edges: number; n: number; env: number; cum: number; capacity: number }[];
+  private readonly grids: { edges: number; n: number; work: number; capacity: number }[];
 
   /**
    * @example
@@ -44,8 +46,7 @@ export class ToyRunner {
     const loaded: LoadedData = { ptrs: config.capacity.map((cap) => ({ data: writeF64(core, new Float64Array(cap)), weights: 0, n: cap })) };
     this.toyModel = new CompiledModel(core, model, loaded);
     this.grids = config.grids.map((edges, k) => ({
-      edges: writeF64(core, edges), n: edges.length, env: writeF64(core, new Float64Array(edges.length)),
-      cum: writeF64(core, new Float64Array(edges.length)), capacity: config.capacity[k],
+      edges: writeF64(core, edges), n: edges.length, work: writeF64(core, new Float64Array(6 * edges.length)), capacity: config.capacity[k],
     }));
     this.poiIndex = model.parameters.findIndex((p) => p.name === model.poi);
     const lo = model.parameters.map((p) => p.lo), hi = model.parameters.map((p) => p.hi);
@@ -65,14 +66,14 @@ export class ToyRunner {
   runBatch(gen: ArrayLike<number>, hypothesis: number, poiIndex: number, muTest: number, first: number, n: number, mode = 0): ToyBatch {
     const core = this.core;
     this.toyModel.activate();
-    this.grids.forEach((g, k) => core.setToyGrid(k, g.edges, g.n, g.env, g.cum, g.capacity));
+    this.grids.forEach((g, k) => core.setToyGrid(k, g.edges, g.n, g.work, g.capacity));
     viewF64(core, this.ptr.gen, gen.length).set(gen);
     const mark = core.mark();
     const results = writeF64(core, new Float64Array(5 * n));
     const { seed, massIndex, maxCalls } = this.config;
     core.runToys(this.ptr.gen, n, first, seed >>> 0, Math.floor(seed / 2 ** 32) >>> 0, poiIndex, ((massIndex << 8) | hypothesis) >>> 0,
       this.poiIndex, muTest, mode, this.ptr.bounds, this.ptr.boundsFree, this.ptr.maskFree, this.ptr.maskFixed,
-      maxCalls, 0.002 * 0.1 * 0.5, results);
+      maxCalls, 0.002 * 0.1 * 0.5, this.config.poiStart, results);
     const out = viewF64(core, results, 5 * n).slice();
     core.release(mark);
     const q: number[] = [], muHat: number[] = [];

@@ -94,6 +94,7 @@ export class ToyCalculator implements Calculator {
       seed: options.seed ?? 1,
       massIndex: options.massIndex ?? 0,
       maxCalls: options.maxCalls ?? 500,
+      poiStart: 0.5 * this.scale,
     };
   }
 
