@@ -28,9 +28,8 @@ const nuTotal = memory.data(MAX_SAMPLES << 3, 16);
 const yields = memory.data(MAX_COMPONENTS << 3, 16);
 const savedMeans = memory.data(1024 << 3, 16);
 const fitOut = memory.data((4 + 64) << 3, 16);
-const calibration = memory.data(5 << 3, 16); // the result of the calibration toy (discarded)
+const calibration = memory.data(5 << 3, 16); // the result of the calibration toy (one μ; discarded)
 let violations: i32 = 0;
-let lastCalls: i32 = 0;
 let totalCalls: f64 = 0;
 
 /** NLL+gradient evaluations of all toy fits since the last call (benchmarks). */
@@ -194,15 +193,16 @@ function restoreConstraints(): void {
 }
 
 /**
- * Run toys toy0 … toy0+nToys−1 of one stream: generate at `gen` (nParams words), fit with the
- * POI free (bounds `boundsFree`, POI ≥ 0) and with the POI fixed at `muTest` (bounds `bounds`).
- * mode 0: q̃μ (0 when μ̂ > muTest), mode 1: q0 (muTest = 0). The free fit starts with the POI at
- * least at poiStart (about half its error). results: 5 words per toy
- * [q, μ̂, status free, status fixed, events in sample 0]; a status ≠ 0 marks a failed toy fit
- * (status 4: the toy did not fit in the event buffer).
+ * Run toys toy0 … toy0+nToys−1 of one stream: generate at `gen` (nParams words), fit with the POI
+ * free (bounds `boundsFree`, POI ≥ 0, starting at least at poiStart, about half its error), then
+ * with the POI fixed at each of the nMu values at `muTests` (bounds `bounds`). Background-only toys
+ * are the same events at every POI value, so one generation and one free fit serve them all.
+ * mode 0: q̃μ (0 when μ̂ > μ), mode 1: q0 (μ = 0). results, 3 + 2·nMu words per toy:
+ * [μ̂, status free, events in sample 0, then per μ: q, status fixed]; a status ≠ 0 marks a failed
+ * fit (4: the toy did not fit in the event buffer).
  */
 export function runToys(gen: usize, nToys: i32, toy0: i32, seedLo: u32, seedHi: u32, poiIndex: u32, massHyp: u32,
-  poi: i32, muTest: f64, mode: i32, bounds: usize, boundsFree: usize, maskFree: usize, maskFixed: usize,
+  poi: i32, muTests: usize, nMu: i32, mode: i32, bounds: usize, boundsFree: usize, maskFree: usize, maskFixed: usize,
   maxCalls: i32, edmMax: f64, poiStart: f64, results: usize): void {
   const np = <usize>nParams();
   const ns = nSamples();
@@ -213,62 +213,64 @@ export function runToys(gen: usize, nToys: i32, toy0: i32, seedLo: u32, seedHi: 
   // on how the toys were split.
   forgetMetrics();
   const before = totalCalls;
-  toy(gen, 0, seedLo, seedHi, poiIndex, massHyp, poi, muTest, mode, bounds, boundsFree, maskFree, maskFixed, maxCalls, edmMax, poiStart, calibration);
+  toy(gen, 0, seedLo, seedHi, poiIndex, massHyp, poi, muTests, 1, mode, bounds, boundsFree, maskFree, maskFixed, maxCalls, edmMax, poiStart, calibration);
   freezeMetrics();
   totalCalls = before; // the calibration toy's fits are not counted
+  const stride = <usize>(3 + 2 * nMu);
   for (let t = 0; t < nToys; t++) {
-    toy(gen, toy0 + t, seedLo, seedHi, poiIndex, massHyp, poi, muTest, mode, bounds, boundsFree, maskFree, maskFixed, maxCalls, edmMax,
-      poiStart, results + (<usize>(5 * t) << 3));
+    toy(gen, toy0 + t, seedLo, seedHi, poiIndex, massHyp, poi, muTests, nMu, mode, bounds, boundsFree, maskFree, maskFixed, maxCalls, edmMax,
+      poiStart, results + ((<usize>t * stride) << 3));
   }
   forgetMetrics();
 }
 
-/** One toy: generate, fit twice, write [q, μ̂, status free, status fixed, events in sample 0] to r. */
-function toy(gen: usize, index: i32, seedLo: u32, seedHi: u32, poiIndex: u32, massHyp: u32, poi: i32, muTest: f64, mode: i32,
+/** One toy: generate, fit free, fit at each μ; results as runToys describes. */
+function toy(gen: usize, index: i32, seedLo: u32, seedHi: u32, poiIndex: u32, massHyp: u32, poi: i32, muTests: usize, nMu: i32, mode: i32,
   bounds: usize, boundsFree: usize, maskFree: usize, maskFixed: usize, maxCalls: i32, edmMax: f64, poiStart: f64, r: usize): void {
   const np = <usize>nParams();
   const ns = nSamples();
-  {
-    seedStream(seedLo, seedHi, <u32>index, poiIndex, massHyp);
-    memory.copy(values, gen, np << 3);
-    let ok = true;
-    let n0: i32 = 0;
-    for (let k = 0; k < ns; k++) {
-      const n = generateSample(k);
-      if (k == 0) n0 = n;
-      if (n < 0) ok = false;
-    }
-    if (!ok) {
-      setF(r, 0, NaN); setF(r, 1, NaN); setF(r, 2, 4); setF(r, 3, 4); setF(r, 4, <f64>n0);
-      return;
-    }
-    randomiseConstraints(gen);
-    // the free fit's POI starts well inside its μ ≥ 0 bound: next to it the bound's transform
-    // flattens the gradient and the EDM would call a start point converged
-    setF(values, poi, Math.max(getF(values, poi), poiStart));
-    setFree(maskFree);
-    useMetricSlot(0);
-    const s1 = minimize(boundsFree, maxCalls, edmMax, fitOut);
-    const nllFree = getF(fitOut, 0);
-    lastCalls = <i32>getF(fitOut, 2);
-    const muHat = getF(values, poi);
-    memory.copy(values, gen, np << 3);
-    setF(values, poi, muTest);
-    setFree(maskFixed);
-    useMetricSlot(1);
-    const s2 = minimize(bounds, maxCalls, edmMax, fitOut);
-    useMetricSlot(-1);
-    lastCalls += <i32>getF(fitOut, 2);
-    totalCalls += lastCalls;
-    const nllFixed = getF(fitOut, 0);
-    restoreConstraints();
-    const q = mode == 0 && muHat > muTest ? 0.0 : Math.max(0.0, 2.0 * (nllFixed - nllFree));
-    setF(r, 0, q);
-    setF(r, 1, muHat);
-    setF(r, 2, <f64>s1);
-    setF(r, 3, <f64>s2);
-    setF(r, 4, <f64>n0);
+  seedStream(seedLo, seedHi, <u32>index, poiIndex, massHyp);
+  memory.copy(values, gen, np << 3);
+  let ok = true;
+  let n0: i32 = 0;
+  for (let k = 0; k < ns; k++) {
+    const n = generateSample(k);
+    if (k == 0) n0 = n;
+    if (n < 0) ok = false;
   }
+  setF(r, 2, <f64>n0);
+  if (!ok) {
+    setF(r, 0, NaN);
+    setF(r, 1, 4);
+    for (let j = 0; j < nMu; j++) { setF(r, 3 + 2 * j, NaN); setF(r, 4 + 2 * j, 4); }
+    return;
+  }
+  randomiseConstraints(gen);
+  // the free fit's POI starts well inside its μ ≥ 0 bound: next to it the bound's transform
+  // flattens the gradient and the EDM would call a start point converged
+  setF(values, poi, Math.max(getF(values, poi), poiStart));
+  setFree(maskFree);
+  useMetricSlot(0);
+  const s1 = minimize(boundsFree, maxCalls, edmMax, fitOut);
+  const nllFree = getF(fitOut, 0);
+  totalCalls += getF(fitOut, 2);
+  const muHat = getF(values, poi);
+  setF(r, 0, muHat);
+  setF(r, 1, <f64>s1);
+  setFree(maskFixed);
+  useMetricSlot(1);
+  for (let j = 0; j < nMu; j++) {
+    const mu = getF(muTests, j);
+    memory.copy(values, gen, np << 3);
+    setF(values, poi, mu);
+    const s2 = minimize(bounds, maxCalls, edmMax, fitOut);
+    totalCalls += getF(fitOut, 2);
+    const q = mode == 0 && muHat > mu ? 0.0 : Math.max(0.0, 2.0 * (getF(fitOut, 0) - nllFree));
+    setF(r, 3 + 2 * j, q);
+    setF(r, 4 + 2 * j, <f64>s2);
+  }
+  useMetricSlot(-1);
+  restoreConstraints();
 }
 
 export { CONVERGED, model };

@@ -26,7 +26,7 @@ export interface CoreExports {
   vexpBatch(input: number, output: number, n: number): void;
   setToyGrid(sample: number, edges: number, nEdges: number, work: number, capacity: number): void;
   runToys(gen: number, nToys: number, toy0: number, seedLo: number, seedHi: number, poiIndex: number, massHyp: number,
-    poi: number, muTest: number, mode: number, bounds: number, boundsFree: number, maskFree: number, maskFixed: number,
+    poi: number, muTests: number, nMu: number, mode: number, bounds: number, boundsFree: number, maskFree: number, maskFixed: number,
     maxCalls: number, edmMax: number, poiStart: number, results: number): void;
   takeEnvelopeViolations(): number;
   takeToyCalls(): number;

@@ -39,7 +39,7 @@ export class ToyRunner {
   /**
    * @example
    * const runner = new ToyRunner(core, config);
-   * runner.runBatch([40, 1e4, -1.2, 0.3], 1, 3, 40, 0, 100); // 100 s+b toys tested at μ = 40
+   * runner.runBatch([40, 1e4, -1.2, 0.3], 1, 3, [40], 0, 100); // 100 s+b toys tested at μ = 40
    */
   constructor(readonly core: CoreExports, readonly config: ToyRunnerConfig) {
     const model = config.model;
@@ -61,28 +61,36 @@ export class ToyRunner {
 
   /**
    * Toys first … first+n−1 of the stream (seed, mass, hypothesis, poiIndex), generated at `gen`
-   * (parameter values in model order) and tested at muTest; mode 0 q̃μ, mode 1 q0.
+   * (parameter values in model order), fitted free once and tested at each of `muTests`; one batch
+   * per tested value. mode 0 q̃μ, mode 1 q0.
    */
-  runBatch(gen: ArrayLike<number>, hypothesis: number, poiIndex: number, muTest: number, first: number, n: number, mode = 0): ToyBatch {
+  runBatch(gen: ArrayLike<number>, hypothesis: number, poiIndex: number, muTests: number[], first: number, n: number, mode = 0): ToyBatch[] {
     const core = this.core;
     this.toyModel.activate();
     this.grids.forEach((g, k) => core.setToyGrid(k, g.edges, g.n, g.work, g.capacity));
     viewF64(core, this.ptr.gen, gen.length).set(gen);
     const mark = core.mark();
-    const results = writeF64(core, new Float64Array(5 * n));
-    const { seed, massIndex, maxCalls } = this.config;
+    const stride = 3 + 2 * muTests.length;
+    const mus = writeF64(core, muTests);
+    const results = writeF64(core, new Float64Array(stride * n));
+    const { seed, massIndex, maxCalls, poiStart } = this.config;
     core.runToys(this.ptr.gen, n, first, seed >>> 0, Math.floor(seed / 2 ** 32) >>> 0, poiIndex, ((massIndex << 8) | hypothesis) >>> 0,
-      this.poiIndex, muTest, mode, this.ptr.bounds, this.ptr.boundsFree, this.ptr.maskFree, this.ptr.maskFixed,
-      maxCalls, 0.002 * 0.1 * 0.5, this.config.poiStart, results);
-    const out = viewF64(core, results, 5 * n).slice();
+      this.poiIndex, mus, muTests.length, mode, this.ptr.bounds, this.ptr.boundsFree, this.ptr.maskFree, this.ptr.maskFixed,
+      maxCalls, 0.002 * 0.1 * 0.5, poiStart, results);
+    const out = viewF64(core, results, stride * n).slice();
     core.release(mark);
-    const q: number[] = [], muHat: number[] = [];
-    let failed = 0;
-    for (let t = 0; t < n; t++) {
-      if (out[5 * t + 2] !== 0 || out[5 * t + 3] !== 0 || !Number.isFinite(out[5 * t])) failed++;
-      else q.push(out[5 * t]), muHat.push(out[5 * t + 1]);
-    }
-    return { q: Float64Array.from(q), muHat: Float64Array.from(muHat), failed, violations: core.takeEnvelopeViolations() };
+    const violations = core.takeEnvelopeViolations();
+    return muTests.map((_, j) => {
+      const q: number[] = [], muHat: number[] = [];
+      let failed = 0;
+      for (let t = 0; t < n; t++) {
+        const r = t * stride;
+        const qj = out[r + 3 + 2 * j];
+        if (out[r + 1] !== 0 || out[r + 4 + 2 * j] !== 0 || !Number.isFinite(qj)) failed++;
+        else q.push(qj), muHat.push(out[r]);
+      }
+      return { q: Float64Array.from(q), muHat: Float64Array.from(muHat), failed, violations: j === 0 ? violations : 0 };
+    });
   }
 
   dispose(): void {

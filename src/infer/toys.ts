@@ -61,6 +61,7 @@ export class ToyCalculator implements Calculator {
   private poolReady?: Promise<void>;
   private readonly grid = new Map<number, Promise<GridPoint>>();
   private readonly done = new Map<number, GridPoint>();
+  private readonly backgroundAt = new Map<number, Promise<ToyBatch>>();
 
   /**
    * Fit the data and describe the toy engine (built on first use, here or on the pool's workers).
@@ -99,34 +100,56 @@ export class ToyCalculator implements Calculator {
   }
 
   /**
-   * Run toys first … first+n−1 of one stream, here or on the pool (same toys either way).
+   * Run toys first … first+n−1 of one stream, here or on the pool (same toys either way), each
+   * fitted free once and tested at every value of muTests.
+   * @example
+   * const [at40, at50] = await calc.runMany({ nsig: 0, nbkg: 1e4, c1: -1.2, c2: 0.3 }, 0, 0, [40, 50], 0, 100);
+   */
+  async runMany(gen: Record<string, number>, hypothesis: number, poiIndex: number, muTests: number[], first: number, n: number, mode = 0): Promise<ToyBatch[]> {
+    const values = this.cm.names.map((name) => gen[name]);
+    let batches: ToyBatch[];
+    if (this.pool) {
+      this.poolReady ??= this.pool.configureToys(this.config);
+      await this.poolReady;
+      batches = await this.pool.runBatch(values, hypothesis, poiIndex, muTests, first, n, mode);
+    } else {
+      this.runner ??= new ToyRunner(this.cm.core, this.config);
+      batches = this.runner.runBatch(values, hypothesis, poiIndex, muTests, first, n, mode);
+    }
+    for (const b of batches) this.envelopeViolations += b.violations;
+    return batches;
+  }
+
+  /**
+   * One stream's toys tested at one POI value.
    * @example
    * const batch = await calc.runBatch({ nsig: 40, nbkg: 1e4, c1: -1.2, c2: 0.3 }, 1, 3, 40, 0, 100);
    */
   async runBatch(gen: Record<string, number>, hypothesis: number, poiIndex: number, muTest: number, first: number, n: number, mode = 0): Promise<ToyBatch> {
-    const values = this.cm.names.map((name) => gen[name]);
-    let batch: ToyBatch;
-    if (this.pool) {
-      this.poolReady ??= this.pool.configureToys(this.config);
-      await this.poolReady;
-      batch = await this.pool.runBatch(values, hypothesis, poiIndex, muTest, first, n, mode);
-    } else {
-      this.runner ??= new ToyRunner(this.cm.core, this.config);
-      batch = this.runner.runBatch(values, hypothesis, poiIndex, muTest, first, n, mode);
-    }
-    this.envelopeViolations += batch.violations;
-    return batch;
+    return (await this.runMany(gen, hypothesis, poiIndex, [muTest], first, n, mode))[0];
   }
 
-  /** The s+b and b-only toys at grid point k (POI = k·step): k keys the s+b streams; the b-only
-   * toys are the same events at every k (stream 0), refitted at each POI value. */
+  /**
+   * The b-only toys tested at grid point k. They are the same events at every k (stream 0): one
+   * generation and one free fit serve a block of neighbouring grid points at once.
+   */
+  private backgroundToysAt(k: number): Promise<ToyBatch> {
+    let hit = this.backgroundAt.get(k);
+    if (hit) return hit;
+    const block = [k - 2, k - 1, k, k + 1, k + 2].filter((j) => j >= 1 && !this.backgroundAt.has(j));
+    const batches = this.runMany(this.background.values, B, 0, block.map((j) => j * this.step), 0, this.backgroundToys);
+    block.forEach((j, i) => this.backgroundAt.set(j, batches.then((b) => b[i])));
+    return this.backgroundAt.get(k)!;
+  }
+
+  /** The s+b and b-only toys at grid point k (POI = k·step): k keys the s+b streams. */
   toysAt(k: number): Promise<GridPoint> {
     let point = this.grid.get(k);
     if (!point) {
       const mu = k * this.step;
       point = (async () => {
         const sb = await this.runBatch(this.data.at(mu).values, SB, k, mu, 0, this.toys);
-        const b = await this.runBatch(this.background.values, B, 0, mu, 0, this.backgroundToys);
+        const b = await this.backgroundToysAt(k);
         const p = { sb, b };
         this.done.set(k, p);
         return p;

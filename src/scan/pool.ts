@@ -42,13 +42,13 @@ export class WorkerPool {
   }
 
   /** Toys first … first+n−1 split over the workers in consecutive chunks, joined in order. */
-  async runBatch(gen: number[], hypothesis: number, poiIndex: number, muTest: number, first: number, n: number, mode = 0): Promise<ToyBatch> {
+  async runBatch(gen: number[], hypothesis: number, poiIndex: number, muTests: number[], first: number, n: number, mode = 0): Promise<ToyBatch[]> {
     const k = Math.min(this.size, n);
-    const chunks = Array.from({ length: k }, (_, i) => {
+    const chunks = await Promise.all(Array.from({ length: k }, (_, i) => {
       const a = first + Math.floor((i * n) / k), b = first + Math.floor(((i + 1) * n) / k);
-      return this.remotes[i].runBatch(gen, hypothesis, poiIndex, muTest, a, b - a, mode);
-    });
-    return joinBatches(await Promise.all(chunks));
+      return this.remotes[i].runBatch(gen, hypothesis, poiIndex, muTests, a, b - a, mode);
+    }));
+    return muTests.map((_, j) => joinBatches(chunks.map((c) => c[j])));
   }
 
   /** Stop the workers (the process can then exit). */

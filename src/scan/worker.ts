@@ -24,10 +24,10 @@ const api = {
     core.release(base);
     runner = new ToyRunner(core, config);
   },
-  runBatch(gen: number[], hypothesis: number, poiIndex: number, muTest: number, first: number, n: number, mode: number): ToyBatch {
+  runBatch(gen: number[], hypothesis: number, poiIndex: number, muTests: number[], first: number, n: number, mode: number): ToyBatch[] {
     if (!runner) throw new Error("toys not configured");
-    const r = runner.runBatch(gen, hypothesis, poiIndex, muTest, first, n, mode);
-    return Comlink.transfer(r, [r.q.buffer, r.muHat.buffer]);
+    const r = runner.runBatch(gen, hypothesis, poiIndex, muTests, first, n, mode);
+    return Comlink.transfer(r, r.flatMap((b) => [b.q.buffer, b.muHat.buffer]));
   },
 };
 
