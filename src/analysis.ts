@@ -58,6 +58,8 @@ export interface LimitOptions {
   massIndex?: number;
   /** Toys: run them on these workers. */
   pool?: WorkerPool;
+  /** Compute the expected band (default true); toys spend most of their time on it. */
+  expected?: boolean;
 }
 
 export interface LimitReport {
@@ -96,9 +98,9 @@ export async function limitAtMass(spec: Spec, events: Dataset, mass: number, opt
     }
     if (method === "toys") {
       const calc = new ToyCalculator(cm, { toys: options.toys ?? spec.limit?.toys, seed: options.seed ?? spec.limit?.seed, massIndex: options.massIndex, pool: options.pool });
-      const lim = await upperLimit(calc, { cl, statistic: options.statistic });
+      const lim = await upperLimit(calc.guessFor(cl), { cl, statistic: options.statistic, expected: options.expected });
       return {
-        ...base, observed: lim.observed, observedError: lim.observedError, expected: lim.expected, statistic: lim.statistic,
+        ...base, observed: lim.observed, observedError: lim.observedError, expected: options.expected === false ? undefined : lim.expected, statistic: lim.statistic,
         curve: lim.curve, toys: calc.counts(), timing: { limitMs: performance.now() - t0 },
       };
     }

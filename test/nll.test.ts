@@ -87,6 +87,16 @@ describe("NLL and gradient against the oracle", () => {
     }
   });
 
+  test("the Crystal Ball cache fill (whole n by multiplication, fractional n by exp/log) matches the oracle", async () => {
+    for (const n of [1, 3, 2.5, 7, 16, 17.5]) {
+      const model = new ModelBuilder("m", [0, 10]).parameter("nsig", 30).parameter("nbkg", 900, { lo: 0 })
+        .component("sig", "crystalBall", [4.2, 0.1, 0.9, n], "nsig").component("bkg", "uniform", [], "nbkg").build("nsig");
+      const values = Float64Array.from({ length: 401 }, (_, i) => 0.0125 + (i * 9.975) / 400);
+      const cm = await compile(model, [{ values }]);
+      expect(relDiff(cm.nll([30, 900]), new OracleNll(model, [{ values }]).nll([30, 900]))).toBeLessThan(1e-12);
+    }
+  });
+
   test("a density ≤ 0 at an event, or below zero at the signal peak, gives +∞", async () => {
     const { cm } = await referenceModel("bump-1e4");
     expect(cm.nll([-1e5, 10000, -1.2, 0.3])).toBe(Infinity);

@@ -68,3 +68,27 @@ export function doubleCBIntegral(lo: f64, hi: f64, a: usize): f64 {
   return cbIntegral(lo, hi, load<f64>(a), load<f64>(a, 8), load<f64>(a, 16), load<f64>(a, 24), load<f64>(a, 32),
     load<f64>(a, 40), load<f64>(a, 48));
 }
+
+/** s^−n, by multiplication when n is a small whole number (the usual n = 2…5), else exp/log. */
+@inline function powNeg(s: f64, n: f64, whole: i32): f64 {
+  if (whole == 0) return Math.exp(-n * Math.log(s));
+  let p: f64 = s;
+  for (let k = 1; k < whole; k++) p *= s;
+  return 1.0 / p;
+}
+
+/**
+ * out[i] = scale · g(xs[i]) for the one-sided Crystal Ball, with the per-call constants hoisted
+ * (the tail's e^{−α²/2}, 1/σ, whether n is whole) — the signal cache refill of every toy.
+ */
+export function crystalBallFill(a: usize, xs: usize, n: i32, out: usize, scale: f64): void {
+  const mean = load<f64>(a), inv = 1.0 / load<f64>(a, 8), alpha = load<f64>(a, 16), nn = load<f64>(a, 24);
+  const tailScale = scale * Math.exp(-0.5 * alpha * alpha);
+  const whole = nn == Math.floor(nn) && nn >= 1 && nn <= 16 ? <i32>nn : 0;
+  const k = alpha / nn;
+  for (let i = 0; i < n; i++) {
+    const t = (load<f64>(xs + (<usize>i << 3)) - mean) * inv;
+    const v = t > -alpha ? scale * Math.exp(-0.5 * t * t) : tailScale * powNeg(1.0 - k * (alpha + t), nn, whole);
+    store<f64>(out + (<usize>i << 3), v);
+  }
+}

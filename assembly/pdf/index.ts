@@ -4,7 +4,7 @@
 // derivative of the unnormalised density and of its integral with respect to argument j.
 import { uniformIntegral } from "./uniform";
 import { gaussianValue, gaussianIntegral } from "./gaussian";
-import { crystalBallValue, crystalBallIntegral, doubleCBValue, doubleCBIntegral } from "./crystalball";
+import { crystalBallValue, crystalBallIntegral, crystalBallFill, doubleCBValue, doubleCBIntegral } from "./crystalball";
 import { exponentialValue, exponentialIntegral } from "./exponential";
 import {
   mapX, chebyshevValue, chebyshevIntegral, chebyshevBasis, chebyshevBasisIntegral,
@@ -62,7 +62,7 @@ export function pdfFill(kind: i32, a: usize, nargs: i32, xs: usize, n: i32, out:
   const d = out - xs;
   switch (kind) {
     case GAUSSIAN: for (let p = xs; p < end; p += 8) store<f64>(p + d, scale * gaussianValue(load<f64>(p), a)); return;
-    case CRYSTAL_BALL: for (let p = xs; p < end; p += 8) store<f64>(p + d, scale * crystalBallValue(load<f64>(p), a)); return;
+    case CRYSTAL_BALL: crystalBallFill(a, xs, n, out, scale); return;
     case EXP_POLY: {
       const order = nargs - 2;
       for (let p = xs; p < end; p += 8) store<f64>(p + d, scale * Math.exp(expPolyExponent(mapX(load<f64>(p), a), a, order)));

@@ -25,4 +25,6 @@ export interface Calculator {
   readonly scale: number;
   /** How finely a limit is worth locating: far below the scale for formulas, about the toys' resolution for toys. */
   readonly tolerance: number;
+  /** Where a limit is expected (band N, or the observed limit when undefined), to start its search nearby. */
+  guess?(band?: number): Promise<number>;
 }

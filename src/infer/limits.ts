@@ -4,7 +4,7 @@
  * scale until CLs is below the target; Brent's method then finds the crossing.
  */
 import { Calculator, CLsValues } from "./calculator.js";
-import { rootAbove } from "./roots.js";
+import { rootAbove, rootNear } from "./roots.js";
 
 export const BANDS = [-2, -1, 0, 1, 2] as const;
 
@@ -39,11 +39,16 @@ export async function upperLimit(calc: Calculator, options: { cl?: number; stati
     curve.set(mu, p);
     return (statistic === "cls" ? p.cls : p.clsb) - alpha;
   };
-  const observed = await rootAbove(observedValue, 0, 2 * calc.scale, tol, `CLs of the observed data (${calc.method})`);
+  // with a guess (toys: the asymptotic limits) the search starts next to the answer
+  const search = async (f: (mu: number) => Promise<number>, band: number | undefined, what: string) => {
+    const guess = calc.guess ? await calc.guess(band) : undefined;
+    return guess && guess > 0 ? rootNear(f, 0, guess, tol, what) : rootAbove(f, 0, 2 * calc.scale, tol, what);
+  };
+  const observed = await search(observedValue, undefined, `CLs of the observed data (${calc.method})`);
   const expected = {} as LimitResult["expected"];
   for (const n of BANDS) {
     expected[String(n) as "0"] = options.expected === false ? NaN
-      : await rootAbove(async (mu) => (await calc.expectedCls(mu, n)) - alpha, 0, 2 * calc.scale, tol, `the expected CLs at ${n}σ`);
+      : await search(async (mu) => (await calc.expectedCls(mu, n)) - alpha, n, `the expected CLs at ${n}σ`);
   }
   const observedError = await crossingError(calc, curve, observed, statistic);
   const sorted = [...curve.values()].sort((a, b) => a.mu - b.mu);

@@ -15,6 +15,8 @@ import { BumpscanError } from "../errors.js";
 import { SHAPES } from "../model/shapes.js";
 import type { WorkerPool } from "../scan/pool.js";
 import { panelEdges } from "./asimov.js";
+import { AsymptoticCalculator } from "./asymptotic.js";
+import { LimitResult, upperLimit } from "./limits.js";
 import { Calculator, CLsValues } from "./calculator.js";
 import { fit, FitResult } from "./fit.js";
 import { ProfileCache } from "./profile.js";
@@ -62,6 +64,9 @@ export class ToyCalculator implements Calculator {
   private readonly grid = new Map<number, Promise<GridPoint>>();
   private readonly done = new Map<number, GridPoint>();
   private readonly backgroundAt = new Map<number, Promise<ToyBatch>>();
+  private asymptotic?: Promise<LimitResult>;
+  /** The confidence level the guesses are for (set by the limit search through `guessFor`). */
+  private guessCl = 0.9;
 
   /**
    * Fit the data and describe the toy engine (built on first use, here or on the pool's workers).
@@ -157,6 +162,26 @@ export class ToyCalculator implements Calculator {
       this.grid.set(k, point);
     }
     return point;
+  }
+
+  /** Aim the guesses at another confidence level (default 0.9). */
+  guessFor(cl: number): this {
+    if (cl !== this.guessCl) (this.guessCl = cl), (this.asymptotic = undefined);
+    return this;
+  }
+
+  /** The asymptotic limit of the same data: where the toys' crossing is to be looked for. */
+  async guess(band?: number): Promise<number> {
+    this.asymptotic ??= (async () => {
+      const calc = new AsymptoticCalculator(this.cm, { free: this.free });
+      try {
+        return await upperLimit(calc, { cl: this.guessCl });
+      } finally {
+        calc.dispose();
+      }
+    })();
+    const a = await this.asymptotic;
+    return band === undefined ? a.observed : a.expected[String(band) as "0"];
   }
 
   /** Observed q̃μ. */
