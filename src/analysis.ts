@@ -11,7 +11,7 @@ import { AsymptoticCalculator } from "./infer/asymptotic.js";
 import { bayesianLimit } from "./infer/bayes.js";
 import { ToyCalculator } from "./infer/toys.js";
 import type { WorkerPool } from "./scan/pool.js";
-import { upperLimit, LimitResult } from "./infer/limits.js";
+import { upperLimit, adaptiveUpperLimit, LimitResult } from "./infer/limits.js";
 import { Model } from "./model/model.js";
 
 export interface FitReport {
@@ -60,6 +60,8 @@ export interface LimitOptions {
   pool?: WorkerPool;
   /** Compute the expected band (default true); toys spend most of their time on it. */
   expected?: boolean;
+  /** Toys, adaptive: double the toys until the observed limit's toy error is below this. */
+  targetError?: number;
 }
 
 export interface LimitReport {
@@ -98,7 +100,10 @@ export async function limitAtMass(spec: Spec, events: Dataset, mass: number, opt
     }
     if (method === "toys") {
       const calc = new ToyCalculator(cm, { toys: options.toys ?? spec.limit?.toys, seed: options.seed ?? spec.limit?.seed, massIndex: options.massIndex, pool: options.pool });
-      const lim = await upperLimit(calc.guessFor(cl), { cl, statistic: options.statistic, expected: options.expected });
+      const settings = { cl, statistic: options.statistic, expected: options.expected };
+      const lim = options.targetError
+        ? await adaptiveUpperLimit(calc.guessFor(cl), { ...settings, targetError: options.targetError })
+        : await upperLimit(calc.guessFor(cl), settings);
       return {
         ...base, observed: lim.observed, observedError: lim.observedError, expected: options.expected === false ? undefined : lim.expected, statistic: lim.statistic,
         curve: lim.curve, toys: calc.counts(), timing: { limitMs: performance.now() - t0 },

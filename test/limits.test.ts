@@ -185,6 +185,20 @@ describe("toys", () => {
     expect(p.cls).toBeGreaterThanOrEqual(0);
   });
 
+  test("adaptive mode: toys double until the limit's toy error is below the target; the first toys are kept", async () => {
+    const { adaptiveUpperLimit } = await import("../src/infer/limits.js");
+    const cm = await counting(2, 0);
+    const calc = new ToyCalculator(cm, { toys: 200, seed: 21 });
+    const first = await upperLimit(calc, { expected: false });
+    const lim = await adaptiveUpperLimit(calc, { expected: false, targetError: first.observedError! / 2.5 });
+    expect([400, 800, 1600, 3200]).toContain(calc.toys); // doubled until the error (≈ 1/√toys) met the target
+    expect(lim.observedError!).toBeLessThan(first.observedError! / 2.5);
+    expect(Math.abs(lim.observed - 5.3223)).toBeLessThan(3 * lim.observedError!);
+    // the same toys as a calculator that starts with that many
+    const direct = await upperLimit(new ToyCalculator(cm, { toys: calc.toys, seed: 21 }), { expected: false });
+    expect(lim.observed).toBeCloseTo(direct.observed, 9);
+  });
+
   test("bump-1e4: the toy CLs limit agrees with the reference within the toy-statistics errors", async () => {
     const ref = reference("bump-1e4").limit_toys;
     const { cm } = await referenceModel("bump-1e4");

@@ -87,9 +87,10 @@ program
   .option("--clsb", "CLs+b instead of CLs limits")
   .option("--marginalise", "Bayesian: marginalise the nuisances instead of profiling them")
   .option("--no-expected", "observed limit only (toys spend most of their time on the expected band)")
+  .option("--target-error <e>", "toys: double the toys until the observed limit's toy error is below e", number)
   .option("--json", "print JSON (DESIGN.md §6) instead of a summary")
   .addHelpText("after", "\nExamples:\n  bumpscan limit examples/bump.json --mass 4.2\n  bumpscan limit examples/bump.json --mass 4.2 --method toys --toys 500 --seed 7\n  bumpscan limit examples/bump.json --mass 4.2 --method bayes --cl 0.95 --json")
-  .action(async (specPath: string, opts: { mass: number; method?: LimitMethod; cl?: number; toys?: number; seed?: number; workers?: number; clsb?: boolean; marginalise?: boolean; expected: boolean; json?: boolean }) => {
+  .action(async (specPath: string, opts: { mass: number; method?: LimitMethod; cl?: number; toys?: number; seed?: number; workers?: number; clsb?: boolean; marginalise?: boolean; expected: boolean; targetError?: number; json?: boolean }) => {
     const t0 = performance.now();
     const spec = await readSpec(specPath);
     const events = await loadSpecData(spec, dirname(resolve(specPath)));
@@ -97,7 +98,7 @@ program
     const toys = (opts.method ?? spec.limit?.method) === "toys";
     const pool = toys && opts.workers !== 1 ? await WorkerPool.start(opts.workers || undefined) : undefined;
     const report = await limitAtMass(spec, events, opts.mass, {
-      method: opts.method, cl: opts.cl, statistic: opts.clsb ? "clsb" : "cls", marginalise: opts.marginalise, toys: opts.toys, seed: opts.seed, pool, expected: opts.expected,
+      method: opts.method, cl: opts.cl, statistic: opts.clsb ? "clsb" : "cls", marginalise: opts.marginalise, toys: opts.toys, seed: opts.seed, pool, expected: opts.expected, targetError: opts.targetError,
     }).finally(() => pool?.close());
     const out = { ...report, curve: undefined, file: events.path, events: events.values.length, dropped: events.dropped, timing: { readMs, limitMs: report.timing.limitMs } };
     console.log(opts.json ? JSON.stringify(out, null, 2) : formatLimit(out, spec.observable.unit));

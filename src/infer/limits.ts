@@ -73,3 +73,25 @@ async function crossingError(calc: Calculator, curve: Map<number, CLsValues>, li
   const here = [...curve.values()].sort((a, b) => Math.abs(a.mu - limit) - Math.abs(b.mu - limit))[0];
   return slope < 0 ? here.clsError / -slope : Infinity;
 }
+
+/**
+ * Toys until the observed limit is known well enough: the limit is computed, and while its toy
+ * error exceeds `targetError` the toys per grid point double (the earlier toys are kept), up to
+ * `maxToys` s+b toys per grid point.
+ * @example
+ * const lim = await adaptiveUpperLimit(new ToyCalculator(cm, { toys: 500 }), { targetError: 0.5 });
+ */
+export async function adaptiveUpperLimit(calc: ToyCalculatorLike, options: { cl?: number; statistic?: "cls" | "clsb"; expected?: boolean; targetError: number; maxToys?: number }): Promise<LimitResult> {
+  const maxToys = options.maxToys ?? 64000;
+  for (;;) {
+    const lim = await upperLimit(calc, options);
+    if (!(lim.observedError! > options.targetError) || calc.toys * 2 > maxToys) return lim;
+    await calc.addToys(2);
+  }
+}
+
+/** What adaptiveUpperLimit needs of a toy calculator. */
+export interface ToyCalculatorLike extends Calculator {
+  toys: number;
+  addToys(factor: number): Promise<void>;
+}

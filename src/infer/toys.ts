@@ -21,7 +21,7 @@ import { Calculator, CLsValues } from "./calculator.js";
 import { fit, FitResult } from "./fit.js";
 import { ProfileCache } from "./profile.js";
 import { qmuTilde } from "./test-statistics.js";
-import { ToyBatch, ToyRunner, ToyRunnerConfig } from "./toy-runner.js";
+import { joinBatches, ToyBatch, ToyRunner, ToyRunnerConfig } from "./toy-runner.js";
 
 export interface ToyOptions {
   /** s+b toys per POI value (default 2000). */
@@ -52,8 +52,9 @@ export class ToyCalculator implements Calculator {
   readonly tolerance: number;
   /** Grid spacing of the POI values where toys run. */
   readonly step: number;
-  readonly toys: number;
-  readonly backgroundToys: number;
+  /** s+b and b-only toys per grid point; `addToys` raises both. */
+  toys: number;
+  backgroundToys: number;
   /** Points where the generator's envelope was exceeded (should stay 0). */
   envelopeViolations = 0;
   private readonly data: ProfileCache;
@@ -64,7 +65,7 @@ export class ToyCalculator implements Calculator {
   private readonly grid = new Map<number, Promise<GridPoint>>();
   private readonly done = new Map<number, GridPoint>();
   private readonly backgroundAt = new Map<number, Promise<ToyBatch>>();
-  private asymptotic?: Promise<LimitResult>;
+  private asymptotic?: Promise<LimitResult | undefined>;
   /** The confidence level the guesses are for (set by the limit search through `guessFor`). */
   private guessCl = 0.9;
 
@@ -170,18 +171,52 @@ export class ToyCalculator implements Calculator {
     return this;
   }
 
-  /** The asymptotic limit of the same data: where the toys' crossing is to be looked for. */
+  /**
+   * The asymptotic limit of the same data: where the toys' crossing is to be looked for. Where
+   * asymptotics have nothing to say (e.g. no expected background at all) there is no guess, and
+   * the search brackets from the POI's error instead.
+   */
   async guess(band?: number): Promise<number> {
     this.asymptotic ??= (async () => {
       const calc = new AsymptoticCalculator(this.cm, { free: this.free });
       try {
         return await upperLimit(calc, { cl: this.guessCl });
+      } catch {
+        return undefined;
       } finally {
         calc.dispose();
       }
     })();
     const a = await this.asymptotic;
+    if (!a) return NaN;
     return band === undefined ? a.observed : a.expected[String(band) as "0"];
+  }
+
+  /**
+   * Raise the toys per grid point by `factor`: every grid point already run gets toys n … factor·n−1
+   * of its own streams appended (the first n are the same toys), so a limit computed again sees
+   * factor times the statistics.
+   * @example
+   * await calc.addToys(2); // 2000 → 4000 s+b toys per grid point
+   */
+  async addToys(factor: number): Promise<void> {
+    const [sbFrom, bFrom] = [this.toys, this.backgroundToys];
+    this.toys = Math.round(this.toys * factor);
+    this.backgroundToys = Math.round(this.backgroundToys * factor);
+    const points = [...this.done.keys()].sort((a, b) => a - b);
+    const more = await this.runMany(this.background.values, B, 0, points.map((k) => k * this.step), bFrom, this.backgroundToys - bFrom);
+    for (const [i, k] of points.entries()) {
+      const old = this.done.get(k)!;
+      const mu = k * this.step;
+      const sb = joinBatches([old.sb, await this.runBatch(this.data.at(mu).values, SB, k, mu, sbFrom, this.toys - sbFrom)]);
+      const b = joinBatches([old.b, more[i]]);
+      const point = { sb, b };
+      this.done.set(k, point);
+      this.grid.set(k, Promise.resolve(point));
+      this.backgroundAt.set(k, Promise.resolve(b));
+    }
+    // grid points with b-only toys but no s+b toys yet start again at the new count
+    for (const k of [...this.backgroundAt.keys()]) if (!this.done.has(k)) this.backgroundAt.delete(k);
   }
 
   /** Observed q̃μ. */
