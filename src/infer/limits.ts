@@ -6,6 +6,11 @@
 import { Calculator, CLsValues } from "./calculator.js";
 import { rootAbove, rootNear } from "./roots.js";
 
+/**
+ * The expected-limit bands, in standard deviations of the background-only expectation.
+ * @example
+ * BANDS.map((n) => limit.expected[String(n)]); // −2σ … +2σ
+ */
 export const BANDS = [-2, -1, 0, 1, 2] as const;
 
 export interface LimitResult {

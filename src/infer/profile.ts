@@ -5,6 +5,11 @@
 import { CompiledModel } from "../core/compile.js";
 import { fit, FitResult } from "./fit.js";
 
+/**
+ * Memoised conditional fits of one compiled model.
+ * @example
+ * new ProfileCache(cm, fit(cm)).at(10).values; // θ̂̂(μ = 10)
+ */
 export class ProfileCache {
   private readonly fits = new Map<number, FitResult>();
 

@@ -30,6 +30,11 @@ export interface ToyBatch {
   violations: number;
 }
 
+/**
+ * The toy engine on one core.
+ * @example
+ * new ToyRunner(core, config).runBatch(gen, 0, 0, [10, 20], 0, 100); // b-only toys tested at μ = 10, 20
+ */
 export class ToyRunner {
   private readonly toyModel: CompiledModel;
   private readonly poiIndex: number;

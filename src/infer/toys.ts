@@ -44,6 +44,11 @@ const TIE = 1e-3;
 
 type GridPoint = { sb: ToyBatch; b: ToyBatch };
 
+/**
+ * Toy-based CLs for one compiled model.
+ * @example
+ * const lim = await upperLimit(new ToyCalculator(cm, { toys: 2000, seed: 1, pool }));
+ */
 export class ToyCalculator implements Calculator {
   readonly method = "toys";
   readonly free: FitResult;

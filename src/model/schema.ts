@@ -32,6 +32,7 @@ const shape = {
   },
 };
 
+// @example new Ajv().compile(specSchema)(json)
 export const specSchema = {
   $schema: "http://json-schema.org/draft-07/schema#",
   title: "bumpscan model spec",

@@ -12,6 +12,11 @@ import { coreModule } from "../core/wasm.js";
 import { joinBatches, ToyBatch, ToyRunnerConfig } from "../infer/toy-runner.js";
 import type { WorkerApi } from "./worker.js";
 
+/**
+ * Workers holding a core each.
+ * @example
+ * const pool = await WorkerPool.start(2); … await pool.close();
+ */
 export class WorkerPool {
   private constructor(private readonly workers: Worker[], private readonly remotes: Comlink.Remote<WorkerApi>[]) {}
 
