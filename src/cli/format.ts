@@ -1,5 +1,6 @@
 /** Plain-text tables for the terminal. */
 import { FitReport, LimitReport } from "../analysis.js";
+import { ScanResult } from "../scan/scan.js";
 
 const num = (x: number, digits = 6) => (Number.isFinite(x) ? Number(x.toPrecision(digits)).toString() : String(x));
 
@@ -39,5 +40,30 @@ export function formatLimit(r: LimitReport & { events?: number; dropped?: number
   }
   if (r.toys) lines.push(`toys       ${r.toys.sb} s+b, ${r.toys.b} b-only, ${r.toys.failed} failed fits (excluded)`);
   lines.push(`time       ${num(r.timing.limitMs, 3)} ms`);
+  return lines.join("\n");
+}
+
+/**
+ * A scan as a summary: counts, the largest excesses, the global significance.
+ * @example
+ * console.log(formatScan(result, "GeV", 8200, 2));
+ */
+export function formatScan(r: ScanResult, unit = "", ms = NaN, workers = 1): string {
+  const fitted = r.points.filter((p) => p.status !== "skipped" && p.status !== "failed");
+  const skipped = r.points.filter((p) => p.status === "skipped").length;
+  const failed = r.points.filter((p) => p.status === "failed");
+  const u = unit ? " " + unit : "";
+  const lines = [
+    `scan${r.shard ? ` (shard ${r.shard})` : ""}: ${r.points.length} mass points, ${fitted.length} fitted, ${skipped} skipped, ${failed.length} failed` +
+      (Number.isFinite(ms) ? ` — ${num(ms / 1000, 3)} s on ${workers} worker${workers > 1 ? "s" : ""}` : ""),
+    "",
+    `${"mass" + u}`.padEnd(14) + "nsig".padStart(12) + "± error".padStart(11) + "local Z".padStart(10) + `${r.cl * 100}% CL obs`.padStart(13) + "expected".padStart(11),
+    ...[...fitted].sort((a, b) => (b.z ?? -Infinity) - (a.z ?? -Infinity)).slice(0, 8).map((p) =>
+      num(p.mass, 5).padEnd(14) + num(p.nsig ?? NaN, 4).padStart(12) + num(p.nsigError ?? NaN, 3).padStart(11) +
+      num(p.z ?? NaN, 3).padStart(10) + num(p.observed ?? NaN, 4).padStart(13) + num(p.expected?.["0"] ?? NaN, 4).padStart(11)),
+    "",
+    r.maxLocalZ ? `largest excess: local Z = ${num(r.maxLocalZ.z, 3)}σ at m = ${num(r.maxLocalZ.mass, 5)}${u}; global Z = ${num(r.globalZ, 3)}σ (Gross–Vitells, ${r.upcrossings} up-crossings of q0 above ${r.c0})` : "no fitted mass point",
+  ];
+  for (const f of failed.slice(0, 5)) lines.push(`failed at m = ${num(f.mass, 5)}${u}: ${f.reason}`);
   return lines.join("\n");
 }

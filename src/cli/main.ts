@@ -12,6 +12,9 @@ import { loadSpecData } from "../io/data.js";
 import { parseSpec, Spec } from "../model/spec.js";
 import { formatFit, formatLimit } from "./format.js";
 import { WorkerPool } from "../scan/pool.js";
+import { runScan, mergeScans, ScanResult } from "../scan/scan.js";
+import { formatScan } from "./format.js";
+import cliProgress from "cli-progress";
 import { demoSpec, demoEvents, DEMO_MASS } from "../demo.js";
 
 const program = new Command();
@@ -102,6 +105,77 @@ program
     }).finally(() => pool?.close());
     const out = { ...report, curve: undefined, file: events.path, events: events.values.length, dropped: events.dropped, timing: { readMs, limitMs: report.timing.limitMs } };
     console.log(opts.json ? JSON.stringify(out, null, 2) : formatLimit(out, spec.observable.unit));
+  });
+
+function shard(value: string): { k: number; n: number } {
+  const m = /^(\d+)\/(\d+)$/.exec(value.trim());
+  if (!m || +m[1] < 1 || +m[1] > +m[2]) throw new InvalidArgumentError(`"${value}" is not k/N with 1 ≤ k ≤ N`);
+  return { k: +m[1], n: +m[2] };
+}
+
+program
+  .command("scan")
+  .description("scan the spec's mass grid: fit, local Z and limits at every mass, global significance")
+  .argument("<spec>", "model spec with a \"scan\" entry (JSON)")
+  .option("--workers <k>", "worker threads (default: the available cores; 1: no workers)", count)
+  .option("--method <method>", "asymptotic | toys | bayes (default: the spec's limit.method, else asymptotic)", method)
+  .option("--cl <cl>", "confidence level (default: the spec's limit.cl, else 0.9)", probability)
+  .option("--toys <n>", "toys per POI value (toys)", count)
+  .option("--seed <s>", "random seed (toys)", count)
+  .option("--shard <k/N>", "run shard k of N (mass points with index ≡ k−1 mod N); join with merge", shard)
+  .option("--out <file>", "write the scan JSON (DESIGN.md §6) to this file")
+  .option("--quiet", "no progress bar")
+  .option("--json", "print the scan JSON instead of the summary")
+  .addHelpText("after", "\nExamples:\n  bumpscan scan spec.json --out results.json\n  bumpscan scan spec.json --shard 2/10 --out shard2.json   # one task of a Slurm array / Indexed Job")
+  .action(async (specPath: string, opts: { workers?: number; method?: LimitMethod; cl?: number; toys?: number; seed?: number; shard?: { k: number; n: number }; out?: string; quiet?: boolean; json?: boolean }) => {
+    const spec = await readSpec(specPath);
+    const events = await loadSpecData(spec, dirname(resolve(specPath)));
+    const t0 = performance.now();
+    const pool = opts.workers === 1 ? undefined : await WorkerPool.start(opts.workers || undefined);
+    const bar = process.stderr.isTTY && !opts.quiet && !opts.json
+      ? new cliProgress.SingleBar({ format: "scan |{bar}| {value}/{total} mass points | ETA {eta_formatted}", stream: process.stderr }, cliProgress.Presets.shades_classic)
+      : undefined;
+    let started = false;
+    const result = await runScan(spec, events.values, {
+      method: opts.method, cl: opts.cl, toys: opts.toys, seed: opts.seed, shard: opts.shard, pool,
+      onProgress: (p) => {
+        if (!bar) return;
+        if (!started) bar.start(p.total, 0), (started = true);
+        bar.update(p.done);
+      },
+    }).finally(async () => {
+      bar?.stop();
+      await pool?.close();
+    });
+    const text = JSON.stringify(result, null, 2) + "\n";
+    if (opts.out) await writeFile(opts.out, text);
+    if (opts.json) process.stdout.write(text);
+    else console.log(formatScan(result, spec.observable.unit, performance.now() - t0, pool?.size ?? 1) + (opts.out ? `\nresults written to ${opts.out}` : ""));
+  });
+
+program
+  .command("merge")
+  .description("join the JSON results of scan shards into exactly what one run gives")
+  .argument("<shards...>", "shard result files (scan --shard k/N --out …)")
+  .requiredOption("-o, --out <file>", "merged results file")
+  .action(async (files: string[], opts: { out: string }) => {
+    const parts: ScanResult[] = [];
+    for (const f of files) {
+      let text: string;
+      try {
+        text = await readFile(f, "utf8");
+      } catch (e) {
+        throw new BumpscanError(`cannot read ${f}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+      }
+      try {
+        parts.push(JSON.parse(text));
+      } catch (e) {
+        throw new BumpscanError(`${f} is not valid JSON: ${(e as Error).message}`);
+      }
+    }
+    const merged = mergeScans(parts);
+    await writeFile(opts.out, JSON.stringify(merged, null, 2) + "\n");
+    console.log(`merged ${files.length} shards: ${merged.points.length} mass points written to ${opts.out}`);
   });
 
 program

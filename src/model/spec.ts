@@ -132,11 +132,13 @@ function backgroundArgs(b: ShapeSpec, suffix: string, range: [number, number],
  * signal peak), nbkg (≥ 0), the background shape parameters (c1…, a1…, lambda, c), each suffixed
  * `_<name>` when there are several backgrounds; `parameters` in the spec overrides start values,
  * bounds and fixes. With zero events nsig is bounded at 0 and the background shape held fixed.
+ * `range` (a scan window) replaces the observable range as the fit range.
  * @example
  * const model = buildModel(spec, { mass: 4.2, nEvents: 10112 });
  */
-export function buildModel(spec: Spec, opts: { mass: number; nEvents: number }): Model {
-  const range = spec.observable.range;
+export function buildModel(spec: Spec, opts: { mass: number; nEvents: number; range?: [number, number] }): Model {
+  // a scan window narrows the fit range (and the polynomial shapes' x mapping) around the mass
+  const range = opts.range ?? spec.observable.range;
   const { mass } = opts;
   if (!Number.isFinite(mass)) throw new BumpscanError(`mass must be a number (got ${mass})`);
   if (SHAPES[spec.signal.shape].mean !== undefined && (mass < range[0] || mass > range[1])) {

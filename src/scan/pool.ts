@@ -11,6 +11,10 @@ import nodeEndpoint from "comlink/dist/esm/node-adapter.mjs";
 import { coreModule } from "../core/wasm.js";
 import { joinBatches, ToyBatch, ToyRunnerConfig } from "../infer/toy-runner.js";
 import type { WorkerApi } from "./worker.js";
+import { BumpscanError } from "../errors.js";
+import { Spec } from "../model/spec.js";
+import { GridPoint } from "./grid.js";
+import { PointResult, ScanOptions } from "./point.js";
 
 /**
  * Workers holding a core each.
@@ -54,6 +58,26 @@ export class WorkerPool {
       return this.remotes[i].runBatch(gen, hypothesis, poiIndex, muTests, a, b - a, mode);
     }));
     return muTests.map((_, j) => joinBatches(chunks.map((c) => c[j])));
+  }
+
+  /**
+   * Scan points as tasks: each worker takes the next point when it is free. The events go to each
+   * worker once. Cancelling stops handing out points (those under way finish).
+   */
+  async runScan(spec: Spec, sorted: Float64Array, points: GridPoint[], options: ScanOptions, done: () => void, signal?: AbortSignal): Promise<PointResult[]> {
+    await Promise.all(this.remotes.map((r) => r.configureScan(spec, sorted)));
+    const out: PointResult[] = [];
+    let next = 0;
+    const work = async (remote: Comlink.Remote<WorkerApi>) => {
+      while (next < points.length) {
+        if (signal?.aborted) throw new BumpscanError("scan cancelled");
+        const g = points[next++];
+        out.push(await remote.scanPoint(g, options));
+        done();
+      }
+    };
+    await Promise.all(this.remotes.map(work));
+    return out;
   }
 
   /** Stop the workers (the process can then exit). */

@@ -1,0 +1,65 @@
+/**
+ * The mass grid of a scan (DESIGN.md §3 `scan`): from `from` to `to` in steps of `step` times the
+ * resolution σ(m) at each mass (0.5 = half the resolution, as BABAR), or an explicit `masses` list.
+ * With `window`, each mass is fitted in m ± window·σ(m); masses whose window leaves the observable
+ * range are kept in the grid but marked skipped, with the reason.
+ */
+import { BumpscanError } from "../errors.js";
+import { resolutionAt, Resolution } from "../model/resolution.js";
+import { Spec } from "../model/spec.js";
+
+export interface GridPoint {
+  /** Position in the grid (keys the point's random streams). */
+  index: number;
+  mass: number;
+  /** σ(m) of the signal at this mass. */
+  sigma: number;
+  /** The fit range: the window, or the whole observable range. */
+  range: [number, number];
+  /** Why the point is not fitted, if it is not. */
+  skipped?: string;
+}
+
+/** The signal's resolution description (σ, or σL for a double-sided Crystal Ball). */
+function resolutionOf(spec: Spec): Resolution {
+  const s = spec.signal;
+  const r = s.sigma ?? s.sigmaL;
+  if (r === undefined) throw new BumpscanError(`a scan needs the signal's resolution: signal.sigma`);
+  return r;
+}
+
+/**
+ * The scan's mass points.
+ * @example
+ * massGrid({ ...spec, scan: { from: 1, to: 2, step: 0.5 } }); // 1, 1 + σ(1)/2, …, ≤ 2
+ */
+export function massGrid(spec: Spec): GridPoint[] {
+  const scan = spec.scan;
+  if (!scan) throw new BumpscanError(`the spec has no "scan" entry: add "scan": {"from": …, "to": …, "step": 0.5}`);
+  const [lo, hi] = spec.observable.range;
+  const res = resolutionOf(spec);
+  let masses: number[];
+  if (scan.masses) masses = [...scan.masses];
+  else {
+    if (scan.from === undefined || scan.to === undefined || scan.step === undefined) {
+      throw new BumpscanError(`scan needs "masses", or "from", "to" and "step" (in units of the resolution)`);
+    }
+    if (!(scan.from <= scan.to)) throw new BumpscanError(`scan.from ${scan.from} must not exceed scan.to ${scan.to}`);
+    masses = [];
+    for (let m = scan.from; m <= scan.to + 1e-12 * Math.abs(scan.to); m += scan.step * resolutionAt(res, m)) {
+      masses.push(m);
+      if (masses.length > 1e6) throw new BumpscanError("scan: more than a million mass points; check scan.step");
+    }
+  }
+  return masses.map((mass, index) => {
+    const sigma = resolutionAt(res, mass);
+    const point: GridPoint = { index, mass, sigma, range: [lo, hi] };
+    if (mass < lo || mass > hi) point.skipped = `mass outside the observable range [${lo}, ${hi}]`;
+    else if (scan.window !== undefined) {
+      const w = scan.window * sigma;
+      point.range = [mass - w, mass + w];
+      if (mass - w < lo || mass + w > hi) point.skipped = `the window m ± ${scan.window}σ = [${(mass - w).toPrecision(6)}, ${(mass + w).toPrecision(6)}] leaves the range [${lo}, ${hi}]`;
+    }
+    return point;
+  });
+}

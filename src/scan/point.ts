@@ -1,0 +1,102 @@
+/**
+ * One mass point of a scan: the fit with its local significance, and the upper limit. Runs
+ * wherever the scan puts it (the calling thread or a worker), on the events it was given once.
+ */
+import { CompiledModel, loadData, LoadedData } from "../core/compile.js";
+import { CoreExports } from "../core/wasm.js";
+import { AsymptoticCalculator } from "../infer/asymptotic.js";
+import { bayesianLimit } from "../infer/bayes.js";
+import { upperLimit, LimitResult } from "../infer/limits.js";
+import { discovery } from "../infer/significance.js";
+import { ToyCalculator } from "../infer/toys.js";
+import { buildModel, Spec } from "../model/spec.js";
+import { GridPoint } from "./grid.js";
+
+export interface ScanOptions {
+  method: "asymptotic" | "toys" | "bayes";
+  cl: number;
+  toys?: number;
+  seed?: number;
+}
+
+export interface PointResult {
+  index: number;
+  mass: number;
+  status: string;
+  nsig?: number;
+  nsigError?: number;
+  q0?: number;
+  /** Signed local significance. */
+  z?: number;
+  observed?: number;
+  expected?: LimitResult["expected"];
+  observedError?: number;
+  /** Events in the fit range. */
+  events?: number;
+  /** Why the point was skipped, or the error that stopped it. */
+  reason?: string;
+}
+
+/** First index with sorted[i] ≥ x. */
+function lowerBound(sorted: Float64Array, x: number): number {
+  let a = 0, b = sorted.length;
+  while (a < b) {
+    const c = (a + b) >> 1;
+    if (sorted[c] < x) a = c + 1;
+    else b = c;
+  }
+  return a;
+}
+
+/** The scan's events on one core: loaded once; a window is a slice of the sorted events. */
+export class ScanWorkspace {
+  private readonly full: LoadedData;
+  private readonly base: number;
+
+  /**
+   * @example
+   * const ws = new ScanWorkspace(core, spec, sortedEvents);
+   * await ws.point(grid[0], { method: "asymptotic", cl: 0.9 });
+   */
+  constructor(readonly core: CoreExports, readonly spec: Spec, readonly sorted: Float64Array) {
+    this.full = loadData(core, [{ values: sorted }]);
+    this.base = core.mark();
+  }
+
+  /** Fit, local significance and limit at one grid point; failures are reported, not thrown. */
+  async point(g: GridPoint, options: ScanOptions): Promise<PointResult> {
+    const head = { index: g.index, mass: g.mass };
+    if (g.skipped) return { ...head, status: "skipped", reason: g.skipped };
+    this.core.release(this.base);
+    try {
+      const [lo, hi] = g.range;
+      const a = lowerBound(this.sorted, lo), b = lowerBound(this.sorted, hi + Number.EPSILON * Math.abs(hi)) ;
+      const full = lo === this.spec.observable.range[0] && hi === this.spec.observable.range[1];
+      const data = full ? this.full : loadData(this.core, [{ values: this.sorted.subarray(a, b) }]);
+      const n = data.ptrs[0].n;
+      const model = buildModel(this.spec, { mass: g.mass, nEvents: n, range: [lo, hi] });
+      const cm = new CompiledModel(this.core, model, data);
+      const d = discovery(cm);
+      const poi = model.poi;
+      const result: PointResult = {
+        ...head, status: d.free.status, nsig: d.free.values[poi], nsigError: d.free.errors[poi], q0: d.q0, z: d.z, events: n,
+      };
+      if (options.method === "bayes") {
+        result.observed = (await bayesianLimit(cm, { cl: options.cl })).observed;
+      } else {
+        const calc = options.method === "toys"
+          ? new ToyCalculator(cm, { toys: options.toys, seed: options.seed, massIndex: g.index }).guessFor(options.cl)
+          : new AsymptoticCalculator(cm, { free: d.free });
+        const lim = await upperLimit(calc, { cl: options.cl });
+        result.observed = lim.observed;
+        result.expected = lim.expected;
+        if (lim.observedError !== undefined) result.observedError = lim.observedError;
+      }
+      return result;
+    } catch (e) {
+      return { ...head, status: "failed", reason: (e as Error).message };
+    } finally {
+      this.core.release(this.base);
+    }
+  }
+}
