@@ -2,7 +2,7 @@
  * Spec-level jobs: a spec and its events in, the numbers of DESIGN.md §6 out. The CLI and the
  * library's users call these; they compose model → compiled model → fit → test statistic.
  */
-import { CompiledModel, loadData, Dataset, FitStatus } from "./core/compile.js";
+import { CompiledModel, loadData, Dataset, FitStatus, LoadedData } from "./core/compile.js";
 import { CoreExports, instantiateCore } from "./core/wasm.js";
 import { discovery } from "./infer/significance.js";
 import { buildModel, Spec } from "./model/spec.js";
@@ -31,10 +31,16 @@ export interface FitReport {
   timing: { fitMs: number };
 }
 
-/** Build and compile the spec's model at one mass, refusing start values with no density. */
-function compileAt(core: CoreExports, spec: Spec, events: Dataset, mass: number): { model: Model; cm: CompiledModel } {
-  const model = buildModel(spec, { mass, nEvents: events.values.length });
-  const cm = new CompiledModel(core, model, loadData(core, [events]));
+/**
+ * Build and compile the spec's model at one mass over events (a Dataset, or events already in
+ * core memory), refusing start values where the density is ≤ 0 at some event.
+ * @example
+ * const { cm } = compileAt(core, spec, { values }, 4.2);
+ */
+export function compileAt(core: CoreExports, spec: Spec, events: Dataset | LoadedData, mass: number, range?: [number, number]): { model: Model; cm: CompiledModel } {
+  const loaded = "ptrs" in events ? events : loadData(core, [events]);
+  const model = buildModel(spec, { mass, nEvents: loaded.ptrs[0].n, range });
+  const cm = new CompiledModel(core, model, loaded);
   const start = cm.nll(model.parameters.map((p) => p.value));
   if (!Number.isFinite(start)) {
     throw new BumpscanError(`the model density is ≤ 0 at some event for the start values (${model.parameters.map((p) => `${p.name} = ${p.value}`).join(", ")}); set other start values under "parameters"`);

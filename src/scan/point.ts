@@ -2,14 +2,15 @@
  * One mass point of a scan: the fit with its local significance, and the upper limit. Runs
  * wherever the scan puts it (the calling thread or a worker), on the events it was given once.
  */
-import { CompiledModel, loadData, LoadedData } from "../core/compile.js";
+import { loadData, LoadedData } from "../core/compile.js";
+import { compileAt } from "../analysis.js";
 import { CoreExports } from "../core/wasm.js";
 import { AsymptoticCalculator } from "../infer/asymptotic.js";
 import { bayesianLimit } from "../infer/bayes.js";
 import { upperLimit, LimitResult } from "../infer/limits.js";
 import { discovery } from "../infer/significance.js";
 import { ToyCalculator } from "../infer/toys.js";
-import { buildModel, Spec } from "../model/spec.js";
+import { Spec } from "../model/spec.js";
 import { GridPoint } from "./grid.js";
 
 export interface ScanOptions {
@@ -74,8 +75,7 @@ export class ScanWorkspace {
       const full = lo === this.spec.observable.range[0] && hi === this.spec.observable.range[1];
       const data = full ? this.full : loadData(this.core, [{ values: this.sorted.subarray(a, b) }]);
       const n = data.ptrs[0].n;
-      const model = buildModel(this.spec, { mass: g.mass, nEvents: n, range: [lo, hi] });
-      const cm = new CompiledModel(this.core, model, data);
+      const { model, cm } = compileAt(this.core, this.spec, data, g.mass, [lo, hi]);
       const d = discovery(cm);
       const poi = model.poi;
       const result: PointResult = {
