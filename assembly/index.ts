@@ -3,7 +3,7 @@
 export { alloc, mark, release } from "./memory";
 export { setModel } from "./model";
 export { prepareModel, setFree, setFastPath, nll, nllGrad, sampleDensity } from "./nll";
-export { minimize, hesse } from "./minimizer";
+export { minimize, hesse, useMetricSlot, forgetMetrics } from "./minimizer";
 export { erf, erfc } from "./special";
 import { pdfValue, pdfIntegral } from "./pdf/index";
 import { constants, vexp } from "./vexp";

@@ -42,9 +42,9 @@ describe("asymptotic CLs", () => {
     }
   });
 
-  test("the Asimov grid is fine enough: doubling it moves no limit by more than 1e-4", async () => {
+  test("the Asimov grid is fine enough: an 8× finer one moves no limit by more than 1e-4", async () => {
     const { cm } = await referenceModel("bump-1e4");
-    const base = await upperLimit(new AsymptoticCalculator(cm, { grid: { panels: 400, peakPanelsPerWidth: 4 } }));
+    const base = await upperLimit(new AsymptoticCalculator(cm));
     const fine = await upperLimit(new AsymptoticCalculator(cm, { grid: { panels: 800, peakPanelsPerWidth: 8 } }));
     const coarse = await upperLimit(new AsymptoticCalculator(cm, { grid: { panels: 2, peakPanelsPerWidth: 0.07 } }));
     expect(relDiff(base.observed, fine.observed)).toBeLessThan(1e-4);

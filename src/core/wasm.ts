@@ -19,6 +19,8 @@ export interface CoreExports {
   nllGrad(grad: number): number;
   minimize(bounds: number, maxCalls: number, edmMax: number, out: number): number;
   hesse(steps: number, out: number): number;
+  useMetricSlot(slot: number): void;
+  forgetMetrics(): void;
   erf(x: number): number;
   erfc(x: number): number;
   pdfValueAt(kind: number, m: number, args: number, nargs: number): number;

@@ -1,8 +1,10 @@
 /**
  * The Asimov dataset for unbinned fits: weighted points on a Gauss–Legendre grid over each
  * sample's range, the weight of a node being its quadrature weight times the expected event
- * density there, so that weighted sums are integrals of the expectation. Panels are uniform, and
- * refined to a quarter width within ±15 widths of every peak (the reference construction).
+ * density there, so that weighted sums are integrals of the expectation. Panels are uniform (100),
+ * and refined to half a width within ±15 widths of every peak: 1920 nodes for one peak. The
+ * reference's construction (400 panels, quarter widths) and one twice as fine give limits equal
+ * to this one within 1e-8 (tested).
  */
 import { CompiledModel, Dataset } from "../core/compile.js";
 import { Model } from "../model/model.js";
@@ -13,9 +15,9 @@ const X12 = [0.1252334085114689, 0.3678314989981802, 0.5873179542866175, 0.76990
 const W12 = [0.2491470458134028, 0.2334925365383548, 0.2031674267230659, 0.1600783285433462, 0.1069393259953184, 0.0471753363865118];
 
 export interface AsimovGrid {
-  /** Uniform panels over the range (default 400). */
+  /** Uniform panels over the range (default 100). */
   panels?: number;
-  /** Panels per peak width near peaks (default 4). */
+  /** Panels per peak width near peaks (default 2). */
   peakPanelsPerWidth?: number;
 }
 
@@ -70,7 +72,7 @@ export function asimovData(cm: CompiledModel, values: ArrayLike<number>, grid: A
   const saved = cm.values;
   cm.values = values;
   const data = cm.model.samples.map((s, k) => {
-    const { nodes, weights } = glNodes(panelEdges(s.range, peaks(cm.model, k), grid.panels ?? 400, grid.peakPanelsPerWidth ?? 4));
+    const { nodes, weights } = glNodes(panelEdges(s.range, peaks(cm.model, k), grid.panels ?? 100, grid.peakPanelsPerWidth ?? 2));
     const density = cm.density(k, nodes);
     return { values: nodes, weights: weights.map((w, i) => w * density[i]) };
   });

@@ -3,6 +3,7 @@
  * background-only fit to data, then closed forms for CLs+b and CLb.
  */
 import normalCdf from "@stdlib/stats-base-dists-normal-cdf";
+import normalQuantile from "@stdlib/stats-base-dists-normal-quantile";
 import { CompiledModel, loadData } from "../core/compile.js";
 import { asimovData, AsimovGrid } from "./asimov.js";
 import { Calculator, CLsValues } from "./calculator.js";
@@ -41,18 +42,26 @@ export class AsymptoticCalculator implements Calculator {
    * const calc = new AsymptoticCalculator(cm);
    * calc.pvalues(68.34).cls; // 0.100 on bump-1e4
    */
-  constructor(readonly cm: CompiledModel, options: { free?: FitResult; grid?: AsimovGrid } = {}) {
+  constructor(readonly cm: CompiledModel, options: { free?: FitResult; background?: FitResult; grid?: AsimovGrid } = {}) {
     const poi = cm.model.poi;
     this.free = options.free ?? fit(cm);
-    this.background = fit(cm, { fixed: { [poi]: 0 }, start: this.free, hesse: false });
+    this.background = options.background ?? fit(cm, { fixed: { [poi]: 0 }, start: this.free, hesse: false });
     const asimov = asimovData(cm, cm.model.parameters.map((p) => this.background.values[p.name]), options.grid);
     this.asimov = new CompiledModel(cm.core, cm.model, loadData(cm.core, asimov));
-    this.data = new ProfileCache(cm, this.free);
-    this.asimovFits = new ProfileCache(this.asimov, this.background);
+    // the conditional fits of the data and of the Asimov dataset each reuse their metric
+    cm.core.forgetMetrics();
+    this.data = new ProfileCache(cm, this.free, 0);
+    this.asimovFits = new ProfileCache(this.asimov, this.background, 1);
     this.asimovMin = this.asimovFits.at(0).nll;
     const err = this.free.errors[poi];
     this.scale = Number.isFinite(err) && err > 0 ? err : Math.max(1, Math.sqrt(Math.abs(this.free.values[poi])));
     this.tolerance = 1e-5 * this.scale;
+  }
+
+  /** Where the limits lie, roughly: the observed one near max(μ̂, 0) + 1.64σ, band N near (1.64 + N)σ. */
+  async guess(band?: number): Promise<number> {
+    const muHat = Math.max(0, this.free.values[this.cm.model.poi]);
+    return band === undefined ? muHat + 1.64 * this.scale : (1.64 + band) * this.scale;
   }
 
   /** q_A(μ) = q̃μ of the Asimov dataset (μ̂_A = 0 by construction). */
@@ -71,6 +80,26 @@ export class AsymptoticCalculator implements Calculator {
     const q = this.qObserved(mu);
     const { clsb, clb } = asymptoticPvalues(q, this.qAsimov(mu));
     return { mu, q, clsb, clb, cls: clsb / clb, clsError: 0 };
+  }
+
+  /**
+   * The expected limit of band N directly: μ = σ_A(μ)·(Φ⁻¹(1 − αΦ(N)) + N), solved by fixed-point
+   * iteration (σ_A = μ/√q_A changes slowly with μ, so a few Asimov fits suffice) — the root of
+   * expectedCls(μ, N) = α, found without a bracketing search.
+   * @example
+   * calc.expectedLimit(0, 0.1); // 23.37 on bump-1e4 (median expected)
+   */
+  expectedLimit(band: number, alpha: number, tol: number): number {
+    const k = normalQuantile(1 - alpha * Phi(band), 0, 1) + band;
+    const sigmaA = (mu: number) => mu / Math.sqrt(this.qAsimov(mu));
+    let mu = k * this.scale;
+    for (let i = 0; i < 50; i++) {
+      const next = k * sigmaA(mu);
+      if (!Number.isFinite(next) || next <= 0) return NaN;
+      if (Math.abs(next - mu) <= tol) return next;
+      mu = next;
+    }
+    return mu;
   }
 
   /** CLs_exp(μ, N) = (1 − Φ(√q_A − N))/Φ(N): its root is μ = σ_A(Φ⁻¹(1 − αΦ(N)) + N). */

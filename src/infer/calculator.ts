@@ -25,6 +25,8 @@ export interface Calculator {
   readonly scale: number;
   /** How finely a limit is worth locating: far below the scale for formulas, about the toys' resolution for toys. */
   readonly tolerance: number;
+  /** The expected limit of band N in closed form, where the calculator has one (NaN: search instead). */
+  expectedLimit?(band: number, alpha: number, tol: number): number;
   /** Where a limit is expected (band N, or the observed limit when undefined), to start its search nearby. */
   guess?(band?: number): Promise<number>;
 }

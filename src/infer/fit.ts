@@ -18,6 +18,11 @@ export interface FitOptions {
   maxCalls?: number;
   /** Compute the HESSE covariance (default true). */
   hesse?: boolean;
+  /**
+   * A series of similar fits (0 or 1): start from the metric the previous fit in this slot
+   * converged with instead of differencing the gradient again (core.forgetMetrics() empties both).
+   */
+  metricSlot?: number;
 }
 
 export interface FitResult {
@@ -62,7 +67,9 @@ export function fit(cm: CompiledModel, options: FitOptions = {}): FitResult {
   cm.values = start;
   cm.setFree(names.map((n) => !fixed.has(n)));
   const tol = options.tol ?? 0.1;
+  if (options.metricSlot !== undefined) cm.core.useMetricSlot(options.metricSlot);
   const m = cm.minimize(options.maxCalls ?? 1000, 0.002 * tol * UP);
+  if (options.metricSlot !== undefined) cm.core.useMetricSlot(-1);
   let values = cm.values;
   const freeNames = names.filter((n) => !fixed.has(n));
   let nfcn = m.nfcn;

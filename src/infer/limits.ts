@@ -52,8 +52,12 @@ export async function upperLimit(calc: Calculator, options: { cl?: number; stati
   const observed = await search(observedValue, undefined, `CLs of the observed data (${calc.method})`);
   const expected = {} as LimitResult["expected"];
   for (const n of BANDS) {
-    expected[String(n) as "0"] = options.expected === false ? NaN
-      : await search(async (mu) => (await calc.expectedCls(mu, n)) - alpha, n, `the expected CLs at ${n}σ`);
+    if (options.expected === false) expected[String(n) as "0"] = NaN;
+    else {
+      const direct = calc.expectedLimit?.(n, alpha, tol);
+      expected[String(n) as "0"] = direct !== undefined && Number.isFinite(direct) ? direct
+        : await search(async (mu) => (await calc.expectedCls(mu, n)) - alpha, n, `the expected CLs at ${n}σ`);
+    }
   }
   const observedError = await crossingError(calc, curve, observed, statistic);
   const sorted = [...curve.values()].sort((a, b) => a.mu - b.mu);

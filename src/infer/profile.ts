@@ -14,11 +14,12 @@ export class ProfileCache {
   private readonly fits = new Map<number, FitResult>();
 
   /**
+   * `slot` (0 or 1) lets the cache's fits share their minimizer metric (see FitOptions.metricSlot).
    * @example
    * const profile = new ProfileCache(cm, freeFit);
    * profile.at(68.3).nll; // NLL(μ = 68.3, θ̂̂)
    */
-  constructor(private readonly cm: CompiledModel, private readonly seed: FitResult) {}
+  constructor(private readonly cm: CompiledModel, private readonly seed: FitResult, private readonly slot?: number) {}
 
   /** The conditional fit at POI = mu (no HESSE). */
   at(mu: number): FitResult {
@@ -27,7 +28,7 @@ export class ProfileCache {
     let start = this.seed;
     let best = Infinity;
     for (const [m, f] of this.fits) if (Math.abs(m - mu) < best && f.status === "converged") (best = Math.abs(m - mu)), (start = f);
-    const r = fit(this.cm, { fixed: { [this.cm.model.poi]: mu }, start, hesse: false });
+    const r = fit(this.cm, { fixed: { [this.cm.model.poi]: mu }, start, hesse: false, metricSlot: this.slot });
     this.fits.set(mu, r);
     return r;
   }

@@ -26,7 +26,7 @@ export interface Discovery {
 export function discovery(cm: CompiledModel, options: FitOptions = {}, free?: FitResult): Discovery {
   const poi = cm.model.poi;
   const f = free ?? fit(cm, options);
-  const b = fit(cm, { ...options, start: f, fixed: { ...options.fixed, [poi]: 0 }, hesse: options.hesse });
+  const b = fit(cm, { ...options, start: f, fixed: { ...options.fixed, [poi]: 0 }, hesse: false });
   const twoDelta = Math.max(0, 2 * (b.nll - f.nll));
   const muHat = f.values[poi];
   const q0 = muHat >= 0 ? twoDelta : 0;

@@ -56,10 +56,10 @@ export class ScanWorkspace {
 
   /**
    * @example
-   * const ws = new ScanWorkspace(core, spec, sortedEvents);
+   * const ws = new ScanWorkspace(core, spec, sortedEvents, backgroundFit.values);
    * await ws.point(grid[0], { method: "asymptotic", cl: 0.9 });
    */
-  constructor(readonly core: CoreExports, readonly spec: Spec, readonly sorted: Float64Array) {
+  constructor(readonly core: CoreExports, readonly spec: Spec, readonly sorted: Float64Array, readonly start?: Record<string, number>) {
     this.full = loadData(core, [{ values: sorted }]);
     this.base = core.mark();
   }
@@ -76,7 +76,8 @@ export class ScanWorkspace {
       const data = full ? this.full : loadData(this.core, [{ values: this.sorted.subarray(a, b) }]);
       const n = data.ptrs[0].n;
       const { model, cm } = compileAt(this.core, this.spec, data, g.mass, [lo, hi]);
-      const d = discovery(cm);
+      // full-range points start from the scan's one background-only fit (it does not depend on the mass)
+      const d = discovery(cm, full && this.start ? { start: this.start } : {});
       const poi = model.poi;
       const result: PointResult = {
         ...head, status: d.free.status, nsig: d.free.values[poi], nsigError: d.free.errors[poi], q0: d.q0, z: d.z, events: n,
@@ -86,7 +87,7 @@ export class ScanWorkspace {
       } else {
         const calc = options.method === "toys"
           ? new ToyCalculator(cm, { toys: options.toys, seed: options.seed, massIndex: g.index }).guessFor(options.cl)
-          : new AsymptoticCalculator(cm, { free: d.free });
+          : new AsymptoticCalculator(cm, { free: d.free, background: d.background });
         const lim = await upperLimit(calc, { cl: options.cl });
         result.observed = lim.observed;
         result.expected = lim.expected;

@@ -7,6 +7,8 @@
 import { BumpscanError } from "../errors.js";
 import { Spec } from "../model/spec.js";
 import { instantiateCore } from "../core/wasm.js";
+import { compileAt } from "../analysis.js";
+import { fit } from "../infer/fit.js";
 import { grossVitells, GlobalSignificance } from "./global.js";
 import { GridPoint, massGrid } from "./grid.js";
 import { PointResult, ScanOptions, ScanWorkspace } from "./point.js";
@@ -56,6 +58,7 @@ export async function runScan(spec: Spec, events: Float64Array, options: RunScan
   }
   const mine = shard ? grid.filter((g) => g.index % shard.n === shard.k - 1) : grid;
   const sorted = Float64Array.from(events).sort();
+  const start = await backgroundStart(spec, sorted, grid);
   const started = performance.now();
   let done = 0;
   const report = () => {
@@ -64,13 +67,31 @@ export async function runScan(spec: Spec, events: Float64Array, options: RunScan
     options.onProgress?.({ done, total: mine.length, etaMs: (elapsed / done) * (mine.length - done) });
   };
   const points = options.pool
-    ? await options.pool.runScan(spec, sorted, mine, scanOptions, report, options.signal)
-    : await serial(spec, sorted, mine, scanOptions, report, options.signal);
+    ? await options.pool.runScan(spec, sorted, mine, scanOptions, report, options.signal, start)
+    : await serial(spec, sorted, mine, scanOptions, report, options.signal, start);
   return assemble(spec, scanOptions, points, shard ? `${shard.k}/${shard.n}` : undefined);
 }
 
-async function serial(spec: Spec, sorted: Float64Array, points: GridPoint[], options: ScanOptions, done: () => void, signal?: AbortSignal): Promise<PointResult[]> {
-  const workspace = new ScanWorkspace(await instantiateCore(), spec, sorted);
+/**
+ * The background-only fit to all events, once per scan: every full-range point starts its fits
+ * from it. It depends on nothing but the spec and the events, so every worker and shard gets the
+ * same start values.
+ */
+async function backgroundStart(spec: Spec, sorted: Float64Array, grid: GridPoint[]): Promise<Record<string, number> | undefined> {
+  const first = grid.find((g) => !g.skipped);
+  if (!first || spec.scan?.window !== undefined || sorted.length === 0) return undefined;
+  const core = await instantiateCore();
+  try {
+    const { cm } = compileAt(core, spec, { values: sorted }, first.mass);
+    const b = fit(cm, { fixed: { [cm.model.poi]: 0 }, hesse: false });
+    return b.status === "converged" ? b.values : undefined;
+  } catch {
+    return undefined; // the points will report what is wrong
+  }
+}
+
+async function serial(spec: Spec, sorted: Float64Array, points: GridPoint[], options: ScanOptions, done: () => void, signal?: AbortSignal, start?: Record<string, number>): Promise<PointResult[]> {
+  const workspace = new ScanWorkspace(await instantiateCore(), spec, sorted, start);
   const out: PointResult[] = [];
   for (const g of points) {
     if (signal?.aborted) throw new BumpscanError("scan cancelled");

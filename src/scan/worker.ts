@@ -30,11 +30,11 @@ const api = {
     runner = new ToyRunner(core, config);
   },
   /** Take the scan's events (sorted) and spec; points then arrive one by one. */
-  configureScan(spec: Spec, sorted: Float64Array): void {
+  configureScan(spec: Spec, sorted: Float64Array, start?: Record<string, number>): void {
     if (!core) throw new Error("worker not initialised");
     core.release(base);
     runner = undefined;
-    workspace = new ScanWorkspace(core, spec, sorted);
+    workspace = new ScanWorkspace(core, spec, sorted, start);
   },
   async scanPoint(point: GridPoint, options: ScanOptions): Promise<PointResult> {
     if (!workspace) throw new Error("scan not configured");
