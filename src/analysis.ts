@@ -37,9 +37,9 @@ export interface FitReport {
  * @example
  * const { cm } = compileAt(core, spec, { values }, 4.2);
  */
-export function compileAt(core: CoreExports, spec: Spec, events: Dataset | LoadedData, mass: number, range?: [number, number]): { model: Model; cm: CompiledModel } {
-  const loaded = "ptrs" in events ? events : loadData(core, [events]);
-  const model = buildModel(spec, { mass, nEvents: loaded.ptrs[0].n, range });
+export function compileAt(core: CoreExports, spec: Spec, events: Dataset | Dataset[] | LoadedData, mass: number, range?: [number, number]): { model: Model; cm: CompiledModel } {
+  const loaded = "ptrs" in events ? events : loadData(core, Array.isArray(events) ? events : [events]);
+  const model = buildModel(spec, { mass, nEvents: loaded.ptrs.map((p) => p.n), range });
   const cm = new CompiledModel(core, model, loaded);
   const start = cm.nll(model.parameters.map((p) => p.value));
   if (!Number.isFinite(start)) {
@@ -91,7 +91,7 @@ export interface LimitReport {
  * const r = await limitAtMass(spec, { values }, 4.2, { method: "asymptotic", cl: 0.9 });
  * r.observed; // 68.34 on bump-1e4; r.expected["0"] = 23.37
  */
-export async function limitAtMass(spec: Spec, events: Dataset, mass: number, options: LimitOptions = {}, core?: CoreExports): Promise<LimitReport> {
+export async function limitAtMass(spec: Spec, events: Dataset | Dataset[], mass: number, options: LimitOptions = {}, core?: CoreExports): Promise<LimitReport> {
   const c = core ?? (await instantiateCore());
   const mark = c.mark();
   const method = options.method ?? spec.limit?.method ?? "asymptotic";
@@ -129,7 +129,7 @@ export async function limitAtMass(spec: Spec, events: Dataset, mass: number, opt
  * const report = await fitAtMass(spec, { values }, 4.2);
  * report.parameters.nsig; // { value: 47.8, error: 15.5 } on bump-1e4
  */
-export async function fitAtMass(spec: Spec, events: Dataset, mass: number, core?: CoreExports): Promise<FitReport> {
+export async function fitAtMass(spec: Spec, events: Dataset | Dataset[], mass: number, core?: CoreExports): Promise<FitReport> {
   const c = core ?? (await instantiateCore());
   const mark = c.mark();
   try {
@@ -143,7 +143,7 @@ export async function fitAtMass(spec: Spec, events: Dataset, mass: number, core?
       parameters: Object.fromEntries(cm.names.map((n) => [n, { value: f.values[n], error: f.errors[n] }])),
       covarianceForced: f.covarianceForced, q0: d.q0, p0: d.p0, z: d.z,
       background: { status: d.background.status, nll: d.background.nll, parameters: d.background.values },
-      events: events.values.length,
+      events: (Array.isArray(events) ? events : [events]).reduce((n, e) => n + e.values.length, 0),
       timing: { fitMs },
     };
   } finally {

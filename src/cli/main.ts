@@ -8,7 +8,7 @@ import { readFile, mkdir, writeFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { fitAtMass, limitAtMass, LimitMethod } from "../analysis.js";
 import { BumpscanError } from "../errors.js";
-import { loadSpecData } from "../io/data.js";
+import { loadSpecSamples, LoadedEvents } from "../io/data.js";
 import { parseSpec, Spec } from "../model/spec.js";
 import { formatFit, formatLimit } from "./format.js";
 import { WorkerPool } from "../scan/pool.js";
@@ -19,6 +19,11 @@ import { demoSpec, demoEvents, DEMO_MASS } from "../demo.js";
 
 const program = new Command();
 program.name("bumpscan").description("Unbinned fits, limits and mass scans for bump hunts (WASM core)").version("0.1.0").exitOverride();
+
+/** The input files and the events dropped outside the range (one entry per sample for several). */
+function files(samples: LoadedEvents[]): { file: string | string[]; dropped: number } {
+  return { file: samples.length === 1 ? samples[0].path : samples.map((s) => s.path), dropped: samples.reduce((n, s) => n + s.dropped, 0) };
+}
 
 function number(value: string): number {
   const v = Number(value);
@@ -52,10 +57,10 @@ program
   .action(async (specPath: string, opts: { mass: number; json?: boolean }) => {
     const t0 = performance.now();
     const spec = await readSpec(specPath);
-    const events = await loadSpecData(spec, dirname(resolve(specPath)));
+    const samples = await loadSpecSamples(spec, dirname(resolve(specPath)));
     const readMs = performance.now() - t0;
-    const report = await fitAtMass(spec, events, opts.mass);
-    const out = { ...report, file: events.path, dropped: events.dropped, timing: { readMs, fitMs: report.timing.fitMs } };
+    const report = await fitAtMass(spec, samples, opts.mass);
+    const out = { ...report, ...files(samples), timing: { readMs, fitMs: report.timing.fitMs } };
     console.log(opts.json ? JSON.stringify(out, null, 2) : formatFit(out, spec.observable.unit));
     if (report.status !== "converged") process.exitCode = 1;
   });
@@ -96,14 +101,14 @@ program
   .action(async (specPath: string, opts: { mass: number; method?: LimitMethod; cl?: number; toys?: number; seed?: number; workers?: number; clsb?: boolean; marginalise?: boolean; expected: boolean; targetError?: number; json?: boolean }) => {
     const t0 = performance.now();
     const spec = await readSpec(specPath);
-    const events = await loadSpecData(spec, dirname(resolve(specPath)));
+    const samples = await loadSpecSamples(spec, dirname(resolve(specPath)));
     const readMs = performance.now() - t0;
     const toys = (opts.method ?? spec.limit?.method) === "toys";
     const pool = toys && opts.workers !== 1 ? await WorkerPool.start(opts.workers || undefined) : undefined;
-    const report = await limitAtMass(spec, events, opts.mass, {
+    const report = await limitAtMass(spec, samples, opts.mass, {
       method: opts.method, cl: opts.cl, statistic: opts.clsb ? "clsb" : "cls", marginalise: opts.marginalise, toys: opts.toys, seed: opts.seed, pool, expected: opts.expected, targetError: opts.targetError,
     }).finally(() => pool?.close());
-    const out = { ...report, curve: undefined, file: events.path, events: events.values.length, dropped: events.dropped, timing: { readMs, limitMs: report.timing.limitMs } };
+    const out = { ...report, curve: undefined, ...files(samples), events: samples.reduce((n, s) => n + s.values.length, 0), timing: { readMs, limitMs: report.timing.limitMs } };
     console.log(opts.json ? JSON.stringify(out, null, 2) : formatLimit(out, spec.observable.unit));
   });
 
@@ -129,14 +134,14 @@ program
   .addHelpText("after", "\nExamples:\n  bumpscan scan spec.json --out results.json\n  bumpscan scan spec.json --shard 2/10 --out shard2.json   # one task of a Slurm array / Indexed Job")
   .action(async (specPath: string, opts: { workers?: number; method?: LimitMethod; cl?: number; toys?: number; seed?: number; shard?: { k: number; n: number }; out?: string; quiet?: boolean; json?: boolean }) => {
     const spec = await readSpec(specPath);
-    const events = await loadSpecData(spec, dirname(resolve(specPath)));
+    const samples = await loadSpecSamples(spec, dirname(resolve(specPath)));
     const t0 = performance.now();
     const pool = opts.workers === 1 ? undefined : await WorkerPool.start(opts.workers || undefined);
     const bar = process.stderr.isTTY && !opts.quiet && !opts.json
       ? new cliProgress.SingleBar({ format: "scan |{bar}| {value}/{total} mass points | ETA {eta_formatted}", stream: process.stderr }, cliProgress.Presets.shades_classic)
       : undefined;
     let started = false;
-    const result = await runScan(spec, events.values, {
+    const result = await runScan(spec, samples.map((s) => s.values), {
       method: opts.method, cl: opts.cl, toys: opts.toys, seed: opts.seed, shard: opts.shard, pool,
       onProgress: (p) => {
         if (!bar) return;

@@ -4,7 +4,7 @@
  */
 import { isAbsolute, join } from "node:path";
 import { BumpscanError } from "../errors.js";
-import { Spec } from "../model/spec.js";
+import { Spec, specSamples } from "../model/spec.js";
 import { Dataset } from "../core/compile.js";
 import { readCsvColumn } from "./csv.js";
 
@@ -27,6 +27,15 @@ export async function loadSpecData(spec: Spec, baseDir: string): Promise<LoadedE
   const path = isAbsolute(spec.data.path) ? spec.data.path : join(baseDir, spec.data.path);
   const col = await readCsvColumn(path, spec.data.column, spec.data.weights);
   return { path, read: col.values.length, ...inRange(col.values, col.weights, spec.observable.range) };
+}
+
+/**
+ * Read every sample's dataset (one for a single-sample spec), in the order of `samples`.
+ * @example
+ * const [y2s, y3s, y4s] = await loadSpecSamples(spec, "examples/");
+ */
+export async function loadSpecSamples(spec: Spec, baseDir: string): Promise<LoadedEvents[]> {
+  return Promise.all(specSamples(spec).map((s) => loadSpecData({ ...spec, data: s.data }, baseDir)));
 }
 
 /**

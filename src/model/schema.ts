@@ -58,6 +58,30 @@ export const specSchema = {
         properties: { init: number, lo: number, hi: number, fixed: { type: "boolean" } },
       },
     },
+    samples: {
+      type: "array", minItems: 1,
+      items: {
+        type: "object", required: ["name", "data", "scale"], additionalProperties: false,
+        properties: {
+          name: { type: "string", pattern: "^[A-Za-z0-9_]+$" },
+          data: {
+            type: "object", required: ["path"], additionalProperties: false,
+            properties: { path: { type: "string", minLength: 1 }, column: { type: "string", minLength: 1 }, weights: { type: "string" } },
+          },
+          scale: { type: "number", exclusiveMinimum: 0 },
+        },
+      },
+    },
+    nuisances: {
+      type: "array",
+      items: {
+        type: "object", required: ["name", "lnN"], additionalProperties: false,
+        properties: {
+          name: { type: "string", pattern: "^[A-Za-z_][A-Za-z0-9_]*$" }, lnN: { type: "number", exclusiveMinimum: 0 },
+          samples: { type: "array", items: { type: "string" } },
+        },
+      },
+    },
     scan: {
       type: "object", additionalProperties: false,
       properties: {

@@ -4,7 +4,7 @@
  */
 import { Ajv } from "ajv";
 import { BumpscanError } from "../errors.js";
-import { Arg, Model, ModelBuilder } from "./model.js";
+import { Arg, Model, ModelBuilder, YieldFactor } from "./model.js";
 import { Resolution, resolutionAt } from "./resolution.js";
 import { specSchema } from "./schema.js";
 import { SHAPES, ShapeName } from "./shapes.js";
@@ -38,6 +38,10 @@ export interface Spec {
   background: ShapeSpec | ShapeSpec[];
   parameters?: Record<string, { init?: number; lo?: number; hi?: number; fixed?: boolean }>;
   scan?: { from?: number; to?: number; step?: number; window?: number; masses?: number[] };
+  /** Several datasets fitted simultaneously, sharing the POI mu (nsig_k = mu × scale_k). */
+  samples?: { name: string; data: { path: string; column?: string; weights?: string }; scale: number }[];
+  /** Log-normal systematics: sample k's signal yield × lnN^θ, θ with a unit Gaussian constraint. */
+  nuisances?: { name: string; lnN: number; samples?: string[] }[];
   limit?: { cl?: number; method?: "asymptotic" | "toys" | "bayes"; toys?: number; seed?: number };
 }
 
@@ -58,6 +62,8 @@ export function parseSpec(json: unknown, source = "spec"): Spec {
   }
   const spec = json as Spec;
   const [lo, hi] = spec.observable.range;
+  if (spec.samples && spec.data) throw new BumpscanError(`${source}: give either "data" or "samples" (each with its own data), not both`);
+  if (spec.samples && new Set(spec.samples.map((s) => s.name)).size !== spec.samples.length) throw new BumpscanError(`${source}: sample names must differ`);
   if (!(lo < hi)) throw new BumpscanError(`${source}: observable.range [${lo}, ${hi}] must have lo < hi`);
   return spec;
 }
@@ -126,17 +132,27 @@ function backgroundArgs(b: ShapeSpec, suffix: string, range: [number, number],
   }
 }
 
+/** The samples of a spec: its `samples`, or one unnamed sample of scale 1. */
+export function specSamples(spec: Spec): { name: string; scale: number; data?: Spec["data"] }[] {
+  return spec.samples ?? [{ name: "", scale: 1, data: spec.data }];
+}
+
 /**
- * The model of a spec at one signal mass. `nEvents` sets the background yield's start value.
- * Parameters: nsig (the POI, unbounded: the total density must stay ≥ 0 at the events and the
- * signal peak), nbkg (≥ 0), the background shape parameters (c1…, a1…, lambda, c), each suffixed
- * `_<name>` when there are several backgrounds; `parameters` in the spec overrides start values,
- * bounds and fixes. With zero events nsig is bounded at 0 and the background shape held fixed.
- * `range` (a scan window) replaces the observable range as the fit range.
+ * The model of a spec at one signal mass. `nEvents` (one count per sample) sets the background
+ * yields' start values.
+ * - One sample: parameters nsig (the POI, unbounded: the total density must stay ≥ 0 at the events
+ *   and the signal peak), nbkg (≥ 0), the background shape parameters (c1…, a1…, lambda, c), each
+ *   suffixed `_<name>` when there are several backgrounds.
+ * - Several samples (`samples`): the POI is mu and sample k's signal yield is mu × scale_k ×
+ *   Π κ^θ over the `nuisances` that name it (unit Gaussian constraint on each θ); every
+ *   background parameter carries the sample's name as a suffix (nbkg_Y3S, c1_Y3S, …).
+ * `parameters` overrides start values, bounds and fixes. With zero events the POI is bounded at 0
+ * and an empty sample's background shape held fixed. `range` (a scan window) replaces the
+ * observable range as the fit range.
  * @example
  * const model = buildModel(spec, { mass: 4.2, nEvents: 10112 });
  */
-export function buildModel(spec: Spec, opts: { mass: number; nEvents: number; range?: [number, number] }): Model {
+export function buildModel(spec: Spec, opts: { mass: number; nEvents: number | number[]; range?: [number, number] }): Model {
   // a scan window narrows the fit range (and the polynomial shapes' x mapping) around the mass
   const range = opts.range ?? spec.observable.range;
   const { mass } = opts;
@@ -144,35 +160,55 @@ export function buildModel(spec: Spec, opts: { mass: number; nEvents: number; ra
   if (SHAPES[spec.signal.shape].mean !== undefined && (mass < range[0] || mass > range[1])) {
     throw new BumpscanError(`mass ${mass} is outside the observable range [${range[0]}, ${range[1]}]`);
   }
+  const samples = specSamples(spec);
+  const counts = Array.isArray(opts.nEvents) ? opts.nEvents : [opts.nEvents];
+  if (counts.length !== samples.length) throw new BumpscanError(`${samples.length} samples but ${counts.length} event counts`);
+  const multi = spec.samples !== undefined;
+  const poi = multi ? "mu" : "nsig";
+  const nuisances = spec.nuisances ?? [];
+  for (const n of nuisances) for (const s of n.samples ?? []) {
+    if (!samples.some((x) => x.name === s)) throw new BumpscanError(`nuisance ${n.name}: no sample named "${s}"`);
+  }
   const b = new ModelBuilder(spec.observable.name ?? "m", range, spec.observable.unit);
   const bkgs = backgrounds(spec);
   const floating = bkgs.filter((x) => x.yield === undefined).length;
-  const shapeParams: { name: string; init: number }[] = [];
-  const comps: [string, ShapeName, Arg[], string | number][] = [];
-  const yields: { name: string; init: number }[] = [];
-  comps.push(["signal", spec.signal.shape, signalArgs(spec.signal, mass, range), "nsig"]);
-  for (const bk of bkgs) {
-    const suffix = bk.name ? `_${bk.name}` : "";
-    const args = backgroundArgs(bk, suffix, range, shapeParams);
-    const yieldName = `nbkg${suffix}`;
-    if (bk.yield === undefined) yields.push({ name: yieldName, init: Math.max(opts.nEvents, 1) / Math.max(floating, 1) });
-    comps.push([bk.name || "background", bk.shape, args, bk.yield ?? yieldName]);
-  }
+  const params: { name: string; init: number; lo: number; fixed: boolean }[] = [];
+  const comps: { sample: string; parts: [string, ShapeName, Arg[], string | number | { constant: number; factors: YieldFactor[] }][] }[] = [];
+  const total = counts.reduce((a, c) => a + c, 0);
+  // the POI starts at 0, or at the event count when no background floats (0 would leave no density)
+  const scaleSum = samples.reduce((a, s) => a + s.scale, 0);
+  params.push({ name: poi, init: floating === 0 ? Math.max(total, 1) / scaleSum : 0, lo: total === 0 ? 0 : -Infinity, fixed: false });
+  for (const n of nuisances) params.push({ name: n.name, init: 0, lo: -Infinity, fixed: false });
+  samples.forEach((s, k) => {
+    const sfx = multi ? `_${s.name}` : "";
+    const empty = counts[k] === 0;
+    const shapeParams: { name: string; init: number }[] = [];
+    const signalYield = multi
+      ? { constant: s.scale, factors: [{ param: poi }, ...nuisances.filter((n) => !n.samples || n.samples.includes(s.name)).map((n) => ({ param: n.name, kappa: n.lnN }))] }
+      : poi;
+    const parts: (typeof comps)[number]["parts"] = [["signal", spec.signal.shape, signalArgs(spec.signal, mass, range), signalYield]];
+    for (const bk of bkgs) {
+      const suffix = (bk.name ? `_${bk.name}` : "") + sfx;
+      const args = backgroundArgs(bk, suffix, range, shapeParams);
+      const yieldName = `nbkg${suffix}`;
+      if (bk.yield === undefined) params.push({ name: yieldName, init: Math.max(counts[k], 1) / Math.max(floating, 1), lo: 0, fixed: false });
+      parts.push([bk.name || "background", bk.shape, args, bk.yield ?? yieldName]);
+    }
+    for (const p of shapeParams) params.push({ ...p, lo: -Infinity, fixed: empty });
+    comps.push({ sample: s.name, parts });
+  });
   const overrides = spec.parameters ?? {};
-  // With no events nothing can pull the signal negative and the background shape has no
-  // information: nsig is bounded at 0 and the shape held at its start values.
-  const empty = opts.nEvents === 0;
-  // nsig starts at 0, or at the event count when no background floats (0 would leave no density)
-  const nsigStart = floating === 0 ? Math.max(opts.nEvents, 1) : 0;
-  const all = [{ name: "nsig", init: nsigStart, lo: empty ? 0 : -Infinity, fixed: false }, ...yields.map((y) => ({ ...y, lo: 0, fixed: false })),
-    ...shapeParams.map((p) => ({ ...p, lo: -Infinity, fixed: empty }))];
   for (const name of Object.keys(overrides)) {
-    if (!all.some((p) => p.name === name)) throw new BumpscanError(`parameters.${name}: no such parameter (have ${all.map((p) => p.name).join(", ")})`);
+    if (!params.some((p) => p.name === name)) throw new BumpscanError(`parameters.${name}: no such parameter (have ${params.map((p) => p.name).join(", ")})`);
   }
-  for (const p of all) {
+  for (const p of params) {
     const o = overrides[p.name] ?? {};
     b.parameter(p.name, o.init ?? p.init, { lo: o.lo ?? p.lo, hi: o.hi, fixed: o.fixed ?? p.fixed });
   }
-  for (const [name, shape, args, y] of comps) b.component(name, shape, args, y);
-  return b.build("nsig");
+  for (const c of comps) {
+    if (multi) b.sample(c.sample, range);
+    for (const [name, shape, args, y] of c.parts) b.component(name, shape, args, y);
+  }
+  for (const n of nuisances) b.constrain(n.name, 0, 1);
+  return b.build(poi);
 }

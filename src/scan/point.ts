@@ -49,7 +49,7 @@ function lowerBound(sorted: Float64Array, x: number): number {
   return a;
 }
 
-/** The scan's events on one core: loaded once; a window is a slice of the sorted events. */
+/** The scan's events on one core (each sample sorted): loaded once; a window is a slice of them. */
 export class ScanWorkspace {
   private readonly full: LoadedData;
   private readonly base: number;
@@ -59,8 +59,8 @@ export class ScanWorkspace {
    * const ws = new ScanWorkspace(core, spec, sortedEvents, backgroundFit.values);
    * await ws.point(grid[0], { method: "asymptotic", cl: 0.9 });
    */
-  constructor(readonly core: CoreExports, readonly spec: Spec, readonly sorted: Float64Array, readonly start?: Record<string, number>) {
-    this.full = loadData(core, [{ values: sorted }]);
+  constructor(readonly core: CoreExports, readonly spec: Spec, readonly sorted: Float64Array[], readonly start?: Record<string, number>) {
+    this.full = loadData(core, sorted.map((values) => ({ values })));
     this.base = core.mark();
   }
 
@@ -71,10 +71,10 @@ export class ScanWorkspace {
     this.core.release(this.base);
     try {
       const [lo, hi] = g.range;
-      const a = lowerBound(this.sorted, lo), b = lowerBound(this.sorted, hi + Number.EPSILON * Math.abs(hi)) ;
       const full = lo === this.spec.observable.range[0] && hi === this.spec.observable.range[1];
-      const data = full ? this.full : loadData(this.core, [{ values: this.sorted.subarray(a, b) }]);
-      const n = data.ptrs[0].n;
+      const window = (s: Float64Array) => s.subarray(lowerBound(s, lo), lowerBound(s, hi + Number.EPSILON * Math.abs(hi)));
+      const data = full ? this.full : loadData(this.core, this.sorted.map((s) => ({ values: window(s) })));
+      const n = data.ptrs.reduce((sum, p) => sum + p.n, 0);
       const { model, cm } = compileAt(this.core, this.spec, data, g.mass, [lo, hi]);
       // full-range points start from the scan's one background-only fit (it does not depend on the mass)
       const d = discovery(cm, full && this.start ? { start: this.start } : {});

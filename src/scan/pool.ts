@@ -64,7 +64,7 @@ export class WorkerPool {
    * Scan points as tasks: each worker takes the next point when it is free. The events go to each
    * worker once. Cancelling stops handing out points (those under way finish).
    */
-  async runScan(spec: Spec, sorted: Float64Array, points: GridPoint[], options: ScanOptions, done: () => void, signal?: AbortSignal,
+  async runScan(spec: Spec, sorted: Float64Array[], points: GridPoint[], options: ScanOptions, done: () => void, signal?: AbortSignal,
     start?: Record<string, number>): Promise<PointResult[]> {
     await Promise.all(this.remotes.map((r) => r.configureScan(spec, sorted, start)));
     const out: PointResult[] = [];

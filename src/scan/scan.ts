@@ -44,7 +44,7 @@ export interface RunScanOptions extends Partial<ScanOptions> {
  * const result = await runScan(spec, events, { method: "asymptotic", pool });
  * result.points.length, result.maxLocalZ, result.globalZ;
  */
-export async function runScan(spec: Spec, events: Float64Array, options: RunScanOptions = {}): Promise<ScanResult> {
+export async function runScan(spec: Spec, events: Float64Array | Float64Array[], options: RunScanOptions = {}): Promise<ScanResult> {
   const scanOptions: ScanOptions = {
     method: options.method ?? spec.limit?.method ?? "asymptotic",
     cl: options.cl ?? spec.limit?.cl ?? 0.9,
@@ -57,7 +57,7 @@ export async function runScan(spec: Spec, events: Float64Array, options: RunScan
     throw new BumpscanError(`shard must be k/N with 1 ≤ k ≤ N (got ${shard.k}/${shard.n})`);
   }
   const mine = shard ? grid.filter((g) => g.index % shard.n === shard.k - 1) : grid;
-  const sorted = Float64Array.from(events).sort();
+  const sorted = (Array.isArray(events) ? events : [events]).map((e) => Float64Array.from(e).sort());
   const start = await backgroundStart(spec, sorted, grid);
   const started = performance.now();
   let done = 0;
@@ -77,12 +77,12 @@ export async function runScan(spec: Spec, events: Float64Array, options: RunScan
  * from it. It depends on nothing but the spec and the events, so every worker and shard gets the
  * same start values.
  */
-async function backgroundStart(spec: Spec, sorted: Float64Array, grid: GridPoint[]): Promise<Record<string, number> | undefined> {
+async function backgroundStart(spec: Spec, sorted: Float64Array[], grid: GridPoint[]): Promise<Record<string, number> | undefined> {
   const first = grid.find((g) => !g.skipped);
-  if (!first || spec.scan?.window !== undefined || sorted.length === 0) return undefined;
+  if (!first || spec.scan?.window !== undefined || sorted.some((s) => s.length === 0)) return undefined;
   const core = await instantiateCore();
   try {
-    const { cm } = compileAt(core, spec, { values: sorted }, first.mass);
+    const { cm } = compileAt(core, spec, sorted.map((values) => ({ values })), first.mass);
     const b = fit(cm, { fixed: { [cm.model.poi]: 0 }, hesse: false });
     return b.status === "converged" ? b.values : undefined;
   } catch {
@@ -90,7 +90,7 @@ async function backgroundStart(spec: Spec, sorted: Float64Array, grid: GridPoint
   }
 }
 
-async function serial(spec: Spec, sorted: Float64Array, points: GridPoint[], options: ScanOptions, done: () => void, signal?: AbortSignal, start?: Record<string, number>): Promise<PointResult[]> {
+async function serial(spec: Spec, sorted: Float64Array[], points: GridPoint[], options: ScanOptions, done: () => void, signal?: AbortSignal, start?: Record<string, number>): Promise<PointResult[]> {
   const workspace = new ScanWorkspace(await instantiateCore(), spec, sorted, start);
   const out: PointResult[] = [];
   for (const g of points) {

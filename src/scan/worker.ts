@@ -30,7 +30,7 @@ const api = {
     runner = new ToyRunner(core, config);
   },
   /** Take the scan's events (sorted) and spec; points then arrive one by one. */
-  configureScan(spec: Spec, sorted: Float64Array, start?: Record<string, number>): void {
+  configureScan(spec: Spec, sorted: Float64Array[], start?: Record<string, number>): void {
     if (!core) throw new Error("worker not initialised");
     core.release(base);
     runner = undefined;
