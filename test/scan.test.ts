@@ -101,6 +101,31 @@ describe("scans", () => {
 });
 
 describe("global significance (Gross–Vitells)", () => {
+  test("background-only toy scans agree with Gross–Vitells in the tail (a smooth scan, step σ/2)", async () => {
+    const { generate } = await import("../src/core/generate.js");
+    const { buildModel } = await import("../src/model/spec.js");
+    const normalCdf = (await import("@stdlib/stats-base-dists-normal-cdf")).default;
+    const spec = parseSpec({
+      observable: { range: [0, 10] }, signal: { shape: "gaussian", sigma: 0.2 }, background: { shape: "expPoly", order: 1 },
+      scan: { from: 0.5, to: 9.5, step: 0.5 },
+    });
+    const [values] = generate(buildModel(spec, { mass: 5, nEvents: 1000 }), { nsig: 0, nbkg: 1000, c1: -1 }, 12);
+    const pool = await WorkerPool.start(2);
+    try {
+      const r = await runScan(spec, values, { pool, method: "none", leeToys: 300, seed: 4 });
+      const lee = r.lee!;
+      expect(lee.maxZ).toHaveLength(300);
+      expect(lee.globalPError).toBeGreaterThan(0);
+      for (const z of [2.5, 3]) {
+        const toys = lee.maxZ.filter((x) => x >= z).length / lee.toys;
+        const gv = 1 - normalCdf(z, 0, 1) + lee.meanUpcrossings * Math.exp(-(z * z - 0.5) / 2);
+        expect(Math.abs(toys - gv)).toBeLessThan(3 * Math.sqrt((gv * (1 - gv)) / lee.toys));
+      }
+    } finally {
+      await pool.close();
+    }
+  }, 120_000);
+
   test("counts up-crossings of q0 above c0 and applies p_global = p_local + N·e^{−(c−c0)/2}", () => {
     const q0 = [0, 0.2, 1, 0.1, 0, 2, 9, 3, 0.3, 0.6, 0.2];
     const g = grossVitells(q0.map((q, i) => ({ mass: i, q0: q, z: Math.sqrt(q) })), 0.5);

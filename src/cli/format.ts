@@ -64,6 +64,13 @@ export function formatScan(r: ScanResult, unit = "", ms = NaN, workers = 1): str
     "",
     r.maxLocalZ ? `largest excess: local Z = ${num(r.maxLocalZ.z, 3)}σ at m = ${num(r.maxLocalZ.mass, 5)}${u}; global Z = ${num(r.globalZ, 3)}σ (Gross–Vitells, ${r.upcrossings} up-crossings of q0 above ${r.c0})` : "no fitted mass point",
   ];
+  if (r.lee) {
+    const l = r.lee;
+    const pz = l.globalZIsLowerBound
+      ? `global p < ${num(1 / l.toys, 2)} (no toy scan reached the observed maximum), global Z > ${num(l.globalZ, 3)}σ`
+      : `global p = ${num(l.globalP, 3)} ± ${num(l.globalPError, 2)}, global Z = ${num(l.globalZ, 3)}σ`;
+    lines.push(`background-only toy scans (${l.toys}): ${pz}; ⟨up-crossings⟩ = ${num(l.meanUpcrossings, 3)}`);
+  }
   for (const f of failed.slice(0, 5)) lines.push(`failed at m = ${num(f.mass, 5)}${u}: ${f.reason}`);
   return lines.join("\n");
 }

@@ -128,11 +128,12 @@ program
   .option("--toys <n>", "toys per POI value (toys)", count)
   .option("--seed <s>", "random seed (toys)", count)
   .option("--shard <k/N>", "run shard k of N (mass points with index ≡ k−1 mod N); join with merge", shard)
+  .option("--lee-toys <n>", "check the global significance with n background-only toy scans", count)
   .option("--out <file>", "write the scan JSON (DESIGN.md §6) to this file")
   .option("--quiet", "no progress bar")
   .option("--json", "print the scan JSON instead of the summary")
   .addHelpText("after", "\nExamples:\n  bumpscan scan spec.json --out results.json\n  bumpscan scan spec.json --shard 2/10 --out shard2.json   # one task of a Slurm array / Indexed Job")
-  .action(async (specPath: string, opts: { workers?: number; method?: LimitMethod; cl?: number; toys?: number; seed?: number; shard?: { k: number; n: number }; out?: string; quiet?: boolean; json?: boolean }) => {
+  .action(async (specPath: string, opts: { workers?: number; method?: LimitMethod; cl?: number; toys?: number; seed?: number; shard?: { k: number; n: number }; leeToys?: number; out?: string; quiet?: boolean; json?: boolean }) => {
     const spec = await readSpec(specPath);
     const samples = await loadSpecSamples(spec, dirname(resolve(specPath)));
     const t0 = performance.now();
@@ -142,7 +143,7 @@ program
       : undefined;
     let started = false;
     const result = await runScan(spec, samples.map((s) => s.values), {
-      method: opts.method, cl: opts.cl, toys: opts.toys, seed: opts.seed, shard: opts.shard, pool,
+      method: opts.method, cl: opts.cl, toys: opts.toys, seed: opts.seed, shard: opts.shard, pool, leeToys: opts.leeToys,
       onProgress: (p) => {
         if (!bar) return;
         if (!started) bar.start(p.total, 0), (started = true);

@@ -3,7 +3,7 @@
  * drawn by inverting its tabulated CDF (2^16 cells, linear within a cell). Serves the demo and the
  * tests; the toy machinery of the limit calculators lives in the WASM core.
  */
-import { xoroshiro128plus } from "pure-rand/generator/xoroshiro128plus";
+import { xoroshiro128plusFromState } from "pure-rand/generator/xoroshiro128plus";
 import { uniformFloat64 } from "pure-rand/distribution/uniformFloat64";
 import { Arg, Model } from "../model/model.js";
 import { BumpscanError } from "../errors.js";
@@ -11,13 +11,28 @@ import { shapeDensity } from "./oracle.js";
 
 type Rng = () => number;
 
+/** murmur3's 32-bit finaliser: every input bit moves every output bit. */
+function fmix32(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  return (h ^ (h >>> 16)) >>> 0;
+}
+
 /**
- * A seeded uniform generator on [0, 1).
+ * A seeded uniform generator on [0, 1), one independent stream per (seed, stream). The state is
+ * hashed from both (pure-rand's own xoroshiro128plus(seed) puts the seed into the state as it is,
+ * so neighbouring seeds would start correlated), and the first outputs are discarded.
  * @example
- * const u = seededUniform(1); u(); // same sequence for the same seed
+ * const u = seededUniform(1, 7); u(); // the same sequence for the same seed and stream
  */
-export function seededUniform(seed: number): Rng {
-  const rng = xoroshiro128plus(seed);
+export function seededUniform(seed: number, stream = 0): Rng {
+  const base = fmix32((seed >>> 0) ^ fmix32(Math.floor(seed / 2 ** 32) >>> 0));
+  const words: number[] = [1, 2, 3, 4].map((k) => fmix32(base ^ fmix32((stream >>> 0) + Math.imul(k, 0x9e3779b9))) | 0);
+  if (!words.some((w) => w !== 0)) words[0] = 1; // the all-zero state is the one xoroshiro cannot leave
+  const rng = xoroshiro128plusFromState(words);
+  for (let i = 0; i < 16; i++) rng.next();
   return () => uniformFloat64(rng);
 }
 
@@ -71,12 +86,13 @@ function shapeSampler(shape: Parameters<typeof shapeDensity>[0], args: number[],
 }
 
 /**
- * Generate one dataset per sample at parameter values `values` (by name; others at their start).
+ * Generate one dataset per sample at parameter values `values` (by name; others at their start),
+ * from the random stream (seed, stream).
  * @example
  * const [events] = generate(model, { nsig: 60, nbkg: 1e4, c1: -1.2, c2: 0.3 }, 20240001);
  */
-export function generate(model: Model, values: Record<string, number>, seed: number): Float64Array[] {
-  const u = seededUniform(seed);
+export function generate(model: Model, values: Record<string, number>, seed: number, stream = 0): Float64Array[] {
+  const u = seededUniform(seed, stream);
   const v = new Map(model.parameters.map((p) => [p.name, values[p.name] ?? p.value]));
   const arg = (a: Arg) => (typeof a === "number" ? a : v.get(a)!);
   return model.samples.map((s) => {

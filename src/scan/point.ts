@@ -14,7 +14,8 @@ import { Spec } from "../model/spec.js";
 import { GridPoint } from "./grid.js";
 
 export interface ScanOptions {
-  method: "asymptotic" | "toys" | "bayes";
+  /** "none": fits and local significance only (background-only toy scans). */
+  method: "asymptotic" | "toys" | "bayes" | "none";
   cl: number;
   toys?: number;
   seed?: number;
@@ -82,6 +83,7 @@ export class ScanWorkspace {
       const result: PointResult = {
         ...head, status: d.free.status, nsig: d.free.values[poi], nsigError: d.free.errors[poi], q0: d.q0, z: d.z, events: n,
       };
+      if (options.method === "none") return result;
       if (options.method === "bayes") {
         result.observed = (await bayesianLimit(cm, { cl: options.cl })).observed;
       } else {

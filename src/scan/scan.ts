@@ -9,10 +9,29 @@ import { Spec } from "../model/spec.js";
 import { instantiateCore } from "../core/wasm.js";
 import { compileAt } from "../analysis.js";
 import { fit } from "../infer/fit.js";
+import { generate } from "../core/generate.js";
+import { buildModel } from "../model/spec.js";
+import normalQuantile from "@stdlib/stats-base-dists-normal-quantile";
 import { grossVitells, GlobalSignificance } from "./global.js";
 import { GridPoint, massGrid } from "./grid.js";
 import { PointResult, ScanOptions, ScanWorkspace } from "./point.js";
 import type { WorkerPool } from "./pool.js";
+
+/** The global significance from background-only toy scans (`leeToys`). */
+export interface LeeToys {
+  toys: number;
+  /** Fraction of toy scans whose largest local Z reaches the observed one, and its binomial error. */
+  globalP: number;
+  globalPError: number;
+  /** The global Z; when no toy scan reached the observed maximum, its lower bound Φ⁻¹(1 − 1/toys). */
+  globalZ: number;
+  /** True when globalZ is only a lower bound (globalP is then below 1/toys). */
+  globalZIsLowerBound: boolean;
+  /** Mean number of up-crossings of q0 above c0 per toy scan (Gross–Vitells' ⟨N(c0)⟩). */
+  meanUpcrossings: number;
+  /** The largest local Z of every toy scan, in toy order. */
+  maxZ: number[];
+}
 
 export interface ScanResult extends GlobalSignificance {
   spec: Spec;
@@ -21,6 +40,7 @@ export interface ScanResult extends GlobalSignificance {
   points: PointResult[];
   /** Present when this is one shard of a larger scan: "k/N". */
   shard?: string;
+  lee?: LeeToys;
 }
 
 export interface Progress {
@@ -36,6 +56,8 @@ export interface RunScanOptions extends Partial<ScanOptions> {
   shard?: { k: number; n: number };
   onProgress?: (p: Progress) => void;
   signal?: AbortSignal;
+  /** Background-only toy scans to check the global significance (seeded by `seed`). */
+  leeToys?: number;
 }
 
 /**
@@ -69,7 +91,42 @@ export async function runScan(spec: Spec, events: Float64Array | Float64Array[],
   const points = options.pool
     ? await options.pool.runScan(spec, sorted, mine, scanOptions, report, options.signal, start)
     : await serial(spec, sorted, mine, scanOptions, report, options.signal, start);
-  return assemble(spec, scanOptions, points, shard ? `${shard.k}/${shard.n}` : undefined);
+  const result = assemble(spec, scanOptions, points, shard ? `${shard.k}/${shard.n}` : undefined);
+  if (options.leeToys && !shard) {
+    if (!start) throw new BumpscanError("--lee-toys needs a full-range scan whose background-only fit converges");
+    result.lee = await leeToys(spec, sorted, mine, start, result, options.leeToys, scanOptions.seed ?? 1, options.pool, options.signal);
+  }
+  return result;
+}
+
+/**
+ * Background-only toy scans: pseudo-spectra drawn from the scan's background-only fit (Poisson
+ * counts, seeded per toy index), each scanned for its largest local Z. The fraction reaching the
+ * observed maximum is the global p-value that Gross–Vitells approximates.
+ */
+async function leeToys(spec: Spec, sorted: Float64Array[], grid: GridPoint[], background: Record<string, number>, observed: ScanResult,
+  n: number, seed: number, pool?: WorkerPool, signal?: AbortSignal): Promise<LeeToys> {
+  const first = grid.find((g) => !g.skipped)!;
+  const model = buildModel(spec, { mass: first.mass, nEvents: sorted.map((s) => s.length) });
+  const zObs = observed.maxLocalZ?.z ?? 0;
+  const maxZ: number[] = [];
+  let crossings = 0;
+  for (let t = 0; t < n; t++) {
+    if (signal?.aborted) throw new BumpscanError("scan cancelled");
+    const data = generate(model, { ...background, [model.poi]: 0 }, seed, t + 1).map((d) => d.sort());
+    const points = pool
+      ? await pool.runScan(spec, data, grid, { method: "none", cl: observed.cl }, () => {}, signal, background)
+      : await serial(spec, data, grid, { method: "none", cl: observed.cl }, () => {}, signal, background);
+    const g = grossVitells(points);
+    maxZ.push(g.maxLocalZ?.z ?? 0);
+    crossings += g.upcrossings;
+  }
+  const k = maxZ.filter((z) => z >= zObs).length;
+  const p = k / n;
+  return {
+    toys: n, globalP: p, globalPError: Math.sqrt(Math.max(p * (1 - p), 1 / n) / n),
+    globalZ: p >= 0.5 ? 0 : normalQuantile(1 - Math.max(p, 1 / n), 0, 1), globalZIsLowerBound: k === 0, meanUpcrossings: crossings / n, maxZ,
+  };
 }
 
 /**
