@@ -1,8 +1,8 @@
 /**
  * Loading the WASM core: one compiled `WebAssembly.Module` per process (or worker), instantiated
- * as often as needed. The exports are plain numbers and byte offsets into the instance's memory.
+ * as often as needed (read from disk under Node, fetched in a browser). The exports are plain
+ * numbers and byte offsets into the instance's memory.
  */
-import { readFile } from "node:fs/promises";
 
 /** The functions the AssemblyScript core exports (see assembly/index.ts). */
 export interface CoreExports {
@@ -44,6 +44,15 @@ export interface CoreExports {
 let compiled: Promise<WebAssembly.Module> | undefined;
 
 /**
+ * Whether this runs under Node (else: a browser or a worker in one).
+ * @example
+ * inNode(); // true in the CLI
+ */
+export function inNode(): boolean {
+  return typeof process !== "undefined" && typeof process.versions?.node === "string";
+}
+
+/**
  * URL of the built core, next to the package's `dist/`.
  * @example
  * wasmUrl.pathname; // ".../build/bumpscan.wasm"
@@ -56,7 +65,9 @@ export const wasmUrl = new URL("../../build/bumpscan.wasm", import.meta.url);
  * const module = await coreModule(); // WebAssembly.Module, e.g. to post to a worker
  */
 export function coreModule(): Promise<WebAssembly.Module> {
-  compiled ??= readFile(wasmUrl).then((bytes) => WebAssembly.compile(bytes));
+  compiled ??= inNode()
+    ? import("node:fs/promises").then((fs) => fs.readFile(wasmUrl)).then((bytes) => WebAssembly.compile(bytes))
+    : fetch(wasmUrl).then((r) => r.arrayBuffer()).then((bytes) => WebAssembly.compile(bytes));
   return compiled;
 }
 

@@ -1,16 +1,13 @@
 /**
- * A pool of workers (Node worker_threads, driven through comlink), each holding one core instance
+ * A pool of workers (Node worker_threads or browser Web Workers, driven through comlink), each holding one core instance
  * instantiated from the one compiled module. Toy batches are split into consecutive chunks, one per
  * worker; as every toy's random numbers depend only on its own index, the joined result is the
  * same for any number of workers.
  */
-import { Worker } from "node:worker_threads";
-import { availableParallelism } from "node:os";
 import * as Comlink from "comlink";
-import nodeEndpoint from "comlink/dist/esm/node-adapter.mjs";
-import { coreModule } from "../core/wasm.js";
+import { coreModule, inNode } from "../core/wasm.js";
 import { joinBatches, ToyBatch, ToyRunnerConfig } from "../infer/toy-runner.js";
-import type { WorkerApi } from "./worker.js";
+import type { WorkerApi } from "./worker-api.js";
 import { BumpscanError } from "../errors.js";
 import { Spec } from "../model/spec.js";
 import { GridPoint } from "./grid.js";
@@ -21,22 +18,51 @@ import { PointResult, ScanOptions } from "./point.js";
  * @example
  * const pool = await WorkerPool.start(2); … await pool.close();
  */
+/** A started worker: where comlink talks to it, and how to stop it. */
+export interface SpawnedWorker {
+  endpoint: Comlink.Endpoint;
+  terminate(): unknown;
+}
+
+/** Node: a worker_threads Worker on the built worker script, through comlink's node adapter. */
+async function spawnNode(): Promise<() => SpawnedWorker> {
+  const { Worker } = await import("node:worker_threads");
+  const { default: nodeEndpoint } = await import("comlink/dist/esm/node-adapter.mjs");
+  // the built worker (Node 20 cannot start one from TypeScript): the same path from src/ and dist/
+  const script = new URL("../../dist/scan/worker.js", import.meta.url);
+  return () => {
+    const w = new Worker(script);
+    return { endpoint: nodeEndpoint(w), terminate: () => w.terminate() };
+  };
+}
+
+/** Browser: a module Web Worker on web-worker.js (a Worker is a comlink endpoint as it is). */
+function spawnWeb(): SpawnedWorker {
+  const w = new Worker(new URL("./web-worker.js", import.meta.url), { type: "module" });
+  return { endpoint: w as unknown as Comlink.Endpoint, terminate: () => w.terminate() };
+}
+
+async function cores(): Promise<number> {
+  if (inNode()) return (await import("node:os")).availableParallelism();
+  return (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency ?? 2;
+}
+
 export class WorkerPool {
-  private constructor(private readonly workers: Worker[], private readonly remotes: Comlink.Remote<WorkerApi>[]) {}
+  private constructor(private readonly workers: SpawnedWorker[], private readonly remotes: Comlink.Remote<WorkerApi>[]) {}
 
   /**
-   * Start `size` workers (default: the available cores).
+   * Start `size` workers (default: the available cores) — worker_threads under Node, module Web
+   * Workers in a browser, or whatever `spawn` starts (a bundler's worker URL, say).
    * @example
    * const pool = await WorkerPool.start(2);
    * // … new ToyCalculator(cm, { pool }) …
    * await pool.close();
    */
-  static async start(size = availableParallelism()): Promise<WorkerPool> {
+  static async start(size?: number, options: { spawn?: () => SpawnedWorker } = {}): Promise<WorkerPool> {
     const module = await coreModule();
-    // the built worker (Node 20 cannot start one from TypeScript): the same path from src/ and dist/
-    const script = new URL("../../dist/scan/worker.js", import.meta.url);
-    const workers = Array.from({ length: Math.max(1, size) }, () => new Worker(script));
-    const remotes = workers.map((w) => Comlink.wrap<WorkerApi>(nodeEndpoint(w)));
+    const spawn = options.spawn ?? (inNode() ? await spawnNode() : spawnWeb);
+    const workers = Array.from({ length: Math.max(1, size ?? (await cores())) }, () => spawn());
+    const remotes = workers.map((w) => Comlink.wrap<WorkerApi>(w.endpoint));
     await Promise.all(remotes.map((r) => r.init(module)));
     return new WorkerPool(workers, remotes);
   }

@@ -1,0 +1,55 @@
+/**
+ * What a pool worker does, independent of the transport (Node worker_threads or browser Web
+ * Workers): one core instance from the shared compiled module; jobs arrive as plain data.
+ */
+import * as Comlink from "comlink";
+import { instantiateCore, CoreExports } from "../core/wasm.js";
+import { ToyRunner, ToyRunnerConfig, ToyBatch } from "../infer/toy-runner.js";
+import { Spec } from "../model/spec.js";
+import { GridPoint } from "./grid.js";
+import { PointResult, ScanOptions, ScanWorkspace } from "./point.js";
+
+/**
+ * The worker's API object, to hand to Comlink.expose.
+ * @example
+ * Comlink.expose(workerApi()); // in a Web Worker
+ */
+export function workerApi() {
+  let core: CoreExports | undefined;
+  let runner: ToyRunner | undefined;
+  let workspace: ScanWorkspace | undefined;
+  let base = 0;
+  const ready = () => {
+    if (!core) throw new Error("worker not initialised");
+    core.release(base);
+    runner = undefined;
+    workspace = undefined;
+    return core;
+  };
+  return {
+    /** Instantiate the shared module (compiled once by the parent). */
+    async init(module: WebAssembly.Module): Promise<void> {
+      core = await instantiateCore(module);
+      base = core.mark();
+    },
+    /** Set up the toy engine for a model (replacing any earlier job). */
+    configureToys(config: ToyRunnerConfig): void {
+      runner = new ToyRunner(ready(), config);
+    },
+    /** Take a scan's events (each sample sorted) and spec; points then arrive one by one. */
+    configureScan(spec: Spec, sorted: Float64Array[], start?: Record<string, number>): void {
+      workspace = new ScanWorkspace(ready(), spec, sorted, start);
+    },
+    async scanPoint(point: GridPoint, options: ScanOptions): Promise<PointResult> {
+      if (!workspace) throw new Error("scan not configured");
+      return workspace.point(point, options);
+    },
+    runBatch(gen: number[], hypothesis: number, poiIndex: number, muTests: number[], first: number, n: number, mode: number): ToyBatch[] {
+      if (!runner) throw new Error("toys not configured");
+      const r = runner.runBatch(gen, hypothesis, poiIndex, muTests, first, n, mode);
+      return Comlink.transfer(r, r.flatMap((b) => [b.q.buffer, b.muHat.buffer]));
+    },
+  };
+}
+
+export type WorkerApi = ReturnType<typeof workerApi>;
