@@ -62,6 +62,18 @@ describe("scans", () => {
     expect(() => mergeScans([shards[0], shards[0], shards[1], shards[2]])).toThrow(/appears twice/);
   }, 60_000);
 
+  test("toys: each point's toy batches split over the workers give the same results as one thread", async () => {
+    const values = await events("bump-1e4");
+    const toySpec = { ...spec, scan: { masses: [4.2, 6] }, limit: { method: "toys" as const, toys: 60, seed: 5 } };
+    const here = JSON.stringify(await runScan(toySpec, values));
+    const pool = await WorkerPool.start(2);
+    try {
+      expect(JSON.stringify(await runScan(toySpec, values, { pool }))).toBe(here);
+    } finally {
+      await pool.close();
+    }
+  }, 120_000);
+
   test("the point at 4.2 GeV reproduces the single-mass reference fit and limit", async () => {
     const values = await events("bump-1e4");
     const result = await runScan(scanSpec({ masses: [4.2] }, { signal: { shape: "crystalBall", sigma: 0.05, alpha: 1.5, n: 3 } }), values);

@@ -12,6 +12,7 @@ import { discovery } from "../infer/significance.js";
 import { ToyCalculator } from "../infer/toys.js";
 import { Spec } from "../model/spec.js";
 import { GridPoint } from "./grid.js";
+import type { WorkerPool } from "./pool.js";
 
 export interface ScanOptions {
   /** "none": fits and local significance only (background-only toy scans). */
@@ -65,8 +66,11 @@ export class ScanWorkspace {
     this.base = core.mark();
   }
 
-  /** Fit, local significance and limit at one grid point; failures are reported, not thrown. */
-  async point(g: GridPoint, options: ScanOptions): Promise<PointResult> {
+  /**
+   * Fit, local significance and limit at one grid point; failures are reported, not thrown.
+   * With a pool, the point's toys are split over its workers (toy-heavy points).
+   */
+  async point(g: GridPoint, options: ScanOptions, pool?: WorkerPool): Promise<PointResult> {
     const head = { index: g.index, mass: g.mass };
     if (g.skipped) return { ...head, status: "skipped", reason: g.skipped };
     this.core.release(this.base);
@@ -88,7 +92,7 @@ export class ScanWorkspace {
         result.observed = (await bayesianLimit(cm, { cl: options.cl })).observed;
       } else {
         const calc = options.method === "toys"
-          ? new ToyCalculator(cm, { toys: options.toys, seed: options.seed, massIndex: g.index }).guessFor(options.cl)
+          ? new ToyCalculator(cm, { toys: options.toys, seed: options.seed, massIndex: g.index, pool }).guessFor(options.cl)
           : new AsymptoticCalculator(cm, { free: d.free, background: d.background });
         const lim = await upperLimit(calc, { cl: options.cl });
         result.observed = lim.observed;

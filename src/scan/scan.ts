@@ -88,9 +88,10 @@ export async function runScan(spec: Spec, events: Float64Array | Float64Array[],
     const elapsed = performance.now() - started;
     options.onProgress?.({ done, total: mine.length, etaMs: (elapsed / done) * (mine.length - done) });
   };
-  const points = options.pool
+  // toys: the points in turn, each splitting its toy batches over the workers; otherwise a point per task
+  const points = options.pool && scanOptions.method !== "toys"
     ? await options.pool.runScan(spec, sorted, mine, scanOptions, report, options.signal, start)
-    : await serial(spec, sorted, mine, scanOptions, report, options.signal, start);
+    : await serial(spec, sorted, mine, scanOptions, report, options.signal, start, options.pool);
   const result = assemble(spec, scanOptions, points, shard ? `${shard.k}/${shard.n}` : undefined);
   if (options.leeToys && !shard) {
     if (!start) throw new BumpscanError("--lee-toys needs a full-range scan whose background-only fit converges");
@@ -147,12 +148,13 @@ async function backgroundStart(spec: Spec, sorted: Float64Array[], grid: GridPoi
   }
 }
 
-async function serial(spec: Spec, sorted: Float64Array[], points: GridPoint[], options: ScanOptions, done: () => void, signal?: AbortSignal, start?: Record<string, number>): Promise<PointResult[]> {
+async function serial(spec: Spec, sorted: Float64Array[], points: GridPoint[], options: ScanOptions, done: () => void, signal?: AbortSignal,
+  start?: Record<string, number>, toyPool?: WorkerPool): Promise<PointResult[]> {
   const workspace = new ScanWorkspace(await instantiateCore(), spec, sorted, start);
   const out: PointResult[] = [];
   for (const g of points) {
     if (signal?.aborted) throw new BumpscanError("scan cancelled");
-    out.push(await workspace.point(g, options));
+    out.push(await workspace.point(g, options, toyPool));
     done();
   }
   return out;
