@@ -67,7 +67,10 @@ export const wasmUrl = new URL("../../build/bumpscan.wasm", import.meta.url);
 export function coreModule(): Promise<WebAssembly.Module> {
   compiled ??= inNode()
     ? import("node:fs/promises").then((fs) => fs.readFile(wasmUrl)).then((bytes) => WebAssembly.compile(bytes))
-    : fetch(wasmUrl).then((r) => r.arrayBuffer()).then((bytes) => WebAssembly.compile(bytes));
+    : fetch(wasmUrl).then((r) => {
+      if (!r.ok) throw new Error(`cannot load the bumpscan core from ${wasmUrl}: HTTP ${r.status}`);
+      return r.arrayBuffer();
+    }).then((bytes) => WebAssembly.compile(bytes));
   return compiled;
 }
 
