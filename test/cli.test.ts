@@ -2,7 +2,7 @@
 // input answered by one line naming the problem, exit code 2, never a stack trace or a wrong number.
 import { describe, expect, test, beforeAll } from "vitest";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { reference } from "./helpers.js";
@@ -112,13 +112,26 @@ test("a fit that cannot converge says so in its status and exit code", () => {
   if (out.status !== "converged") expect(r.code).toBe(1);
 });
 
-test("bumpscan demo writes its dataset and spec and fits the injected signal", () => {
+test("bumpscan demo scans its spectrum, finds the injected signal and writes results, table and plots", () => {
   const out = join(dir, "demo");
-  const r = run(["demo", "--out", out, "--json"]);
+  const r = run(["demo", "--out", out, "--workers", "1"]);
   expect(r.code).toBe(0);
-  const report = JSON.parse(r.out);
-  expect(report.status).toBe("converged");
-  expect(report.parameters.nsig.value).toBeGreaterThan(2 * report.parameters.nsig.error);
-  const again = run(["fit", join(out, "spec.json"), "--mass", String(report.mass), "--json"]);
-  expect(Math.abs(JSON.parse(again.out).parameters.nsig.value - report.parameters.nsig.value)).toBeLessThan(0.01 * report.parameters.nsig.error);
+  expect(r.out).toMatch(/largest excess: local Z = [3-9]\.\d+σ at m = 5\.\d+ GeV/);
+  const result = JSON.parse(readFileSync(join(out, "results.json"), "utf8"));
+  expect(result.points.length).toBeGreaterThan(300);
+  expect(Math.abs(result.maxLocalZ.mass - 5.1)).toBeLessThan(0.1);
+  expect(result.points.every((p: { status: string }) => p.status === "converged")).toBe(true);
+  const csv = readFileSync(join(out, "limits.csv"), "utf8").trim().split("\n");
+  expect(csv[0]).toBe("mass,status,nsig,nsig_error,q0,local_z,observed,expected_minus2,expected_minus1,expected_median,expected_plus1,expected_plus2");
+  expect(csv).toHaveLength(result.points.length + 1);
+  for (const name of ["brazil.svg", "significance.svg"]) {
+    const svg = readFileSync(join(out, name), "utf8");
+    expect(svg).toMatch(/^<\?xml[^>]*>\s*<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+    expect(svg.trim().endsWith("</svg>")).toBe(true);
+    expect(svg).not.toMatch(/NaN|undefined/);
+  }
+  expect(readFileSync(join(out, "brazil.svg"), "utf8")).toMatch(/fill="#ffd700"[\s\S]*fill="#00b140"/);
+  // the written spec and events refit to the same numbers
+  const again = run(["fit", join(out, "spec.json"), "--mass", "5.1", "--json"]);
+  expect(again.code).toBe(0);
 });

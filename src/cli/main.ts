@@ -15,7 +15,7 @@ import { WorkerPool } from "../scan/pool.js";
 import { runScan, mergeScans, ScanResult } from "../scan/scan.js";
 import { formatScan } from "./format.js";
 import cliProgress from "cli-progress";
-import { demoSpec, demoEvents, DEMO_MASS } from "../demo.js";
+import { runDemo, DEMO_SIGNAL } from "../demo.js";
 
 const program = new Command();
 program.name("bumpscan").description("Unbinned fits, limits and mass scans for bump hunts (WASM core)").version("0.1.0").exitOverride();
@@ -186,22 +186,22 @@ program
 
 program
   .command("demo")
-  .description("generate the built-in demo spectrum deterministically and fit it")
+  .description("generate the built-in demo spectrum (BABAR-like recoil mass), scan it, write results and plots")
   .option("--out <dir>", "folder for the demo's files", "bumpscan-demo")
-  .option("--json", "print JSON instead of a table")
-  .action(async (opts: { out: string; json?: boolean }) => {
-    const spec = demoSpec();
-    const values = demoEvents();
-    await mkdir(opts.out, { recursive: true });
-    const csv = join(opts.out, "events.csv");
-    await writeFile(csv, "m\n" + Array.from(values, (v) => v.toFixed(6)).join("\n") + "\n");
-    await writeFile(join(opts.out, "spec.json"), JSON.stringify({ ...spec, data: { path: "events.csv", column: "m" } }, null, 2) + "\n");
-    const report = await fitAtMass(spec, { values }, DEMO_MASS);
-    if (opts.json) console.log(JSON.stringify(report, null, 2));
-    else {
-      console.log(`demo: ${values.length} events written to ${csv} (spec: ${join(opts.out, "spec.json")})\n`);
-      console.log(formatFit(report, spec.observable.unit));
+  .option("--workers <k>", "worker threads (default: the available cores; 1: no workers)", count)
+  .option("--json", "print the scan JSON instead of the summary")
+  .addHelpText("after", "\nExample:\n  bumpscan demo --out demo/   # then open demo/brazil.svg in a browser")
+  .action(async (opts: { out: string; workers?: number; json?: boolean }) => {
+    const t0 = performance.now();
+    const pool = opts.workers === 1 ? undefined : await WorkerPool.start(opts.workers || undefined);
+    const { result, files, events } = await runDemo(opts.out, { pool }).finally(() => pool?.close());
+    if (opts.json) {
+      console.log(JSON.stringify(result, null, 2));
+      return;
     }
+    console.log(`demo: ${events} single-photon recoil-mass events on a falling background, ${DEMO_SIGNAL.events} signal events injected at ${DEMO_SIGNAL.mass} GeV\n`);
+    console.log(formatScan(result, result.spec.observable.unit, performance.now() - t0, pool?.size ?? 1));
+    console.log(`\nwrote ${files.join(", ")}`);
   });
 
 async function main(): Promise<void> {
