@@ -7,6 +7,7 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { generate } from "./core/generate.js";
 import { limitsCsv } from "./io/tables.js";
+import { hepdataSubmission, hepdataTable } from "./io/hepdata.js";
 import { buildModel, parseSpec, Spec } from "./model/spec.js";
 import { brazilPlot, significancePlot } from "./plot/scan-plots.js";
 import type { WorkerPool } from "./scan/pool.js";
@@ -44,7 +45,7 @@ export function demoEvents(): Float64Array {
 
 /**
  * Generate, scan and write the demo's files into `out`: events.csv, spec.json, results.json,
- * limits.csv, brazil.svg, significance.svg.
+ * limits.csv, brazil.svg, significance.svg, and the HEPData record in hepdata/.
  * @example
  * const { result, files } = await runDemo("bumpscan-demo", { pool });
  */
@@ -60,7 +61,10 @@ export async function runDemo(out: string, options: RunScanOptions & { pool?: Wo
     ["limits.csv", limitsCsv(result)],
     ["brazil.svg", brazilPlot(result)],
     ["significance.svg", significancePlot(result)],
+    [join("hepdata", "submission.yaml"), hepdataSubmission(result, "limits.yaml")],
+    [join("hepdata", "limits.yaml"), hepdataTable(result)],
   ];
+  await mkdir(join(out, "hepdata"), { recursive: true });
   for (const [name, text] of files) await writeFile(join(out, name), text);
   return { result, files: files.map(([name]) => join(out, name)), events: values.length };
 }

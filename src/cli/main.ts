@@ -15,6 +15,9 @@ import { WorkerPool } from "../scan/pool.js";
 import { runScan, mergeScans, ScanResult } from "../scan/scan.js";
 import { formatScan } from "./format.js";
 import cliProgress from "cli-progress";
+import { limitsCsv } from "../io/tables.js";
+import { hepdataSubmission, hepdataTable } from "../io/hepdata.js";
+import { brazilPlot, significancePlot } from "../plot/scan-plots.js";
 import { runDemo, DEMO_SIGNAL } from "../demo.js";
 
 const program = new Command();
@@ -130,10 +133,13 @@ program
   .option("--shard <k/N>", "run shard k of N (mass points with index ≡ k−1 mod N); join with merge", shard)
   .option("--lee-toys <n>", "check the global significance with n background-only toy scans", count)
   .option("--out <file>", "write the scan JSON (DESIGN.md §6) to this file")
+  .option("--csv <file>", "write the limits table as CSV")
+  .option("--hepdata <dir>", "write a HEPData record (submission.yaml, limits.yaml)")
+  .option("--plots <dir>", "write brazil.svg and significance.svg")
   .option("--quiet", "no progress bar")
   .option("--json", "print the scan JSON instead of the summary")
   .addHelpText("after", "\nExamples:\n  bumpscan scan spec.json --out results.json\n  bumpscan scan spec.json --shard 2/10 --out shard2.json   # one task of a Slurm array / Indexed Job")
-  .action(async (specPath: string, opts: { workers?: number; method?: LimitMethod; cl?: number; toys?: number; seed?: number; shard?: { k: number; n: number }; leeToys?: number; out?: string; quiet?: boolean; json?: boolean }) => {
+  .action(async (specPath: string, opts: { workers?: number; method?: LimitMethod; cl?: number; toys?: number; seed?: number; shard?: { k: number; n: number }; leeToys?: number; out?: string; csv?: string; hepdata?: string; plots?: string; quiet?: boolean; json?: boolean }) => {
     const spec = await readSpec(specPath);
     const samples = await loadSpecSamples(spec, dirname(resolve(specPath)));
     const t0 = performance.now();
@@ -155,6 +161,17 @@ program
     });
     const text = JSON.stringify(result, null, 2) + "\n";
     if (opts.out) await writeFile(opts.out, text);
+    if (opts.csv) await writeFile(opts.csv, limitsCsv(result));
+    if (opts.hepdata) {
+      await mkdir(opts.hepdata, { recursive: true });
+      await writeFile(join(opts.hepdata, "submission.yaml"), hepdataSubmission(result, "limits.yaml"));
+      await writeFile(join(opts.hepdata, "limits.yaml"), hepdataTable(result));
+    }
+    if (opts.plots) {
+      await mkdir(opts.plots, { recursive: true });
+      await writeFile(join(opts.plots, "brazil.svg"), brazilPlot(result));
+      await writeFile(join(opts.plots, "significance.svg"), significancePlot(result));
+    }
     if (opts.json) process.stdout.write(text);
     else console.log(formatScan(result, spec.observable.unit, performance.now() - t0, pool?.size ?? 1) + (opts.out ? `\nresults written to ${opts.out}` : ""));
   });
