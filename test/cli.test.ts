@@ -6,6 +6,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { reference } from "./helpers.js";
+import { parseSpec } from "../src/model/spec.js";
 
 const cli = resolve("dist/cli/main.js");
 let dir: string;
@@ -134,4 +135,42 @@ test("bumpscan demo scans its spectrum, finds the injected signal and writes res
   // the written spec and events refit to the same numbers
   const again = run(["fit", join(out, "spec.json"), "--mass", "5.1", "--json"]);
   expect(again.code).toBe(0);
+});
+
+test("bumpscan plot fit writes the fit over a histogram of the data with pulls", () => {
+  const path = spec("plotfit", { data: { path: resolve("test/fixtures/bump-1e4.csv"), column: "m" } });
+  const out = join(dir, "fit.svg");
+  const r = run(["plot", "fit", path, "--mass", "4.2", "--out", out, "--bins", "40"]);
+  expect(r.code).toBe(0);
+  expect(r.out).toMatch(/nsig = 47\.8\d* ± 15\.\d+ \(converged\)/);
+  const svg = readFileSync(out, "utf8");
+  expect((svg.match(/<circle /g) ?? []).length).toBe(40 + 1); // 40 data points + the legend's marker
+  expect(svg).toContain("fit: signal + background");
+  expect(svg).not.toMatch(/NaN/);
+});
+
+test("JSON event files: an array of numbers, or an array of objects with the named column", () => {
+  writeFileSync(join(dir, "arr.json"), JSON.stringify(Array.from({ length: 500 }, (_, i) => (i * 10) / 500 + 0.01)));
+  writeFileSync(join(dir, "obj.json"), JSON.stringify(Array.from({ length: 500 }, (_, i) => ({ m: (i * 10) / 500 + 0.01, w: 1 }))));
+  for (const [file, column] of [["arr.json", undefined], ["obj.json", "m"]]) {
+    const r = run(["fit", spec(`json-${file}`, { data: { path: file, ...(column ? { column } : {}) } }), "--mass", "4.2", "--json"]);
+    expect(r.err).toBe("");
+    expect(JSON.parse(r.out).events).toBe(500);
+  }
+  writeFileSync(join(dir, "bad.json"), JSON.stringify([1, 2, "x"]));
+  const bad = run(["fit", spec("json-bad", { data: { path: "bad.json" } }), "--mass", "4.2"]);
+  expect(bad.code).toBe(2);
+  expect(bad.err).toMatch(/bad\.json entry 3: "x" is not a finite number/);
+});
+
+test("bumpscan init writes a commented starter spec that validates and runs", () => {
+  const path = join(dir, "starter.json");
+  const r = run(["init", path]);
+  expect(r.code).toBe(0);
+  const text = readFileSync(path, "utf8");
+  expect(text).toMatch(/"\$schema"/);
+  expect(parseSpec(JSON.parse(text), "starter").scan).toEqual({ $comment: expect.any(String), from: 0.5, to: 9.5, step: 0.5 });
+  const again = run(["init", path]);
+  expect(again.code).toBe(2);
+  expect(again.err).toMatch(/already exists/);
 });

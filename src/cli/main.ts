@@ -6,7 +6,12 @@
 import { Command, CommanderError, InvalidArgumentError } from "commander";
 import { readFile, mkdir, writeFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
-import { fitAtMass, limitAtMass, LimitMethod } from "../analysis.js";
+import { compileAt, fitAtMass, limitAtMass, LimitMethod } from "../analysis.js";
+import { instantiateCore } from "../core/wasm.js";
+import { fit } from "../infer/fit.js";
+import { resolutionAt } from "../model/resolution.js";
+import { fitPlot } from "../plot/fit-plot.js";
+import { starterSpec } from "./starter.js";
 import { BumpscanError } from "../errors.js";
 import { loadSpecSamples, LoadedEvents } from "../io/data.js";
 import { parseSpec, Spec } from "../model/spec.js";
@@ -199,6 +204,43 @@ program
     const merged = mergeScans(parts);
     await writeFile(opts.out, JSON.stringify(merged, null, 2) + "\n");
     console.log(`merged ${files.length} shards: ${merged.points.length} mass points written to ${opts.out}`);
+  });
+
+program
+  .command("init")
+  .description("write a starter spec, every section explained")
+  .argument("[file]", "where to write it", "spec.json")
+  .addHelpText("after", "\nExample:\n  bumpscan init my-search.json")
+  .action(async (file: string) => {
+    try {
+      await writeFile(file, starterSpec(), { flag: "wx" });
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === "EEXIST") throw new BumpscanError(`${file} already exists; not overwriting it`);
+      throw new BumpscanError(`cannot write ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    }
+    console.log(`wrote ${file}: edit data.path, then run  bumpscan scan ${file} --out results.json`);
+  });
+
+const plot = program.command("plot").description("plots as SVG");
+plot
+  .command("fit")
+  .description("the fit at one mass over a histogram of the data, with pulls")
+  .argument("<spec>", "model spec (JSON)")
+  .requiredOption("--mass <m>", "signal mass hypothesis", number)
+  .option("--out <file>", "SVG file to write", "fit.svg")
+  .option("--zoom <w>", "show the mass ± w resolutions", number, 15)
+  .option("--bins <n>", "histogram bins", count, 60)
+  .addHelpText("after", "\nExample:\n  bumpscan plot fit examples/bump.json --mass 4.2 --out fit.svg")
+  .action(async (specPath: string, opts: { mass: number; out: string; zoom: number; bins: number }) => {
+    const spec = await readSpec(specPath);
+    const [events] = await loadSpecSamples(spec, dirname(resolve(specPath)));
+    if (spec.samples && spec.samples.length > 1) throw new BumpscanError("plot fit draws one sample; give a spec with one dataset");
+    const core = await instantiateCore();
+    const { cm } = compileAt(core, spec, events, opts.mass);
+    const r = fit(cm);
+    const sigma = resolutionAt(spec.signal.sigma ?? spec.signal.sigmaL ?? 0.01 * (spec.observable.range[1] - spec.observable.range[0]), opts.mass);
+    await writeFile(opts.out, fitPlot({ cm, fit: r, events: events.values, mass: opts.mass, sigma, unit: spec.observable.unit, name: spec.observable.name, zoom: opts.zoom, bins: opts.bins }));
+    console.log(`fit at m = ${opts.mass}: ${cm.model.poi} = ${r.values[cm.model.poi].toPrecision(5)} ± ${r.errors[cm.model.poi].toPrecision(3)} (${r.status}); plot written to ${opts.out}`);
   });
 
 program

@@ -7,6 +7,7 @@ import { BumpscanError } from "../errors.js";
 import { Spec, specSamples } from "../model/spec.js";
 import { Dataset } from "../core/compile.js";
 import { readCsvColumn } from "./csv.js";
+import { readJsonColumn } from "./json.js";
 
 export interface LoadedEvents extends Dataset {
   path: string;
@@ -25,7 +26,7 @@ export interface LoadedEvents extends Dataset {
 export async function loadSpecData(spec: Spec, baseDir: string): Promise<LoadedEvents> {
   if (!spec.data) throw new BumpscanError("the spec has no data entry: add \"data\": {\"path\": \"events.csv\", \"column\": \"m\"}");
   const path = isAbsolute(spec.data.path) ? spec.data.path : join(baseDir, spec.data.path);
-  const col = await readCsvColumn(path, spec.data.column, spec.data.weights);
+  const col = path.toLowerCase().endsWith(".json") ? await readJsonColumn(path, spec.data.column, spec.data.weights) : await readCsvColumn(path, spec.data.column, spec.data.weights);
   return { path, read: col.values.length, ...inRange(col.values, col.weights, spec.observable.range) };
 }
 

@@ -32,8 +32,7 @@ const shape = {
   },
 };
 
-// @example new Ajv().compile(specSchema)(json)
-export const specSchema = {
+const schema = {
   $schema: "http://json-schema.org/draft-07/schema#",
   title: "bumpscan model spec",
   type: "object",
@@ -97,4 +96,18 @@ export const specSchema = {
       },
     },
   },
-} as const;
+};
+
+/** Every object of the spec may carry a "$comment" (starter specs explain themselves with them). */
+function allowComments(node: unknown): void {
+  if (Array.isArray(node)) node.forEach(allowComments);
+  else if (node && typeof node === "object") {
+    const o = node as Record<string, unknown>;
+    if (o.type === "object" && o.properties) (o.properties as Record<string, unknown>).$comment = { type: "string" };
+    Object.values(o).forEach(allowComments);
+  }
+}
+allowComments(schema);
+
+// @example new Ajv().compile(specSchema)(json)
+export const specSchema = schema;

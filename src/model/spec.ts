@@ -60,7 +60,7 @@ export function parseSpec(json: unknown, source = "spec"): Spec {
       : e.keyword === "enum" ? `: ${(e.params as { allowedValues: unknown[] }).allowedValues.join(", ")}` : "";
     throw new BumpscanError(`${source}: ${where} ${e.message}${extra}`);
   }
-  const spec = json as Spec;
+  const spec = json as unknown as Spec;
   const [lo, hi] = spec.observable.range;
   if (spec.samples && spec.data) throw new BumpscanError(`${source}: give either "data" or "samples" (each with its own data), not both`);
   if (spec.samples && new Set(spec.samples.map((s) => s.name)).size !== spec.samples.length) throw new BumpscanError(`${source}: sample names must differ`);
