@@ -90,16 +90,21 @@ function count(value: string): number {
   return v;
 }
 
-program
+/** The options `limit` and `scan` share. */
+function withLimitOptions(command: Command): Command {
+  return command
+    .option("--method <method>", "asymptotic | toys | bayes (default: the spec's limit.method, else asymptotic)", method)
+    .option("--cl <cl>", "confidence (credibility) level (default: the spec's limit.cl, else 0.9)", probability)
+    .option("--toys <n>", "s+b toys per POI value; b-only toys: twice as many (toys, default 2000)", count)
+    .option("--seed <s>", "random seed (toys)", count)
+    .option("--workers <k>", "worker threads (default: the available cores; 1: none)", count);
+}
+
+withLimitOptions(program
   .command("limit")
   .description("upper limit on the signal yield at one mass: observed and expected (CLs) or Bayesian")
   .argument("<spec>", "model spec (JSON)")
-  .requiredOption("--mass <m>", "signal mass hypothesis", number)
-  .option("--method <method>", "asymptotic | toys | bayes (default: the spec's limit.method, else asymptotic)", method)
-  .option("--cl <cl>", "confidence (credibility) level (default: the spec's limit.cl, else 0.9)", probability)
-  .option("--toys <n>", "s+b toys per POI value; b-only toys: twice as many (toys, default 2000)", count)
-  .option("--seed <s>", "random seed (toys)", count)
-  .option("--workers <k>", "worker threads for toys (default: the available cores)", count)
+  .requiredOption("--mass <m>", "signal mass hypothesis", number))
   .option("--clsb", "CLs+b instead of CLs limits")
   .option("--marginalise", "Bayesian: marginalise the nuisances instead of profiling them")
   .option("--no-expected", "observed limit only (toys spend most of their time on the expected band)")
@@ -126,15 +131,10 @@ function shard(value: string): { k: number; n: number } {
   return { k: +m[1], n: +m[2] };
 }
 
-program
+withLimitOptions(program
   .command("scan")
   .description("scan the spec's mass grid: fit, local Z and limits at every mass, global significance")
-  .argument("<spec>", "model spec with a \"scan\" entry (JSON)")
-  .option("--workers <k>", "worker threads (default: the available cores; 1: no workers)", count)
-  .option("--method <method>", "asymptotic | toys | bayes (default: the spec's limit.method, else asymptotic)", method)
-  .option("--cl <cl>", "confidence level (default: the spec's limit.cl, else 0.9)", probability)
-  .option("--toys <n>", "toys per POI value (toys)", count)
-  .option("--seed <s>", "random seed (toys)", count)
+  .argument("<spec>", "model spec with a \"scan\" entry (JSON)"))
   .option("--shard <k/N>", "run shard k of N (mass points with index ≡ k−1 mod N); join with merge", shard)
   .option("--lee-toys <n>", "check the global significance with n background-only toy scans", count)
   .option("--out <file>", "write the scan JSON (DESIGN.md §6) to this file")
