@@ -174,3 +174,25 @@ test("bumpscan init writes a commented starter spec that validates and runs", ()
   expect(again.code).toBe(2);
   expect(again.err).toMatch(/already exists/);
 });
+
+test("Parquet and Arrow event files: the named column (and weights), errors naming the column or row", async () => {
+  const { tableFromArrays, tableToIPC } = await import("apache-arrow");
+  const { writeParquet, Table: WasmTable } = await import("parquet-wasm/node");
+  const m = Float64Array.from({ length: 600 }, (_, i) => (i * 10) / 600 + 0.005);
+  const table = tableFromArrays({ m, w: new Float64Array(600).fill(1), other: Int32Array.from(m, (_, i) => i) });
+  writeFileSync(join(dir, "ev.parquet"), writeParquet(WasmTable.fromIPCStream(tableToIPC(table, "stream"))));
+  writeFileSync(join(dir, "ev.arrow"), tableToIPC(table, "file"));
+  for (const file of ["ev.parquet", "ev.arrow"]) {
+    const r = run(["fit", spec(`col-${file}`, { data: { path: file, column: "m", weights: "w" } }), "--mass", "4.2", "--json"]);
+    expect(r.err).toBe("");
+    expect(JSON.parse(r.out).events).toBe(600);
+    const bad = run(["fit", spec(`colbad-${file}`, { data: { path: file, column: "mass" } }), "--mass", "4.2"]);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(new RegExp(`${file.replace(".", "\\.")} has no column "mass" \\(columns: m, w, other\\)`));
+  }
+  const withNaN = tableFromArrays({ m: Float64Array.from([1, 2, NaN, 4]) });
+  writeFileSync(join(dir, "nan.parquet"), writeParquet(WasmTable.fromIPCStream(tableToIPC(withNaN, "stream"))));
+  const nan = run(["fit", spec("colnan", { data: { path: "nan.parquet", column: "m" } }), "--mass", "4.2"]);
+  expect(nan.code).toBe(2);
+  expect(nan.err).toMatch(/nan\.parquet row 3: column m is NaN, not a finite number/);
+});

@@ -8,6 +8,21 @@ import { Spec, specSamples } from "../model/spec.js";
 import { Dataset } from "../core/compile.js";
 import { readCsvColumn } from "./csv.js";
 import { readJsonColumn } from "./json.js";
+import { readArrowColumn, readParquetColumn } from "./columnar.js";
+
+/**
+ * An event column from a file of any supported format, chosen by its extension: .parquet,
+ * .arrow/.feather, .json, otherwise CSV/TSV.
+ * @example
+ * await readColumn("events.parquet", "m");
+ */
+export function readColumn(path: string, column?: string, weights?: string) {
+  const ext = path.toLowerCase().split(".").pop();
+  if (ext === "parquet") return readParquetColumn(path, column, weights);
+  if (ext === "arrow" || ext === "feather") return readArrowColumn(path, column, weights);
+  if (ext === "json") return readJsonColumn(path, column, weights);
+  return readCsvColumn(path, column, weights);
+}
 
 export interface LoadedEvents extends Dataset {
   path: string;
@@ -26,7 +41,7 @@ export interface LoadedEvents extends Dataset {
 export async function loadSpecData(spec: Spec, baseDir: string): Promise<LoadedEvents> {
   if (!spec.data) throw new BumpscanError("the spec has no data entry: add \"data\": {\"path\": \"events.csv\", \"column\": \"m\"}");
   const path = isAbsolute(spec.data.path) ? spec.data.path : join(baseDir, spec.data.path);
-  const col = path.toLowerCase().endsWith(".json") ? await readJsonColumn(path, spec.data.column, spec.data.weights) : await readCsvColumn(path, spec.data.column, spec.data.weights);
+  const col = await readColumn(path, spec.data.column, spec.data.weights);
   return { path, read: col.values.length, ...inRange(col.values, col.weights, spec.observable.range) };
 }
 

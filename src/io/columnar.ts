@@ -1,0 +1,75 @@
+/**
+ * Columnar event files: Parquet (parquet-wasm, reading only the columns asked for) and Arrow IPC
+ * (.arrow, .feather; apache-arrow). Values must be finite numbers; a null or NaN names its row.
+ */
+import { readFile } from "node:fs/promises";
+import { tableFromIPC, Table } from "apache-arrow";
+import { BumpscanError } from "../errors.js";
+import { Column } from "./csv.js";
+
+async function bytesOf(path: string): Promise<Uint8Array> {
+  try {
+    return new Uint8Array(await readFile(path));
+  } catch (e) {
+    throw new BumpscanError(`cannot read data file ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+}
+
+function column(table: Table, path: string, name: string | undefined): Float64Array {
+  const names = table.schema.fields.map((f) => f.name);
+  const key = name ?? (names.length === 1 ? names[0] : undefined);
+  if (key === undefined) throw new BumpscanError(`${path} has columns ${names.join(", ")}: name one in the spec's data.column`);
+  const vector = table.getChild(key);
+  if (!vector) throw new BumpscanError(`${path} has no column "${key}" (columns: ${names.join(", ")})`);
+  const out = new Float64Array(vector.length);
+  for (let i = 0; i < vector.length; i++) {
+    const v = vector.get(i);
+    const x = typeof v === "bigint" ? Number(v) : v;
+    if (typeof x !== "number" || !Number.isFinite(x)) throw new BumpscanError(`${path} row ${i + 1}: column ${key} is ${x === null ? "null" : String(x)}, not a finite number`);
+    out[i] = x;
+  }
+  return out;
+}
+
+/**
+ * Read one numeric column (and optional weights) from a Parquet file.
+ * @example
+ * const { values } = await readParquetColumn("events.parquet", "m");
+ */
+export async function readParquetColumn(path: string, name?: string, weights?: string): Promise<Column> {
+  const { readParquet } = await import("parquet-wasm/node");
+  const bytes = await bytesOf(path);
+  let table: Table;
+  try {
+    const columns = name ? [name, ...(weights ? [weights] : [])] : undefined;
+    table = tableFromIPC(readParquet(bytes, columns ? { columns } : undefined).intoIPCStream());
+  } catch (e) {
+    const all = (() => {
+      try {
+        return tableFromIPC(readParquet(bytes).intoIPCStream()).schema.fields.map((f) => f.name);
+      } catch {
+        return undefined;
+      }
+    })();
+    if (all && name && !all.includes(name)) throw new BumpscanError(`${path} has no column "${name}" (columns: ${all.join(", ")})`);
+    if (all && weights && !all.includes(weights)) throw new BumpscanError(`${path} has no column "${weights}" (columns: ${all.join(", ")})`);
+    throw new BumpscanError(`${path}: not a readable Parquet file (${(e as Error).message ?? e})`);
+  }
+  return { values: column(table, path, name), weights: weights ? column(table, path, weights) : undefined };
+}
+
+/**
+ * Read one numeric column (and optional weights) from an Arrow IPC file (.arrow, .feather).
+ * @example
+ * const { values } = await readArrowColumn("events.arrow", "m");
+ */
+export async function readArrowColumn(path: string, name?: string, weights?: string): Promise<Column> {
+  const bytes = await bytesOf(path);
+  let table: Table;
+  try {
+    table = tableFromIPC(bytes);
+  } catch (e) {
+    throw new BumpscanError(`${path}: not a readable Arrow IPC file (${(e as Error).message})`);
+  }
+  return { values: column(table, path, name), weights: weights ? column(table, path, weights) : undefined };
+}
