@@ -1,9 +1,10 @@
 /**
  * Columnar event files: Parquet (parquet-wasm, reading only the columns asked for) and Arrow IPC
  * (.arrow, .feather; apache-arrow). Values must be finite numbers; a null or NaN names its row.
+ * Both libraries load only when such a file is read.
  */
 import { readFile } from "node:fs/promises";
-import { tableFromIPC, Table } from "apache-arrow";
+import type { Table } from "apache-arrow";
 import { BumpscanError } from "../errors.js";
 import { Column } from "./csv.js";
 
@@ -38,6 +39,7 @@ function column(table: Table, path: string, name: string | undefined): Float64Ar
  */
 export async function readParquetColumn(path: string, name?: string, weights?: string): Promise<Column> {
   const { readParquet } = await import("parquet-wasm/node");
+  const { tableFromIPC } = await import("apache-arrow");
   const bytes = await bytesOf(path);
   let table: Table;
   try {
@@ -64,6 +66,7 @@ export async function readParquetColumn(path: string, name?: string, weights?: s
  * const { values } = await readArrowColumn("events.arrow", "m");
  */
 export async function readArrowColumn(path: string, name?: string, weights?: string): Promise<Column> {
+  const { tableFromIPC } = await import("apache-arrow");
   const bytes = await bytesOf(path);
   let table: Table;
   try {
