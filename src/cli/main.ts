@@ -186,7 +186,9 @@ program
   .description("join the JSON results of scan shards into exactly what one run gives")
   .argument("<shards...>", "shard result files (scan --shard k/N --out …)")
   .requiredOption("-o, --out <file>", "merged results file")
-  .action(async (files: string[], opts: { out: string }) => {
+  .option("--json", "print the merged scan JSON too")
+  .addHelpText("after", "\nExample:\n  bumpscan merge shard-*.json -o results.json")
+  .action(async (files: string[], opts: { out: string; json?: boolean }) => {
     const parts: ScanResult[] = [];
     for (const f of files) {
       let text: string;
@@ -202,23 +204,26 @@ program
       }
     }
     const merged = mergeScans(parts);
-    await writeFile(opts.out, JSON.stringify(merged, null, 2) + "\n");
-    console.log(`merged ${files.length} shards: ${merged.points.length} mass points written to ${opts.out}`);
+    const text = JSON.stringify(merged, null, 2) + "\n";
+    await writeFile(opts.out, text);
+    if (opts.json) process.stdout.write(text);
+    else console.log(`merged ${files.length} shards: ${merged.points.length} mass points written to ${opts.out}`);
   });
 
 program
   .command("init")
   .description("write a starter spec, every section explained")
   .argument("[file]", "where to write it", "spec.json")
+  .option("--json", "print {\"file\": …} instead of a sentence")
   .addHelpText("after", "\nExample:\n  bumpscan init my-search.json")
-  .action(async (file: string) => {
+  .action(async (file: string, opts: { json?: boolean }) => {
     try {
       await writeFile(file, starterSpec(), { flag: "wx" });
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === "EEXIST") throw new BumpscanError(`${file} already exists; not overwriting it`);
       throw new BumpscanError(`cannot write ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
     }
-    console.log(`wrote ${file}: edit data.path, then run  bumpscan scan ${file} --out results.json`);
+    console.log(opts.json ? JSON.stringify({ file }) : `wrote ${file}: edit data.path, then run  bumpscan scan ${file} --out results.json`);
   });
 
 const plot = program.command("plot").description("plots as SVG");
@@ -230,8 +235,9 @@ plot
   .option("--out <file>", "SVG file to write", "fit.svg")
   .option("--zoom <w>", "show the mass ± w resolutions", number, 15)
   .option("--bins <n>", "histogram bins", count, 60)
+  .option("--json", "print the fit (values, errors, status) as JSON")
   .addHelpText("after", "\nExample:\n  bumpscan plot fit examples/bump.json --mass 4.2 --out fit.svg")
-  .action(async (specPath: string, opts: { mass: number; out: string; zoom: number; bins: number }) => {
+  .action(async (specPath: string, opts: { mass: number; out: string; zoom: number; bins: number; json?: boolean }) => {
     const spec = await readSpec(specPath);
     const [events] = await loadSpecSamples(spec, dirname(resolve(specPath)));
     if (spec.samples && spec.samples.length > 1) throw new BumpscanError("plot fit draws one sample; give a spec with one dataset");
@@ -240,7 +246,8 @@ plot
     const r = fit(cm);
     const sigma = resolutionAt(spec.signal.sigma ?? spec.signal.sigmaL ?? 0.01 * (spec.observable.range[1] - spec.observable.range[0]), opts.mass);
     await writeFile(opts.out, fitPlot({ cm, fit: r, events: events.values, mass: opts.mass, sigma, unit: spec.observable.unit, name: spec.observable.name, zoom: opts.zoom, bins: opts.bins }));
-    console.log(`fit at m = ${opts.mass}: ${cm.model.poi} = ${r.values[cm.model.poi].toPrecision(5)} ± ${r.errors[cm.model.poi].toPrecision(3)} (${r.status}); plot written to ${opts.out}`);
+    if (opts.json) console.log(JSON.stringify({ mass: opts.mass, status: r.status, values: r.values, errors: r.errors, plot: opts.out }, null, 2));
+    else console.log(`fit at m = ${opts.mass}: ${cm.model.poi} = ${r.values[cm.model.poi].toPrecision(5)} ± ${r.errors[cm.model.poi].toPrecision(3)} (${r.status}); plot written to ${opts.out}`);
   });
 
 program
