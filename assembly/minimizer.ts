@@ -95,39 +95,46 @@ function evaluate(x: usize, grad: usize): f64 {
   return f;
 }
 
-/** In-place Cholesky inverse of the n×n matrix A (stride MAX_FREE) into B; false if not PD. */
-function invertPD(A: usize, B: usize, n: i32): bool {
-  // L in B's lower triangle
+const L = memory.data(MAX_FREE * MAX_FREE << 3, 16); // Cholesky factor (scratch)
+
+/** The inverse of the symmetric n×n matrix A (stride MAX_FREE) into out by Cholesky; false if A is not positive definite. */
+function invertPD(A: usize, out: usize, n: i32): bool {
   for (let i = 0; i < n; i++) {
     for (let j = 0; j <= i; j++) {
       let s = m(A, i, j);
-      for (let k = 0; k < j; k++) s -= m(B, i, k) * m(B, j, k);
+      for (let k = 0; k < j; k++) s -= m(L, i, k) * m(L, j, k);
       if (i == j) {
         if (!(s > 0)) return false;
-        mput(B, i, i, Math.sqrt(s));
-      } else mput(B, i, j, s / m(B, j, j));
+        mput(L, i, i, Math.sqrt(s));
+      } else mput(L, i, j, s / m(L, j, j));
     }
   }
-  // inverse of L into the upper triangle scratch: solve column by column, then A⁻¹ = L⁻ᵀL⁻¹
+  // column c of A⁻¹ = L⁻ᵀ L⁻¹ e_c: forward then backward substitution
   for (let c = 0; c < n; c++) {
     for (let i = 0; i < n; i++) {
       let s: f64 = i == c ? 1.0 : 0.0;
-      for (let k = 0; k < i; k++) s -= m(B, i, k) * at(tmp, k);
-      put(tmp, i, s / m(B, i, i));
+      for (let k = 0; k < i; k++) s -= m(L, i, k) * at(tmp, k);
+      put(tmp, i, s / m(L, i, i));
     }
     for (let i = n - 1; i >= 0; i--) {
       let s = at(tmp, i);
-      for (let k = i + 1; k < n; k++) s -= m(B, k, i) * at(step, k);
-      put(step, i, s / m(B, i, i));
+      for (let k = i + 1; k < n; k++) s -= m(L, k, i) * m(out, k, c);
+      mput(out, i, c, s / m(L, i, i));
     }
-    for (let i = 0; i < n; i++) mput(H, i, c, at(step, i)); // H as scratch column store
   }
-  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) mput(B, i, j, m(H, i, j));
   return true;
 }
 
-/** Start V from forward differences of the gradient; a scaled diagonal where that fails. */
-function initialMetric(f0: f64): void {
+/** External parameter values from internal coordinates x (no evaluation). */
+function setValues(x: usize): void {
+  for (let k = 0; k < nFree; k++) put(values, freeIndex(k), toExternal(freeIndex(k), at(x, k)));
+}
+
+/**
+ * Start V from forward differences of the gradient (the Hessian, symmetrised, inverted); a scaled
+ * diagonal where that is not positive definite. The gradient at the centre stays in g.
+ */
+function initialMetric(): void {
   for (let i = 0; i < nFree; i++) {
     const h = 1e-3 * Math.max(Math.abs(at(u, i)), 1.0);
     for (let k = 0; k < nFree; k++) put(u1, k, at(u, k));
@@ -135,19 +142,13 @@ function initialMetric(f0: f64): void {
     const f1 = evaluate(u1, g1);
     for (let j = 0; j < nFree; j++) mput(H, i, j, isFinite(f1) ? (at(g1, j) - at(g, j)) / h : NaN);
   }
-  // restore the central point
-  evaluate(u, g);
+  setValues(u); // back at the centre (its gradient is still in g)
   for (let i = 0; i < nFree; i++) for (let j = 0; j < i; j++) {
     const s = 0.5 * (m(H, i, j) + m(H, j, i));
     mput(H, i, j, s);
     mput(H, j, i, s);
   }
-  // copy H aside (invertPD uses H as scratch)
-  for (let i = 0; i < nFree; i++) for (let j = 0; j < nFree; j++) mput(V, i, j, m(H, i, j));
-  const Hc = memory.data(MAX_FREE * MAX_FREE << 3, 16);
-  for (let i = 0; i < nFree; i++) for (let j = 0; j < nFree; j++) mput(Hc, i, j, m(V, i, j));
-  if (invertPD(Hc, V, nFree)) return;
-  diagonalMetric(Hc);
+  if (!invertPD(H, V, nFree)) diagonalMetric(H);
 }
 
 function diagonalMetric(Hc: usize): void {
@@ -245,7 +246,7 @@ export function minimize(bnds: usize, maxCalls: i32, edmMax: f64, out: usize): i
   let f = evaluate(u, g);
   if (!isFinite(f)) return report(out, f, Infinity, 0, FAILED);
   if (nFree == 0) return report(out, f, 0, 0, CONVERGED);
-  if (!loadStoredMetric()) initialMetric(f);
+  if (!loadStoredMetric()) initialMetric();
   let edm = edmOf();
   if (!(edm >= 0) || !isFinite(edm)) { diagonalMetric(0); edm = edmOf(); }
   let iter = 0;
@@ -278,7 +279,7 @@ export function minimize(bnds: usize, maxCalls: i32, edmMax: f64, out: usize): i
       alpha = Math.max(0.1 * alpha, Math.min(0.5 * alpha, a2));
     }
     if (!accepted) {
-      evaluate(u, g); // leave the values at the best point
+      setValues(u); // leave the values at the best point
       return report(out, f, edm, iter, EDM_ABOVE_MAX);
     }
     updateMetric();
