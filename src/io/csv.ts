@@ -1,13 +1,32 @@
 /**
  * CSV/TSV event files: a header line naming the columns, '#' comment lines, one event per row.
+ * The file is streamed through csv-parse: only the event (and weight) column is kept in memory.
  */
-import { readFile } from "node:fs/promises";
-import { parse } from "csv-parse/sync";
+import { createReadStream } from "node:fs";
+import { access } from "node:fs/promises";
+import { parse } from "csv-parse";
 import { BumpscanError } from "../errors.js";
 
 export interface Column {
   values: Float64Array;
   weights?: Float64Array;
+}
+
+/** A Float64Array that grows by doubling. */
+class Growing {
+  data = new Float64Array(1024);
+  length = 0;
+  push(v: number): void {
+    if (this.length === this.data.length) {
+      const next = new Float64Array(2 * this.data.length);
+      next.set(this.data);
+      this.data = next;
+    }
+    this.data[this.length++] = v;
+  }
+  done(): Float64Array {
+    return this.data.slice(0, this.length);
+  }
 }
 
 /**
@@ -18,31 +37,40 @@ export interface Column {
  * const { values } = await readCsvColumn("test/fixtures/bump-1e4.csv", "m"); // 10112 events
  */
 export async function readCsvColumn(path: string, column?: string, weights?: string): Promise<Column> {
-  let text: string;
   try {
-    text = await readFile(path, "utf8");
+    await access(path);
   } catch (e) {
     throw new BumpscanError(`cannot read data file ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
-  let rows: string[][];
+  const parser = createReadStream(path).pipe(parse({ comment: "#", delimiter: [",", "\t", ";"], skip_empty_lines: true, trim: true }));
+  let col = -1, wcol = -1;
+  let header: string[] | undefined;
+  const values = new Growing(), w = new Growing();
+  let row = 0;
   try {
-    rows = parse(text, { comment: "#", delimiter: [",", "\t", ";"], skip_empty_lines: true, trim: true, relax_column_count: false, info: false });
+    for await (const record of parser as AsyncIterable<string[]>) {
+      if (!header) {
+        header = record;
+        col = columnIndex(path, header, column);
+        wcol = weights ? columnIndex(path, header, weights) : -1;
+        continue;
+      }
+      row++;
+      const v = Number(record[col] === "" ? NaN : record[col]);
+      const wv = wcol >= 0 ? Number(record[wcol] === "" ? NaN : record[wcol]) : 1;
+      if (!Number.isFinite(v) || !Number.isFinite(wv)) {
+        const bad = !Number.isFinite(v) ? col : wcol;
+        throw new BumpscanError(`${path} line ${await lineOfRow(path, row)}: column ${header[bad]} is "${record[bad] ?? ""}", not a finite number`);
+      }
+      values.push(v);
+      if (wcol >= 0) w.push(wv);
+    }
   } catch (e) {
+    if (e instanceof BumpscanError) throw e;
     throw new BumpscanError(`${path}: not a readable CSV file (${(e as Error).message})`);
   }
-  if (rows.length === 0) throw new BumpscanError(`${path}: empty file (expected a header line)`);
-  const header = rows[0];
-  const col = columnIndex(path, header, column);
-  const wcol = weights ? columnIndex(path, header, weights) : -1;
-  const lines = lineNumbers(text);
-  const n = rows.length - 1;
-  const values = new Float64Array(n);
-  const w = wcol >= 0 ? new Float64Array(n) : undefined;
-  for (let i = 0; i < n; i++) {
-    values[i] = number(rows[i + 1][col], path, lines[i + 1], header[col]);
-    if (w) w[i] = number(rows[i + 1][wcol], path, lines[i + 1], header[wcol]);
-  }
-  return { values, weights: w };
+  if (!header) throw new BumpscanError(`${path}: empty file (expected a header line)`);
+  return { values: values.done(), weights: wcol >= 0 ? w.done() : undefined };
 }
 
 function columnIndex(path: string, header: string[], name?: string): number {
@@ -55,21 +83,15 @@ function columnIndex(path: string, header: string[], name?: string): number {
   return i;
 }
 
-function number(text: string, path: string, line: number, column: string): number {
-  const v = text === "" ? NaN : Number(text);
-  if (!Number.isFinite(v)) throw new BumpscanError(`${path} line ${line}: column ${column} is "${text}", not a finite number`);
-  return v;
-}
-
-/** 1-based line numbers of the data rows (skipping comments and blank lines), as csv-parse sees them. */
-function lineNumbers(text: string): number[] {
-  const out: number[] = [];
-  let line = 0;
-  for (const raw of text.split(/\r?\n/)) {
+/** The 1-based file line of data row `row` (after the header; comments and blank lines skipped): error messages only. */
+async function lineOfRow(path: string, row: number): Promise<number> {
+  const { readFile } = await import("node:fs/promises");
+  let line = 0, seen = -1; // the header is row 0
+  for (const raw of (await readFile(path, "utf8")).split(/\r?\n/)) {
     line++;
     const t = raw.trim();
     if (t === "" || t.startsWith("#")) continue;
-    out.push(line);
+    if (++seen === row) return line;
   }
-  return out;
+  return line;
 }
