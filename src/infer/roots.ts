@@ -79,7 +79,7 @@ export async function rootAbove(f: (x: number) => number | Promise<number>, lo: 
 
 /**
  * The root of a function that is ≥ 0 at `lo` and falls below 0 above it, searched from a good
- * guess: the bracket steps by factors of 1.25 up or down from the guess (so an expensive f is
+ * guess: the bracket steps by factors of 1.1 up or down from the guess (so an expensive f is
  * evaluated near the answer), then Brent's method.
  * @example
  * await rootNear((mu) => Math.exp(-mu) - 0.1, 0, 2.2, 1e-9); // 2.302585
@@ -88,7 +88,7 @@ export async function rootNear(f: (x: number) => number | Promise<number>, lo: n
   let a = guess, fa = await f(a);
   if (fa >= 0) {
     for (let k = 0; ; k++) {
-      const b = a * 1.25, fb = await f(b);
+      const b = a * 1.1, fb = await f(b);
       if (fb < 0) return brent(f, a, b, tol, fa, fb);
       if (!Number.isFinite(fb) || k > 200) throw new BumpscanError(`${what} did not cross its target up to ${b} (value ${fb})`);
       a = b;
@@ -96,7 +96,7 @@ export async function rootNear(f: (x: number) => number | Promise<number>, lo: n
     }
   }
   for (let k = 0; k < 60; k++) {
-    const b = Math.max(lo, a / 1.25), fb = await f(b);
+    const b = Math.max(lo, a / 1.1), fb = await f(b);
     if (fb >= 0) return brent(f, b, a, tol, fb, fa);
     if (b === lo) break;
     a = b;
