@@ -27,6 +27,7 @@ export function setFastPath(enabled: bool): void {
 }
 export const MAX_COMPONENTS: i32 = 64;
 const yields = memory.data(MAX_COMPONENTS << 3, 16); // per-component yields of one sample
+const buffers = memory.data(MAX_COMPONENTS << 3, 16); // their per-event buffers (pointers)
 
 /** Allocate each sample's and component's work buffers (call once after setModel). */
 export function prepareModel(): void {
@@ -178,12 +179,16 @@ function genericSample(s: usize, grad: usize): f64 {
   if (!guardsHold(s)) return Infinity;
   const w = sWeights(s);
   const r = <usize>word(s, 6);
-  for (let j = 0; j < nc; j++) store<f64>(yields + (<usize>j << 3), yieldOf(component(s, j)));
+  for (let j = 0; j < nc; j++) {
+    const c = component(s, j);
+    store<f64>(yields + (<usize>j << 3), yieldOf(c));
+    store<usize>(buffers + (<usize>j << 3), cBuf(c)); // looked up once, not per event
+  }
   let logSum: f64 = 0;
   for (let i = 0; i < n; i++) {
     const off = <usize>i << 3;
     let d: f64 = 0;
-    for (let j = 0; j < nc; j++) d += load<f64>(yields + (<usize>j << 3)) * load<f64>(cBuf(component(s, j)) + off);
+    for (let j = 0; j < nc; j++) d += load<f64>(yields + (<usize>j << 3)) * load<f64>(load<usize>(buffers + (<usize>j << 3)) + off);
     if (!(d > 0)) return Infinity;
     const wi = w == 0 ? 1.0 : load<f64>(w + off);
     logSum += wi * Math.log(d);

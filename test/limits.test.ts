@@ -82,6 +82,18 @@ describe("the counting experiment reproduces the classic Poisson limits (90% CL,
   }
 });
 
+test("Bayesian marginalisation (Laplace): equal to profiling without nuisances, close to it with them", async () => {
+  const cm = await counting(2, 0);
+  expect((await bayesianLimit(cm, { marginalise: true })).observed).toBeCloseTo((await bayesianLimit(cm)).observed, 6);
+  const { cm: ref } = await referenceModel("bump-1e4");
+  const profiled = (await bayesianLimit(ref)).observed;
+  const marginal = await bayesianLimit(ref, { marginalise: true });
+  expect(marginal.nuisances).toBe("marginalised");
+  // the background parameters barely correlate with nsig: a small shift, upwards (wider posterior)
+  expect(marginal.observed).toBeGreaterThanOrEqual(profiled - 1e-6);
+  expect(relDiff(marginal.observed, profiled)).toBeLessThan(0.02);
+}, 60_000);
+
 test("asymptotic and toy limits converge as the yields grow", async () => {
   const gaps: number[] = [];
   for (const [n, b] of [[3, 3], [400, 400]]) {

@@ -21,8 +21,13 @@ export interface AsimovGrid {
   peakPanelsPerWidth?: number;
 }
 
-/** Peaks of a sample: (mean, width) of components with a constant mean and width. */
-function peaks(model: Model, sample: number): [number, number][] {
+/**
+ * Peaks of a sample: (mean, width) of components with a constant mean and width — where the
+ * Asimov and toy-generation grids are refined.
+ * @example
+ * peaks(model, 0); // [[4.2, 0.05]]
+ */
+export function peaks(model: Model, sample: number): [number, number][] {
   return model.samples[sample].components
     .filter((c) => SHAPES[c.shape].mean !== undefined && typeof c.args[0] === "number" && typeof c.args[1] === "number")
     .map((c) => [c.args[0] as number, c.args[1] as number]);

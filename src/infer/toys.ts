@@ -12,9 +12,8 @@
 import normalCdf from "@stdlib/stats-base-dists-normal-cdf";
 import { CompiledModel } from "../core/compile.js";
 import { BumpscanError } from "../errors.js";
-import { SHAPES } from "../model/shapes.js";
 import type { WorkerPool } from "../scan/pool.js";
-import { panelEdges } from "./asimov.js";
+import { panelEdges, peaks } from "./asimov.js";
 import { AsymptoticCalculator } from "./asymptotic.js";
 import { LimitResult, upperLimit } from "./limits.js";
 import { Calculator, CLsValues } from "./calculator.js";
@@ -98,11 +97,7 @@ export class ToyCalculator implements Calculator {
       model,
       // the observed size plus a wide margin (a toy beyond it counts as a failed toy)
       capacity: cm.eventCounts.map((n) => Math.ceil(2 * n + 10 * Math.sqrt(n + this.scale) + 4 * this.scale + 200)),
-      grids: model.samples.map((s) => {
-        const peaks = s.components.filter((c) => SHAPES[c.shape].mean !== undefined && typeof c.args[0] === "number" && typeof c.args[1] === "number")
-          .map((c) => [c.args[0] as number, c.args[1] as number] as [number, number]);
-        return panelEdges(s.range, peaks, 400, 4);
-      }),
+      grids: model.samples.map((s, k) => panelEdges(s.range, peaks(model, k), 400, 4)),
       seed: options.seed ?? 1,
       massIndex: options.massIndex ?? 0,
       maxCalls: options.maxCalls ?? 500,
