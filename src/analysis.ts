@@ -13,6 +13,9 @@ import { ToyCalculator } from "./infer/toys.js";
 import type { WorkerPool } from "./scan/pool.js";
 import { upperLimit, adaptiveUpperLimit, LimitResult } from "./infer/limits.js";
 import { Model } from "./model/model.js";
+import { fit, FitResult } from "./infer/fit.js";
+import { resolutionAt } from "./model/resolution.js";
+import { fitPlot } from "./plot/fit-plot.js";
 
 export interface FitReport {
   mass: number;
@@ -146,6 +149,26 @@ export async function fitAtMass(spec: Spec, events: Dataset | Dataset[], mass: n
       events: (Array.isArray(events) ? events : [events]).reduce((n, e) => n + e.values.length, 0),
       timing: { fitMs },
     };
+  } finally {
+    c.release(mark);
+  }
+}
+
+/**
+ * The fit at one mass and its SVG plot over a histogram of the data (one dataset).
+ * @example
+ * const { fit, svg } = await fitPlotAtMass(spec, { values }, 5.1, { zoom: 15, bins: 60 });
+ */
+export async function fitPlotAtMass(spec: Spec, events: Dataset, mass: number, view: { zoom?: number; bins?: number } = {}, core?: CoreExports):
+  Promise<{ fit: FitResult; poi: string; svg: string }> {
+  const c = core ?? (await instantiateCore());
+  const mark = c.mark();
+  try {
+    const { cm } = compileAt(c, spec, events, mass);
+    const r = fit(cm);
+    const sigma = resolutionAt(spec.signal.sigma ?? spec.signal.sigmaL ?? 0.01 * (spec.observable.range[1] - spec.observable.range[0]), mass);
+    const svg = fitPlot({ cm, fit: r, events: events.values, mass, sigma, unit: spec.observable.unit, name: spec.observable.name, ...view });
+    return { fit: r, poi: cm.model.poi, svg };
   } finally {
     c.release(mark);
   }

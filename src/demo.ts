@@ -1,47 +1,15 @@
 /**
- * The built-in demo, modelled on the BABAR invisible dark-photon search: a single-photon recoil
- * mass spectrum with a smooth background falling with mass, a resolution growing with mass and a
- * small injected signal, generated deterministically; scanned with asymptotic CLs limits.
+ * The built-in demo (`bumpscan demo`, `npm start`): the demo spectrum of demo-data.ts, scanned
+ * with asymptotic CLs limits, its files written into a folder.
  */
 import { mkdir, writeFile } from "node:fs/promises";
-import { join } from "node:path";
-import { generate } from "./core/generate.js";
-import { limitsCsv } from "./io/tables.js";
-import { hepdataSubmission, hepdataTable } from "./io/hepdata.js";
-import { buildModel, parseSpec, Spec } from "./model/spec.js";
-import { brazilPlot, significancePlot } from "./plot/scan-plots.js";
+import { dirname, join } from "node:path";
+import { demoEvents, demoSpec } from "./demo-data.js";
+import { scanOutputs } from "./io/outputs.js";
 import type { WorkerPool } from "./scan/pool.js";
 import { runScan, RunScanOptions, ScanResult } from "./scan/scan.js";
 
-/** The injected signal: 45 events at 5.1 GeV. */
-export const DEMO_SIGNAL = { mass: 5.1, events: 45 };
-/** @example generate(model, truth, DEMO_SEED) */
-export const DEMO_SEED = 20261124;
-
-/**
- * The demo's model spec (no data entry: the events come from demoEvents()).
- * @example
- * demoSpec().scan; // { from: 0.3, to: 7.7, step: 0.5 }
- */
-export function demoSpec(): Spec {
-  return parseSpec({
-    observable: { name: "M_X", unit: "GeV", range: [0, 8] },
-    signal: { shape: "crystalBall", sigma: { poly: [0.015, 0.008] }, alpha: 1.2, n: 3 },
-    background: { shape: "expPoly", order: 2 },
-    scan: { from: 0.3, to: 7.7, step: 0.5 },
-    limit: { cl: 0.9, method: "asymptotic" },
-  }, "demo spec");
-}
-
-/**
- * The demo events: 20 000 background events and 45 signal events at 5.1 GeV, fixed seed.
- * @example
- * demoEvents().length; // ≈ 20 045 (Poisson), the same on every machine
- */
-export function demoEvents(): Float64Array {
-  const model = buildModel(demoSpec(), { mass: DEMO_SIGNAL.mass, nEvents: 20000 });
-  return generate(model, { nsig: DEMO_SIGNAL.events, nbkg: 20000, c1: -1.4, c2: 0.35 }, DEMO_SEED)[0];
-}
+export { DEMO_SEED, DEMO_SIGNAL, demoEvents, demoSpec } from "./demo-data.js";
 
 /**
  * Generate, scan and write the demo's files into `out`: events.csv, spec.json, results.json,
@@ -53,18 +21,14 @@ export async function runDemo(out: string, options: RunScanOptions & { pool?: Wo
   const spec = demoSpec();
   const values = demoEvents();
   const result = await runScan(spec, values, options);
-  await mkdir(out, { recursive: true });
-  const files: [string, string][] = [
-    ["events.csv", "M_X\n" + Array.from(values, (v) => v.toFixed(6)).join("\n") + "\n"],
-    ["spec.json", JSON.stringify({ ...spec, data: { path: "events.csv", column: "M_X" } }, null, 2) + "\n"],
-    ["results.json", JSON.stringify(result, null, 2) + "\n"],
-    ["limits.csv", limitsCsv(result)],
-    ["brazil.svg", brazilPlot(result)],
-    ["significance.svg", significancePlot(result)],
-    [join("hepdata", "submission.yaml"), hepdataSubmission(result, "limits.yaml")],
-    [join("hepdata", "limits.yaml"), hepdataTable(result)],
+  const files = [
+    { name: "events.csv", text: "M_X\n" + Array.from(values, (v) => v.toFixed(6)).join("\n") + "\n" },
+    { name: "spec.json", text: JSON.stringify({ ...spec, data: { path: "events.csv", column: "M_X" } }, null, 2) + "\n" },
+    ...scanOutputs(result),
   ];
-  await mkdir(join(out, "hepdata"), { recursive: true });
-  for (const [name, text] of files) await writeFile(join(out, name), text);
-  return { result, files: files.map(([name]) => join(out, name)), events: values.length };
+  for (const f of files) {
+    await mkdir(dirname(join(out, f.name)), { recursive: true });
+    await writeFile(join(out, f.name), f.text);
+  }
+  return { result, files: files.map((f) => join(out, f.name)), events: values.length };
 }

@@ -93,6 +93,8 @@ describe("bad input: one clear line, exit code 2, no stack trace", () => {
     ["a density ≤ 0 at the start values", () => ["fit", spec("dens", { parameters: { nsig: { init: -100 } } }, "m\n4.2\n4.21\n3\n"), "--mass", "4.2"], /density is ≤ 0 at some event for the start values \(nsig = -100/],
     ["a mass outside the range", () => ["fit", spec("mass", {}, "m\n1\n"), "--mass", "11"], /mass 11 is outside the observable range \[0, 10\]/],
     ["a mass that is not a number", () => ["fit", spec("massnan", {}, "m\n1\n"), "--mass", "abc"], /"abc" is not a number/],
+    ["a weighted scan (weights are for fit and limit)", () => ["scan", spec("wscan", { data: { path: "wscan.csv", column: "m", weights: "w" } }, "m,w\n1,1\n"), "--workers", "1"],
+      /scan: per-event weights \(data\.weights\) are not supported in scans yet/],
   ];
   for (const [what, args, message] of cases) {
     test(what, () => {

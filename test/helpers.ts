@@ -3,7 +3,7 @@ import { CompiledModel, loadData, Dataset } from "../src/core/compile.js";
 import { CoreExports, instantiateCore, writeF64 } from "../src/core/wasm.js";
 import { Model } from "../src/model/model.js";
 import { buildModel, parseSpec, Spec } from "../src/model/spec.js";
-import { readCsvColumn } from "../src/io/csv.js";
+import { readCsvColumn } from "../src/io/files.js";
 
 /** Reference numbers of a case in test/fixtures/expected (copied from shared/reference). */
 export function reference(name: "bump-1e4" | "nobump-1e5") {

@@ -6,11 +6,7 @@
 import { Command, CommanderError, InvalidArgumentError } from "commander";
 import { readFile, mkdir, writeFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
-import { compileAt, fitAtMass, limitAtMass, LimitMethod } from "../analysis.js";
-import { instantiateCore } from "../core/wasm.js";
-import { fit } from "../infer/fit.js";
-import { resolutionAt } from "../model/resolution.js";
-import { fitPlot } from "../plot/fit-plot.js";
+import { fitAtMass, fitPlotAtMass, limitAtMass, LimitMethod } from "../analysis.js";
 import { starterSpec } from "./starter.js";
 import { BumpscanError } from "../errors.js";
 import { loadSpecSamples, LoadedEvents } from "../io/data.js";
@@ -147,6 +143,7 @@ withLimitOptions(program
   .action(async (specPath: string, opts: { workers?: number; method?: LimitMethod; cl?: number; toys?: number; seed?: number; shard?: { k: number; n: number }; leeToys?: number; out?: string; csv?: string; hepdata?: string; plots?: string; quiet?: boolean; json?: boolean }) => {
     const spec = await readSpec(specPath);
     const samples = await loadSpecSamples(spec, dirname(resolve(specPath)));
+    if (samples.some((s) => s.weights)) throw new BumpscanError("scan: per-event weights (data.weights) are not supported in scans yet; fit and limit use them");
     const t0 = performance.now();
     const pool = opts.workers === 1 ? undefined : await WorkerPool.start(opts.workers || undefined);
     const bar = process.stderr.isTTY && !opts.quiet && !opts.json
@@ -241,13 +238,10 @@ plot
     const spec = await readSpec(specPath);
     const [events] = await loadSpecSamples(spec, dirname(resolve(specPath)));
     if (spec.samples && spec.samples.length > 1) throw new BumpscanError("plot fit draws one sample; give a spec with one dataset");
-    const core = await instantiateCore();
-    const { cm } = compileAt(core, spec, events, opts.mass);
-    const r = fit(cm);
-    const sigma = resolutionAt(spec.signal.sigma ?? spec.signal.sigmaL ?? 0.01 * (spec.observable.range[1] - spec.observable.range[0]), opts.mass);
-    await writeFile(opts.out, fitPlot({ cm, fit: r, events: events.values, mass: opts.mass, sigma, unit: spec.observable.unit, name: spec.observable.name, zoom: opts.zoom, bins: opts.bins }));
+    const { fit: r, poi, svg } = await fitPlotAtMass(spec, events, opts.mass, { zoom: opts.zoom, bins: opts.bins });
+    await writeFile(opts.out, svg);
     if (opts.json) console.log(JSON.stringify({ mass: opts.mass, status: r.status, values: r.values, errors: r.errors, plot: opts.out }, null, 2));
-    else console.log(`fit at m = ${opts.mass}: ${cm.model.poi} = ${r.values[cm.model.poi].toPrecision(5)} ± ${r.errors[cm.model.poi].toPrecision(3)} (${r.status}); plot written to ${opts.out}`);
+    else console.log(`fit at m = ${opts.mass}: ${poi} = ${r.values[poi].toPrecision(5)} ± ${r.errors[poi].toPrecision(3)} (${r.status}); plot written to ${opts.out}`);
   });
 
 program

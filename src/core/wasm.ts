@@ -1,8 +1,9 @@
 /**
  * Loading the WASM core: one compiled `WebAssembly.Module` per process (or worker), instantiated
- * as often as needed (read from disk under Node, fetched in a browser). The exports are plain
- * numbers and byte offsets into the instance's memory.
+ * as often as needed. The exports are plain numbers and byte offsets into the instance's memory.
  */
+
+import { loadBytes } from "#platform";
 
 /** The functions the AssemblyScript core exports (see assembly/index.ts). */
 export interface CoreExports {
@@ -44,15 +45,6 @@ export interface CoreExports {
 let compiled: Promise<WebAssembly.Module> | undefined;
 
 /**
- * Whether this runs under Node (else: a browser or a worker in one).
- * @example
- * inNode(); // true in the CLI
- */
-export function inNode(): boolean {
-  return typeof process !== "undefined" && typeof process.versions?.node === "string";
-}
-
-/**
  * URL of the built core, next to the package's `dist/`.
  * @example
  * wasmUrl.pathname; // ".../build/bumpscan.wasm"
@@ -60,17 +52,12 @@ export function inNode(): boolean {
 export const wasmUrl = new URL("../../build/bumpscan.wasm", import.meta.url);
 
 /**
- * The compiled core module, compiled once and shared.
+ * The compiled core module, compiled once and shared (read from disk under Node, fetched in a browser).
  * @example
  * const module = await coreModule(); // WebAssembly.Module, e.g. to post to a worker
  */
 export function coreModule(): Promise<WebAssembly.Module> {
-  compiled ??= inNode()
-    ? import("node:fs/promises").then((fs) => fs.readFile(wasmUrl)).then((bytes) => WebAssembly.compile(bytes))
-    : fetch(wasmUrl).then((r) => {
-      if (!r.ok) throw new Error(`cannot load the bumpscan core from ${wasmUrl}: HTTP ${r.status}`);
-      return r.arrayBuffer();
-    }).then((bytes) => WebAssembly.compile(bytes));
+  compiled ??= loadBytes(wasmUrl).then((bytes) => WebAssembly.compile(bytes));
   return compiled;
 }
 

@@ -3,17 +3,16 @@
  * (.arrow, .feather; apache-arrow). Values must be finite numbers; a null or NaN names its row.
  * Both libraries load only when such a file is read.
  */
-import { readFile } from "node:fs/promises";
 import type { Table } from "apache-arrow";
 import { BumpscanError } from "../errors.js";
-import { Column } from "./csv.js";
+import { Column, ColumnChoice } from "./column.js";
 
-async function bytesOf(path: string): Promise<Uint8Array> {
-  try {
-    return new Uint8Array(await readFile(path));
-  } catch (e) {
-    throw new BumpscanError(`cannot read data file ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-  }
+/** parquet-wasm: the Node build is ready when imported; the browser build fetches its WASM first. */
+async function parquetWasm(): Promise<typeof import("parquet-wasm")> {
+  const pq = await import("parquet-wasm");
+  const init = (pq as unknown as { default?: unknown }).default;
+  if (typeof init === "function") await (init as () => Promise<unknown>)();
+  return pq;
 }
 
 function column(table: Table, path: string, name: string | undefined): Float64Array {
@@ -33,14 +32,13 @@ function column(table: Table, path: string, name: string | undefined): Float64Ar
 }
 
 /**
- * Read one numeric column (and optional weights) from a Parquet file.
+ * Read one numeric column (and optional weights) from the bytes of a Parquet file.
  * @example
- * const { values } = await readParquetColumn("events.parquet", "m");
+ * const { values } = await parquetColumn(bytes, "events.parquet", { column: "m" });
  */
-export async function readParquetColumn(path: string, name?: string, weights?: string): Promise<Column> {
-  const { readParquet } = await import("parquet-wasm/node");
+export async function parquetColumn(bytes: Uint8Array, path: string, { column: name, weights }: ColumnChoice): Promise<Column> {
+  const { readParquet } = await parquetWasm();
   const { tableFromIPC } = await import("apache-arrow");
-  const bytes = await bytesOf(path);
   let table: Table;
   try {
     const columns = name ? [name, ...(weights ? [weights] : [])] : undefined;
@@ -61,13 +59,12 @@ export async function readParquetColumn(path: string, name?: string, weights?: s
 }
 
 /**
- * Read one numeric column (and optional weights) from an Arrow IPC file (.arrow, .feather).
+ * Read one numeric column (and optional weights) from the bytes of an Arrow IPC file (.arrow, .feather).
  * @example
- * const { values } = await readArrowColumn("events.arrow", "m");
+ * const { values } = await arrowColumn(bytes, "events.arrow", { column: "m" });
  */
-export async function readArrowColumn(path: string, name?: string, weights?: string): Promise<Column> {
+export async function arrowColumn(bytes: Uint8Array, path: string, { column: name, weights }: ColumnChoice): Promise<Column> {
   const { tableFromIPC } = await import("apache-arrow");
-  const bytes = await bytesOf(path);
   let table: Table;
   try {
     table = tableFromIPC(bytes);

@@ -4,6 +4,13 @@
  * new Ajv().compile(specSchema)(json); // true for a valid spec
  */
 const number = { type: "number" };
+/** An event file: the column (a TTree branch for ROOT files) and optional weights column; `tree` names the TTree. */
+const data = {
+  type: "object", required: ["path"], additionalProperties: false,
+  properties: {
+    path: { type: "string", minLength: 1 }, column: { type: "string", minLength: 1 }, weights: { type: "string" }, tree: { type: "string", minLength: 1 },
+  },
+};
 const resolution = {
   oneOf: [
     { type: "number", exclusiveMinimum: 0 },
@@ -44,10 +51,7 @@ const schema = {
       type: "object", required: ["range"], additionalProperties: false,
       properties: { name: { type: "string" }, unit: { type: "string" }, range: { type: "array", items: number, minItems: 2, maxItems: 2 } },
     },
-    data: {
-      type: "object", required: ["path"], additionalProperties: false,
-      properties: { path: { type: "string", minLength: 1 }, column: { type: "string", minLength: 1 }, weights: { type: "string" } },
-    },
+    data,
     signal: shape,
     background: { oneOf: [shape, { type: "array", minItems: 1, items: shape }] },
     parameters: {
@@ -63,10 +67,7 @@ const schema = {
         type: "object", required: ["name", "data", "scale"], additionalProperties: false,
         properties: {
           name: { type: "string", pattern: "^[A-Za-z0-9_]+$" },
-          data: {
-            type: "object", required: ["path"], additionalProperties: false,
-            properties: { path: { type: "string", minLength: 1 }, column: { type: "string", minLength: 1 }, weights: { type: "string" } },
-          },
+          data,
           scale: { type: "number", exclusiveMinimum: 0 },
         },
       },

@@ -31,15 +31,23 @@ export interface ShapeSpec {
   yield?: number;
 }
 
+/** Where a dataset's events are: a file, its column (a branch for ROOT), optional weights, the TTree of a ROOT file. */
+export interface DataSpec {
+  path: string;
+  column?: string;
+  weights?: string;
+  tree?: string;
+}
+
 export interface Spec {
   observable: { name?: string; unit?: string; range: [number, number] };
-  data?: { path: string; column?: string; weights?: string };
+  data?: DataSpec;
   signal: ShapeSpec;
   background: ShapeSpec | ShapeSpec[];
   parameters?: Record<string, { init?: number; lo?: number; hi?: number; fixed?: boolean }>;
   scan?: { from?: number; to?: number; step?: number; window?: number; masses?: number[] };
   /** Several datasets fitted simultaneously, sharing the POI mu (nsig_k = mu × scale_k). */
-  samples?: { name: string; data: { path: string; column?: string; weights?: string }; scale: number }[];
+  samples?: { name: string; data: DataSpec; scale: number }[];
   /** Log-normal systematics: sample k's signal yield × lnN^θ, θ with a unit Gaussian constraint. */
   nuisances?: { name: string; lnN: number; samples?: string[] }[];
   limit?: { cl?: number; method?: "asymptotic" | "toys" | "bayes"; toys?: number; seed?: number };

@@ -48,10 +48,10 @@ export function brazilPlot(r: ScanResult): string {
   ].map(([label, mark], i) => `<g transform="translate(${WIDTH - MARGIN.right - 170} ${MARGIN.top + 18 + 20 * i})">${mark}<text x="34" y="0" dominant-baseline="middle">${esc(label)}</text></g>`);
   return svgDocument([
     f.svg,
-    hasBand ? `<path d="${band("-2", "2")}" fill="#ffd700"/>` : "",
-    hasBand ? `<path d="${band("-1", "1")}" fill="#00b140"/>` : "",
-    hasBand ? `<path d="${curve((p) => e(p, "0"))}" fill="none" stroke="black" stroke-width="1.5" stroke-dasharray="6 4"/>` : "",
-    `<path d="${curve((p) => p.observed)}" fill="none" stroke="black" stroke-width="2"/>`,
+    hasBand ? `<path class="band-2" d="${band("-2", "2")}" fill="#ffd700"/>` : "",
+    hasBand ? `<path class="band-1" d="${band("-1", "1")}" fill="#00b140"/>` : "",
+    hasBand ? `<path class="expected" d="${curve((p) => e(p, "0"))}" fill="none" stroke="black" stroke-width="1.5" stroke-dasharray="6 4"/>` : "",
+    `<path class="observed" d="${curve((p) => p.observed)}" fill="none" stroke="black" stroke-width="2"/>`,
     `<rect x="${WIDTH - MARGIN.right - 180}" y="${MARGIN.top + 6}" width="172" height="${hasBand ? 86 : 26}" fill="white" fill-opacity="0.85" stroke="#999"/>`,
     ...legend,
   ].join("\n"));
@@ -79,7 +79,7 @@ export function significancePlot(r: ScanResult): string {
     f.svg,
     `<line x1="${x0}" y1="${f.y(0).toFixed(1)}" x2="${x1}" y2="${f.y(0).toFixed(1)}" stroke="#888"/>`,
     ...levels,
-    `<path d="${path}" fill="none" stroke="#1f4e9c" stroke-width="1.6"/>`,
+    `<path class="local-z" d="${path}" fill="none" stroke="#1f4e9c" stroke-width="1.6"/>`,
     top ? `<circle cx="${f.x(top.mass).toFixed(1)}" cy="${f.y(top.z).toFixed(1)}" r="4" fill="none" stroke="#c0392b" stroke-width="2"/>` : "",
     `<text x="${MARGIN.left + 8}" y="${MARGIN.top + 18}">${esc(note)}</text>`,
   ].join("\n"));

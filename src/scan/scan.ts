@@ -55,6 +55,12 @@ export interface RunScanOptions extends Partial<ScanOptions> {
   /** Run only the points with index ≡ k − 1 (mod N): shard k of N. */
   shard?: { k: number; n: number };
   onProgress?: (p: Progress) => void;
+  /** Each mass point's result as it finishes (in completion order), e.g. for a live plot. */
+  onPoint?: (p: PointResult) => void;
+  /**
+   * Stops the scan: no new point starts, and the call rejects with "scan cancelled". To stop the
+   * points under way too, close the pool (its workers are terminated at once).
+   */
   signal?: AbortSignal;
   /** Background-only toy scans to check the global significance (seeded by `seed`). */
   leeToys?: number;
@@ -83,21 +89,32 @@ export async function runScan(spec: Spec, events: Float64Array | Float64Array[],
   const start = await backgroundStart(spec, sorted, grid);
   const started = performance.now();
   let done = 0;
-  const report = () => {
+  const report = (p: PointResult) => {
     done++;
+    options.onPoint?.(p);
     const elapsed = performance.now() - started;
     options.onProgress?.({ done, total: mine.length, etaMs: (elapsed / done) * (mine.length - done) });
   };
   // toys: the points in turn, each splitting its toy batches over the workers; otherwise a point per task
-  const points = options.pool && scanOptions.method !== "toys"
-    ? await options.pool.runScan(spec, sorted, mine, scanOptions, report, options.signal, start)
-    : await serial(spec, sorted, mine, scanOptions, report, options.signal, start, options.pool);
+  const points = await cancellable(options.signal, () => options.pool && scanOptions.method !== "toys"
+    ? options.pool.runScan(spec, sorted, mine, scanOptions, report, options.signal, start)
+    : serial(spec, sorted, mine, scanOptions, report, options.signal, start, options.pool));
   const result = assemble(spec, scanOptions, points, shard ? `${shard.k}/${shard.n}` : undefined);
   if (options.leeToys && !shard) {
     if (!start) throw new BumpscanError("--lee-toys needs a full-range scan whose background-only fit converges");
-    result.lee = await leeToys(spec, sorted, mine, start, result, options.leeToys, scanOptions.seed ?? 1, options.pool, options.signal);
+    result.lee = await cancellable(options.signal, () => leeToys(spec, sorted, mine, start, result, options.leeToys!, scanOptions.seed ?? 1, options.pool, options.signal));
   }
   return result;
+}
+
+/** Once the signal has aborted, whatever went wrong (a closed pool, say) is reported as the cancel it is. */
+async function cancellable<T>(signal: AbortSignal | undefined, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (e) {
+    if (signal?.aborted) throw new BumpscanError("scan cancelled");
+    throw e;
+  }
 }
 
 /**
@@ -148,14 +165,15 @@ async function backgroundStart(spec: Spec, sorted: Float64Array[], grid: GridPoi
   }
 }
 
-async function serial(spec: Spec, sorted: Float64Array[], points: GridPoint[], options: ScanOptions, done: () => void, signal?: AbortSignal,
+async function serial(spec: Spec, sorted: Float64Array[], points: GridPoint[], options: ScanOptions, done: (p: PointResult) => void, signal?: AbortSignal,
   start?: Record<string, number>, toyPool?: WorkerPool): Promise<PointResult[]> {
   const workspace = new ScanWorkspace(await instantiateCore(), spec, sorted, start);
   const out: PointResult[] = [];
   for (const g of points) {
     if (signal?.aborted) throw new BumpscanError("scan cancelled");
-    out.push(await workspace.point(g, options, toyPool));
-    done();
+    const p = await workspace.point(g, options, toyPool);
+    out.push(p);
+    done(p);
   }
   return out;
 }

@@ -1,0 +1,29 @@
+/** Every file a scan writes, as text: what the CLI puts in a folder and the web app offers as downloads. */
+import { hepdataSubmission, hepdataTable } from "./hepdata.js";
+import { limitsCsv } from "./tables.js";
+import { brazilPlot, significancePlot } from "../plot/scan-plots.js";
+import type { ScanResult } from "../scan/scan.js";
+
+export interface OutputFile {
+  /** Path relative to the output folder ("hepdata/limits.yaml", say). */
+  name: string;
+  /** MIME type, for a browser download. */
+  type: string;
+  text: string;
+}
+
+/**
+ * The results JSON, the limits CSV, the Brazil and significance plots and the HEPData record of a scan.
+ * @example
+ * for (const f of scanOutputs(result)) writeFileSync(join(out, f.name), f.text);
+ */
+export function scanOutputs(result: ScanResult): OutputFile[] {
+  return [
+    { name: "results.json", type: "application/json", text: JSON.stringify(result, null, 2) + "\n" },
+    { name: "limits.csv", type: "text/csv", text: limitsCsv(result) },
+    { name: "brazil.svg", type: "image/svg+xml", text: brazilPlot(result) },
+    { name: "significance.svg", type: "image/svg+xml", text: significancePlot(result) },
+    { name: "hepdata/submission.yaml", type: "application/yaml", text: hepdataSubmission(result, "limits.yaml") },
+    { name: "hepdata/limits.yaml", type: "application/yaml", text: hepdataTable(result) },
+  ];
+}

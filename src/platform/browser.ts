@@ -1,0 +1,33 @@
+/** What differs in a browser (and in its workers): fetch, module Web Workers, navigator. */
+import type { Endpoint } from "comlink";
+import type { SpawnedWorker } from "../scan/pool.js";
+
+/**
+ * The bytes of the built core, fetched.
+ * @example
+ * await loadBytes(new URL("../../build/bumpscan.wasm", import.meta.url));
+ */
+export async function loadBytes(url: URL): Promise<ArrayBuffer> {
+  const r = await fetch(url);
+  if (!r.ok) throw new Error(`cannot load the bumpscan core from ${url}: HTTP ${r.status}`);
+  return r.arrayBuffer();
+}
+
+/**
+ * Start a pool worker: a module Web Worker on web-worker.js (a Worker is a comlink endpoint as it is).
+ * @example
+ * const w = spawnWorker(); … w.terminate();
+ */
+export function spawnWorker(): SpawnedWorker {
+  const w = new Worker(new URL("../scan/web-worker.js", import.meta.url), { type: "module" });
+  return { endpoint: w as unknown as Endpoint, terminate: () => w.terminate() };
+}
+
+/**
+ * How many workers to start by default.
+ * @example
+ * cores(); // navigator.hardwareConcurrency
+ */
+export function cores(): number {
+  return (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency ?? 2;
+}
