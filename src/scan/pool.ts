@@ -111,7 +111,9 @@ export class WorkerPool {
    * await pool.close(); // the process can then exit
    */
   async close(): Promise<void> {
-    this.closing?.();
+    if (!this.closing) return;
+    this.closing();
+    this.closing = undefined;
     for (const r of this.remotes) r[Comlink.releaseProxy]();
     await Promise.all(this.workers.map((w) => w.terminate()));
   }

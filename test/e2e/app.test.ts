@@ -1,0 +1,216 @@
+// The web app (web/, built with Vite) end to end in a real Chromium (Debian's, via playwright-core):
+// the demo scan gives Node's numbers, cancel stops the workers, bad input shows a message.
+// Screenshots of the main states go to test/e2e/screenshots/ (not committed).
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { createServer, Server } from "node:http";
+import { mkdirSync } from "node:fs";
+import { readFile } from "node:fs/promises";
+import { extname, join, resolve } from "node:path";
+import { build } from "vite";
+import { Browser, chromium, Page } from "playwright-core";
+import { demoEvents, demoSpec } from "../../src/demo-data.js";
+import { runScan, ScanResult } from "../../src/scan/scan.js";
+import { WorkerPool } from "../../src/scan/pool.js";
+import { fitAtMass } from "../../src/analysis.js";
+import { chromiumPath, launchChromium } from "./chromium.js";
+
+const dist = resolve("web/dist");
+const shots = resolve("test/e2e/screenshots");
+let server: Server;
+let browser: Browser;
+let url = "";
+
+beforeAll(async () => {
+  if (!chromiumPath) return;
+  await build({ configFile: resolve("web/vite.config.ts"), logLevel: "error" });
+  mkdirSync(shots, { recursive: true });
+  const types: Record<string, string> = { ".js": "text/javascript", ".wasm": "application/wasm", ".html": "text/html", ".css": "text/css" };
+  server = createServer(async (req, res) => {
+    const path = join(dist, decodeURIComponent(req.url!.split("?")[0]).replace(/\/$/, "/index.html"));
+    try {
+      res.writeHead(200, { "content-type": types[extname(path)] ?? "application/octet-stream" }).end(await readFile(path));
+    } catch {
+      res.writeHead(404).end();
+    }
+  });
+  await new Promise<void>((ok) => server.listen(0, "127.0.0.1", ok));
+  url = `http://127.0.0.1:${(server.address() as { port: number }).port}/`;
+  browser = await launchChromium();
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  server?.close();
+});
+
+/** The app, opened fresh, with every page error collected. */
+async function openApp(): Promise<{ page: Page; errors: string[] }> {
+  const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+  const errors: string[] = [];
+  page.on("pageerror", (e) => errors.push(e.message));
+  page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
+  await page.goto(url);
+  await page.waitForSelector("body[data-ready=true]");
+  return { page, errors };
+}
+
+const state = (page: Page) => page.evaluate(() => document.body.dataset.state);
+const waitState = (page: Page, ...s: string[]) =>
+  page.waitForFunction((want) => want.includes(document.body.dataset.state!) && !(window as unknown as { bumpscan: { running?: unknown } }).bumpscan.running, s, { timeout: 90_000 });
+const shot = (page: Page, name: string) => page.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
+
+/**
+ * Browser and Node agree to the last few bits only: the JS Math functions (exp, log, pow …)
+ * differ in the last bit between V8 versions (Node 20's and Chromium's), and the JS side of a fit
+ * (HESSE, the Newton polish, normal quantiles) uses them. The WASM core itself is bit-identical.
+ */
+function expectSame(there: unknown, here: unknown, path = ""): void {
+  if (typeof here === "number" && typeof there === "number") {
+    if (!(Math.abs(there - here) <= 1e-8 * Math.max(1, Math.abs(here)))) expect.fail(`${path}: ${there} in Chromium, ${here} in Node`);
+  } else if (here && typeof here === "object") {
+    expect(Object.keys(there as object).sort(), path).toEqual(Object.keys(here).sort());
+    for (const k of Object.keys(here)) expectSame((there as Record<string, unknown>)[k], (here as Record<string, unknown>)[k], `${path}.${k}`);
+  } else expect(there, path).toEqual(here);
+}
+
+/** Vertices of an SVG path (its M and L commands). */
+const vertices = (d: string) => (d.match(/[ML]/g) ?? []).length;
+
+describe.skipIf(!chromiumPath && !process.env.CI)("the web app in Chromium", () => {
+  test("Chromium is installed (CI installs Debian's)", () => expect(chromiumPath).not.toBe(""));
+
+  test("the page loads with the demo spec, validated, and no errors", async () => {
+    const { page, errors } = await openApp();
+    await shot(page, "01-loaded");
+    expect(await page.textContent("#spec-status")).toBe("Spec valid.");
+    expect(await page.isDisabled("#scan")).toBe(true); // no data yet
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  test("the demo scan completes, plots every mass point, and equals the Node run", async () => {
+    const { page, errors } = await openApp();
+    await page.click("#demo");
+    await page.click("#scan");
+    await page.waitForFunction(() => (document.getElementById("progress") as HTMLProgressElement).value >= 120 && document.querySelector("#brazil svg"));
+    await shot(page, "02-scanning");
+    await waitState(page, "done", "error");
+    await shot(page, "03-scan-done");
+    expect(errors).toEqual([]);
+    expect(await state(page)).toBe("done");
+    const there = await page.evaluate(() => (window as unknown as { bumpscan: { result: ScanResult } }).bumpscan.result);
+    const pool = await WorkerPool.start(2);
+    const here = await runScan(demoSpec(), demoEvents(), { pool }).finally(() => pool.close());
+    expect(there.points.length).toBe(372);
+    expectSame(there.points, here.points, "points");
+    expectSame(there.maxLocalZ, here.maxLocalZ, "maxLocalZ");
+    expectSame(there.globalZ, here.globalZ, "globalZ");
+    // one vertex per fitted mass point in the observed line and the significance curve
+    const fitted = here.points.filter((p) => p.status !== "skipped" && p.status !== "failed").length;
+    expect(vertices((await page.getAttribute("#brazil path.observed", "d"))!)).toBe(fitted);
+    expect(vertices((await page.getAttribute("#significance path.local-z", "d"))!)).toBe(fitted);
+    expect(await page.textContent("#summary")).toMatch(/372 mass points .* local Z = 4\.70σ at 5\.10\d GeV/);
+    // the downloads hold the same result
+    const names = await page.$$eval("#downloads a", (as) => as.map((a) => (a as HTMLAnchorElement).download));
+    expect(names).toEqual(["results.json", "limits.csv", "brazil.svg", "significance.svg", "hepdata-submission.yaml", "hepdata-limits.yaml"]);
+    const json = await page.evaluate(() => fetch((document.querySelector("#downloads a") as HTMLAnchorElement).href).then((r) => r.json()));
+    expect(json.points).toEqual(there.points);
+    await page.close();
+  }, 120_000);
+
+  test("a fit at one mass plots data, model and pulls, with Node's numbers", async () => {
+    const { page, errors } = await openApp();
+    await page.click("#demo");
+    await page.fill("#fit-mass", "5.1");
+    await page.click("#fit");
+    await waitState(page, "done", "error");
+    await shot(page, "04-fit");
+    expect(errors).toEqual([]);
+    const there = await page.evaluate(() => (window as unknown as { bumpscan: { fit: { parameters: object; z: number } } }).bumpscan.fit);
+    const here = await fitAtMass(demoSpec(), { values: demoEvents() }, 5.1);
+    expectSame(there.parameters, here.parameters, "parameters");
+    expectSame(there.z, here.z, "z");
+    expect(await page.textContent("#fit-plot svg")).toMatch(/pull/i);
+    await page.close();
+  });
+
+  test("cancel stops the scan and its workers at once; a new scan then runs", async () => {
+    const { page, errors } = await openApp();
+    await page.click("#demo");
+    await page.click("#scan");
+    await page.waitForFunction(() => (document.getElementById("progress") as HTMLProgressElement).value >= 20);
+    const t0 = Date.now();
+    await page.click("#cancel");
+    await waitState(page, "cancelled");
+    const stopMs = Date.now() - t0;
+    const doneAtCancel = await page.$eval("#progress", (p) => (p as HTMLProgressElement).value);
+    await shot(page, "05-cancelled");
+    await page.waitForTimeout(1000);
+    expect(await page.$eval("#progress", (p) => (p as HTMLProgressElement).value)).toBe(doneAtCancel);
+    expect(doneAtCancel).toBeLessThan(372);
+    expect(stopMs).toBeLessThan(1000);
+    expect(await page.textContent("#run-status")).toMatch(/Scan cancelled after \d+ of 372 mass points/);
+    expect(await page.isEnabled("#scan")).toBe(true);
+    await page.click("#scan");
+    await waitState(page, "done", "error");
+    expect(await state(page)).toBe("done");
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 120_000);
+
+  test("a malformed file shows a message naming the file and line", async () => {
+    const { page } = await openApp();
+    await page.setInputFiles("#file", { name: "bad.csv", mimeType: "text/csv", buffer: Buffer.from("m\n1.5\nx\n") });
+    await page.waitForSelector("#error:not([hidden])");
+    await shot(page, "06-bad-file");
+    expect(await page.textContent("#error")).toBe('bad.csv line 3: column m is "x", not a finite number');
+    expect(await page.isDisabled("#scan")).toBe(true);
+    await page.close();
+  });
+
+  test("a dropped CSV file and a chosen Parquet file load, and a fit runs on them", async () => {
+    const { page, errors } = await openApp();
+    await page.evaluate(() => {
+      const dt = new DataTransfer();
+      dt.items.add(new File(["# recoil masses\nm,w\n" + Array.from({ length: 400 }, (_, i) => `${(i * 8) / 400 + 0.01},1`).join("\n")], "dropped.csv"));
+      document.getElementById("drop")!.dispatchEvent(new DragEvent("drop", { dataTransfer: dt, bubbles: true }));
+    });
+    // two columns: the error names them; naming one loads the file
+    await page.waitForSelector("#error:not([hidden])");
+    expect(await page.textContent("#error")).toBe("dropped.csv has columns m, w: name one in the spec's data.column");
+    await page.fill("#column", "m");
+    await page.dispatchEvent("#column", "change");
+    await page.waitForFunction(() => document.getElementById("data-status")!.textContent === "dropped.csv: 400 events.");
+    expect(await page.isHidden("#error")).toBe(true);
+    const { tableFromArrays, tableToIPC } = await import("apache-arrow");
+    const { writeParquet, Table } = await import("parquet-wasm/node");
+    const table = tableFromArrays({ mass: Float64Array.from({ length: 500 }, (_, i) => (i * 8) / 500 + 0.004), other: new Float64Array(500) });
+    await page.fill("#column", "mass");
+    await page.setInputFiles("#file", { name: "events.parquet", mimeType: "application/octet-stream", buffer: Buffer.from(writeParquet(Table.fromIPCStream(tableToIPC(table, "stream")))) });
+    await page.waitForFunction(() => document.getElementById("data-status")!.textContent!.startsWith("events.parquet: 500 events"));
+    await page.click("#fit");
+    await waitState(page, "done", "error");
+    expect(await state(page)).toBe("done");
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  test("the spec form and the JSON stay in step; a schema error names the field and blocks the run", async () => {
+    const { page } = await openApp();
+    await page.click("#demo");
+    await page.fill('[data-spec="scan.step"]', "1");
+    expect(JSON.parse(await page.inputValue("#spec-json")).scan.step).toBe(1);
+    await page.click("summary");
+    const spec = JSON.parse(await page.inputValue("#spec-json"));
+    spec.signal.alpha = "wide";
+    await page.fill("#spec-json", JSON.stringify(spec));
+    expect(await page.textContent("#spec-status")).toMatch(/signal\.alpha must be number/);
+    await shot(page, "07-spec-error");
+    expect(await page.isDisabled("#scan")).toBe(true);
+    spec.signal.alpha = 1.2;
+    await page.fill("#spec-json", JSON.stringify(spec));
+    expect(await page.textContent("#spec-status")).toBe("Spec valid.");
+    expect(await page.isEnabled("#scan")).toBe(true);
+    await page.close();
+  });
+});

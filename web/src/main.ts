@@ -1,0 +1,193 @@
+/**
+ * The bumpscan web app: data in (a dropped file or the demo), the spec edited as a form or JSON,
+ * a fit at one mass, and a scan on Web Workers whose Brazil and significance plots grow live.
+ */
+import {
+  assemble, brazilPlot, BumpscanError, demoEvents, demoSpec, fitAtMass, fitPlotAtMass, inRange, PointResult, ScanResult, scanOutputs, significancePlot, Spec,
+} from "../../src/browser.js";
+import { acceptFiles, Events, readEvents } from "./data-input.js";
+import { byId, esc, messageOf, showError } from "./dom.js";
+import { RunningScan, startScan } from "./scan-runner.js";
+import { SpecEditor } from "./spec-editor.js";
+
+/** What the page holds; exposed as window.bumpscan for the end-to-end tests and the bench. */
+const app: { events?: Events; file?: File; result?: ScanResult; scanMs?: number; running?: RunningScan; fit?: Awaited<ReturnType<typeof fitAtMass>> } = {};
+(window as unknown as { bumpscan: typeof app }).bumpscan = app;
+
+/** The live plots' redraw interval. */
+const REDRAW_MS = 400;
+
+const setState = (s: "idle" | "loading" | "fitting" | "scanning" | "done" | "cancelled" | "error") => (document.body.dataset.state = s);
+const editor = new SpecEditor(byId<HTMLFormElement>("spec-form"), byId<HTMLTextAreaElement>("spec-json"), byId("spec-status"), () => updateButtons());
+const choice = () => ({
+  column: byId<HTMLInputElement>("column").value.trim() || undefined,
+  weights: byId<HTMLInputElement>("weights").value.trim() || undefined,
+  tree: byId<HTMLInputElement>("tree").value.trim() || undefined,
+});
+
+function specOrNull(): Spec | null {
+  try {
+    return editor.current();
+  } catch {
+    return null;
+  }
+}
+
+function updateButtons(): void {
+  const ready = !!app.events && !!specOrNull() && !app.running;
+  byId<HTMLButtonElement>("fit").disabled = !ready;
+  byId<HTMLButtonElement>("scan").disabled = !ready;
+  byId<HTMLButtonElement>("cancel").disabled = !app.running;
+}
+
+/** The events inside the spec's range (the others dropped and counted, as the CLI does). */
+function eventsInRange(spec: Spec): { values: Float64Array; weights?: Float64Array; dropped: number } {
+  if (!app.events) throw new BumpscanError("load a data file or the demo spectrum first");
+  return inRange(app.events.values, app.events.weights, spec.observable.range);
+}
+
+function loaded(events: Events, note = ""): void {
+  app.events = events;
+  const w = events.weights ? ", weighted" : "";
+  byId("data-status").textContent = `${events.name}: ${events.values.length.toLocaleString("en")} events${w}${note}.`;
+  showError();
+  setState("idle");
+  updateButtons();
+}
+
+async function loadFile(file: File): Promise<void> {
+  app.file = file;
+  setState("loading");
+  byId("data-status").textContent = `reading ${file.name} …`;
+  try {
+    loaded(await readEvents(file, choice()));
+  } catch (e) {
+    app.events = undefined;
+    byId("data-status").textContent = `${file.name}: not loaded.`;
+    showError(messageOf(e));
+    setState("error");
+    updateButtons();
+  }
+}
+
+function loadDemo(): void {
+  app.file = undefined;
+  editor.set(demoSpec());
+  byId<HTMLInputElement>("fit-mass").value = "5.1";
+  loaded({ name: "demo spectrum (BABAR-like recoil mass, 45 signal events at 5.1 GeV)", values: demoEvents() });
+}
+
+async function runFit(): Promise<void> {
+  showError();
+  try {
+    const spec = editor.current();
+    const mass = Number(byId<HTMLInputElement>("fit-mass").value);
+    const events = eventsInRange(spec);
+    setState("fitting");
+    const report = await fitAtMass(spec, events, mass);
+    const { svg } = await fitPlotAtMass(spec, events, mass);
+    app.fit = report;
+    byId("fit-plot").innerHTML = svg;
+    byId("fit-table").innerHTML = "<tr><th>parameter</th><th>value</th><th>error</th></tr>" +
+      Object.entries(report.parameters).map(([k, v]) => `<tr><td>${esc(k)}</td><td>${v.value.toPrecision(6)}</td><td>${v.error.toPrecision(3)}</td></tr>`).join("") +
+      `<tr><td>local Z</td><td>${report.z.toFixed(2)} σ</td><td></td></tr><tr><td>status</td><td>${esc(report.status)}</td><td></td></tr>`;
+    byId("fit-view").hidden = false;
+    setState("done");
+  } catch (e) {
+    showError(messageOf(e));
+    setState("error");
+  }
+}
+
+function drawScan(result: ScanResult): void {
+  if (result.points.filter((p) => p.status !== "skipped" && p.status !== "failed").length < 2) return;
+  byId("brazil").innerHTML = brazilPlot(result);
+  byId("significance").innerHTML = significancePlot(result);
+}
+
+function offerDownloads(result: ScanResult): void {
+  const links = scanOutputs(result).map((f) => {
+    const a = document.createElement("a");
+    a.href = URL.createObjectURL(new Blob([f.text], { type: f.type }));
+    a.download = f.name.replace("/", "-");
+    a.textContent = a.download;
+    return a;
+  });
+  byId("downloads").replaceChildren(...links);
+}
+
+async function runScanInPage(): Promise<void> {
+  showError();
+  let spec: Spec, values: Float64Array;
+  try {
+    spec = editor.current();
+    const events = eventsInRange(spec);
+    if (events.weights) throw new BumpscanError("per-event weights are not supported in scans yet (the fit uses them)");
+    values = events.values;
+  } catch (e) {
+    showError(messageOf(e));
+    return;
+  }
+  const options = { method: spec.limit?.method ?? "asymptotic", cl: spec.limit?.cl ?? 0.9 } as const;
+  const progress = byId<HTMLProgressElement>("progress");
+  let pending = 0;
+  let latest: PointResult[] = [];
+  byId("scan-view").hidden = false;
+  byId("downloads").replaceChildren();
+  byId("summary").textContent = byId("run-status").textContent = "";
+  byId("brazil").innerHTML = byId("significance").innerHTML = "";
+  setState("scanning");
+  const t0 = performance.now();
+  try {
+    app.running = await startScan(spec, values, Number(byId<HTMLSelectElement>("workers").value), {
+      onPoint: (points) => {
+        latest = points;
+        // redraw at most every REDRAW_MS: the workers need the cores more than the plots do
+        pending ||= window.setTimeout(() => {
+          pending = 0;
+          drawScan(assemble(spec, options, latest));
+        }, REDRAW_MS);
+      },
+      onProgress: (p) => {
+        progress.max = p.total;
+        progress.value = p.done;
+        byId("eta").textContent = `${p.done} / ${p.total} mass points · ${p.done < p.total ? `about ${(p.etaMs / 1000).toFixed(1)} s left` : "done"}`;
+      },
+    });
+    updateButtons();
+    const result = await app.running.result;
+    app.scanMs = performance.now() - t0;
+    app.result = result;
+    clearTimeout(pending);
+    drawScan(result);
+    offerDownloads(result);
+    const top = result.maxLocalZ;
+    const unit = spec.observable.unit ? ` ${spec.observable.unit}` : "";
+    byId("summary").textContent = `${result.points.length} mass points in ${(app.scanMs / 1000).toFixed(2)} s. ` +
+      (top ? `Largest excess: local Z = ${top.z.toFixed(2)}σ at ${top.mass.toPrecision(4)}${unit}; global Z = ${result.globalZ.toFixed(2)}σ (Gross–Vitells).` : "No fitted mass point.");
+    setState("done");
+  } catch (e) {
+    clearTimeout(pending);
+    const cancelled = messageOf(e) === "scan cancelled";
+    if (cancelled) drawScan(assemble(spec, options, latest)); // what was done
+    byId("eta").textContent = "";
+    byId("run-status").textContent = cancelled ? `Scan cancelled after ${progress.value} of ${progress.max} mass points.` : "";
+    if (!cancelled) showError(messageOf(e));
+    setState(cancelled ? "cancelled" : "error");
+  } finally {
+    app.running = undefined;
+    updateButtons();
+  }
+}
+
+const cores = navigator.hardwareConcurrency || 2;
+byId("workers").innerHTML = Array.from({ length: cores }, (_, i) => `<option${i + 1 === cores ? " selected" : ""}>${i + 1}</option>`).join("");
+acceptFiles(byId("drop"), byId<HTMLInputElement>("file"), (f) => void loadFile(f));
+for (const id of ["column", "weights", "tree"]) byId(id).addEventListener("change", () => app.file && void loadFile(app.file));
+byId("demo").addEventListener("click", loadDemo);
+byId("fit").addEventListener("click", () => void runFit());
+byId("scan").addEventListener("click", () => void runScanInPage());
+byId("cancel").addEventListener("click", () => app.running?.cancel());
+editor.set(demoSpec());
+byId("run-status").textContent = "";
+document.body.dataset.ready = "true";

@@ -1,0 +1,42 @@
+/**
+ * A scan on a pool of Web Workers, through the library's own runScan: each finished point is
+ * reported for the live plots, and cancelling terminates the workers at once.
+ */
+import { Progress, PointResult, runScan, ScanResult, Spec, WorkerPool } from "../../src/browser.js";
+
+export interface ScanHooks {
+  onPoint(points: PointResult[]): void;
+  onProgress(p: Progress): void;
+}
+
+export interface RunningScan {
+  /** The whole scan; rejects with "scan cancelled" after cancel(). */
+  result: Promise<ScanResult>;
+  cancel(): void;
+}
+
+/**
+ * Start a scan of `values` on `workers` Web Workers.
+ * @example
+ * const run = await startScan(spec, values, 2, { onPoint, onProgress }); … run.cancel();
+ */
+export async function startScan(spec: Spec, values: Float64Array, workers: number, hooks: ScanHooks): Promise<RunningScan> {
+  // Vite bundles the library's worker from the literal URL in src/platform/browser.ts
+  const pool = await WorkerPool.start(workers);
+  const controller = new AbortController();
+  const points: PointResult[] = [];
+  const result = runScan(spec, values, {
+    pool, signal: controller.signal, onProgress: hooks.onProgress,
+    onPoint: (p) => {
+      points.push(p);
+      hooks.onPoint(points);
+    },
+  }).finally(() => pool.close());
+  return {
+    result,
+    cancel: () => {
+      controller.abort();
+      void pool.close(); // terminates the workers mid-point
+    },
+  };
+}

@@ -1,0 +1,16 @@
+// The web app: the library's own sources, with the browser side of #platform; served and built from web/.
+import { defineConfig } from "vite";
+import { fileURLToPath } from "node:url";
+
+const repo = fileURLToPath(new URL("..", import.meta.url));
+
+export default defineConfig({
+  root: fileURLToPath(new URL(".", import.meta.url)),
+  base: "./",
+  resolve: { alias: { "#platform": fileURLToPath(new URL("../src/platform/browser.ts", import.meta.url)) } },
+  // parquet-wasm fetches its .wasm next to its own module: keep it out of the dev pre-bundle
+  optimizeDeps: { exclude: ["parquet-wasm"] },
+  server: { fs: { allow: [repo] } },
+  worker: { format: "es" },
+  build: { outDir: "dist", emptyOutDir: true, target: "es2022", chunkSizeWarningLimit: 2000 },
+});
