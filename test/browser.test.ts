@@ -1,22 +1,20 @@
-// The library in a real browser (Debian's Chromium through playwright-core): the core compiled
-// with fetch, a pool of module Web Workers, and toys identical to those of Node.
+// The library in a real browser (Debian's Chromium through playwright-core): a minimal page built
+// by esbuild against the package itself, for the browser, with no Node built-ins allowed; the core
+// fetched, a pool of module Web Workers, and numbers equal to those of Node.
 import { afterAll, beforeAll, expect, test } from "vitest";
-import { execSync } from "node:child_process";
 import { createServer, Server } from "node:http";
 import { readFile } from "node:fs/promises";
 import { extname, join, resolve } from "node:path";
 import { build } from "esbuild";
-import { chromium, Browser } from "playwright-core";
+import { Browser } from "playwright-core";
 import { ToyCalculator } from "../src/infer/toys.js";
-import { referenceModel } from "./helpers.js";
+import { fitAtMass } from "../src/analysis.js";
+import { runScan } from "../src/scan/scan.js";
+import { WorkerPool } from "../src/scan/pool.js";
+import { parseSpec } from "../src/model/spec.js";
+import { events, referenceModel } from "./helpers.js";
+import { chromiumPath, launchChromium } from "./e2e/chromium.js";
 
-const chromiumPath = (() => {
-  try {
-    return execSync("which chromium", { encoding: "utf8" }).trim();
-  } catch {
-    return "";
-  }
-})();
 const root = resolve(".");
 let server: Server;
 let browser: Browser;
@@ -27,8 +25,14 @@ beforeAll(async () => {
   // page and worker bundles side by side
   const out = join(root, "test/browser/out/bundle");
   await build({
-    entryPoints: { page: "test/browser/page.ts", "web-worker": "src/scan/web-worker.ts" },
-    bundle: true, format: "esm", platform: "browser", outdir: out, external: ["node:*", "comlink/dist/esm/node-adapter.mjs"], logLevel: "error",
+    entryPoints: { page: "test/browser/page.ts", "web-worker": "test/browser/worker.ts" },
+    bundle: true, format: "esm", platform: "browser", outdir: out, logLevel: "error", metafile: true,
+  }).then((r) => {
+    // nothing of Node may reach the bundle
+    const inputs = Object.keys(r.metafile!.inputs);
+    const node = inputs.filter((i) => /^node:|platform\/node|(^|\/)(fs|worker_threads|os|path)$/.test(i));
+    if (node.length) throw new Error(`Node modules in the browser bundle: ${node.join(", ")}`);
+    if (!inputs.some((i) => i.endsWith("dist/browser.js"))) throw new Error("the bundle did not resolve bumpscan to dist/browser.js");
   });
   const types: Record<string, string> = { ".js": "text/javascript", ".wasm": "application/wasm", ".html": "text/html" };
   server = createServer(async (req, res) => {
@@ -46,10 +50,7 @@ beforeAll(async () => {
   });
   await new Promise<void>((ok) => server.listen(0, "127.0.0.1", ok));
   url = `http://127.0.0.1:${(server.address() as { port: number }).port}/`;
-  browser = await chromium.launch({
-    executablePath: chromiumPath,
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
-  });
+  browser = await launchChromium();
 }, 60_000);
 
 afterAll(async () => {
@@ -70,4 +71,36 @@ test.skipIf(!chromiumPath && !process.env.CI)("a Web Worker pool in Chromium run
   expect(errors).toEqual([]);
   expect(there.workers).toBe(2);
   expect(there.q).toEqual(Array.from(here.q));
+}, 120_000);
+
+const scanSpec = {
+  observable: { range: [0, 10] as [number, number] },
+  signal: { shape: "crystalBall", sigma: 0.05, alpha: 1.5, n: 3 },
+  background: { shape: "expPoly", order: 2 },
+  scan: { masses: [3.9, 4.0, 4.1, 4.2, 4.3, 4.4] },
+};
+
+test.skipIf(!chromiumPath && !process.env.CI)("the package's browser build decodes, fits and scans on Web Workers as Node does", async () => {
+  const values = await events("bump-1e4");
+  const csv = "m\n" + Array.from(values).join("\n") + "\n";
+  const page = await browser.newPage();
+  const errors: string[] = [];
+  page.on("pageerror", (e) => errors.push(e.message));
+  await page.goto(url);
+  await page.waitForFunction(() => typeof (window as unknown as { fitAndScan?: unknown }).fitAndScan === "function");
+  const there = await page.evaluate((text) => (window as unknown as { fitAndScan: (t: string) => Promise<{ events: number; fit: { parameters: Record<string, { value: number }>; z: number }; scan: { points: { observed: number; z: number }[] } }> }).fitAndScan(text), csv);
+  expect(errors).toEqual([]);
+  const spec = parseSpec(scanSpec);
+  const fit = await fitAtMass(spec, { values }, 4.2);
+  const pool = await WorkerPool.start(2);
+  const scan = await runScan(spec, values, { pool }).finally(() => pool.close());
+  expect(there.events).toBe(values.length);
+  // equal to Node up to the last bits of V8's Math functions, which differ between versions
+  expect(there.fit.parameters.nsig.value).toBeCloseTo(fit.parameters.nsig.value, 8);
+  expect(there.fit.z).toBeCloseTo(fit.z, 8);
+  expect(there.scan.points.length).toBe(6);
+  there.scan.points.forEach((p, i) => {
+    expect(p.observed).toBeCloseTo(scan.points[i].observed!, 6);
+    expect(p.z).toBeCloseTo(scan.points[i].z!, 8);
+  });
 }, 120_000);

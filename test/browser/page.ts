@@ -1,24 +1,32 @@
-// Test page: the library's toy engine on a pool of module Web Workers, in a real browser.
-import { WorkerPool } from "../../src/scan/pool.js";
-import { ToyCalculator } from "../../src/infer/toys.js";
-import { CompiledModel, loadData } from "../../src/core/compile.js";
-import { instantiateCore } from "../../src/core/wasm.js";
-import { buildModel, parseSpec } from "../../src/model/spec.js";
+// A minimal page built against the published package ("bumpscan" resolves to dist/browser.js
+// through the "browser" export condition), bundled by esbuild for the browser with no Node built-ins.
+import { buildModel, CompiledModel, decodeColumn, fitAtMass, instantiateCore, loadData, parseSpec, runScan, ToyCalculator, WorkerPool } from "bumpscan";
 
 declare global {
-  interface Window { runToys: (values: number[]) => Promise<{ q: number[]; workers: number }> }
+  interface Window {
+    runToys: (values: number[]) => Promise<{ q: number[]; workers: number }>;
+    fitAndScan: (csv: string) => Promise<{ events: number; fit: unknown; scan: unknown }>;
+  }
 }
 
+/** A bundler that does not rewrite worker URLs (esbuild) names the worker bundle itself. */
+const spawn = () => {
+  const w = new Worker(new URL("./web-worker.js", import.meta.url), { type: "module" });
+  return { endpoint: w, terminate: () => w.terminate() };
+};
+
+const spec = parseSpec({
+  observable: { range: [0, 10] },
+  signal: { shape: "crystalBall", sigma: 0.05, alpha: 1.5, n: 3 },
+  background: { shape: "expPoly", order: 2 },
+  scan: { masses: [3.9, 4.0, 4.1, 4.2, 4.3, 4.4] },
+});
+
 window.runToys = async (values: number[]) => {
-  const spec = parseSpec({
-    observable: { range: [0, 10] },
-    signal: { shape: "crystalBall", sigma: 0.05, alpha: 1.5, n: 3 },
-    background: { shape: "expPoly", order: 2 },
-  });
   const core = await instantiateCore();
   const data = Float64Array.from(values);
   const cm = new CompiledModel(core, buildModel(spec, { mass: 4.2, nEvents: data.length }), loadData(core, [{ values: data }]));
-  const pool = await WorkerPool.start(2);
+  const pool = await WorkerPool.start(2, { spawn });
   try {
     const calc = new ToyCalculator(cm, { toys: 1, seed: 42, pool });
     const batch = await calc.runBatch({ nsig: 50, nbkg: 10000, c1: -1.2, c2: 0.3 }, 1, 3, 60, 0, 13);
@@ -26,4 +34,12 @@ window.runToys = async (values: number[]) => {
   } finally {
     await pool.close();
   }
+};
+
+window.fitAndScan = async (csv: string) => {
+  const { values } = await decodeColumn("events.csv", new TextEncoder().encode(csv), { column: "m" });
+  const fit = await fitAtMass(spec, { values }, 4.2);
+  const pool = await WorkerPool.start(2, { spawn });
+  const scan = await runScan(spec, values, { pool }).finally(() => pool.close());
+  return { events: values.length, fit, scan };
 };
