@@ -198,3 +198,15 @@ test("Parquet and Arrow event files: the named column (and weights), errors nami
   expect(nan.code).toBe(2);
   expect(nan.err).toMatch(/nan\.parquet row 3: column m is NaN, not a finite number/);
 });
+
+test("ROOT TTree event files: a branch of the named tree, read by jsroot", async () => {
+  const { writeRootFile } = await import("./root-file.js");
+  const m = Float64Array.from({ length: 600 }, (_, i) => (i * 10) / 600 + 0.005);
+  writeFileSync(join(dir, "ev.root"), writeRootFile("events", [{ name: "mass", values: m }, { name: "w", values: new Float64Array(600).fill(1) }], 250));
+  const r = run(["fit", spec("root", { data: { path: "ev.root", tree: "events", column: "mass", weights: "w" } }), "--mass", "4.2", "--json"]);
+  expect(r.err).toBe("");
+  expect(JSON.parse(r.out).events).toBe(600);
+  const bad = run(["fit", spec("rootbad", { data: { path: "ev.root", tree: "events", column: "m" } }), "--mass", "4.2"]);
+  expect(bad.code).toBe(2);
+  expect(bad.err).toMatch(/ev\.root tree events has no branch "m" \(branches: mass, w\)/);
+});

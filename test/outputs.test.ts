@@ -4,6 +4,8 @@ import { beforeAll, expect, test } from "vitest";
 import { parse, parseAllDocuments } from "yaml";
 import { runScan, ScanResult } from "../src/scan/scan.js";
 import { hepdataSubmission, hepdataTable } from "../src/io/hepdata.js";
+import { Ajv } from "ajv";
+import { hepdataDataSchema, hepdataSubmissionSchema } from "./hepdata-format.js";
 import { limitsCsv } from "../src/io/tables.js";
 import { brazilPlot, significancePlot } from "../src/plot/scan-plots.js";
 import { parseSpec } from "../src/model/spec.js";
@@ -42,6 +44,12 @@ test("HEPData table: mass as the independent variable, observed and expected lim
   }
   const sub = parseAllDocuments(hepdataSubmission(result, "limits.yaml")).map((d) => d.toJS());
   expect(sub).toHaveLength(2);
+  // and both files follow HEPData's format rules
+  const ajv = new Ajv({ allErrors: true, allowUnionTypes: true });
+  const table = ajv.compile(hepdataDataSchema), submission = ajv.compile(hepdataSubmissionSchema);
+  expect(table(t), ajv.errorsText(table.errors)).toBe(true);
+  expect(submission(sub[1]), ajv.errorsText(submission.errors)).toBe(true);
+  expect(table({ ...t, extra: 1 })).toBe(false); // the rules can fail
   expect(sub[1]).toMatchObject({ name: "Upper limits", data_file: "limits.yaml" });
   expect(typeof sub[1].description).toBe("string");
 });

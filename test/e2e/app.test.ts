@@ -13,6 +13,7 @@ import { runScan, ScanResult } from "../../src/scan/scan.js";
 import { WorkerPool } from "../../src/scan/pool.js";
 import { fitAtMass } from "../../src/analysis.js";
 import { chromiumPath, launchChromium } from "./chromium.js";
+import { writeRootFile } from "../root-file.js";
 
 const dist = resolve("web/dist");
 const shots = resolve("test/e2e/screenshots");
@@ -168,7 +169,7 @@ describe.skipIf(!chromiumPath && !process.env.CI)("the web app in Chromium", () 
     await page.close();
   });
 
-  test("a dropped CSV file and a chosen Parquet file load, and a fit runs on them", async () => {
+  test("a dropped CSV file, a chosen Parquet file and a ROOT file load, and a fit runs", async () => {
     const { page, errors } = await openApp();
     await page.evaluate(() => {
       const dt = new DataTransfer();
@@ -191,6 +192,10 @@ describe.skipIf(!chromiumPath && !process.env.CI)("the web app in Chromium", () 
     await page.click("#fit");
     await waitState(page, "done", "error");
     expect(await state(page)).toBe("done");
+    await page.fill("#tree", "events");
+    await page.setInputFiles("#file", { name: "run1.root", mimeType: "application/octet-stream", buffer: Buffer.from(writeRootFile("events", [{ name: "mass", values: table.getChild("mass")!.toArray() }])) });
+    await page.waitForFunction(() => document.getElementById("data-status")!.textContent!.startsWith("run1.root: 500 events"));
+    await shot(page, "08-root-file");
     expect(errors).toEqual([]);
     await page.close();
   });
