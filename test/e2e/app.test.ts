@@ -173,7 +173,7 @@ describe.skipIf(!chromiumPath && !process.env.CI)("the web app in Chromium", () 
     const { page, errors } = await openApp();
     await page.evaluate(() => {
       const dt = new DataTransfer();
-      dt.items.add(new File(["# recoil masses\nm,w\n" + Array.from({ length: 400 }, (_, i) => `${(i * 8) / 400 + 0.01},1`).join("\n")], "dropped.csv"));
+      dt.items.add(new File(["# recoil masses\nm,w\n" + Array.from({ length: 400 }, (_, i) => `${(i * 10) / 400 + 0.01},1`).join("\n")], "dropped.csv"));
       document.getElementById("drop")!.dispatchEvent(new DragEvent("drop", { dataTransfer: dt, bubbles: true }));
     });
     // two columns: the error names them; naming one loads the file
@@ -183,6 +183,11 @@ describe.skipIf(!chromiumPath && !process.env.CI)("the web app in Chromium", () 
     await page.dispatchEvent("#column", "change");
     await page.waitForFunction(() => document.getElementById("data-status")!.textContent === "dropped.csv: 400 events.");
     expect(await page.isHidden("#error")).toBe(true);
+    // the demo spec's range is [0, 8]: the 80 events above it are left out, and the page says so
+    await page.click("#fit");
+    await waitState(page, "done", "error");
+    expect(await page.textContent("#run-status")).toBe("80 of 400 events outside the range [0, 8] left out.");
+    expect(await page.getAttribute("#fit-download a", "download")).toBe("fit-5.1.svg");
     const { tableFromArrays, tableToIPC } = await import("apache-arrow");
     const { writeParquet, Table } = await import("parquet-wasm/node");
     const table = tableFromArrays({ mass: Float64Array.from({ length: 500 }, (_, i) => (i * 8) / 500 + 0.004), other: new Float64Array(500) });

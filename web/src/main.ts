@@ -3,7 +3,7 @@
  * a fit at one mass, and a scan on Web Workers whose Brazil and significance plots grow live.
  */
 import {
-  assemble, brazilPlot, BumpscanError, demoEvents, demoSpec, fitAtMass, fitPlotAtMass, inRange, PointResult, ScanResult, scanOutputs, significancePlot, Spec,
+  assemble, brazilPlot, BumpscanError, demoEvents, demoSpec, fitAtMass, fitPlotAtMass, inRange, OutputFile, PointResult, ScanResult, scanOutputs, significancePlot, Spec,
 } from "../../src/browser.js";
 import { acceptFiles, Events, readEvents } from "./data-input.js";
 import { byId, esc, messageOf, showError } from "./dom.js";
@@ -11,7 +11,7 @@ import { RunningScan, startScan } from "./scan-runner.js";
 import { SpecEditor } from "./spec-editor.js";
 
 /** What the page holds; exposed as window.bumpscan for the end-to-end tests and the bench. */
-const app: { events?: Events; file?: File; result?: ScanResult; scanMs?: number; running?: RunningScan; fit?: Awaited<ReturnType<typeof fitAtMass>> } = {};
+const app: { events?: Events; file?: File; choice?: string; result?: ScanResult; scanMs?: number; running?: RunningScan; fit?: Awaited<ReturnType<typeof fitAtMass>> } = {};
 (window as unknown as { bumpscan: typeof app }).bumpscan = app;
 
 /** The live plots' redraw interval. */
@@ -41,9 +41,12 @@ function updateButtons(): void {
 }
 
 /** The events inside the spec's range (the others dropped and counted, as the CLI does). */
-function eventsInRange(spec: Spec): { values: Float64Array; weights?: Float64Array; dropped: number } {
+function eventsInRange(spec: Spec): { values: Float64Array; weights?: Float64Array } {
   if (!app.events) throw new BumpscanError("load a data file or the demo spectrum first");
-  return inRange(app.events.values, app.events.weights, spec.observable.range);
+  const events = inRange(app.events.values, app.events.weights, spec.observable.range);
+  const [lo, hi] = spec.observable.range;
+  byId("run-status").textContent = events.dropped ? `${events.dropped} of ${app.events.values.length} events outside the range [${lo}, ${hi}] left out.` : "";
+  return events;
 }
 
 function loaded(events: Events, note = ""): void {
@@ -51,12 +54,13 @@ function loaded(events: Events, note = ""): void {
   const w = events.weights ? ", weighted" : "";
   byId("data-status").textContent = `${events.name}: ${events.values.length.toLocaleString("en")} events${w}${note}.`;
   showError();
-  setState("idle");
+  if (!app.running) setState("idle"); // a scan under way goes on with the events it was given
   updateButtons();
 }
 
 async function loadFile(file: File): Promise<void> {
   app.file = file;
+  app.choice = JSON.stringify(choice());
   setState("loading");
   byId("data-status").textContent = `reading ${file.name} …`;
   try {
@@ -88,6 +92,7 @@ async function runFit(): Promise<void> {
     const { svg } = await fitPlotAtMass(spec, events, mass);
     app.fit = report;
     byId("fit-plot").innerHTML = svg;
+    byId("fit-download").replaceChildren(download({ name: `fit-${mass}.svg`, type: "image/svg+xml", text: svg }));
     byId("fit-table").innerHTML = "<tr><th>parameter</th><th>value</th><th>error</th></tr>" +
       Object.entries(report.parameters).map(([k, v]) => `<tr><td>${esc(k)}</td><td>${v.value.toPrecision(6)}</td><td>${v.error.toPrecision(3)}</td></tr>`).join("") +
       `<tr><td>local Z</td><td>${report.z.toFixed(2)} σ</td><td></td></tr><tr><td>status</td><td>${esc(report.status)}</td><td></td></tr>`;
@@ -105,15 +110,18 @@ function drawScan(result: ScanResult): void {
   byId("significance").innerHTML = significancePlot(result);
 }
 
+/** A download link for a file made in the page. */
+function download(f: OutputFile): HTMLAnchorElement {
+  const a = document.createElement("a");
+  a.href = URL.createObjectURL(new Blob([f.text], { type: f.type }));
+  a.download = f.name.replace("/", "-");
+  a.textContent = a.download;
+  return a;
+}
+
 function offerDownloads(result: ScanResult): void {
-  const links = scanOutputs(result).map((f) => {
-    const a = document.createElement("a");
-    a.href = URL.createObjectURL(new Blob([f.text], { type: f.type }));
-    a.download = f.name.replace("/", "-");
-    a.textContent = a.download;
-    return a;
-  });
-  byId("downloads").replaceChildren(...links);
+  for (const a of byId("downloads").querySelectorAll("a")) URL.revokeObjectURL(a.href);
+  byId("downloads").replaceChildren(...scanOutputs(result).map(download));
 }
 
 async function runScanInPage(): Promise<void> {
@@ -134,7 +142,7 @@ async function runScanInPage(): Promise<void> {
   let latest: PointResult[] = [];
   byId("scan-view").hidden = false;
   byId("downloads").replaceChildren();
-  byId("summary").textContent = byId("run-status").textContent = "";
+  byId("summary").textContent = "";
   byId("brazil").innerHTML = byId("significance").innerHTML = "";
   setState("scanning");
   const t0 = performance.now();
@@ -183,7 +191,8 @@ async function runScanInPage(): Promise<void> {
 const cores = navigator.hardwareConcurrency || 2;
 byId("workers").innerHTML = Array.from({ length: cores }, (_, i) => `<option${i + 1 === cores ? " selected" : ""}>${i + 1}</option>`).join("");
 acceptFiles(byId("drop"), byId<HTMLInputElement>("file"), (f) => void loadFile(f));
-for (const id of ["column", "weights", "tree"]) byId(id).addEventListener("change", () => app.file && void loadFile(app.file));
+// a changed column, weights or tree name reads the file again
+for (const id of ["column", "weights", "tree"]) byId(id).addEventListener("change", () => app.file && app.choice !== JSON.stringify(choice()) && void loadFile(app.file));
 byId("demo").addEventListener("click", loadDemo);
 byId("fit").addEventListener("click", () => void runFit());
 byId("scan").addEventListener("click", () => void runScanInPage());
