@@ -62,7 +62,7 @@ export class SpecEditor {
     try {
       obj = JSON.parse(this.json.value);
     } catch {
-      this.report("fix the JSON first: the form edits it");
+      this.report("spec: fix the JSON first (the form edits it)");
       return;
     }
     const text = input.value.trim();
@@ -71,7 +71,7 @@ export class SpecEditor {
     const bad = typeof value === "number" && !Number.isFinite(value);
     input.classList.toggle("invalid", bad);
     if (bad) {
-      this.report(`${input.dataset.spec}: "${text}" is not a number`);
+      this.report(`spec: ${input.dataset.spec} "${text}" is not a number`);
       return;
     }
     setPath(obj, input.dataset.spec!.split("."), value);
@@ -108,7 +108,7 @@ export class SpecEditor {
 
   private report(problem?: string): void {
     this.json.classList.toggle("invalid", !!problem);
-    this.status.textContent = problem ? `Spec: ${problem}` : "Spec valid.";
+    this.status.textContent = problem ?? "Spec valid."; // parseSpec names the spec, the field and what it expects
     this.status.classList.toggle("bad", !!problem);
     this.changed();
   }
