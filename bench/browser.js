@@ -2,31 +2,21 @@
 // worker_threads), measured in one run: `node bench/browser.js [--runs 5]` (after `npm run build`).
 // Both sides time the same span: start a pool of 2 workers, scan the 372 points, close the pool.
 // Runs alternate Node, Chromium, Node, … so that both see the same machine.
-import { createServer } from "node:http";
-import { readFile } from "node:fs/promises";
-import { extname, join, resolve } from "node:path";
+import { join, resolve } from "node:path";
 import { build } from "vite";
 import { WorkerPool } from "../dist/scan/pool.js";
 import { runScan } from "../dist/scan/scan.js";
 import { demoEvents, demoSpec } from "../dist/demo-data.js";
 import { launchChromium } from "../test/e2e/chromium.js";
+import { serveFiles } from "../test/e2e/static-server.js";
 
 const runs = Number(process.argv[process.argv.indexOf("--runs") + 1] || 5);
 await build({ configFile: resolve("web/vite.config.ts"), logLevel: "error" });
 const dist = resolve("web/dist");
-const types = { ".js": "text/javascript", ".wasm": "application/wasm", ".html": "text/html", ".css": "text/css" };
-const server = createServer(async (req, res) => {
-  const path = join(dist, req.url.split("?")[0].replace(/\/$/, "/index.html"));
-  try {
-    res.writeHead(200, { "content-type": types[extname(path)] ?? "application/octet-stream" }).end(await readFile(path));
-  } catch {
-    res.writeHead(404).end();
-  }
-});
-await new Promise((ok) => server.listen(0, "127.0.0.1", ok));
+const { url, close } = await serveFiles((p) => join(dist, p === "/" ? "index.html" : p));
 const browser = await launchChromium();
 const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-await page.goto(`http://127.0.0.1:${server.address().port}/`);
+await page.goto(url);
 await page.waitForSelector("body[data-ready=true]");
 await page.click("#demo");
 await page.selectOption("#workers", "2");
@@ -54,7 +44,7 @@ for (let i = 0; i < runs; i++) {
   console.error(`run ${i + 1}: Node ${node.at(-1).toFixed(0)} ms, Chromium ${web.at(-1).toFixed(0)} ms`);
 }
 await browser.close();
-server.close();
+close();
 const median = (a) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)];
 console.log("| where | workers | first run | median of " + runs + " | ratio to Node (median) |\n|---|---:|---:|---:|---:|");
 console.log(`| Node 20 (worker_threads) | 2 | ${(node[0] / 1000).toFixed(2)} s | ${(median(node) / 1000).toFixed(2)} s | 1 |`);

@@ -2,9 +2,8 @@
 // by esbuild against the package itself, for the browser, with no Node built-ins allowed; the core
 // fetched, a pool of module Web Workers, and numbers equal to those of Node.
 import { afterAll, beforeAll, expect, test } from "vitest";
-import { createServer, Server } from "node:http";
-import { readFile } from "node:fs/promises";
-import { extname, join, resolve } from "node:path";
+import { writeFile } from "node:fs/promises";
+import { join, resolve } from "node:path";
 import { build } from "esbuild";
 import { Browser } from "playwright-core";
 import { ToyCalculator } from "../src/infer/toys.js";
@@ -14,11 +13,12 @@ import { WorkerPool } from "../src/scan/pool.js";
 import { parseSpec } from "../src/model/spec.js";
 import { events, referenceModel } from "./helpers.js";
 import { chromiumPath, launchChromium } from "./e2e/chromium.js";
+import { serveFiles } from "./e2e/static-server.js";
 
 const root = resolve(".");
-let server: Server;
 let browser: Browser;
 let url = "";
+let close = () => {};
 
 beforeAll(async () => {
   if (!chromiumPath) return;
@@ -34,28 +34,15 @@ beforeAll(async () => {
     if (node.length) throw new Error(`Node modules in the browser bundle: ${node.join(", ")}`);
     if (!inputs.some((i) => i.endsWith("dist/browser.js"))) throw new Error("the bundle did not resolve bumpscan to dist/browser.js");
   });
-  const types: Record<string, string> = { ".js": "text/javascript", ".wasm": "application/wasm", ".html": "text/html" };
-  server = createServer(async (req, res) => {
-    try {
-      // the bundles are served at /b/b/: two levels below the root, as dist/core/ is
-      const asked = decodeURIComponent(req.url!.split("?")[0]);
-      const path = asked.startsWith("/b/b/") ? "/test/browser/out/bundle/" + asked.slice(5) : asked;
-      const body = asked === "/"
-        ? '<!doctype html><meta charset="utf-8"><script type="module" src="/b/b/page.js"></script>'
-        : await readFile(join(root, path));
-      res.writeHead(200, { "content-type": asked === "/" ? "text/html" : types[extname(path)] ?? "application/octet-stream" }).end(body);
-    } catch {
-      res.writeHead(404).end();
-    }
-  });
-  await new Promise<void>((ok) => server.listen(0, "127.0.0.1", ok));
-  url = `http://127.0.0.1:${(server.address() as { port: number }).port}/`;
+  // the page, and the bundles at /b/b/: two levels below the root, as dist/core/ is
+  await writeFile(join(out, "index.html"), '<!doctype html><meta charset="utf-8"><script type="module" src="/b/b/page.js"></script>');
+  ({ url, close } = await serveFiles((p) => join(root, p === "/" ? "test/browser/out/bundle/index.html" : p.startsWith("/b/b/") ? "test/browser/out/bundle/" + p.slice(5) : p)));
   browser = await launchChromium();
 }, 60_000);
 
 afterAll(async () => {
   await browser?.close();
-  server?.close();
+  close();
 });
 
 test.skipIf(!chromiumPath && !process.env.CI)("a Web Worker pool in Chromium runs the same toys as Node", async () => {

@@ -2,10 +2,8 @@
 // the demo scan gives Node's numbers, cancel stops the workers, bad input shows a message.
 // Screenshots of the main states go to test/e2e/screenshots/ (not committed).
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { createServer, Server } from "node:http";
 import { mkdirSync } from "node:fs";
-import { readFile } from "node:fs/promises";
-import { extname, join, resolve } from "node:path";
+import { join, resolve } from "node:path";
 import { build } from "vite";
 import { Browser, chromium, Page } from "playwright-core";
 import { demoEvents, demoSpec } from "../../src/demo-data.js";
@@ -13,35 +11,26 @@ import { runScan, ScanResult } from "../../src/scan/scan.js";
 import { WorkerPool } from "../../src/scan/pool.js";
 import { fitAtMass } from "../../src/analysis.js";
 import { chromiumPath, launchChromium } from "./chromium.js";
+import { serveFiles } from "./static-server.js";
 import { writeRootFile } from "../root-file.js";
 
 const dist = resolve("web/dist");
 const shots = resolve("test/e2e/screenshots");
-let server: Server;
 let browser: Browser;
 let url = "";
+let close = () => {};
 
 beforeAll(async () => {
   if (!chromiumPath) return;
   await build({ configFile: resolve("web/vite.config.ts"), logLevel: "error" });
   mkdirSync(shots, { recursive: true });
-  const types: Record<string, string> = { ".js": "text/javascript", ".wasm": "application/wasm", ".html": "text/html", ".css": "text/css" };
-  server = createServer(async (req, res) => {
-    const path = join(dist, decodeURIComponent(req.url!.split("?")[0]).replace(/\/$/, "/index.html"));
-    try {
-      res.writeHead(200, { "content-type": types[extname(path)] ?? "application/octet-stream" }).end(await readFile(path));
-    } catch {
-      res.writeHead(404).end();
-    }
-  });
-  await new Promise<void>((ok) => server.listen(0, "127.0.0.1", ok));
-  url = `http://127.0.0.1:${(server.address() as { port: number }).port}/`;
+  ({ url, close } = await serveFiles((p) => join(dist, p === "/" ? "index.html" : p)));
   browser = await launchChromium();
 }, 120_000);
 
 afterAll(async () => {
   await browser?.close();
-  server?.close();
+  close();
 });
 
 /** The app, opened fresh, with every page error collected. */

@@ -1,0 +1,24 @@
+// A static file server on 127.0.0.1 (a free port) for the browser tests and bench.
+import { createServer } from "node:http";
+import { readFile } from "node:fs/promises";
+import { extname } from "node:path";
+
+const TYPES = { ".js": "text/javascript", ".wasm": "application/wasm", ".html": "text/html", ".css": "text/css" };
+
+/**
+ * Serve the file `fileFor(urlPath)` names (404 when it cannot be read).
+ * @example
+ * const { url, close } = await serveFiles((p) => join("web/dist", p === "/" ? "index.html" : p));
+ */
+export async function serveFiles(fileFor) {
+  const server = createServer(async (req, res) => {
+    const file = fileFor(decodeURIComponent(req.url.split("?")[0]));
+    try {
+      res.writeHead(200, { "content-type": TYPES[extname(file)] ?? "application/octet-stream" }).end(await readFile(file));
+    } catch {
+      res.writeHead(404).end();
+    }
+  });
+  await new Promise((ok) => server.listen(0, "127.0.0.1", ok));
+  return { url: `http://127.0.0.1:${server.address().port}/`, close: () => server.close() };
+}
