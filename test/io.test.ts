@@ -29,7 +29,7 @@ describe("ROOT TTrees", () => {
     expect(ints.values[2499]).toBe(3499);
   });
 
-  test("the same from the file's bytes (the browser's path)", async () => {
+  test("the same from the file's bytes (a browser File, read in pieces, is tested in test/e2e)", async () => {
     const bytes = writeRootFile("t", [{ name: "m", values: masses }]);
     expect((await decodeColumn("x.root", bytes)).values).toEqual(masses); // the only branch
   });
@@ -47,7 +47,7 @@ describe("ROOT TTrees", () => {
 
 describe("every format from bytes", () => {
   test("the extension picks the format", () => {
-    expect(["a.csv", "a.tsv", "a.json", "a.root", "a.parquet", "a.feather", "A.ARROW"].map(formatOf)).toEqual(["csv", "csv", "json", "root", "parquet", "arrow", "arrow"]);
+    expect(["a.csv", "a.tsv", "a.json", "a.root", "a.parquet", "a.feather", "A.ARROW", "a.arrows"].map(formatOf)).toEqual(["csv", "csv", "json", "root", "parquet", "arrow", "arrow", "arrow"]);
   });
 
   test("CSV, TSV, JSON, Parquet and Arrow give the same events", async () => {
@@ -70,5 +70,30 @@ describe("every format from bytes", () => {
     await expect(decodeColumn("b.csv", enc('m\n"1\n'), {})).rejects.toThrow(/b\.csv: not a readable CSV file \(Quote Not Closed/);
     await expect(decodeColumn("b.json", enc("[1, 2,"), {})).rejects.toThrow(/b\.json is not valid JSON/);
     await expect(decodeColumn("b.parquet", enc("PAR1 not really"), {})).rejects.toThrow(/b\.parquet: not a readable Parquet file/);
+  });
+});
+
+describe("columnar files on disk, read in pieces", () => {
+  test("Parquet row groups and Arrow record batches join in order; a bad value names its row in the file", async () => {
+    const { tableFromArrays, tableToIPC, Table } = await import("apache-arrow");
+    const pq = await import("parquet-wasm/node");
+    const table = tableFromArrays({ m: masses, w: new Float64Array(masses.length).fill(0.5) });
+    const props = new pq.WriterPropertiesBuilder().setMaxRowGroupSize(400).build(); // 7 row groups
+    writeFileSync(join(dir, "groups.parquet"), pq.writeParquet(pq.Table.fromIPCStream(tableToIPC(table, "stream")), props));
+    // five record batches of 500 rows
+    const batches = Array.from({ length: 5 }, (_, k) => tableFromArrays({ m: masses.slice(500 * k, 500 * (k + 1)), w: new Float64Array(500).fill(0.5) }).batches[0]);
+    writeFileSync(join(dir, "batches.arrow"), tableToIPC(new Table(batches), "file"));
+    writeFileSync(join(dir, "batches.arrows"), tableToIPC(new Table(batches), "stream"));
+    for (const file of ["groups.parquet", "batches.arrow", "batches.arrows"]) {
+      const c = await readColumn(join(dir, file), { column: "m", weights: "w" });
+      expect(c.values, file).toEqual(masses);
+      expect(c.weights![2499], file).toBe(0.5);
+    }
+    const bad = Float64Array.from(masses);
+    bad[1234] = NaN;
+    const withNaN = Array.from({ length: 5 }, (_, k) => tableFromArrays({ m: bad.slice(500 * k, 500 * (k + 1)) }).batches[0]);
+    writeFileSync(join(dir, "nan.arrow"), tableToIPC(new Table(withNaN), "file"));
+    await expect(readColumn(join(dir, "nan.arrow"), { column: "m" })).rejects.toThrow(/nan\.arrow row 1235: column m is NaN, not a finite number/);
+    await expect(readColumn(join(dir, "groups.parquet"), { column: "mass" })).rejects.toThrow(/groups\.parquet has no column "mass" \(columns: m, w\)/);
   });
 });

@@ -1,11 +1,12 @@
 /**
- * Columnar event files: Parquet (parquet-wasm, reading only the columns asked for) and Arrow IPC
- * (.arrow, .feather; apache-arrow). Values must be finite numbers; a null or NaN names its row.
- * Both libraries load only when such a file is read.
+ * Columnar event files: Parquet (parquet-wasm, reading from a Blob only the column chunks asked
+ * for) and Arrow IPC (.arrow, .feather, file or stream format; apache-arrow, one record batch at a
+ * time). Values must be finite numbers; a null or NaN names its row. Both libraries load only when
+ * such a file is read.
  */
-import type { Table } from "apache-arrow";
+import type { RecordBatch, Schema } from "apache-arrow";
 import { BumpscanError } from "../errors.js";
-import { Column, ColumnChoice } from "./column.js";
+import { Column, ColumnChoice, columnIndex, Growing } from "./column.js";
 
 /** parquet-wasm: the Node build is ready when imported; the browser build fetches its WASM first. */
 async function parquetWasm(): Promise<typeof import("parquet-wasm")> {
@@ -15,61 +16,91 @@ async function parquetWasm(): Promise<typeof import("parquet-wasm")> {
   return pq;
 }
 
-function column(table: Table, path: string, name: string | undefined): Float64Array {
-  const names = table.schema.fields.map((f) => f.name);
-  const key = name ?? (names.length === 1 ? names[0] : undefined);
-  if (key === undefined) throw new BumpscanError(`${path} has columns ${names.join(", ")}: name one in the spec's data.column`);
-  const vector = table.getChild(key);
-  if (!vector) throw new BumpscanError(`${path} has no column "${key}" (columns: ${names.join(", ")})`);
-  const out = new Float64Array(vector.length);
-  for (let i = 0; i < vector.length; i++) {
-    const v = vector.get(i);
-    const x = typeof v === "bigint" ? Number(v) : v;
-    if (typeof x !== "number" || !Number.isFinite(x)) throw new BumpscanError(`${path} row ${i + 1}: column ${key} is ${x === null ? "null" : String(x)}, not a finite number`);
-    out[i] = x;
-  }
-  return out;
+/** The event and weight columns chosen from a schema's field names (errors list the names). */
+function chosen(schema: Schema, label: string, { column, weights }: ColumnChoice): string[] {
+  const names = schema.fields.map((f) => f.name);
+  const picked = [names[columnIndex(label, names, column)]];
+  if (weights) picked.push(names[columnIndex(label, names, weights)]);
+  return picked;
 }
 
-/**
- * Read one numeric column (and optional weights) from the bytes of a Parquet file.
- * @example
- * const { values } = await parquetColumn(bytes, "events.parquet", { column: "m" });
- */
-export async function parquetColumn(bytes: Uint8Array, path: string, { column: name, weights }: ColumnChoice): Promise<Column> {
-  const { readParquet } = await parquetWasm();
-  const { tableFromIPC } = await import("apache-arrow");
-  let table: Table;
-  try {
-    const columns = name ? [name, ...(weights ? [weights] : [])] : undefined;
-    table = tableFromIPC(readParquet(bytes, columns ? { columns } : undefined).intoIPCStream());
-  } catch (e) {
-    const all = (() => {
-      try {
-        return tableFromIPC(readParquet(bytes).intoIPCStream()).schema.fields.map((f) => f.name);
-      } catch {
-        return undefined;
+/** Appends the chosen columns of record batches, checking every value. */
+class Collect {
+  private readonly out: Growing[];
+  private rows = 0;
+  constructor(private readonly label: string, private readonly names: string[]) {
+    this.out = names.map(() => new Growing());
+  }
+  add(batch: RecordBatch): void {
+    this.names.forEach((name, k) => {
+      const vector = batch.getChild(name)!;
+      for (let i = 0; i < vector.length; i++) {
+        const v = vector.get(i);
+        const x = typeof v === "bigint" ? Number(v) : v;
+        if (typeof x !== "number" || !Number.isFinite(x)) {
+          throw new BumpscanError(`${this.label} row ${this.rows + i + 1}: column ${name} is ${x === null ? "null" : String(x)}, not a finite number`);
+        }
+        this.out[k].push(x);
       }
-    })();
-    if (all && name && !all.includes(name)) throw new BumpscanError(`${path} has no column "${name}" (columns: ${all.join(", ")})`);
-    if (all && weights && !all.includes(weights)) throw new BumpscanError(`${path} has no column "${weights}" (columns: ${all.join(", ")})`);
-    throw new BumpscanError(`${path}: not a readable Parquet file (${(e as Error).message ?? e})`);
+    });
+    this.rows += batch.numRows;
   }
-  return { values: column(table, path, name), weights: weights ? column(table, path, weights) : undefined };
+  done(): Column {
+    return { values: this.out[0].done(), weights: this.out[1]?.done() };
+  }
 }
 
 /**
- * Read one numeric column (and optional weights) from the bytes of an Arrow IPC file (.arrow, .feather).
+ * Read one numeric column (and optional weights) of a Parquet file given as a Blob (a browser
+ * File, or Node's fs.openAsBlob): only those columns' chunks are read.
+ * @example
+ * const { values } = await parquetColumn(await openAsBlob("events.parquet"), "events.parquet", { column: "m" });
+ */
+export async function parquetColumn(source: Blob, label: string, choice: ColumnChoice): Promise<Column> {
+  const { ParquetFile } = await parquetWasm();
+  const { tableFromIPC } = await import("apache-arrow");
+  let file;
+  try {
+    file = await ParquetFile.fromFile(source);
+  } catch (e) {
+    throw new BumpscanError(`${label}: not a readable Parquet file (${(e as Error).message ?? e})`);
+  }
+  const names = chosen(tableFromIPC(file.schema().intoIPCStream()).schema, label, choice);
+  const collect = new Collect(label, names);
+  try {
+    for (const batch of tableFromIPC((await file.read({ columns: names })).intoIPCStream()).batches) collect.add(batch);
+  } catch (e) {
+    if (e instanceof BumpscanError) throw e;
+    throw new BumpscanError(`${label}: not a readable Parquet file (${(e as Error).message ?? e})`);
+  } finally {
+    file.free();
+  }
+  return collect.done();
+}
+
+/** Node's fs.promises FileHandle, as apache-arrow recognises it (declared here: this module is browser-safe). */
+export interface FileHandleLike {
+  fd: number;
+  stat(): Promise<unknown>;
+}
+
+/**
+ * Read one numeric column (and optional weights) of an Arrow IPC file, record batch by record
+ * batch, from its bytes or (Node) an open fs.promises FileHandle.
  * @example
  * const { values } = await arrowColumn(bytes, "events.arrow", { column: "m" });
  */
-export async function arrowColumn(bytes: Uint8Array, path: string, { column: name, weights }: ColumnChoice): Promise<Column> {
-  const { tableFromIPC } = await import("apache-arrow");
-  let table: Table;
+export async function arrowColumn(source: Uint8Array | FileHandleLike, label: string, choice: ColumnChoice): Promise<Column> {
+  const { RecordBatchReader } = await import("apache-arrow");
+  let reader;
   try {
-    table = tableFromIPC(bytes);
+    reader = await RecordBatchReader.from(source as Uint8Array); // a FileHandle too, under Node
+    await reader.open();
+    if (!reader.schema) throw new Error("no schema");
   } catch (e) {
-    throw new BumpscanError(`${path}: not a readable Arrow IPC file (${(e as Error).message})`);
+    throw new BumpscanError(`${label}: not a readable Arrow IPC file (${(e as Error).message})`);
   }
-  return { values: column(table, path, name), weights: weights ? column(table, path, weights) : undefined };
+  const collect = new Collect(label, chosen(reader.schema, label, choice));
+  for await (const batch of reader) collect.add(batch);
+  return collect.done();
 }

@@ -19,27 +19,32 @@ export type DataFormat = "csv" | "json" | "parquet" | "arrow" | "root";
 export function formatOf(name: string): DataFormat {
   const ext = name.toLowerCase().split(".").pop();
   if (ext === "parquet") return "parquet";
-  if (ext === "arrow" || ext === "feather") return "arrow";
+  if (ext === "arrow" || ext === "arrows" || ext === "feather") return "arrow";
   if (ext === "json") return "json";
   if (ext === "root") return "root";
   return "csv";
 }
 
 /**
- * Decode the event column of a file given as bytes; `name` picks the format and labels errors.
+ * Decode the event column of a file given as bytes or as a Blob (a browser File: Parquet and ROOT
+ * files are then read in pieces, only what the column needs); `name` picks the format and labels errors.
  * @example
  * const { values } = await decodeColumn("events.csv", new TextEncoder().encode("m\n4.2\n"), { column: "m" });
+ * const events = await decodeColumn(file.name, file, { column: "mass", tree: "events" }); // a dropped File
  */
-export async function decodeColumn(name: string, bytes: Uint8Array, choice: ColumnChoice = {}): Promise<Column> {
-  const text = () => new TextDecoder().decode(bytes);
+export async function decodeColumn(name: string, source: Uint8Array | Blob, choice: ColumnChoice = {}): Promise<Column> {
+  const bytes = async () => (source instanceof Uint8Array ? source : new Uint8Array(await source.arrayBuffer()));
+  const text = async () => new TextDecoder().decode(await bytes());
   switch (formatOf(name)) {
-    case "parquet": return parquetColumn(bytes, name, choice);
-    case "arrow": return arrowColumn(bytes, name, choice);
-    case "json": return parseJsonColumn(text(), name, choice);
-    case "root": return rootColumn(bytes.slice().buffer, name, choice);
+    case "parquet": return parquetColumn(source instanceof Uint8Array ? new Blob([source as Uint8Array<ArrayBuffer>]) : source, name, choice);
+    case "arrow": return arrowColumn(await bytes(), name, choice);
+    case "json": return parseJsonColumn(await text(), name, choice);
+    // jsroot reads a named File in pieces; bytes it takes whole
+    case "root": return rootColumn(source instanceof Uint8Array ? source.slice().buffer : "name" in source ? (source as File) : await source.arrayBuffer(), name, choice);
     case "csv": {
-      if (bytes.length === 0) throw new BumpscanError(`${name}: empty file (expected a header line)`);
-      return parseCsvColumn(text(), name, choice);
+      const t = await text();
+      if (t.length === 0) throw new BumpscanError(`${name}: empty file (expected a header line)`);
+      return parseCsvColumn(t, name, choice);
     }
   }
 }

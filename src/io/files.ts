@@ -1,14 +1,16 @@
 /**
- * Event files on disk (Node): CSV/TSV streamed through csv-parse, keeping only the event (and
- * weight) column; ROOT read through jsroot in pieces; the other formats read whole and decoded.
+ * Event files on disk (Node), read without holding more than the event (and weight) column: CSV/TSV
+ * streamed through csv-parse, ROOT baskets read by jsroot as needed, Parquet column chunks read from
+ * a file-backed Blob, Arrow one record batch at a time. JSON is read whole.
  */
-import { createReadStream } from "node:fs";
-import { access, readFile } from "node:fs/promises";
+import { createReadStream, openAsBlob } from "node:fs";
+import { access, open, readFile } from "node:fs/promises";
 import { parse } from "csv-parse";
 import { BumpscanError } from "../errors.js";
 import { BadValue, Column, ColumnChoice, CSV_OPTIONS, CsvColumns, lineOfRow } from "./column.js";
 import { decodeColumn, formatOf } from "./decode.js";
 import { rootColumn } from "./root.js";
+import { arrowColumn, parquetColumn } from "./columnar.js";
 
 function unreadable(path: string, e: unknown): BumpscanError {
   return new BumpscanError(`cannot read data file ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
@@ -28,7 +30,12 @@ export async function readColumn(path: string, choice: ColumnChoice = {}): Promi
   } catch (e) {
     throw unreadable(path, e);
   }
-  if (format === "root") return rootColumn(path, path, choice);
+  if (format === "root") return rootColumn(path, path, choice); // jsroot reads the baskets it needs
+  if (format === "parquet") return parquetColumn(await openAsBlob(path), path, choice); // only the column chunks
+  if (format === "arrow") {
+    const handle = await open(path); // one record batch at a time
+    return arrowColumn(handle, path, choice).finally(() => handle.close());
+  }
   return decodeColumn(path, await readFile(path), choice);
 }
 

@@ -9,12 +9,12 @@ interface Branch { fName: string; fLeaves?: { arr: { _typename: string; fLen: nu
 interface Tree { fEntries: number; fBranches: { arr: Branch[] } }
 
 /**
- * Read one numeric branch (and optional weights) of a TTree: from a path under Node (read in
- * pieces), or from the file's bytes (in a browser). The tree is `choice.tree`, or the file's only TTree.
+ * Read one numeric branch (and optional weights) of a TTree: from a path under Node or a File in
+ * a browser (both read in pieces), or from the file's bytes. The tree is `choice.tree`, or the file's only TTree.
  * @example
  * const { values } = await rootColumn("events.root", "events.root", { tree: "events", column: "mass" });
  */
-export async function rootColumn(source: string | ArrayBuffer, label: string, choice: ColumnChoice): Promise<Column> {
+export async function rootColumn(source: string | ArrayBuffer | File, label: string, choice: ColumnChoice): Promise<Column> {
   const { openFile } = await import("jsroot/io");
   const { TSelector, treeProcess } = await import("jsroot/tree");
   let file;

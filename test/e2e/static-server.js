@@ -13,11 +13,14 @@ const TYPES = { ".js": "text/javascript", ".wasm": "application/wasm", ".html": 
 export async function serveFiles(fileFor) {
   const server = createServer(async (req, res) => {
     const file = fileFor(decodeURIComponent(req.url.split("?")[0]));
+    let body;
     try {
-      res.writeHead(200, { "content-type": TYPES[extname(file)] ?? "application/octet-stream" }).end(await readFile(file));
+      body = await readFile(file);
     } catch {
       res.writeHead(404).end();
+      return;
     }
+    res.writeHead(200, { "content-type": TYPES[extname(file)] ?? "application/octet-stream" }).end(body);
   });
   await new Promise((ok) => server.listen(0, "127.0.0.1", ok));
   return { url: `http://127.0.0.1:${server.address().port}/`, close: () => server.close() };

@@ -37,6 +37,6 @@ export function acceptFiles(zone: HTMLElement, input: HTMLInputElement, onFile: 
  * const events = await readEvents(file, { column: "m" });
  */
 export async function readEvents(file: File, choice: ColumnChoice): Promise<Events> {
-  const column = await decodeColumn(file.name, new Uint8Array(await file.arrayBuffer()), choice);
+  const column = await decodeColumn(file.name, file, choice); // Parquet and ROOT: only the pieces needed
   return { name: file.name, ...column };
 }
