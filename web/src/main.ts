@@ -49,10 +49,10 @@ function eventsInRange(spec: Spec): { values: Float64Array; weights?: Float64Arr
   return events;
 }
 
-function loaded(events: Events, note = ""): void {
+function loaded(events: Events): void {
   app.events = events;
   const w = events.weights ? ", weighted" : "";
-  byId("data-status").textContent = `${events.name}: ${events.values.length.toLocaleString("en")} events${w}${note}.`;
+  byId("data-status").textContent = `${events.name}: ${events.values.length.toLocaleString("en")} events${w}.`;
   showError();
   if (!app.running) setState("idle"); // a scan under way goes on with the events it was given
   updateButtons();
@@ -85,7 +85,9 @@ async function runFit(): Promise<void> {
   showError();
   try {
     const spec = editor.current();
-    const mass = Number(byId<HTMLInputElement>("fit-mass").value);
+    const text = byId<HTMLInputElement>("fit-mass").value.trim();
+    if (text === "") throw new BumpscanError("enter the mass to fit at");
+    const mass = Number(text);
     const events = eventsInRange(spec);
     setState("fitting");
     const report = await fitAtMass(spec, events, mass);
