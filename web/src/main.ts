@@ -54,7 +54,11 @@ function loaded(events: Events): void {
   const w = events.weights ? ", weighted" : "";
   byId("data-status").textContent = `${events.name}: ${events.values.length.toLocaleString("en")} events${w}.`;
   showError();
-  if (!app.running) setState("idle"); // a scan under way goes on with the events it was given
+  if (!app.running) {
+    // results of other data would mislead; a scan under way goes on with the events it was given
+    byId("fit-view").hidden = byId("scan-view").hidden = true;
+    setState("idle");
+  }
   updateButtons();
 }
 
