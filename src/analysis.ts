@@ -13,7 +13,7 @@ import { ToyCalculator } from "./infer/toys.js";
 import type { WorkerPool } from "./scan/pool.js";
 import { upperLimit, adaptiveUpperLimit, LimitResult } from "./infer/limits.js";
 import { Model } from "./model/model.js";
-import { fit, FitResult } from "./infer/fit.js";
+import { FitResult } from "./infer/fit.js";
 import { resolutionAt } from "./model/resolution.js";
 import { fitPlot } from "./plot/fit-plot.js";
 
@@ -133,6 +133,26 @@ export async function limitAtMass(spec: Spec, events: Dataset | Dataset[], mass:
  * report.parameters.nsig; // { value: 47.8, error: 15.5 } on bump-1e4
  */
 export async function fitAtMass(spec: Spec, events: Dataset | Dataset[], mass: number, core?: CoreExports): Promise<FitReport> {
+  return (await fitWith(spec, events, mass, core, () => undefined)).report;
+}
+
+/**
+ * The fit at one mass (as fitAtMass reports it) and its SVG plot over a histogram of the data (one dataset).
+ * @example
+ * const { report, svg } = await fitPlotAtMass(spec, { values }, 5.1, { zoom: 15, bins: 60 });
+ */
+export async function fitPlotAtMass(spec: Spec, events: Dataset, mass: number, view: { zoom?: number; bins?: number } = {}, core?: CoreExports):
+  Promise<{ report: FitReport; fit: FitResult; poi: string; svg: string }> {
+  const { report, extra } = await fitWith(spec, events, mass, core, (cm, free) => {
+    const sigma = resolutionAt(spec.signal.sigma ?? spec.signal.sigmaL ?? 0.01 * (spec.observable.range[1] - spec.observable.range[0]), mass);
+    return { fit: free, poi: cm.model.poi, svg: fitPlot({ cm, fit: free, events: events.values, mass, sigma, unit: spec.observable.unit, name: spec.observable.name, ...view }) };
+  });
+  return { report, ...extra };
+}
+
+/** One discovery fit at a mass, its report, and whatever `more` makes of the compiled model and free fit before the core is released. */
+async function fitWith<T>(spec: Spec, events: Dataset | Dataset[], mass: number, core: CoreExports | undefined,
+  more: (cm: CompiledModel, free: FitResult) => T): Promise<{ report: FitReport; extra: T }> {
   const c = core ?? (await instantiateCore());
   const mark = c.mark();
   try {
@@ -141,7 +161,7 @@ export async function fitAtMass(spec: Spec, events: Dataset | Dataset[], mass: n
     const d = discovery(cm);
     const fitMs = performance.now() - t0;
     const f = d.free;
-    return {
+    const report: FitReport = {
       mass, status: f.status, valid: f.valid, nll: f.nll, edm: f.edm, nfcn: f.nfcn + d.background.nfcn,
       parameters: Object.fromEntries(cm.names.map((n) => [n, { value: f.values[n], error: f.errors[n] }])),
       covarianceForced: f.covarianceForced, q0: d.q0, p0: d.p0, z: d.z,
@@ -149,26 +169,7 @@ export async function fitAtMass(spec: Spec, events: Dataset | Dataset[], mass: n
       events: (Array.isArray(events) ? events : [events]).reduce((n, e) => n + e.values.length, 0),
       timing: { fitMs },
     };
-  } finally {
-    c.release(mark);
-  }
-}
-
-/**
- * The fit at one mass and its SVG plot over a histogram of the data (one dataset).
- * @example
- * const { fit, svg } = await fitPlotAtMass(spec, { values }, 5.1, { zoom: 15, bins: 60 });
- */
-export async function fitPlotAtMass(spec: Spec, events: Dataset, mass: number, view: { zoom?: number; bins?: number } = {}, core?: CoreExports):
-  Promise<{ fit: FitResult; poi: string; svg: string }> {
-  const c = core ?? (await instantiateCore());
-  const mark = c.mark();
-  try {
-    const { cm } = compileAt(c, spec, events, mass);
-    const r = fit(cm);
-    const sigma = resolutionAt(spec.signal.sigma ?? spec.signal.sigmaL ?? 0.01 * (spec.observable.range[1] - spec.observable.range[0]), mass);
-    const svg = fitPlot({ cm, fit: r, events: events.values, mass, sigma, unit: spec.observable.unit, name: spec.observable.name, ...view });
-    return { fit: r, poi: cm.model.poi, svg };
+    return { report, extra: more(cm, f) };
   } finally {
     c.release(mark);
   }

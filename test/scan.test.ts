@@ -6,7 +6,8 @@ import { grossVitells } from "../src/scan/global.js";
 import { runScan, mergeScans } from "../src/scan/scan.js";
 import { WorkerPool } from "../src/scan/pool.js";
 import { parseSpec, Spec } from "../src/model/spec.js";
-import { events, relDiff } from "./helpers.js";
+import { events, referenceModel, relDiff } from "./helpers.js";
+import { ToyCalculator } from "../src/infer/toys.js";
 
 function scanSpec(scan: object, extra: object = {}): Spec {
   return parseSpec({
@@ -109,6 +110,26 @@ describe("scans", () => {
     } finally {
       await pool.close();
     }
+  }, 60_000);
+
+  test("onPoint hears every point once", async () => {
+    const points: number[] = [];
+    const pool = await WorkerPool.start(2);
+    await runScan(spec, await events("bump-1e4"), { pool, onPoint: (p) => points.push(p.index) }).finally(() => pool.close());
+    expect(points.sort((a, b) => a - b)).toEqual(massGrid(spec).map((g) => g.index));
+  }, 60_000);
+
+  test("closing the pool stops the work under way at once: pending calls reject", async () => {
+    const { cm } = await referenceModel("bump-1e4");
+    const pool = await WorkerPool.start(2);
+    // 100 000 toys of 1e4 events: tens of seconds of work for two workers
+    const batch = new ToyCalculator(cm, { toys: 1, seed: 42, pool }).runBatch({ nsig: 50, nbkg: 10000, c1: -1.2, c2: 0.3 }, 1, 3, 60, 0, 100_000);
+    await new Promise((ok) => setTimeout(ok, 300));
+    const t0 = performance.now();
+    const outcome = expect(batch).rejects.toThrow(/the worker pool was closed/);
+    await pool.close();
+    await outcome;
+    expect(performance.now() - t0).toBeLessThan(1000);
   }, 60_000);
 });
 

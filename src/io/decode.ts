@@ -2,7 +2,6 @@
  * An event column from a file's name and bytes, in any supported format (browser-safe: what the
  * web app uses for a dropped file). Under Node, files.ts reads paths, streaming where it can.
  */
-import { BumpscanError } from "../errors.js";
 import { arrowColumn, parquetColumn } from "./columnar.js";
 import { Column, ColumnChoice } from "./column.js";
 import { parseCsvColumn } from "./csv.js";
@@ -41,10 +40,6 @@ export async function decodeColumn(name: string, source: Uint8Array | Blob, choi
     case "json": return parseJsonColumn(await text(), name, choice);
     // jsroot reads a named File in pieces; bytes it takes whole
     case "root": return rootColumn(source instanceof Uint8Array ? source.slice().buffer : "name" in source ? (source as File) : await source.arrayBuffer(), name, choice);
-    case "csv": {
-      const t = await text();
-      if (t.length === 0) throw new BumpscanError(`${name}: empty file (expected a header line)`);
-      return parseCsvColumn(t, name, choice);
-    }
+    case "csv": return parseCsvColumn(await text(), name, choice); // an empty file is an error there
   }
 }

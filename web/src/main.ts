@@ -3,7 +3,7 @@
  * a fit at one mass, and a scan on Web Workers whose Brazil and significance plots grow live.
  */
 import {
-  assemble, brazilPlot, BumpscanError, demoEvents, demoSpec, fitAtMass, fitPlotAtMass, inRange, OutputFile, PointResult, ScanResult, scanOutputs, significancePlot, Spec,
+  assemble, brazilPlot, BumpscanError, demoEvents, demoSpec, FitReport, fitPlotAtMass, inRange, OutputFile, PointResult, ScanResult, scanOutputs, significancePlot, Spec,
 } from "../../src/browser.js";
 import { acceptFiles, Events, readEvents } from "./data-input.js";
 import { byId, esc, messageOf, showError } from "./dom.js";
@@ -11,7 +11,7 @@ import { RunningScan, startScan } from "./scan-runner.js";
 import { SpecEditor } from "./spec-editor.js";
 
 /** What the page holds; exposed as window.bumpscan for the end-to-end tests and the bench. */
-const app: { events?: Events; file?: File; choice?: string; result?: ScanResult; scanMs?: number; running?: RunningScan; fit?: Awaited<ReturnType<typeof fitAtMass>> } = {};
+const app: { events?: Events; file?: File; choice?: string; result?: ScanResult; scanMs?: number; running?: RunningScan; fit?: FitReport } = {};
 (window as unknown as { bumpscan: typeof app }).bumpscan = app;
 
 /** The live plots' redraw interval. */
@@ -94,8 +94,7 @@ async function runFit(): Promise<void> {
     const mass = Number(text);
     const events = eventsInRange(spec);
     setState("fitting");
-    const report = await fitAtMass(spec, events, mass);
-    const { svg } = await fitPlotAtMass(spec, events, mass);
+    const { report, svg } = await fitPlotAtMass(spec, events, mass); // one fit: the report and its plot
     app.fit = report;
     byId("fit-plot").innerHTML = svg;
     byId("fit-download").replaceChildren(download({ name: `fit-${mass}.svg`, type: "image/svg+xml", text: svg }));
