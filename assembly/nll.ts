@@ -189,8 +189,12 @@ function genericSample(s: usize, grad: usize): f64 {
     const off = <usize>i << 3;
     let d: f64 = 0;
     for (let j = 0; j < nc; j++) d += load<f64>(yields + (<usize>j << 3)) * load<f64>(load<usize>(buffers + (<usize>j << 3)) + off);
-    if (!(d > 0)) return Infinity;
     const wi = w == 0 ? 1.0 : load<f64>(w + off);
+    if (wi == 0) { // an event of weight 0 (an empty Asimov node) says nothing, even where d = 0
+      store<f64>(r + off, 0);
+      continue;
+    }
+    if (!(d > 0)) return Infinity;
     logSum += wi * Math.log(d);
     store<f64>(r + off, wi / d);
   }

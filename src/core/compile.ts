@@ -133,6 +133,19 @@ export class CompiledModel {
     return { nll: f, grad: viewF64(this.core, this.scratchPtr, this.nParams).slice() };
   }
 
+  /**
+   * Move a parameter's lower bound (in the model and in the core's bounds table), e.g. the POI's
+   * floor where the total density would turn negative.
+   * @example
+   * cm.setLowerBound("nsig", -120);
+   */
+  setLowerBound(name: string, lo: number): void {
+    const i = this.names.indexOf(name);
+    if (i < 0) throw new BumpscanError(`no parameter named "${name}"`);
+    this.model.parameters[i].lo = lo;
+    viewF64(this.core, this.boundsPtr + 16 * i, 1)[0] = lo;
+  }
+
   /** Run the core's minimizer from the current values; see infer/fit.ts for the public API. */
   minimize(maxCalls: number, edmMax: number): MinimizeResult {
     this.activate();

@@ -8,6 +8,7 @@ import { CompiledModel, loadData } from "../core/compile.js";
 import { asimovData, AsimovGrid } from "./asimov.js";
 import { Calculator, CLsValues } from "./calculator.js";
 import { fit, FitResult } from "./fit.js";
+import { discovery } from "./significance.js";
 import { qmuTilde } from "./test-statistics.js";
 import { ProfileCache } from "./profile.js";
 
@@ -37,15 +38,18 @@ export class AsymptoticCalculator implements Calculator {
   private readonly asimovMin: number;
 
   /**
-   * Fit the data (POI free, and fixed at 0), build the Asimov dataset at the background-only fit.
+   * Fit the data (POI fixed at 0, and free: `discovery`), build the Asimov dataset at the
+   * background-only fit. The POI's scale (where limits are searched, and how finely) is the
+   * expected error σ_A from the Asimov dataset, never the data's own error: with no event near the
+   * peak that error says nothing about where the limit lies.
    * @example
    * const calc = new AsymptoticCalculator(cm);
    * calc.pvalues(68.34).cls; // 0.100 on bump-1e4
    */
   constructor(readonly cm: CompiledModel, options: { free?: FitResult; background?: FitResult; grid?: AsimovGrid } = {}) {
-    const poi = cm.model.poi;
-    this.free = options.free ?? fit(cm);
-    this.background = options.background ?? fit(cm, { fixed: { [poi]: 0 }, start: this.free, hesse: false });
+    const fits = options.free && options.background ? { free: options.free, background: options.background } : discovery(cm, {}, options.free);
+    this.free = fits.free;
+    this.background = fits.background;
     const asimov = asimovData(cm, cm.model.parameters.map((p) => this.background.values[p.name]), options.grid);
     this.asimov = new CompiledModel(cm.core, cm.model, loadData(cm.core, asimov));
     // the conditional fits of the data and of the Asimov dataset each reuse their metric
@@ -53,9 +57,20 @@ export class AsymptoticCalculator implements Calculator {
     this.data = new ProfileCache(cm, this.free, 0);
     this.asimovFits = new ProfileCache(this.asimov, this.background, 1);
     this.asimovMin = this.asimovFits.at(0).nll;
-    const err = this.free.errors[poi];
-    this.scale = Number.isFinite(err) && err > 0 ? err : Math.max(1, Math.sqrt(Math.abs(this.free.values[poi])));
+    this.scale = this.asimovScale();
     this.tolerance = 1e-5 * this.scale;
+  }
+
+  /**
+   * σ_A: the POI's HESSE error on the Asimov dataset; where that has no curvature (no expected
+   * events), the POI value where q_A reaches 1.
+   */
+  private asimovScale(): number {
+    const poi = this.cm.model.poi;
+    const err = fit(this.asimov, { start: this.background }).errors[poi];
+    if (Number.isFinite(err) && err > 0) return err;
+    for (let mu = 1, k = 0; k < 60; k++, mu *= 2) if (this.qAsimov(mu) >= 1) return mu;
+    return 1;
   }
 
   /** Where the limits lie, roughly: the observed one near max(μ̂, 0) + 1.64σ, band N near (1.64 + N)σ. */

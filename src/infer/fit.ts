@@ -30,7 +30,10 @@ export interface FitResult {
   /** Converged and, if computed, a positive-definite Hessian without fix-up. */
   valid: boolean;
   values: Record<string, number>;
-  /** HESSE errors (0 for fixed parameters; NaN if HESSE failed or was skipped). */
+  /**
+   * HESSE errors (0 for fixed parameters; NaN if HESSE failed or was skipped, and for parameters
+   * along a direction without curvature, e.g. a yield at its bound with no events).
+   */
   errors: Record<string, number>;
   /** Covariance over the free parameters, in `covarianceNames` order. */
   covariance?: number[][];
@@ -168,6 +171,13 @@ function hesse(cm: CompiledModel, freeNames: string[], values: Float64Array, gue
     const V = eig.eigenvectorMatrix;
     const D = Matrix.diag(lambda.map((l) => 1 / Math.max(l, floor)));
     inverse = V.mmul(D).mmul(V.transpose());
+    // a parameter that moves along a direction without curvature has no error: NaN, not 1/floor
+    const flat = lambda.map((l) => l <= floor);
+    const covariance = inverse.mul(2 * UP).to2DArray();
+    for (let i = 0; i < n; i++) {
+      if (lambda.some((_, k) => flat[k] && V.get(i, k) ** 2 > 1e-6)) covariance[i][i] = NaN;
+    }
+    return { covariance, forced, nfcn: h.nfcn };
   }
   return { covariance: inverse.mul(2 * UP).to2DArray(), forced, nfcn: h.nfcn };
 }

@@ -1,9 +1,11 @@
 /**
  * Discovery test statistic q0 and local significance (Cowan, Cranmer, Gross, Vitells,
  * arXiv:1007.1727): q0 = −2 ln λ(0) for μ̂ ≥ 0, else 0; Z = sign(μ̂)·√(2(NLL(μ=0) − NLL_min)).
+ * A significance rests on two converged fits; otherwise q0, p0 and Z are NaN (null in JSON).
  */
 import normalCdf from "@stdlib/stats-base-dists-normal-cdf";
 import { CompiledModel } from "../core/compile.js";
+import { fitBackground } from "./background.js";
 import { fit, FitOptions, FitResult } from "./fit.js";
 
 export interface Discovery {
@@ -14,21 +16,34 @@ export interface Discovery {
   z: number;
   /** The unconditional fit. */
   free: FitResult;
-  /** The fit with the POI fixed at 0 (warm-started from the free fit). */
+  /** The fit with the POI fixed at 0 (the better of the fits from the start values and from the free fit). */
   background: FitResult;
+  /** Both fits converged: q0, p0 and z are defined (NaN otherwise). */
+  valid: boolean;
 }
 
+const converged = (r: FitResult) => r.status === "converged";
+const better = (a: FitResult, b: FitResult) => (converged(b) && (!converged(a) || b.nll < a.nll) ? b : a);
+
 /**
- * Fit with the POI free and fixed at 0, and the discovery statistic from the two.
+ * Fit with the POI fixed at 0 (which sets the POI's floor, see background.ts) and free, and the
+ * discovery statistic from the two. A fit started from `options.start` that does not converge is
+ * repeated from the model's own start values; the background-only fit is also repeated from the
+ * free fit, and the better one kept.
  * @example
  * const d = discovery(cm);   // bump-1e4 at 4.2 GeV: d.q0 ≈ 11.32, d.p0 ≈ 3.8e-4, d.z ≈ 3.365
  */
 export function discovery(cm: CompiledModel, options: FitOptions = {}, free?: FitResult): Discovery {
   const poi = cm.model.poi;
-  const f = free ?? fit(cm, options);
-  const b = fit(cm, { ...options, start: f, fixed: { ...options.fixed, [poi]: 0 }, hesse: false });
+  const retry = (r: FitResult, again: () => FitResult) => (converged(r) || !options.start ? r : better(r, again()));
+  const b0 = retry(fitBackground(cm, options), () => fitBackground(cm, { ...options, start: undefined }));
+  let f = free ?? fit(cm, { ...options, start: b0 });
+  if (!free && !converged(f)) f = better(f, fit(cm, { ...options, start: undefined }));
+  const b = better(b0, fit(cm, { ...options, start: f, fixed: { ...options.fixed, [poi]: 0 }, hesse: false }));
+  const valid = converged(f) && converged(b);
   const twoDelta = Math.max(0, 2 * (b.nll - f.nll));
   const muHat = f.values[poi];
-  const q0 = muHat >= 0 ? twoDelta : 0;
-  return { q0, p0: 1 - normalCdf(Math.sqrt(q0), 0, 1), z: Math.sign(muHat) * Math.sqrt(twoDelta), free: f, background: b };
+  const q0 = !valid ? NaN : muHat >= 0 ? twoDelta : 0;
+  const z = !valid ? NaN : Math.sign(muHat) * Math.sqrt(twoDelta);
+  return { q0, p0: valid ? 1 - normalCdf(Math.sqrt(q0), 0, 1) : NaN, z, free: f, background: b, valid };
 }

@@ -70,6 +70,7 @@ export class ToyCalculator implements Calculator {
   private readonly done = new Map<number, GridPoint>();
   private readonly backgroundAt = new Map<number, Promise<ToyBatch>>();
   private asymptotic?: Promise<LimitResult | undefined>;
+  private readonly asymptoticCalc: AsymptoticCalculator;
   /** The confidence level the guesses are for (set by the limit search through `guessFor`). */
   private guessCl = 0.9;
 
@@ -86,11 +87,13 @@ export class ToyCalculator implements Calculator {
     this.backgroundToys = options.backgroundToys ?? 2 * this.toys;
     if (!(this.toys > 0 && this.backgroundToys > 0)) throw new BumpscanError("the number of toys must be at least 1");
     this.pool = options.pool;
-    this.free = fit(cm);
-    this.background = fit(cm, { fixed: { [poi]: 0 }, start: this.free, hesse: false });
+    // the asymptotic calculator of the same data: the expected error σ_A sets the toys' POI grid
+    // (the data's own error does not: with no event near the peak it is meaningless)
+    this.asymptoticCalc = new AsymptoticCalculator(cm);
+    this.free = this.asymptoticCalc.free;
+    this.background = this.asymptoticCalc.background;
     this.data = new ProfileCache(cm, this.free);
-    const err = this.free.errors[poi];
-    this.scale = Number.isFinite(err) && err > 0 ? err : Math.max(1, Math.sqrt(Math.abs(this.free.values[poi]) + 1));
+    this.scale = this.asymptoticCalc.scale;
     this.step = this.scale / 4;
     this.tolerance = 1e-6 * this.scale; // the interpolated curve is deterministic: its roots can be located precisely
     this.config = {
@@ -178,13 +181,10 @@ export class ToyCalculator implements Calculator {
    */
   async guess(band?: number): Promise<number> {
     this.asymptotic ??= (async () => {
-      const calc = new AsymptoticCalculator(this.cm, { free: this.free });
       try {
-        return await upperLimit(calc, { cl: this.guessCl });
+        return await upperLimit(this.asymptoticCalc, { cl: this.guessCl });
       } catch {
         return undefined;
-      } finally {
-        calc.dispose();
       }
     })();
     const a = await this.asymptotic;
@@ -269,6 +269,7 @@ export class ToyCalculator implements Calculator {
 
   dispose(): void {
     this.runner?.dispose();
+    this.asymptoticCalc.dispose();
   }
 }
 

@@ -151,8 +151,10 @@ export function specSamples(spec: Spec): { name: string; scale: number; data?: S
  * - One sample: parameters nsig (the POI, unbounded: the total density must stay ≥ 0 at the events
  *   and the signal peak), nbkg (≥ 0), the background shape parameters (c1…, a1…, lambda, c), each
  *   suffixed `_<name>` when there are several backgrounds.
+ * - `nuisances` multiply the signal yield of the samples they name (all by default) by κ^θ, with
+ *   a unit Gaussian constraint on each θ — with one dataset as with several.
  * - Several samples (`samples`): the POI is mu and sample k's signal yield is mu × scale_k ×
- *   Π κ^θ over the `nuisances` that name it (unit Gaussian constraint on each θ); every
+ *   Π κ^θ over its nuisances; every
  *   background parameter carries the sample's name as a suffix (nbkg_Y3S, c1_Y3S, …).
  * `parameters` overrides start values, bounds and fixes. With zero events the POI is bounded at 0
  * and an empty sample's background shape held fixed. `range` (a scan window) replaces the
@@ -191,9 +193,8 @@ export function buildModel(spec: Spec, opts: { mass: number; nEvents: number | n
     const sfx = multi ? `_${s.name}` : "";
     const empty = counts[k] === 0;
     const shapeParams: { name: string; init: number }[] = [];
-    const signalYield = multi
-      ? { constant: s.scale, factors: [{ param: poi }, ...nuisances.filter((n) => !n.samples || n.samples.includes(s.name)).map((n) => ({ param: n.name, kappa: n.lnN }))] }
-      : poi;
+    const systematics = nuisances.filter((n) => !n.samples || n.samples.includes(s.name)).map((n) => ({ param: n.name, kappa: n.lnN }));
+    const signalYield = multi || systematics.length > 0 ? { constant: s.scale, factors: [{ param: poi }, ...systematics] } : poi;
     const parts: (typeof comps)[number]["parts"] = [["signal", spec.signal.shape, signalArgs(spec.signal, mass, range), signalYield]];
     for (const bk of bkgs) {
       const suffix = (bk.name ? `_${bk.name}` : "") + sfx;
