@@ -6,6 +6,9 @@ import { readFileSync } from "node:fs";
 import { shapeDensity, shapeIntegral, kindOf } from "../src/core/oracle.js";
 import { ShapeName } from "../src/model/shapes.js";
 import { core, corePdf, relDiff } from "./helpers.js";
+import { adaptiveIntegral } from "../src/core/quadrature.js";
+import { fitAtMass } from "../src/analysis.js";
+import { parseSpec } from "../src/model/spec.js";
 
 const ranges: [number, number][] = [[0, 10], [0.5, 4.1], [4.15, 4.3], [3.9, 4.2], [7, 9.99]];
 
@@ -99,5 +102,71 @@ describe("special functions", () => {
     let worst = 0;
     for (let i = 0; i < n; i++) worst = Math.max(worst, relDiff(out[i], Math.exp(xs[i])));
     expect(worst).toBeLessThan(6.7e-16);
+  });
+});
+
+describe("Crystal Ball tails for every n > 0 (issue 10, item 13)", () => {
+  const ns = [0.5, 1, 1.0000001, 2, 3, 10, 1e3, 1e6, 1e12, 1e16, 1e30, 1e100];
+  const alphas = [0.3, 1.5, 3];
+  const cbRanges: [number, number][] = [[0, 10], [0.5, 4.1], [3.9, 4.2], [4.15, 4.3], [2, 3.5], [3.7, 3.75], [4.1, 6]];
+  const shapes = (alpha: number, n: number): [ShapeName, number[]][] => [
+    ["crystalBall", [4.2, 0.1, alpha, n]],
+    ["doubleCrystalBall", [4.2, 0.08, 0.12, alpha, n, alpha, n]],
+  ];
+  /** Cuts at the core, the tail joins and a few σ out: quadrature must not step over a kink. */
+  const cuts = (a: number[]) => [...[-20, -5, -2, 0, 2, 5, 20].map((k) => a[0] + k * a[1]), a[0] - a[2] * a[1], a[0] + a[2] * a[1],
+    ...(a.length > 4 ? [a[0] - a[3] * a[1], a[0] + a[5] * a[2]] : [])];
+
+  for (const alpha of alphas) {
+    test(`α = ${alpha}: the closed-form integral equals quadrature of the core's own density to 1e-9, one- and double-sided`, async () => {
+      for (const n of ns) {
+        for (const [shape, args] of shapes(alpha, n)) {
+          const pdf = await corePdf(kindOf(shape), args);
+          for (const [lo, hi] of cbRanges) {
+            const inner = cuts(args).filter((x) => x > lo && x < hi).sort((x, y) => x - y);
+            const edges = [lo, ...inner, hi];
+            let want = 0;
+            for (let i = 0; i + 1 < edges.length; i++) want += adaptiveIntegral(pdf.value, edges[i], edges[i + 1], 1e-13);
+            const got = pdf.integral(lo, hi);
+            expect(relDiff(got, want), `${shape}(${args.join(", ")}) on [${lo}, ${hi}]: ${got} vs ${want}`).toBeLessThan(1e-9);
+          }
+        }
+      }
+    });
+  }
+
+  test("the density is the textbook one for moderate n and tends to the exponential limit for huge n (1e-11)", async () => {
+    for (const alpha of alphas) {
+      for (const n of ns) {
+        const pdf = await corePdf(kindOf("crystalBall"), [0, 1, alpha, n]);
+        const textbook = shapeDensity("crystalBall", [0, 1, alpha, n]);
+        for (let t = -60; t < 3; t += 0.377) {
+          const x = -t - alpha; // distance into the tail
+          // n·log1p(αx/n) = αx − (αx)²/(2n) + O(n⁻²): the limit with its first correction
+          const limit = t < -alpha ? Math.exp(-0.5 * alpha * alpha - alpha * x + (alpha * x) ** 2 / (2 * n)) : Math.exp(-0.5 * t * t);
+          const want = n >= 1e12 ? limit : textbook(t);
+          if (!Number.isFinite(want)) continue; // (n/α)^n overflows the textbook form
+          expect(relDiff(pdf.value(t), want), `α ${alpha}, n ${n}, t ${t}`).toBeLessThan(1e-11);
+        }
+      }
+    }
+  });
+
+  test("a fit with n = 1e30 finds the injected signal as n = 1e3 does (not a normalisation artefact)", async () => {
+    let seed = 12345;
+    const uniform = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
+    const values: number[] = [];
+    for (let i = 0; i < 2000; i++) values.push(-Math.log(1 - uniform() * (1 - Math.exp(-3))) / 0.3); // exp(−0.3 m) on [0, 10]
+    for (let i = 0; i < 60; i++) values.push(4.2 + 0.05 * Math.sqrt(-2 * Math.log(1 - uniform())) * Math.cos(2 * Math.PI * uniform()));
+    const fit = (n: number) => fitAtMass(parseSpec({
+      observable: { name: "m", range: [0, 10] },
+      signal: { shape: "crystalBall", sigma: 0.05, alpha: 1.5, n },
+      background: { shape: "exponential" },
+    }), { values: Float64Array.from(values) }, 4.2);
+    const [ref, huge] = [await fit(1e3), await fit(1e30)];
+    expect(ref.parameters.nsig.value).toBeGreaterThan(30);
+    expect(ref.parameters.nsig.value).toBeLessThan(90);
+    expect(Math.abs(huge.parameters.nsig.value - ref.parameters.nsig.value)).toBeLessThan(0.1 * ref.parameters.nsig.error);
+    expect(Math.abs(huge.z - ref.z)).toBeLessThan(0.1);
   });
 });

@@ -1,25 +1,42 @@
 // Crystal Ball: a Gaussian core with power-law tails, one-sided (low tail) or double-sided.
 // t = (m − mean)/σ; the tail below −α is A(B − t)^−n, A = (n/α)^n e^{−α²/2}, B = n/α − α, written
-// as e^{−α²/2} s^−n with s = 1 − α(α + t)/n ≥ 1 so that large n neither overflows nor cancels.
+// as e^{−α²/2} s^−n with s = 1 + u, u = −α(α + t)/n ≥ 0, and s^−n = exp(−n·log1p(u)): log1p keeps
+// u's digits when u ≪ 1e−16 (huge n), so the tail tends to its limit e^{−α²/2 − α(−t − α)} (an
+// exponential) instead of rounding to a flat e^{−α²/2}, and nothing overflows for any n > 0.
 // One-sided arguments: [mean, sigma, alpha, n]. Double-sided: [mean, sigmaL, sigmaR, alphaL, nL,
 // alphaR, nR]. Integrals are closed form (erf core, power-law tail with the n → 1 logarithm).
 import { gaussCoreIntegral } from "./gaussian";
 
-/** Tail shape at |t| ≥ α (t measured away from the core, so t ≤ −α here). */
-@inline function tailValue(t: f64, alpha: f64, n: f64): f64 {
-  const s = 1.0 - alpha * (alpha + t) / n;
-  return Math.exp(-0.5 * alpha * alpha - n * Math.log(s));
+/**
+ * Beyond this n the tail is its exponential limit to far below double precision (the corrections
+ * are O(α²t²/n)); capping keeps α·Δt/n clear of underflow when n is near the f64 maximum.
+ */
+const N_MAX: f64 = 1e200;
+
+/** u = s − 1 = −α(α + t)/n ≥ 0 for the oriented t ≤ −α. */
+@inline function tailU(t: f64, alpha: f64, n: f64): f64 {
+  return -alpha * (alpha + t) / n;
 }
 
-/** ∫ tail dt for t in [ta, tb] ⊂ (−∞, −α]: e^{−α²/2} (n/α) ∫ s^−n ds, stable through n = 1. */
+/** Tail shape at |t| ≥ α (t measured away from the core, so t ≤ −α here). */
+@inline function tailValue(t: f64, alpha: f64, n: f64): f64 {
+  n = Math.min(n, N_MAX);
+  return Math.exp(-0.5 * alpha * alpha - n * Math.log1p(tailU(t, alpha, n)));
+}
+
+/**
+ * ∫ tail dt for t in [ta, tb] ⊂ (−∞, −α]: e^{−α²/2} (n/α) ∫_{sb}^{sa} s^−n ds
+ * = e^{−α²/2} (n/α) sb^e expm1(e·ln(sa/sb))/e with e = 1 − n. Factoring out the larger end sb^e
+ * and taking ln(sa/sb) = log1p(α(tb − ta)/(n·sb)) from the width avoids the cancellation of
+ * sa^e − sb^e (far tails, huge n); expm1(e·d)/e → d at n = 1 and stays accurate next to it.
+ */
 function tailIntegralT(ta: f64, tb: f64, alpha: f64, n: f64): f64 {
-  const sa = 1.0 - alpha * (alpha + ta) / n; // sa ≥ sb ≥ 1
-  const sb = 1.0 - alpha * (alpha + tb) / n;
+  n = Math.min(n, N_MAX);
+  const ub = tailU(tb, alpha, n); // sa ≥ sb = 1 + ub ≥ 1
+  const d = Math.log1p(alpha * (tb - ta) / n / (1.0 + ub)); // ln(sa/sb) ≥ 0
   const e = 1.0 - n;
-  const la = Math.log(sa), lb = Math.log(sb);
-  // ∫_{sb}^{sa} s^−n ds = (sa^e − sb^e)/e, → ln(sa/sb) as e → 0
-  const core = e == 0 ? la - lb : (Math.expm1(e * la) - Math.expm1(e * lb)) / e;
-  return Math.exp(-0.5 * alpha * alpha) * (n / alpha) * core;
+  const ratio = e == 0 ? d : Math.expm1(e * d) / e;
+  return Math.exp(-0.5 * alpha * alpha + e * Math.log1p(ub)) * (n / alpha) * ratio;
 }
 
 /** Value of the half on one side: `t` already oriented so the tail is at t < −α. */
@@ -69,9 +86,10 @@ export function doubleCBIntegral(lo: f64, hi: f64, a: usize): f64 {
     load<f64>(a, 40), load<f64>(a, 48));
 }
 
-/** s^−n, by multiplication when n is a small whole number (the usual n = 2…5), else exp/log. */
-@inline function powNeg(s: f64, n: f64, whole: i32): f64 {
-  if (whole == 0) return Math.exp(-n * Math.log(s));
+/** (1 + u)^−n, by multiplication when n is a small whole number (the usual n = 2…5), else exp/log1p. */
+@inline function powNeg(u: f64, n: f64, whole: i32): f64 {
+  if (whole == 0) return Math.exp(-n * Math.log1p(u));
+  const s = 1.0 + u;
   let p: f64 = s;
   for (let k = 1; k < whole; k++) p *= s;
   return 1.0 / p;
@@ -82,13 +100,12 @@ export function doubleCBIntegral(lo: f64, hi: f64, a: usize): f64 {
  * (the tail's e^{−α²/2}, 1/σ, whether n is whole) — the signal cache refill of every toy.
  */
 export function crystalBallFill(a: usize, xs: usize, n: i32, out: usize, scale: f64): void {
-  const mean = load<f64>(a), inv = 1.0 / load<f64>(a, 8), alpha = load<f64>(a, 16), nn = load<f64>(a, 24);
+  const mean = load<f64>(a), inv = 1.0 / load<f64>(a, 8), alpha = load<f64>(a, 16), nn = Math.min(load<f64>(a, 24), N_MAX);
   const tailScale = scale * Math.exp(-0.5 * alpha * alpha);
   const whole = nn == Math.floor(nn) && nn >= 1 && nn <= 16 ? <i32>nn : 0;
-  const k = alpha / nn;
   for (let i = 0; i < n; i++) {
     const t = (load<f64>(xs + (<usize>i << 3)) - mean) * inv;
-    const v = t > -alpha ? scale * Math.exp(-0.5 * t * t) : tailScale * powNeg(1.0 - k * (alpha + t), nn, whole);
+    const v = t > -alpha ? scale * Math.exp(-0.5 * t * t) : tailScale * powNeg(tailU(t, alpha, nn), nn, whole);
     store<f64>(out + (<usize>i << 3), v);
   }
 }
