@@ -2,10 +2,9 @@
  * The built-in demo (`bumpscan demo`, `npm start`): the demo spectrum of demo-data.ts, scanned
  * with asymptotic CLs limits, its files written into a folder.
  */
-import { mkdir, writeFile } from "node:fs/promises";
-import { dirname, join } from "node:path";
 import { demoEvents, demoSpec } from "./demo-data.js";
 import { scanOutputs } from "./io/outputs.js";
+import { writeFilesInto } from "./io/write.js";
 import type { WorkerPool } from "./scan/pool.js";
 import { runScan, RunScanOptions, ScanResult } from "./scan/scan.js";
 
@@ -26,9 +25,5 @@ export async function runDemo(out: string, options: RunScanOptions & { pool?: Wo
     { name: "spec.json", text: JSON.stringify({ ...spec, data: { path: "events.csv", column: "M_X" } }, null, 2) + "\n" },
     ...scanOutputs(result),
   ];
-  for (const f of files) {
-    await mkdir(dirname(join(out, f.name)), { recursive: true });
-    await writeFile(join(out, f.name), f.text);
-  }
-  return { result, files: files.map((f) => join(out, f.name)), events: values.length };
+  return { result, files: await writeFilesInto(out, files), events: values.length }; // each file written atomically
 }

@@ -65,9 +65,9 @@ describe("every format from bytes", () => {
   });
 
   test("bad text names the file and line", async () => {
-    await expect(decodeColumn("b.csv", enc("m\n1\n\n# note\nnope\n"), {})).rejects.toThrow(/^b\.csv line 5: column m is "nope", not a finite number$/);
+    await expect(decodeColumn("b.csv", enc("m\n1\n\n# note\nnope\n"), {})).rejects.toThrow(/^b\.csv line 5: column 1 is not a decimal number$/); // the cell is not quoted: it is file content
     await expect(decodeColumn("b.csv", enc(""), {})).rejects.toThrow(/b\.csv: empty file/);
-    await expect(decodeColumn("b.csv", enc('m\n"1\n'), {})).rejects.toThrow(/b\.csv: not a readable CSV file \(Quote Not Closed/);
+    await expect(decodeColumn("b.csv", enc('m\n"1\n'), {})).rejects.toThrow(/b\.csv: not a readable CSV file \(line \d+: a quote is not closed\)/);
     await expect(decodeColumn("b.json", enc("[1, 2,"), {})).rejects.toThrow(/b\.json is not valid JSON/);
     await expect(decodeColumn("b.parquet", enc("PAR1 not really"), {})).rejects.toThrow(/b\.parquet: not a readable Parquet file/);
   });

@@ -2,7 +2,16 @@
 import { FitReport, LimitReport } from "../analysis.js";
 import { ScanResult } from "../scan/scan.js";
 
-const num = (x: number, digits = 6) => (Number.isFinite(x) ? Number(x.toPrecision(digits)).toString() : String(x));
+/** A number for the terminal; anything not finite (NaN, ±Infinity, a null error) prints as "—", never as a number. */
+const num = (x: number | null | undefined, digits = 6) => (typeof x === "number" && Number.isFinite(x) ? Number(x.toPrecision(digits)).toString() : "—");
+
+/**
+ * A number as the CLI prints it: `digits` significant digits, "—" for anything not finite.
+ * @example
+ * formatNumber(47.8412, 3); // "47.8"
+ * formatNumber(NaN);        // "—"
+ */
+export const formatNumber = num;
 
 /**
  * A fit report as a readable table.
@@ -43,6 +52,9 @@ export function formatLimit(r: LimitReport & { events?: number; dropped?: number
   return lines.join("\n");
 }
 
+/** Sort key of a point by local Z: a missing or non-finite Z sorts last. */
+const zKey = (p: { z?: number | null }) => (typeof p.z === "number" && Number.isFinite(p.z) ? p.z : -Infinity);
+
 /**
  * A scan as a summary: counts, the largest excesses, the global significance.
  * @example
@@ -54,11 +66,11 @@ export function formatScan(r: ScanResult, unit = "", ms = NaN, workers = 1): str
   const failed = r.points.filter((p) => p.status === "failed");
   const u = unit ? " " + unit : "";
   const lines = [
-    `scan${r.shard ? ` (shard ${r.shard})` : ""}: ${r.points.length} mass points, ${fitted.length} fitted, ${skipped} skipped, ${failed.length} failed` +
+    `scan${r.shard ? ` (shard ${r.shard})` : ""}${r.partial ? " (partial: interrupted)" : ""}: ${r.points.length} mass points, ${fitted.length} fitted, ${skipped} skipped, ${failed.length} failed` +
       (Number.isFinite(ms) ? ` — ${num(ms / 1000, 3)} s on ${workers} worker${workers > 1 ? "s" : ""}` : ""),
     "",
     `${"mass" + u}`.padEnd(14) + "nsig".padStart(12) + "± error".padStart(11) + "local Z".padStart(10) + `${r.cl * 100}% CL obs`.padStart(13) + "expected".padStart(11),
-    ...[...fitted].sort((a, b) => (b.z ?? -Infinity) - (a.z ?? -Infinity)).slice(0, 8).map((p) =>
+    ...[...fitted].sort((a, b) => zKey(b) - zKey(a)).slice(0, 8).map((p) =>
       num(p.mass, 5).padEnd(14) + num(p.nsig ?? NaN, 4).padStart(12) + num(p.nsigError ?? NaN, 3).padStart(11) +
       num(p.z ?? NaN, 3).padStart(10) + num(p.observed ?? NaN, 4).padStart(13) + num(p.expected?.["0"] ?? NaN, 4).padStart(11)),
     "",

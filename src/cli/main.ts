@@ -1,11 +1,12 @@
 #!/usr/bin/env node
 /**
  * The bumpscan command line. Errors reach the user as one line naming the problem, never a stack
- * trace; exit codes: 0 success, 1 the job ran but a fit did not converge, 2 bad input, 3 internal error.
+ * trace; exit codes (docs/errors.md): 0 success, 1 the job ran but a fit did not converge, 2 bad
+ * input or an I/O fault, 3 internal error, 130 interrupted.
  */
-import { Command, CommanderError, InvalidArgumentError } from "commander";
-import { readFile, mkdir, writeFile } from "node:fs/promises";
-import { dirname, join, resolve } from "node:path";
+import { Command, CommanderError } from "commander";
+import { readFile, stat, writeFile } from "node:fs/promises";
+import { dirname, resolve } from "node:path";
 import { fitAtMass, fitPlotAtMass, limitAtMass, LimitMethod } from "../analysis.js";
 import { starterSpec } from "./starter.js";
 import { BumpscanError } from "../errors.js";
@@ -13,42 +14,42 @@ import { loadSpecSamples, LoadedEvents } from "../io/data.js";
 import { parseSpec, Spec } from "../model/spec.js";
 import { formatFit, formatLimit } from "./format.js";
 import { WorkerPool } from "../scan/pool.js";
-import { runScan, mergeScans, ScanResult } from "../scan/scan.js";
-import { formatScan } from "./format.js";
+import { runScan, mergeScans, checkScanResult, ScanResult } from "../scan/scan.js";
+import { formatNumber, formatScan } from "./format.js";
 import cliProgress from "cli-progress";
-import { limitsCsv } from "../io/tables.js";
-import { hepdataSubmission, hepdataTable } from "../io/hepdata.js";
-import { brazilPlot, significancePlot } from "../plot/scan-plots.js";
 import { runDemo, DEMO_SIGNAL } from "../demo.js";
+import { parseJsonText } from "../io/json.js";
+import { checkOutputFile, checkOutputFolder, errnoWords, writeAtomic } from "../io/write.js";
+import { bins, count, leeToys, method, number, positive, probability, shard, toys, workers } from "./options.js";
+import { checkScanOutputs, writeScanOutputs } from "./outputs.js";
+import { exitOnInterrupt, INTERRUPTED, stoppable } from "./interrupt.js";
 
 const program = new Command();
-program.name("bumpscan").description("Unbinned fits, limits and mass scans for bump hunts (WASM core)").version("0.1.0").exitOverride();
+program.name("bumpscan").description("Unbinned fits, limits and mass scans for bump hunts (WASM core)").version("0.1.0").exitOverride()
+  // usage errors in the one-line form of every other error (subcommands inherit this)
+  .configureOutput({ outputError: (text, write) => write(text.replace(/^error: /, "bumpscan: ")) })
+  .addHelpText("after", "\nExit codes: 0 success, 1 a fit or point did not converge or failed, 2 bad input or an I/O fault, 3 internal error, 130 interrupted.");
 
 /** The input files and the events dropped outside the range (one entry per sample for several). */
 function files(samples: LoadedEvents[]): { file: string | string[]; dropped: number } {
   return { file: samples.length === 1 ? samples[0].path : samples.map((s) => s.path), dropped: samples.reduce((n, s) => n + s.dropped, 0) };
 }
 
-function number(value: string): number {
-  const v = Number(value);
-  if (value.trim() === "" || !Number.isFinite(v)) throw new InvalidArgumentError(`"${value}" is not a number`);
-  return v;
+/** A JSON file's text; errors name the file and the problem ("ENOENT: no such file", "is a directory"). */
+async function readJsonFile(path: string, what: string): Promise<unknown> {
+  let text: string;
+  try {
+    if ((await stat(path)).isDirectory()) throw Object.assign(new Error(), { code: "EISDIR" });
+    text = await readFile(path, "utf8");
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new BumpscanError(`cannot read ${what}${path}: ${code === "ENOENT" ? "ENOENT: no such file" : code === "EISDIR" ? "it is a directory" : errnoWords(e)}`);
+  }
+  return parseJsonText(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text, path);
 }
 
 async function readSpec(path: string): Promise<Spec> {
-  let text: string;
-  try {
-    text = await readFile(path, "utf8");
-  } catch (e) {
-    throw new BumpscanError(`cannot read spec ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (e) {
-    throw new BumpscanError(`${path} is not valid JSON: ${(e as Error).message}`);
-  }
-  return parseSpec(json, path);
+  return parseSpec(await readJsonFile(path, "spec "), path);
 }
 
 program
@@ -69,31 +70,14 @@ program
     if (report.status !== "converged") process.exitCode = 1;
   });
 
-function probability(value: string): number {
-  const v = number(value);
-  if (!(v > 0 && v < 1)) throw new InvalidArgumentError(`"${value}" must lie between 0 and 1`);
-  return v;
-}
-
-function method(value: string): LimitMethod {
-  if (value !== "asymptotic" && value !== "toys" && value !== "bayes") throw new InvalidArgumentError(`"${value}" is not one of asymptotic, toys, bayes`);
-  return value;
-}
-
-function count(value: string): number {
-  const v = number(value);
-  if (!Number.isInteger(v) || v < 0) throw new InvalidArgumentError(`"${value}" is not a non-negative integer`);
-  return v;
-}
-
 /** The options `limit` and `scan` share. */
 function withLimitOptions(command: Command): Command {
   return command
     .option("--method <method>", "asymptotic | toys | bayes (default: the spec's limit.method, else asymptotic)", method)
     .option("--cl <cl>", "confidence (credibility) level (default: the spec's limit.cl, else 0.9)", probability)
-    .option("--toys <n>", "s+b toys per POI value; b-only toys: twice as many (toys, default 2000)", count)
+    .option("--toys <n>", "s+b toys per POI value, 1 to 1e7; b-only toys: twice as many (toys, default 2000)", toys)
     .option("--seed <s>", "random seed (toys)", count)
-    .option("--workers <k>", "worker threads (default: the available cores; 1: none)", count);
+    .option("--workers <k>", "worker threads, at most the available cores (default: all of them; 1: none)", workers);
 }
 
 withLimitOptions(program
@@ -104,7 +88,7 @@ withLimitOptions(program
   .option("--clsb", "CLs+b instead of CLs limits")
   .option("--marginalise", "Bayesian: marginalise the nuisances instead of profiling them")
   .option("--no-expected", "observed limit only (toys spend most of their time on the expected band)")
-  .option("--target-error <e>", "toys: double the toys until the observed limit's toy error is below e", number)
+  .option("--target-error <e>", "toys: double the toys until the observed limit's toy error is below e (> 0)", positive)
   .option("--json", "print JSON (DESIGN.md §6) instead of a summary")
   .addHelpText("after", "\nExamples:\n  bumpscan limit examples/bump.json --mass 4.2\n  bumpscan limit examples/bump.json --mass 4.2 --method toys --toys 500 --seed 7\n  bumpscan limit examples/bump.json --mass 4.2 --method bayes --cl 0.95 --json")
   .action(async (specPath: string, opts: { mass: number; method?: LimitMethod; cl?: number; toys?: number; seed?: number; workers?: number; clsb?: boolean; marginalise?: boolean; expected: boolean; targetError?: number; json?: boolean }) => {
@@ -121,26 +105,23 @@ withLimitOptions(program
     console.log(opts.json ? JSON.stringify(out, null, 2) : formatLimit(out, spec.observable.unit));
   });
 
-function shard(value: string): { k: number; n: number } {
-  const m = /^(\d+)\/(\d+)$/.exec(value.trim());
-  if (!m || +m[1] < 1 || +m[1] > +m[2]) throw new InvalidArgumentError(`"${value}" is not k/N with 1 ≤ k ≤ N`);
-  return { k: +m[1], n: +m[2] };
-}
-
 withLimitOptions(program
   .command("scan")
   .description("scan the spec's mass grid: fit, local Z and limits at every mass, global significance")
   .argument("<spec>", "model spec with a \"scan\" entry (JSON)"))
   .option("--shard <k/N>", "run shard k of N (mass points with index ≡ k−1 mod N); join with merge", shard)
-  .option("--lee-toys <n>", "check the global significance with n background-only toy scans", count)
+  .option("--lee-toys <n>", "check the global significance with n background-only toy scans (≤ 1e6; not with --shard)", leeToys)
   .option("--out <file>", "write the scan JSON (DESIGN.md §6) to this file")
   .option("--csv <file>", "write the limits table as CSV")
   .option("--hepdata <dir>", "write a HEPData record (submission.yaml, limits.yaml)")
   .option("--plots <dir>", "write brazil.svg and significance.svg")
   .option("--quiet", "no progress bar")
   .option("--json", "print the scan JSON instead of the summary")
-  .addHelpText("after", "\nExamples:\n  bumpscan scan spec.json --out results.json\n  bumpscan scan spec.json --shard 2/10 --out shard2.json   # one task of a Slurm array / Indexed Job")
+  .addHelpText("after", "\nOutputs are checked before the scan starts and written atomically. Ctrl-C (or SIGTERM) stops the scan:\nthe points done are written, marked \"partial\": true, exit code 130; a second Ctrl-C quits at once.\n" +
+    "\nExamples:\n  bumpscan scan spec.json --out results.json\n  bumpscan scan spec.json --shard 2/10 --out shard2.json   # one task of a Slurm array / Indexed Job")
   .action(async (specPath: string, opts: { workers?: number; method?: LimitMethod; cl?: number; toys?: number; seed?: number; shard?: { k: number; n: number }; leeToys?: number; out?: string; csv?: string; hepdata?: string; plots?: string; quiet?: boolean; json?: boolean }) => {
+    if (opts.leeToys && opts.shard) throw new BumpscanError("--lee-toys cannot be combined with --shard: the toy scans run unsharded for now (run them on the whole grid, or merge first)");
+    await checkScanOutputs(opts);
     const spec = await readSpec(specPath);
     const samples = await loadSpecSamples(spec, dirname(resolve(specPath)));
     if (samples.some((s) => s.weights)) throw new BumpscanError("scan: per-event weights (data.weights) are not supported in scans yet; fit and limit use them");
@@ -150,32 +131,29 @@ withLimitOptions(program
       ? new cliProgress.SingleBar({ format: "scan |{bar}| {value}/{total} mass points | ETA {eta_formatted}", stream: process.stderr }, cliProgress.Presets.shades_classic)
       : undefined;
     let started = false;
-    const result = await runScan(spec, samples.map((s) => s.values), {
+    const controller = new AbortController();
+    const stop = (signal: string) => {
+      bar?.stop();
+      console.error(`bumpscan: ${signal}: stopping; the points under way finish (at most ~2 s), then what is done is written (again to quit at once)`);
+      controller.abort();
+      setTimeout(() => void pool?.close(), 2500).unref(); // a point that takes longer (toys) is abandoned
+    };
+    const { value: result, interrupted } = await stoppable(stop, () => runScan(spec, samples.map((s) => s.values), {
       method: opts.method, cl: opts.cl, toys: opts.toys, seed: opts.seed, shard: opts.shard, pool, leeToys: opts.leeToys,
+      signal: controller.signal, partialOnAbort: true,
       onProgress: (p) => {
-        if (!bar) return;
+        if (!bar || controller.signal.aborted) return;
         if (!started) bar.start(p.total, 0), (started = true);
         bar.update(p.done);
       },
     }).finally(async () => {
       bar?.stop();
       await pool?.close();
-    });
-    const text = JSON.stringify(result, null, 2) + "\n";
-    if (opts.out) await writeFile(opts.out, text);
-    if (opts.csv) await writeFile(opts.csv, limitsCsv(result));
-    if (opts.hepdata) {
-      await mkdir(opts.hepdata, { recursive: true });
-      await writeFile(join(opts.hepdata, "submission.yaml"), hepdataSubmission(result, "limits.yaml"));
-      await writeFile(join(opts.hepdata, "limits.yaml"), hepdataTable(result));
-    }
-    if (opts.plots) {
-      await mkdir(opts.plots, { recursive: true });
-      await writeFile(join(opts.plots, "brazil.svg"), brazilPlot(result));
-      await writeFile(join(opts.plots, "significance.svg"), significancePlot(result));
-    }
+    }));
+    const text = await writeScanOutputs(result, opts);
     if (opts.json) process.stdout.write(text);
     else console.log(formatScan(result, spec.observable.unit, performance.now() - t0, pool?.size ?? 1) + (opts.out ? `\nresults written to ${opts.out}` : ""));
+    if (interrupted || result.partial) process.exitCode = INTERRUPTED;
   });
 
 program
@@ -184,25 +162,14 @@ program
   .argument("<shards...>", "shard result files (scan --shard k/N --out …)")
   .requiredOption("-o, --out <file>", "merged results file")
   .option("--json", "print the merged scan JSON too")
-  .addHelpText("after", "\nExample:\n  bumpscan merge shard-*.json -o results.json")
+  .addHelpText("after", "\nEvery file must be a complete scan result of the same spec, method and CL, its points on the spec's grid.\n\nExample:\n  bumpscan merge shard-*.json -o results.json")
   .action(async (files: string[], opts: { out: string; json?: boolean }) => {
+    await checkOutputFile(opts.out, "-o");
     const parts: ScanResult[] = [];
-    for (const f of files) {
-      let text: string;
-      try {
-        text = await readFile(f, "utf8");
-      } catch (e) {
-        throw new BumpscanError(`cannot read ${f}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-      }
-      try {
-        parts.push(JSON.parse(text));
-      } catch (e) {
-        throw new BumpscanError(`${f} is not valid JSON: ${(e as Error).message}`);
-      }
-    }
-    const merged = mergeScans(parts);
+    for (const f of files) parts.push(checkScanResult(await readJsonFile(f, ""), f));
+    const merged = mergeScans(parts, files);
     const text = JSON.stringify(merged, null, 2) + "\n";
-    await writeFile(opts.out, text);
+    await writeAtomic(opts.out, text);
     if (opts.json) process.stdout.write(text);
     else console.log(`merged ${files.length} shards: ${merged.points.length} mass points written to ${opts.out}`);
   });
@@ -218,7 +185,7 @@ program
       await writeFile(file, starterSpec(), { flag: "wx" });
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === "EEXIST") throw new BumpscanError(`${file} already exists; not overwriting it`);
-      throw new BumpscanError(`cannot write ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+      throw new BumpscanError(`cannot write ${file}: ${errnoWords(e)}`);
     }
     console.log(opts.json ? JSON.stringify({ file }) : `wrote ${file}: edit data.path, then run  bumpscan scan ${file} --out results.json`);
   });
@@ -230,28 +197,30 @@ plot
   .argument("<spec>", "model spec (JSON)")
   .requiredOption("--mass <m>", "signal mass hypothesis", number)
   .option("--out <file>", "SVG file to write", "fit.svg")
-  .option("--zoom <w>", "show the mass ± w resolutions", number, 15)
-  .option("--bins <n>", "histogram bins", count, 60)
+  .option("--zoom <w>", "show the mass ± w resolutions (> 0)", positive, 15)
+  .option("--bins <n>", "histogram bins (1 to 1e5)", bins, 60)
   .option("--json", "print the fit (values, errors, status) as JSON")
   .addHelpText("after", "\nExample:\n  bumpscan plot fit examples/bump.json --mass 4.2 --out fit.svg")
   .action(async (specPath: string, opts: { mass: number; out: string; zoom: number; bins: number; json?: boolean }) => {
+    await checkOutputFile(opts.out, "--out");
     const spec = await readSpec(specPath);
     const [events] = await loadSpecSamples(spec, dirname(resolve(specPath)));
     if (spec.samples && spec.samples.length > 1) throw new BumpscanError("plot fit draws one sample; give a spec with one dataset");
     const { fit: r, poi, svg } = await fitPlotAtMass(spec, events, opts.mass, { zoom: opts.zoom, bins: opts.bins });
-    await writeFile(opts.out, svg);
+    await writeAtomic(opts.out, svg);
     if (opts.json) console.log(JSON.stringify({ mass: opts.mass, status: r.status, values: r.values, errors: r.errors, plot: opts.out }, null, 2));
-    else console.log(`fit at m = ${opts.mass}: ${poi} = ${r.values[poi].toPrecision(5)} ± ${r.errors[poi].toPrecision(3)} (${r.status}); plot written to ${opts.out}`);
+    else console.log(`fit at m = ${opts.mass}: ${poi} = ${formatNumber(r.values[poi], 5)} ± ${formatNumber(r.errors[poi], 3)} (${r.status}); plot written to ${opts.out}`);
   });
 
 program
   .command("demo")
   .description("generate the built-in demo spectrum (BABAR-like recoil mass), scan it, write results and plots")
   .option("--out <dir>", "folder for the demo's files", "bumpscan-demo")
-  .option("--workers <k>", "worker threads (default: the available cores; 1: no workers)", count)
+  .option("--workers <k>", "worker threads, at most the available cores (default: all of them; 1: no workers)", workers)
   .option("--json", "print the scan JSON instead of the summary")
   .addHelpText("after", "\nExample:\n  bumpscan demo --out demo/   # then open demo/brazil.svg in a browser")
   .action(async (opts: { out: string; workers?: number; json?: boolean }) => {
+    await checkOutputFolder(opts.out, "--out");
     const t0 = performance.now();
     const pool = opts.workers === 1 ? undefined : await WorkerPool.start(opts.workers || undefined);
     const { result, files, events } = await runDemo(opts.out, { pool }).finally(() => pool?.close());
@@ -265,6 +234,7 @@ program
   });
 
 async function main(): Promise<void> {
+  exitOnInterrupt();
   try {
     await program.parseAsync(process.argv);
   } catch (e) {

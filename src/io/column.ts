@@ -31,18 +31,45 @@ export class Growing {
 }
 
 /**
- * The index of the named column, or of the only one when none is named.
+ * The index of the named column, or of the only one when none is named. `names` are listed in the
+ * message only when `listNames` is set (a columnar file's schema); a CSV header is the file's
+ * first line, which may be anything, so it is never echoed.
  * @example
  * columnIndex("ev.csv", ["m", "w"], "m"); // 0
  */
-export function columnIndex(label: string, names: string[], name?: string): number {
+export function columnIndex(label: string, names: string[], name?: string, listNames = true): number {
   if (name === undefined) {
     if (names.length === 1) return 0;
-    throw new BumpscanError(`${label} has columns ${names.join(", ")}: name one in the spec's data.column`);
+    throw new BumpscanError(`${label} has ${listNames ? `columns ${names.join(", ")}` : `${names.length} columns`}: name one in the spec's data.column`);
   }
   const i = names.indexOf(name);
-  if (i < 0) throw new BumpscanError(`${label} has no column "${name}" (columns: ${names.join(", ")})`);
+  if (i < 0) throw new BumpscanError(`${label} has no column "${name}"${listNames ? ` (columns: ${names.join(", ")})` : ""}`);
   return i;
+}
+
+/** A decimal number: digits with an optional point and exponent (no 0x/0b/0o, no "_", no Infinity). */
+const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
+/**
+ * The value of a decimal number's text (surrounding blanks allowed), NaN for anything else:
+ * Number() would also take "0x4", "0b101", "1_000" is refused by it but "Infinity" is not.
+ * @example
+ * decimal(" 4.2e1 "); // 42
+ * decimal("0x4");     // NaN
+ */
+export function decimal(text: string): number {
+  const t = text.trim();
+  return DECIMAL.test(t) ? Number(t) : NaN;
+}
+
+/** Values a message may quote: they say what is wrong without showing a file's content. */
+const QUOTABLE = /^[+-]?(nan|inf|infinity)?$/i;
+
+/** Why a cell is not a usable number, quoting it only when it is one of the well-known non-numbers. */
+export function badCell(cell: string | undefined): string {
+  const t = (cell ?? "").trim();
+  if (QUOTABLE.test(t)) return `is "${t}", not a finite number`;
+  return DECIMAL.test(t) ? "is out of range, not a finite number" : "is not a decimal number";
 }
 
 /**
@@ -64,16 +91,17 @@ export class CsvColumns {
   add(record: string[]): void {
     if (!this.header) {
       this.header = record;
-      this.col = columnIndex(this.label, record, this.choice.column);
-      this.wcol = this.choice.weights ? columnIndex(this.label, record, this.choice.weights) : -1;
+      this.col = columnIndex(this.label, record, this.choice.column, false);
+      this.wcol = this.choice.weights ? columnIndex(this.label, record, this.choice.weights, false) : -1;
       return;
     }
     this.row++;
-    const v = Number(record[this.col] === "" ? NaN : record[this.col]);
-    const wv = this.wcol >= 0 ? Number(record[this.wcol] === "" ? NaN : record[this.wcol]) : 1;
+    const v = decimal(record[this.col] ?? "");
+    const wv = this.wcol >= 0 ? decimal(record[this.wcol] ?? "") : 1;
     if (!Number.isFinite(v) || !Number.isFinite(wv)) {
-      const bad = !Number.isFinite(v) ? this.col : this.wcol;
-      throw new BadValue(this.row, `column ${this.header[bad]} is "${record[bad] ?? ""}", not a finite number`);
+      // the column by the name the spec gave (the header itself is file content)
+      const [bad, name] = !Number.isFinite(v) ? [this.col, this.choice.column ?? "1"] : [this.wcol, this.choice.weights];
+      throw new BadValue(this.row, `column ${name} ${badCell(record[bad])}`);
     }
     this.values.push(v);
     if (this.wcol >= 0) this.w.push(wv);
@@ -101,15 +129,37 @@ export function lineOfRow(text: string, row: number): number {
   let line = 0, seen = -1;
   for (const raw of text.split(/\r?\n/)) {
     line++;
-    const t = raw.trim();
+    const t = raw.replace(/^\uFEFF/, "").trim();
     if (t === "" || t.startsWith("#")) continue;
     if (++seen === row) return line;
   }
   return line;
 }
 
-/** The options every CSV parse uses: '#' comments, comma, tab or semicolon delimiters. */
-export const CSV_OPTIONS = { comment: "#", delimiter: [",", "\t", ";"], skip_empty_lines: true, trim: true };
+/** The options every CSV parse uses: '#' comments, comma, tab or semicolon delimiters, a UTF-8 byte order mark skipped. */
+export const CSV_OPTIONS = { bom: true, comment: "#", delimiter: [",", "\t", ";"], skip_empty_lines: true, trim: true };
+
+/**
+ * A csv-parse error as a message naming the line and the problem, never the text (csv-parse
+ * quotes fields in some of its messages).
+ * @example
+ * csvProblem(e); // "line 4: a row has 3 fields, the header 2"
+ */
+export function csvProblem(e: unknown): string {
+  const err = e as { code?: string; lines?: number; record?: unknown[]; message?: string };
+  const line = typeof err.lines === "number" ? `line ${err.lines}: ` : "";
+  switch (err.code) {
+    case "CSV_RECORD_INCONSISTENT_FIELDS_LENGTH":
+    case "CSV_RECORD_DONT_MATCH_COLUMNS_LENGTH": return `${line}a row has a different number of fields than the header`;
+    case "CSV_QUOTE_NOT_CLOSED": return `${line}a quote is not closed`;
+    case "CSV_INVALID_OPENING_QUOTE": return `${line}a quote inside an unquoted field`;
+    case "CSV_INVALID_CLOSING_QUOTE":
+    case "CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE": return `${line}characters after a closing quote`;
+    case "CSV_MAX_RECORD_SIZE": return `${line}a row is too long`;
+    case undefined: return "unreadable";
+    default: return `${line}${err.code.toLowerCase().replace(/^csv_/, "").replace(/_/g, " ")}`;
+  }
+}
 
 /**
  * Keep the events with lo ≤ m ≤ hi.

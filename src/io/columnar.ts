@@ -101,6 +101,11 @@ export async function arrowColumn(source: Uint8Array | FileHandleLike, label: st
     throw new BumpscanError(`${label}: not a readable Arrow IPC file (${(e as Error).message})`);
   }
   const collect = new Collect(label, chosen(reader.schema, label, choice));
-  for await (const batch of reader) collect.add(batch);
+  try {
+    for await (const batch of reader) collect.add(batch);
+  } catch (e) {
+    if (e instanceof BumpscanError) throw e;
+    throw new BumpscanError(`${label}: not a readable Arrow IPC file (truncated or corrupt: ${(e as Error).message})`);
+  }
   return collect.done();
 }

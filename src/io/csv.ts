@@ -4,7 +4,7 @@
  */
 import { parse } from "csv-parse/browser/esm/sync";
 import { BumpscanError } from "../errors.js";
-import { BadValue, Column, ColumnChoice, CSV_OPTIONS, CsvColumns, lineOfRow } from "./column.js";
+import { BadValue, Column, ColumnChoice, CSV_OPTIONS, csvProblem, CsvColumns, lineOfRow } from "./column.js";
 
 /**
  * Read one numeric column (and optionally a weights column) from CSV or TSV text. Rejects a
@@ -20,7 +20,7 @@ export function parseCsvColumn(text: string, label: string, choice: ColumnChoice
   } catch (e) {
     if (e instanceof BadValue) throw new BumpscanError(`${label} line ${lineOfRow(text, e.row)}: ${e.what}`);
     if (e instanceof BumpscanError) throw e;
-    throw new BumpscanError(`${label}: not a readable CSV file (${(e as Error).message})`);
+    throw new BumpscanError(`${label}: not a readable CSV file (${csvProblem(e)})`);
   }
   return columns.done();
 }

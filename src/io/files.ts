@@ -4,16 +4,30 @@
  * a file-backed Blob, Arrow one record batch at a time. JSON is read whole.
  */
 import { createReadStream, openAsBlob } from "node:fs";
-import { access, open, readFile } from "node:fs/promises";
+import { access, open, readFile, stat } from "node:fs/promises";
 import { parse } from "csv-parse";
 import { BumpscanError } from "../errors.js";
-import { BadValue, Column, ColumnChoice, CSV_OPTIONS, CsvColumns, lineOfRow } from "./column.js";
+import { BadValue, Column, ColumnChoice, CSV_OPTIONS, csvProblem, CsvColumns, lineOfRow } from "./column.js";
 import { decodeColumn, formatOf } from "./decode.js";
 import { rootColumn } from "./root.js";
 import { arrowColumn, parquetColumn } from "./columnar.js";
+import { errnoWords } from "./write.js";
 
 function unreadable(path: string, e: unknown): BumpscanError {
-  return new BumpscanError(`cannot read data file ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  const code = (e as NodeJS.ErrnoException).code;
+  // "ENOENT" stays in the message: for a file to read it means the file itself is missing
+  const words = code === "ENOENT" ? "ENOENT: no such file" : code === "EISDIR" ? "it is a directory, not a data file" : errnoWords(e);
+  return new BumpscanError(`cannot read data file ${path}: ${words}`);
+}
+
+/** The path is an existing regular file (or a pipe or device) we may read; throws naming the problem. */
+async function readable(path: string): Promise<void> {
+  try {
+    await access(path);
+    if ((await stat(path)).isDirectory()) throw Object.assign(new Error("directory"), { code: "EISDIR" });
+  } catch (e) {
+    throw unreadable(path, e);
+  }
 }
 
 /**
@@ -25,18 +39,14 @@ function unreadable(path: string, e: unknown): BumpscanError {
 export async function readColumn(path: string, choice: ColumnChoice = {}): Promise<Column> {
   const format = formatOf(path);
   if (format === "csv") return readCsvColumn(path, choice.column, choice.weights);
-  try {
-    await access(path);
-  } catch (e) {
-    throw unreadable(path, e);
-  }
+  await readable(path);
   if (format === "root") return rootColumn(path, path, choice); // jsroot reads the baskets it needs
   if (format === "parquet") return parquetColumn(await openAsBlob(path), path, choice); // only the column chunks
   if (format === "arrow") {
     const handle = await open(path); // one record batch at a time
     return arrowColumn(handle, path, choice).finally(() => handle.close());
   }
-  return decodeColumn(path, await readFile(path), choice);
+  return decodeColumn(path, await readFile(path).catch((e) => Promise.reject(unreadable(path, e))), choice);
 }
 
 /**
@@ -47,11 +57,7 @@ export async function readColumn(path: string, choice: ColumnChoice = {}): Promi
  * const { values } = await readCsvColumn("test/fixtures/bump-1e4.csv", "m"); // 10112 events
  */
 export async function readCsvColumn(path: string, column?: string, weights?: string): Promise<Column> {
-  try {
-    await access(path);
-  } catch (e) {
-    throw unreadable(path, e);
-  }
+  await readable(path);
   const columns = new CsvColumns(path, { column, weights });
   try {
     for await (const record of createReadStream(path).pipe(parse(CSV_OPTIONS)) as AsyncIterable<string[]>) columns.add(record);
@@ -59,7 +65,8 @@ export async function readCsvColumn(path: string, column?: string, weights?: str
     // the line of a bad value is looked up only when there is one
     if (e instanceof BadValue) throw new BumpscanError(`${path} line ${lineOfRow(await readFile(path, "utf8"), e.row)}: ${e.what}`);
     if (e instanceof BumpscanError) throw e;
-    throw new BumpscanError(`${path}: not a readable CSV file (${(e as Error).message})`);
+    if ((e as NodeJS.ErrnoException).code?.startsWith("E")) throw unreadable(path, e); // an I/O error while streaming
+    throw new BumpscanError(`${path}: not a readable CSV file (${csvProblem(e)})`);
   }
   return columns.done();
 }
