@@ -11,8 +11,7 @@ import { compileAt } from "../analysis.js";
 import { fit } from "../infer/fit.js";
 import { generate } from "../core/generate.js";
 import { buildModel } from "../model/spec.js";
-import normalQuantile from "@stdlib/stats-base-dists-normal-quantile";
-import { grossVitells, GlobalSignificance } from "./global.js";
+import { grossVitells, GlobalSignificance, zFromLogP } from "./global.js";
 import { GridPoint, massGrid } from "./grid.js";
 import { PointResult, ScanOptions, ScanWorkspace } from "./point.js";
 import type { WorkerPool } from "./pool.js";
@@ -41,6 +40,8 @@ export interface ScanResult extends GlobalSignificance {
   /** Present when this is one shard of a larger scan: "k/N". */
   shard?: string;
   lee?: LeeToys;
+  /** Present when the scan was stopped early (`partialOnAbort`): only the points done are in `points`. */
+  partial?: true;
 }
 
 export interface Progress {
@@ -64,6 +65,12 @@ export interface RunScanOptions extends Partial<ScanOptions> {
   signal?: AbortSignal;
   /** Background-only toy scans to check the global significance (seeded by `seed`). */
   leeToys?: number;
+  /**
+   * When `signal` aborts, resolve with the points done so far, marked `partial: true`, instead of
+   * rejecting: points under way on the pool's other workers get `graceMs` (default 2000) to finish.
+   */
+  partialOnAbort?: boolean;
+  graceMs?: number;
 }
 
 /**
@@ -89,22 +96,45 @@ export async function runScan(spec: Spec, events: Float64Array | Float64Array[],
   const start = await backgroundStart(spec, sorted, grid);
   const started = performance.now();
   let done = 0;
+  const finished: PointResult[] = []; // what a stopped scan still reports
   const report = (p: PointResult) => {
     done++;
+    finished.push(p);
     options.onPoint?.(p);
     const elapsed = performance.now() - started;
     options.onProgress?.({ done, total: mine.length, etaMs: (elapsed / done) * (mine.length - done) });
   };
   // toys: the points in turn, each splitting its toy batches over the workers; otherwise a point per task
-  const points = await cancellable(options.signal, () => options.pool && scanOptions.method !== "toys"
-    ? options.pool.runScan(spec, sorted, mine, scanOptions, report, options.signal, start)
-    : serial(spec, sorted, mine, scanOptions, report, options.signal, start, options.pool));
-  const result = assemble(spec, scanOptions, points, shard ? `${shard.k}/${shard.n}` : undefined);
+  const label = shard ? `${shard.k}/${shard.n}` : undefined;
+  let points: PointResult[];
+  try {
+    points = await cancellable(options.signal, () => options.pool && scanOptions.method !== "toys"
+      ? options.pool.runScan(spec, sorted, mine, scanOptions, report, options.signal, start)
+      : serial(spec, sorted, mine, scanOptions, report, options.signal, start, options.pool));
+  } catch (e) {
+    if (!(options.partialOnAbort && options.signal?.aborted)) throw e;
+    // the pool stops at the first worker to finish its point; the others' points may still come
+    const underWay = options.pool && scanOptions.method !== "toys" ? Math.min(options.pool.size - 1, mine.length - finished.length) : 0;
+    await arrivals(finished, finished.length + underWay, options.graceMs ?? 2000);
+    return { ...assemble(spec, scanOptions, finished, label), partial: true };
+  }
+  const result = assemble(spec, scanOptions, points, label);
   if (options.leeToys && !shard) {
     if (!start) throw new BumpscanError("--lee-toys needs a full-range scan whose background-only fit converges");
-    result.lee = await cancellable(options.signal, () => leeToys(spec, sorted, mine, start, result, options.leeToys!, scanOptions.seed ?? 1, options.pool, options.signal));
+    try {
+      result.lee = await cancellable(options.signal, () => leeToys(spec, sorted, mine, start, result, options.leeToys!, scanOptions.seed ?? 1, options.pool, options.signal));
+    } catch (e) {
+      if (!(options.partialOnAbort && options.signal?.aborted)) throw e;
+      return { ...result, partial: true }; // every point, but the toy scans unfinished
+    }
   }
   return result;
+}
+
+/** Wait until `list` holds `n` entries or `ms` have passed. */
+async function arrivals(list: unknown[], n: number, ms: number): Promise<void> {
+  const until = performance.now() + ms;
+  while (list.length < n && performance.now() < until) await new Promise((r) => setTimeout(r, 20));
 }
 
 /** Once the signal has aborted, whatever went wrong (a closed pool, say) is reported as the cancel it is. */
@@ -143,7 +173,7 @@ async function leeToys(spec: Spec, sorted: Float64Array[], grid: GridPoint[], ba
   const p = k / n;
   return {
     toys: n, globalP: p, globalPError: Math.sqrt(Math.max(p * (1 - p), 1 / n) / n),
-    globalZ: p >= 0.5 ? 0 : normalQuantile(1 - Math.max(p, 1 / n), 0, 1), globalZIsLowerBound: k === 0, meanUpcrossings: crossings / n, maxZ,
+    globalZ: zFromLogP(Math.log(Math.max(p, 1 / n))), globalZIsLowerBound: k === 0, meanUpcrossings: crossings / n, maxZ,
   };
 }
 
@@ -186,24 +216,4 @@ export function assemble(spec: Spec, options: Pick<ScanOptions, "method" | "cl">
   return result;
 }
 
-/**
- * Join the results of the shards of one scan into exactly what one run gives.
- * @example
- * const whole = mergeScans([shard1, shard2, shard3]);
- */
-export function mergeScans(parts: ScanResult[]): ScanResult {
-  if (parts.length === 0) throw new BumpscanError("merge: no scan results given");
-  const first = parts[0];
-  const key = JSON.stringify([first.spec, first.method, first.cl]);
-  for (const p of parts) {
-    if (JSON.stringify([p.spec, p.method, p.cl]) !== key) throw new BumpscanError("merge: the results come from different specs or methods");
-  }
-  const byIndex = new Map<number, PointResult>();
-  for (const p of parts) for (const point of p.points) {
-    if (byIndex.has(point.index)) throw new BumpscanError(`merge: mass point ${point.index} (m = ${point.mass}) appears twice`);
-    byIndex.set(point.index, point);
-  }
-  const expected = massGrid(first.spec).length;
-  if (byIndex.size !== expected) throw new BumpscanError(`merge: ${byIndex.size} of the scan's ${expected} mass points present; a shard is missing`);
-  return assemble(first.spec, first, [...byIndex.values()]);
-}
+export { mergeScans, checkScanResult } from "./merge.js";
