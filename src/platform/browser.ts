@@ -1,6 +1,7 @@
 /** What differs in a browser (and in its workers): fetch, module Web Workers, navigator. */
 import type { Endpoint } from "comlink";
 import type { SpawnedWorker } from "../scan/pool.js";
+import { onWebWorkerFailure } from "../scan/worker-failure.js";
 
 /**
  * The bytes of the built core, fetched.
@@ -14,13 +15,20 @@ export async function loadBytes(url: URL): Promise<ArrayBuffer> {
 }
 
 /**
- * Start a pool worker: a module Web Worker on web-worker.js (a Worker is a comlink endpoint as it is).
+ * Start a pool worker: a module Web Worker on web-worker.js (a Worker is a comlink endpoint as
+ * it is); its `error`/`messageerror` events reach the pool, which then stops waiting for it.
  * @example
  * const w = spawnWorker(); … w.terminate();
  */
 export function spawnWorker(): SpawnedWorker {
+  // the literal `new Worker(new URL(…, import.meta.url))` is what bundlers (Vite, webpack) rewrite:
+  // the script's final URL is theirs to choose, so messages name it only when the event does
   const w = new Worker(new URL("../scan/web-worker.js", import.meta.url), { type: "module" });
-  return { endpoint: w as unknown as Endpoint, terminate: () => w.terminate() };
+  return {
+    endpoint: w as unknown as Endpoint,
+    terminate: () => w.terminate(),
+    onFailure: (listener) => onWebWorkerFailure(w, undefined, listener),
+  };
 }
 
 /**

@@ -7,6 +7,7 @@ import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import nodeEndpoint from "comlink/dist/esm/node-adapter.mjs";
 import type { SpawnedWorker } from "../scan/pool.js";
+import type { FailureListener } from "../scan/worker-failure.js";
 
 /**
  * The bytes of the built core.
@@ -17,15 +18,39 @@ export async function loadBytes(url: URL): Promise<Uint8Array<ArrayBuffer>> {
   return (await readFile(url)) as Uint8Array<ArrayBuffer>; // a Buffer of its own, never shared
 }
 
+/** The built worker script (Node 20 cannot start one from TypeScript): the same path from src/ and dist/. */
+const WORKER_SCRIPT = new URL("../../dist/scan/worker.js", import.meta.url);
+
 /**
  * Start a pool worker: a worker_threads Worker on the built worker script, through comlink's node adapter.
  * @example
  * const w = spawnWorker(); … w.terminate();
  */
 export function spawnWorker(): SpawnedWorker {
-  // the built worker (Node 20 cannot start one from TypeScript): the same path from src/ and dist/
-  const w = new Worker(new URL("../../dist/scan/worker.js", import.meta.url));
-  return { endpoint: nodeEndpoint(w), terminate: () => w.terminate() };
+  return spawnNodeWorker(WORKER_SCRIPT);
+}
+
+/**
+ * A worker_threads Worker on `script` as a pool worker, its failures (a throw at load or later,
+ * an unreadable message, an exit) reported to the pool with the script's URL.
+ * @example
+ * WorkerPool.start(2, { spawn: () => spawnNodeWorker(new URL("./my-worker.js", import.meta.url)) });
+ */
+export function spawnNodeWorker(script: URL): SpawnedWorker {
+  const w = new Worker(script);
+  return { endpoint: nodeEndpoint(w), terminate: () => w.terminate(), onFailure: (listener) => onNodeWorkerFailure(w, String(script), listener) };
+}
+
+/**
+ * Call `listener` when a worker_threads Worker fails: comlink's node adapter forwards only its
+ * messages, so an error or an exit would otherwise leave the pool waiting forever.
+ * @example
+ * onNodeWorkerFailure(w, "worker.js", (e) => console.error(e.message));
+ */
+export function onNodeWorkerFailure(w: Worker, script: string, listener: FailureListener): void {
+  w.on("error", (e: unknown) => listener(new Error(`${e instanceof Error ? e.message : String(e)} (${script})`)));
+  w.on("messageerror", () => listener(new Error(`a message from the worker could not be deserialised (${script})`)));
+  w.on("exit", (code: number) => listener(new Error(`the worker exited with code ${code} (${script})`)));
 }
 
 /**

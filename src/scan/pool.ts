@@ -10,15 +10,34 @@ import { cores, spawnWorker } from "#platform";
 import { joinBatches, ToyBatch, ToyRunnerConfig } from "../infer/toy-runner.js";
 import type { WorkerApi } from "./worker-api.js";
 import { BumpscanError } from "../errors.js";
+import { FailureListener, onWebWorkerFailure } from "./worker-failure.js";
 import { Spec } from "../model/spec.js";
 import { GridPoint } from "./grid.js";
 import { PointResult, ScanOptions } from "./point.js";
 
-/** A started worker: where comlink talks to it, and how to stop it. */
+/** A started worker: where comlink talks to it, how to stop it, and how to hear that it failed. */
 export interface SpawnedWorker {
   endpoint: Comlink.Endpoint;
   terminate(): unknown;
+  /**
+   * Register the pool's listener for the worker's failure (its script not loaded or throwing, a
+   * message it cannot read, an exit). Without it the pool listens to the endpoint's
+   * `error`/`messageerror` events when it is a Web Worker, and otherwise relies on the start-up
+   * timeout alone.
+   */
+  onFailure?(listener: FailureListener): void;
 }
+
+/** How `WorkerPool.start` starts its workers. */
+export interface PoolOptions {
+  /** Start one worker (default: the platform's: worker_threads under Node, module Web Workers in a browser). */
+  spawn?: () => SpawnedWorker;
+  /** How long the workers may take to load and set up the core before `start` gives up (ms, default 30 000). */
+  startTimeoutMs?: number;
+}
+
+/** The default start-up timeout: loading a script and instantiating the core take well under a second. */
+export const START_TIMEOUT_MS = 30_000;
 
 /**
  * Workers holding a core each.
@@ -26,41 +45,82 @@ export interface SpawnedWorker {
  * const pool = await WorkerPool.start(2); … await pool.close();
  */
 export class WorkerPool {
-  private closing?: () => void;
-  /** Rejects once the pool is closed: every pending call races it, so closing stops them at once. */
-  private readonly closed = new Promise<never>((_, reject) => {
-    this.closing = () => reject(new BumpscanError("the worker pool was closed"));
-  });
+  /**
+   * The reject functions of the calls under way. A call removes its own when it settles, so a
+   * finished call leaves nothing behind (racing every call against one never-settling promise
+   * kept a reaction per call for the pool's lifetime); closing or a failed worker rejects them all.
+   */
+  private readonly pending = new Set<(e: Error) => void>();
+  /** Why the pool takes no more work: closed, or a worker failed. */
+  private broken?: Error;
+  private started = false;
+  private closed = false;
 
   private constructor(private readonly workers: SpawnedWorker[], private readonly remotes: Comlink.Remote<WorkerApi>[]) {
-    this.closed.catch(() => {}); // nobody may be waiting
+    workers.forEach((w, i) => watch(w, (e) => this.fail(new BumpscanError(
+      `worker ${i + 1} of the pool ${this.started ? "stopped" : "failed to start"}: ${e.message}`))));
   }
 
   /**
    * Start `size` workers (default: the available cores) — worker_threads under Node, module Web
-   * Workers in a browser, or whatever `spawn` starts (a bundler's worker URL, say).
+   * Workers in a browser, or whatever `options.spawn` starts (a bundler's worker URL, say).
+   * Rejects with a BumpscanError when a worker fails to load (naming its error and script) or
+   * the workers are not ready within `options.startTimeoutMs`; the workers started are then
+   * terminated. A size that is not a whole number ≥ 1 is refused.
    * @example
    * const pool = await WorkerPool.start(2);
    * // … new ToyCalculator(cm, { pool }) …
    * await pool.close();
    */
-  static async start(size?: number, options: { spawn?: () => SpawnedWorker } = {}): Promise<WorkerPool> {
+  static async start(size?: number, options: PoolOptions = {}): Promise<WorkerPool> {
+    const n = poolSize(size);
+    const timeout = startTimeout(options.startTimeoutMs);
     const module = await coreModule();
-    const spawn = options.spawn ?? spawnWorker;
-    const workers = Array.from({ length: Math.max(1, size ?? cores()) }, () => spawn());
-    const remotes = workers.map((w) => Comlink.wrap<WorkerApi>(w.endpoint));
-    const pool = new WorkerPool(workers, remotes);
-    await pool.each((r) => r.init(module));
-    return pool;
+    const workers = spawnAll(options.spawn ?? spawnWorker, n);
+    const pool = new WorkerPool(workers, workers.map((w) => Comlink.wrap<WorkerApi>(w.endpoint)));
+    const timer = setTimeout(() => pool.fail(new BumpscanError(`the pool's workers did not start within ${timeout / 1000} s ` +
+      "(a worker script that does not load or never answers)")), timeout);
+    try {
+      await pool.each((r) => r.init(module));
+      pool.started = true;
+      return pool;
+    } catch (e) {
+      const error = pool.broken ?? new BumpscanError(`a worker of the pool failed to start: ${messageOf(e)}`);
+      await pool.close();
+      throw error;
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   get size(): number {
     return this.workers.length;
   }
 
-  /** A call to a worker, cut short when the pool is closed. */
+  /** A call to a worker, cut short when the pool is closed or a worker fails. */
   private call<T>(work: Promise<T>): Promise<T> {
-    return Promise.race([work, this.closed]);
+    if (this.broken) {
+      work.catch(() => {}); // nobody waits for it any more
+      return Promise.reject(this.broken);
+    }
+    return new Promise<T>((resolve, reject) => {
+      this.pending.add(reject);
+      work.then((v) => {
+        this.pending.delete(reject);
+        resolve(v);
+      }, (e) => {
+        this.pending.delete(reject);
+        reject(e);
+      });
+    });
+  }
+
+  /** Stop taking work and reject every call under way with `error` (the first reason stands). */
+  private fail(error: Error): void {
+    if (this.broken) return;
+    this.broken = error;
+    for (const reject of this.pending) reject(error);
+    this.pending.clear();
   }
 
   private each<T>(f: (r: Comlink.Remote<WorkerApi>) => Promise<T>): Promise<T[]> {
@@ -111,10 +171,44 @@ export class WorkerPool {
    * await pool.close(); // the process can then exit
    */
   async close(): Promise<void> {
-    if (!this.closing) return;
-    this.closing();
-    this.closing = undefined;
+    if (this.closed) return;
+    this.closed = true;
+    this.fail(new BumpscanError("the worker pool was closed"));
     for (const r of this.remotes) r[Comlink.releaseProxy]();
     await Promise.all(this.workers.map((w) => w.terminate()));
   }
+}
+
+/** The number of workers to start: the cores when not given, else a whole number ≥ 1. */
+function poolSize(size: number | undefined): number {
+  if (size === undefined) return Math.max(1, cores());
+  if (!Number.isInteger(size) || size < 1) throw new BumpscanError(`a worker pool needs a whole number of workers ≥ 1, not ${size}`);
+  return size;
+}
+
+function startTimeout(ms = START_TIMEOUT_MS): number {
+  if (!(ms > 0)) throw new BumpscanError(`the pool's start-up timeout must be a positive number of ms, not ${ms}`);
+  return ms;
+}
+
+/** `n` workers from `spawn`; if one cannot even be created, the ones before it are terminated. */
+function spawnAll(spawn: () => SpawnedWorker, n: number): SpawnedWorker[] {
+  const workers: SpawnedWorker[] = [];
+  try {
+    for (let i = 0; i < n; i++) workers.push(spawn());
+    return workers;
+  } catch (e) {
+    for (const w of workers) w.terminate();
+    throw new BumpscanError(`a worker of the pool failed to start: ${messageOf(e)}`);
+  }
+}
+
+/** Hear of a worker's failure: through its own hook, or the events of a Web Worker endpoint. */
+function watch(w: SpawnedWorker, listener: FailureListener): void {
+  if (w.onFailure) w.onFailure(listener);
+  else if ("onerror" in w.endpoint) onWebWorkerFailure(w.endpoint as unknown as EventTarget, undefined, listener);
+}
+
+function messageOf(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
 }

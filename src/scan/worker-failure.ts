@@ -1,0 +1,37 @@
+/**
+ * How a pool worker's failure reaches the pool: Web Workers report a script that could not be
+ * loaded (a 404, offline, blocked) or threw while loading as an `error` event on the Worker, and
+ * a message that cannot be read as `messageerror`. Comlink listens only to `message`, so without
+ * these a failed worker leaves every call to it waiting forever.
+ */
+
+/** What the pool needs to hear: the worker can do no more work, and why. */
+export type FailureListener = (error: Error) => void;
+
+/**
+ * Call `listener` when a Web Worker (or anything dispatching its `error`/`messageerror` events)
+ * fails; `script` names its script in the message when the event does not.
+ * @example
+ * const w = new Worker(url, { type: "module" });
+ * onWebWorkerFailure(w, String(url), (e) => console.error(e.message));
+ */
+export function onWebWorkerFailure(worker: EventTarget, script: string | undefined, listener: FailureListener): void {
+  worker.addEventListener("error", (event) => listener(new Error(describeErrorEvent(event, script))));
+  worker.addEventListener("messageerror", () => listener(new Error("a message from the worker could not be deserialised")));
+}
+
+/**
+ * The message of a worker's `error` event: an ErrorEvent carries the script's own error and
+ * where it happened; a plain Event (the script never ran) carries nothing, so say what it means.
+ * @example
+ * describeErrorEvent(new Event("error"), "web-worker.js"); // "its script web-worker.js could not be loaded …"
+ */
+export function describeErrorEvent(event: Event, script?: string): string {
+  const e = event as Partial<ErrorEvent>;
+  if (e.message) {
+    const where = e.filename ? `${e.filename}${e.lineno ? `:${e.lineno}` : ""}` : script;
+    return where ? `${e.message} (${where})` : e.message;
+  }
+  return `its script ${script ?? "(the pool's web-worker.js)"} could not be loaded or run ` +
+    "(not found, offline, blocked, or a syntax error: the browser's console says which)";
+}
