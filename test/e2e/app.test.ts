@@ -148,6 +148,21 @@ describe.skipIf(!chromiumPath && !process.env.CI)("the web app in Chromium", () 
     await page.close();
   }, 120_000);
 
+  test("a worker script that cannot be loaded (404) shows the pool's error in the page instead of hanging", async () => {
+    const { page } = await openApp();
+    await page.route(/web-worker[^/]*\.js/, (route) => route.fulfill({ status: 404, body: "not found" }));
+    await page.click("#demo");
+    const t0 = Date.now();
+    await page.click("#scan");
+    await waitState(page, "error", "done");
+    await shot(page, "05b-worker-404");
+    expect(await state(page)).toBe("error");
+    expect(await page.textContent("#error")).toMatch(/^worker \d of the pool failed to start: its script .*could not be loaded/);
+    expect(Date.now() - t0).toBeLessThan(10_000);
+    expect(await page.isEnabled("#scan")).toBe(true);
+    await page.close();
+  }, 60_000);
+
   test("a malformed file shows a message naming the file and line", async () => {
     const { page } = await openApp();
     await page.setInputFiles("#file", { name: "bad.csv", mimeType: "text/csv", buffer: Buffer.from("m\n1.5\nx\n") });
