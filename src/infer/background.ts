@@ -55,10 +55,22 @@ export function poiFloor(cm: CompiledModel, values: ArrayLike<number>): number {
  * cm.model.parameters[0].lo;     // the floor, e.g. −31.6
  */
 export function fitBackground(cm: CompiledModel, options: FitOptions = {}): FitResult {
-  const poi = cm.model.poi;
-  const b = fit(cm, { ...options, fixed: { ...options.fixed, [poi]: 0 }, hesse: false });
-  const param = cm.model.parameters[cm.names.indexOf(poi)];
-  const floor = poiFloor(cm, cm.names.map((n) => b.values[n]));
-  if (floor > param.lo) cm.setLowerBound(poi, Math.min(floor, 0));
+  const b = fit(cm, { ...options, fixed: { ...options.fixed, [cm.model.poi]: 0 }, hesse: false });
+  raiseFloor(cm, b.values);
   return b;
+}
+
+/**
+ * Raise the POI's lower bound to its floor at other background values (`values` by name; the POI's
+ * own value is ignored). Returns whether the bound moved.
+ * @example
+ * raiseFloor(cm, freeFit.values); // the floor where the free fit left the background
+ */
+export function raiseFloor(cm: CompiledModel, values: Record<string, number>): boolean {
+  const poi = cm.model.poi;
+  const param = cm.model.parameters[cm.names.indexOf(poi)];
+  const floor = Math.min(0, poiFloor(cm, cm.names.map((n) => (n === poi ? 0 : values[n]))));
+  if (!(floor > param.lo)) return false;
+  cm.setLowerBound(poi, floor);
+  return true;
 }

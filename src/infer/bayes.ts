@@ -26,25 +26,37 @@ export interface BayesResult {
   mode: number;
   /** Estimated relative error of the posterior's normalisation (quadrature). */
   integrationError: number;
+  /** Conditional fits made (one per posterior value). */
+  fits: number;
 }
 
 /** log of the unnormalised posterior at μ, with warm-started conditional fits memoised. */
-function logPosterior(cm: CompiledModel, free: FitResult, marginalise: boolean): (mu: number) => number {
+function logPosterior(cm: CompiledModel, free: FitResult, marginalise: boolean): ((mu: number) => number) & { fits: () => number } {
   const poi = cm.model.poi;
   const cache = new Map<number, number>();
   const converged: FitResult[] = [free];
   const nearest = (mu: number) => converged.reduce((a, b) => (Math.abs(b.values[poi] - mu) < Math.abs(a.values[poi] - mu) ? b : a));
-  return (mu) => {
+  const lp = (mu: number) => {
     const hit = cache.get(mu);
     if (hit !== undefined) return hit;
     // tight convergence: the quadrature below must see a smooth posterior, not the fit tolerance
     const r = fit(cm, { fixed: { [poi]: mu }, start: nearest(mu), hesse: marginalise, tol: 1e-6 });
     if (r.status === "converged") converged.push(r);
     let lp = -r.nll;
-    if (marginalise && r.covariance && r.covariance.length > 0) lp += 0.5 * Math.log(Math.max(det(r.covariance), 1e-300));
+    if (marginalise && r.covariance && r.covariance.length > 0) lp += 0.5 * Math.log(Math.max(det(curved(r.covariance)), 1e-300));
     cache.set(mu, lp);
     return lp;
   };
+  return Object.assign(lp, { fits: () => cache.size });
+}
+
+/**
+ * The covariance of the parameters that have an error: one without curvature (a yield at its
+ * bound with no events) is profiled, not integrated (the Laplace approximation does not apply).
+ */
+function curved(cov: number[][]): number[][] {
+  const keep = cov.map((row, i) => Number.isFinite(row[i])).flatMap((ok, i) => (ok ? [i] : []));
+  return keep.map((i) => keep.map((j) => cov[i][j]));
 }
 
 function det(a: number[][]): number {
@@ -110,6 +122,6 @@ export async function bayesianLimit(cm: CompiledModel, options: BayesOptions = {
   const observed = await brent((mu) => acc + integralTo(piece, mu) - target, piece.a, piece.b, 1e-12 * (piece.b - piece.a) + 1e-14 * Math.abs(piece.b));
   return {
     method: "bayes", cl, observed, nuisances: options.marginalise ? "marginalised" : "profiled", mode: muMode,
-    integrationError: pieces.reduce((a, b) => a + b.error, 0) / total,
+    integrationError: pieces.reduce((a, b) => a + b.error, 0) / total, fits: lp.fits(),
   };
 }

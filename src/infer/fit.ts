@@ -67,6 +67,7 @@ export function fit(cm: CompiledModel, options: FitOptions = {}): FitResult {
     start[i] = v;
     fixed.add(name);
   }
+  offBounds(cm, start, fixed);
   cm.values = start;
   cm.setFree(names.map((n) => !fixed.has(n)));
   const tol = options.tol ?? 0.1;
@@ -122,6 +123,20 @@ function newtonPolish(cm: CompiledModel, freeNames: string[], values: Float64Arr
   const final = accepted ? after : cm.nllGrad(values);
   const edm = 0.5 * idx.reduce((s, i, k) => s + final.grad[i] * idx.reduce((t, j, l) => t + (cov[k][l] / (2 * UP)) * final.grad[j], 0), 0);
   return { accepted, values: accepted ? next : values, nll: final.nll, edm, nfcn: accepted ? 2 : 3 };
+}
+
+/**
+ * Free parameters that start on (or a hair from) a bound start just inside it: Minuit's bound
+ * transform has zero slope at the bound, so a fit started there cannot leave it (a free fit
+ * warm-started from the background-only fit, with the signal yield's floor at 0, would stop at once).
+ */
+function offBounds(cm: CompiledModel, start: number[], fixed: Set<string>): void {
+  cm.model.parameters.forEach((p, i) => {
+    if (fixed.has(p.name)) return;
+    const nudge = Math.min(1e-3 * Math.max(1, Math.abs(start[i])), 0.1 * (p.hi - p.lo));
+    if (start[i] - p.lo < nudge) start[i] = p.lo + nudge;
+    else if (p.hi - start[i] < nudge) start[i] = p.hi - nudge;
+  });
 }
 
 function startValues(cm: CompiledModel, options: FitOptions): number[] {

@@ -5,7 +5,7 @@
  */
 import normalCdf from "@stdlib/stats-base-dists-normal-cdf";
 import { CompiledModel } from "../core/compile.js";
-import { fitBackground } from "./background.js";
+import { fitBackground, raiseFloor } from "./background.js";
 import { fit, FitOptions, FitResult } from "./fit.js";
 
 export interface Discovery {
@@ -38,6 +38,8 @@ export function discovery(cm: CompiledModel, options: FitOptions = {}, free?: Fi
   const retry = (r: FitResult, again: () => FitResult) => (converged(r) || !options.start ? r : better(r, again()));
   const b0 = retry(fitBackground(cm, options), () => fitBackground(cm, { ...options, start: undefined }));
   let f = free ?? fit(cm, { ...options, start: b0 });
+  // the floor moves with the background: where the free fit left it, the floor may lie higher
+  if (!free && !converged(f) && raiseFloor(cm, f.values)) f = better(f, fit(cm, { ...options, start: b0 }));
   if (!free && !converged(f)) f = better(f, fit(cm, { ...options, start: undefined }));
   const b = better(b0, fit(cm, { ...options, start: f, fixed: { ...options.fixed, [poi]: 0 }, hesse: false }));
   const valid = converged(f) && converged(b);

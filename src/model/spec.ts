@@ -112,18 +112,29 @@ function signalArgs(s: ShapeSpec, mass: number, range: [number, number]): Arg[] 
   }
 }
 
+/** A floating shape parameter of a background: its start value and bounds. */
+interface ShapeParam { name: string; init: number; lo: number; hi: number }
+
+/**
+ * |c_k| of an expPoly (x mapped onto [−1, 1]) stays below this: the shape may then vary by e^100
+ * over the range, far beyond any background, and its quadrature normalisation stays exact. Without
+ * the bound a handful of events lets the shape collapse into a spike that the quadrature misses.
+ */
+export const EXP_POLY_BOUND = 50;
+
 /** Background arguments: shape parameters float, named with the component's suffix. */
 function backgroundArgs(b: ShapeSpec, suffix: string, range: [number, number],
-  params: { name: string; init: number }[]): Arg[] {
-  const free = (name: string, init: number) => {
-    params.push({ name: name + suffix, init });
+  params: ShapeParam[]): Arg[] {
+  const free = (name: string, init: number, bound = Infinity) => {
+    params.push({ name: name + suffix, init, lo: -bound, hi: bound });
     return name + suffix;
   };
   const info = SHAPES[b.shape];
   if (info.coefficients) {
     const order = b.order ?? 0;
     if (order > info.coefficients.maxOrder) throw new BumpscanError(`background${suffix}: ${b.shape} order must be ≤ ${info.coefficients.maxOrder}`);
-    return [range[0], range[1], ...Array.from({ length: order }, (_, k) => free(`${info.coefficients!.prefix}${k + 1}`, b.init?.[k] ?? 0))];
+    const bound = b.shape === "expPoly" ? EXP_POLY_BOUND : Infinity;
+    return [range[0], range[1], ...Array.from({ length: order }, (_, k) => free(`${info.coefficients!.prefix}${k + 1}`, b.init?.[k] ?? 0, bound))];
   }
   switch (b.shape) {
     case "exponential": return [free("lambda", b.lambda ?? 0)];
@@ -182,7 +193,7 @@ export function buildModel(spec: Spec, opts: { mass: number; nEvents: number | n
   const b = new ModelBuilder(spec.observable.name ?? "m", range, spec.observable.unit);
   const bkgs = backgrounds(spec);
   const floating = bkgs.filter((x) => x.yield === undefined).length;
-  const params: { name: string; init: number; lo: number; fixed: boolean }[] = [];
+  const params: { name: string; init: number; lo: number; hi?: number; fixed: boolean }[] = [];
   const comps: { sample: string; parts: [string, ShapeName, Arg[], string | number | { constant: number; factors: YieldFactor[] }][] }[] = [];
   const total = counts.reduce((a, c) => a + c, 0);
   // the POI starts at 0, or at the event count when no background floats (0 would leave no density)
@@ -192,7 +203,7 @@ export function buildModel(spec: Spec, opts: { mass: number; nEvents: number | n
   samples.forEach((s, k) => {
     const sfx = multi ? `_${s.name}` : "";
     const empty = counts[k] === 0;
-    const shapeParams: { name: string; init: number }[] = [];
+    const shapeParams: ShapeParam[] = [];
     const systematics = nuisances.filter((n) => !n.samples || n.samples.includes(s.name)).map((n) => ({ param: n.name, kappa: n.lnN }));
     const signalYield = multi || systematics.length > 0 ? { constant: s.scale, factors: [{ param: poi }, ...systematics] } : poi;
     const parts: (typeof comps)[number]["parts"] = [["signal", spec.signal.shape, signalArgs(spec.signal, mass, range), signalYield]];
@@ -203,7 +214,7 @@ export function buildModel(spec: Spec, opts: { mass: number; nEvents: number | n
       if (bk.yield === undefined) params.push({ name: yieldName, init: Math.max(counts[k], 1) / Math.max(floating, 1), lo: 0, fixed: false });
       parts.push([bk.name || "background", bk.shape, args, bk.yield ?? yieldName]);
     }
-    for (const p of shapeParams) params.push({ ...p, lo: -Infinity, fixed: empty });
+    for (const p of shapeParams) params.push({ ...p, fixed: empty });
     comps.push({ sample: s.name, parts });
   });
   const overrides = spec.parameters ?? {};
@@ -212,7 +223,7 @@ export function buildModel(spec: Spec, opts: { mass: number; nEvents: number | n
   }
   for (const p of params) {
     const o = overrides[p.name] ?? {};
-    b.parameter(p.name, o.init ?? p.init, { lo: o.lo ?? p.lo, hi: o.hi, fixed: o.fixed ?? p.fixed });
+    b.parameter(p.name, o.init ?? p.init, { lo: o.lo ?? p.lo, hi: o.hi ?? p.hi, fixed: o.fixed ?? p.fixed });
   }
   for (const c of comps) {
     if (multi) b.sample(c.sample, range);
