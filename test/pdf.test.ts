@@ -158,15 +158,16 @@ describe("Crystal Ball tails for every n > 0 (issue 10, item 13)", () => {
     const values: number[] = [];
     for (let i = 0; i < 2000; i++) values.push(-Math.log(1 - uniform() * (1 - Math.exp(-3))) / 0.3); // exp(−0.3 m) on [0, 10]
     for (let i = 0; i < 60; i++) values.push(4.2 + 0.05 * Math.sqrt(-2 * Math.log(1 - uniform())) * Math.cos(2 * Math.PI * uniform()));
-    const fit = (n: number) => fitAtMass(parseSpec({
-      observable: { name: "m", range: [0, 10] },
-      signal: { shape: "crystalBall", sigma: 0.05, alpha: 1.5, n },
-      background: { shape: "exponential" },
-    }), { values: Float64Array.from(values) }, 4.2);
-    const [ref, huge] = [await fit(1e3), await fit(1e30)];
-    expect(ref.parameters.nsig.value).toBeGreaterThan(30);
-    expect(ref.parameters.nsig.value).toBeLessThan(90);
-    expect(Math.abs(huge.parameters.nsig.value - ref.parameters.nsig.value)).toBeLessThan(0.1 * ref.parameters.nsig.error);
-    expect(Math.abs(huge.z - ref.z)).toBeLessThan(0.1);
+    const signals = (n: number) => [{ shape: "crystalBall", sigma: 0.05, alpha: 1.5, n },
+      { shape: "doubleCrystalBall", sigma: 0.05, alphaL: 1.5, nL: n, alphaR: 2, nR: n }];
+    const fit = (signal: object) => fitAtMass(parseSpec({ observable: { name: "m", range: [0, 10] }, signal, background: { shape: "exponential" } }),
+      { values: Float64Array.from(values) }, 4.2);
+    for (let k = 0; k < 2; k++) {
+      const [ref, huge] = [await fit(signals(1e3)[k]), await fit(signals(1e30)[k])];
+      expect(ref.parameters.nsig.value).toBeGreaterThan(30);
+      expect(ref.parameters.nsig.value).toBeLessThan(90);
+      expect(Math.abs(huge.parameters.nsig.value - ref.parameters.nsig.value)).toBeLessThan(0.1 * ref.parameters.nsig.error);
+      expect(Math.abs(huge.z - ref.z)).toBeLessThan(0.1);
+    }
   });
 });
