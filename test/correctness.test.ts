@@ -8,7 +8,11 @@ import { fitAtMass, limitAtMass } from "../src/analysis.js";
 import { generate } from "../src/core/generate.js";
 import { bayesianLimit } from "../src/infer/bayes.js";
 import { buildModel, parseSpec, Spec } from "../src/model/spec.js";
-import { compile, relDiff } from "./helpers.js";
+import { compile, referenceModel, relDiff } from "./helpers.js";
+import { AsymptoticCalculator } from "../src/infer/asymptotic.js";
+import { ToyCalculator } from "../src/infer/toys.js";
+import { BANDS, upperLimit } from "../src/infer/limits.js";
+import normalQuantile from "@stdlib/stats-base-dists-normal-quantile";
 
 /** A 40-event model: a Gaussian peak (σ 0.1) at 5 on an exponential background over [0, 10]. */
 const lowCount: Spec = parseSpec({
@@ -152,4 +156,40 @@ test("the Bayesian limit on 10 000 events with a narrow peak takes a bounded num
   expect(r.fits).toBeLessThan(1500);
   expect(r.integrationError).toBeLessThan(1e-6);
   expect(r.observed).toBeGreaterThan(r.mode);
+});
+
+describe("CLs+b limits have a CLs+b expected band", () => {
+  test("asymptotic: the band is σ_A·(Φ⁻¹(1 − α) + N), not the CLs band (bump-1e4: median ≈ 18.2, not 23.37)", async () => {
+    const { cm } = await referenceModel("bump-1e4");
+    const cls = await upperLimit(new AsymptoticCalculator(cm), { cl: 0.9 });
+    const calc = new AsymptoticCalculator(cm);
+    const clsb = await upperLimit(calc, { cl: 0.9, statistic: "clsb" });
+    expect(clsb.expected["0"]).toBeGreaterThan(17.5);
+    expect(clsb.expected["0"]).toBeLessThan(19);
+    for (const n of BANDS) {
+      const mu = clsb.expected[String(n) as "0"];
+      if (normalQuantile(0.9, 0, 1) + n <= 0) {
+        expect(mu).toBe(0); // CLs+b's known flaw: so low an outcome excludes every signal
+        continue;
+      }
+      // at the expected limit, the expected CLs+b is α (and so is σ_A·(Φ⁻¹(0.9) + N)/μ = 1)
+      expect(calc.expectedCls(mu, n, "clsb")).toBeCloseTo(0.1, 6);
+      const sigmaA = mu / Math.sqrt(calc.qAsimov(mu));
+      expect(relDiff(mu, sigmaA * (normalQuantile(0.9, 0, 1) + n))).toBeLessThan(1e-4);
+      if (n > -2) expect(mu).toBeLessThan(cls.expected[String(n) as "0"]);
+    }
+  });
+
+  test("toys: the expected CLs+b at the band's limit is α, and below the CLs band", async () => {
+    const values = lowCountData(3);
+    const cm = await compile(buildModel(lowCount, { mass: 5, nEvents: values.length }), [{ values }]);
+    const calc = new ToyCalculator(cm, { toys: 500, seed: 2 });
+    const cls = await upperLimit(calc, { cl: 0.9 });
+    const clsb = await upperLimit(calc, { cl: 0.9, statistic: "clsb" });
+    for (const n of [0, 1, 2]) {
+      const mu = clsb.expected[String(n) as "0"];
+      expect(await calc.expectedCls(mu, n, "clsb")).toBeCloseTo(0.1, 4);
+      expect(mu).toBeLessThan(cls.expected[String(n) as "0"]);
+    }
+  }, 60_000);
 });

@@ -6,7 +6,7 @@ import normalCdf from "@stdlib/stats-base-dists-normal-cdf";
 import normalQuantile from "@stdlib/stats-base-dists-normal-quantile";
 import { CompiledModel, loadData } from "../core/compile.js";
 import { asimovData, AsimovGrid } from "./asimov.js";
-import { Calculator, CLsValues } from "./calculator.js";
+import { Calculator, CLsValues, Statistic } from "./calculator.js";
 import { fit, FitResult } from "./fit.js";
 import { discovery } from "./significance.js";
 import { qmuTilde } from "./test-statistics.js";
@@ -98,14 +98,16 @@ export class AsymptoticCalculator implements Calculator {
   }
 
   /**
-   * The expected limit of band N directly: μ = σ_A(μ)·(Φ⁻¹(1 − αΦ(N)) + N), solved by fixed-point
-   * iteration (σ_A = μ/√q_A changes slowly with μ, so a few Asimov fits suffice) — the root of
-   * expectedCls(μ, N) = α, found without a bracketing search.
+   * The expected limit of band N directly: μ = σ_A(μ)·(Φ⁻¹(1 − αΦ(N)) + N) for CLs, and
+   * μ = σ_A(μ)·(Φ⁻¹(1 − α) + N) for CLs+b, solved by fixed-point iteration (σ_A = μ/√q_A changes
+   * slowly with μ, so a few Asimov fits suffice) — the root of expectedCls(μ, N) = α, found
+   * without a bracketing search.
    * @example
-   * calc.expectedLimit(0, 0.1); // 23.37 on bump-1e4 (median expected)
+   * calc.expectedLimit(0, 0.1); // 23.37 on bump-1e4 (median expected CLs); 18.2 with "clsb"
    */
-  expectedLimit(band: number, alpha: number, tol: number): number {
-    const k = normalQuantile(1 - alpha * Phi(band), 0, 1) + band;
+  expectedLimit(band: number, alpha: number, tol: number, statistic: Statistic = "cls"): number {
+    const k = normalQuantile(1 - alpha * (statistic === "cls" ? Phi(band) : 1), 0, 1) + band;
+    if (!(k > 0)) return 0; // CLs+b at N ≤ −Φ⁻¹(1 − α): that outcome excludes every μ > 0
     const sigmaA = (mu: number) => mu / Math.sqrt(this.qAsimov(mu));
     let mu = k * this.scale;
     for (let i = 0; i < 50; i++) {
@@ -117,10 +119,14 @@ export class AsymptoticCalculator implements Calculator {
     return mu;
   }
 
-  /** CLs_exp(μ, N) = (1 − Φ(√q_A − N))/Φ(N): its root is μ = σ_A(Φ⁻¹(1 − αΦ(N)) + N). */
-  expectedCls(mu: number, band: number): number {
+  /**
+   * CLs_exp(μ, N) = (1 − Φ(√q_A − N))/Φ(N) (its root is μ = σ_A(Φ⁻¹(1 − αΦ(N)) + N)); CLs+b_exp is
+   * the numerator alone, the p-value of the s+b hypothesis at the b-only outcome of band N.
+   */
+  expectedCls(mu: number, band: number, statistic: Statistic = "cls"): number {
     if (mu <= 0) return 1;
-    return (1 - Phi(Math.sqrt(this.qAsimov(mu)) - band)) / Phi(band);
+    const clsb = 1 - Phi(Math.sqrt(this.qAsimov(mu)) - band);
+    return statistic === "cls" ? clsb / Phi(band) : clsb;
   }
 
   /** Free the Asimov model's core memory (the data model stays the caller's). */

@@ -15,18 +15,24 @@ export interface CLsValues {
   clsError: number;
 }
 
+/** What a limit excludes on: CLs (default) or CLs+b. */
+export type Statistic = "cls" | "clsb";
+
 export interface Calculator {
   readonly method: "asymptotic" | "toys";
   /** Observed CLs+b, CLb and CLs at mu (toys may run elsewhere: hence a promise, or a value). */
   pvalues(mu: number): CLsValues | Promise<CLsValues>;
-  /** Expected CLs at mu for the background-only band N ∈ {−2, −1, 0, 1, 2}. */
-  expectedCls(mu: number, band: number): number | Promise<number>;
+  /**
+   * Expected CLs (or CLs+b, with statistic "clsb") at mu for the background-only band
+   * N ∈ {−2, −1, 0, 1, 2}.
+   */
+  expectedCls(mu: number, band: number, statistic?: Statistic): number | Promise<number>;
   /** A scale for the POI (about its 1σ error), to start the bracketing of a limit. */
   readonly scale: number;
   /** How finely a limit is worth locating: far below the scale for formulas, about the toys' resolution for toys. */
   readonly tolerance: number;
   /** The expected limit of band N in closed form, where the calculator has one (NaN: search instead). */
-  expectedLimit?(band: number, alpha: number, tol: number): number;
+  expectedLimit?(band: number, alpha: number, tol: number, statistic?: Statistic): number;
   /** Where a limit is expected (band N, or the observed limit when undefined), to start its search nearby. */
   guess?(band?: number): Promise<number>;
 }

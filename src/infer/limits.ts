@@ -54,9 +54,9 @@ export async function upperLimit(calc: Calculator, options: { cl?: number; stati
   for (const n of BANDS) {
     if (options.expected === false) expected[String(n) as "0"] = NaN;
     else {
-      const direct = calc.expectedLimit?.(n, alpha, tol);
+      const direct = calc.expectedLimit?.(n, alpha, tol, statistic);
       expected[String(n) as "0"] = direct !== undefined && Number.isFinite(direct) ? direct
-        : await search(async (mu) => (await calc.expectedCls(mu, n)) - alpha, n, `the expected CLs at ${n}σ`);
+        : await search(async (mu) => (await calc.expectedCls(mu, n, statistic)) - alpha, n, `the expected ${statistic === "cls" ? "CLs" : "CLs+b"} at ${n}σ`);
     }
   }
   const observedError = await crossingError(calc, curve, observed, statistic);

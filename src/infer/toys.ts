@@ -16,7 +16,7 @@ import type { WorkerPool } from "../scan/pool.js";
 import { panelEdges, peaks } from "./asimov.js";
 import { AsymptoticCalculator } from "./asymptotic.js";
 import { LimitResult, upperLimit } from "./limits.js";
-import { Calculator, CLsValues } from "./calculator.js";
+import { Calculator, CLsValues, Statistic } from "./calculator.js";
 import { fit, FitResult } from "./fit.js";
 import { ProfileCache } from "./profile.js";
 import { qmuTilde } from "./test-statistics.js";
@@ -246,14 +246,15 @@ export class ToyCalculator implements Calculator {
     return { mu, ...(await this.interpolate(mu, at, { q: 0, clsb: 1, clb: 1, cls: 1, clsError: 0 })) };
   }
 
-  async expectedCls(mu: number, band: number): Promise<number> {
+  /** Expected CLs (or CLs+b) at mu: the observed one for the b-only toys' quantile of band N. */
+  async expectedCls(mu: number, band: number, statistic: Statistic = "cls"): Promise<number> {
     if (mu <= 0) return 1;
     const at = async (k: number) => {
       const { sb, b } = await this.toysAt(k);
       const qN = quantile(Float64Array.from(b.q).sort(), normalCdf(-band, 0, 1));
-      return { cls: clsFrom(sb.q, b.q, qN).cls };
+      return { value: clsFrom(sb.q, b.q, qN)[statistic] };
     };
-    return (await this.interpolate(mu, at, { cls: 1 })).cls;
+    return (await this.interpolate(mu, at, { value: 1 })).value;
   }
 
   /** Toy counts over every grid point run: s+b, b-only, failed fits. */
