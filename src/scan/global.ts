@@ -5,7 +5,6 @@
  * Computed in log space, so the global Z stays finite however small the p-values are.
  */
 import normalCdf from "@stdlib/stats-base-dists-normal-cdf";
-import normalQuantile from "@stdlib/stats-base-dists-normal-quantile";
 
 export interface GlobalSignificance {
   /** The largest local Z and where it is. */
@@ -47,9 +46,10 @@ export function logUpperTail(z: number): number {
 }
 
 /**
- * The Z with ln Q(Z) = lnP (one-sided: 0 for p ≥ 0.5), for any lnP ≤ 0: the normal quantile while
- * p is a normal double, else Newton's method on ln Q (concave, so the iterates from the right
- * decrease monotonically to the root).
+ * The Z with ln Q(Z) = lnP (one-sided: 0 for p ≥ 0.5), for any lnP ≤ 0, by Newton's method on
+ * ln Q: it is concave and below −z²/2 (Q(z) ≤ e^{−z²/2}/2), so from z = √(−2 lnP) the iterates
+ * decrease monotonically to the root. (The normal quantile of p itself loses all digits below
+ * p ≈ 1e-16.)
  * @example
  * zFromLogP(Math.log(2.866515718791939e-7)); // 5
  * zFromLogP(-804.6084420137538);             // 40
@@ -57,16 +57,15 @@ export function logUpperTail(z: number): number {
 export function zFromLogP(lnP: number): number {
   if (Number.isNaN(lnP)) return NaN;
   if (lnP >= Math.log(0.5)) return 0;
-  if (lnP > -700) return -normalQuantile(Math.exp(lnP), 0, 1);
-  let z = Math.sqrt(-2 * lnP); // above the root: ln Q(z) < −z²/2 for z > 0.4
-  for (let i = 0; i < 100; i++) {
+  let z = Math.sqrt(-2 * lnP);
+  for (let i = 0; i < 200; i++) {
     const lq = logUpperTail(z);
     const slope = -Math.exp(-0.5 * z * z - LN_SQRT_2PI - lq); // d ln Q / dz = −φ(z)/Q(z)
     const step = (lq - lnP) / slope;
     z -= step;
-    if (Math.abs(step) < 1e-14 * z) break;
+    if (!(Math.abs(step) > 1e-15 * Math.max(1, z))) break;
   }
-  return z;
+  return Math.max(0, z);
 }
 
 /** ln(eᵃ + eᵇ) without overflow or underflow. */

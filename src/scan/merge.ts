@@ -12,8 +12,8 @@ import { assemble, type ScanResult } from "./scan.js";
 const METHODS = ["asymptotic", "toys", "bayes"];
 const NUMBER_FIELDS = ["nsig", "nsigError", "q0", "z", "observed", "observedError", "events"] as const;
 const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v);
-/** JSON turns NaN and ±Infinity into null: a number field is a finite number, null or absent. */
-const numberOrNull = (v: unknown) => v === undefined || v === null || (typeof v === "number" && Number.isFinite(v));
+/** A number field is a finite number, null or absent (NaN too, in a result not yet written: JSON makes it null). */
+const numberOrNull = (v: unknown) => v === undefined || v === null || (typeof v === "number" && (Number.isFinite(v) || Number.isNaN(v)));
 
 /** Why a point of a scan result is malformed, or undefined when it is fine. */
 function pointProblem(p: unknown): string | undefined {

@@ -131,6 +131,9 @@ export async function runScan(spec: Spec, events: Float64Array | Float64Array[],
   return result;
 }
 
+/** A turn of the event loop (setImmediate where there is one: a browser's setTimeout waits ≥ 4 ms). */
+const nextTurn = () => new Promise<void>((r) => (typeof setImmediate === "function" ? setImmediate(r) : setTimeout(r, 0)));
+
 /** Wait until `list` holds `n` entries or `ms` have passed. */
 async function arrivals(list: unknown[], n: number, ms: number): Promise<void> {
   const until = performance.now() + ms;
@@ -200,8 +203,11 @@ async function serial(spec: Spec, sorted: Float64Array[], points: GridPoint[], o
   const workspace = new ScanWorkspace(await instantiateCore(), spec, sorted, start);
   const out: PointResult[] = [];
   for (const g of points) {
+    if (signal) await nextTurn(); // lets an abort (Ctrl-C) be heard between points: the fits never yield
     if (signal?.aborted) throw new BumpscanError("scan cancelled");
     const p = await workspace.point(g, options, toyPool);
+    // a point that failed once the scan was stopped may have failed from the stop (its toy pool closed)
+    if (signal?.aborted && p.status === "failed") throw new BumpscanError("scan cancelled");
     out.push(p);
     done(p);
   }
