@@ -4,7 +4,9 @@
 // MODEL       0 nParams, 1 nValues, 2 nSamples, 3 nConstraints, 4 constraintsOff, 5.. sampleOff[s]
 // CONSTRAINT  paramIndex, mean, sigma                       (Gaussian: ½((θ − mean)/sigma)²)
 // SAMPLE      0 dataPtr, 1 weightPtr (0: unweighted), 2 nEvents, 3 lo, 4 hi, 5 nComponents,
-//             6 rPtr*, 7 xPtr*, 8 fastComp*, 9 nGuards, 10 guardsOff, 11 xValid*, 12.. componentOff[c]
+//             6 rPtr*, 7 xPtr*, 8 fastComp*, 9 nGuards, 10 guardsOff, 11 xValid*, 12 nllScale,
+//             13.. componentOff[c]    (nllScale: the sample's NLL is multiplied by it; weighted
+//             events use Σw/Σw², so that the curvature counts the effective number of events)
 // GUARDS      observable values where the total density must stay ≥ 0 although no event may sit
 //             there (the signal peak): a negative signal yield cannot dig a hole below zero.
 // COMPONENT   0 kind, 1 nArgs, 2 yieldConst, 3 nFactors, 4 bufPtr*, 5 argsPtr*, 6 snapPtr*, 7 norm*,
@@ -39,7 +41,7 @@ export function setModel(m: usize, v: usize): void {
 @inline export function nConstraints(): i32 { return iword(model, 3); }
 @inline export function constraint(k: i32): usize { return model + ((<usize>iword(model, 4) + 3 * <usize>k) << 3); }
 @inline export function sample(s: i32): usize { return model + (<usize>iword(model, 5 + s) << 3); }
-@inline export function component(s: usize, c: i32): usize { return model + (<usize>iword(s, 12 + c) << 3); }
+@inline export function component(s: usize, c: i32): usize { return model + (<usize>iword(s, 13 + c) << 3); }
 @inline export function value(i: i32): f64 { return load<f64>(values + (<usize>i << 3)); }
 
 // Sample fields
@@ -50,6 +52,7 @@ export function setModel(m: usize, v: usize): void {
 @inline export function sHi(s: usize): f64 { return word(s, 4); }
 @inline export function sComponents(s: usize): i32 { return iword(s, 5); }
 @inline export function sGuards(s: usize): i32 { return iword(s, 9); }
+@inline export function sScale(s: usize): f64 { return word(s, 12); }
 @inline export function sGuard(s: usize, k: i32): f64 { return word(model, iword(s, 10) + k); }
 
 // Component fields

@@ -9,7 +9,7 @@
 import { alloc } from "./memory";
 import {
   model, value, nParams, nSamples, nConstraints, constraint, sample, component, word, setWord, iword,
-  sData, sWeights, sEvents, sLo, sHi, sComponents, sGuards, sGuard, cKind, cArgs, cBuf, cArgPtr, cArgIndex, cFactors,
+  sData, sWeights, sEvents, sLo, sHi, sComponents, sGuards, sGuard, sScale, cKind, cArgs, cBuf, cArgPtr, cArgIndex, cFactors,
   cFactorParam, yieldOf, yieldDerivative,
 } from "./model";
 import { pdfValue, pdfIntegral, pdfFill, pdfFirstAnalyticArg, pdfDerivative, pdfIntegralDerivative, EXP_POLY } from "./pdf/index";
@@ -148,6 +148,8 @@ export function sampleDensity(k: i32, xs: usize, n: i32, out: usize): void {
     }
     store<f64>(out + (<usize>i << 3), d);
   }
+  // the norms now belong to these values, not to the per-event buffers: refill at the next pass
+  for (let j = 0; j < nc; j++) setWord(component(s, j), 7, NaN);
 }
 
 /** False if the density is negative at one of the sample's guard points (arguments and norms current). */
@@ -253,14 +255,26 @@ export function addYieldGradient(c: usize, dnu: f64, grad: usize): void {
   }
 }
 
+const gradBefore = memory.data(MAX_PARAMS << 3, 16); // the gradient before a scaled sample's terms
+
 function total(grad: usize): f64 {
   let nll = constraintsTerm(grad);
   const ns = nSamples();
+  const np = nParams();
   for (let k = 0; k < ns; k++) {
     const s = sample(k);
+    const scale = sScale(s);
+    if (grad != 0 && scale != 1.0) memory.copy(gradBefore, grad, <usize>np << 3);
     const v = iword(s, 8) >= 0 ? fastSample(s, grad) : genericSample(s, grad);
-    nll += v;
     if (!isFinite(v)) return Infinity;
+    nll += scale * v;
+    if (grad != 0 && scale != 1.0) {
+      for (let p = 0; p < np; p++) {
+        const before = load<f64>(gradBefore + (<usize>p << 3));
+        const gp = grad + (<usize>p << 3);
+        store<f64>(gp, before + scale * (load<f64>(gp) - before));
+      }
+    }
   }
   return nll;
 }

@@ -8,6 +8,7 @@ import { Command, CommanderError } from "commander";
 import { readFile, stat, writeFile } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import { fitAtMass, fitPlotAtMass, limitAtMass, LimitMethod } from "../analysis.js";
+import { ErrorMode } from "../infer/weights.js";
 import { starterSpec } from "./starter.js";
 import { BumpscanError } from "../errors.js";
 import { loadSpecSamples, LoadedEvents } from "../io/data.js";
@@ -20,7 +21,7 @@ import cliProgress from "cli-progress";
 import { runDemo, DEMO_SIGNAL } from "../demo.js";
 import { parseJsonText } from "../io/json.js";
 import { checkOutputFile, checkOutputFolder, errnoWords, writeAtomic } from "../io/write.js";
-import { bins, count, leeToys, method, number, positive, probability, shard, toys, workers } from "./options.js";
+import { bins, count, errorMode, leeToys, method, number, positive, probability, shard, toys, workers } from "./options.js";
 import { checkScanOutputs, writeScanOutputs } from "./outputs.js";
 import { exitOnInterrupt, INTERRUPTED, stoppable } from "./interrupt.js";
 
@@ -52,23 +53,36 @@ async function readSpec(path: string): Promise<Spec> {
   return parseSpec(await readJsonFile(path, "spec "), path);
 }
 
-program
+/** The fit-range options of fit, limit and plot fit: a scan point reproduced on its own. */
+function withWindow(command: Command): Command {
+  return command
+    .option("--window <w>", "fit only mass ± w resolutions (default: the spec's scan.window, as the scan point there does)", positive)
+    .option("--no-window", "fit the whole observable range even where the spec has a scan.window");
+}
+
+withWindow(program
   .command("fit")
   .description("fit signal + background at one mass: values, HESSE errors, q0 and local Z")
-  .argument("<spec>", "model spec (JSON, DESIGN.md §3)")
-  .requiredOption("--mass <m>", "signal mass hypothesis", number)
-  .option("--json", "print JSON (DESIGN.md §6) instead of a table")
-  .addHelpText("after", "\nExample:\n  bumpscan fit examples/bump.json --mass 4.2 --json")
-  .action(async (specPath: string, opts: { mass: number; json?: boolean }) => {
+  .argument("<spec>", "model spec (JSON, docs/spec.md)")
+  .requiredOption("--mass <m>", "signal mass hypothesis", number))
+  .option("--errors <mode>", "weighted events: asymptotic (sandwich, default) | sumw2 | hesse (docs/statistics.md)", errorMode)
+  .option("--json", "print JSON (docs/spec.md, Outputs) instead of a table")
+  .addHelpText("after", "\nExit code 1 when a fit did not converge (no local Z is given then).\n\nExample:\n  bumpscan fit examples/bump.json --mass 4.2 --json")
+  .action(async (specPath: string, opts: { mass: number; window?: number | false; errors?: ErrorMode; json?: boolean }) => {
     const t0 = performance.now();
     const spec = await readSpec(specPath);
     const samples = await loadSpecSamples(spec, dirname(resolve(specPath)));
     const readMs = performance.now() - t0;
-    const report = await fitAtMass(spec, samples, opts.mass);
+    const report = await fitAtMass(spec, samples, opts.mass, { window: windowOption(opts.window), errors: opts.errors });
     const out = { ...report, ...files(samples), timing: { readMs, fitMs: report.timing.fitMs } };
     console.log(opts.json ? JSON.stringify(out, null, 2) : formatFit(out, spec.observable.unit));
-    if (report.status !== "converged") process.exitCode = 1;
+    if (report.status !== "converged" || report.background.status !== "converged") process.exitCode = 1;
   });
+
+/** commander gives true for an absent --window when --no-window is declared: the spec decides then. */
+function windowOption(w: number | boolean | undefined): number | false | undefined {
+  return w === true ? undefined : w;
+}
 
 /** The options `limit` and `scan` share. */
 function withLimitOptions(command: Command): Command {
@@ -80,18 +94,18 @@ function withLimitOptions(command: Command): Command {
     .option("--workers <k>", "worker threads, at most the available cores (default: all of them; 1: none)", workers);
 }
 
-withLimitOptions(program
+withWindow(withLimitOptions(program
   .command("limit")
   .description("upper limit on the signal yield at one mass: observed and expected (CLs) or Bayesian")
   .argument("<spec>", "model spec (JSON)")
-  .requiredOption("--mass <m>", "signal mass hypothesis", number))
+  .requiredOption("--mass <m>", "signal mass hypothesis", number)))
   .option("--clsb", "CLs+b instead of CLs limits")
   .option("--marginalise", "Bayesian: marginalise the nuisances instead of profiling them")
   .option("--no-expected", "observed limit only (toys spend most of their time on the expected band)")
   .option("--target-error <e>", "toys: double the toys until the observed limit's toy error is below e (> 0)", positive)
-  .option("--json", "print JSON (DESIGN.md §6) instead of a summary")
+  .option("--json", "print JSON (docs/spec.md, Outputs) instead of a summary")
   .addHelpText("after", "\nExamples:\n  bumpscan limit examples/bump.json --mass 4.2\n  bumpscan limit examples/bump.json --mass 4.2 --method toys --toys 500 --seed 7\n  bumpscan limit examples/bump.json --mass 4.2 --method bayes --cl 0.95 --json")
-  .action(async (specPath: string, opts: { mass: number; method?: LimitMethod; cl?: number; toys?: number; seed?: number; workers?: number; clsb?: boolean; marginalise?: boolean; expected: boolean; targetError?: number; json?: boolean }) => {
+  .action(async (specPath: string, opts: { mass: number; window?: number | boolean; method?: LimitMethod; cl?: number; toys?: number; seed?: number; workers?: number; clsb?: boolean; marginalise?: boolean; expected: boolean; targetError?: number; json?: boolean }) => {
     const t0 = performance.now();
     const spec = await readSpec(specPath);
     const samples = await loadSpecSamples(spec, dirname(resolve(specPath)));
@@ -100,8 +114,9 @@ withLimitOptions(program
     const pool = toys && opts.workers !== 1 ? await WorkerPool.start(opts.workers || undefined) : undefined;
     const report = await limitAtMass(spec, samples, opts.mass, {
       method: opts.method, cl: opts.cl, statistic: opts.clsb ? "clsb" : "cls", marginalise: opts.marginalise, toys: opts.toys, seed: opts.seed, pool, expected: opts.expected, targetError: opts.targetError,
+      window: windowOption(opts.window),
     }).finally(() => pool?.close());
-    const out = { ...report, curve: undefined, ...files(samples), events: samples.reduce((n, s) => n + s.values.length, 0), timing: { readMs, limitMs: report.timing.limitMs } };
+    const out = { ...report, curve: undefined, ...files(samples), timing: { readMs, limitMs: report.timing.limitMs } };
     console.log(opts.json ? JSON.stringify(out, null, 2) : formatLimit(out, spec.observable.unit));
   });
 
@@ -111,7 +126,7 @@ withLimitOptions(program
   .argument("<spec>", "model spec with a \"scan\" entry (JSON)"))
   .option("--shard <k/N>", "run shard k of N (mass points with index ≡ k−1 mod N); join with merge", shard)
   .option("--lee-toys <n>", "check the global significance with n background-only toy scans (≤ 1e6; not with --shard)", leeToys)
-  .option("--out <file>", "write the scan JSON (DESIGN.md §6) to this file")
+  .option("--out <file>", "write the scan JSON (docs/spec.md, Outputs) to this file")
   .option("--csv <file>", "write the limits table as CSV")
   .option("--hepdata <dir>", "write a HEPData record (submission.yaml, limits.yaml)")
   .option("--plots <dir>", "write brazil.svg and significance.svg")
@@ -124,7 +139,6 @@ withLimitOptions(program
     await checkScanOutputs(opts);
     const spec = await readSpec(specPath);
     const samples = await loadSpecSamples(spec, dirname(resolve(specPath)));
-    if (samples.some((s) => s.weights)) throw new BumpscanError("scan: per-event weights (data.weights) are not supported in scans yet; fit and limit use them");
     const t0 = performance.now();
     const pool = opts.workers === 1 ? undefined : await WorkerPool.start(opts.workers || undefined);
     const bar = process.stderr.isTTY && !opts.quiet && !opts.json
@@ -138,7 +152,7 @@ withLimitOptions(program
       controller.abort();
       setTimeout(() => void pool?.close(), 2500).unref(); // a point that takes longer (toys) is abandoned
     };
-    const { value: result, interrupted } = await stoppable(stop, () => runScan(spec, samples.map((s) => s.values), {
+    const { value: result, interrupted } = await stoppable(stop, () => runScan(spec, samples.map((s) => (s.weights ? { values: s.values, weights: s.weights } : { values: s.values })), {
       method: opts.method, cl: opts.cl, toys: opts.toys, seed: opts.seed, shard: opts.shard, pool, leeToys: opts.leeToys,
       signal: controller.signal, partialOnAbort: true,
       onProgress: (p) => {
@@ -154,6 +168,7 @@ withLimitOptions(program
     if (opts.json) process.stdout.write(text);
     else console.log(formatScan(result, spec.observable.unit, performance.now() - t0, pool?.size ?? 1) + (opts.out ? `\nresults written to ${opts.out}` : ""));
     if (interrupted || result.partial) process.exitCode = INTERRUPTED;
+    else if (result.points.some((p) => p.status !== "converged" && p.status !== "skipped")) process.exitCode = 1; // a failed point is no result
   });
 
 program
@@ -191,24 +206,24 @@ program
   });
 
 const plot = program.command("plot").description("plots as SVG");
-plot
+withWindow(plot
   .command("fit")
   .description("the fit at one mass over a histogram of the data, with pulls")
   .argument("<spec>", "model spec (JSON)")
-  .requiredOption("--mass <m>", "signal mass hypothesis", number)
+  .requiredOption("--mass <m>", "signal mass hypothesis", number))
   .option("--out <file>", "SVG file to write", "fit.svg")
   .option("--zoom <w>", "show the mass ± w resolutions (> 0)", positive, 15)
   .option("--bins <n>", "histogram bins (1 to 1e5)", bins, 60)
   .option("--json", "print the fit (values, errors, status) as JSON")
   .addHelpText("after", "\nExample:\n  bumpscan plot fit examples/bump.json --mass 4.2 --out fit.svg")
-  .action(async (specPath: string, opts: { mass: number; out: string; zoom: number; bins: number; json?: boolean }) => {
+  .action(async (specPath: string, opts: { mass: number; window?: number | boolean; out: string; zoom: number; bins: number; json?: boolean }) => {
     await checkOutputFile(opts.out, "--out");
     const spec = await readSpec(specPath);
     const [events] = await loadSpecSamples(spec, dirname(resolve(specPath)));
     if (spec.samples && spec.samples.length > 1) throw new BumpscanError("plot fit draws one sample; give a spec with one dataset");
-    const { fit: r, poi, svg } = await fitPlotAtMass(spec, events, opts.mass, { zoom: opts.zoom, bins: opts.bins });
+    const { fit: r, poi, svg, report } = await fitPlotAtMass(spec, events, opts.mass, { zoom: opts.zoom, bins: opts.bins, window: windowOption(opts.window) });
     await writeAtomic(opts.out, svg);
-    if (opts.json) console.log(JSON.stringify({ mass: opts.mass, status: r.status, values: r.values, errors: r.errors, plot: opts.out }, null, 2));
+    if (opts.json) console.log(JSON.stringify({ mass: opts.mass, status: r.status, values: r.values, errors: r.errors, range: report.range, events: report.events, plot: opts.out }, null, 2));
     else console.log(`fit at m = ${opts.mass}: ${poi} = ${formatNumber(r.values[poi], 5)} ± ${formatNumber(r.errors[poi], 3)} (${r.status}); plot written to ${opts.out}`);
   });
 

@@ -5,6 +5,7 @@
 import { InvalidArgumentError } from "commander";
 import { availableParallelism } from "node:os";
 import type { LimitMethod } from "../analysis.js";
+import type { ErrorMode } from "../infer/weights.js";
 import { decimal } from "../io/column.js";
 
 /** The most toys per POI value (b-only toys: twice as many); more would not fit in memory. */
@@ -112,4 +113,14 @@ export function shard(value: string): { k: number; n: number } {
   const m = /^(\d+)\/(\d+)$/.exec(value.trim());
   if (!m || +m[1] < 1 || +m[1] > +m[2]) throw new InvalidArgumentError(`"${value}" is not k/N with 1 ≤ k ≤ N`);
   return { k: +m[1], n: +m[2] };
+}
+
+/**
+ * The error treatment of weighted fits.
+ * @example
+ * errorMode("sumw2"); // "sumw2"
+ */
+export function errorMode(value: string): ErrorMode {
+  if (value !== "asymptotic" && value !== "sumw2" && value !== "hesse") throw new InvalidArgumentError(`"${value}" is not one of asymptotic, sumw2, hesse`);
+  return value;
 }

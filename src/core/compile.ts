@@ -66,6 +66,11 @@ export class CompiledModel {
   private readonly arenaMark: number;
   /** Events in each sample, as loaded. */
   readonly eventCounts: number[];
+  /**
+   * Per sample, the factor its NLL is multiplied by (1, or Σw/Σw² for weighted events: see
+   * infer/weights.ts); models over other data of the same events (Asimov) take the same.
+   */
+  readonly scales: number[];
   /** Which parameters float (set by setFree). */
   free: boolean[] = [];
 
@@ -75,7 +80,7 @@ export class CompiledModel {
    * const cm = new CompiledModel(core, model, loadData(core, [{ values }]));
    * cm.nll([0, 1000, 0]); // the NLL at nsig = 0, nbkg = 1000, c1 = 0
    */
-  constructor(readonly core: CoreExports, readonly model: Model, data: LoadedData) {
+  constructor(readonly core: CoreExports, readonly model: Model, data: LoadedData, options: { scales?: number[] } = {}) {
     if (data.ptrs.length !== model.samples.length) {
       throw new BumpscanError(`model has ${model.samples.length} samples but ${data.ptrs.length} datasets were given`);
     }
@@ -83,7 +88,11 @@ export class CompiledModel {
     this.eventCounts = data.ptrs.map((p) => p.n);
     this.names = model.parameters.map((p) => p.name);
     this.nParams = this.names.length;
-    const { table, values } = flatten(model, data);
+    this.scales = options.scales ?? model.samples.map(() => 1);
+    if (this.scales.length !== model.samples.length || !this.scales.every((x) => x > 0 && Number.isFinite(x))) {
+      throw new BumpscanError(`one positive NLL scale per sample is needed (got ${this.scales})`);
+    }
+    const { table, values } = flatten(model, data, this.scales);
     this.tablePtr = writeF64(core, table);
     this.valuesPtr = writeF64(core, values);
     this.boundsPtr = writeF64(core, model.parameters.flatMap((p) => [p.lo, p.hi]));
@@ -192,7 +201,7 @@ export class CompiledModel {
 }
 
 /** The flat f64 table and initial value vector of assembly/model.ts's layout. */
-function flatten(model: Model, data: LoadedData): { table: number[]; values: number[] } {
+function flatten(model: Model, data: LoadedData, scales: number[]): { table: number[]; values: number[] } {
   const index = new Map(model.parameters.map((p, i) => [p.name, i]));
   const values = model.parameters.map((p) => p.value);
   const valueIndex = (a: number | string) => {
@@ -209,12 +218,12 @@ function flatten(model: Model, data: LoadedData): { table: number[]; values: num
     const d = data.ptrs[si];
     table[sampleSlots + si] = table.length;
     const start = table.length;
-    table.push(d.data, d.weights, d.n, s.range[0], s.range[1], s.components.length, 0, 0, -1, s.guards.length, 0, 0);
+    table.push(d.data, d.weights, d.n, s.range[0], s.range[1], s.components.length, 0, 0, -1, s.guards.length, 0, 0, scales[si]);
     table.push(...s.components.map(() => 0));
     table[start + 10] = table.length;
     table.push(...s.guards);
     s.components.forEach((c, ci) => {
-      table[start + 12 + ci] = table.length;
+      table[start + 13 + ci] = table.length;
       const args = c.args.map(valueIndex);
       table.push(SHAPES[c.shape].kind, args.length, c.yieldConstant, c.yieldFactors.length, 0, 0, 0, 0, ...args);
       for (const f of c.yieldFactors) table.push(index.get(f.param)!, f.kappa ?? 0);

@@ -51,7 +51,7 @@ export class AsymptoticCalculator implements Calculator {
     this.free = fits.free;
     this.background = fits.background;
     const asimov = asimovData(cm, cm.model.parameters.map((p) => this.background.values[p.name]), options.grid);
-    this.asimov = new CompiledModel(cm.core, cm.model, loadData(cm.core, asimov));
+    this.asimov = new CompiledModel(cm.core, cm.model, loadData(cm.core, asimov), { scales: cm.scales });
     // the conditional fits of the data and of the Asimov dataset each reuse their metric
     cm.core.forgetMetrics();
     this.data = new ProfileCache(cm, this.free, 0);

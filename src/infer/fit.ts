@@ -40,6 +40,11 @@ export interface FitResult {
   covarianceNames: string[];
   /** True if the Hessian was not positive definite and had to be fixed up. */
   covarianceForced: boolean;
+  /**
+   * Free parameters closer to a bound than a tenth of their error (or at it with no error): their
+   * HESSE error does not describe the likelihood there (Minuit's "at limit"), and the fit is not valid.
+   */
+  atLimit: string[];
   nll: number;
   edm: number;
   nfcn: number;
@@ -92,18 +97,35 @@ export function fit(cm: CompiledModel, options: FitOptions = {}): FitResult {
       if (m.status === "converged" && !forced) {
         const polished = newtonPolish(cm, freeNames, values, h.covariance);
         nfcn += polished.nfcn;
-        if (polished.accepted) ({ values, nll, edm } = polished);
+        if (polished.accepted) {
+          ({ values, nll, edm } = polished);
+          // the errors belong to the minimum itself: HESSE again where the Newton step landed
+          cm.values = values;
+          const again = hesse(cm, freeNames, values, m.errorGuess);
+          if (again && !again.forced) {
+            nfcn += again.nfcn;
+            covariance = again.covariance;
+            freeNames.forEach((n, k) => (errors[n] = Math.sqrt(again.covariance[k][k])));
+          }
+        }
       }
     }
   }
+  const atLimit = freeNames.filter((n) => nearBound(cm.model.parameters[names.indexOf(n)], values[names.indexOf(n)], errors[n]));
   return {
     status: m.status,
-    valid: m.status === "converged" && !forced && (covariance !== undefined || options.hesse === false),
+    valid: m.status === "converged" && !forced && atLimit.length === 0 && (covariance !== undefined || options.hesse === false),
     values: Object.fromEntries(names.map((n, i) => [n, values[i]])),
-    errors, covariance, covarianceNames: freeNames, covarianceForced: forced,
+    errors, covariance, covarianceNames: freeNames, covarianceForced: forced, atLimit,
     nll, edm, nfcn, fixed: [...fixed],
     timing: { ms: performance.now() - t0 },
   };
+}
+
+/** Within a tenth of its error of a finite bound (errors NaN: within 1e-6 of its scale). */
+function nearBound(p: { lo: number; hi: number }, v: number, error: number): boolean {
+  const reach = Number.isFinite(error) ? 0.1 * error : 1e-6 * Math.max(1, Math.abs(v));
+  return v - p.lo < reach || p.hi - v < reach;
 }
 
 /**
@@ -152,6 +174,18 @@ function startValues(cm: CompiledModel, options: FitOptions): number[] {
 }
 
 /**
+ * Positive definite beyond rounding: the Hessian scaled to unit diagonal (so yields of 10⁴ and
+ * shape parameters of 10⁻² compare) has no eigenvalue below 1e-10. Two identical components give
+ * an exactly singular Hessian that differencing noise may leave barely positive.
+ */
+function wellConditioned(H: Matrix): boolean {
+  const d = H.diag().map((x) => 1 / Math.sqrt(x));
+  const R = new Matrix(H.rows, H.columns);
+  for (let i = 0; i < H.rows; i++) for (let j = 0; j < H.columns; j++) R.set(i, j, H.get(i, j) * d[i] * d[j]);
+  return Math.min(...new EigenvalueDecomposition(R).realEigenvalues) > 1e-10;
+}
+
+/**
  * The covariance 2·up·H⁻¹ from the core's Hessian. A Hessian that is not positive definite is
  * made so by raising its eigenvalues to a small positive floor (flagged as forced).
  */
@@ -160,7 +194,7 @@ function hesse(cm: CompiledModel, freeNames: string[], values: Float64Array, gue
   const steps = freeNames.map((n, k) => {
     const v = values[cm.names.indexOf(n)];
     const g = guess[k];
-    return Number.isFinite(g) && g > 0 ? 0.05 * g : 1e-4 * (Math.abs(v) + 1e-3);
+    return Number.isFinite(g) && g > 0 ? 0.01 * g : 1e-4 * (Math.abs(v) + 1e-3);
   });
   const h = cm.hessian(steps);
   if (!h || h.matrix.flat().some((x) => !Number.isFinite(x))) return undefined;
@@ -174,7 +208,7 @@ function hesse(cm: CompiledModel, freeNames: string[], values: Float64Array, gue
   let forced = false;
   let inverse: Matrix;
   const chol = new CholeskyDecomposition(H);
-  if (chol.isPositiveDefinite()) inverse = chol.solve(Matrix.eye(n));
+  if (chol.isPositiveDefinite() && wellConditioned(H)) inverse = chol.solve(Matrix.eye(n));
   else {
     forced = true;
     const eig = new EigenvalueDecomposition(H);

@@ -54,6 +54,8 @@ export interface Model {
   constraints: Constraint[];
   /** The parameter of interest (the signal yield or signal strength). */
   poi: string;
+  /** Background components left out (a scan window without events of theirs). */
+  dropped?: string[];
 }
 
 /**

@@ -1,5 +1,5 @@
 /**
- * JSON Schema (draft-07) of the model spec, DESIGN.md §3.
+ * JSON Schema (draft-07) of the model spec (docs/spec.md).
  * @example
  * new Ajv().compile(specSchema)(json); // true for a valid spec
  */
@@ -93,7 +93,7 @@ const schema = {
       type: "object", additionalProperties: false,
       properties: {
         cl: { type: "number", exclusiveMinimum: 0, exclusiveMaximum: 1 }, method: { enum: ["asymptotic", "toys", "bayes"] },
-        toys: { type: "integer", minimum: 1 }, seed: { type: "integer", minimum: 0 },
+        toys: { type: "integer", minimum: 1, maximum: 1e7 }, seed: { type: "integer", minimum: 0 },
       },
     },
   },

@@ -1,5 +1,5 @@
 /**
- * The JSON model spec (DESIGN.md §3): validated against its schema, then turned into a Model for
+ * The JSON model spec (docs/spec.md): validated against its schema, then turned into a Model for
  * one signal mass hypothesis.
  */
 import { Ajv } from "ajv";
@@ -156,6 +156,37 @@ export function specSamples(spec: Spec): { name: string; scale: number; data?: S
   return spec.samples ?? [{ name: "", scale: 1, data: spec.data }];
 }
 
+/** What buildModel needs besides the spec. */
+export interface BuildOptions {
+  mass: number;
+  /** Events per sample (one number for one sample): the background yields' start values. */
+  nEvents: number | number[];
+  /** The fit range when it is narrower than the observable's (a scan window). */
+  range?: [number, number];
+  /**
+   * With `range`: the share of a background of constant shape (a peak, a uniform) that falls in
+   * the range, out of its share of the observable range. A background whose share is below
+   * MIN_SHARE has no events to describe there and leaves the model; a fixed yield is scaled by it.
+   */
+  share?: (shape: ShapeName, args: number[]) => number;
+}
+
+/** Below this share of its events in the fit range a background drops out of the model. */
+export const MIN_SHARE = 1e-9;
+
+/** How a background enters a windowed fit: left out, or with its fixed yield scaled to the window. */
+function windowed(bk: ShapeSpec, args: Arg[], opts: BuildOptions, suffix: string): { drop: boolean; yield?: number } {
+  if (!opts.range || !opts.share) return { drop: false, yield: bk.yield };
+  const constant = args.every((a) => typeof a === "number");
+  if (!constant) {
+    if (bk.yield !== undefined) throw new BumpscanError(`background${suffix}: a fixed yield with a floating shape cannot be windowed (its share of the window is unknown); let its yield float or drop scan.window`);
+    return { drop: false };
+  }
+  const share = opts.share(bk.shape, args as number[]);
+  if (!(share >= MIN_SHARE)) return { drop: true };
+  return { drop: false, yield: bk.yield === undefined ? undefined : bk.yield * share };
+}
+
 /**
  * The model of a spec at one signal mass. `nEvents` (one count per sample) sets the background
  * yields' start values.
@@ -173,7 +204,7 @@ export function specSamples(spec: Spec): { name: string; scale: number; data?: S
  * @example
  * const model = buildModel(spec, { mass: 4.2, nEvents: 10112 });
  */
-export function buildModel(spec: Spec, opts: { mass: number; nEvents: number | number[]; range?: [number, number] }): Model {
+export function buildModel(spec: Spec, opts: BuildOptions): Model {
   // a scan window narrows the fit range (and the polynomial shapes' x mapping) around the mass
   const range = opts.range ?? spec.observable.range;
   const { mass } = opts;
@@ -192,14 +223,15 @@ export function buildModel(spec: Spec, opts: { mass: number; nEvents: number | n
   }
   const b = new ModelBuilder(spec.observable.name ?? "m", range, spec.observable.unit);
   const bkgs = backgrounds(spec);
-  const floating = bkgs.filter((x) => x.yield === undefined).length;
   const params: { name: string; init: number; lo: number; hi?: number; fixed: boolean }[] = [];
   const comps: { sample: string; parts: [string, ShapeName, Arg[], string | number | { constant: number; factors: YieldFactor[] }][] }[] = [];
+  const dropped = new Set<string>(), droppedComponents = new Set<string>();
   const total = counts.reduce((a, c) => a + c, 0);
-  // the POI starts at 0, or at the event count when no background floats (0 would leave no density)
   const scaleSum = samples.reduce((a, s) => a + s.scale, 0);
-  params.push({ name: poi, init: floating === 0 ? Math.max(total, 1) / scaleSum : 0, lo: total === 0 ? 0 : -Infinity, fixed: false });
+  const poiParam = { name: poi, init: 0, lo: total === 0 ? 0 : -Infinity, fixed: false };
+  params.push(poiParam);
   for (const n of nuisances) params.push({ name: n.name, init: 0, lo: -Infinity, fixed: false });
+  let floatingAny = false;
   samples.forEach((s, k) => {
     const sfx = multi ? `_${s.name}` : "";
     const empty = counts[k] === 0;
@@ -207,19 +239,33 @@ export function buildModel(spec: Spec, opts: { mass: number; nEvents: number | n
     const systematics = nuisances.filter((n) => !n.samples || n.samples.includes(s.name)).map((n) => ({ param: n.name, kappa: n.lnN }));
     const signalYield = multi || systematics.length > 0 ? { constant: s.scale, factors: [{ param: poi }, ...systematics] } : poi;
     const parts: (typeof comps)[number]["parts"] = [["signal", spec.signal.shape, signalArgs(spec.signal, mass, range), signalYield]];
-    for (const bk of bkgs) {
+    const kept = bkgs.map((bk) => {
       const suffix = (bk.name ? `_${bk.name}` : "") + sfx;
-      const args = backgroundArgs(bk, suffix, range, shapeParams);
-      const yieldName = `nbkg${suffix}`;
-      if (bk.yield === undefined) params.push({ name: yieldName, init: Math.max(counts[k], 1) / Math.max(floating, 1), lo: 0, fixed: false });
-      parts.push([bk.name || "background", bk.shape, args, bk.yield ?? yieldName]);
+      const own: ShapeParam[] = [];
+      const args = backgroundArgs(bk, suffix, range, own);
+      return { bk, suffix, own, args, ...windowed(bk, args, opts, suffix) };
+    });
+    const floating = kept.filter((c) => !c.drop && c.yield === undefined).length;
+    floatingAny ||= floating > 0;
+    for (const c of kept) {
+      const yieldName = `nbkg${c.suffix}`;
+      if (c.drop) {
+        droppedComponents.add(c.bk.name || "background");
+        for (const name of [yieldName, ...c.own.map((p) => p.name)]) dropped.add(name);
+        continue;
+      }
+      shapeParams.push(...c.own);
+      if (c.yield === undefined) params.push({ name: yieldName, init: Math.max(counts[k], 1) / Math.max(floating, 1), lo: 0, fixed: false });
+      parts.push([c.bk.name || "background", c.bk.shape, c.args, c.yield ?? yieldName]);
     }
     for (const p of shapeParams) params.push({ ...p, fixed: empty });
     comps.push({ sample: s.name, parts });
   });
+  // the POI starts at 0, or at the event count when no background floats (0 would leave no density)
+  if (!floatingAny) poiParam.init = Math.max(total, 1) / scaleSum;
   const overrides = spec.parameters ?? {};
   for (const name of Object.keys(overrides)) {
-    if (!params.some((p) => p.name === name)) throw new BumpscanError(`parameters.${name}: no such parameter (have ${params.map((p) => p.name).join(", ")})`);
+    if (!params.some((p) => p.name === name) && !dropped.has(name)) throw new BumpscanError(`parameters.${name}: no such parameter (have ${params.map((p) => p.name).join(", ")})`);
   }
   for (const p of params) {
     const o = overrides[p.name] ?? {};
@@ -230,5 +276,7 @@ export function buildModel(spec: Spec, opts: { mass: number; nEvents: number | n
     for (const [name, shape, args, y] of c.parts) b.component(name, shape, args, y);
   }
   for (const n of nuisances) b.constrain(n.name, 0, 1);
-  return b.build(poi);
+  const model = b.build(poi);
+  if (droppedComponents.size > 0) model.dropped = [...droppedComponents];
+  return model;
 }

@@ -1,11 +1,12 @@
 /**
- * The mass grid of a scan (DESIGN.md §3 `scan`): from `from` to `to` in steps of `step` times the
+ * The mass grid of a scan (docs/spec.md, `scan`): from `from` to `to` in steps of `step` times the
  * resolution σ(m) at each mass (0.5 = half the resolution, as BABAR), or an explicit `masses` list.
  * With `window`, each mass is fitted in m ± window·σ(m); masses whose window leaves the observable
  * range are kept in the grid but marked skipped, with the reason.
  */
 import { BumpscanError } from "../errors.js";
-import { resolutionAt, Resolution } from "../model/resolution.js";
+import { resolutionAt } from "../model/resolution.js";
+import { fitRange, resolutionOf } from "../model/window.js";
 import { Spec } from "../model/spec.js";
 
 export interface GridPoint {
@@ -18,14 +19,6 @@ export interface GridPoint {
   range: [number, number];
   /** Why the point is not fitted, if it is not. */
   skipped?: string;
-}
-
-/** The signal's resolution description (σ, or σL for a double-sided Crystal Ball). */
-function resolutionOf(spec: Spec): Resolution {
-  const s = spec.signal;
-  const r = s.sigma ?? s.sigmaL;
-  if (r === undefined) throw new BumpscanError(`a scan needs the signal's resolution: signal.sigma`);
-  return r;
 }
 
 /**
@@ -55,10 +48,12 @@ export function massGrid(spec: Spec): GridPoint[] {
     const sigma = resolutionAt(res, mass);
     const point: GridPoint = { index, mass, sigma, range: [lo, hi] };
     if (mass < lo || mass > hi) point.skipped = `mass outside the observable range [${lo}, ${hi}]`;
-    else if (scan.window !== undefined) {
-      const w = scan.window * sigma;
-      point.range = [mass - w, mass + w];
-      if (mass - w < lo || mass + w > hi) point.skipped = `the window m ± ${scan.window}σ = [${(mass - w).toPrecision(6)}, ${(mass + w).toPrecision(6)}] leaves the range [${lo}, ${hi}]`;
+    else {
+      try {
+        point.range = fitRange(spec, mass);
+      } catch (e) {
+        point.skipped = (e as Error).message;
+      }
     }
     return point;
   });

@@ -2,7 +2,8 @@
  * One mass point of a scan: the fit with its local significance, and the upper limit. Runs
  * wherever the scan puts it (the calling thread or a worker), on the events it was given once.
  */
-import { loadData, LoadedData } from "../core/compile.js";
+import { Dataset, loadData, LoadedData } from "../core/compile.js";
+import { isWeighted, nllScales, weightedErrors } from "../infer/weights.js";
 import { compileAt } from "../analysis.js";
 import { CoreExports } from "../core/wasm.js";
 import { AsymptoticCalculator } from "../infer/asymptotic.js";
@@ -38,6 +39,8 @@ export interface PointResult {
   events?: number;
   /** Why the point was skipped, or the error that stopped it. */
   reason?: string;
+  /** Background components left out at this point (a window without events of theirs). */
+  droppedComponents?: string[];
 }
 
 /** First index with sorted[i] ≥ x. */
@@ -58,16 +61,26 @@ export class ScanWorkspace {
 
   /**
    * @example
-   * const ws = new ScanWorkspace(core, spec, sortedEvents, backgroundFit.values);
+   * const ws = new ScanWorkspace(core, spec, [{ values: sortedEvents }], backgroundFit.values);
    * await ws.point(grid[0], { method: "asymptotic", cl: 0.9 });
    */
-  constructor(readonly core: CoreExports, readonly spec: Spec, readonly sorted: Float64Array[], readonly start?: Record<string, number>) {
-    this.full = loadData(core, sorted.map((values) => ({ values })));
+  constructor(readonly core: CoreExports, readonly spec: Spec, readonly sorted: Dataset[], readonly start?: Record<string, number>) {
+    this.full = loadData(core, sorted);
     this.base = core.mark();
   }
 
+  /** Each sample's events in [lo, hi] (and their weights). */
+  private slice([lo, hi]: [number, number]): Dataset[] {
+    return this.sorted.map((d) => {
+      const a = lowerBound(d.values, lo), b = lowerBound(d.values, hi + Number.EPSILON * Math.abs(hi));
+      return d.weights ? { values: d.values.subarray(a, b), weights: d.weights.subarray(a, b) } : { values: d.values.subarray(a, b) };
+    });
+  }
+
   /**
-   * Fit, local significance and limit at one grid point; failures are reported, not thrown.
+   * Fit, local significance and limit at one grid point; failures are reported, not thrown. The
+   * fits start from the scan's background-only fit where given, and from the model's own start
+   * values where that does not converge (so a point gives what `limit` gives at its mass).
    * With a pool, the point's toys are split over its workers (toy-heavy points).
    */
   async point(g: GridPoint, options: ScanOptions, pool?: WorkerPool): Promise<PointResult> {
@@ -77,16 +90,24 @@ export class ScanWorkspace {
     try {
       const [lo, hi] = g.range;
       const full = lo === this.spec.observable.range[0] && hi === this.spec.observable.range[1];
-      const window = (s: Float64Array) => s.subarray(lowerBound(s, lo), lowerBound(s, hi + Number.EPSILON * Math.abs(hi)));
-      const data = full ? this.full : loadData(this.core, this.sorted.map((s) => ({ values: window(s) })));
+      const events = full ? this.sorted : this.slice(g.range);
+      const data = full ? this.full : loadData(this.core, events);
       const n = data.ptrs.reduce((sum, p) => sum + p.n, 0);
-      const { model, cm } = compileAt(this.core, this.spec, data, g.mass, [lo, hi]);
+      const weighted = isWeighted(events);
+      const { model, cm } = compileAt(this.core, this.spec, data, g.mass, [lo, hi], weighted ? nllScales(events) : undefined);
       // full-range points start from the scan's one background-only fit (it does not depend on the mass)
       const d = discovery(cm, full && this.start ? { start: this.start } : {});
       const poi = model.poi;
+      const errors = weighted ? weightedErrors(cm, d.free, events, "asymptotic").errors : d.free.errors;
       const result: PointResult = {
-        ...head, status: d.free.status, nsig: d.free.values[poi], nsigError: d.free.errors[poi], q0: d.q0, z: d.z, events: n,
+        ...head, status: d.valid ? "converged" : d.free.status === "converged" ? "failed" : d.free.status,
+        nsig: d.free.values[poi], nsigError: errors[poi], q0: d.q0, z: d.z, events: n,
       };
+      if (model.dropped) result.droppedComponents = model.dropped;
+      if (!d.valid) {
+        result.reason = `the ${d.free.status !== "converged" ? "free" : "background-only"} fit did not converge (${d.free.status !== "converged" ? d.free.status : d.background.status})`;
+        return result;
+      }
       if (options.method === "none") return result;
       if (options.method === "bayes") {
         result.observed = (await bayesianLimit(cm, { cl: options.cl })).observed;

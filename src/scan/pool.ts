@@ -12,6 +12,7 @@ import type { WorkerApi } from "./worker-api.js";
 import { BumpscanError } from "../errors.js";
 import { FailureListener, onWebWorkerFailure } from "./worker-failure.js";
 import { Spec } from "../model/spec.js";
+import type { Dataset } from "../core/compile.js";
 import { GridPoint } from "./grid.js";
 import { PointResult, ScanOptions } from "./point.js";
 
@@ -147,7 +148,7 @@ export class WorkerPool {
    * each result as it comes. The events go to each worker once. An aborted signal stops handing
    * out points; closing the pool stops the points under way too, at once.
    */
-  async runScan(spec: Spec, sorted: Float64Array[], points: GridPoint[], options: ScanOptions, done: (p: PointResult) => void, signal?: AbortSignal,
+  async runScan(spec: Spec, sorted: Dataset[], points: GridPoint[], options: ScanOptions, done: (p: PointResult) => void, signal?: AbortSignal,
     start?: Record<string, number>): Promise<PointResult[]> {
     await this.each((r) => r.configureScan(spec, sorted, start));
     const out: PointResult[] = [];

@@ -15,6 +15,37 @@ import { grossVitells, GlobalSignificance, zFromLogP } from "./global.js";
 import { GridPoint, massGrid } from "./grid.js";
 import { PointResult, ScanOptions, ScanWorkspace } from "./point.js";
 import type { WorkerPool } from "./pool.js";
+import { Dataset } from "../core/compile.js";
+import { isWeighted, nllScales } from "../infer/weights.js";
+
+/** A scan's events: one array (or dataset with weights) per sample, or one for a one-sample spec. */
+export type ScanEvents = Float64Array | Float64Array[] | Dataset | Dataset[];
+
+/**
+ * Each sample's events inside the observable range, sorted (weights follow their events), and how
+ * many were outside. Throws on weights of the wrong length or values that are not finite.
+ * @example
+ * sortedInRange(spec, new Float64Array([3, 1, 12])); // { sorted: [{ values: [1, 3] }], outside: 1 } on [0, 10]
+ */
+export function sortedInRange(spec: Spec, events: ScanEvents): { sorted: Dataset[]; outside: number } {
+  const list = (Array.isArray(events) ? events : [events]).map((e): Dataset => (e instanceof Float64Array ? { values: e } : e));
+  const [lo, hi] = spec.observable.range;
+  let outside = 0;
+  const sorted = list.map((d, k) => {
+    const what = list.length > 1 ? `sample ${k + 1}` : "the events";
+    if (d.weights && d.weights.length !== d.values.length) throw new BumpscanError(`${what}: ${d.weights.length} weights for ${d.values.length} events`);
+    const order: number[] = [];
+    d.values.forEach((x, i) => {
+      if (!Number.isFinite(x) || (d.weights && !Number.isFinite(d.weights[i]))) throw new BumpscanError(`${what}: event ${i} (or its weight) is not a finite number`);
+      if (x >= lo && x <= hi) order.push(i);
+      else outside++;
+    });
+    if (!d.weights) return { values: Float64Array.from(order, (i) => d.values[i]).sort() };
+    order.sort((a, b) => d.values[a] - d.values[b]);
+    return { values: Float64Array.from(order, (i) => d.values[i]), weights: Float64Array.from(order, (i) => d.weights![i]) };
+  });
+  return { sorted, outside };
+}
 
 /** The global significance from background-only toy scans (`leeToys`). */
 export interface LeeToys {
@@ -42,6 +73,8 @@ export interface ScanResult extends GlobalSignificance {
   lee?: LeeToys;
   /** Present when the scan was stopped early (`partialOnAbort`): only the points done are in `points`. */
   partial?: true;
+  /** Events given outside the observable range (not used). */
+  eventsOutside?: number;
 }
 
 export interface Progress {
@@ -79,7 +112,7 @@ export interface RunScanOptions extends Partial<ScanOptions> {
  * const result = await runScan(spec, events, { method: "asymptotic", pool });
  * result.points.length, result.maxLocalZ, result.globalZ;
  */
-export async function runScan(spec: Spec, events: Float64Array | Float64Array[], options: RunScanOptions = {}): Promise<ScanResult> {
+export async function runScan(spec: Spec, events: ScanEvents, options: RunScanOptions = {}): Promise<ScanResult> {
   const scanOptions: ScanOptions = {
     method: options.method ?? spec.limit?.method ?? "asymptotic",
     cl: options.cl ?? spec.limit?.cl ?? 0.9,
@@ -92,7 +125,10 @@ export async function runScan(spec: Spec, events: Float64Array | Float64Array[],
     throw new BumpscanError(`shard must be k/N with 1 ≤ k ≤ N (got ${shard.k}/${shard.n})`);
   }
   const mine = shard ? grid.filter((g) => g.index % shard.n === shard.k - 1) : grid;
-  const sorted = (Array.isArray(events) ? events : [events]).map((e) => Float64Array.from(e).sort());
+  const { sorted, outside } = sortedInRange(spec, events);
+  const weighted = isWeighted(sorted);
+  if (weighted && scanOptions.method === "toys") throw new BumpscanError("toy limits on weighted events are not supported (the toys would be unweighted): scan with the asymptotic or Bayesian method");
+  if (weighted && options.leeToys) throw new BumpscanError("--lee-toys on weighted events is not supported (the toy scans would be unweighted)");
   const start = await backgroundStart(spec, sorted, grid);
   const started = performance.now();
   let done = 0;
@@ -116,9 +152,10 @@ export async function runScan(spec: Spec, events: Float64Array | Float64Array[],
     // the pool stops at the first worker to finish its point; the others' points may still come
     const underWay = options.pool && scanOptions.method !== "toys" ? Math.min(options.pool.size - 1, mine.length - finished.length) : 0;
     await arrivals(finished, finished.length + underWay, options.graceMs ?? 2000);
-    return { ...assemble(spec, scanOptions, finished, label), partial: true };
+    return { ...assemble(spec, scanOptions, finished, label), ...(outside > 0 ? { eventsOutside: outside } : {}), partial: true };
   }
   const result = assemble(spec, scanOptions, points, label);
+  if (outside > 0) result.eventsOutside = outside;
   if (options.leeToys && !shard) {
     if (!start) throw new BumpscanError("--lee-toys needs a full-range scan whose background-only fit converges");
     try {
@@ -155,16 +192,16 @@ async function cancellable<T>(signal: AbortSignal | undefined, work: () => Promi
  * counts, seeded per toy index), each scanned for its largest local Z. The fraction reaching the
  * observed maximum is the global p-value that Gross–Vitells approximates.
  */
-async function leeToys(spec: Spec, sorted: Float64Array[], grid: GridPoint[], background: Record<string, number>, observed: ScanResult,
+async function leeToys(spec: Spec, sorted: Dataset[], grid: GridPoint[], background: Record<string, number>, observed: ScanResult,
   n: number, seed: number, pool?: WorkerPool, signal?: AbortSignal): Promise<LeeToys> {
   const first = grid.find((g) => !g.skipped)!;
-  const model = buildModel(spec, { mass: first.mass, nEvents: sorted.map((s) => s.length) });
+  const model = buildModel(spec, { mass: first.mass, nEvents: sorted.map((s) => s.values.length) });
   const zObs = observed.maxLocalZ?.z ?? 0;
   const maxZ: number[] = [];
   let crossings = 0;
   for (let t = 0; t < n; t++) {
     if (signal?.aborted) throw new BumpscanError("scan cancelled");
-    const data = generate(model, { ...background, [model.poi]: 0 }, seed, t + 1).map((d) => d.sort());
+    const data = generate(model, { ...background, [model.poi]: 0 }, seed, t + 1).map((d) => ({ values: d.sort() }));
     const points = pool
       ? await pool.runScan(spec, data, grid, { method: "none", cl: observed.cl }, () => {}, signal, background)
       : await serial(spec, data, grid, { method: "none", cl: observed.cl }, () => {}, signal, background);
@@ -185,12 +222,12 @@ async function leeToys(spec: Spec, sorted: Float64Array[], grid: GridPoint[], ba
  * from it. It depends on nothing but the spec and the events, so every worker and shard gets the
  * same start values.
  */
-async function backgroundStart(spec: Spec, sorted: Float64Array[], grid: GridPoint[]): Promise<Record<string, number> | undefined> {
+async function backgroundStart(spec: Spec, sorted: Dataset[], grid: GridPoint[]): Promise<Record<string, number> | undefined> {
   const first = grid.find((g) => !g.skipped);
-  if (!first || spec.scan?.window !== undefined || sorted.some((s) => s.length === 0)) return undefined;
+  if (!first || spec.scan?.window !== undefined || sorted.some((s) => s.values.length === 0)) return undefined;
   const core = await instantiateCore();
   try {
-    const { cm } = compileAt(core, spec, sorted.map((values) => ({ values })), first.mass);
+    const { cm } = compileAt(core, spec, sorted, first.mass, undefined, isWeighted(sorted) ? nllScales(sorted) : undefined);
     const b = fit(cm, { fixed: { [cm.model.poi]: 0 }, hesse: false });
     return b.status === "converged" ? b.values : undefined;
   } catch {
@@ -198,7 +235,7 @@ async function backgroundStart(spec: Spec, sorted: Float64Array[], grid: GridPoi
   }
 }
 
-async function serial(spec: Spec, sorted: Float64Array[], points: GridPoint[], options: ScanOptions, done: (p: PointResult) => void, signal?: AbortSignal,
+async function serial(spec: Spec, sorted: Dataset[], points: GridPoint[], options: ScanOptions, done: (p: PointResult) => void, signal?: AbortSignal,
   start?: Record<string, number>, toyPool?: WorkerPool): Promise<PointResult[]> {
   const workspace = new ScanWorkspace(await instantiateCore(), spec, sorted, start);
   const out: PointResult[] = [];

@@ -6,6 +6,7 @@ import * as Comlink from "comlink";
 import { instantiateCore, CoreExports } from "../core/wasm.js";
 import { ToyRunner, ToyRunnerConfig, ToyBatch } from "../infer/toy-runner.js";
 import { Spec } from "../model/spec.js";
+import type { Dataset } from "../core/compile.js";
 import { GridPoint } from "./grid.js";
 import { PointResult, ScanOptions, ScanWorkspace } from "./point.js";
 
@@ -37,7 +38,7 @@ export function workerApi() {
       runner = new ToyRunner(ready(), config);
     },
     /** Take a scan's events (each sample sorted) and spec; points then arrive one by one. */
-    configureScan(spec: Spec, sorted: Float64Array[], start?: Record<string, number>): void {
+    configureScan(spec: Spec, sorted: Dataset[], start?: Record<string, number>): void {
       workspace = new ScanWorkspace(ready(), spec, sorted, start);
     },
     async scanPoint(point: GridPoint, options: ScanOptions): Promise<PointResult> {
