@@ -212,3 +212,50 @@ test("ROOT TTree event files: a branch of the named tree, read by jsroot", async
   expect(bad.code).toBe(2);
   expect(bad.err).toMatch(/ev\.root tree events has no branch "m" \(branches: mass, w\)/);
 });
+
+describe("fit ranges, failed points and weights on the command line", () => {
+  const flat = Array.from({ length: 400 }, (_, i) => ((i + 0.5) * 10) / 400).join("\n");
+
+  test("a scan with a failed point exits 1 and says which point failed", () => {
+    const path = spec("failpt", { parameters: { nsig: { init: -100 } }, scan: { masses: [4.2] } }, "m\n4.2\n4.21\n3\n");
+    const r = run(["scan", path, "--workers", "1", "--json"]);
+    expect(r.code).toBe(1);
+    const out = JSON.parse(r.out);
+    expect(out.points[0].status).toBe("failed");
+    expect(out.points[0].reason).toMatch(/density is ≤ 0/);
+  });
+
+  test("fit and limit take the spec's scan window (or --window, or --no-window) and say which events they used", () => {
+    const path = spec("win", { scan: { masses: [5], window: 10 } }, "m\n" + flat + "\n");
+    const inWindow = JSON.parse(run(["fit", path, "--mass", "5", "--json"]).out);
+    expect(inWindow.range).toEqual([4.5, 5.5]);
+    expect(inWindow.events).toBe(40);
+    expect(inWindow.eventsOutside).toBe(360);
+    const wider = JSON.parse(run(["fit", path, "--mass", "5", "--window", "20", "--json"]).out);
+    expect(wider.events).toBe(80);
+    const whole = JSON.parse(run(["fit", path, "--mass", "5", "--no-window", "--json"]).out);
+    expect(whole.events).toBe(400);
+    const limit = JSON.parse(run(["limit", path, "--mass", "5", "--json"]).out);
+    expect(limit.events).toBe(40);
+    const scan = JSON.parse(run(["scan", path, "--workers", "1", "--json"]).out);
+    expect(scan.points[0].events).toBe(40);
+    expect(scan.points[0].observed).toBeCloseTo(limit.observed, 8);
+  });
+
+  test("weighted events: fit reports sandwich errors (or --errors hesse), scan accepts them", () => {
+    const rows = Array.from({ length: 400 }, (_, i) => `${((i + 0.5) * 10) / 400},${i % 5 === 0 ? -0.5 : 1.375}`).join("\n");
+    const path = spec("wfit", { data: { path: "wfit.csv", column: "m", weights: "w" }, scan: { masses: [3, 6] } });
+    writeFileSync(join(dir, "wfit.csv"), "m,w\n" + rows + "\n");
+    const a = JSON.parse(run(["fit", path, "--mass", "5", "--json"]).out);
+    expect(a.errors).toBe("asymptotic");
+    expect(a.nllScales[0]).toBeCloseTo(400 / 625, 10); // Σw = 400, Σw² = 320·1.375² + 80·0.25 = 625
+    const h = JSON.parse(run(["fit", path, "--mass", "5", "--errors", "hesse", "--json"]).out);
+    expect(h.errors).toBe("hesse");
+    expect(h.parameters.nsig.value).toBeCloseTo(a.parameters.nsig.value, 6);
+    expect(a.parameters.nsig.error / h.parameters.nsig.error).toBeGreaterThan(1.1);
+    const r = run(["scan", path, "--workers", "1", "--json"]);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.out).points.every((p: { status: string }) => p.status === "converged")).toBe(true);
+    expect(run(["limit", path, "--mass", "5", "--method", "toys"]).err).toMatch(/toy limits on weighted events are not supported/);
+  });
+});

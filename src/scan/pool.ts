@@ -162,7 +162,10 @@ export class WorkerPool {
         done(r);
       }
     };
-    await this.call(Promise.all(this.remotes.map(work)));
+    // every worker finishes (or fails) its point before the scan stops: a stopped scan keeps them all
+    const settled = await this.call(Promise.allSettled(this.remotes.map(work)));
+    const failure = settled.find((r): r is PromiseRejectedResult => r.status === "rejected");
+    if (failure) throw failure.reason;
     return out;
   }
 

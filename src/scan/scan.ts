@@ -100,10 +100,9 @@ export interface RunScanOptions extends Partial<ScanOptions> {
   leeToys?: number;
   /**
    * When `signal` aborts, resolve with the points done so far, marked `partial: true`, instead of
-   * rejecting: points under way on the pool's other workers get `graceMs` (default 2000) to finish.
+   * rejecting (the pool's workers finish the points under way first; close the pool to cut them short).
    */
   partialOnAbort?: boolean;
-  graceMs?: number;
 }
 
 /**
@@ -149,9 +148,6 @@ export async function runScan(spec: Spec, events: ScanEvents, options: RunScanOp
       : serial(spec, sorted, mine, scanOptions, report, options.signal, start, options.pool));
   } catch (e) {
     if (!(options.partialOnAbort && options.signal?.aborted)) throw e;
-    // the pool stops at the first worker to finish its point; the others' points may still come
-    const underWay = options.pool && scanOptions.method !== "toys" ? Math.min(options.pool.size - 1, mine.length - finished.length) : 0;
-    await arrivals(finished, finished.length + underWay, options.graceMs ?? 2000);
     return { ...assemble(spec, scanOptions, finished, label), ...(outside > 0 ? { eventsOutside: outside } : {}), partial: true };
   }
   const result = assemble(spec, scanOptions, points, label);
@@ -170,12 +166,6 @@ export async function runScan(spec: Spec, events: ScanEvents, options: RunScanOp
 
 /** A turn of the event loop (setImmediate where there is one: a browser's setTimeout waits ≥ 4 ms). */
 const nextTurn = () => new Promise<void>((r) => (typeof setImmediate === "function" ? setImmediate(r) : setTimeout(r, 0)));
-
-/** Wait until `list` holds `n` entries or `ms` have passed. */
-async function arrivals(list: unknown[], n: number, ms: number): Promise<void> {
-  const until = performance.now() + ms;
-  while (list.length < n && performance.now() < until) await new Promise((r) => setTimeout(r, 20));
-}
 
 /** Once the signal has aborted, whatever went wrong (a closed pool, say) is reported as the cancel it is. */
 async function cancellable<T>(signal: AbortSignal | undefined, work: () => Promise<T>): Promise<T> {
