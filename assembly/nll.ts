@@ -135,10 +135,15 @@ function constraintsTerm(grad: usize): f64 {
 }
 
 /** out[i] = total density Σ ν_c f_c(xs[i]) of sample k at the current values (Asimov weights, plots). */
+const savedNorms = memory.data(MAX_COMPONENTS << 3, 16);
+
 export function sampleDensity(k: i32, xs: usize, n: i32, out: usize): void {
   const s = sample(k);
   const nc = sComponents(s);
-  for (let j = 0; j < nc; j++) refreshNorm(s, component(s, j));
+  for (let j = 0; j < nc; j++) {
+    store<f64>(savedNorms + (<usize>j << 3), word(component(s, j), 7));
+    refreshNorm(s, component(s, j));
+  }
   for (let i = 0; i < n; i++) {
     const m = load<f64>(xs + (<usize>i << 3));
     let d: f64 = 0;
@@ -148,8 +153,8 @@ export function sampleDensity(k: i32, xs: usize, n: i32, out: usize): void {
     }
     store<f64>(out + (<usize>i << 3), d);
   }
-  // the norms now belong to these values, not to the per-event buffers: refill at the next pass
-  for (let j = 0; j < nc; j++) setWord(component(s, j), 7, NaN);
+  // the norms belong to the per-event buffers (filled at other values): put them back
+  for (let j = 0; j < nc; j++) setWord(component(s, j), 7, load<f64>(savedNorms + (<usize>j << 3)));
 }
 
 /** False if the density is negative at one of the sample's guard points (arguments and norms current). */

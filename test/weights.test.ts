@@ -78,9 +78,11 @@ describe("weighted fits", () => {
     for (const p of scan.points) {
       const f = await fitAtMass(spec, data, p.mass);
       expect(p.status).toBe("converged");
-      expect(p.nsig).toBeCloseTo(f.parameters.nsig.value, 4);
-      expect(p.nsigError).toBeCloseTo(f.parameters.nsig.error, 3);
-      expect(p.z).toBeCloseTo(f.z, 4);
+      expect(Math.abs(p.nsig! - f.parameters.nsig.value)).toBeLessThan(1e-3 * f.parameters.nsig.error);
+      // the scan's fits start from its shared background fit, fit's from the model's start values:
+      // the minima agree to the minimizer's tolerance, HESSE at them to a few 1e-3
+      expect(Math.abs(p.nsigError! / f.parameters.nsig.error - 1)).toBeLessThan(5e-3);
+      expect(p.z).toBeCloseTo(f.z, 3);
     }
   });
 

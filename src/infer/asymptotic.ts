@@ -62,14 +62,21 @@ export class AsymptoticCalculator implements Calculator {
   }
 
   /**
-   * σ_A: the POI's HESSE error on the Asimov dataset; where that has no curvature (no expected
-   * events), the POI value where q_A reaches 1.
+   * σ_A = μ/√q_A(μ) from the Asimov dataset, at μ about the POI's expected error: first at the
+   * data's error (or 1 where it has none), then once more at 1.64 σ_A where that moved it by more
+   * than half; where q_A vanishes, μ doubles until it does not.
    */
   private asimovScale(): number {
-    const poi = this.cm.model.poi;
-    const err = fit(this.asimov, { start: this.background }).errors[poi];
-    if (Number.isFinite(err) && err > 0) return err;
-    for (let mu = 1, k = 0; k < 60; k++, mu *= 2) if (this.qAsimov(mu) >= 1) return mu;
+    const err = this.free.errors[this.cm.model.poi];
+    const at = (mu: number) => mu / Math.sqrt(this.qAsimov(mu));
+    let mu = Number.isFinite(err) && err > 0 ? err : 1;
+    for (let k = 0; k < 60; k++, mu *= 2) {
+      const s = at(mu);
+      if (!(Number.isFinite(s) && s > 0)) continue;
+      if (Math.abs(1.64 * s - mu) <= 0.5 * mu) return s;
+      const again = at(1.64 * s);
+      return Number.isFinite(again) && again > 0 ? again : s;
+    }
     return 1;
   }
 

@@ -10,7 +10,7 @@ import { panelEdges, peaks } from "./asimov.js";
 
 /** Evaluation points of sample k: a uniform grid, refined near its peaks. */
 function probePoints(cm: CompiledModel, k: number): number[] {
-  const edges = panelEdges(cm.model.samples[k].range, peaks(cm.model, k), 2000, 8);
+  const edges = panelEdges(cm.model.samples[k].range, peaks(cm.model, k), 400, 8);
   const mid = edges.slice(1).map((x, i) => 0.5 * (x + edges[i]));
   return [...edges, ...mid];
 }

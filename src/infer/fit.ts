@@ -97,17 +97,7 @@ export function fit(cm: CompiledModel, options: FitOptions = {}): FitResult {
       if (m.status === "converged" && !forced) {
         const polished = newtonPolish(cm, freeNames, values, h.covariance);
         nfcn += polished.nfcn;
-        if (polished.accepted) {
-          ({ values, nll, edm } = polished);
-          // the errors belong to the minimum itself: HESSE again where the Newton step landed
-          cm.values = values;
-          const again = hesse(cm, freeNames, values, m.errorGuess);
-          if (again && !again.forced) {
-            nfcn += again.nfcn;
-            covariance = again.covariance;
-            freeNames.forEach((n, k) => (errors[n] = Math.sqrt(again.covariance[k][k])));
-          }
-        }
+        if (polished.accepted) ({ values, nll, edm } = polished);
       }
     }
   }

@@ -16,7 +16,7 @@ export interface Discovery {
   z: number;
   /** The unconditional fit. */
   free: FitResult;
-  /** The fit with the POI fixed at 0 (the better of the fits from the start values and from the free fit). */
+  /** The fit with the POI fixed at 0. */
   background: FitResult;
   /** Both fits converged: q0, p0 and z are defined (NaN otherwise). */
   valid: boolean;
@@ -27,21 +27,22 @@ const better = (a: FitResult, b: FitResult) => (converged(b) && (!converged(a) |
 
 /**
  * Fit with the POI fixed at 0 (which sets the POI's floor, see background.ts) and free, and the
- * discovery statistic from the two. A fit started from `options.start` that does not converge is
- * repeated from the model's own start values; the background-only fit is also repeated from the
- * free fit, and the better one kept.
+ * discovery statistic from the two, both started from `options.start` (or the model's start
+ * values). A fit from `options.start` that does not converge is repeated from the model's own start
+ * values; a free fit that still fails, from the background-only fit with the floor raised to where
+ * it left the background; a background-only fit that fails, from the free fit; the better kept.
  * @example
  * const d = discovery(cm);   // bump-1e4 at 4.2 GeV: d.q0 ≈ 11.32, d.p0 ≈ 3.8e-4, d.z ≈ 3.365
  */
 export function discovery(cm: CompiledModel, options: FitOptions = {}, free?: FitResult): Discovery {
   const poi = cm.model.poi;
   const retry = (r: FitResult, again: () => FitResult) => (converged(r) || !options.start ? r : better(r, again()));
-  const b0 = retry(fitBackground(cm, options), () => fitBackground(cm, { ...options, start: undefined }));
-  let f = free ?? fit(cm, { ...options, start: b0 });
+  let b = retry(fitBackground(cm, options), () => fitBackground(cm, { ...options, start: undefined }));
+  let f = free ?? retry(fit(cm, options), () => fit(cm, { ...options, start: undefined }));
   // the floor moves with the background: where the free fit left it, the floor may lie higher
-  if (!free && !converged(f) && raiseFloor(cm, f.values)) f = better(f, fit(cm, { ...options, start: b0 }));
-  if (!free && !converged(f)) f = better(f, fit(cm, { ...options, start: undefined }));
-  const b = better(b0, fit(cm, { ...options, start: f, fixed: { ...options.fixed, [poi]: 0 }, hesse: false }));
+  if (!free && !converged(f) && raiseFloor(cm, f.values)) f = better(f, fit(cm, { ...options, start: b }));
+  // a background-only fit that failed may do better from where the free fit left the background
+  if (!converged(b)) b = better(b, fit(cm, { ...options, start: f, fixed: { ...options.fixed, [poi]: 0 }, hesse: false }));
   const valid = converged(f) && converged(b);
   const twoDelta = Math.max(0, 2 * (b.nll - f.nll));
   const muHat = f.values[poi];
