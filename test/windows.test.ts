@@ -10,6 +10,7 @@ import { buildModel, parseSpec, Spec } from "../src/model/spec.js";
 import { runScan } from "../src/scan/scan.js";
 import { shapeIntegral } from "../src/core/oracle.js";
 import { relDiff } from "./helpers.js";
+import { asymptoticPvalues } from "../src/infer/asymptotic.js";
 
 /** A smooth background with a J/ψ-like peak at 3.1 (σ 0.02) on [0, 10], a signal of σ 0.05. */
 const jpsi: Spec = parseSpec({
@@ -88,19 +89,34 @@ describe("the library drops and counts events outside the range, as the CLI does
 });
 
 describe("a scan point gives what limit gives at its mass", () => {
-  test("a spectrum with a large unmodelled peak: no point fails, every limit equals limit's", async () => {
-    const spec = parseSpec({ observable: { range: [0, 10] }, signal: { shape: "gaussian", sigma: 0.1 }, background: { shape: "expPoly", order: 2 }, scan: { masses: [1.5, 2.9, 3, 3.2, 6] } });
-    const model = buildModel(spec, { mass: 3, nEvents: 12_000 });
-    const smooth = generate(model, { nsig: 0, nbkg: 10_000, c1: -1, c2: 0.2 }, 3, 0)[0];
-    const peak = generate(buildModel(spec, { mass: 3, nEvents: 2000 }), { nsig: 2000, nbkg: 0, c1: 0, c2: 0 }, 4, 0)[0];
+  test("a spectrum with a large unmodelled peak: no point fails, every limit equals limit's, none collapses to 0", async () => {
+    // 20 000 events in a narrow peak at 3 that the model cannot describe, on 10 000 smooth ones: away
+    // from it the data lie far below the background fit (q̃μ ≫ q_A), where both CLs tails underflow
+    const spec = parseSpec({ observable: { range: [0, 10] }, signal: { shape: "crystalBall", sigma: 0.1, alpha: 1.5, n: 3 }, background: { shape: "expPoly", order: 2 }, scan: { masses: [1.5, 2.9, 3, 3.2, 6] } });
+    const smooth = generate(buildModel(spec, { mass: 3, nEvents: 10_000 }), { nsig: 0, nbkg: 10_000, c1: -1, c2: 0.2 }, 3, 0)[0];
+    const peakSpec = parseSpec({ observable: { range: [0, 10] }, signal: { shape: "gaussian", sigma: 0.02 }, background: { shape: "uniform" } });
+    const peak = generate(buildModel(peakSpec, { mass: 3, nEvents: 20_000 }), { nsig: 20_000, nbkg: 0 }, 4, 0)[0];
     const values = Float64Array.from([...smooth, ...peak]);
     const scan = await runScan(spec, values);
     for (const p of scan.points) {
       expect(p.status, `m = ${p.mass}: ${p.reason}`).toBe("converged");
       const l = await limitAtMass(spec, { values }, p.mass);
       expect(relDiff(p.observed!, l.observed), `m = ${p.mass}`).toBeLessThan(1e-4);
+      // a deficit cannot make CLs exclude (almost) every signal: a few events at least (was 0.09)
+      expect(p.observed!, `m = ${p.mass}`).toBeGreaterThan(2);
     }
   }, 60_000);
+
+  test("CLs far above the Asimov q_A, where both tails underflow, is their ratio (not 0/0)", () => {
+    const { clsb, clb, cls } = asymptoticPvalues(1, 0.0014);
+    const a = (1 + 0.0014) / (2 * Math.sqrt(0.0014)), b = (1 - 0.0014) / (2 * Math.sqrt(0.0014));
+    // Q(a)/Q(b) by the Mills ratio's asymptotic series, to its 1/z⁶ term
+    const mills = (z: number) => (1 - 1 / z ** 2 + 3 / z ** 4 - 15 / z ** 6) / z;
+    expect(relDiff(cls, Math.exp(-(a * a - b * b) / 2) * mills(a) / mills(b))).toBeLessThan(1e-6);
+    // each tail itself, which 1 − Φ(z) loses entirely (it was 0/0 = NaN, and the limit collapsed to 0)
+    expect(relDiff(clsb, Math.exp(-a * a / 2) / Math.sqrt(2 * Math.PI) * mills(a))).toBeLessThan(1e-6);
+    expect(relDiff(clb, Math.exp(-b * b / 2) / Math.sqrt(2 * Math.PI) * mills(b))).toBeLessThan(1e-6);
+  });
 });
 
 test("an unknown limit method is refused, not run as asymptotic", async () => {

@@ -7,6 +7,7 @@ import normalQuantile from "@stdlib/stats-base-dists-normal-quantile";
 import { CompiledModel, loadData } from "../core/compile.js";
 import { asimovData, AsimovGrid } from "./asimov.js";
 import { Calculator, CLsValues, Statistic } from "./calculator.js";
+import { logUpperTail } from "../core/normal.js";
 import { fit, FitResult } from "./fit.js";
 import { discovery } from "./significance.js";
 import { qmuTilde } from "./test-statistics.js";
@@ -17,13 +18,18 @@ const Phi = (x: number) => normalCdf(x, 0, 1);
 /**
  * CLs+b and CLb from q̃μ and q_A (q̃μ ≤ q_A: √-forms; above: the shifted quadratic forms).
  * @example
- * asymptoticPvalues(1.6435, 19.8335); // { clsb: 0.0999, clb: 0.99924 }
+ * asymptoticPvalues(1.6435, 19.8335); // { clsb: 0.0999, clb: 0.99924, cls: 0.1000 }
  */
-export function asymptoticPvalues(q: number, qA: number): { clsb: number; clb: number } {
-  if (!(qA > 0)) return { clsb: 0.5, clb: 0.5 };
-  if (q <= qA) return { clsb: 1 - Phi(Math.sqrt(q)), clb: Phi(Math.sqrt(qA) - Math.sqrt(q)) };
+export function asymptoticPvalues(q: number, qA: number): { clsb: number; clb: number; cls: number } {
+  if (!(qA > 0)) return { clsb: 0.5, clb: 0.5, cls: 1 };
+  if (q <= qA) {
+    const clsb = 1 - Phi(Math.sqrt(q)), clb = Phi(Math.sqrt(qA) - Math.sqrt(q));
+    return { clsb, clb, cls: clsb / clb };
+  }
+  // far above q_A both tails underflow: their ratio comes from their logs
   const s = 2 * Math.sqrt(qA);
-  return { clsb: 1 - Phi((q + qA) / s), clb: 1 - Phi((q - qA) / s) };
+  const lnClsb = logUpperTail((q + qA) / s), lnClb = logUpperTail((q - qA) / s);
+  return { clsb: Math.exp(lnClsb), clb: Math.exp(lnClb), cls: Math.exp(lnClsb - lnClb) };
 }
 
 export class AsymptoticCalculator implements Calculator {
@@ -100,8 +106,7 @@ export class AsymptoticCalculator implements Calculator {
   pvalues(mu: number): CLsValues {
     if (mu <= 0) return { mu, q: 0, clsb: 1, clb: 1, cls: 1, clsError: 0 };
     const q = this.qObserved(mu);
-    const { clsb, clb } = asymptoticPvalues(q, this.qAsimov(mu));
-    return { mu, q, clsb, clb, cls: clsb / clb, clsError: 0 };
+    return { mu, q, ...asymptoticPvalues(q, this.qAsimov(mu)), clsError: 0 };
   }
 
   /**

@@ -5,6 +5,7 @@
  */
 import { Calculator, CLsValues } from "./calculator.js";
 import { rootAbove, rootNear } from "./roots.js";
+import { BumpscanError } from "../errors.js";
 
 /**
  * The expected-limit bands, in standard deviations of the background-only expectation.
@@ -42,7 +43,7 @@ export async function upperLimit(calc: Calculator, options: { cl?: number; stati
   const observedValue = async (mu: number) => {
     const p = curve.get(mu) ?? (await calc.pvalues(mu));
     curve.set(mu, p);
-    return (statistic === "cls" ? p.cls : p.clsb) - alpha;
+    return finite((statistic === "cls" ? p.cls : p.clsb) - alpha, mu);
   };
   // with a guess (toys: the asymptotic limits) the search starts next to the answer
   const search = async (f: (mu: number) => Promise<number>, band: number | undefined, what: string) => {
@@ -56,12 +57,18 @@ export async function upperLimit(calc: Calculator, options: { cl?: number; stati
     else {
       const direct = calc.expectedLimit?.(n, alpha, tol, statistic);
       expected[String(n) as "0"] = direct !== undefined && Number.isFinite(direct) ? direct
-        : await search(async (mu) => (await calc.expectedCls(mu, n, statistic)) - alpha, n, `the expected ${statistic === "cls" ? "CLs" : "CLs+b"} at ${n}σ`);
+        : await search(async (mu) => finite((await calc.expectedCls(mu, n, statistic)) - alpha, mu), n, `the expected ${statistic === "cls" ? "CLs" : "CLs+b"} at ${n}σ`);
     }
   }
   const observedError = await crossingError(calc, curve, observed, statistic);
   const sorted = [...curve.values()].sort((a, b) => a.mu - b.mu);
   return { method: calc.method, cl, statistic, observed, expected, curve: sorted, observedError };
+}
+
+/** A CLs value that is not a number would steer the root search silently: refuse it. */
+function finite(x: number, mu: number): number {
+  if (Number.isNaN(x)) throw new BumpscanError(`CLs is not a number at POI = ${mu}: no limit`);
+  return x;
 }
 
 /**

@@ -95,8 +95,11 @@ export async function rootNear(f: (x: number) => number | Promise<number>, lo: n
       fa = fb;
     }
   }
-  for (let k = 0; k < 60; k++) {
-    const b = Math.max(lo, a / 1.1), fb = await f(b);
+  // down by 1.1 near the guess, then halving (a guess far too high must not exhaust the search),
+  // and at last the lower end itself
+  for (let k = 0; k < 1100; k++) {
+    const next = k < 24 ? a / 1.1 : lo + (a - lo) / 2;
+    const b = next - lo <= tol ? lo : Math.max(lo, next), fb = await f(b);
     if (fb >= 0) return brent(f, b, a, tol, fb, fa);
     if (b === lo) break;
     a = b;
