@@ -171,3 +171,16 @@ describe("Crystal Ball tails for every n > 0 (issue 10, item 13)", () => {
     }
   });
 });
+
+test("the oracle's Crystal Ball keeps its tail for large n (it overflowed beyond n ≈ 150): equal to the core's", async () => {
+  for (const n of [3, 200, 1e3, 1e6, 1e30]) {
+    const args = [5, 0.1, 1.5, n];
+    const core = await corePdf(kindOf("crystalBall"), args);
+    const oracle = shapeDensity("crystalBall", args);
+    for (const m of [3, 4.5, 4.8, 4.9, 5, 5.2]) {
+      const want = core.value(m);
+      expect(Number.isFinite(oracle(m))).toBe(true);
+      expect(relDiff(oracle(m), want), `n = ${n}, m = ${m}`).toBeLessThan(1e-9);
+    }
+  }
+});

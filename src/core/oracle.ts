@@ -46,17 +46,16 @@ function horner(c: number[], x: number): number {
   return s;
 }
 
-/** Crystal Ball from its textbook definition: A(B − t)^−n below −α (and above α_R on the right). */
+/**
+ * Crystal Ball from its textbook definition, A(B − t)^−n below −α (and above α_R on the right),
+ * with A = (n/α)^n e^{−α²/2}, B = n/α − α, written as e^{−α²/2 − n·ln(1 + α(|t| − α)/n)} so that
+ * a large n (A overflows beyond n ≈ 150) keeps its exponential-tail limit.
+ */
 function crystalBall(m: number, mean: number, sL: number, sR: number, aL: number, nL: number, aR: number, nR: number): number {
   const t = m < mean ? (m - mean) / sL : (m - mean) / sR;
-  if (t < -aL) {
-    const A = (nL / aL) ** nL * Math.exp(-0.5 * aL * aL);
-    return A * (nL / aL - aL - t) ** -nL;
-  }
-  if (t > aR) {
-    const A = (nR / aR) ** nR * Math.exp(-0.5 * aR * aR);
-    return A * (nR / aR - aR + t) ** -nR;
-  }
+  const tail = (a: number, n: number, u: number) => Math.exp(-0.5 * a * a - n * Math.log1p((a * (u - a)) / n));
+  if (t < -aL) return tail(aL, nL, -t);
+  if (t > aR) return tail(aR, nR, t);
   return Math.exp(-0.5 * t * t);
 }
 
