@@ -7,8 +7,9 @@
 import { constants, vexp, K_MANT, K_ONE } from "./vexp";
 import {
   word, setWord, iword, value, sEvents, sData, sWeights, sLo, sHi, sComponents, component, cKind, cArgs, cArgIndex,
-  cArgPtr, cBuf, yieldOf, nParams,
+  cArgPtr, cBuf, yieldOf, nParams, sMapped, sMappedValid, sFastComponent,
 } from "./model";
+import { SAMPLE_MAPPED_VALID } from "../src/core/abi";
 import { EXP_POLY, pdfIntegralDerivative } from "./pdf/index";
 import { freeMask, refresh, refreshNorm, addYieldGradient, addGradient, guardsHold } from "./nll";
 
@@ -36,20 +37,20 @@ export function fastEligible(s: usize): i32 {
     for (let a = 0; a < cArgs(c); a++) if (!isFixed(cArgIndex(c, a))) return -1;
   }
   if (b < 0) return -1;
-  if (word(s, 11) == 0) mapEvents(s, component(s, b));
+  if (!sMappedValid(s)) mapEvents(s, component(s, b));
   return b;
 }
 
 /** x_i = 2(m_i − xlo)/(xhi − xlo) − 1, once per dataset (xlo, xhi are model constants). */
 function mapEvents(s: usize, c: usize): void {
   const n = sEvents(s);
-  const xs = <usize>word(s, 7);
+  const xs = sMapped(s);
   const m = sData(s);
   const xlo = value(cArgIndex(c, 0)), xhi = value(cArgIndex(c, 1));
   for (let i = 0; i < n; i++) {
     store<f64>(xs + (<usize>i << 3), 2.0 * (load<f64>(m + (<usize>i << 3)) - xlo) / (xhi - xlo) - 1.0);
   }
-  setWord(s, 11, 1);
+  setWord(s, SAMPLE_MAPPED_VALID, 1);
 }
 
 @inline function pv(off: i32): v128 {
@@ -149,12 +150,12 @@ function runKernel(xs: usize, buf: usize, pairs: i32, grad: bool, high: bool): v
 
 /** One sample through the fused kernel: returns its NLL, adds its gradient when grad ≠ 0. */
 export function fastSample(s: usize, grad: usize): f64 {
-  const bi = iword(s, 8);
+  const bi = sFastComponent(s);
   const nc = sComponents(s);
   const cb = component(s, bi);
   const c0 = nc == 2 ? component(s, 1 - bi) : 0;
   const n = sEvents(s);
-  const xs = <usize>word(s, 7);
+  const xs = sMapped(s);
   let nu0: f64 = 0;
   let buf = xs; // any readable buffer when there is no cached component (its yield is 0)
   if (c0 != 0) {

@@ -28,3 +28,26 @@ export function vexpBatch(input: usize, output: usize, n: i32): void {
 export { setToyGrid, runToys, takeEnvelopeViolations, takeToyCalls, generateOnly } from "./toys";
 export { philox, seedStream, uniform, poisson, gaussian } from "./rng";
 export { invalidateSample } from "./nll";
+import {
+  MODEL_SAMPLES, CONSTRAINT_WORDS, SAMPLE_NLL_SCALE, SAMPLE_COMPONENTS, COMPONENT_NORM, COMPONENT_ARGS, FACTOR_WORDS,
+  MINIMIZE_ERRORS, STATUS_FAILED, STATUS_TOY_OVERFLOW, RUN_RESULTS, RUN_WORDS, TOY_TESTS, TEST_WORDS, MAX_PARAMS,
+  MAX_FREE, MAX_COMPONENTS, MAX_SAMPLES, MAX_CONSTRAINTS, PDF_EXP_POLY, PDF_ARGUS,
+} from "../src/core/abi";
+
+/**
+ * Writes the ABI constants this core was compiled with (the order of ABI_PROBE in src/core/wasm.ts)
+ * to out and returns their count: a core built from another src/core/abi.ts is caught at load.
+ */
+export function abiConstants(out: usize): i32 {
+  let n = 0;
+  // plain stores: no managed array (the stub runtime's heap would overlap the arena)
+  const put = (p: usize, i: i32, v: i32): i32 => { store<f64>(p + (<usize>i << 3), <f64>v); return i + 1; };
+  n = put(out, n, MODEL_SAMPLES); n = put(out, n, CONSTRAINT_WORDS); n = put(out, n, SAMPLE_NLL_SCALE);
+  n = put(out, n, SAMPLE_COMPONENTS); n = put(out, n, COMPONENT_NORM); n = put(out, n, COMPONENT_ARGS);
+  n = put(out, n, FACTOR_WORDS); n = put(out, n, MINIMIZE_ERRORS); n = put(out, n, STATUS_FAILED);
+  n = put(out, n, STATUS_TOY_OVERFLOW); n = put(out, n, RUN_RESULTS); n = put(out, n, RUN_WORDS);
+  n = put(out, n, TOY_TESTS); n = put(out, n, TEST_WORDS); n = put(out, n, MAX_PARAMS); n = put(out, n, MAX_FREE);
+  n = put(out, n, MAX_COMPONENTS); n = put(out, n, MAX_SAMPLES); n = put(out, n, MAX_CONSTRAINTS);
+  n = put(out, n, PDF_EXP_POLY); n = put(out, n, PDF_ARGUS);
+  return n;
+}

@@ -6,13 +6,14 @@
 // edmMax (Minuit's 0.002·tol·up). HESSE then differences the gradient in external coordinates.
 import { values, nParams } from "./model";
 import { nll, nllGrad, freeMask } from "./nll";
+import {
+  STATUS_CONVERGED as CONVERGED, STATUS_CALL_LIMIT as CALL_LIMIT, STATUS_EDM_ABOVE_MAX as EDM_ABOVE_MAX,
+  STATUS_FAILED as FAILED, MAX_FREE, MAX_PARAMS, MINIMIZE_FVAL, MINIMIZE_EDM, MINIMIZE_NFCN, MINIMIZE_ITERATIONS,
+  MINIMIZE_ERRORS, BOUND_LO, BOUND_HI, BOUND_WORDS,
+} from "../src/core/abi";
 
-export const CONVERGED: i32 = 0;
-export const CALL_LIMIT: i32 = 1;
-export const EDM_ABOVE_MAX: i32 = 2;
-export const FAILED: i32 = 3;
+export { CONVERGED, CALL_LIMIT, EDM_ABOVE_MAX, FAILED };
 
-const MAX_FREE: i32 = 64;
 const free = memory.data(MAX_FREE << 2, 16); // i32 indices of the free parameters
 const u = memory.data(MAX_FREE << 3, 16); // internal coordinates
 const g = memory.data(MAX_FREE << 3, 16); // internal gradient
@@ -22,7 +23,7 @@ const step = memory.data(MAX_FREE << 3, 16);
 const tmp = memory.data(MAX_FREE << 3, 16);
 const V = memory.data(MAX_FREE * MAX_FREE << 3, 16); // inverse Hessian (internal)
 const H = memory.data(MAX_FREE * MAX_FREE << 3, 16);
-const gradExt = memory.data(1024 << 3, 16); // full external gradient (≤ 1024 parameters)
+const gradExt = memory.data(MAX_PARAMS << 3, 16); // full external gradient
 const stored = memory.data(2 * MAX_FREE * MAX_FREE << 3, 16); // metrics kept between toy fits
 const storedN = memory.data(2 << 2, 16); // their dimension (0: none)
 let slot: i32 = -1;
@@ -36,8 +37,8 @@ let calls: i32 = 0;
 @inline function m(p: usize, i: i32, j: i32): f64 { return load<f64>(p + (<usize>(i * MAX_FREE + j) << 3)); }
 @inline function mput(p: usize, i: i32, j: i32, v: f64): void { store<f64>(p + (<usize>(i * MAX_FREE + j) << 3), v); }
 @inline function freeIndex(k: i32): i32 { return load<i32>(free + (<usize>k << 2)); }
-@inline function lo(p: i32): f64 { return at(bounds, 2 * p); }
-@inline function hi(p: i32): f64 { return at(bounds, 2 * p + 1); }
+@inline function lo(p: i32): f64 { return at(bounds, BOUND_WORDS * p + BOUND_LO); }
+@inline function hi(p: i32): f64 { return at(bounds, BOUND_WORDS * p + BOUND_HI); }
 
 /** External value of parameter p from internal coordinate x. */
 function toExternal(p: i32, x: f64): f64 {
@@ -228,8 +229,8 @@ function keepMetric(): void {
 
 /**
  * Minimise over the parameters flagged free (setFree), starting from the current values.
- * bnds: nParams × (lo, hi) words (±∞ for none). out: [fval, edm, nfcn, iterations].
- * Returns the status code.
+ * bnds: nParams × (lo, hi) words (±∞ for none). out: MINIMIZE_* words of src/core/abi.ts (fval,
+ * edm, nfcn, iterations, then an error guess per free parameter). Returns a STATUS_* code.
  */
 export function minimize(bnds: usize, maxCalls: i32, edmMax: f64, out: usize): i32 {
   bounds = bnds;
@@ -292,12 +293,12 @@ export function minimize(bnds: usize, maxCalls: i32, edmMax: f64, out: usize): i
 }
 
 function report(out: usize, f: f64, edm: f64, iter: i32, status: i32): i32 {
-  put(out, 0, f);
-  put(out, 1, edm);
-  put(out, 2, <f64>calls);
-  put(out, 3, <f64>iter);
+  put(out, MINIMIZE_FVAL, f);
+  put(out, MINIMIZE_EDM, edm);
+  put(out, MINIMIZE_NFCN, <f64>calls);
+  put(out, MINIMIZE_ITERATIONS, <f64>iter);
   // error guesses √V_kk (errordef 0.5) in external units, to size HESSE's steps
-  for (let k = 0; k < nFree; k++) put(out, 4 + k, Math.sqrt(Math.abs(m(V, k, k))) * Math.abs(derivative(freeIndex(k), at(u, k))));
+  for (let k = 0; k < nFree; k++) put(out, MINIMIZE_ERRORS + k, Math.sqrt(Math.abs(m(V, k, k))) * Math.abs(derivative(freeIndex(k), at(u, k))));
   return status;
 }
 
@@ -314,7 +315,7 @@ export function hesse(steps: usize, out: usize): i32 {
     store<i32>(free + (<usize>n << 2), p);
     n++;
   }
-  const row = memory.data(1024 << 3, 16);
+  const row = memory.data(MAX_PARAMS << 3, 16);
   let evals = 0;
   for (let k = 0; k < n; k++) {
     const p = freeIndex(k);

@@ -1,19 +1,17 @@
-// The compiled model: a flat table of f64 words written by src/core/compile.ts.
-// Words marked * are filled in here by prepareModel.
-//
-// MODEL       0 nParams, 1 nValues, 2 nSamples, 3 nConstraints, 4 constraintsOff, 5.. sampleOff[s]
-// CONSTRAINT  paramIndex, mean, sigma                       (Gaussian: ½((θ − mean)/sigma)²)
-// SAMPLE      0 dataPtr, 1 weightPtr (0: unweighted), 2 nEvents, 3 lo, 4 hi, 5 nComponents,
-//             6 rPtr*, 7 xPtr*, 8 fastComp*, 9 nGuards, 10 guardsOff, 11 xValid*, 12 nllScale,
-//             13.. componentOff[c]    (nllScale: the sample's NLL is multiplied by it; weighted
-//             events use Σw/Σw², so that the curvature counts the effective number of events)
-// GUARDS      observable values where the total density must stay ≥ 0 although no event may sit
-//             there (the signal peak): a negative signal yield cannot dig a hole below zero.
-// COMPONENT   0 kind, 1 nArgs, 2 yieldConst, 3 nFactors, 4 bufPtr*, 5 argsPtr*, 6 snapPtr*, 7 norm*,
-//             8.. argIndex[nArgs] (into the value vector), then nFactors × (paramIndex, kappa):
-//             kappa = 0 multiplies the yield by the parameter, kappa > 0 by kappa^parameter.
-// Offsets are in words from the model's start. The value vector holds the nParams parameters
-// followed by the model's constants (signal mass, widths, mapping ranges, ...).
+// The compiled model: a flat table of f64 words written by src/core/compile.ts. Its layout (the
+// MODEL, CONSTRAINT, SAMPLE, COMPONENT and FACTOR records) is defined once, with every word's
+// meaning, in src/core/abi.ts; the accessors below are the only reads of it on this side.
+// GUARDS: observable values where the total density must stay ≥ 0 although no event may sit
+// there (the signal peak): a negative signal yield cannot dig a hole below zero.
+// The value vector holds the nParams parameters followed by the model's constants.
+import {
+  MODEL_N_PARAMS, MODEL_N_SAMPLES, MODEL_N_CONSTRAINTS, MODEL_CONSTRAINTS, MODEL_SAMPLES, CONSTRAINT_WORDS,
+  SAMPLE_DATA, SAMPLE_WEIGHTS, SAMPLE_EVENTS, SAMPLE_LO, SAMPLE_HI, SAMPLE_N_COMPONENTS, SAMPLE_N_GUARDS,
+  SAMPLE_GUARDS, SAMPLE_NLL_SCALE, SAMPLE_COMPONENTS, SAMPLE_R, SAMPLE_MAPPED, SAMPLE_FAST_COMPONENT,
+  SAMPLE_MAPPED_VALID, COMPONENT_KIND, COMPONENT_N_ARGS, COMPONENT_YIELD_CONSTANT, COMPONENT_N_FACTORS,
+  COMPONENT_BUFFER, COMPONENT_ARG_VALUES, COMPONENT_SNAPSHOT, COMPONENT_NORM, COMPONENT_ARGS, FACTOR_PARAM,
+  FACTOR_KAPPA, FACTOR_WORDS,
+} from "../src/core/abi";
 
 export let model: usize = 0;
 export let values: usize = 0;
@@ -36,38 +34,52 @@ export function setModel(m: usize, v: usize): void {
   values = v;
 }
 
-@inline export function nParams(): i32 { return iword(model, 0); }
-@inline export function nSamples(): i32 { return iword(model, 2); }
-@inline export function nConstraints(): i32 { return iword(model, 3); }
-@inline export function constraint(k: i32): usize { return model + ((<usize>iword(model, 4) + 3 * <usize>k) << 3); }
-@inline export function sample(s: i32): usize { return model + (<usize>iword(model, 5 + s) << 3); }
-@inline export function component(s: usize, c: i32): usize { return model + (<usize>iword(s, 13 + c) << 3); }
+@inline export function nParams(): i32 { return iword(model, MODEL_N_PARAMS); }
+@inline export function nSamples(): i32 { return iword(model, MODEL_N_SAMPLES); }
+@inline export function nConstraints(): i32 { return iword(model, MODEL_N_CONSTRAINTS); }
+@inline export function constraint(k: i32): usize {
+  return model + ((<usize>iword(model, MODEL_CONSTRAINTS) + <usize>CONSTRAINT_WORDS * <usize>k) << 3);
+}
+@inline export function sample(s: i32): usize { return model + (<usize>iword(model, MODEL_SAMPLES + s) << 3); }
+@inline export function component(s: usize, c: i32): usize { return model + (<usize>iword(s, SAMPLE_COMPONENTS + c) << 3); }
 @inline export function value(i: i32): f64 { return load<f64>(values + (<usize>i << 3)); }
 
 // Sample fields
-@inline export function sData(s: usize): usize { return pword(s, 0); }
-@inline export function sWeights(s: usize): usize { return pword(s, 1); }
-@inline export function sEvents(s: usize): i32 { return iword(s, 2); }
-@inline export function sLo(s: usize): f64 { return word(s, 3); }
-@inline export function sHi(s: usize): f64 { return word(s, 4); }
-@inline export function sComponents(s: usize): i32 { return iword(s, 5); }
-@inline export function sGuards(s: usize): i32 { return iword(s, 9); }
-@inline export function sScale(s: usize): f64 { return word(s, 12); }
-@inline export function sGuard(s: usize, k: i32): f64 { return word(model, iword(s, 10) + k); }
+@inline export function sData(s: usize): usize { return pword(s, SAMPLE_DATA); }
+@inline export function sWeights(s: usize): usize { return pword(s, SAMPLE_WEIGHTS); }
+@inline export function sEvents(s: usize): i32 { return iword(s, SAMPLE_EVENTS); }
+@inline export function sLo(s: usize): f64 { return word(s, SAMPLE_LO); }
+@inline export function sHi(s: usize): f64 { return word(s, SAMPLE_HI); }
+@inline export function sComponents(s: usize): i32 { return iword(s, SAMPLE_N_COMPONENTS); }
+@inline export function sGuards(s: usize): i32 { return iword(s, SAMPLE_N_GUARDS); }
+@inline export function sScale(s: usize): f64 { return word(s, SAMPLE_NLL_SCALE); }
+@inline export function sGuard(s: usize, k: i32): f64 { return word(model, iword(s, SAMPLE_GUARDS) + k); }
+@inline export function sR(s: usize): usize { return pword(s, SAMPLE_R); }
+@inline export function sMapped(s: usize): usize { return pword(s, SAMPLE_MAPPED); }
+@inline export function sFastComponent(s: usize): i32 { return iword(s, SAMPLE_FAST_COMPONENT); }
+@inline export function sMappedValid(s: usize): bool { return word(s, SAMPLE_MAPPED_VALID) != 0; }
 
 // Component fields
-@inline export function cKind(c: usize): i32 { return iword(c, 0); }
-@inline export function cArgs(c: usize): i32 { return iword(c, 1); }
-@inline export function cFactors(c: usize): i32 { return iword(c, 3); }
-@inline export function cBuf(c: usize): usize { return pword(c, 4); }
-@inline export function cArgPtr(c: usize): usize { return pword(c, 5); }
-@inline export function cArgIndex(c: usize, j: i32): i32 { return iword(c, 8 + j); }
-@inline export function cFactorParam(c: usize, f: i32): i32 { return iword(c, 8 + cArgs(c) + 2 * f); }
-@inline export function cFactorKappa(c: usize, f: i32): f64 { return word(c, 9 + cArgs(c) + 2 * f); }
+@inline export function cKind(c: usize): i32 { return iword(c, COMPONENT_KIND); }
+@inline export function cArgs(c: usize): i32 { return iword(c, COMPONENT_N_ARGS); }
+@inline export function cFactors(c: usize): i32 { return iword(c, COMPONENT_N_FACTORS); }
+@inline export function cBuf(c: usize): usize { return pword(c, COMPONENT_BUFFER); }
+@inline export function cArgPtr(c: usize): usize { return pword(c, COMPONENT_ARG_VALUES); }
+@inline export function cArgIndex(c: usize, j: i32): i32 { return iword(c, COMPONENT_ARGS + j); }
+// FACTOR records follow the nArgs argument indices
+@inline export function cFactorParam(c: usize, f: i32): i32 {
+  return iword(c, COMPONENT_ARGS + FACTOR_PARAM + cArgs(c) + FACTOR_WORDS * f);
+}
+@inline export function cFactorKappa(c: usize, f: i32): f64 {
+  return word(c, COMPONENT_ARGS + FACTOR_KAPPA + cArgs(c) + FACTOR_WORDS * f);
+}
+@inline export function cSnapshot(c: usize): usize { return pword(c, COMPONENT_SNAPSHOT); }
+@inline export function cNorm(c: usize): f64 { return word(c, COMPONENT_NORM); }
+@inline export function setNorm(c: usize, v: f64): void { setWord(c, COMPONENT_NORM, v); }
 
 /** The component's expected yield: constant × Π parameters × Π κ^θ. */
 export function yieldOf(c: usize): f64 {
-  let y = word(c, 2);
+  let y = word(c, COMPONENT_YIELD_CONSTANT);
   const nf = cFactors(c);
   for (let f = 0; f < nf; f++) {
     const v = value(cFactorParam(c, f));
@@ -83,7 +95,7 @@ export function yieldDerivative(c: usize, p: i32): f64 {
   const nf = cFactors(c);
   for (let f = 0; f < nf; f++) {
     if (cFactorParam(c, f) != p) continue;
-    let d = word(c, 2);
+    let d = word(c, COMPONENT_YIELD_CONSTANT);
     for (let g = 0; g < nf; g++) {
       const v = value(cFactorParam(c, g));
       const kappa = cFactorKappa(c, g);

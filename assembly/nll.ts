@@ -9,14 +9,18 @@
 import { alloc } from "./memory";
 import {
   model, value, nParams, nSamples, nConstraints, constraint, sample, component, word, setWord, iword,
-  sData, sWeights, sEvents, sLo, sHi, sComponents, sGuards, sGuard, sScale, cKind, cArgs, cBuf, cArgPtr, cArgIndex, cFactors,
-  cFactorParam, yieldOf, yieldDerivative,
+  sData, sWeights, sEvents, sLo, sHi, sComponents, sGuards, sGuard, sScale, sR, sFastComponent, cKind, cArgs, cBuf,
+  cArgPtr, cArgIndex, cFactors, cFactorParam, cSnapshot, cNorm, setNorm, yieldOf, yieldDerivative,
 } from "./model";
 import { pdfValue, pdfIntegral, pdfFill, pdfFirstAnalyticArg, pdfDerivative, pdfIntegralDerivative, EXP_POLY } from "./pdf/index";
 import { fastSample, fastEligible } from "./fastpath";
 import { values } from "./model";
+import {
+  MAX_PARAMS, MAX_COMPONENTS, SAMPLE_R, SAMPLE_MAPPED, SAMPLE_FAST_COMPONENT, SAMPLE_MAPPED_VALID, COMPONENT_BUFFER,
+  COMPONENT_ARG_VALUES, COMPONENT_SNAPSHOT, CONSTRAINT_PARAM, CONSTRAINT_MEAN, CONSTRAINT_SIGMA,
+} from "../src/core/abi";
 
-export const MAX_PARAMS: i32 = 1024;
+export { MAX_PARAMS, MAX_COMPONENTS };
 export const freeMask = memory.data(MAX_PARAMS << 3, 16); // 1 free, 0 fixed (of the current model)
 const numeric = memory.data(MAX_PARAMS << 3, 16); // 1 where the gradient is taken by central differences
 let fastPathEnabled = true;
@@ -25,7 +29,6 @@ let fastPathEnabled = true;
 export function setFastPath(enabled: bool): void {
   fastPathEnabled = enabled;
 }
-export const MAX_COMPONENTS: i32 = 64;
 const yields = memory.data(MAX_COMPONENTS << 3, 16); // per-component yields of one sample
 const buffers = memory.data(MAX_COMPONENTS << 3, 16); // their per-event buffers (pointers)
 
@@ -35,20 +38,20 @@ export function prepareModel(): void {
   for (let k = 0; k < ns; k++) {
     const s = sample(k);
     const n = <usize>sEvents(s);
-    setWord(s, 6, <f64>alloc(n << 3)); // r_i = w_i / density_i
-    setWord(s, 7, <f64>alloc((n + 2) << 3)); // x_i mapped for the fused kernel's expPoly
-    setWord(s, 8, -1);
-    setWord(s, 11, 0);
+    setWord(s, SAMPLE_R, <f64>alloc(n << 3)); // r_i = w_i / density_i
+    setWord(s, SAMPLE_MAPPED, <f64>alloc((n + 2) << 3)); // x_i mapped for the fused kernel's expPoly
+    setWord(s, SAMPLE_FAST_COMPONENT, -1);
+    setWord(s, SAMPLE_MAPPED_VALID, 0);
     const nc = sComponents(s);
     for (let j = 0; j < nc; j++) {
       const c = component(s, j);
       const na = <usize>cArgs(c);
-      setWord(c, 4, <f64>alloc(n << 3));
-      setWord(c, 5, <f64>alloc(na << 3));
+      setWord(c, COMPONENT_BUFFER, <f64>alloc(n << 3));
+      setWord(c, COMPONENT_ARG_VALUES, <f64>alloc(na << 3));
       const snap = alloc(na << 3);
       for (let a: usize = 0; a < na; a++) store<f64>(snap + (a << 3), NaN);
-      setWord(c, 6, <f64>snap);
-      setWord(c, 7, NaN);
+      setWord(c, COMPONENT_SNAPSHOT, <f64>snap);
+      setNorm(c, NaN);
     }
   }
 }
@@ -76,7 +79,7 @@ export function setFree(mask: usize): void {
         if (isFree(p) && (first < 0 || a < first)) store<f64>(numeric + (<usize>p << 3), 1);
       }
     }
-    setWord(s, 8, fastPathEnabled ? <f64>fastEligible(s) : -1.0);
+    setWord(s, SAMPLE_FAST_COMPONENT, fastPathEnabled ? <f64>fastEligible(s) : -1.0);
   }
 }
 
@@ -84,17 +87,17 @@ export function setFree(mask: usize): void {
 export function invalidateSample(k: i32): void {
   const s = sample(k);
   const nc = sComponents(s);
-  for (let j = 0; j < nc; j++) setWord(component(s, j), 7, NaN);
-  setWord(s, 11, 0);
-  if (iword(s, 8) >= 0) setWord(s, 8, <f64>fastEligible(s));
+  for (let j = 0; j < nc; j++) setNorm(component(s, j), NaN);
+  setWord(s, SAMPLE_MAPPED_VALID, 0);
+  if (sFastComponent(s) >= 0) setWord(s, SAMPLE_FAST_COMPONENT, <f64>fastEligible(s));
 }
 
 /** Gather the component's arguments; refill its normalised buffer if they changed. */
 export function refresh(s: usize, c: usize): void {
   const na = cArgs(c);
   const args = cArgPtr(c);
-  const snap = <usize>word(c, 6);
-  let changed = isNaN(word(c, 7)); // never filled yet (also for shapes without arguments)
+  const snap = cSnapshot(c);
+  let changed = isNaN(cNorm(c)); // never filled yet (also for shapes without arguments)
   for (let a = 0; a < na; a++) {
     const v = value(cArgIndex(c, a));
     store<f64>(args + (<usize>a << 3), v);
@@ -102,7 +105,7 @@ export function refresh(s: usize, c: usize): void {
   }
   if (!changed) return;
   const norm = pdfIntegral(cKind(c), sLo(s), sHi(s), args, na);
-  setWord(c, 7, norm);
+  setNorm(c, norm);
   pdfFill(cKind(c), args, na, sData(s), sEvents(s), cBuf(c), 1.0 / norm);
   memory.copy(snap, args, <usize>na << 3);
 }
@@ -113,7 +116,7 @@ export function refreshNorm(s: usize, c: usize): f64 {
   const args = cArgPtr(c);
   for (let a = 0; a < na; a++) store<f64>(args + (<usize>a << 3), value(cArgIndex(c, a)));
   const norm = pdfIntegral(cKind(c), sLo(s), sHi(s), args, na);
-  setWord(c, 7, norm);
+  setNorm(c, norm);
   return norm;
 }
 
@@ -122,9 +125,9 @@ function constraintsTerm(grad: usize): f64 {
   const nk = nConstraints();
   for (let k = 0; k < nk; k++) {
     const q = constraint(k);
-    const p = iword(q, 0);
-    const sigma = word(q, 2);
-    const z = (value(p) - word(q, 1)) / sigma;
+    const p = iword(q, CONSTRAINT_PARAM);
+    const sigma = word(q, CONSTRAINT_SIGMA);
+    const z = (value(p) - word(q, CONSTRAINT_MEAN)) / sigma;
     sum += 0.5 * z * z;
     if (grad != 0 && isFree(p) && load<f64>(numeric + (<usize>p << 3)) == 0) {
       const gp = grad + (<usize>p << 3);
@@ -141,7 +144,7 @@ export function sampleDensity(k: i32, xs: usize, n: i32, out: usize): void {
   const s = sample(k);
   const nc = sComponents(s);
   for (let j = 0; j < nc; j++) {
-    store<f64>(savedNorms + (<usize>j << 3), word(component(s, j), 7));
+    store<f64>(savedNorms + (<usize>j << 3), cNorm(component(s, j)));
     refreshNorm(s, component(s, j));
   }
   for (let i = 0; i < n; i++) {
@@ -149,12 +152,12 @@ export function sampleDensity(k: i32, xs: usize, n: i32, out: usize): void {
     let d: f64 = 0;
     for (let j = 0; j < nc; j++) {
       const c = component(s, j);
-      d += yieldOf(c) * pdfValue(cKind(c), m, cArgPtr(c), cArgs(c)) / word(c, 7);
+      d += yieldOf(c) * pdfValue(cKind(c), m, cArgPtr(c), cArgs(c)) / cNorm(c);
     }
     store<f64>(out + (<usize>i << 3), d);
   }
   // the norms belong to the per-event buffers (filled at other values): put them back
-  for (let j = 0; j < nc; j++) setWord(component(s, j), 7, load<f64>(savedNorms + (<usize>j << 3)));
+  for (let j = 0; j < nc; j++) setNorm(component(s, j), load<f64>(savedNorms + (<usize>j << 3)));
 }
 
 /** False if the density is negative at one of the sample's guard points (arguments and norms current). */
@@ -166,7 +169,7 @@ export function guardsHold(s: usize): bool {
     let d: f64 = 0;
     for (let j = 0; j < nc; j++) {
       const c = component(s, j);
-      d += yieldOf(c) * pdfValue(cKind(c), m, cArgPtr(c), cArgs(c)) / word(c, 7);
+      d += yieldOf(c) * pdfValue(cKind(c), m, cArgPtr(c), cArgs(c)) / cNorm(c);
     }
     if (d < 0) return false;
   }
@@ -185,7 +188,7 @@ function genericSample(s: usize, grad: usize): f64 {
   }
   if (!guardsHold(s)) return Infinity;
   const w = sWeights(s);
-  const r = <usize>word(s, 6);
+  const r = sR(s);
   for (let j = 0; j < nc; j++) {
     const c = component(s, j);
     store<f64>(yields + (<usize>j << 3), yieldOf(c));
@@ -214,7 +217,7 @@ function genericSample(s: usize, grad: usize): f64 {
 function genericGradient(s: usize, grad: usize): void {
   const nc = sComponents(s);
   const n = sEvents(s);
-  const r = <usize>word(s, 6);
+  const r = sR(s);
   const xs = sData(s);
   for (let j = 0; j < nc; j++) {
     const c = component(s, j);
@@ -228,7 +231,7 @@ function genericGradient(s: usize, grad: usize): void {
     const nu = yieldOf(c);
     const na = cArgs(c);
     const args = cArgPtr(c);
-    const norm = word(c, 7);
+    const norm = cNorm(c);
     for (let a = first; a < na; a++) {
       const p = cArgIndex(c, a);
       if (!isFree(p) || load<f64>(numeric + (<usize>p << 3)) != 0) continue;
@@ -270,7 +273,7 @@ function total(grad: usize): f64 {
     const s = sample(k);
     const scale = sScale(s);
     if (grad != 0 && scale != 1.0) memory.copy(gradBefore, grad, <usize>np << 3);
-    const v = iword(s, 8) >= 0 ? fastSample(s, grad) : genericSample(s, grad);
+    const v = sFastComponent(s) >= 0 ? fastSample(s, grad) : genericSample(s, grad);
     if (!isFinite(v)) return Infinity;
     nll += scale * v;
     if (grad != 0 && scale != 1.0) {

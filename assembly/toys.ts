@@ -11,24 +11,31 @@
 // Philox block (four 32-bit draws) serves one candidate. A density above its envelope is counted.
 import {
   model, values, word, setWord, iword, nParams, nSamples, nConstraints, constraint, sample, component,
-  sData, sComponents, cKind, cArgs, cArgPtr, yieldOf,
+  sData, sComponents, cKind, cArgs, cArgPtr, cNorm, yieldOf,
 } from "./model";
 import { refreshNorm, setFree, invalidateSample } from "./nll";
 import { pdfValue } from "./pdf/index";
 import { minimize, CONVERGED, useMetricSlot, forgetMetrics, freezeMetrics } from "./minimizer";
 import { seedStream, poisson, gaussian, bits32, uniform32 } from "./rng";
+import {
+  MAX_SAMPLES, MAX_COMPONENTS, MAX_CONSTRAINTS, MAX_FREE, MINIMIZE_ERRORS, MINIMIZE_FVAL, MINIMIZE_NFCN, SAMPLE_EVENTS,
+  CONSTRAINT_PARAM, CONSTRAINT_MEAN, CONSTRAINT_SIGMA, STATUS_TOY_OVERFLOW, TOY_MU_HAT, TOY_STATUS, TOY_EVENTS,
+  TOY_TESTS, TEST_Q, TEST_STATUS, TEST_WORDS, TOY_STATISTIC_QMU, RUN_GEN, RUN_COUNT, RUN_FIRST, RUN_SEED_LO,
+  RUN_SEED_HI, RUN_GRID, RUN_MASS_INDEX, RUN_HYPOTHESIS, RUN_POI, RUN_MU_TESTS, RUN_N_MU, RUN_STATISTIC, RUN_BOUNDS,
+  RUN_BOUNDS_FREE, RUN_MASK_FREE, RUN_MASK_FIXED, RUN_MAX_CALLS, RUN_EDM_MAX, RUN_POI_START, RUN_RESULTS,
+} from "../src/core/abi";
 
-const MAX_SAMPLES: i32 = 64;
-const MAX_COMPONENTS: i32 = 64;
+// the six parts of a grid's work space (GRID_WORK_PER_CELL of src/core/abi.ts)
+const ENV = 0, LOW = 1, PROB = 2, ALIAS = 3, SMALL = 4, LARGE = 5;
 const gridEdges = memory.data(MAX_SAMPLES << 3, 16); // per sample: edges pointer
 const gridCells = memory.data(MAX_SAMPLES << 3, 16); // per sample: number of cells
 const gridWork = memory.data(MAX_SAMPLES << 3, 16); // per sample: 6 × cells words of work space
 const capacity = memory.data(MAX_SAMPLES << 3, 16); // per sample: event buffer capacity
 const nuTotal = memory.data(MAX_SAMPLES << 3, 16);
 const yields = memory.data(MAX_COMPONENTS << 3, 16);
-const savedMeans = memory.data(1024 << 3, 16);
-const fitOut = memory.data((4 + 64) << 3, 16);
-const calibration = memory.data(5 << 3, 16); // the result of the calibration toy (one μ; discarded)
+const savedMeans = memory.data(MAX_CONSTRAINTS << 3, 16);
+const fitOut = memory.data((MINIMIZE_ERRORS + MAX_FREE) << 3, 16);
+const calibration = memory.data((TOY_TESTS + TEST_WORDS) << 3, 16); // the calibration toy's result (one μ; discarded)
 let violations: i32 = 0;
 let totalCalls: f64 = 0;
 
@@ -67,6 +74,7 @@ export function setToyGrid(k: i32, edges: usize, nEdges: i32, work: usize, cap: 
 }
 
 // work space layout: [env | low | prob | alias | stack small | stack large], cells words each
+// (GRID_WORK_PER_CELL parts: the caller allocates that many words per cell)
 @inline function workPart(k: i32, part: i32): usize {
   return getP(gridWork, k) + (<usize>(part * <i32>getF(gridCells, k)) << 3);
 }
@@ -77,7 +85,7 @@ function density(s: usize, m: f64): f64 {
   let d: f64 = 0;
   for (let j = 0; j < nc; j++) {
     const c = component(s, j);
-    d += load<f64>(yields + (<usize>j << 3)) * pdfValue(cKind(c), m, cArgPtr(c), cArgs(c)) / word(c, 7);
+    d += load<f64>(yields + (<usize>j << 3)) * pdfValue(cKind(c), m, cArgPtr(c), cArgs(c)) / cNorm(c);
   }
   return d;
 }
@@ -102,8 +110,8 @@ function prepareGeneration(k: i32): f64 {
   setF(nuTotal, k, total);
   const edges = getP(gridEdges, k);
   const cells = <i32>getF(gridCells, k);
-  const env = workPart(k, 0), low = workPart(k, 1), prob = workPart(k, 2), alias = workPart(k, 3);
-  const small = workPart(k, 4), large = workPart(k, 5);
+  const env = workPart(k, ENV), low = workPart(k, LOW), prob = workPart(k, PROB), alias = workPart(k, ALIAS);
+  const small = workPart(k, SMALL), large = workPart(k, LARGE);
   let mass: f64 = 0;
   for (let j = 0; j < cells; j++) {
     const a = getF(edges, j), b = getF(edges, j + 1);
@@ -147,7 +155,7 @@ function generateSample(k: i32): i32 {
   if (<f64>n > getF(capacity, k)) return -1;
   const edges = getP(gridEdges, k);
   const cells = <i32>getF(gridCells, k);
-  const env = workPart(k, 0), low = workPart(k, 1), prob = workPart(k, 2), alias = workPart(k, 3);
+  const env = workPart(k, ENV), low = workPart(k, LOW), prob = workPart(k, PROB), alias = workPart(k, ALIAS);
   const data = sData(s);
   for (let i = 0; i < n; i++) {
     for (;;) {
@@ -165,7 +173,7 @@ function generateSample(k: i32): i32 {
       break;
     }
   }
-  setWord(s, 2, <f64>n);
+  setWord(s, SAMPLE_EVENTS, <f64>n);
   invalidateSample(k);
   return n;
 }
@@ -182,28 +190,35 @@ function randomiseConstraints(gen: usize): void {
   const nk = nConstraints();
   for (let k = 0; k < nk; k++) {
     const q = constraint(k);
-    store<f64>(savedMeans + (<usize>k << 3), word(q, 1));
-    setWord(q, 1, getF(gen, iword(q, 0)) + word(q, 2) * gaussian());
+    store<f64>(savedMeans + (<usize>k << 3), word(q, CONSTRAINT_MEAN));
+    setWord(q, CONSTRAINT_MEAN, getF(gen, iword(q, CONSTRAINT_PARAM)) + word(q, CONSTRAINT_SIGMA) * gaussian());
   }
 }
 
 function restoreConstraints(): void {
   const nk = nConstraints();
-  for (let k = 0; k < nk; k++) setWord(constraint(k), 1, load<f64>(savedMeans + (<usize>k << 3)));
+  for (let k = 0; k < nk; k++) setWord(constraint(k), CONSTRAINT_MEAN, load<f64>(savedMeans + (<usize>k << 3)));
 }
 
+// The parameter block of the current runToys call (RUN_* words of src/core/abi.ts).
+let run: usize = 0;
+@inline function runPtr(k: i32): usize { return getP(run, k); }
+@inline function runInt(k: i32): i32 { return <i32>getF(run, k); }
+@inline function runU32(k: i32): u32 { return <u32>getF(run, k); }
+
 /**
- * Run toys toy0 … toy0+nToys−1 of one stream: generate at `gen` (nParams words), fit with the POI
- * free (bounds `boundsFree`, POI ≥ 0, starting at least at poiStart, about half its error), then
- * with the POI fixed at each of the nMu values at `muTests` (bounds `bounds`). Background-only toys
- * are the same events at every POI value, so one generation and one free fit serve them all.
- * mode 0: q̃μ (0 when μ̂ > μ), mode 1: q0 (μ = 0). results, 3 + 2·nMu words per toy:
- * [μ̂, status free, events in sample 0, then per μ: q, status fixed]; a status ≠ 0 marks a failed
- * fit (4: the toy did not fit in the event buffer).
+ * Run toys first … first+count−1 of one stream, as the parameter block `block` (RUN_* words of
+ * src/core/abi.ts) describes: generate at RUN_GEN, fit with the POI free (bounds RUN_BOUNDS_FREE,
+ * POI ≥ 0, starting at least at RUN_POI_START, about half its error), then with the POI fixed at
+ * each of the RUN_N_MU values at RUN_MU_TESTS (bounds RUN_BOUNDS). Background-only toys are the
+ * same events at every POI value, so one generation and one free fit serve them all.
+ * RUN_STATISTIC: TOY_STATISTIC_QMU (q̃μ, 0 when μ̂ > μ) or TOY_STATISTIC_Q0. Each toy writes
+ * TOY_TESTS + TEST_WORDS·nMu words to RUN_RESULTS (TOY_* and TEST_* slots); a status ≠ 0 marks a
+ * failed fit (STATUS_TOY_OVERFLOW: the toy did not fit in the event buffer).
  */
-export function runToys(gen: usize, nToys: i32, toy0: i32, seedLo: u32, seedHi: u32, poiIndex: u32, massHyp: u32,
-  poi: i32, muTests: usize, nMu: i32, mode: i32, bounds: usize, boundsFree: usize, maskFree: usize, maskFixed: usize,
-  maxCalls: i32, edmMax: f64, poiStart: f64, results: usize): void {
+export function runToys(block: usize): void {
+  run = block;
+  const gen = runPtr(RUN_GEN);
   const np = <usize>nParams();
   const ns = nSamples();
   memory.copy(values, gen, np << 3);
@@ -213,23 +228,26 @@ export function runToys(gen: usize, nToys: i32, toy0: i32, seedLo: u32, seedHi: 
   // on how the toys were split.
   forgetMetrics();
   const before = totalCalls;
-  toy(gen, 0, seedLo, seedHi, poiIndex, massHyp, poi, muTests, 1, mode, bounds, boundsFree, maskFree, maskFixed, maxCalls, edmMax, poiStart, calibration);
+  const muTests = runPtr(RUN_MU_TESTS);
+  toy(0, muTests, 1, calibration);
   freezeMetrics();
   totalCalls = before; // the calibration toy's fits are not counted
-  const stride = <usize>(3 + 2 * nMu);
-  for (let t = 0; t < nToys; t++) {
-    toy(gen, toy0 + t, seedLo, seedHi, poiIndex, massHyp, poi, muTests, nMu, mode, bounds, boundsFree, maskFree, maskFixed, maxCalls, edmMax,
-      poiStart, results + ((<usize>t * stride) << 3));
-  }
+  const nMu = runInt(RUN_N_MU);
+  const stride = <usize>(TOY_TESTS + TEST_WORDS * nMu);
+  const first = runInt(RUN_FIRST), count = runInt(RUN_COUNT);
+  const results = runPtr(RUN_RESULTS);
+  for (let t = 0; t < count; t++) toy(first + t, muTests, nMu, results + ((<usize>t * stride) << 3));
   forgetMetrics();
 }
 
-/** One toy: generate, fit free, fit at each μ; results as runToys describes. */
-function toy(gen: usize, index: i32, seedLo: u32, seedHi: u32, poiIndex: u32, massHyp: u32, poi: i32, muTests: usize, nMu: i32, mode: i32,
-  bounds: usize, boundsFree: usize, maskFree: usize, maskFixed: usize, maxCalls: i32, edmMax: f64, poiStart: f64, r: usize): void {
+/** One toy: generate, fit free, fit at each of nMu values; its result at r as runToys describes. */
+function toy(index: i32, muTests: usize, nMu: i32, r: usize): void {
+  const gen = runPtr(RUN_GEN);
+  const poi = runInt(RUN_POI);
   const np = <usize>nParams();
   const ns = nSamples();
-  seedStream(seedLo, seedHi, <u32>index, poiIndex, massHyp);
+  const massHyp = (runU32(RUN_MASS_INDEX) << 8) | runU32(RUN_HYPOTHESIS);
+  seedStream(runU32(RUN_SEED_LO), runU32(RUN_SEED_HI), <u32>index, runU32(RUN_GRID), massHyp);
   memory.copy(values, gen, np << 3);
   let ok = true;
   let n0: i32 = 0;
@@ -238,36 +256,42 @@ function toy(gen: usize, index: i32, seedLo: u32, seedHi: u32, poiIndex: u32, ma
     if (k == 0) n0 = n;
     if (n < 0) ok = false;
   }
-  setF(r, 2, <f64>n0);
+  setF(r, TOY_EVENTS, <f64>n0);
   if (!ok) {
-    setF(r, 0, NaN);
-    setF(r, 1, 4);
-    for (let j = 0; j < nMu; j++) { setF(r, 3 + 2 * j, NaN); setF(r, 4 + 2 * j, 4); }
+    setF(r, TOY_MU_HAT, NaN);
+    setF(r, TOY_STATUS, STATUS_TOY_OVERFLOW);
+    for (let j = 0; j < nMu; j++) {
+      setF(r, TOY_TESTS + TEST_WORDS * j + TEST_Q, NaN);
+      setF(r, TOY_TESTS + TEST_WORDS * j + TEST_STATUS, STATUS_TOY_OVERFLOW);
+    }
     return;
   }
   randomiseConstraints(gen);
+  const maxCalls = runInt(RUN_MAX_CALLS);
+  const edmMax = getF(run, RUN_EDM_MAX);
   // the free fit's POI starts well inside its μ ≥ 0 bound: next to it the bound's transform
   // flattens the gradient and the EDM would call a start point converged
-  setF(values, poi, Math.max(getF(values, poi), poiStart));
-  setFree(maskFree);
+  setF(values, poi, Math.max(getF(values, poi), getF(run, RUN_POI_START)));
+  setFree(runPtr(RUN_MASK_FREE));
   useMetricSlot(0);
-  const s1 = minimize(boundsFree, maxCalls, edmMax, fitOut);
-  const nllFree = getF(fitOut, 0);
-  totalCalls += getF(fitOut, 2);
+  const s1 = minimize(runPtr(RUN_BOUNDS_FREE), maxCalls, edmMax, fitOut);
+  const nllFree = getF(fitOut, MINIMIZE_FVAL);
+  totalCalls += getF(fitOut, MINIMIZE_NFCN);
   const muHat = getF(values, poi);
-  setF(r, 0, muHat);
-  setF(r, 1, <f64>s1);
-  setFree(maskFixed);
+  setF(r, TOY_MU_HAT, muHat);
+  setF(r, TOY_STATUS, <f64>s1);
+  setFree(runPtr(RUN_MASK_FIXED));
   useMetricSlot(1);
+  const qmu = runInt(RUN_STATISTIC) == TOY_STATISTIC_QMU;
   for (let j = 0; j < nMu; j++) {
     const mu = getF(muTests, j);
     memory.copy(values, gen, np << 3);
     setF(values, poi, mu);
-    const s2 = minimize(bounds, maxCalls, edmMax, fitOut);
-    totalCalls += getF(fitOut, 2);
-    const q = mode == 0 && muHat > mu ? 0.0 : Math.max(0.0, 2.0 * (getF(fitOut, 0) - nllFree));
-    setF(r, 3 + 2 * j, q);
-    setF(r, 4 + 2 * j, <f64>s2);
+    const s2 = minimize(runPtr(RUN_BOUNDS), maxCalls, edmMax, fitOut);
+    totalCalls += getF(fitOut, MINIMIZE_NFCN);
+    const q = qmu && muHat > mu ? 0.0 : Math.max(0.0, 2.0 * (getF(fitOut, MINIMIZE_FVAL) - nllFree));
+    setF(r, TOY_TESTS + TEST_WORDS * j + TEST_Q, q);
+    setF(r, TOY_TESTS + TEST_WORDS * j + TEST_STATUS, <f64>s2);
   }
   useMetricSlot(-1);
   restoreConstraints();

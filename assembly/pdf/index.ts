@@ -14,15 +14,17 @@ import { expPolyExponent, expPolyValue, expPolyMoment } from "./exppoly";
 import { argusValue, argusIntegral } from "./argus";
 import { GL_N, glNode, glWeight } from "../quadrature";
 
-export const UNIFORM: i32 = 0;
-export const GAUSSIAN: i32 = 1;
-export const CRYSTAL_BALL: i32 = 2;
-export const DOUBLE_CB: i32 = 3;
-export const EXPONENTIAL: i32 = 4;
-export const CHEBYSHEV: i32 = 5;
-export const POLYNOMIAL: i32 = 6;
-export const EXP_POLY: i32 = 7;
-export const ARGUS: i32 = 8;
+// the kind codes the compiled model stores (COMPONENT_KIND), from the shared ABI
+export {
+  PDF_UNIFORM as UNIFORM, PDF_GAUSSIAN as GAUSSIAN, PDF_CRYSTAL_BALL as CRYSTAL_BALL, PDF_DOUBLE_CB as DOUBLE_CB,
+  PDF_EXPONENTIAL as EXPONENTIAL, PDF_CHEBYSHEV as CHEBYSHEV, PDF_POLYNOMIAL as POLYNOMIAL, PDF_EXP_POLY as EXP_POLY,
+  PDF_ARGUS as ARGUS,
+} from "../../src/core/abi";
+import {
+  PDF_UNIFORM as UNIFORM, PDF_GAUSSIAN as GAUSSIAN, PDF_CRYSTAL_BALL as CRYSTAL_BALL, PDF_DOUBLE_CB as DOUBLE_CB,
+  PDF_EXPONENTIAL as EXPONENTIAL, PDF_CHEBYSHEV as CHEBYSHEV, PDF_POLYNOMIAL as POLYNOMIAL, PDF_EXP_POLY as EXP_POLY,
+  PDF_ARGUS as ARGUS,
+} from "../../src/core/abi";
 
 /** Unnormalised density g(m). */
 export function pdfValue(kind: i32, m: f64, a: usize, nargs: i32): f64 {

@@ -4,9 +4,10 @@
  * from here on runs inside WASM; JS only writes parameter values and reads results.
  */
 import { BumpscanError } from "../errors.js";
-import { Model } from "../model/model.js";
+import { Component, Model, Sample } from "../model/model.js";
 import { SHAPES } from "../model/shapes.js";
 import { CoreExports, viewF64, writeF64 } from "./wasm.js";
+import * as abi from "./abi.js";
 
 /** Events of one sample; weights are optional (Asimov and binned data use them). */
 export interface Dataset {
@@ -30,13 +31,41 @@ export function loadData(core: CoreExports, data: Dataset[]): LoadedData {
   };
 }
 
+/** How a minimisation ended. */
+export type FitStatus = "converged" | "call limit" | "edm above max" | "failed";
+
 /**
- * Fit status codes of the core's minimizer, indexed by the code it returns.
+ * Fit status names, indexed by the STATUS_* code the core's minimizer returns (src/core/abi.ts).
  * @example
- * STATUS[0]; // "converged"
+ * STATUS[STATUS_CONVERGED]; // "converged"
  */
-export const STATUS = ["converged", "call limit", "edm above max", "failed"] as const;
-export type FitStatus = (typeof STATUS)[number];
+export const STATUS: readonly FitStatus[] = statusNames();
+
+function statusNames(): FitStatus[] {
+  const names: FitStatus[] = [];
+  names[abi.STATUS_CONVERGED] = "converged";
+  names[abi.STATUS_CALL_LIMIT] = "call limit";
+  names[abi.STATUS_EDM_ABOVE_MAX] = "edm above max";
+  names[abi.STATUS_FAILED] = "failed";
+  return names;
+}
+
+/**
+ * Refuse a model the core's static tables cannot hold (src/core/abi.ts's MAX_*), before any of
+ * it is written to core memory; the message names the limit.
+ * @example
+ * checkCoreLimits(model); // returns quietly for up to 64 samples, 64 components per sample, ...
+ */
+export function checkCoreLimits(model: Model): void {
+  const limit = (have: number, max: number, what: string) => {
+    if (have > max) throw new BumpscanError(`${what}: the core holds at most ${max} (the model has ${have})`);
+  };
+  limit(model.parameters.length, abi.MAX_PARAMS, "too many parameters");
+  limit(model.parameters.filter((p) => !p.fixed).length, abi.MAX_FREE, "too many free parameters");
+  limit(model.samples.length, abi.MAX_SAMPLES, "too many samples");
+  limit(model.constraints.length, abi.MAX_CONSTRAINTS, "too many constraints");
+  for (const s of model.samples) limit(s.components.length, abi.MAX_COMPONENTS, `too many components in sample ${s.name || "(default)"}`);
+}
 
 /** What the core's minimizer reports; `errorGuess` are √(V_kk) of its metric for the free parameters. */
 export interface MinimizeResult {
@@ -81,6 +110,7 @@ export class CompiledModel {
    * cm.nll([0, 1000, 0]); // the NLL at nsig = 0, nbkg = 1000, c1 = 0
    */
   constructor(readonly core: CoreExports, readonly model: Model, data: LoadedData, options: { scales?: number[] } = {}) {
+    checkCoreLimits(model);
     if (data.ptrs.length !== model.samples.length) {
       throw new BumpscanError(`model has ${model.samples.length} samples but ${data.ptrs.length} datasets were given`);
     }
@@ -95,8 +125,8 @@ export class CompiledModel {
     const { table, values } = flatten(model, data, this.scales);
     this.tablePtr = writeF64(core, table);
     this.valuesPtr = writeF64(core, values);
-    this.boundsPtr = writeF64(core, model.parameters.flatMap((p) => [p.lo, p.hi]));
-    this.scratchPtr = writeF64(core, new Float64Array(Math.max(this.nParams * this.nParams, 4 + this.nParams, 16)));
+    this.boundsPtr = writeF64(core, boundsTable(model.parameters.map((p) => [p.lo, p.hi])));
+    this.scratchPtr = writeF64(core, new Float64Array(Math.max(this.nParams * this.nParams, abi.MINIMIZE_ERRORS + this.nParams, 16)));
     this.maskPtr = writeF64(core, new Float64Array(this.nParams));
     core.setModel(this.tablePtr, this.valuesPtr);
     core.prepareModel();
@@ -121,6 +151,8 @@ export class CompiledModel {
 
   /** Choose which parameters float in the next minimisation. */
   setFree(free: boolean[]): void {
+    const n = free.filter(Boolean).length;
+    if (n > abi.MAX_FREE) throw new BumpscanError(`too many free parameters: the core holds at most ${abi.MAX_FREE} (asked for ${n})`);
     this.free = [...free];
     const mask = viewF64(this.core, this.maskPtr, this.nParams);
     free.forEach((f, i) => (mask[i] = f ? 1 : 0));
@@ -152,7 +184,7 @@ export class CompiledModel {
     const i = this.names.indexOf(name);
     if (i < 0) throw new BumpscanError(`no parameter named "${name}"`);
     this.model.parameters[i].lo = lo;
-    viewF64(this.core, this.boundsPtr + 16 * i, 1)[0] = lo;
+    viewF64(this.core, this.boundsPtr, this.nParams * abi.BOUND_WORDS)[i * abi.BOUND_WORDS + abi.BOUND_LO] = lo;
   }
 
   /** Run the core's minimizer from the current values; see infer/fit.ts for the public API. */
@@ -160,8 +192,11 @@ export class CompiledModel {
     this.activate();
     const code = this.core.minimize(this.boundsPtr, maxCalls, edmMax, this.scratchPtr);
     const nFree = this.free.filter(Boolean).length;
-    const out = viewF64(this.core, this.scratchPtr, 4 + nFree);
-    return { status: STATUS[code], fval: out[0], edm: out[1], nfcn: out[2], iterations: out[3], errorGuess: Array.from(out.subarray(4)) };
+    const out = viewF64(this.core, this.scratchPtr, abi.MINIMIZE_ERRORS + nFree);
+    return {
+      status: STATUS[code], fval: out[abi.MINIMIZE_FVAL], edm: out[abi.MINIMIZE_EDM], nfcn: out[abi.MINIMIZE_NFCN],
+      iterations: out[abi.MINIMIZE_ITERATIONS], errorGuess: Array.from(out.subarray(abi.MINIMIZE_ERRORS)),
+    };
   }
 
   /** Hessian over the free parameters by central differences of the gradient with the given steps. */
@@ -200,7 +235,23 @@ export class CompiledModel {
   }
 }
 
-/** The flat f64 table and initial value vector of assembly/model.ts's layout. */
+/**
+ * A bounds table (BOUND records of src/core/abi.ts) from each parameter's [lo, hi].
+ * @example
+ * boundsTable([[0, Infinity], [-1, 1]]); // [0, Infinity, -1, 1]
+ */
+export function boundsTable(bounds: [number, number][]): number[] {
+  return bounds.flatMap(([lo, hi]) => record(abi.BOUND_WORDS, [[abi.BOUND_LO, lo], [abi.BOUND_HI, hi]]));
+}
+
+/** A record of `words` zero words with the given fields set (word index → value). */
+function record(words: number, fields: [number, number][]): number[] {
+  const r = new Array<number>(words).fill(0);
+  for (const [i, v] of fields) r[i] = v;
+  return r;
+}
+
+/** The flat f64 table and initial value vector in src/core/abi.ts's layout (MODEL, SAMPLE, ...). */
 function flatten(model: Model, data: LoadedData, scales: number[]): { table: number[]; values: number[] } {
   const index = new Map(model.parameters.map((p, i) => [p.name, i]));
   const values = model.parameters.map((p) => p.value);
@@ -209,26 +260,46 @@ function flatten(model: Model, data: LoadedData, scales: number[]): { table: num
     values.push(a);
     return values.length - 1;
   };
-  const table: number[] = [model.parameters.length, 0, model.samples.length, model.constraints.length, 0];
-  const sampleSlots = table.length;
-  table.push(...model.samples.map(() => 0));
-  table[4] = table.length;
-  for (const k of model.constraints) table.push(index.get(k.param)!, k.mean, k.sigma);
+  const table = record(abi.MODEL_SAMPLES + model.samples.length, [
+    [abi.MODEL_N_PARAMS, model.parameters.length], [abi.MODEL_N_SAMPLES, model.samples.length],
+    [abi.MODEL_N_CONSTRAINTS, model.constraints.length],
+  ]);
+  table[abi.MODEL_CONSTRAINTS] = table.length;
+  for (const k of model.constraints) {
+    table.push(...record(abi.CONSTRAINT_WORDS, [[abi.CONSTRAINT_PARAM, index.get(k.param)!], [abi.CONSTRAINT_MEAN, k.mean],
+      [abi.CONSTRAINT_SIGMA, k.sigma]]));
+  }
   model.samples.forEach((s, si) => {
-    const d = data.ptrs[si];
-    table[sampleSlots + si] = table.length;
+    table[abi.MODEL_SAMPLES + si] = table.length;
     const start = table.length;
-    table.push(d.data, d.weights, d.n, s.range[0], s.range[1], s.components.length, 0, 0, -1, s.guards.length, 0, 0, scales[si]);
-    table.push(...s.components.map(() => 0));
-    table[start + 10] = table.length;
+    table.push(...sampleRecord(s, data.ptrs[si], scales[si]));
+    table[start + abi.SAMPLE_GUARDS] = table.length;
     table.push(...s.guards);
     s.components.forEach((c, ci) => {
-      table[start + 13 + ci] = table.length;
-      const args = c.args.map(valueIndex);
-      table.push(SHAPES[c.shape].kind, args.length, c.yieldConstant, c.yieldFactors.length, 0, 0, 0, 0, ...args);
-      for (const f of c.yieldFactors) table.push(index.get(f.param)!, f.kappa ?? 0);
+      table[start + abi.SAMPLE_COMPONENTS + ci] = table.length;
+      table.push(...componentRecord(c, c.args.map(valueIndex), index));
     });
   });
-  table[1] = values.length;
+  table[abi.MODEL_N_VALUES] = values.length;
   return { table, values };
+}
+
+/** A SAMPLE record with room for its component offsets (filled in by flatten, as the guards' offset). */
+function sampleRecord(s: Sample, d: LoadedData["ptrs"][number], scale: number): number[] {
+  return record(abi.SAMPLE_COMPONENTS + s.components.length, [
+    [abi.SAMPLE_DATA, d.data], [abi.SAMPLE_WEIGHTS, d.weights], [abi.SAMPLE_EVENTS, d.n], [abi.SAMPLE_LO, s.range[0]],
+    [abi.SAMPLE_HI, s.range[1]], [abi.SAMPLE_N_COMPONENTS, s.components.length], [abi.SAMPLE_FAST_COMPONENT, -1],
+    [abi.SAMPLE_N_GUARDS, s.guards.length], [abi.SAMPLE_NLL_SCALE, scale],
+  ]);
+}
+
+/** A COMPONENT record: header, argument indices into the value vector, then its FACTOR records. */
+function componentRecord(c: Component, args: number[], index: Map<string, number>): number[] {
+  const r = record(abi.COMPONENT_ARGS, [
+    [abi.COMPONENT_KIND, SHAPES[c.shape].kind], [abi.COMPONENT_N_ARGS, args.length], [abi.COMPONENT_YIELD_CONSTANT, c.yieldConstant],
+    [abi.COMPONENT_N_FACTORS, c.yieldFactors.length],
+  ]);
+  r.push(...args);
+  for (const f of c.yieldFactors) r.push(...record(abi.FACTOR_WORDS, [[abi.FACTOR_PARAM, index.get(f.param)!], [abi.FACTOR_KAPPA, f.kappa ?? 0]]));
+  return r;
 }

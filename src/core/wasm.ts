@@ -4,6 +4,11 @@
  */
 
 import { loadBytes } from "#platform";
+import {
+  MODEL_SAMPLES, CONSTRAINT_WORDS, SAMPLE_NLL_SCALE, SAMPLE_COMPONENTS, COMPONENT_NORM, COMPONENT_ARGS, FACTOR_WORDS,
+  MINIMIZE_ERRORS, STATUS_FAILED, STATUS_TOY_OVERFLOW, RUN_RESULTS, RUN_WORDS, TOY_TESTS, TEST_WORDS, MAX_PARAMS,
+  MAX_FREE, MAX_COMPONENTS, MAX_SAMPLES, MAX_CONSTRAINTS, PDF_EXP_POLY, PDF_ARGUS,
+} from "./abi.js";
 
 /** The functions the AssemblyScript core exports (see assembly/index.ts). */
 export interface CoreExports {
@@ -28,9 +33,8 @@ export interface CoreExports {
   pdfIntegralOver(kind: number, lo: number, hi: number, args: number, nargs: number): number;
   vexpBatch(input: number, output: number, n: number): void;
   setToyGrid(sample: number, edges: number, nEdges: number, work: number, capacity: number): void;
-  runToys(gen: number, nToys: number, toy0: number, seedLo: number, seedHi: number, poiIndex: number, massHyp: number,
-    poi: number, muTests: number, nMu: number, mode: number, bounds: number, boundsFree: number, maskFree: number, maskFixed: number,
-    maxCalls: number, edmMax: number, poiStart: number, results: number): void;
+  /** Runs the toys a parameter block of RUN_WORDS words describes (src/core/abi.ts). */
+  runToys(block: number): void;
   takeEnvelopeViolations(): number;
   takeToyCalls(): number;
   generateOnly(gen: number, n: number, seedLo: number, seedHi: number): void;
@@ -40,6 +44,41 @@ export interface CoreExports {
   poisson(mean: number): number;
   gaussian(): number;
   invalidateSample(sample: number): void;
+  abiConstants(out: number): number;
+}
+
+/**
+ * The ABI constants the core reports from `abiConstants`, in its order (assembly/index.ts): a
+ * core compiled from another version of src/core/abi.ts is refused when it is instantiated.
+ * @example
+ * ABI_PROBE[0] === MODEL_SAMPLES; // true
+ */
+export const ABI_PROBE: readonly number[] = [
+  MODEL_SAMPLES, CONSTRAINT_WORDS, SAMPLE_NLL_SCALE, SAMPLE_COMPONENTS, COMPONENT_NORM, COMPONENT_ARGS, FACTOR_WORDS,
+  MINIMIZE_ERRORS, STATUS_FAILED, STATUS_TOY_OVERFLOW, RUN_RESULTS, RUN_WORDS, TOY_TESTS, TEST_WORDS, MAX_PARAMS,
+  MAX_FREE, MAX_COMPONENTS, MAX_SAMPLES, MAX_CONSTRAINTS, PDF_EXP_POLY, PDF_ARGUS,
+];
+
+/**
+ * The ABI constants a core instance was compiled with (see ABI_PROBE).
+ * @example
+ * coreAbi(await instantiateCore()); // [5, 3, 12, 13, ...]
+ */
+export function coreAbi(core: CoreExports): number[] {
+  const mark = core.mark();
+  const out = core.alloc(8 * 64); // room for the probe of any version of the core
+  const n = core.abiConstants(out);
+  const values = Array.from(viewF64(core, out, n));
+  core.release(mark);
+  return values;
+}
+
+/** Throws unless the core was compiled with this side's ABI (a stale build/bumpscan.wasm). */
+function checkAbi(core: CoreExports): void {
+  const got = coreAbi(core);
+  if (got.length !== ABI_PROBE.length || got.some((v, i) => v !== ABI_PROBE[i])) {
+    throw new Error("bumpscan: the WASM core was built from another src/core/abi.ts; rebuild it (npm run asbuild)");
+  }
 }
 
 let compiled: Promise<WebAssembly.Module> | undefined;
@@ -69,7 +108,9 @@ export function coreModule(): Promise<WebAssembly.Module> {
  */
 export async function instantiateCore(module?: WebAssembly.Module): Promise<CoreExports> {
   const instance = await WebAssembly.instantiate(module ?? (await coreModule()), {});
-  return instance.exports as unknown as CoreExports;
+  const core = instance.exports as unknown as CoreExports;
+  checkAbi(core);
+  return core;
 }
 
 /**

@@ -3,7 +3,8 @@
  * plausible toy, the generation grids, and runBatch, which calls the core's toy loop. A ToyRunner
  * lives wherever toys run: in the calling thread, or one per worker of a pool.
  */
-import { CompiledModel, LoadedData } from "../core/compile.js";
+import * as abi from "../core/abi.js";
+import { boundsTable, checkCoreLimits, CompiledModel, LoadedData } from "../core/compile.js";
 import { CoreExports, viewF64, writeF64 } from "../core/wasm.js";
 import { Model } from "../model/model.js";
 
@@ -21,6 +22,29 @@ export interface ToyRunnerConfig {
   poiStart: number;
 }
 
+/** The test statistic of a toy run: q̃μ (0 when μ̂ > μ) or the discovery q0. */
+export type ToyStatistic = "qmu" | "q0";
+
+/**
+ * One batch of toys of one stream; plain data, so it can be posted to a worker. Every toy's random
+ * numbers derive from (seed, mass index, hypothesis, grid, toy index), so any split of the toys
+ * over batches gives the same toys.
+ */
+export interface ToyRequest {
+  /** Parameter values to generate at, in model order. */
+  gen: ArrayLike<number>;
+  /** Keys the stream: TOY_HYPOTHESIS_SB (1) or TOY_HYPOTHESIS_B (0) of src/core/abi.ts. */
+  hypothesis: number;
+  /** Keys the stream: the index of the POI grid point the toys are generated at. */
+  grid: number;
+  /** POI values each toy is tested at (one fixed-POI fit each). */
+  muTests: number[];
+  /** Index of the first toy in the stream. */
+  first: number;
+  count: number;
+  statistic: ToyStatistic;
+}
+
 /** One batch's results: test statistics and fitted POI of the good toys, in toy order. */
 export interface ToyBatch {
   q: Float64Array;
@@ -30,72 +54,94 @@ export interface ToyBatch {
   violations: number;
 }
 
+/** The fit accuracy of toy fits: Minuit's EDM goal 0.002 · tolerance 0.1 · errordef 0.5. */
+const TOY_EDM_MAX = 0.002 * 0.1 * 0.5;
+
 /**
  * The toy engine on one core.
  * @example
- * new ToyRunner(core, config).runBatch(gen, 0, 0, [10, 20], 0, 100); // b-only toys tested at μ = 10, 20
+ * const runner = new ToyRunner(core, config);
+ * runner.runBatch({ gen, hypothesis: 0, grid: 0, muTests: [10, 20], first: 0, count: 100, statistic: "qmu" });
  */
 export class ToyRunner {
   private readonly toyModel: CompiledModel;
   private readonly poiIndex: number;
-  private readonly ptr: { bounds: number; boundsFree: number; maskFree: number; maskFixed: number; gen: number };
+  private readonly ptr: { bounds: number; boundsFree: number; maskFree: number; maskFixed: number; gen: number; block: number };
   private readonly grids: { edges: number; n: number; work: number; capacity: number }[];
 
   /**
+   * Set up the toy engine of `config.model` on `core` (refused if the core cannot hold the model).
    * @example
-   * const runner = new ToyRunner(core, config);
-   * runner.runBatch([40, 1e4, -1.2, 0.3], 1, 3, [40], 0, 100); // 100 s+b toys tested at μ = 40
+   * const runner = new ToyRunner(core, { model, capacity: [30000], grids: [edges], seed: 1, massIndex: 0, maxCalls: 500, poiStart: 20 });
    */
   constructor(readonly core: CoreExports, readonly config: ToyRunnerConfig) {
     const model = config.model;
+    checkCoreLimits(model); // before the event buffers are written, too
     const loaded: LoadedData = { ptrs: config.capacity.map((cap) => ({ data: writeF64(core, new Float64Array(cap)), weights: 0, n: cap })) };
     this.toyModel = new CompiledModel(core, model, loaded);
     this.grids = config.grids.map((edges, k) => ({
-      edges: writeF64(core, edges), n: edges.length, work: writeF64(core, new Float64Array(6 * edges.length)), capacity: config.capacity[k],
+      edges: writeF64(core, edges), n: edges.length, work: writeF64(core, new Float64Array(abi.GRID_WORK_PER_CELL * edges.length)), capacity: config.capacity[k],
     }));
     this.poiIndex = model.parameters.findIndex((p) => p.name === model.poi);
     const lo = model.parameters.map((p) => p.lo), hi = model.parameters.map((p) => p.hi);
     this.ptr = {
-      bounds: writeF64(core, lo.flatMap((l, i) => [l, hi[i]])),
-      boundsFree: writeF64(core, lo.flatMap((l, i) => [i === this.poiIndex ? Math.max(l, 0) : l, hi[i]])),
+      bounds: writeF64(core, boundsTable(lo.map((l, i) => [l, hi[i]]))),
+      // the free fit keeps the POI ≥ 0
+      boundsFree: writeF64(core, boundsTable(lo.map((l, i) => [i === this.poiIndex ? Math.max(l, 0) : l, hi[i]]))),
       maskFree: writeF64(core, model.parameters.map((p) => (p.fixed ? 0 : 1))),
       maskFixed: writeF64(core, model.parameters.map((p, i) => (p.fixed || i === this.poiIndex ? 0 : 1))),
       gen: writeF64(core, new Float64Array(model.parameters.length)),
+      block: writeF64(core, new Float64Array(abi.RUN_WORDS)),
     };
   }
 
   /**
-   * Toys first … first+n−1 of the stream (seed, mass, hypothesis, poiIndex), generated at `gen`
-   * (parameter values in model order), fitted free once and tested at each of `muTests`; one batch
-   * per tested value. mode 0 q̃μ, mode 1 q0.
+   * Run the toys of `request`: each generated at `gen`, fitted free once and tested at each of
+   * `muTests`; one batch per tested value.
+   * @example
+   * const [at10, at20] = runner.runBatch({ gen, hypothesis: 0, grid: 0, muTests: [10, 20], first: 0, count: 100, statistic: "qmu" });
    */
-  runBatch(gen: ArrayLike<number>, hypothesis: number, poiIndex: number, muTests: number[], first: number, n: number, mode = 0): ToyBatch[] {
+  runBatch(request: ToyRequest): ToyBatch[] {
     const core = this.core;
     this.toyModel.activate();
     this.grids.forEach((g, k) => core.setToyGrid(k, g.edges, g.n, g.work, g.capacity));
-    viewF64(core, this.ptr.gen, gen.length).set(gen);
+    viewF64(core, this.ptr.gen, request.gen.length).set(request.gen);
     const mark = core.mark();
-    const stride = 3 + 2 * muTests.length;
-    const mus = writeF64(core, muTests);
-    const results = writeF64(core, new Float64Array(stride * n));
-    const { seed, massIndex, maxCalls, poiStart } = this.config;
-    core.runToys(this.ptr.gen, n, first, seed >>> 0, Math.floor(seed / 2 ** 32) >>> 0, poiIndex, ((massIndex << 8) | hypothesis) >>> 0,
-      this.poiIndex, mus, muTests.length, mode, this.ptr.bounds, this.ptr.boundsFree, this.ptr.maskFree, this.ptr.maskFixed,
-      maxCalls, 0.002 * 0.1 * 0.5, poiStart, results);
-    const out = viewF64(core, results, stride * n).slice();
+    const stride = abi.TOY_TESTS + abi.TEST_WORDS * request.muTests.length;
+    const mus = writeF64(core, request.muTests);
+    const results = writeF64(core, new Float64Array(stride * request.count));
+    this.writeBlock(request, mus, results);
+    core.runToys(this.ptr.block);
+    const out = viewF64(core, results, stride * request.count).slice();
     core.release(mark);
     const violations = core.takeEnvelopeViolations();
-    return muTests.map((_, j) => {
-      const q: number[] = [], muHat: number[] = [];
-      let failed = 0;
-      for (let t = 0; t < n; t++) {
-        const r = t * stride;
-        const qj = out[r + 3 + 2 * j];
-        if (out[r + 1] !== 0 || out[r + 4 + 2 * j] !== 0 || !Number.isFinite(qj)) failed++;
-        else q.push(qj), muHat.push(out[r]);
-      }
-      return { q: Float64Array.from(q), muHat: Float64Array.from(muHat), failed, violations: j === 0 ? violations : 0 };
-    });
+    return request.muTests.map((_, j) => ({ ...collect(out, stride, request.count, j), violations: j === 0 ? violations : 0 }));
+  }
+
+  /** Fill the core's RUN_* parameter block for one runToys call. */
+  private writeBlock(request: ToyRequest, mus: number, results: number): void {
+    const { seed, massIndex, maxCalls, poiStart } = this.config;
+    const block = viewF64(this.core, this.ptr.block, abi.RUN_WORDS);
+    block[abi.RUN_GEN] = this.ptr.gen;
+    block[abi.RUN_COUNT] = request.count;
+    block[abi.RUN_FIRST] = request.first;
+    block[abi.RUN_SEED_LO] = seed >>> 0;
+    block[abi.RUN_SEED_HI] = Math.floor(seed / 2 ** 32) >>> 0;
+    block[abi.RUN_GRID] = request.grid >>> 0;
+    block[abi.RUN_MASS_INDEX] = massIndex >>> 0;
+    block[abi.RUN_HYPOTHESIS] = request.hypothesis >>> 0;
+    block[abi.RUN_POI] = this.poiIndex;
+    block[abi.RUN_MU_TESTS] = mus;
+    block[abi.RUN_N_MU] = request.muTests.length;
+    block[abi.RUN_STATISTIC] = request.statistic === "q0" ? abi.TOY_STATISTIC_Q0 : abi.TOY_STATISTIC_QMU;
+    block[abi.RUN_BOUNDS] = this.ptr.bounds;
+    block[abi.RUN_BOUNDS_FREE] = this.ptr.boundsFree;
+    block[abi.RUN_MASK_FREE] = this.ptr.maskFree;
+    block[abi.RUN_MASK_FIXED] = this.ptr.maskFixed;
+    block[abi.RUN_MAX_CALLS] = maxCalls;
+    block[abi.RUN_EDM_MAX] = TOY_EDM_MAX;
+    block[abi.RUN_POI_START] = poiStart;
+    block[abi.RUN_RESULTS] = results;
   }
 
   dispose(): void {
@@ -103,10 +149,26 @@ export class ToyRunner {
   }
 }
 
+/** The good toys' q and μ̂ at tested value j from runToys's results (stride words per toy). */
+function collect(out: Float64Array, stride: number, count: number, j: number): Omit<ToyBatch, "violations"> {
+  const q: number[] = [], muHat: number[] = [];
+  let failed = 0;
+  const test = abi.TOY_TESTS + abi.TEST_WORDS * j;
+  for (let t = 0; t < count; t++) {
+    const r = t * stride;
+    const qj = out[r + test + abi.TEST_Q];
+    const ok = out[r + abi.TOY_STATUS] === abi.STATUS_CONVERGED && out[r + test + abi.TEST_STATUS] === abi.STATUS_CONVERGED;
+    if (!ok || !Number.isFinite(qj)) failed++;
+    else q.push(qj), muHat.push(out[r + abi.TOY_MU_HAT]);
+  }
+  return { q: Float64Array.from(q), muHat: Float64Array.from(muHat), failed };
+}
+
 /**
  * Concatenate batches of consecutive toys (in order): the same result as one batch over all of them.
  * @example
- * joinBatches([runner.runBatch(g, 1, 3, 40, 0, 50), runner.runBatch(g, 1, 3, 40, 50, 50)]);
+ * const at = (first: number, count: number) => runner.runBatch({ gen, hypothesis: 1, grid: 3, muTests: [40], first, count, statistic: "qmu" })[0];
+ * joinBatches([at(0, 50), at(50, 50)]); // the same as at(0, 100)
  */
 export function joinBatches(parts: ToyBatch[]): ToyBatch {
   const cat = (key: "q" | "muHat") => {

@@ -20,7 +20,8 @@ import { Calculator, CLsValues, Statistic } from "./calculator.js";
 import { fit, FitResult } from "./fit.js";
 import { ProfileCache } from "./profile.js";
 import { qmuTilde } from "./test-statistics.js";
-import { joinBatches, ToyBatch, ToyRunner, ToyRunnerConfig } from "./toy-runner.js";
+import { joinBatches, ToyBatch, ToyRequest, ToyRunner, ToyRunnerConfig } from "./toy-runner.js";
+import { TOY_HYPOTHESIS_B, TOY_HYPOTHESIS_SB } from "../core/abi.js";
 
 export interface ToyOptions {
   /** s+b toys per POI value (default 2000). */
@@ -37,7 +38,7 @@ export interface ToyOptions {
   pool?: WorkerPool;
 }
 
-const SB = 1, B = 0;
+const SB = TOY_HYPOTHESIS_SB, B = TOY_HYPOTHESIS_B;
 /** Ties (discrete outcomes such as zero events) count as at least as extreme, within fit precision. */
 const TIE = 1e-3;
 
@@ -109,33 +110,36 @@ export class ToyCalculator implements Calculator {
   }
 
   /**
-   * Run toys first … first+n−1 of one stream, here or on the pool (same toys either way), each
-   * fitted free once and tested at every value of muTests.
+   * Run toys first … first+count−1 of one stream, here or on the pool (same toys either way), each
+   * generated at `gen`, fitted free once and tested at every value of muTests.
    * @example
-   * const [at40, at50] = await calc.runMany({ nsig: 0, nbkg: 1e4, c1: -1.2, c2: 0.3 }, 0, 0, [40, 50], 0, 100);
+   * const gen = { nsig: 0, nbkg: 1e4, c1: -1.2, c2: 0.3 };
+   * const [at40, at50] = await calc.runMany(gen, { hypothesis: 0, grid: 0, muTests: [40, 50], first: 0, count: 100, statistic: "qmu" });
    */
-  async runMany(gen: Record<string, number>, hypothesis: number, poiIndex: number, muTests: number[], first: number, n: number, mode = 0): Promise<ToyBatch[]> {
-    const values = this.cm.names.map((name) => gen[name]);
+  async runMany(gen: Record<string, number>, run: Omit<ToyRequest, "gen">): Promise<ToyBatch[]> {
+    const request: ToyRequest = { ...run, gen: this.cm.names.map((name) => gen[name]) };
     let batches: ToyBatch[];
     if (this.pool) {
       this.poolReady ??= this.pool.configureToys(this.config);
       await this.poolReady;
-      batches = await this.pool.runBatch(values, hypothesis, poiIndex, muTests, first, n, mode);
+      batches = await this.pool.runBatch(request);
     } else {
       this.runner ??= new ToyRunner(this.cm.core, this.config);
-      batches = this.runner.runBatch(values, hypothesis, poiIndex, muTests, first, n, mode);
+      batches = this.runner.runBatch(request);
     }
     for (const b of batches) this.envelopeViolations += b.violations;
     return batches;
   }
 
   /**
-   * One stream's toys tested at one POI value.
+   * One stream's toys tested at one POI value: toys first … first+n−1 of the stream (hypothesis,
+   * grid) generated at `gen`; mode 0 tests q̃μ, mode 1 q0.
    * @example
    * const batch = await calc.runBatch({ nsig: 40, nbkg: 1e4, c1: -1.2, c2: 0.3 }, 1, 3, 40, 0, 100);
    */
-  async runBatch(gen: Record<string, number>, hypothesis: number, poiIndex: number, muTest: number, first: number, n: number, mode = 0): Promise<ToyBatch> {
-    return (await this.runMany(gen, hypothesis, poiIndex, [muTest], first, n, mode))[0];
+  async runBatch(gen: Record<string, number>, hypothesis: number, grid: number, muTest: number, first: number, n: number, mode = 0): Promise<ToyBatch> {
+    const statistic = mode === 0 ? "qmu" : "q0";
+    return (await this.runMany(gen, { hypothesis, grid, muTests: [muTest], first, count: n, statistic }))[0];
   }
 
   /**
@@ -146,7 +150,8 @@ export class ToyCalculator implements Calculator {
     let hit = this.backgroundAt.get(k);
     if (hit) return hit;
     const block = [k - 2, k - 1, k, k + 1, k + 2].filter((j) => j >= 1 && !this.backgroundAt.has(j));
-    const batches = this.runMany(this.background.values, B, 0, block.map((j) => j * this.step), 0, this.backgroundToys);
+    const muTests = block.map((j) => j * this.step);
+    const batches = this.runMany(this.background.values, { hypothesis: B, grid: 0, muTests, first: 0, count: this.backgroundToys, statistic: "qmu" });
     block.forEach((j, i) => this.backgroundAt.set(j, batches.then((b) => b[i])));
     return this.backgroundAt.get(k)!;
   }
@@ -204,7 +209,8 @@ export class ToyCalculator implements Calculator {
     this.toys = Math.round(this.toys * factor);
     this.backgroundToys = Math.round(this.backgroundToys * factor);
     const points = [...this.done.keys()].sort((a, b) => a - b);
-    const more = await this.runMany(this.background.values, B, 0, points.map((k) => k * this.step), bFrom, this.backgroundToys - bFrom);
+    const muTests = points.map((k) => k * this.step);
+    const more = await this.runMany(this.background.values, { hypothesis: B, grid: 0, muTests, first: bFrom, count: this.backgroundToys - bFrom, statistic: "qmu" });
     for (const [i, k] of points.entries()) {
       const old = this.done.get(k)!;
       const mu = k * this.step;

@@ -131,10 +131,7 @@ export function checkModel(model: Model): void {
     if (!names.has(name)) throw new BumpscanError(`${where} refers to unknown parameter "${name}"`);
   };
   need(model.poi, "the parameter of interest");
-  // limits of the core's static tables (assembly/nll.ts, assembly/minimizer.ts)
-  if (model.parameters.length > 1024) throw new BumpscanError(`a model may have at most 1024 parameters (has ${model.parameters.length})`);
-  if (model.parameters.filter((p) => !p.fixed).length > 64) throw new BumpscanError("a model may have at most 64 free parameters");
-  for (const s of model.samples) if (s.components.length > 64) throw new BumpscanError(`sample ${s.name}: at most 64 components`);
+  // the sizes the WASM core holds are the core's to check (checkCoreLimits in src/core/compile.ts)
   for (const p of model.parameters) {
     if (!Number.isFinite(p.value)) throw new BumpscanError(`parameter ${p.name}: start value must be a finite number`);
     if (!(p.lo < p.hi)) throw new BumpscanError(`parameter ${p.name}: lower bound ${p.lo} must be below upper bound ${p.hi}`);

@@ -1,13 +1,19 @@
 /**
- * The PDF shapes the core implements, with the kind codes of assembly/pdf/index.ts and the
- * arguments each takes, in order. Polynomial shapes carry the mapping range [xlo, xhi] of
- * x = 2(m − xlo)/(xhi − xlo) − 1 as their first two (constant) arguments.
+ * The PDF shapes the core implements, with their kind codes (src/core/abi.ts, the codes the
+ * compiled model stores) and the arguments each takes, in order. Polynomial shapes carry the
+ * mapping range [xlo, xhi] of x = 2(m − xlo)/(xhi − xlo) − 1 as their first two (constant) arguments.
  */
+import {
+  PDF_UNIFORM, PDF_GAUSSIAN, PDF_CRYSTAL_BALL, PDF_DOUBLE_CB, PDF_EXPONENTIAL, PDF_CHEBYSHEV, PDF_POLYNOMIAL, PDF_EXP_POLY,
+  PDF_ARGUS,
+} from "../core/abi.js";
+
 export type ShapeName =
   | "uniform" | "gaussian" | "crystalBall" | "doubleCrystalBall" | "exponential"
   | "chebyshev" | "polynomial" | "expPoly" | "argus";
 
 export interface ShapeInfo {
+  /** The PDF_* code of src/core/abi.ts the compiled model stores for this shape. */
   kind: number;
   /** Named arguments (before the order-dependent coefficients). */
   args: readonly string[];
@@ -23,15 +29,15 @@ export interface ShapeInfo {
  * SHAPES.crystalBall.args; // ["mean", "sigma", "alpha", "n"]
  */
 export const SHAPES: Record<ShapeName, ShapeInfo> = {
-  uniform: { kind: 0, args: [] },
-  gaussian: { kind: 1, args: ["mean", "sigma"], mean: "mean" },
-  crystalBall: { kind: 2, args: ["mean", "sigma", "alpha", "n"], mean: "mean" },
-  doubleCrystalBall: { kind: 3, args: ["mean", "sigmaL", "sigmaR", "alphaL", "nL", "alphaR", "nR"], mean: "mean" },
-  exponential: { kind: 4, args: ["lambda"] },
-  chebyshev: { kind: 5, args: ["xlo", "xhi"], coefficients: { prefix: "a", maxOrder: 6 } },
-  polynomial: { kind: 6, args: ["xlo", "xhi"], coefficients: { prefix: "a", maxOrder: 6 } },
-  expPoly: { kind: 7, args: ["xlo", "xhi"], coefficients: { prefix: "c", maxOrder: 4 } },
-  argus: { kind: 8, args: ["m0", "c", "p"] },
+  uniform: { kind: PDF_UNIFORM, args: [] },
+  gaussian: { kind: PDF_GAUSSIAN, args: ["mean", "sigma"], mean: "mean" },
+  crystalBall: { kind: PDF_CRYSTAL_BALL, args: ["mean", "sigma", "alpha", "n"], mean: "mean" },
+  doubleCrystalBall: { kind: PDF_DOUBLE_CB, args: ["mean", "sigmaL", "sigmaR", "alphaL", "nL", "alphaR", "nR"], mean: "mean" },
+  exponential: { kind: PDF_EXPONENTIAL, args: ["lambda"] },
+  chebyshev: { kind: PDF_CHEBYSHEV, args: ["xlo", "xhi"], coefficients: { prefix: "a", maxOrder: 6 } },
+  polynomial: { kind: PDF_POLYNOMIAL, args: ["xlo", "xhi"], coefficients: { prefix: "a", maxOrder: 6 } },
+  expPoly: { kind: PDF_EXP_POLY, args: ["xlo", "xhi"], coefficients: { prefix: "c", maxOrder: 4 } },
+  argus: { kind: PDF_ARGUS, args: ["m0", "c", "p"] },
 };
 
 /**

@@ -7,7 +7,7 @@
 import * as Comlink from "comlink";
 import { coreModule } from "../core/wasm.js";
 import { cores, spawnWorker } from "#platform";
-import { joinBatches, ToyBatch, ToyRunnerConfig } from "../infer/toy-runner.js";
+import { joinBatches, ToyBatch, ToyRequest, ToyRunnerConfig } from "../infer/toy-runner.js";
 import type { WorkerApi } from "./worker-api.js";
 import { BumpscanError } from "../errors.js";
 import { FailureListener, onWebWorkerFailure } from "./worker-failure.js";
@@ -134,13 +134,14 @@ export class WorkerPool {
   }
 
   /** Toys first … first+n−1 split over the workers in consecutive chunks, joined in order. */
-  async runBatch(gen: number[], hypothesis: number, poiIndex: number, muTests: number[], first: number, n: number, mode = 0): Promise<ToyBatch[]> {
+  async runBatch(request: ToyRequest): Promise<ToyBatch[]> {
+    const { first, count: n } = request;
     const k = Math.min(this.size, n);
     const chunks = await this.call(Promise.all(Array.from({ length: k }, (_, i) => {
       const a = first + Math.floor((i * n) / k), b = first + Math.floor(((i + 1) * n) / k);
-      return this.remotes[i].runBatch(gen, hypothesis, poiIndex, muTests, a, b - a, mode);
+      return this.remotes[i].runBatch({ ...request, first: a, count: b - a });
     })));
-    return muTests.map((_, j) => joinBatches(chunks.map((c) => c[j])));
+    return request.muTests.map((_, j) => joinBatches(chunks.map((c) => c[j])));
   }
 
   /**

@@ -4,7 +4,7 @@
  */
 import * as Comlink from "comlink";
 import { instantiateCore, CoreExports } from "../core/wasm.js";
-import { ToyRunner, ToyRunnerConfig, ToyBatch } from "../infer/toy-runner.js";
+import { ToyRunner, ToyRunnerConfig, ToyBatch, ToyRequest } from "../infer/toy-runner.js";
 import { Spec } from "../model/spec.js";
 import type { Dataset } from "../core/compile.js";
 import { GridPoint } from "./grid.js";
@@ -45,9 +45,9 @@ export function workerApi() {
       if (!workspace) throw new Error("scan not configured");
       return workspace.point(point, options);
     },
-    runBatch(gen: number[], hypothesis: number, poiIndex: number, muTests: number[], first: number, n: number, mode: number): ToyBatch[] {
+    runBatch(request: ToyRequest): ToyBatch[] {
       if (!runner) throw new Error("toys not configured");
-      const r = runner.runBatch(gen, hypothesis, poiIndex, muTests, first, n, mode);
+      const r = runner.runBatch(request);
       return Comlink.transfer(r, r.flatMap((b) => [b.q.buffer, b.muHat.buffer]));
     },
   };
