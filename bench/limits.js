@@ -6,7 +6,8 @@
 import Benchmark from "benchmark";
 import { instantiateCore } from "../dist/core/wasm.js";
 import { CompiledModel, loadData } from "../dist/core/compile.js";
-import { buildModel, parseSpec } from "../dist/model/spec.js";
+import { buildModel } from "../dist/model/spec.js";
+import { parseSpec } from "../dist/model/parse.js";
 import { generate } from "../dist/core/generate.js";
 import { ToyCalculator } from "../dist/infer/toys.js";
 import { AsymptoticCalculator } from "../dist/infer/asymptotic.js";

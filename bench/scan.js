@@ -2,7 +2,8 @@
 //   [--method asymptotic|toys|bayes] [--toys 200]`
 // A 5e4-event spectrum (expPoly(2) background, no signal), a full-range scan with asymptotic
 // limits at every point (fit, local Z, observed and expected band), with 1 and 2 workers.
-import { parseSpec, buildModel } from "../dist/model/spec.js";
+import { buildModel } from "../dist/model/spec.js";
+import { parseSpec } from "../dist/model/parse.js";
 import { generate } from "../dist/core/generate.js";
 import { runScan } from "../dist/scan/scan.js";
 import { WorkerPool } from "../dist/scan/pool.js";

@@ -4,7 +4,8 @@
  * mass, a resolution growing with mass and a small injected signal, generated deterministically.
  */
 import { generate } from "./core/generate.js";
-import { buildModel, parseSpec, Spec } from "./model/spec.js";
+import { buildModel, Spec } from "./model/spec.js";
+import { parseSpec } from "./model/parse.js";
 
 /** The injected signal: 45 events at 5.1 GeV. */
 export const DEMO_SIGNAL = { mass: 5.1, events: 45 };

@@ -3,8 +3,8 @@
  * with asymptotic CLs limits, its files written into a folder.
  */
 import { demoEvents, demoSpec } from "./demo-data.js";
-import { scanOutputs } from "./io/outputs.js";
-import { writeFilesInto } from "./io/write.js";
+import { scanOutputs } from "./report/outputs.js";
+import { writeFilesInto } from "./report/write.js";
 import type { WorkerPool } from "./scan/pool.js";
 import { runScan, RunScanOptions, ScanResult } from "./scan/scan.js";
 

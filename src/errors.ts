@@ -10,3 +10,32 @@ export class BumpscanError extends Error {
     this.name = "BumpscanError";
   }
 }
+
+const ERRNO_WORDS: Record<string, string> = {
+  ENOENT: "folder does not exist",
+  ENOTDIR: "a part of the path is a file, not a folder",
+  EISDIR: "is a directory",
+  ENOSPC: "disk full",
+  EDQUOT: "disk quota exceeded",
+  EACCES: "permission denied",
+  EPERM: "operation not permitted",
+  EROFS: "read-only file system",
+  EEXIST: "already exists",
+  ENAMETOOLONG: "name too long",
+  EMFILE: "too many open files",
+  EIO: "input/output error",
+  EFBIG: "file too large",
+  ELOOP: "too many symbolic links",
+  EBUSY: "busy",
+};
+
+/**
+ * The problem an I/O error stands for, in words (its errno code when no words are known).
+ * @example
+ * errnoWords({ code: "ENOSPC" }); // "disk full"
+ */
+export function errnoWords(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException)?.code;
+  if (code) return ERRNO_WORDS[code] ?? code;
+  return e instanceof Error ? e.message : String(e);
+}

@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { reference } from "./helpers.js";
-import { parseSpec } from "../src/model/spec.js";
+import { parseSpec } from "../src/model/parse.js";
 
 const cli = resolve("dist/cli/main.js");
 let dir: string;

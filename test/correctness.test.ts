@@ -4,10 +4,11 @@
  * from fits that did not converge. Each test failed before its fix.
  */
 import { describe, expect, test } from "vitest";
-import { fitAtMass, limitAtMass } from "../src/analysis.js";
+import { fitAtMass, limitAtMass } from "../src/job/mass-job.js";
 import { generate } from "../src/core/generate.js";
 import { bayesianLimit } from "../src/infer/bayes.js";
-import { buildModel, parseSpec, Spec } from "../src/model/spec.js";
+import { buildModel, Spec } from "../src/model/spec.js";
+import { parseSpec } from "../src/model/parse.js";
 import { compile, referenceModel, relDiff } from "./helpers.js";
 import { AsymptoticCalculator } from "../src/infer/asymptotic.js";
 import { ToyCalculator } from "../src/infer/toys.js";

@@ -2,7 +2,8 @@ import { readFileSync } from "node:fs";
 import { CompiledModel, loadData, Dataset } from "../src/core/compile.js";
 import { CoreExports, instantiateCore, writeF64 } from "../src/core/wasm.js";
 import { Model } from "../src/model/model.js";
-import { buildModel, parseSpec, Spec } from "../src/model/spec.js";
+import { buildModel, Spec } from "../src/model/spec.js";
+import { parseSpec } from "../src/model/parse.js";
 import { readCsvColumn } from "../src/io/files.js";
 
 /** Reference numbers of a case in test/fixtures/expected (copied from shared/reference). */

@@ -11,7 +11,8 @@ import { upperLimit } from "../src/infer/limits.js";
 import { ToyCalculator } from "../src/infer/toys.js";
 import { discovery } from "../src/infer/significance.js";
 import { generate } from "../src/core/generate.js";
-import { buildModel, parseSpec } from "../src/model/spec.js";
+import { buildModel } from "../src/model/spec.js";
+import { parseSpec } from "../src/model/parse.js";
 import { compile, core, reference, referenceModel, referenceSpec, relDiff } from "./helpers.js";
 
 const BANDS = { "-2": "-2", "-1": "-1", "0": "median", "1": "+1", "2": "+2" } as const;

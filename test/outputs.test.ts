@@ -3,12 +3,12 @@
 import { beforeAll, expect, test } from "vitest";
 import { parse, parseAllDocuments } from "yaml";
 import { runScan, ScanResult } from "../src/scan/scan.js";
-import { hepdataSubmission, hepdataTable } from "../src/io/hepdata.js";
+import { hepdataSubmission, hepdataTable } from "../src/report/hepdata.js";
 import { Ajv } from "ajv";
 import { hepdataDataSchema, hepdataSubmissionSchema } from "./hepdata-format.js";
-import { limitsCsv } from "../src/io/tables.js";
+import { limitsCsv } from "../src/report/tables.js";
 import { brazilPlot, significancePlot } from "../src/plot/scan-plots.js";
-import { parseSpec } from "../src/model/spec.js";
+import { parseSpec } from "../src/model/parse.js";
 import { events } from "./helpers.js";
 
 let result: ScanResult;

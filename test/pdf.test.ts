@@ -7,8 +7,8 @@ import { shapeDensity, shapeIntegral, kindOf } from "../src/core/oracle.js";
 import { ShapeName } from "../src/model/shapes.js";
 import { core, corePdf, relDiff } from "./helpers.js";
 import { adaptiveIntegral } from "../src/core/quadrature.js";
-import { fitAtMass } from "../src/analysis.js";
-import { parseSpec } from "../src/model/spec.js";
+import { fitAtMass } from "../src/job/mass-job.js";
+import { parseSpec } from "../src/model/parse.js";
 
 const ranges: [number, number][] = [[0, 10], [0.5, 4.1], [4.15, 4.3], [3.9, 4.2], [7, 9.99]];
 

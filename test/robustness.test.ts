@@ -12,10 +12,10 @@ import { decimal } from "../src/io/column.js";
 import { parseCsvColumn } from "../src/io/csv.js";
 import { parseJsonColumn, parseJsonText } from "../src/io/json.js";
 import { readColumn } from "../src/io/files.js";
-import { checkOutputFile, checkOutputFolder, writeAtomic } from "../src/io/write.js";
+import { checkOutputFile, checkOutputFolder, writeAtomic } from "../src/report/write.js";
 import { mergeScans, checkScanResult } from "../src/scan/merge.js";
 import { massGrid } from "../src/scan/grid.js";
-import { parseSpec } from "../src/model/spec.js";
+import { parseSpec } from "../src/model/parse.js";
 
 const cli = resolve("dist/cli/main.js");
 const fixture = resolve("test/fixtures/bump-1e4.csv");

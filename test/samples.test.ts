@@ -1,9 +1,10 @@
 // Several samples sharing one POI (Υ(2S), Υ(3S), Υ(4S) style): nsig_k = mu × scale_k, log-normal
 // nuisances on chosen samples, per-sample backgrounds; fits, limits and scans over them.
 import { describe, expect, test } from "vitest";
-import { parseSpec, buildModel, Spec } from "../src/model/spec.js";
+import { buildModel, Spec } from "../src/model/spec.js";
+import { parseSpec } from "../src/model/parse.js";
 import { generate } from "../src/core/generate.js";
-import { fitAtMass, limitAtMass } from "../src/analysis.js";
+import { fitAtMass, limitAtMass } from "../src/job/mass-job.js";
 import { runScan } from "../src/scan/scan.js";
 import { WorkerPool } from "../src/scan/pool.js";
 import { events, relDiff } from "./helpers.js";

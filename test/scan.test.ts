@@ -3,9 +3,11 @@
 import { describe, expect, test } from "vitest";
 import { massGrid } from "../src/scan/grid.js";
 import { grossVitells } from "../src/scan/global.js";
-import { runScan, mergeScans } from "../src/scan/scan.js";
+import { runScan } from "../src/scan/scan.js";
+import { mergeScans } from "../src/scan/merge.js";
 import { WorkerPool } from "../src/scan/pool.js";
-import { parseSpec, Spec } from "../src/model/spec.js";
+import { Spec } from "../src/model/spec.js";
+import { parseSpec } from "../src/model/parse.js";
 import { events, referenceModel, relDiff } from "./helpers.js";
 import { ToyCalculator } from "../src/infer/toys.js";
 

@@ -4,9 +4,10 @@
  * Σw/Σw² follows its asymptotic distribution; scans treat weights as fit does.
  */
 import { describe, expect, test } from "vitest";
-import { fitAtMass } from "../src/analysis.js";
+import { fitAtMass } from "../src/job/mass-job.js";
 import { generate, seededUniform } from "../src/core/generate.js";
-import { buildModel, parseSpec } from "../src/model/spec.js";
+import { buildModel } from "../src/model/spec.js";
+import { parseSpec } from "../src/model/parse.js";
 import { nllScales } from "../src/infer/weights.js";
 import { runScan } from "../src/scan/scan.js";
 

@@ -4,9 +4,10 @@
  * dropped and counted by the library as by the CLI; a scan point gives what `limit` gives.
  */
 import { describe, expect, test } from "vitest";
-import { fitAtMass, limitAtMass } from "../src/analysis.js";
+import { fitAtMass, limitAtMass } from "../src/job/mass-job.js";
 import { generate } from "../src/core/generate.js";
-import { buildModel, parseSpec, Spec } from "../src/model/spec.js";
+import { buildModel, Spec } from "../src/model/spec.js";
+import { parseSpec } from "../src/model/parse.js";
 import { runScan } from "../src/scan/scan.js";
 import { shapeIntegral } from "../src/core/oracle.js";
 import { relDiff } from "./helpers.js";

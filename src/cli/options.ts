@@ -4,7 +4,7 @@
  */
 import { InvalidArgumentError } from "commander";
 import { availableParallelism } from "node:os";
-import type { LimitMethod } from "../analysis.js";
+import type { LimitMethod } from "../job/mass-job.js";
 import type { ErrorMode } from "../infer/weights.js";
 import { decimal } from "../io/column.js";
 

@@ -1,7 +1,7 @@
 /** The result files of `scan`: checked before the scan starts, written (each atomically) after it. */
-import { hepdataSubmission, hepdataTable } from "../io/hepdata.js";
-import { limitsCsv } from "../io/tables.js";
-import { checkOutputFile, checkOutputFolder, writeAtomic, writeFilesInto } from "../io/write.js";
+import { hepdataSubmission, hepdataTable } from "../report/hepdata.js";
+import { limitsCsv } from "../report/tables.js";
+import { checkOutputFile, checkOutputFolder, writeAtomic, writeFilesInto } from "../report/write.js";
 import { brazilPlot, significancePlot } from "../plot/scan-plots.js";
 import type { ScanResult } from "../scan/scan.js";
 

@@ -12,7 +12,7 @@
 import normalCdf from "@stdlib/stats-base-dists-normal-cdf";
 import { CompiledModel } from "../core/compile.js";
 import { BumpscanError } from "../errors.js";
-import type { WorkerPool } from "../scan/pool.js";
+import type { ToyExecutor } from "./executor.js";
 import { panelEdges, peaks } from "./asimov.js";
 import { AsymptoticCalculator } from "./asymptotic.js";
 import { LimitResult, upperLimit } from "./limits.js";
@@ -35,7 +35,7 @@ export interface ToyOptions {
   /** Call limit of each toy fit (default 500). */
   maxCalls?: number;
   /** Run the toys on these workers instead of the calling thread. */
-  pool?: WorkerPool;
+  pool?: ToyExecutor;
 }
 
 const SB = TOY_HYPOTHESIS_SB, B = TOY_HYPOTHESIS_B;
@@ -64,7 +64,7 @@ export class ToyCalculator implements Calculator {
   envelopeViolations = 0;
   private readonly data: ProfileCache;
   private readonly config: ToyRunnerConfig;
-  private readonly pool?: WorkerPool;
+  private readonly pool?: ToyExecutor;
   private runner?: ToyRunner;
   private poolReady?: Promise<void>;
   private readonly grid = new Map<number, Promise<GridPoint>>();

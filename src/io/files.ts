@@ -11,7 +11,7 @@ import { BadValue, Column, ColumnChoice, CSV_OPTIONS, csvProblem, CsvColumns, li
 import { decodeColumn, formatOf } from "./decode.js";
 import { rootColumn } from "./root.js";
 import { arrowColumn, parquetColumn } from "./columnar.js";
-import { errnoWords } from "./write.js";
+import { errnoWords } from "../errors.js";
 
 function unreadable(path: string, e: unknown): BumpscanError {
   const code = (e as NodeJS.ErrnoException).code;

@@ -1,12 +1,10 @@
 /**
- * The JSON model spec (docs/spec.md): validated against its schema, then turned into a Model for
- * one signal mass hypothesis.
+ * The JSON model spec (docs/spec.md) turned into a Model for one signal mass hypothesis (its
+ * validation against the schema is model/parse.ts, which pool workers never load).
  */
-import { Ajv } from "ajv";
 import { BumpscanError } from "../errors.js";
 import { Arg, Model, ModelBuilder, YieldFactor } from "./model.js";
 import { Resolution, resolutionAt } from "./resolution.js";
-import { specSchema } from "./schema.js";
 import { SHAPES, ShapeName } from "./shapes.js";
 
 export interface ShapeSpec {
@@ -51,29 +49,6 @@ export interface Spec {
   /** Log-normal systematics: sample k's signal yield × lnN^θ, θ with a unit Gaussian constraint. */
   nuisances?: { name: string; lnN: number; samples?: string[] }[];
   limit?: { cl?: number; method?: "asymptotic" | "toys" | "bayes"; toys?: number; seed?: number };
-}
-
-const validate = new Ajv({ allErrors: false, strict: false }).compile(specSchema);
-
-/**
- * Validate a parsed JSON spec; throws a BumpscanError naming the field and what it expects.
- * @example
- * const spec = parseSpec(JSON.parse(text), "spec.json");
- */
-export function parseSpec(json: unknown, source = "spec"): Spec {
-  if (!validate(json)) {
-    const e = validate.errors![0];
-    const where = e.instancePath ? e.instancePath.slice(1).replaceAll("/", ".") : "(top level)";
-    const extra = e.keyword === "additionalProperties" ? ` "${(e.params as { additionalProperty: string }).additionalProperty}"`
-      : e.keyword === "enum" ? `: ${(e.params as { allowedValues: unknown[] }).allowedValues.join(", ")}` : "";
-    throw new BumpscanError(`${source}: ${where} ${e.message}${extra}`);
-  }
-  const spec = json as unknown as Spec;
-  const [lo, hi] = spec.observable.range;
-  if (spec.samples && spec.data) throw new BumpscanError(`${source}: give either "data" or "samples" (each with its own data), not both`);
-  if (spec.samples && new Set(spec.samples.map((s) => s.name)).size !== spec.samples.length) throw new BumpscanError(`${source}: sample names must differ`);
-  if (!(lo < hi)) throw new BumpscanError(`${source}: observable.range [${lo}, ${hi}] must have lo < hi`);
-  return spec;
 }
 
 /** The background components as a list, each with its name ("" for a single unnamed one). */

@@ -1,7 +1,6 @@
 /** What differs in a browser (and in its workers): fetch, module Web Workers, navigator. */
 import type { Endpoint } from "comlink";
-import type { SpawnedWorker } from "../scan/pool.js";
-import { onWebWorkerFailure } from "../scan/worker-failure.js";
+import { onWebWorkerFailure, SpawnedWorker } from "./worker.js";
 
 /**
  * The bytes of the built core, fetched.

@@ -6,8 +6,7 @@ import { readFile } from "node:fs/promises";
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import nodeEndpoint from "comlink/dist/esm/node-adapter.mjs";
-import type { SpawnedWorker } from "../scan/pool.js";
-import type { FailureListener } from "../scan/worker-failure.js";
+import type { FailureListener, SpawnedWorker } from "./worker.js";
 
 /**
  * The bytes of the built core.

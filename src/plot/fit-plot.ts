@@ -1,60 +1,31 @@
 /**
  * The fit at one mass over a histogram of the data, with pulls: events per bin with Poisson
  * error bars, the fitted model (total, and background only dashed) as expected events per bin,
- * and (n − ν)/√ν per bin below. The view is the mass ± `zoom` resolutions (the fit used its whole
- * range), so a narrow peak is visible.
+ * and (n − ν)/√ν per bin below. It draws a FitHistogram (job/fit-histogram.ts) and computes nothing.
  */
 import { scaleLinear } from "d3-scale";
 import { line } from "d3-shape";
-import { CompiledModel } from "../core/compile.js";
-import { FitResult } from "../infer/fit.js";
+import type { FitHistogram } from "../job/fit-histogram.js";
 import { esc, svgDocument, WIDTH, HEIGHT, MARGIN } from "./frame.js";
 
-export interface FitPlotInput {
-  cm: CompiledModel;
-  fit: FitResult;
-  events: Float64Array;
-  mass: number;
-  /** The signal's resolution at this mass (sets the view). */
-  sigma: number;
+export interface FitPlotLabels {
   unit?: string;
   name?: string;
-  /** Half-width of the view in resolutions (default 15) and the number of bins (default 60). */
-  zoom?: number;
-  bins?: number;
 }
 
 const fmt = (v: number) => Number(v.toPrecision(5)).toString();
 
 /**
- * The SVG plot of a fit.
+ * The SVG plot of a fit's histogram.
  * @example
- * writeFileSync("fit.svg", fitPlot({ cm, fit: r, events: values, mass: 4.2, sigma: 0.05, unit: "GeV" }));
+ * writeFileSync("fit.svg", fitPlot(fitHistogram(cm, r, values, { mass: 4.2, sigma: 0.05 }), { unit: "GeV" }));
  */
-export function fitPlot(input: FitPlotInput): string {
-  const { cm, fit, events, mass, sigma } = input;
-  const [rlo, rhi] = cm.model.samples[0].range;
-  const half = (input.zoom ?? 15) * sigma;
-  const lo = Math.max(rlo, mass - half), hi = Math.min(rhi, mass + half);
-  const nb = input.bins ?? 60;
-  const width = (hi - lo) / nb;
-  const counts = new Array(nb).fill(0);
-  for (const m of events) if (m >= lo && m < hi) counts[Math.min(nb - 1, Math.floor((m - lo) / width))]++;
-  // expected events per bin: the density integrated over the bin (5-point Gauss–Legendre)
-  const gl = [[-0.9061798459, 0.2369268851], [-0.5384693101, 0.4786286705], [0, 0.5688888889], [0.5384693101, 0.4786286705], [0.9061798459, 0.2369268851]];
-  const values = cm.names.map((n) => fit.values[n]);
-  const perBin = (vals: number[]) => {
-    cm.values = vals;
-    const nodes = counts.flatMap((_, i) => gl.map(([x]) => lo + (i + 0.5) * width + 0.5 * width * x));
-    const d = cm.density(0, nodes);
-    return counts.map((_, i) => gl.reduce((s, [, w], k) => s + 0.5 * width * w * d[5 * i + k], 0));
-  };
-  const nu = perBin(values);
-  const poi = cm.names.indexOf(cm.model.poi);
-  const nuB = perBin(values.map((v, i) => (i === poi ? 0 : v)));
-  cm.values = values;
-  const pulls = counts.map((n, i) => (nu[i] > 0 ? (n - nu[i]) / Math.sqrt(nu[i]) : 0));
-
+export function fitPlot(h: FitHistogram, labels: FitPlotLabels = {}): string {
+  const { lo, width, counts, pulls, mass } = h;
+  const nu = h.total, nuB = h.background;
+  const nb = counts.length;
+  const hi = lo + nb * width;
+  const input = labels;
   const split = MARGIN.top + 0.68 * (HEIGHT - MARGIN.top - MARGIN.bottom);
   const x = scaleLinear().domain([lo, hi]).range([MARGIN.left, WIDTH - MARGIN.right]);
   const yMax = Math.max(...counts.map((n) => n + Math.sqrt(n)), ...nu) * 1.15;
@@ -86,8 +57,7 @@ export function fitPlot(input: FitPlotInput): string {
     const p = pulls[i];
     parts.push(`<rect x="${(x(lo + i * width) + 1).toFixed(1)}" y="${Math.min(yp(p), yp(0)).toFixed(1)}" width="${Math.max(0.5, x(lo + width) - x(lo) - 2).toFixed(1)}" height="${Math.abs(yp(p) - yp(0)).toFixed(1)}" fill="#7f8c8d"/>`);
   });
-  const p = fit.values[cm.model.poi], e = fit.errors[cm.model.poi];
-  parts.push(`<text x="${MARGIN.left}" y="${MARGIN.top - 12}" font-weight="bold">${esc(`Fit at ${input.name ?? "m"} = ${fmt(mass)}${input.unit ? " " + input.unit : ""}: ${cm.model.poi} = ${fmt(p)} ± ${fmt(e)} (${fit.status})`)}</text>`);
+  parts.push(`<text x="${MARGIN.left}" y="${MARGIN.top - 12}" font-weight="bold">${esc(`Fit at ${input.name ?? "m"} = ${fmt(mass)}${input.unit ? " " + input.unit : ""}: ${h.poi} = ${fmt(h.value)} ± ${Number.isFinite(h.error) ? fmt(h.error) : "—"} (${h.status})`)}</text>`);
   const legend = [["data", `<circle cx="13" cy="0" r="3" fill="black"/>`], ["fit: signal + background", `<line x1="0" y1="0" x2="26" y2="0" stroke="#c0392b" stroke-width="2"/>`],
     ["background", `<line x1="0" y1="0" x2="26" y2="0" stroke="#1f4e9c" stroke-width="1.5" stroke-dasharray="6 4"/>`]];
   parts.push(`<rect x="${x1 - 210}" y="${MARGIN.top + 6}" width="202" height="68" fill="white" fill-opacity="0.85" stroke="#999"/>`);

@@ -4,10 +4,10 @@
  * an error naming it, never a silently dropped or misplaced point.
  */
 import { BumpscanError } from "../errors.js";
-import { parseSpec } from "../model/spec.js";
+import { parseSpec } from "../model/parse.js";
 import { massGrid } from "./grid.js";
 import type { PointResult } from "./point.js";
-import { assemble, type ScanResult } from "./scan.js";
+import { assemble, type ScanResult } from "./result.js";
 
 const METHODS = ["asymptotic", "toys", "bayes"];
 const NUMBER_FIELDS = ["nsig", "nsigError", "q0", "z", "observed", "observedError", "events"] as const;

@@ -4,16 +4,14 @@
  */
 import { Dataset, loadData, LoadedData } from "../core/compile.js";
 import { isWeighted, nllScales, weightedErrors } from "../infer/weights.js";
-import { compileAt } from "../analysis.js";
+import { compileAt } from "../job/events.js";
+import { limitOf } from "../job/mass-job.js";
 import { CoreExports } from "../core/wasm.js";
-import { AsymptoticCalculator } from "../infer/asymptotic.js";
-import { bayesianLimit } from "../infer/bayes.js";
-import { upperLimit, LimitResult } from "../infer/limits.js";
+import type { LimitResult } from "../infer/limits.js";
 import { discovery } from "../infer/significance.js";
-import { ToyCalculator } from "../infer/toys.js";
 import { Spec } from "../model/spec.js";
 import { GridPoint } from "./grid.js";
-import type { WorkerPool } from "./pool.js";
+import type { ToyExecutor } from "../infer/executor.js";
 
 export interface ScanOptions {
   /** "none": fits and local significance only (background-only toy scans). */
@@ -83,7 +81,7 @@ export class ScanWorkspace {
    * values where that does not converge (so a point gives what `limit` gives at its mass).
    * With a pool, the point's toys are split over its workers (toy-heavy points).
    */
-  async point(g: GridPoint, options: ScanOptions, pool?: WorkerPool): Promise<PointResult> {
+  async point(g: GridPoint, options: ScanOptions, pool?: ToyExecutor): Promise<PointResult> {
     const head = { index: g.index, mass: g.mass };
     if (g.skipped) return { ...head, status: "skipped", reason: g.skipped };
     this.core.release(this.base);
@@ -109,17 +107,10 @@ export class ScanWorkspace {
         return result;
       }
       if (options.method === "none") return result;
-      if (options.method === "bayes") {
-        result.observed = (await bayesianLimit(cm, { cl: options.cl })).observed;
-      } else {
-        const calc = options.method === "toys"
-          ? new ToyCalculator(cm, { toys: options.toys, seed: options.seed, massIndex: g.index, pool }).guessFor(options.cl)
-          : new AsymptoticCalculator(cm, { free: d.free, background: d.background });
-        const lim = await upperLimit(calc, { cl: options.cl });
-        result.observed = lim.observed;
-        result.expected = lim.expected;
-        if (lim.observedError !== undefined) result.observedError = lim.observedError;
-      }
+      const lim = await limitOf(cm, { method: options.method, cl: options.cl, toys: options.toys, seed: options.seed, massIndex: g.index, pool, expected: true }, d);
+      result.observed = lim.observed;
+      if (lim.expected) result.expected = lim.expected;
+      if (lim.observedError !== undefined) result.observedError = lim.observedError;
       return result;
     } catch (e) {
       return { ...head, status: "failed", reason: (e as Error).message };

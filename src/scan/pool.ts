@@ -10,24 +10,13 @@ import { cores, spawnWorker } from "#platform";
 import { joinBatches, ToyBatch, ToyRequest, ToyRunnerConfig } from "../infer/toy-runner.js";
 import type { WorkerApi } from "./worker-api.js";
 import { BumpscanError } from "../errors.js";
-import { FailureListener, onWebWorkerFailure } from "./worker-failure.js";
+import { FailureListener, onWebWorkerFailure, SpawnedWorker } from "../platform/worker.js";
+
+export type { SpawnedWorker };
 import { Spec } from "../model/spec.js";
 import type { Dataset } from "../core/compile.js";
 import { GridPoint } from "./grid.js";
 import { PointResult, ScanOptions } from "./point.js";
-
-/** A started worker: where comlink talks to it, how to stop it, and how to hear that it failed. */
-export interface SpawnedWorker {
-  endpoint: Comlink.Endpoint;
-  terminate(): unknown;
-  /**
-   * Register the pool's listener for the worker's failure (its script not loaded or throwing, a
-   * message it cannot read, an exit). Without it the pool listens to the endpoint's
-   * `error`/`messageerror` events when it is a Web Worker, and otherwise relies on the start-up
-   * timeout alone.
-   */
-  onFailure?(listener: FailureListener): void;
-}
 
 /** How `WorkerPool.start` starts its workers. */
 export interface PoolOptions {

@@ -7,14 +7,19 @@
 import { BumpscanError } from "../errors.js";
 import { Spec } from "../model/spec.js";
 import { instantiateCore } from "../core/wasm.js";
-import { compileAt } from "../analysis.js";
+import { compileAt } from "../job/events.js";
+import { limitSettings } from "../job/mass-job.js";
 import { fit } from "../infer/fit.js";
 import { generate } from "../core/generate.js";
 import { buildModel } from "../model/spec.js";
-import { grossVitells, GlobalSignificance, zFromLogP } from "./global.js";
+import { grossVitells, zFromLogP } from "./global.js";
 import { GridPoint, massGrid } from "./grid.js";
 import { PointResult, ScanOptions, ScanWorkspace } from "./point.js";
 import type { WorkerPool } from "./pool.js";
+import { assemble, LeeToys, ScanResult } from "./result.js";
+
+export { assemble };
+export type { LeeToys, ScanResult };
 import { Dataset } from "../core/compile.js";
 import { isWeighted, nllScales } from "../infer/weights.js";
 
@@ -45,36 +50,6 @@ export function sortedInRange(spec: Spec, events: ScanEvents): { sorted: Dataset
     return { values: Float64Array.from(order, (i) => d.values[i]), weights: Float64Array.from(order, (i) => d.weights![i]) };
   });
   return { sorted, outside };
-}
-
-/** The global significance from background-only toy scans (`leeToys`). */
-export interface LeeToys {
-  toys: number;
-  /** Fraction of toy scans whose largest local Z reaches the observed one, and its binomial error. */
-  globalP: number;
-  globalPError: number;
-  /** The global Z; when no toy scan reached the observed maximum, its lower bound Φ⁻¹(1 − 1/toys). */
-  globalZ: number;
-  /** True when globalZ is only a lower bound (globalP is then below 1/toys). */
-  globalZIsLowerBound: boolean;
-  /** Mean number of up-crossings of q0 above c0 per toy scan (Gross–Vitells' ⟨N(c0)⟩). */
-  meanUpcrossings: number;
-  /** The largest local Z of every toy scan, in toy order. */
-  maxZ: number[];
-}
-
-export interface ScanResult extends GlobalSignificance {
-  spec: Spec;
-  method: ScanOptions["method"];
-  cl: number;
-  points: PointResult[];
-  /** Present when this is one shard of a larger scan: "k/N". */
-  shard?: string;
-  lee?: LeeToys;
-  /** Present when the scan was stopped early (`partialOnAbort`): only the points done are in `points`. */
-  partial?: true;
-  /** Events given outside the observable range (not used). */
-  eventsOutside?: number;
 }
 
 export interface Progress {
@@ -112,12 +87,9 @@ export interface RunScanOptions extends Partial<ScanOptions> {
  * result.points.length, result.maxLocalZ, result.globalZ;
  */
 export async function runScan(spec: Spec, events: ScanEvents, options: RunScanOptions = {}): Promise<ScanResult> {
-  const scanOptions: ScanOptions = {
-    method: options.method ?? spec.limit?.method ?? "asymptotic",
-    cl: options.cl ?? spec.limit?.cl ?? 0.9,
-    toys: options.toys ?? spec.limit?.toys,
-    seed: options.seed ?? spec.limit?.seed,
-  };
+  const none = options.method === "none";
+  const settings = limitSettings(spec, { method: options.method === "none" ? undefined : options.method, cl: options.cl, toys: options.toys, seed: options.seed });
+  const scanOptions: ScanOptions = { method: none ? "none" : settings.method, cl: settings.cl, toys: settings.toys, seed: settings.seed };
   const grid = massGrid(spec);
   const { shard } = options;
   if (shard && !(Number.isInteger(shard.k) && Number.isInteger(shard.n) && shard.k >= 1 && shard.k <= shard.n)) {
@@ -240,13 +212,3 @@ async function serial(spec: Spec, sorted: Dataset[], points: GridPoint[], option
   }
   return out;
 }
-
-/** The scan result of a set of points (also what `merge` builds from shards). */
-export function assemble(spec: Spec, options: Pick<ScanOptions, "method" | "cl">, points: PointResult[], shard?: string): ScanResult {
-  const sorted = [...points].sort((a, b) => a.index - b.index);
-  const result: ScanResult = { spec, method: options.method, cl: options.cl, points: sorted, ...grossVitells(sorted) };
-  if (shard) result.shard = shard;
-  return result;
-}
-
-export { mergeScans, checkScanResult } from "./merge.js";

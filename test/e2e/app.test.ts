@@ -9,7 +9,7 @@ import { Browser, chromium, Page } from "playwright-core";
 import { demoEvents, demoSpec } from "../../src/demo-data.js";
 import { runScan, ScanResult } from "../../src/scan/scan.js";
 import { WorkerPool } from "../../src/scan/pool.js";
-import { fitAtMass } from "../../src/analysis.js";
+import { fitAtMass } from "../../src/job/mass-job.js";
 import { chromiumPath, launchChromium } from "./chromium.js";
 import { serveFiles } from "./static-server.js";
 import { writeRootFile } from "../root-file.js";

@@ -1,12 +1,27 @@
 /**
- * How a pool worker's failure reaches the pool: Web Workers report a script that could not be
- * loaded (a 404, offline, blocked) or threw while loading as an `error` event on the Worker, and
- * a message that cannot be read as `messageerror`. Comlink listens only to `message`, so without
- * these a failed worker leaves every call to it waiting forever.
+ * A pool worker as the platform starts it, and how its failure reaches the pool: Web Workers
+ * report a script that could not be loaded (a 404, offline, blocked) or threw while loading as an
+ * `error` event on the Worker, and a message that cannot be read as `messageerror`. Comlink
+ * listens only to `message`, so without these a failed worker leaves every call to it waiting.
  */
+import type { Endpoint } from "comlink";
 
 /** What the pool needs to hear: the worker can do no more work, and why. */
 export type FailureListener = (error: Error) => void;
+
+/** A started worker: where comlink talks to it, how to stop it, and how to hear that it failed. */
+export interface SpawnedWorker {
+  endpoint: Endpoint;
+  terminate(): unknown;
+  /**
+   * Register the pool's listener for the worker's failure (its script not loaded or throwing, a
+   * message it cannot read, an exit). Without it the pool listens to the endpoint's
+   * `error`/`messageerror` events when it is a Web Worker, and otherwise relies on the start-up
+   * timeout alone.
+   */
+  onFailure?(listener: FailureListener): void;
+}
+
 
 /**
  * Call `listener` when a Web Worker (or anything dispatching its `error`/`messageerror` events)

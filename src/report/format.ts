@@ -1,5 +1,5 @@
 /** Plain-text tables for the terminal. */
-import { FitReport, LimitReport } from "../analysis.js";
+import { FitReport, LimitReport } from "../job/mass-job.js";
 import { ScanResult } from "../scan/scan.js";
 
 /** A number for the terminal; anything not finite (NaN, ±Infinity, a null error) prints as "—", never as a number. */

@@ -8,38 +8,11 @@ import { randomBytes } from "node:crypto";
 import { constants } from "node:fs";
 import { access, mkdir, open, rename, stat, unlink } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
-import { BumpscanError } from "../errors.js";
+import { BumpscanError, errnoWords } from "../errors.js";
+
+export { errnoWords };
 
 /** errno codes in words: what a user can act on. */
-const ERRNO_WORDS: Record<string, string> = {
-  ENOENT: "folder does not exist",
-  ENOTDIR: "a part of the path is a file, not a folder",
-  EISDIR: "is a directory",
-  ENOSPC: "disk full",
-  EDQUOT: "disk quota exceeded",
-  EACCES: "permission denied",
-  EPERM: "operation not permitted",
-  EROFS: "read-only file system",
-  EEXIST: "already exists",
-  ENAMETOOLONG: "name too long",
-  EMFILE: "too many open files",
-  EIO: "input/output error",
-  EFBIG: "file too large",
-  ELOOP: "too many symbolic links",
-  EBUSY: "busy",
-};
-
-/**
- * The problem an I/O error stands for, in words (its errno code when no words are known).
- * @example
- * errnoWords({ code: "ENOSPC" }); // "disk full"
- */
-export function errnoWords(e: unknown): string {
-  const code = (e as NodeJS.ErrnoException)?.code;
-  if (code) return ERRNO_WORDS[code] ?? code;
-  return e instanceof Error ? e.message : String(e);
-}
-
 /**
  * A BumpscanError for an I/O error: `cannot write out.json: disk full`.
  * @example

@@ -1,0 +1,8 @@
+/**
+ * The package's version, read from its package.json (one place to change it).
+ * @example
+ * VERSION; // "0.1.0"
+ */
+import { readFileSync } from "node:fs";
+
+export const VERSION: string = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")).version;

@@ -1,0 +1,34 @@
+/**
+ * Reading a spec: the parsed JSON validated against the spec's JSON Schema (Ajv, compiled on first
+ * use) and the checks the schema cannot express. Kept apart from model building, so that the pool
+ * workers, which only build models, never load Ajv.
+ */
+import { Ajv, ValidateFunction } from "ajv";
+import { BumpscanError } from "../errors.js";
+import { specSchema } from "./schema.js";
+import type { Spec } from "./spec.js";
+
+let validate: ValidateFunction | undefined;
+
+
+/**
+ * Validate a parsed JSON spec; throws a BumpscanError naming the field and what it expects.
+ * @example
+ * const spec = parseSpec(JSON.parse(text), "spec.json");
+ */
+export function parseSpec(json: unknown, source = "spec"): Spec {
+  validate ??= new Ajv({ allErrors: false, strict: false }).compile(specSchema);
+  if (!validate(json)) {
+    const e = validate.errors![0];
+    const where = e.instancePath ? e.instancePath.slice(1).replaceAll("/", ".") : "(top level)";
+    const extra = e.keyword === "additionalProperties" ? ` "${(e.params as { additionalProperty: string }).additionalProperty}"`
+      : e.keyword === "enum" ? `: ${(e.params as { allowedValues: unknown[] }).allowedValues.join(", ")}` : "";
+    throw new BumpscanError(`${source}: ${where} ${e.message}${extra}`);
+  }
+  const spec = json as unknown as Spec;
+  const [lo, hi] = spec.observable.range;
+  if (spec.samples && spec.data) throw new BumpscanError(`${source}: give either "data" or "samples" (each with its own data), not both`);
+  if (spec.samples && new Set(spec.samples.map((s) => s.name)).size !== spec.samples.length) throw new BumpscanError(`${source}: sample names must differ`);
+  if (!(lo < hi)) throw new BumpscanError(`${source}: observable.range [${lo}, ${hi}] must have lo < hi`);
+  return spec;
+}
