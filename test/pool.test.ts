@@ -3,6 +3,7 @@
 // sizes are refused; a finished call leaves nothing on the heap.
 import { afterAll, describe, expect, test } from "vitest";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -157,4 +158,12 @@ describe("the pool's heap per call (item 16)", () => {
       await pool.close();
     }
   });
+});
+
+test("a pool starts from a parent run as `node --input-type=module -e` (its execArgv is not passed on)", () => {
+  const pool = resolve("dist/scan/pool.js");
+  const script = `const { WorkerPool } = await import(${JSON.stringify(pool)}); const p = await WorkerPool.start(1); await p.close(); console.log("ok")`;
+  const r = spawnSync(process.execPath, ["--input-type=module", "-e", script], { encoding: "utf8", timeout: 30_000 });
+  expect(r.stderr).toBe("");
+  expect(r.stdout.trim()).toBe("ok");
 });

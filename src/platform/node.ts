@@ -36,7 +36,9 @@ export function spawnWorker(): SpawnedWorker {
  * WorkerPool.start(2, { spawn: () => spawnNodeWorker(new URL("./my-worker.js", import.meta.url)) });
  */
 export function spawnNodeWorker(script: URL): SpawnedWorker {
-  const w = new Worker(script);
+  // a worker inherits the parent's execArgv, and `--input-type` (a parent run by `node -e`) makes
+  // Node refuse a worker started from a file
+  const w = new Worker(script, { execArgv: process.execArgv.filter((a) => !a.startsWith("--input-type")) });
   return { endpoint: nodeEndpoint(w), terminate: () => w.terminate(), onFailure: (listener) => onNodeWorkerFailure(w, String(script), listener) };
 }
 
