@@ -1,14 +1,16 @@
 /**
- * Reading a spec: the parsed JSON validated against the spec's JSON Schema (Ajv, compiled on first
- * use) and the checks the schema cannot express. Kept apart from model building, so that the pool
- * workers, which only build models, never load Ajv.
+ * Reading a spec: the parsed JSON validated against the spec's JSON Schema and the checks the
+ * schema cannot express. The schema comes compiled into plain code at build time
+ * (spec-validator.ts, Ajv's standalone mode): no `new Function` at run time, so a page with a
+ * strict Content-Security-Policy can validate specs. Kept apart from model building, so that the
+ * pool workers, which only build models, never load it.
  */
-import { Ajv, ValidateFunction } from "ajv";
+import type { ValidateFunction } from "ajv";
 import { BumpscanError } from "../errors.js";
-import { specSchema } from "./schema.js";
+import { validate as generated } from "./spec-validator.js";
 import type { Spec } from "./spec.js";
 
-let validate: ValidateFunction | undefined;
+const validate = generated as unknown as ValidateFunction;
 
 
 /**
@@ -17,7 +19,6 @@ let validate: ValidateFunction | undefined;
  * const spec = parseSpec(JSON.parse(text), "spec.json");
  */
 export function parseSpec(json: unknown, source = "spec"): Spec {
-  validate ??= new Ajv({ allErrors: false, strict: false }).compile(specSchema);
   if (!validate(json)) {
     const e = validate.errors![0];
     const where = e.instancePath ? e.instancePath.slice(1).replaceAll("/", ".") : "(top level)";
