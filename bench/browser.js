@@ -21,7 +21,8 @@ await page.waitForSelector("body[data-ready=true]");
 await page.click("#demo");
 await page.selectOption("#workers", "2");
 
-const spec = demoSpec(), values = demoEvents();
+const spec = demoSpec(),
+  values = demoEvents();
 async function nodeScan() {
   const t0 = performance.now();
   const pool = await WorkerPool.start(2);
@@ -33,11 +34,14 @@ async function nodeScan() {
 async function chromiumScan() {
   await page.evaluate(() => (document.body.dataset.state = "idle"));
   await page.click("#scan");
-  await page.waitForFunction(() => document.body.dataset.state === "done" && !window.bumpscan.running, null, { timeout: 120000 });
+  await page.waitForFunction(() => document.body.dataset.state === "done" && !window.bumpscan.running, null, {
+    timeout: 120000,
+  });
   return page.evaluate(() => window.bumpscan.scanMs);
 }
 
-const node = [], web = [];
+const node = [],
+  web = [];
 for (let i = 0; i < runs; i++) {
   node.push(await nodeScan());
   web.push(await chromiumScan());
@@ -46,6 +50,12 @@ for (let i = 0; i < runs; i++) {
 await browser.close();
 close();
 const median = (a) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)];
-console.log("| where | workers | first run | median of " + runs + " | ratio to Node (median) |\n|---|---:|---:|---:|---:|");
-console.log(`| Node 20 (worker_threads) | 2 | ${(node[0] / 1000).toFixed(2)} s | ${(median(node) / 1000).toFixed(2)} s | 1 |`);
-console.log(`| Chromium ${browser.version()} (Web Workers, live plots) | 2 | ${(web[0] / 1000).toFixed(2)} s | ${(median(web) / 1000).toFixed(2)} s | ${(median(web) / median(node)).toFixed(2)} |`);
+console.log(
+  "| where | workers | first run | median of " + runs + " | ratio to Node (median) |\n|---|---:|---:|---:|---:|",
+);
+console.log(
+  `| Node 20 (worker_threads) | 2 | ${(node[0] / 1000).toFixed(2)} s | ${(median(node) / 1000).toFixed(2)} s | 1 |`,
+);
+console.log(
+  `| Chromium ${browser.version()} (Web Workers, live plots) | 2 | ${(web[0] / 1000).toFixed(2)} s | ${(median(web) / 1000).toFixed(2)} s | ${(median(web) / median(node)).toFixed(2)} |`,
+);

@@ -51,7 +51,12 @@ suite.add("asymptotic limit, 1e5 events (observed + band, incl. fits)", {
     const calc = new AsymptoticCalculator(cm);
     upperLimit(calc).then(() => (calc.dispose(), deferred.resolve()));
   },
-  maxTime: quick ? 1 : 4, minSamples: 5,
+  maxTime: quick ? 1 : 4,
+  minSamples: 5,
 });
-suite.on("cycle", (e) => console.log(`\n${e.target.name}: ${(e.target.stats.mean * 1e3).toFixed(1)} ms ±${e.target.stats.rme.toFixed(1)}% (${e.target.stats.sample.length} runs)`));
+suite.on("cycle", (e) =>
+  console.log(
+    `\n${e.target.name}: ${(e.target.stats.mean * 1e3).toFixed(1)} ms ±${e.target.stats.rme.toFixed(1)}% (${e.target.stats.sample.length} runs)`,
+  ),
+);
 suite.run();

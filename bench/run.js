@@ -52,13 +52,25 @@ for (const N of sizes) {
   let tick = 0;
   // every evaluation moves c1 slightly, so nothing can be served from a cache
   const next = () => ((v[2] = -1.2 + 1e-9 * (tick++ % 1000)), v);
-  const simd = () => { core.setFastPath(1); cm.setFree([true, true, true, true]); };
-  const scalar = () => { core.setFastPath(0); cm.setFree([true, true, true, true]); };
+  const simd = () => {
+    core.setFastPath(1);
+    cm.setFree([true, true, true, true]);
+  };
+  const scalar = () => {
+    core.setFastPath(0);
+    cm.setFree([true, true, true, true]);
+  };
   console.error(`N = ${N} (${values.length} events)`);
   simd();
-  const r1 = await run(`nll simd ${N}`, [["wasm simd nll", () => cm.nll(next())], ["wasm simd nll+grad", () => cm.nllGrad(next())]]);
+  const r1 = await run(`nll simd ${N}`, [
+    ["wasm simd nll", () => cm.nll(next())],
+    ["wasm simd nll+grad", () => cm.nllGrad(next())],
+  ]);
   scalar();
-  const r2 = await run(`nll scalar ${N}`, [["wasm scalar nll", () => cm.nll(next())], ["wasm scalar nll+grad", () => cm.nllGrad(next())]]);
+  const r2 = await run(`nll scalar ${N}`, [
+    ["wasm scalar nll", () => cm.nll(next())],
+    ["wasm scalar nll+grad", () => cm.nllGrad(next())],
+  ]);
   simd();
   const r3 = await run(`nll ts ${N}`, [["ts nll", () => oracle.nll(next())]]);
   const r4 = await run(`fit ${N}`, [["fit incl. hesse", () => fit(cm)]]);
@@ -66,10 +78,15 @@ for (const N of sizes) {
   const perEvent = (r) => (r.mean * 1e9) / values.length;
   const row = {
     N: values.length,
-    simdNll: perEvent(r1["wasm simd nll"]), simdNllGrad: perEvent(r1["wasm simd nll+grad"]),
-    scalarNll: perEvent(r2["wasm scalar nll"]), scalarNllGrad: perEvent(r2["wasm scalar nll+grad"]),
+    simdNll: perEvent(r1["wasm simd nll"]),
+    simdNllGrad: perEvent(r1["wasm simd nll+grad"]),
+    scalarNll: perEvent(r2["wasm scalar nll"]),
+    scalarNllGrad: perEvent(r2["wasm scalar nll+grad"]),
     tsNll: perEvent(r3["ts nll"]),
-    fitMs: r4["fit incl. hesse"].mean * 1e3, fitRme: r4["fit incl. hesse"].rme, nfcn: f.nfcn, status: f.status,
+    fitMs: r4["fit incl. hesse"].mean * 1e3,
+    fitRme: r4["fit incl. hesse"].rme,
+    nfcn: f.nfcn,
+    status: f.status,
   };
   rows.push(row);
   cm.dispose();
@@ -79,8 +96,14 @@ const fmt = (x, d = 2) => x.toFixed(d);
 const lines = [
   "| events | WASM SIMD NLL | WASM SIMD NLL+grad | WASM scalar NLL | WASM scalar NLL+grad | pure TS NLL | SIMD vs TS | fit incl. HESSE | calls |",
   "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
-  ...rows.map((r) => `| ${r.N} | ${fmt(r.simdNll)} ns | ${fmt(r.simdNllGrad)} ns | ${fmt(r.scalarNll)} ns | ${fmt(r.scalarNllGrad)} ns | ${fmt(r.tsNll)} ns | ${fmt(r.tsNll / r.simdNll, 1)}× | ${fmt(r.fitMs, 1)} ms ±${fmt(r.fitRme, 1)}% | ${r.nfcn} (${r.status}) |`),
+  ...rows.map(
+    (r) =>
+      `| ${r.N} | ${fmt(r.simdNll)} ns | ${fmt(r.simdNllGrad)} ns | ${fmt(r.scalarNll)} ns | ${fmt(r.scalarNllGrad)} ns | ${fmt(r.tsNll)} ns | ${fmt(r.tsNll / r.simdNll, 1)}× | ${fmt(r.fitMs, 1)} ms ±${fmt(r.fitRme, 1)}% | ${r.nfcn} (${r.status}) |`,
+  ),
 ];
 console.log(lines.join("\n"));
 mkdirSync("bench/out", { recursive: true });
-writeFileSync("bench/out/fit.json", JSON.stringify({ node: process.version, date: new Date().toISOString(), rows }, null, 2));
+writeFileSync(
+  "bench/out/fit.json",
+  JSON.stringify({ node: process.version, date: new Date().toISOString(), rows }, null, 2),
+);

@@ -38,6 +38,12 @@ for (const workers of workerCounts) {
   rows.push({ workers, s, points: r.points.length, failed: r.points.filter((p) => p.status !== "converged").length });
   console.error(`${workers} worker(s): ${r.points.length} points in ${s.toFixed(2)} s`);
 }
-console.log(`| method | points | events | workers | wall | ms per point per worker | not converged |\n|---|---:|---:|---:|---:|---:|---:|`);
-for (const r of rows) console.log(`| ${method}${method === "toys" ? ` (${toys} s+b toys/POI)` : ""} | ${r.points} | ${values.length} | ${r.workers} | ${r.s.toFixed(2)} s | ${((1000 * r.s * r.workers) / r.points).toFixed(1)} | ${r.failed} |`);
-if (rows.length === 2) console.log(`\nspeed-up ${rows[0].workers} → ${rows[1].workers} workers: ${(rows[0].s / rows[1].s).toFixed(2)}×`);
+console.log(
+  `| method | points | events | workers | wall | ms per point per worker | not converged |\n|---|---:|---:|---:|---:|---:|---:|`,
+);
+for (const r of rows)
+  console.log(
+    `| ${method}${method === "toys" ? ` (${toys} s+b toys/POI)` : ""} | ${r.points} | ${values.length} | ${r.workers} | ${r.s.toFixed(2)} s | ${((1000 * r.s * r.workers) / r.points).toFixed(1)} | ${r.failed} |`,
+  );
+if (rows.length === 2)
+  console.log(`\nspeed-up ${rows[0].workers} → ${rows[1].workers} workers: ${(rows[0].s / rows[1].s).toFixed(2)}×`);

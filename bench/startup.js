@@ -25,9 +25,16 @@ function wall(args) {
 
 const cases = {
   "node itself (empty script)": () => wall(["-e", ""]),
-  "import the worker's module (scan/worker-api.js)": () => reported(`const t = performance.now(); await import(${JSON.stringify(dist + "scan/worker-api.js")}); console.log(performance.now() - t)`),
-  "WorkerPool.start(2) (2 workers ready)": () => reported(`const { WorkerPool } = await import(${JSON.stringify(dist + "scan/pool.js")}); const t = performance.now(); const p = await WorkerPool.start(2); console.log(performance.now() - t); await p.close()`),
+  "import the worker's module (scan/worker-api.js)": () =>
+    reported(
+      `const t = performance.now(); await import(${JSON.stringify(dist + "scan/worker-api.js")}); console.log(performance.now() - t)`,
+    ),
+  "WorkerPool.start(2) (2 workers ready)": () =>
+    reported(
+      `const { WorkerPool } = await import(${JSON.stringify(dist + "scan/pool.js")}); const t = performance.now(); const p = await WorkerPool.start(2); console.log(performance.now() - t); await p.close()`,
+    ),
   "bumpscan --version (whole process)": () => wall([dist + "cli/main.js", "--version"]),
 };
 console.log(`| what | median of ${runs} |\n|---|---:|`);
-for (const [what, run] of Object.entries(cases)) console.log(`| ${what} | ${median(Array.from({ length: runs }, run)).toFixed(0)} ms |`);
+for (const [what, run] of Object.entries(cases))
+  console.log(`| ${what} | ${median(Array.from({ length: runs }, run)).toFixed(0)} ms |`);

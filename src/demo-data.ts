@@ -4,7 +4,7 @@
  * mass, a resolution growing with mass and a small injected signal, generated deterministically.
  */
 import { generate } from "./core/generate.js";
-import { buildModel, Spec } from "./model/spec.js";
+import { buildModel, type Spec } from "./model/spec.js";
 import { parseSpec } from "./model/parse.js";
 
 /** The injected signal: 45 events at 5.1 GeV. */
@@ -18,13 +18,16 @@ export const DEMO_SEED = 20261124;
  * demoSpec().scan; // { from: 0.3, to: 7.7, step: 0.5 }
  */
 export function demoSpec(): Spec {
-  return parseSpec({
-    observable: { name: "M_X", unit: "GeV", range: [0, 8] },
-    signal: { shape: "crystalBall", sigma: { poly: [0.015, 0.008] }, alpha: 1.2, n: 3 },
-    background: { shape: "expPoly", order: 2 },
-    scan: { from: 0.3, to: 7.7, step: 0.5 },
-    limit: { cl: 0.9, method: "asymptotic" },
-  }, "demo spec");
+  return parseSpec(
+    {
+      observable: { name: "M_X", unit: "GeV", range: [0, 8] },
+      signal: { shape: "crystalBall", sigma: { poly: [0.015, 0.008] }, alpha: 1.2, n: 3 },
+      background: { shape: "expPoly", order: 2 },
+      scan: { from: 0.3, to: 7.7, step: 0.5 },
+      limit: { cl: 0.9, method: "asymptotic" },
+    },
+    "demo spec",
+  );
 }
 
 /**

@@ -6,7 +6,7 @@ import { demoEvents, demoSpec } from "./demo-data.js";
 import { scanOutputs } from "./report/outputs.js";
 import { writeFilesInto } from "./report/write.js";
 import type { WorkerPool } from "./scan/pool.js";
-import { runScan, RunScanOptions, ScanResult } from "./scan/scan.js";
+import { runScan, type RunScanOptions, type ScanResult } from "./scan/scan.js";
 
 export { DEMO_SEED, DEMO_SIGNAL, demoEvents, demoSpec } from "./demo-data.js";
 
@@ -16,13 +16,19 @@ export { DEMO_SEED, DEMO_SIGNAL, demoEvents, demoSpec } from "./demo-data.js";
  * @example
  * const { result, files } = await runDemo("bumpscan-demo", { pool });
  */
-export async function runDemo(out: string, options: RunScanOptions & { pool?: WorkerPool } = {}): Promise<{ result: ScanResult; files: string[]; events: number }> {
+export async function runDemo(
+  out: string,
+  options: RunScanOptions & { pool?: WorkerPool } = {},
+): Promise<{ result: ScanResult; files: string[]; events: number }> {
   const spec = demoSpec();
   const values = demoEvents();
   const result = await runScan(spec, values, options);
   const files = [
     { name: "events.csv", text: "M_X\n" + Array.from(values, (v) => v.toFixed(6)).join("\n") + "\n" },
-    { name: "spec.json", text: JSON.stringify({ ...spec, data: { path: "events.csv", column: "M_X" } }, null, 2) + "\n" },
+    {
+      name: "spec.json",
+      text: JSON.stringify({ ...spec, data: { path: "events.csv", column: "M_X" } }, null, 2) + "\n",
+    },
     ...scanOutputs(result),
   ];
   return { result, files: await writeFilesInto(out, files), events: values.length }; // each file written atomically

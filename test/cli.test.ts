@@ -24,7 +24,10 @@ function run(args: string[]) {
 function spec(name: string, extra: object, csv?: string): string {
   if (csv !== undefined) writeFileSync(join(dir, `${name}.csv`), csv);
   const path = join(dir, `${name}.json`);
-  writeFileSync(path, JSON.stringify({ ...base, ...(csv !== undefined ? { data: { path: `${name}.csv`, column: "m" } } : {}), ...extra }));
+  writeFileSync(
+    path,
+    JSON.stringify({ ...base, ...(csv !== undefined ? { data: { path: `${name}.csv`, column: "m" } } : {}), ...extra }),
+  );
   return path;
 }
 
@@ -33,7 +36,7 @@ beforeAll(() => {
 });
 
 describe("bumpscan fit", () => {
-  test("--json prints DESIGN.md §6 with timing, and the reference numbers", () => {
+  test("--json prints the documented JSON (docs/spec.md, Outputs) with timing, and the reference numbers", () => {
     const path = spec("ref", { data: { path: resolve("test/fixtures/bump-1e4.csv"), column: "m" } });
     const r = run(["fit", path, "--mass", "4.2", "--json"]);
     expect(r.code).toBe(0);
@@ -57,7 +60,17 @@ describe("bumpscan fit", () => {
   });
 
   test("events outside the range are dropped and counted", () => {
-    const r = run(["fit", spec("outside", {}, "m\n-1\n12\n" + Array.from({ length: 300 }, (_, i) => (i * 10) / 300 + 0.01).join("\n") + "\n"), "--mass", "4.2", "--json"]);
+    const r = run([
+      "fit",
+      spec(
+        "outside",
+        {},
+        "m\n-1\n12\n" + Array.from({ length: 300 }, (_, i) => (i * 10) / 300 + 0.01).join("\n") + "\n",
+      ),
+      "--mass",
+      "4.2",
+      "--json",
+    ]);
     const out = JSON.parse(r.out);
     expect(out.dropped).toBe(2);
     expect(out.events).toBe(300);
@@ -79,22 +92,94 @@ describe("bumpscan fit", () => {
 
 describe("bad input: one clear line, exit code 2, no stack trace", () => {
   const cases: [string, () => string[], RegExp][] = [
-    ["a NaN value", () => ["fit", spec("nan", {}, "m\n1.5\n2.5\nnan\n"), "--mass", "4.2"], /nan\.csv line 4: column m is "nan", not a finite number/],
-    ["an infinite value", () => ["fit", spec("inf", {}, "m\n1.5\nInfinity\n"), "--mass", "4.2"], /inf\.csv line 3: .*not a finite number/],
-    ["an empty cell", () => ["fit", spec("blank", {}, "m,w\n1.5,1\n,2\n"), "--mass", "4.2"], /blank\.csv line 3: column m is ""/],
-    ["a missing data file", () => ["fit", spec("missing", { data: { path: "nowhere.csv", column: "m" } }), "--mass", "4.2"], /cannot read data file .*nowhere\.csv: ENOENT/],
-    ["a file without the named column", () => ["fit", spec("nocol", {}, "x,y\n1,2\n"), "--mass", "4.2"], /has no column "m"$/m], // the header is file content: not listed
-    ["a missing spec", () => ["fit", join(dir, "absent.json"), "--mass", "4.2"], /cannot read spec .*absent\.json: ENOENT/],
-    ["a spec that is not JSON", () => { writeFileSync(join(dir, "broken.json"), "{ \"observable\": "); return ["fit", join(dir, "broken.json"), "--mass", "4"]; }, /broken\.json is not valid JSON/],
-    ["an unknown shape", () => ["fit", spec("shape", { signal: { shape: "breitWigner", sigma: 0.1 } }, "m\n1\n"), "--mass", "4"], /signal\.shape must be equal to one of the allowed values: uniform, gaussian/],
-    ["an inverted range", () => ["fit", spec("range", { observable: { range: [10, 0] } }, "m\n1\n"), "--mass", "4"], /observable\.range \[10, 0\] must have lo < hi/],
-    ["a missing field", () => ["fit", spec("field", { signal: undefined }, "m\n1\n"), "--mass", "4"], /must have required property 'signal'/],
-    ["σ ≤ 0", () => ["fit", spec("sigma", { signal: { shape: "gaussian", sigma: 0 } }, "m\n1\n"), "--mass", "4"], /signal\.sigma must be > 0/],
-    ["σ(m) ≤ 0 from a polynomial", () => ["fit", spec("poly", { signal: { shape: "gaussian", sigma: { poly: [0.05, -0.1] } } }, "m\n1\n"), "--mass", "4"], /signal sigma at mass 4 is -0\.35.*must be > 0/],
-    ["an unknown parameter override", () => ["fit", spec("param", { parameters: { nsgi: { init: 1 } } }, "m\n1\n"), "--mass", "4"], /parameters\.nsgi: no such parameter/],
-    ["a density ≤ 0 at the start values", () => ["fit", spec("dens", { parameters: { nsig: { init: -100 } } }, "m\n4.2\n4.21\n3\n"), "--mass", "4.2"], /density is ≤ 0 at some event for the start values \(nsig = -100/],
-    ["a mass outside the range", () => ["fit", spec("mass", {}, "m\n1\n"), "--mass", "11"], /mass 11 is outside the observable range \[0, 10\]/],
-    ["a mass that is not a number", () => ["fit", spec("massnan", {}, "m\n1\n"), "--mass", "abc"], /"abc" is not a decimal number/],
+    [
+      "a NaN value",
+      () => ["fit", spec("nan", {}, "m\n1.5\n2.5\nnan\n"), "--mass", "4.2"],
+      /nan\.csv line 4: column m is "nan", not a finite number/,
+    ],
+    [
+      "an infinite value",
+      () => ["fit", spec("inf", {}, "m\n1.5\nInfinity\n"), "--mass", "4.2"],
+      /inf\.csv line 3: .*not a finite number/,
+    ],
+    [
+      "an empty cell",
+      () => ["fit", spec("blank", {}, "m,w\n1.5,1\n,2\n"), "--mass", "4.2"],
+      /blank\.csv line 3: column m is ""/,
+    ],
+    [
+      "a missing data file",
+      () => ["fit", spec("missing", { data: { path: "nowhere.csv", column: "m" } }), "--mass", "4.2"],
+      /cannot read data file .*nowhere\.csv: ENOENT/,
+    ],
+    [
+      "a file without the named column",
+      () => ["fit", spec("nocol", {}, "x,y\n1,2\n"), "--mass", "4.2"],
+      /has no column "m"$/m,
+    ], // the header is file content: not listed
+    [
+      "a missing spec",
+      () => ["fit", join(dir, "absent.json"), "--mass", "4.2"],
+      /cannot read spec .*absent\.json: ENOENT/,
+    ],
+    [
+      "a spec that is not JSON",
+      () => {
+        writeFileSync(join(dir, "broken.json"), '{ "observable": ');
+        return ["fit", join(dir, "broken.json"), "--mass", "4"];
+      },
+      /broken\.json is not valid JSON/,
+    ],
+    [
+      "an unknown shape",
+      () => ["fit", spec("shape", { signal: { shape: "breitWigner", sigma: 0.1 } }, "m\n1\n"), "--mass", "4"],
+      /signal\.shape must be equal to one of the allowed values: uniform, gaussian/,
+    ],
+    [
+      "an inverted range",
+      () => ["fit", spec("range", { observable: { range: [10, 0] } }, "m\n1\n"), "--mass", "4"],
+      /observable\.range \[10, 0\] must have lo < hi/,
+    ],
+    [
+      "a missing field",
+      () => ["fit", spec("field", { signal: undefined }, "m\n1\n"), "--mass", "4"],
+      /must have required property 'signal'/,
+    ],
+    [
+      "σ ≤ 0",
+      () => ["fit", spec("sigma", { signal: { shape: "gaussian", sigma: 0 } }, "m\n1\n"), "--mass", "4"],
+      /signal\.sigma must be > 0/,
+    ],
+    [
+      "σ(m) ≤ 0 from a polynomial",
+      () => [
+        "fit",
+        spec("poly", { signal: { shape: "gaussian", sigma: { poly: [0.05, -0.1] } } }, "m\n1\n"),
+        "--mass",
+        "4",
+      ],
+      /signal sigma at mass 4 is -0\.35.*must be > 0/,
+    ],
+    [
+      "an unknown parameter override",
+      () => ["fit", spec("param", { parameters: { nsgi: { init: 1 } } }, "m\n1\n"), "--mass", "4"],
+      /parameters\.nsgi: no such parameter/,
+    ],
+    [
+      "a density ≤ 0 at the start values",
+      () => ["fit", spec("dens", { parameters: { nsig: { init: -100 } } }, "m\n4.2\n4.21\n3\n"), "--mass", "4.2"],
+      /density is ≤ 0 at some event for the start values \(nsig = -100/,
+    ],
+    [
+      "a mass outside the range",
+      () => ["fit", spec("mass", {}, "m\n1\n"), "--mass", "11"],
+      /mass 11 is outside the observable range \[0, 10\]/,
+    ],
+    [
+      "a mass that is not a number",
+      () => ["fit", spec("massnan", {}, "m\n1\n"), "--mass", "abc"],
+      /"abc" is not a decimal number/,
+    ],
   ];
   for (const [what, args, message] of cases) {
     test(what, () => {
@@ -127,7 +212,9 @@ test("bumpscan demo scans its spectrum, finds the injected signal and writes res
   expect(Math.abs(result.maxLocalZ.mass - 5.1)).toBeLessThan(0.1);
   expect(result.points.every((p: { status: string }) => p.status === "converged")).toBe(true);
   const csv = readFileSync(join(out, "limits.csv"), "utf8").trim().split("\n");
-  expect(csv[0]).toBe("mass,status,nsig,nsig_error,q0,local_z,observed,expected_minus2,expected_minus1,expected_median,expected_plus1,expected_plus2");
+  expect(csv[0]).toBe(
+    "mass,status,nsig,nsig_error,q0,local_z,observed,expected_minus2,expected_minus1,expected_median,expected_plus1,expected_plus2",
+  );
   expect(csv).toHaveLength(result.points.length + 1);
   for (const name of ["brazil.svg", "significance.svg"]) {
     const svg = readFileSync(join(out, name), "utf8");
@@ -155,9 +242,21 @@ test("bumpscan plot fit writes the fit over a histogram of the data with pulls",
 
 test("JSON event files: an array of numbers, or an array of objects with the named column", () => {
   writeFileSync(join(dir, "arr.json"), JSON.stringify(Array.from({ length: 500 }, (_, i) => (i * 10) / 500 + 0.01)));
-  writeFileSync(join(dir, "obj.json"), JSON.stringify(Array.from({ length: 500 }, (_, i) => ({ m: (i * 10) / 500 + 0.01, w: 1 }))));
-  for (const [file, column] of [["arr.json", undefined], ["obj.json", "m"]]) {
-    const r = run(["fit", spec(`json-${file}`, { data: { path: file, ...(column ? { column } : {}) } }), "--mass", "4.2", "--json"]);
+  writeFileSync(
+    join(dir, "obj.json"),
+    JSON.stringify(Array.from({ length: 500 }, (_, i) => ({ m: (i * 10) / 500 + 0.01, w: 1 }))),
+  );
+  for (const [file, column] of [
+    ["arr.json", undefined],
+    ["obj.json", "m"],
+  ]) {
+    const r = run([
+      "fit",
+      spec(`json-${file}`, { data: { path: file, ...(column ? { column } : {}) } }),
+      "--mass",
+      "4.2",
+      "--json",
+    ]);
     expect(r.err).toBe("");
     expect(JSON.parse(r.out).events).toBe(500);
   }
@@ -173,7 +272,12 @@ test("bumpscan init writes a commented starter spec that validates and runs", ()
   expect(r.code).toBe(0);
   const text = readFileSync(path, "utf8");
   expect(text).toMatch(/"\$schema"/);
-  expect(parseSpec(JSON.parse(text), "starter").scan).toEqual({ $comment: expect.any(String), from: 0.5, to: 9.5, step: 0.5 });
+  expect(parseSpec(JSON.parse(text), "starter").scan).toEqual({
+    $comment: expect.any(String),
+    from: 0.5,
+    to: 9.5,
+    step: 0.5,
+  });
   const again = run(["init", path]);
   expect(again.code).toBe(2);
   expect(again.err).toMatch(/already exists/);
@@ -187,7 +291,13 @@ test("Parquet and Arrow event files: the named column (and weights), errors nami
   writeFileSync(join(dir, "ev.parquet"), writeParquet(WasmTable.fromIPCStream(tableToIPC(table, "stream"))));
   writeFileSync(join(dir, "ev.arrow"), tableToIPC(table, "file"));
   for (const file of ["ev.parquet", "ev.arrow"]) {
-    const r = run(["fit", spec(`col-${file}`, { data: { path: file, column: "m", weights: "w" } }), "--mass", "4.2", "--json"]);
+    const r = run([
+      "fit",
+      spec(`col-${file}`, { data: { path: file, column: "m", weights: "w" } }),
+      "--mass",
+      "4.2",
+      "--json",
+    ]);
     expect(r.err).toBe("");
     expect(JSON.parse(r.out).events).toBe(600);
     const bad = run(["fit", spec(`colbad-${file}`, { data: { path: file, column: "mass" } }), "--mass", "4.2"]);
@@ -204,11 +314,32 @@ test("Parquet and Arrow event files: the named column (and weights), errors nami
 test("ROOT TTree event files: a branch of the named tree, read by jsroot", async () => {
   const { writeRootFile } = await import("./root-file.js");
   const m = Float64Array.from({ length: 600 }, (_, i) => (i * 10) / 600 + 0.005);
-  writeFileSync(join(dir, "ev.root"), writeRootFile("events", [{ name: "mass", values: m }, { name: "w", values: new Float64Array(600).fill(1) }], 250));
-  const r = run(["fit", spec("root", { data: { path: "ev.root", tree: "events", column: "mass", weights: "w" } }), "--mass", "4.2", "--json"]);
+  writeFileSync(
+    join(dir, "ev.root"),
+    writeRootFile(
+      "events",
+      [
+        { name: "mass", values: m },
+        { name: "w", values: new Float64Array(600).fill(1) },
+      ],
+      250,
+    ),
+  );
+  const r = run([
+    "fit",
+    spec("root", { data: { path: "ev.root", tree: "events", column: "mass", weights: "w" } }),
+    "--mass",
+    "4.2",
+    "--json",
+  ]);
   expect(r.err).toBe("");
   expect(JSON.parse(r.out).events).toBe(600);
-  const bad = run(["fit", spec("rootbad", { data: { path: "ev.root", tree: "events", column: "m" } }), "--mass", "4.2"]);
+  const bad = run([
+    "fit",
+    spec("rootbad", { data: { path: "ev.root", tree: "events", column: "m" } }),
+    "--mass",
+    "4.2",
+  ]);
   expect(bad.code).toBe(2);
   expect(bad.err).toMatch(/ev\.root tree events has no branch "m" \(branches: mass, w\)/);
 });
@@ -243,7 +374,9 @@ describe("fit ranges, failed points and weights on the command line", () => {
   });
 
   test("weighted events: fit reports sandwich errors (or --errors hesse), scan accepts them", () => {
-    const rows = Array.from({ length: 400 }, (_, i) => `${((i + 0.5) * 10) / 400},${i % 5 === 0 ? -0.5 : 1.375}`).join("\n");
+    const rows = Array.from({ length: 400 }, (_, i) => `${((i + 0.5) * 10) / 400},${i % 5 === 0 ? -0.5 : 1.375}`).join(
+      "\n",
+    );
     const path = spec("wfit", { data: { path: "wfit.csv", column: "m", weights: "w" }, scan: { masses: [3, 6] } });
     writeFileSync(join(dir, "wfit.csv"), "m,w\n" + rows + "\n");
     const a = JSON.parse(run(["fit", path, "--mass", "5", "--json"]).out);
@@ -256,6 +389,8 @@ describe("fit ranges, failed points and weights on the command line", () => {
     const r = run(["scan", path, "--workers", "1", "--json"]);
     expect(r.code).toBe(0);
     expect(JSON.parse(r.out).points.every((p: { status: string }) => p.status === "converged")).toBe(true);
-    expect(run(["limit", path, "--mass", "5", "--method", "toys"]).err).toMatch(/toy limits on weighted events are not supported/);
+    expect(run(["limit", path, "--mass", "5", "--method", "toys"]).err).toMatch(
+      /toy limits on weighted events are not supported/,
+    );
   });
 });

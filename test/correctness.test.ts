@@ -7,7 +7,7 @@ import { describe, expect, test } from "vitest";
 import { fitAtMass, limitAtMass } from "../src/job/mass-job.js";
 import { generate } from "../src/core/generate.js";
 import { bayesianLimit } from "../src/infer/bayes.js";
-import { buildModel, Spec } from "../src/model/spec.js";
+import { buildModel, type Spec } from "../src/model/spec.js";
 import { parseSpec } from "../src/model/parse.js";
 import { compile, referenceModel, relDiff } from "./helpers.js";
 import { AsymptoticCalculator } from "../src/infer/asymptotic.js";
@@ -48,7 +48,7 @@ describe("low-count limits (no event near the signal peak)", () => {
     expect(r.status).toBe("converged");
     expect(r.parameters.nsig.value).toBeLessThan(0);
     // the floor: the total density may not go below zero anywhere (here: at the peak, nsig ≥ −b(5)/s(5))
-    const b5 = r.background.parameters.nbkg * 0.1 * Math.exp(-0.1 * 5) / (1 - Math.exp(-1)); // roughly, λ ≈ −0.1
+    const b5 = (r.background.parameters.nbkg * 0.1 * Math.exp(-0.1 * 5)) / (1 - Math.exp(-1)); // roughly, λ ≈ −0.1
     expect(r.parameters.nsig.value).toBeGreaterThan(-2 * b5 * 0.1 * Math.sqrt(2 * Math.PI));
   });
 
@@ -84,11 +84,14 @@ describe("Bayesian limits with a nuisance and zero events", () => {
       }
       return simpson((th) => Math.exp(-mu * Math.exp(lk * th) - 0.5 * th * th), -12, 12, 400);
     };
-    const grid = 8000, hi = 60, h = hi / grid;
+    const grid = 8000,
+      hi = 60,
+      h = hi / grid;
     const cdf = [0];
     let prev = post(0);
     for (let i = 1; i <= grid; i++) {
-      const mid = post((i - 0.5) * h), next = post(i * h);
+      const mid = post((i - 0.5) * h),
+        next = post(i * h);
       cdf.push(cdf[i - 1] + (h / 6) * (prev + 4 * mid + next));
       prev = next;
     }
@@ -121,26 +124,45 @@ function simpson(f: (x: number) => number, a: number, b: number, n: number): num
 }
 
 test("a systematic in a one-dataset spec is applied: lnN 1.5 on the signal yield raises the limit", async () => {
-  const base = { observable: { range: [0, 10] }, signal: { shape: "gaussian", sigma: 0.1 }, background: { shape: "exponential", lambda: -0.1 } };
+  const base = {
+    observable: { range: [0, 10] },
+    signal: { shape: "gaussian", sigma: 0.1 },
+    background: { shape: "exponential", lambda: -0.1 },
+  };
   const values = lowCountData(7);
   const without = await limitAtMass(parseSpec(base), { values }, 5, { method: "bayes", marginalise: true });
-  const withEff = await limitAtMass(parseSpec({ ...base, nuisances: [{ name: "eff", lnN: 1.5 }] }), { values }, 5, { method: "bayes", marginalise: true });
+  const withEff = await limitAtMass(parseSpec({ ...base, nuisances: [{ name: "eff", lnN: 1.5 }] }), { values }, 5, {
+    method: "bayes",
+    marginalise: true,
+  });
   expect(withEff.observed).toBeGreaterThan(1.02 * without.observed);
   // the same data in a one-element samples list gives the same limit
-  const asSample = parseSpec({ ...base, samples: [{ name: "A", data: { path: "x.csv" }, scale: 1 }], nuisances: [{ name: "eff", lnN: 1.5 }] });
+  const asSample = parseSpec({
+    ...base,
+    samples: [{ name: "A", data: { path: "x.csv" }, scale: 1 }],
+    nuisances: [{ name: "eff", lnN: 1.5 }],
+  });
   const sampled = await limitAtMass(asSample, [{ values }], 5, { method: "bayes", marginalise: true });
   expect(relDiff(withEff.observed, sampled.observed)).toBeLessThan(1e-4);
 });
 
 describe("a significance rests on converged fits", () => {
-  const spec = parseSpec({ observable: { range: [0, 10] }, signal: { shape: "gaussian", sigma: 0.1 }, background: { shape: "expPoly", order: 2 } });
+  const spec = parseSpec({
+    observable: { range: [0, 10] },
+    signal: { shape: "gaussian", sigma: 0.1 },
+    background: { shape: "expPoly", order: 2 },
+  });
   test("one event, and 1000 identical events: a local Z only from two converged fits, and then the one they give", async () => {
     for (const values of [Float64Array.of(5), new Float64Array(1000).fill(5), Float64Array.of(4.2, 4.21)]) {
       for (const mass of [4.2, 5]) {
         const r = await fitAtMass(spec, { values }, mass);
         const converged = r.status === "converged" && r.background.status === "converged";
         expect(Number.isFinite(r.z)).toBe(converged);
-        if (converged) expect(r.z).toBeCloseTo(Math.sign(r.parameters.nsig.value) * Math.sqrt(2 * Math.max(0, r.background.nll - r.nll)), 6);
+        if (converged)
+          expect(r.z).toBeCloseTo(
+            Math.sign(r.parameters.nsig.value) * Math.sqrt(2 * Math.max(0, r.background.nll - r.nll)),
+            6,
+          );
         // the NLL is that of a normalised density: the background cannot collapse into a spike the quadrature misses
         expect(r.background.nll).toBeGreaterThan(-values.length * 10);
       }
@@ -149,7 +171,11 @@ describe("a significance rests on converged fits", () => {
 });
 
 test("the Bayesian limit on 10 000 events with a narrow peak takes a bounded number of conditional fits", async () => {
-  const spec = parseSpec({ observable: { range: [0, 10] }, signal: { shape: "gaussian", sigma: 0.02 }, background: { shape: "exponential", lambda: -0.2 } });
+  const spec = parseSpec({
+    observable: { range: [0, 10] },
+    signal: { shape: "gaussian", sigma: 0.02 },
+    background: { shape: "exponential", lambda: -0.2 },
+  });
   const model = buildModel(spec, { mass: 4, nEvents: 10_000 });
   const values = generate(model, { nsig: 30, nbkg: 10_000, lambda: -0.2 }, 5, 0)[0];
   const cm = await compile(model, [{ values }]);

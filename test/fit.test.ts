@@ -8,7 +8,7 @@ import { ModelBuilder } from "../src/model/model.js";
 import { buildModel } from "../src/model/spec.js";
 import { compile, reference, referenceModel, referenceSpec, relDiff } from "./helpers.js";
 
-describe("reference fits (tolerances of shared/reference/README.md)", () => {
+describe("reference fits (the reference tolerances, test/fixtures/expected)", () => {
   for (const name of ["bump-1e4", "nobump-1e5"] as const) {
     test(`${name}: values within 5% of their error, errors within 2%, q0 within 0.02 + 0.5%`, async () => {
       const ref = reference(name).fit;
@@ -20,13 +20,20 @@ describe("reference fits (tolerances of shared/reference/README.md)", () => {
         expect(Math.abs(d.free.values[p] - ref[`${p}_hat`])).toBeLessThan(0.05 * ref[`${p}_err_hesse`]);
         expect(relDiff(d.free.errors[p], ref[`${p}_err_hesse`])).toBeLessThan(0.02);
       }
-      ref.covariance.forEach((row: number[], i: number) => row.forEach((c, j) =>
-        expect(Math.abs(d.free.covariance![i][j] - c)).toBeLessThan(0.03 * Math.sqrt(ref.covariance[i][i] * ref.covariance[j][j]))));
+      ref.covariance.forEach((row: number[], i: number) =>
+        row.forEach((c, j) =>
+          expect(Math.abs(d.free.covariance![i][j] - c)).toBeLessThan(
+            0.03 * Math.sqrt(ref.covariance[i][i] * ref.covariance[j][j]),
+          ),
+        ),
+      );
       expect(Math.abs(d.free.nll - ref.nll_min)).toBeLessThan(1e-3);
       expect(Math.abs(d.q0 - ref.q0)).toBeLessThan(0.02 + 0.005 * ref.q0);
       expect(Math.abs(d.z - ref.Z_local)).toBeLessThan(0.01);
       for (const p of ["nbkg", "c1", "c2"]) {
-        expect(Math.abs(d.background.values[p] - ref.bkg_only_fit.values[p])).toBeLessThan(0.05 * ref.bkg_only_fit.errors[p]);
+        expect(Math.abs(d.background.values[p] - ref.bkg_only_fit.values[p])).toBeLessThan(
+          0.05 * ref.bkg_only_fit.errors[p],
+        );
       }
       expect(d.background.values.nsig).toBe(0);
     });
@@ -35,8 +42,12 @@ describe("reference fits (tolerances of shared/reference/README.md)", () => {
 
 describe("closed-form maximum-likelihood estimates", () => {
   test("Gaussian: mean and width are the sample mean and (biased) standard deviation; yield = N ± √N", async () => {
-    const model = new ModelBuilder("m", [0, 10]).parameter("n", 1000, { lo: 0 }).parameter("mean", 4.8).parameter("sigma", 0.6, { lo: 0.01 })
-      .component("g", "gaussian", ["mean", "sigma"], "n").build("n");
+    const model = new ModelBuilder("m", [0, 10])
+      .parameter("n", 1000, { lo: 0 })
+      .parameter("mean", 4.8)
+      .parameter("sigma", 0.6, { lo: 0.01 })
+      .component("g", "gaussian", ["mean", "sigma"], "n")
+      .build("n");
     const [values] = generate(model, { n: 5000, mean: 5, sigma: 0.5 }, 11);
     const N = values.length;
     const mean = values.reduce((a, b) => a + b, 0) / N;
@@ -53,8 +64,11 @@ describe("closed-form maximum-likelihood estimates", () => {
 
   test("exponential: the fitted slope solves E[m; λ] = sample mean on the truncated range", async () => {
     const [lo, hi] = [0.5, 6];
-    const model = new ModelBuilder("m", [lo, hi]).parameter("n", 100, { lo: 0 }).parameter("lambda", -0.1)
-      .component("e", "exponential", ["lambda"], "n").build("n");
+    const model = new ModelBuilder("m", [lo, hi])
+      .parameter("n", 100, { lo: 0 })
+      .parameter("lambda", -0.1)
+      .component("e", "exponential", ["lambda"], "n")
+      .build("n");
     const [values] = generate(model, { n: 4000, lambda: -0.7 }, 5);
     const mean = values.reduce((a, b) => a + b, 0) / values.length;
     const r = fit(await compile(model, [{ values }]), { tol: 1e-5 });
@@ -64,7 +78,10 @@ describe("closed-form maximum-likelihood estimates", () => {
   });
 
   test("a single flat component: yield error is √N exactly", async () => {
-    const model = new ModelBuilder("m", [0, 1]).parameter("n", 10, { lo: 0 }).component("u", "uniform", [], "n").build("n");
+    const model = new ModelBuilder("m", [0, 1])
+      .parameter("n", 10, { lo: 0 })
+      .component("u", "uniform", [], "n")
+      .build("n");
     const values = Float64Array.from({ length: 2500 }, (_, i) => (i + 0.5) / 2500);
     const r = fit(await compile(model, [{ values }]));
     expect(relDiff(r.values.n, 2500)).toBeLessThan(1e-6);
@@ -127,8 +144,12 @@ describe("minimizer features", () => {
   });
 
   test("a singular Hessian (two identical components) is flagged as forced, and the fit not valid", async () => {
-    const model = new ModelBuilder("m", [0, 10]).parameter("a", 500, { lo: 0 }).parameter("b", 500, { lo: 0 })
-      .component("one", "uniform", [], "a").component("two", "uniform", [], "b").build("a");
+    const model = new ModelBuilder("m", [0, 10])
+      .parameter("a", 500, { lo: 0 })
+      .parameter("b", 500, { lo: 0 })
+      .component("one", "uniform", [], "a")
+      .component("two", "uniform", [], "b")
+      .build("a");
     const values = Float64Array.from({ length: 1000 }, (_, i) => (10 * (i + 0.5)) / 1000);
     const r = fit(await compile(model, [{ values }]));
     expect(r.covarianceForced).toBe(true);

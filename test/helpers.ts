@@ -1,12 +1,12 @@
 import { readFileSync } from "node:fs";
-import { CompiledModel, loadData, Dataset } from "../src/core/compile.js";
-import { CoreExports, instantiateCore, writeF64 } from "../src/core/wasm.js";
-import { Model } from "../src/model/model.js";
-import { buildModel, Spec } from "../src/model/spec.js";
+import { CompiledModel, loadData, type Dataset } from "../src/core/compile.js";
+import { type CoreExports, instantiateCore, writeF64 } from "../src/core/wasm.js";
+import type { Model } from "../src/model/model.js";
+import { buildModel, type Spec } from "../src/model/spec.js";
 import { parseSpec } from "../src/model/parse.js";
 import { readCsvColumn } from "../src/io/files.js";
 
-/** Reference numbers of a case in test/fixtures/expected (copied from shared/reference). */
+/** Reference numbers of a case in test/fixtures/expected (independent iminuit/scipy fits and limits). */
 export function reference(name: "bump-1e4" | "nobump-1e5") {
   return JSON.parse(readFileSync(`test/fixtures/expected/${name}.json`, "utf8"));
 }

@@ -8,7 +8,7 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 
 /** Low to high: a module may import only from its own layer or those before it. */
-export const LAYERS = [
+const LAYERS = [
   ["errors", "core/abi"],
   ["model"],
   ["platform"],
@@ -52,7 +52,11 @@ const layerOf = (file: string) => {
 };
 
 test("every import goes to the same or a lower layer", () => {
-  const violations = sources().flatMap((f) => imports(f).filter((t) => layerOf(t) > layerOf(f)).map((t) => `${relative(SRC, f)} → ${relative(SRC, t)}`));
+  const violations = sources().flatMap((f) =>
+    imports(f)
+      .filter((t) => layerOf(t) > layerOf(f))
+      .map((t) => `${relative(SRC, f)} → ${relative(SRC, t)}`),
+  );
   expect(violations).toEqual([]);
 });
 

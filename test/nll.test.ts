@@ -3,8 +3,8 @@
 import { describe, expect, test } from "vitest";
 import { OracleNll } from "../src/core/oracle.js";
 import { generate } from "../src/core/generate.js";
-import { ModelBuilder, Model } from "../src/model/model.js";
-import { Dataset } from "../src/core/compile.js";
+import { ModelBuilder, type Model } from "../src/model/model.js";
+import type { Dataset } from "../src/core/compile.js";
 import { compile, reference, referenceModel, relDiff } from "./helpers.js";
 
 describe("reference NLL probes", () => {
@@ -26,10 +26,20 @@ describe("reference NLL probes", () => {
 /** A model exercising every path: two samples, three components, constraint, lnN factor. */
 function richModel(weighted: boolean): { model: Model; data: Dataset[] } {
   const model = new ModelBuilder("m", [0, 10])
-    .parameter("mu", 30).parameter("eff", 0.2).parameter("nbkg_a", 900, { lo: 0 }).parameter("nbkg_b", 500, { lo: 0 })
-    .parameter("c1_a", -0.8).parameter("c2_a", 0.2).parameter("lambda_b", -0.3).parameter("a1_b", 0.1).parameter("width", 0.12)
+    .parameter("mu", 30)
+    .parameter("eff", 0.2)
+    .parameter("nbkg_a", 900, { lo: 0 })
+    .parameter("nbkg_b", 500, { lo: 0 })
+    .parameter("c1_a", -0.8)
+    .parameter("c2_a", 0.2)
+    .parameter("lambda_b", -0.3)
+    .parameter("a1_b", 0.1)
+    .parameter("width", 0.12)
     .sample("a", [0, 10])
-    .component("sig", "crystalBall", [4.2, 0.1, 1.5, 3], { constant: 1.5, factors: [{ param: "mu" }, { param: "eff", kappa: 1.1 }] })
+    .component("sig", "crystalBall", [4.2, 0.1, 1.5, 3], {
+      constant: 1.5,
+      factors: [{ param: "mu" }, { param: "eff", kappa: 1.1 }],
+    })
     .component("bkg", "expPoly", [0, 10, "c1_a", "c2_a"], "nbkg_a")
     .component("peak", "gaussian", [7, "width"], 40)
     .sample("b", [1, 9])
@@ -38,9 +48,22 @@ function richModel(weighted: boolean): { model: Model; data: Dataset[] } {
     .component("flat", "chebyshev", [1, 9, "a1_b"], 100)
     .constrain("eff", 0, 1)
     .build("mu");
-  const truth = { mu: 30, eff: 0, nbkg_a: 900, nbkg_b: 500, c1_a: -0.8, c2_a: 0.2, lambda_b: -0.3, a1_b: 0.1, width: 0.12 };
+  const truth = {
+    mu: 30,
+    eff: 0,
+    nbkg_a: 900,
+    nbkg_b: 500,
+    c1_a: -0.8,
+    c2_a: 0.2,
+    lambda_b: -0.3,
+    a1_b: 0.1,
+    width: 0.12,
+  };
   const gen = generate(model, truth, 7);
-  const data = gen.map((values, i) => ({ values, weights: weighted ? values.map((_, j) => 0.5 + ((i + j) % 3) * 0.5) : undefined }));
+  const data = gen.map((values, i) => ({
+    values,
+    weights: weighted ? values.map((_, j) => 0.5 + ((i + j) % 3) * 0.5) : undefined,
+  }));
   return { model, data };
 }
 
@@ -59,7 +82,8 @@ describe("NLL and gradient against the oracle", () => {
         expect(relDiff(nll, oracle.nll(v))).toBeLessThan(1e-11);
         v.forEach((x, i) => {
           const h = 1e-5 * (Math.abs(x) + 1e-2);
-          const up = [...v], dn = [...v];
+          const up = [...v],
+            dn = [...v];
           up[i] += h;
           dn[i] -= h;
           const numeric = (oracle.nll(up) - oracle.nll(dn)) / (2 * h);
@@ -71,8 +95,12 @@ describe("NLL and gradient against the oracle", () => {
 
   test("fused kernel and scalar path agree on NLL and gradient (expPoly order 4, odd event count)", async () => {
     const model = new ModelBuilder("m", [0, 10])
-      .parameter("nsig", 20).parameter("nbkg", 3001, { lo: 0 })
-      .parameter("c1", -1).parameter("c2", 0.3).parameter("c3", 0.1).parameter("c4", -0.05)
+      .parameter("nsig", 20)
+      .parameter("nbkg", 3001, { lo: 0 })
+      .parameter("c1", -1)
+      .parameter("c2", 0.3)
+      .parameter("c3", 0.1)
+      .parameter("c4", -0.05)
       .component("sig", "crystalBall", [4.2, 0.05, 1.5, 3], "nsig")
       .component("bkg", "expPoly", [0, 10, "c1", "c2", "c3", "c4"], "nbkg")
       .build("nsig");
@@ -80,8 +108,12 @@ describe("NLL and gradient against the oracle", () => {
     const odd = values.length % 2 === 1 ? values : values.subarray(1);
     const fast = await compile(model, [{ values: odd }]);
     const slow = await compile(model, [{ values: odd, weights: new Float64Array(odd.length).fill(1) }]);
-    for (const v of [[20, 3001, -1, 0.3, 0.1, -0.05], [-3, 2900, -1.3, 0.2, 0, 0.1]]) {
-      const a = fast.nllGrad(v), b = slow.nllGrad(v);
+    for (const v of [
+      [20, 3001, -1, 0.3, 0.1, -0.05],
+      [-3, 2900, -1.3, 0.2, 0, 0.1],
+    ]) {
+      const a = fast.nllGrad(v),
+        b = slow.nllGrad(v);
       expect(relDiff(a.nll, b.nll)).toBeLessThan(1e-13);
       a.grad.forEach((g, i) => expect(Math.abs(g - b.grad[i])).toBeLessThan(1e-9 * (Math.abs(b.grad[i]) + 1)));
     }
@@ -89,8 +121,12 @@ describe("NLL and gradient against the oracle", () => {
 
   test("the Crystal Ball cache fill (whole n by multiplication, fractional n by exp/log) matches the oracle", async () => {
     for (const n of [1, 3, 2.5, 7, 16, 17.5]) {
-      const model = new ModelBuilder("m", [0, 10]).parameter("nsig", 30).parameter("nbkg", 900, { lo: 0 })
-        .component("sig", "crystalBall", [4.2, 0.1, 0.9, n], "nsig").component("bkg", "uniform", [], "nbkg").build("nsig");
+      const model = new ModelBuilder("m", [0, 10])
+        .parameter("nsig", 30)
+        .parameter("nbkg", 900, { lo: 0 })
+        .component("sig", "crystalBall", [4.2, 0.1, 0.9, n], "nsig")
+        .component("bkg", "uniform", [], "nbkg")
+        .build("nsig");
       const values = Float64Array.from({ length: 401 }, (_, i) => 0.0125 + (i * 9.975) / 400);
       const cm = await compile(model, [{ values }]);
       expect(relDiff(cm.nll([30, 900]), new OracleNll(model, [{ values }]).nll([30, 900]))).toBeLessThan(1e-12);
@@ -100,8 +136,12 @@ describe("NLL and gradient against the oracle", () => {
   test("a density ≤ 0 at an event, or below zero at the signal peak, gives +∞", async () => {
     const { cm } = await referenceModel("bump-1e4");
     expect(cm.nll([-1e5, 10000, -1.2, 0.3])).toBe(Infinity);
-    const model = new ModelBuilder("m", [0, 10]).parameter("nsig", -5).parameter("nbkg", 0, { lo: 0 })
-      .component("sig", "gaussian", [5, 0.1], "nsig").component("bkg", "uniform", [], "nbkg").build("nsig");
+    const model = new ModelBuilder("m", [0, 10])
+      .parameter("nsig", -5)
+      .parameter("nbkg", 0, { lo: 0 })
+      .component("sig", "gaussian", [5, 0.1], "nsig")
+      .component("bkg", "uniform", [], "nbkg")
+      .build("nsig");
     const empty = await compile(model, [{ values: new Float64Array(0) }]);
     expect(empty.nll([-5, 0])).toBe(Infinity);
     expect(empty.nll([3, 0])).toBe(3);

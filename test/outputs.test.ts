@@ -2,7 +2,7 @@
 // submission formats), and the SVG plots.
 import { beforeAll, expect, test } from "vitest";
 import { parse, parseAllDocuments } from "yaml";
-import { runScan, ScanResult } from "../src/scan/scan.js";
+import { runScan, type ScanResult } from "../src/scan/scan.js";
 import { hepdataSubmission, hepdataTable } from "../src/report/hepdata.js";
 import { Ajv } from "ajv";
 import { hepdataDataSchema, hepdataSubmissionSchema } from "./hepdata-format.js";
@@ -27,7 +27,9 @@ test("HEPData table: mass as the independent variable, observed and expected lim
   const fitted = result.points.filter((p) => p.status === "converged");
   expect(t.independent_variables).toHaveLength(1);
   expect(t.independent_variables[0].header).toEqual({ name: "m", units: "GeV" });
-  expect(t.independent_variables[0].values.map((v: { value: number }) => v.value)).toEqual(fitted.map((p) => Number(p.mass.toPrecision(6))));
+  expect(t.independent_variables[0].values.map((v: { value: number }) => v.value)).toEqual(
+    fitted.map((p) => Number(p.mass.toPrecision(6))),
+  );
   expect(t.dependent_variables).toHaveLength(2);
   for (const dv of t.dependent_variables) {
     expect(dv.header.name).toMatch(/^(Observed|Expected) 90% CL upper limit on N_sig$/);
@@ -46,7 +48,8 @@ test("HEPData table: mass as the independent variable, observed and expected lim
   expect(sub).toHaveLength(2);
   // and both files follow HEPData's format rules
   const ajv = new Ajv({ allErrors: true, allowUnionTypes: true });
-  const table = ajv.compile(hepdataDataSchema), submission = ajv.compile(hepdataSubmissionSchema);
+  const table = ajv.compile(hepdataDataSchema),
+    submission = ajv.compile(hepdataSubmissionSchema);
   expect(table(t), ajv.errorsText(table.errors)).toBe(true);
   expect(submission(sub[1]), ajv.errorsText(submission.errors)).toBe(true);
   expect(table({ ...t, extra: 1 })).toBe(false); // the rules can fail

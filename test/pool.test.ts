@@ -11,10 +11,10 @@ import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import { Worker } from "node:worker_threads";
 import nodeEndpoint from "comlink/dist/esm/node-adapter.mjs";
-import { SpawnedWorker, WorkerPool } from "../src/scan/pool.js";
+import { type SpawnedWorker, WorkerPool } from "../src/scan/pool.js";
 import { onNodeWorkerFailure, spawnNodeWorker } from "../src/platform/node.js";
 import { BumpscanError } from "../src/errors.js";
-import { ToyRunnerConfig } from "../src/infer/toy-runner.js";
+import type { ToyRunnerConfig } from "../src/infer/toy-runner.js";
 
 const dir = mkdtempSync(join(tmpdir(), "bumpscan-pool-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -30,12 +30,16 @@ function script(name: string, source: string): URL {
 }
 
 /** A comlink worker exposing `api` (the source of an object literal): init answers, the rest as given. */
-const tinyWorker = (name: string, api: string) => script(name, `
+const tinyWorker = (name: string, api: string) =>
+  script(
+    name,
+    `
 import { parentPort } from "node:worker_threads";
 import * as Comlink from "${comlink}";
 import nodeEndpoint from "${adapter}";
 Comlink.expose({ init() {}, ${api} }, nodeEndpoint(parentPort));
-`);
+`,
+  );
 
 /** `spawn` that counts how many of its workers were terminated. */
 function counting(spawn: () => SpawnedWorker) {
@@ -62,29 +66,42 @@ describe("WorkerPool.start fails fast and cleanly", () => {
     const t0 = performance.now();
     const error = await WorkerPool.start(2, { spawn }).catch((e: Error) => e);
     expect(error).toBeInstanceOf(BumpscanError);
-    expect((error as Error).message).toMatch(/^worker \d of the pool failed to start: boom at load \(file:.*throws\.mjs\)$/);
+    expect((error as Error).message).toMatch(
+      /^worker \d of the pool failed to start: boom at load \(file:.*throws\.mjs\)$/,
+    );
     expect(performance.now() - t0).toBeLessThan(5000);
     expect(stats).toEqual({ spawned: 2, terminated: 2 });
   });
 
   test("a missing worker script names the script", async () => {
     const url = pathToFileURL(join(dir, "missing.mjs"));
-    await expect(WorkerPool.start(1, { spawn: () => spawnNodeWorker(url) })).rejects.toThrow(/failed to start: .*missing\.mjs/);
+    await expect(WorkerPool.start(1, { spawn: () => spawnNodeWorker(url) })).rejects.toThrow(
+      /failed to start: .*missing\.mjs/,
+    );
   });
 
   test("an eval'd worker wrapped through comlink's node adapter: its error is heard through onNodeWorkerFailure", async () => {
     const spawn = (): SpawnedWorker => {
       const w = new Worker("throw new Error('boom')", { eval: true });
-      return { endpoint: nodeEndpoint(w), terminate: () => w.terminate(), onFailure: (l) => onNodeWorkerFailure(w, "inline", l) };
+      return {
+        endpoint: nodeEndpoint(w),
+        terminate: () => w.terminate(),
+        onFailure: (l) => onNodeWorkerFailure(w, "inline", l),
+      };
     };
     await expect(WorkerPool.start(1, { spawn })).rejects.toThrow(/failed to start: boom \(inline\)/);
   });
 
   test("a worker that never answers rejects start after the configured timeout, and is terminated", async () => {
-    const url = script("silent.mjs", "import { parentPort } from 'node:worker_threads';\nparentPort.on('message', () => {});\n");
+    const url = script(
+      "silent.mjs",
+      "import { parentPort } from 'node:worker_threads';\nparentPort.on('message', () => {});\n",
+    );
     const { stats, spawn } = counting(() => spawnNodeWorker(url));
     const t0 = performance.now();
-    await expect(WorkerPool.start(2, { spawn, startTimeoutMs: 500 })).rejects.toThrow(/the pool's workers did not start within 0\.5 s/);
+    await expect(WorkerPool.start(2, { spawn, startTimeoutMs: 500 })).rejects.toThrow(
+      /the pool's workers did not start within 0\.5 s/,
+    );
     const ms = performance.now() - t0;
     expect(ms).toBeGreaterThanOrEqual(450);
     expect(ms).toBeLessThan(3000);
@@ -115,17 +132,26 @@ describe("WorkerPool.start fails fast and cleanly", () => {
     await expect(notLoaded).rejects.toThrow(/^worker 1 of the pool failed to start: its script .* could not be loaded/);
     const threw = WorkerPool.start(1, { spawn });
     await new Promise((ok) => setTimeout(ok, 50));
-    fakes[1].dispatchEvent(Object.assign(new Event("error"), { message: "Uncaught SyntaxError: x", filename: "http://h/w.js", lineno: 3 }));
-    await expect(threw).rejects.toThrow("worker 1 of the pool failed to start: Uncaught SyntaxError: x (http://h/w.js:3)");
+    fakes[1].dispatchEvent(
+      Object.assign(new Event("error"), { message: "Uncaught SyntaxError: x", filename: "http://h/w.js", lineno: 3 }),
+    );
+    await expect(threw).rejects.toThrow(
+      "worker 1 of the pool failed to start: Uncaught SyntaxError: x (http://h/w.js:3)",
+    );
   });
 });
 
 describe("a worker that dies after start", () => {
   test("rejects the pending calls with the reason instead of hanging them; close still works", async () => {
-    const url = tinyWorker("dies.mjs", "configureToys() { setTimeout(() => process.exit(3), 50); return new Promise(() => {}); }");
+    const url = tinyWorker(
+      "dies.mjs",
+      "configureToys() { setTimeout(() => process.exit(3), 50); return new Promise(() => {}); }",
+    );
     const pool = await WorkerPool.start(2, { spawn: () => spawnNodeWorker(url) });
     const t0 = performance.now();
-    await expect(pool.configureToys({} as ToyRunnerConfig)).rejects.toThrow(/^worker \d of the pool stopped: the worker exited with code 3 \(file:.*dies\.mjs\)$/);
+    await expect(pool.configureToys({} as ToyRunnerConfig)).rejects.toThrow(
+      /^worker \d of the pool stopped: the worker exited with code 3 \(file:.*dies\.mjs\)$/,
+    );
     expect(performance.now() - t0).toBeLessThan(3000);
     await expect(pool.configureToys({} as ToyRunnerConfig)).rejects.toThrow(/stopped/); // and no more work
     await pool.close();

@@ -1,7 +1,7 @@
 // Several samples sharing one POI (Υ(2S), Υ(3S), Υ(4S) style): nsig_k = mu × scale_k, log-normal
 // nuisances on chosen samples, per-sample backgrounds; fits, limits and scans over them.
 import { describe, expect, test } from "vitest";
-import { buildModel, Spec } from "../src/model/spec.js";
+import { buildModel, type Spec } from "../src/model/spec.js";
 import { parseSpec } from "../src/model/parse.js";
 import { generate } from "../src/core/generate.js";
 import { fitAtMass, limitAtMass } from "../src/job/mass-job.js";
@@ -45,13 +45,39 @@ test("one sample of scale 1 is the single-sample model: mu = nsig, same errors, 
 
 describe("three samples with a log-normal nuisance", () => {
   const spec = threeSamples();
-  const truth = { mu: 25, eff: 0, nbkg_Y2S: 3000, c1_Y2S: -1.2, c2_Y2S: 0.3, nbkg_Y3S: 5000, c1_Y3S: -1, c2_Y3S: 0.2, nbkg_Y4S: 2000, c1_Y4S: -1.5, c2_Y4S: 0.4 };
-  const data = generate(buildModel(spec, { mass: 4.2, nEvents: [3000, 5000, 2000] }), truth, 31).map((values) => ({ values }));
+  const truth = {
+    mu: 25,
+    eff: 0,
+    nbkg_Y2S: 3000,
+    c1_Y2S: -1.2,
+    c2_Y2S: 0.3,
+    nbkg_Y3S: 5000,
+    c1_Y3S: -1,
+    c2_Y3S: 0.2,
+    nbkg_Y4S: 2000,
+    c1_Y4S: -1.5,
+    c2_Y4S: 0.4,
+  };
+  const data = generate(buildModel(spec, { mass: 4.2, nEvents: [3000, 5000, 2000] }), truth, 31).map((values) => ({
+    values,
+  }));
 
   test("the model: POI mu, per-sample backgrounds, yields mu × scale × 1.06^eff, a unit constraint on eff", () => {
     const model = buildModel(spec, { mass: 4.2, nEvents: [3000, 5000, 2000] });
     expect(model.poi).toBe("mu");
-    expect(model.parameters.map((p) => p.name)).toEqual(["mu", "eff", "nbkg_Y2S", "c1_Y2S", "c2_Y2S", "nbkg_Y3S", "c1_Y3S", "c2_Y3S", "nbkg_Y4S", "c1_Y4S", "c2_Y4S"]);
+    expect(model.parameters.map((p) => p.name)).toEqual([
+      "mu",
+      "eff",
+      "nbkg_Y2S",
+      "c1_Y2S",
+      "c2_Y2S",
+      "nbkg_Y3S",
+      "c1_Y3S",
+      "c2_Y3S",
+      "nbkg_Y4S",
+      "c1_Y4S",
+      "c2_Y4S",
+    ]);
     expect(model.samples[1].components[0].yieldConstant).toBe(2);
     expect(model.samples[1].components[0].yieldFactors).toEqual([{ param: "mu" }, { param: "eff", kappa: 1.06 }]);
     expect(model.samples[0].components[0].yieldFactors).toEqual([{ param: "mu" }]);
@@ -67,12 +93,23 @@ describe("three samples with a log-normal nuisance", () => {
     expect(lim.poi).toBe("mu");
     expect(lim.observed).toBeGreaterThan(fit.parameters.mu.value);
     const scanSpec = { ...spec, scan: { masses: [3, 4.2, 6] } };
-    const serial = await runScan(scanSpec, data.map((d) => d.values));
+    const serial = await runScan(
+      scanSpec,
+      data.map((d) => d.values),
+    );
     expect(serial.points.map((p) => p.status)).toEqual(["converged", "converged", "converged"]);
     expect(serial.maxLocalZ!.mass).toBe(4.2);
     const pool = await WorkerPool.start(2);
     try {
-      expect(JSON.stringify(await runScan(scanSpec, data.map((d) => d.values), { pool }))).toBe(JSON.stringify(serial));
+      expect(
+        JSON.stringify(
+          await runScan(
+            scanSpec,
+            data.map((d) => d.values),
+            { pool },
+          ),
+        ),
+      ).toBe(JSON.stringify(serial));
     } finally {
       await pool.close();
     }
@@ -86,7 +123,16 @@ describe("three samples with a log-normal nuisance", () => {
 });
 
 test("bad multi-sample specs are errors naming the problem", () => {
-  expect(() => parseSpec({ ...base, data: { path: "a.csv" }, samples: [{ name: "A", data: { path: "a.csv" }, scale: 1 }] })).toThrow(/either "data" or "samples"/);
-  expect(() => parseSpec({ ...base, samples: [{ name: "A", data: { path: "a.csv" }, scale: 0 }] })).toThrow(/samples.0.scale must be > 0/);
-  expect(() => buildModel(threeSamples({ nuisances: [{ name: "x", lnN: 1.1, samples: ["Y5S"] }] }), { mass: 4, nEvents: [1, 1, 1] })).toThrow(/nuisance x: no sample named "Y5S"/);
+  expect(() =>
+    parseSpec({ ...base, data: { path: "a.csv" }, samples: [{ name: "A", data: { path: "a.csv" }, scale: 1 }] }),
+  ).toThrow(/either "data" or "samples"/);
+  expect(() => parseSpec({ ...base, samples: [{ name: "A", data: { path: "a.csv" }, scale: 0 }] })).toThrow(
+    /samples.0.scale must be > 0/,
+  );
+  expect(() =>
+    buildModel(threeSamples({ nuisances: [{ name: "x", lnN: 1.1, samples: ["Y5S"] }] }), {
+      mass: 4,
+      nEvents: [1, 1, 1],
+    }),
+  ).toThrow(/nuisance x: no sample named "Y5S"/);
 });

@@ -6,7 +6,7 @@ import { grossVitells } from "../src/scan/global.js";
 import { runScan } from "../src/scan/scan.js";
 import { mergeScans } from "../src/scan/merge.js";
 import { WorkerPool } from "../src/scan/pool.js";
-import { Spec } from "../src/model/spec.js";
+import type { Spec } from "../src/model/spec.js";
 import { parseSpec } from "../src/model/parse.js";
 import { events, referenceModel, relDiff } from "./helpers.js";
 import { ToyCalculator } from "../src/infer/toys.js";
@@ -16,7 +16,8 @@ function scanSpec(scan: object, extra: object = {}): Spec {
     observable: { name: "m", unit: "GeV", range: [0, 10] },
     signal: { shape: "crystalBall", sigma: { poly: [0.02, 0.01] }, alpha: 1.5, n: 3 },
     background: { shape: "expPoly", order: 2 },
-    scan, ...extra,
+    scan,
+    ...extra,
   });
 }
 
@@ -24,7 +25,8 @@ describe("grid", () => {
   test("steps in units of the resolution at each mass, up to `to`", () => {
     const grid = massGrid(scanSpec({ from: 1, to: 3, step: 0.5 }));
     expect(grid[0].mass).toBe(1);
-    for (let i = 1; i < grid.length; i++) expect(grid[i].mass - grid[i - 1].mass).toBeCloseTo(0.5 * (0.02 + 0.01 * grid[i - 1].mass), 12);
+    for (let i = 1; i < grid.length; i++)
+      expect(grid[i].mass - grid[i - 1].mass).toBeCloseTo(0.5 * (0.02 + 0.01 * grid[i - 1].mass), 12);
     expect(grid[grid.length - 1].mass).toBeLessThanOrEqual(3);
     expect(grid[grid.length - 1].mass + 0.5 * (0.02 + 0.01 * grid[grid.length - 1].mass)).toBeGreaterThan(3);
     expect(grid.map((g) => g.index)).toEqual(grid.map((_, i) => i));
@@ -46,7 +48,10 @@ describe("grid", () => {
 });
 
 describe("scans", () => {
-  const spec = scanSpec({ from: 3.9, to: 4.6, step: 1 }, { signal: { shape: "crystalBall", sigma: 0.05, alpha: 1.5, n: 3 } });
+  const spec = scanSpec(
+    { from: 3.9, to: 4.6, step: 1 },
+    { signal: { shape: "crystalBall", sigma: 0.05, alpha: 1.5, n: 3 } },
+  );
 
   test("1, 2 and 3 workers give byte-identical results; shards merge into exactly one run", async () => {
     const values = await events("bump-1e4");
@@ -79,7 +84,10 @@ describe("scans", () => {
 
   test("the point at 4.2 GeV reproduces the single-mass reference fit and limit", async () => {
     const values = await events("bump-1e4");
-    const result = await runScan(scanSpec({ masses: [4.2] }, { signal: { shape: "crystalBall", sigma: 0.05, alpha: 1.5, n: 3 } }), values);
+    const result = await runScan(
+      scanSpec({ masses: [4.2] }, { signal: { shape: "crystalBall", sigma: 0.05, alpha: 1.5, n: 3 } }),
+      values,
+    );
     const p = result.points[0];
     expect(Math.abs(p.nsig! - 47.8477)).toBeLessThan(0.05 * 15.49);
     expect(relDiff(p.observed!, 68.342)).toBeLessThan(0.01);
@@ -89,7 +97,10 @@ describe("scans", () => {
 
   test("a failing point is reported with its mass and the error, and the scan goes on", async () => {
     const values = await events("bump-1e4");
-    const bad = scanSpec({ masses: [2, 4.2, 0.0001] , window: 5 }, { signal: { shape: "crystalBall", sigma: 0.05, alpha: 1.5, n: 3 }, parameters: { nsig: { init: -1e6 } } });
+    const bad = scanSpec(
+      { masses: [2, 4.2, 0.0001], window: 5 },
+      { signal: { shape: "crystalBall", sigma: 0.05, alpha: 1.5, n: 3 }, parameters: { nsig: { init: -1e6 } } },
+    );
     const result = await runScan(bad, values);
     expect(result.points).toHaveLength(3);
     expect(result.points[0].status).toBe("failed");
@@ -117,7 +128,9 @@ describe("scans", () => {
   test("onPoint hears every point once", async () => {
     const points: number[] = [];
     const pool = await WorkerPool.start(2);
-    await runScan(spec, await events("bump-1e4"), { pool, onPoint: (p) => points.push(p.index) }).finally(() => pool.close());
+    await runScan(spec, await events("bump-1e4"), { pool, onPoint: (p) => points.push(p.index) }).finally(() =>
+      pool.close(),
+    );
     expect(points.sort((a, b) => a - b)).toEqual(massGrid(spec).map((g) => g.index));
   }, 60_000);
 
@@ -125,7 +138,14 @@ describe("scans", () => {
     const { cm } = await referenceModel("bump-1e4");
     const pool = await WorkerPool.start(2);
     // 100 000 toys of 1e4 events: tens of seconds of work for two workers
-    const batch = new ToyCalculator(cm, { toys: 1, seed: 42, pool }).runBatch({ nsig: 50, nbkg: 10000, c1: -1.2, c2: 0.3 }, 1, 3, 60, 0, 100_000);
+    const batch = new ToyCalculator(cm, { toys: 1, seed: 42, pool }).runBatch(
+      { nsig: 50, nbkg: 10000, c1: -1.2, c2: 0.3 },
+      1,
+      3,
+      60,
+      0,
+      100_000,
+    );
     await new Promise((ok) => setTimeout(ok, 300));
     const t0 = performance.now();
     const outcome = expect(batch).rejects.toThrow(/the worker pool was closed/);
@@ -141,7 +161,9 @@ describe("global significance (Gross–Vitells)", () => {
     const { buildModel } = await import("../src/model/spec.js");
     const normalCdf = (await import("@stdlib/stats-base-dists-normal-cdf")).default;
     const spec = parseSpec({
-      observable: { range: [0, 10] }, signal: { shape: "gaussian", sigma: 0.2 }, background: { shape: "expPoly", order: 1 },
+      observable: { range: [0, 10] },
+      signal: { shape: "gaussian", sigma: 0.2 },
+      background: { shape: "expPoly", order: 1 },
       scan: { from: 0.5, to: 9.5, step: 0.5 },
     });
     const [values] = generate(buildModel(spec, { mass: 5, nEvents: 1000 }), { nsig: 0, nbkg: 1000, c1: -1 }, 12);
@@ -163,7 +185,10 @@ describe("global significance (Gross–Vitells)", () => {
 
   test("counts up-crossings of q0 above c0 and applies p_global = p_local + N·e^{−(c−c0)/2}", () => {
     const q0 = [0, 0.2, 1, 0.1, 0, 2, 9, 3, 0.3, 0.6, 0.2];
-    const g = grossVitells(q0.map((q, i) => ({ mass: i, q0: q, z: Math.sqrt(q) })), 0.5);
+    const g = grossVitells(
+      q0.map((q, i) => ({ mass: i, q0: q, z: Math.sqrt(q) })),
+      0.5,
+    );
     expect(g.upcrossings).toBe(3);
     expect(g.maxLocalZ).toEqual({ mass: 6, z: 3 });
     expect(g.localP).toBeCloseTo(1.3498980316301e-3, 12);

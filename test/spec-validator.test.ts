@@ -19,9 +19,17 @@ test("the validator needs no code compiled at run time and no Ajv (a strict Cont
 });
 
 test("it validates as the schema says: a field, its type and an unknown key are named", () => {
-  const base = { observable: { range: [0, 10] }, signal: { shape: "gaussian", sigma: 0.1 }, background: { shape: "uniform" } };
+  const base = {
+    observable: { range: [0, 10] },
+    signal: { shape: "gaussian", sigma: 0.1 },
+    background: { shape: "uniform" },
+  };
   expect(parseSpec(base).signal.shape).toBe("gaussian");
-  expect(() => parseSpec({ ...base, signal: { shape: "gausian", sigma: 0.1 } }, "s.json")).toThrow(/s\.json: signal\.shape/);
-  expect(() => parseSpec({ ...base, observable: { range: "x" } }, "s.json")).toThrow(/s\.json: observable\.range must be array/);
+  expect(() => parseSpec({ ...base, signal: { shape: "gausian", sigma: 0.1 } }, "s.json")).toThrow(
+    /s\.json: signal\.shape/,
+  );
+  expect(() => parseSpec({ ...base, observable: { range: "x" } }, "s.json")).toThrow(
+    /s\.json: observable\.range must be array/,
+  );
   expect(() => parseSpec({ ...base, sigam: 1 }, "s.json")).toThrow(/must NOT have additional properties "sigam"/);
 });

@@ -38,7 +38,9 @@ const width = (xs: number[]) => {
 
 describe("weighted fits", () => {
   test("300 toys: pulls with the sandwich errors have width 1, with plain HESSE errors ≈ 1.25", async () => {
-    const sandwich: number[] = [], sumw2: number[] = [], plain: number[] = [];
+    const sandwich: number[] = [],
+      sumw2: number[] = [],
+      plain: number[] = [];
     for (let t = 0; t < 300; t++) {
       const data = weighted(t);
       const a = await fitAtMass(spec, data, 5);
@@ -70,7 +72,9 @@ describe("weighted fits", () => {
   }, 120_000);
 
   test("NLL scales: Σw/Σw² per weighted sample, 1 for unweighted ones", () => {
-    expect(nllScales([{ values: new Float64Array(2), weights: Float64Array.of(2, 2) }, { values: new Float64Array(1) }])).toEqual([0.5, 1]);
+    expect(
+      nllScales([{ values: new Float64Array(2), weights: Float64Array.of(2, 2) }, { values: new Float64Array(1) }]),
+    ).toEqual([0.5, 1]);
   });
 
   test("a scan of weighted events gives at each point what fit gives at its mass", async () => {
@@ -88,7 +92,11 @@ describe("weighted fits", () => {
   });
 
   test("weights of the wrong length are refused", async () => {
-    await expect(fitAtMass(spec, { values: new Float64Array(3), weights: new Float64Array(2) }, 5)).rejects.toThrow(/2 weights for 3 events/);
-    await expect(runScan(spec, { values: new Float64Array(3), weights: new Float64Array(2) })).rejects.toThrow(/2 weights for 3 events/);
+    await expect(fitAtMass(spec, { values: new Float64Array(3), weights: new Float64Array(2) }, 5)).rejects.toThrow(
+      /2 weights for 3 events/,
+    );
+    await expect(runScan(spec, { values: new Float64Array(3), weights: new Float64Array(2) })).rejects.toThrow(
+      /2 weights for 3 events/,
+    );
   });
 });

@@ -25,7 +25,10 @@ export function exitOnInterrupt(): void {
  * @example
  * const { value, interrupted } = await stoppable(() => controller.abort(), () => runScan(…, { signal: controller.signal, partialOnAbort: true }));
  */
-export async function stoppable<T>(stop: (signal: string) => void, work: () => Promise<T>): Promise<{ value: T; interrupted: boolean }> {
+export async function stoppable<T>(
+  stop: (signal: string) => void,
+  work: () => Promise<T>,
+): Promise<{ value: T; interrupted: boolean }> {
   let interrupted = false;
   const handler = (signal: string) => {
     if (interrupted) exitNow();

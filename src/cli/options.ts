@@ -54,7 +54,8 @@ export function probability(value: string): number {
  * method("toys"); // "toys"
  */
 export function method(value: string): LimitMethod {
-  if (value !== "asymptotic" && value !== "toys" && value !== "bayes") throw new InvalidArgumentError(`"${value}" is not one of asymptotic, toys, bayes`);
+  if (value !== "asymptotic" && value !== "toys" && value !== "bayes")
+    throw new InvalidArgumentError(`"${value}" is not one of asymptotic, toys, bayes`);
   return value;
 }
 
@@ -65,7 +66,8 @@ export function method(value: string): LimitMethod {
  */
 export function count(value: string): number {
   const v = number(value);
-  if (!Number.isInteger(v) || v < 0 || v > Number.MAX_SAFE_INTEGER) throw new InvalidArgumentError(`"${value}" is not a non-negative integer`);
+  if (!Number.isInteger(v) || v < 0 || v > Number.MAX_SAFE_INTEGER)
+    throw new InvalidArgumentError(`"${value}" is not a non-negative integer`);
   return v;
 }
 
@@ -74,12 +76,14 @@ export function count(value: string): number {
  * @example
  * between(1, 10)("11"); // throws "11" is more than 10, the most allowed
  */
-export const between = (min: number, max: number) => (value: string): number => {
-  const v = count(value);
-  if (v > max) throw new InvalidArgumentError(`"${value}" is more than ${max}, the most allowed`);
-  if (v < min) throw new InvalidArgumentError(`"${value}" must be at least ${min}`);
-  return v;
-};
+export const between =
+  (min: number, max: number) =>
+  (value: string): number => {
+    const v = count(value);
+    if (v > max) throw new InvalidArgumentError(`"${value}" is more than ${max}, the most allowed`);
+    if (v < min) throw new InvalidArgumentError(`"${value}" must be at least ${min}`);
+    return v;
+  };
 
 /** `--toys`: 1 to MAX_TOYS. */
 export const toys = between(1, MAX_TOYS);
@@ -121,6 +125,7 @@ export function shard(value: string): { k: number; n: number } {
  * errorMode("sumw2"); // "sumw2"
  */
 export function errorMode(value: string): ErrorMode {
-  if (value !== "asymptotic" && value !== "sumw2" && value !== "hesse") throw new InvalidArgumentError(`"${value}" is not one of asymptotic, sumw2, hesse`);
+  if (value !== "asymptotic" && value !== "sumw2" && value !== "hesse")
+    throw new InvalidArgumentError(`"${value}" is not one of asymptotic, sumw2, hesse`);
   return value;
 }

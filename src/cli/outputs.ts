@@ -40,6 +40,10 @@ export async function writeScanOutputs(result: ScanResult, o: ScanOutputPaths): 
       { name: "limits.yaml", text: hepdataTable(result) },
     ]);
   }
-  if (o.plots) await writeFilesInto(o.plots, [{ name: "brazil.svg", text: brazilPlot(result) }, { name: "significance.svg", text: significancePlot(result) }]);
+  if (o.plots)
+    await writeFilesInto(o.plots, [
+      { name: "brazil.svg", text: brazilPlot(result) },
+      { name: "significance.svg", text: significancePlot(result) },
+    ]);
   return text;
 }

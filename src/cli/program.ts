@@ -14,7 +14,19 @@ import type { ScanResult } from "../scan/scan.js";
 import { starterSpec } from "./starter.js";
 import { VERSION } from "./version.js";
 import { BumpscanError, errnoWords } from "../errors.js";
-import { bins, count, errorMode, leeToys, method, number, positive, probability, shard, toys, workers } from "./options.js";
+import {
+  bins,
+  count,
+  errorMode,
+  leeToys,
+  method,
+  number,
+  positive,
+  probability,
+  shard,
+  toys,
+  workers,
+} from "./options.js";
 import { exitOnInterrupt, INTERRUPTED, stoppable } from "./interrupt.js";
 
 /**
@@ -22,23 +34,59 @@ import { exitOnInterrupt, INTERRUPTED, stoppable } from "./interrupt.js";
  * none of them (WASM, Ajv, d3, the readers), so they answer at once.
  */
 async function work() {
-  const [job, plotAt, data, parse, format, pool, scan, merge, progress, demo, json, write, outputs] = await Promise.all([
-    import("../job/mass-job.js"), import("../report/fit-plot-at-mass.js"), import("../io/data.js"), import("../model/parse.js"),
-    import("../report/format.js"), import("../scan/pool.js"), import("../scan/scan.js"), import("../scan/merge.js"),
-    import("cli-progress"), import("../demo.js"), import("../io/json.js"), import("../report/write.js"), import("./outputs.js"),
-  ]);
-  return { ...job, ...plotAt, ...data, ...parse, ...format, ...pool, ...scan, ...merge, cliProgress: progress.default, ...demo, ...json, ...write, ...outputs };
+  const [job, plotAt, data, parse, format, pool, scan, merge, progress, demo, json, write, outputs] = await Promise.all(
+    [
+      import("../job/mass-job.js"),
+      import("../report/fit-plot-at-mass.js"),
+      import("../io/data.js"),
+      import("../model/parse.js"),
+      import("../report/format.js"),
+      import("../scan/pool.js"),
+      import("../scan/scan.js"),
+      import("../scan/merge.js"),
+      import("cli-progress"),
+      import("../demo.js"),
+      import("../io/json.js"),
+      import("../report/write.js"),
+      import("./outputs.js"),
+    ],
+  );
+  return {
+    ...job,
+    ...plotAt,
+    ...data,
+    ...parse,
+    ...format,
+    ...pool,
+    ...scan,
+    ...merge,
+    cliProgress: progress.default,
+    ...demo,
+    ...json,
+    ...write,
+    ...outputs,
+  };
 }
 
 const program = new Command();
-program.name("bumpscan").description("Unbinned fits, limits and mass scans for bump hunts (WASM core)").version(VERSION).exitOverride()
+program
+  .name("bumpscan")
+  .description("Unbinned fits, limits and mass scans for bump hunts (WASM core)")
+  .version(VERSION)
+  .exitOverride()
   // usage errors in the one-line form of every other error (subcommands inherit this)
   .configureOutput({ outputError: (text, write) => write(text.replace(/^error: /, "bumpscan: ")) })
-  .addHelpText("after", "\nExit codes: 0 success, 1 a fit or point did not converge or failed, 2 bad input or an I/O fault, 3 internal error, 130 interrupted.");
+  .addHelpText(
+    "after",
+    "\nExit codes: 0 success, 1 a fit or point did not converge or failed, 2 bad input or an I/O fault, 3 internal error, 130 interrupted.",
+  );
 
 /** The input files and the events dropped outside the range (one entry per sample for several). */
 function files(samples: LoadedEvents[]): { file: string | string[]; dropped: number } {
-  return { file: samples.length === 1 ? samples[0].path : samples.map((s) => s.path), dropped: samples.reduce((n, s) => n + s.dropped, 0) };
+  return {
+    file: samples.length === 1 ? samples[0].path : samples.map((s) => s.path),
+    dropped: samples.reduce((n, s) => n + s.dropped, 0),
+  };
 }
 
 /** A JSON file's text; errors name the file and the problem ("ENOENT: no such file", "is a directory"). */
@@ -49,7 +97,9 @@ async function readJsonFile(path: string, what: string): Promise<unknown> {
     text = await readFile(path, "utf8");
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new BumpscanError(`cannot read ${what}${path}: ${code === "ENOENT" ? "ENOENT: no such file" : code === "EISDIR" ? "it is a directory" : errnoWords(e)}`);
+    throw new BumpscanError(
+      `cannot read ${what}${path}: ${code === "ENOENT" ? "ENOENT: no such file" : code === "EISDIR" ? "it is a directory" : errnoWords(e)}`,
+    );
   }
   const { parseJsonText } = await work();
   return parseJsonText(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text, path);
@@ -63,29 +113,47 @@ async function readSpec(path: string): Promise<Spec> {
 /** The fit-range options of fit, limit and plot fit: a scan point reproduced on its own. */
 function withWindow(command: Command): Command {
   return command
-    .option("--window <w>", "fit only mass ± w resolutions (default: the spec's scan.window, as the scan point there does)", positive)
+    .option(
+      "--window <w>",
+      "fit only mass ± w resolutions (default: the spec's scan.window, as the scan point there does)",
+      positive,
+    )
     .option("--no-window", "fit the whole observable range even where the spec has a scan.window");
 }
 
-withWindow(program
-  .command("fit")
-  .description("fit signal + background at one mass: values, HESSE errors, q0 and local Z")
-  .argument("<spec>", "model spec (JSON, docs/spec.md)")
-  .requiredOption("--mass <m>", "signal mass hypothesis", number))
-  .option("--errors <mode>", "weighted events: asymptotic (sandwich, default) | sumw2 | hesse (docs/statistics.md)", errorMode)
+withWindow(
+  program
+    .command("fit")
+    .description("fit signal + background at one mass: values, HESSE errors, q0 and local Z")
+    .argument("<spec>", "model spec (JSON, docs/spec.md)")
+    .requiredOption("--mass <m>", "signal mass hypothesis", number),
+)
+  .option(
+    "--errors <mode>",
+    "weighted events: asymptotic (sandwich, default) | sumw2 | hesse (docs/statistics.md)",
+    errorMode,
+  )
   .option("--json", "print JSON (docs/spec.md, Outputs) instead of a table")
-  .addHelpText("after", "\nExit code 1 when a fit did not converge (no local Z is given then).\n\nExample:\n  bumpscan fit examples/bump.json --mass 4.2 --json")
-  .action(async (specPath: string, opts: { mass: number; window?: number | false; errors?: ErrorMode; json?: boolean }) => {
-    const { fitAtMass, loadSpecSamples, formatFit } = await work();
-    const t0 = performance.now();
-    const spec = await readSpec(specPath);
-    const samples = await loadSpecSamples(spec, dirname(resolve(specPath)));
-    const readMs = performance.now() - t0;
-    const report = await fitAtMass(spec, samples, opts.mass, { window: windowOption(opts.window), errors: opts.errors });
-    const out = { ...report, ...files(samples), timing: { readMs, fitMs: report.timing.fitMs } };
-    console.log(opts.json ? JSON.stringify(out, null, 2) : formatFit(out, spec.observable.unit));
-    if (report.status !== "converged" || report.background.status !== "converged") process.exitCode = 1;
-  });
+  .addHelpText(
+    "after",
+    "\nExit code 1 when a fit did not converge (no local Z is given then).\n\nExample:\n  bumpscan fit examples/bump.json --mass 4.2 --json",
+  )
+  .action(
+    async (specPath: string, opts: { mass: number; window?: number | false; errors?: ErrorMode; json?: boolean }) => {
+      const { fitAtMass, loadSpecSamples, formatFit } = await work();
+      const t0 = performance.now();
+      const spec = await readSpec(specPath);
+      const samples = await loadSpecSamples(spec, dirname(resolve(specPath)));
+      const readMs = performance.now() - t0;
+      const report = await fitAtMass(spec, samples, opts.mass, {
+        window: windowOption(opts.window),
+        errors: opts.errors,
+      });
+      const out = { ...report, ...files(samples), timing: { readMs, fitMs: report.timing.fitMs } };
+      console.log(opts.json ? JSON.stringify(out, null, 2) : formatFit(out, spec.observable.unit));
+      if (report.status !== "converged" || report.background.status !== "converged") process.exitCode = 1;
+    },
+  );
 
 /** commander gives true for an absent --window when --no-window is declared: the spec decides then. */
 function windowOption(w: number | boolean | undefined): number | false | undefined {
@@ -95,91 +163,188 @@ function windowOption(w: number | boolean | undefined): number | false | undefin
 /** The options `limit` and `scan` share. */
 function withLimitOptions(command: Command): Command {
   return command
-    .option("--method <method>", "asymptotic | toys | bayes (default: the spec's limit.method, else asymptotic)", method)
+    .option(
+      "--method <method>",
+      "asymptotic | toys | bayes (default: the spec's limit.method, else asymptotic)",
+      method,
+    )
     .option("--cl <cl>", "confidence (credibility) level (default: the spec's limit.cl, else 0.9)", probability)
     .option("--toys <n>", "s+b toys per POI value, 1 to 1e7; b-only toys: twice as many (toys, default 2000)", toys)
     .option("--seed <s>", "random seed (toys)", count)
     .option("--workers <k>", "worker threads, at most the available cores (default: all of them; 1: none)", workers);
 }
 
-withWindow(withLimitOptions(program
-  .command("limit")
-  .description("upper limit on the signal yield at one mass: observed and expected (CLs) or Bayesian")
-  .argument("<spec>", "model spec (JSON)")
-  .requiredOption("--mass <m>", "signal mass hypothesis", number)))
+withWindow(
+  withLimitOptions(
+    program
+      .command("limit")
+      .description("upper limit on the signal yield at one mass: observed and expected (CLs) or Bayesian")
+      .argument("<spec>", "model spec (JSON)")
+      .requiredOption("--mass <m>", "signal mass hypothesis", number),
+  ),
+)
   .option("--clsb", "CLs+b instead of CLs limits")
   .option("--marginalise", "Bayesian: marginalise the nuisances instead of profiling them")
   .option("--no-expected", "observed limit only (toys spend most of their time on the expected band)")
   .option("--target-error <e>", "toys: double the toys until the observed limit's toy error is below e (> 0)", positive)
   .option("--json", "print JSON (docs/spec.md, Outputs) instead of a summary")
-  .addHelpText("after", "\nExamples:\n  bumpscan limit examples/bump.json --mass 4.2\n  bumpscan limit examples/bump.json --mass 4.2 --method toys --toys 500 --seed 7\n  bumpscan limit examples/bump.json --mass 4.2 --method bayes --cl 0.95 --json")
-  .action(async (specPath: string, opts: { mass: number; window?: number | boolean; method?: LimitMethod; cl?: number; toys?: number; seed?: number; workers?: number; clsb?: boolean; marginalise?: boolean; expected: boolean; targetError?: number; json?: boolean }) => {
-    const { limitAtMass, loadSpecSamples, formatLimit, WorkerPool } = await work();
-    const t0 = performance.now();
-    const spec = await readSpec(specPath);
-    const samples = await loadSpecSamples(spec, dirname(resolve(specPath)));
-    const readMs = performance.now() - t0;
-    const toys = (opts.method ?? spec.limit?.method) === "toys";
-    const pool = toys && opts.workers !== 1 ? await WorkerPool.start(opts.workers || undefined) : undefined;
-    const report = await limitAtMass(spec, samples, opts.mass, {
-      method: opts.method, cl: opts.cl, statistic: opts.clsb ? "clsb" : "cls", marginalise: opts.marginalise, toys: opts.toys, seed: opts.seed, pool, expected: opts.expected, targetError: opts.targetError,
-      window: windowOption(opts.window),
-    }).finally(() => pool?.close());
-    const out = { ...report, curve: undefined, ...files(samples), timing: { readMs, limitMs: report.timing.limitMs } };
-    console.log(opts.json ? JSON.stringify(out, null, 2) : formatLimit(out, spec.observable.unit));
-  });
+  .addHelpText(
+    "after",
+    "\nExamples:\n  bumpscan limit examples/bump.json --mass 4.2\n  bumpscan limit examples/bump.json --mass 4.2 --method toys --toys 500 --seed 7\n  bumpscan limit examples/bump.json --mass 4.2 --method bayes --cl 0.95 --json",
+  )
+  .action(
+    async (
+      specPath: string,
+      opts: {
+        mass: number;
+        window?: number | boolean;
+        method?: LimitMethod;
+        cl?: number;
+        toys?: number;
+        seed?: number;
+        workers?: number;
+        clsb?: boolean;
+        marginalise?: boolean;
+        expected: boolean;
+        targetError?: number;
+        json?: boolean;
+      },
+    ) => {
+      const { limitAtMass, loadSpecSamples, formatLimit, WorkerPool } = await work();
+      const t0 = performance.now();
+      const spec = await readSpec(specPath);
+      const samples = await loadSpecSamples(spec, dirname(resolve(specPath)));
+      const readMs = performance.now() - t0;
+      const toys = (opts.method ?? spec.limit?.method) === "toys";
+      const pool = toys && opts.workers !== 1 ? await WorkerPool.start(opts.workers || undefined) : undefined;
+      const report = await limitAtMass(spec, samples, opts.mass, {
+        method: opts.method,
+        cl: opts.cl,
+        statistic: opts.clsb ? "clsb" : "cls",
+        marginalise: opts.marginalise,
+        toys: opts.toys,
+        seed: opts.seed,
+        pool,
+        expected: opts.expected,
+        targetError: opts.targetError,
+        window: windowOption(opts.window),
+      }).finally(() => pool?.close());
+      const out = {
+        ...report,
+        curve: undefined,
+        ...files(samples),
+        timing: { readMs, limitMs: report.timing.limitMs },
+      };
+      console.log(opts.json ? JSON.stringify(out, null, 2) : formatLimit(out, spec.observable.unit));
+    },
+  );
 
-withLimitOptions(program
-  .command("scan")
-  .description("scan the spec's mass grid: fit, local Z and limits at every mass, global significance")
-  .argument("<spec>", "model spec with a \"scan\" entry (JSON)"))
+withLimitOptions(
+  program
+    .command("scan")
+    .description("scan the spec's mass grid: fit, local Z and limits at every mass, global significance")
+    .argument("<spec>", 'model spec with a "scan" entry (JSON)'),
+)
   .option("--shard <k/N>", "run shard k of N (mass points with index ≡ k−1 mod N); join with merge", shard)
-  .option("--lee-toys <n>", "check the global significance with n background-only toy scans (≤ 1e6; not with --shard)", leeToys)
+  .option(
+    "--lee-toys <n>",
+    "check the global significance with n background-only toy scans (≤ 1e6; not with --shard)",
+    leeToys,
+  )
   .option("--out <file>", "write the scan JSON (docs/spec.md, Outputs) to this file")
   .option("--csv <file>", "write the limits table as CSV")
   .option("--hepdata <dir>", "write a HEPData record (submission.yaml, limits.yaml)")
   .option("--plots <dir>", "write brazil.svg and significance.svg")
   .option("--quiet", "no progress bar")
   .option("--json", "print the scan JSON instead of the summary")
-  .addHelpText("after", "\nOutputs are checked before the scan starts and written atomically. Ctrl-C (or SIGTERM) stops the scan:\nthe points done are written, marked \"partial\": true, exit code 130; a second Ctrl-C quits at once.\n" +
-    "\nExamples:\n  bumpscan scan spec.json --out results.json\n  bumpscan scan spec.json --shard 2/10 --out shard2.json   # one task of a Slurm array / Indexed Job")
-  .action(async (specPath: string, opts: { workers?: number; method?: LimitMethod; cl?: number; toys?: number; seed?: number; shard?: { k: number; n: number }; leeToys?: number; out?: string; csv?: string; hepdata?: string; plots?: string; quiet?: boolean; json?: boolean }) => {
-    const { loadSpecSamples, formatScan, WorkerPool, runScan, cliProgress, checkScanOutputs, writeScanOutputs } = await work();
-    if (opts.leeToys && opts.shard) throw new BumpscanError("--lee-toys cannot be combined with --shard: the toy scans run unsharded for now (run them on the whole grid, or merge first)");
-    await checkScanOutputs(opts);
-    const spec = await readSpec(specPath);
-    const samples = await loadSpecSamples(spec, dirname(resolve(specPath)));
-    const t0 = performance.now();
-    const pool = opts.workers === 1 ? undefined : await WorkerPool.start(opts.workers || undefined);
-    const bar = process.stderr.isTTY && !opts.quiet && !opts.json
-      ? new cliProgress.SingleBar({ format: "scan |{bar}| {value}/{total} mass points | ETA {eta_formatted}", stream: process.stderr }, cliProgress.Presets.shades_classic)
-      : undefined;
-    let started = false;
-    const controller = new AbortController();
-    const stop = (signal: string) => {
-      bar?.stop();
-      console.error(`bumpscan: ${signal}: stopping; the points under way finish (at most ~2 s), then what is done is written (again to quit at once)`);
-      controller.abort();
-      setTimeout(() => void pool?.close(), 2500).unref(); // a point that takes longer (toys) is abandoned
-    };
-    const { value: result, interrupted } = await stoppable(stop, () => runScan(spec, samples.map((s) => (s.weights ? { values: s.values, weights: s.weights } : { values: s.values })), {
-      method: opts.method, cl: opts.cl, toys: opts.toys, seed: opts.seed, shard: opts.shard, pool, leeToys: opts.leeToys,
-      signal: controller.signal, partialOnAbort: true,
-      onProgress: (p) => {
-        if (!bar || controller.signal.aborted) return;
-        if (!started) bar.start(p.total, 0), (started = true);
-        bar.update(p.done);
+  .addHelpText(
+    "after",
+    '\nOutputs are checked before the scan starts and written atomically. Ctrl-C (or SIGTERM) stops the scan:\nthe points done are written, marked "partial": true, exit code 130; a second Ctrl-C quits at once.\n' +
+      "\nExamples:\n  bumpscan scan spec.json --out results.json\n  bumpscan scan spec.json --shard 2/10 --out shard2.json   # one task of a Slurm array / Indexed Job",
+  )
+  .action(
+    async (
+      specPath: string,
+      opts: {
+        workers?: number;
+        method?: LimitMethod;
+        cl?: number;
+        toys?: number;
+        seed?: number;
+        shard?: { k: number; n: number };
+        leeToys?: number;
+        out?: string;
+        csv?: string;
+        hepdata?: string;
+        plots?: string;
+        quiet?: boolean;
+        json?: boolean;
       },
-    }).finally(async () => {
-      bar?.stop();
-      await pool?.close();
-    }));
-    const text = await writeScanOutputs(result, opts);
-    if (opts.json) process.stdout.write(text);
-    else console.log(formatScan(result, spec.observable.unit, performance.now() - t0, pool?.size ?? 1) + (opts.out ? `\nresults written to ${opts.out}` : ""));
-    if (interrupted || result.partial) process.exitCode = INTERRUPTED;
-    else if (result.points.some((p) => p.status !== "converged" && p.status !== "skipped")) process.exitCode = 1; // a failed point is no result
-  });
+    ) => {
+      const { loadSpecSamples, formatScan, WorkerPool, runScan, cliProgress, checkScanOutputs, writeScanOutputs } =
+        await work();
+      if (opts.leeToys && opts.shard)
+        throw new BumpscanError(
+          "--lee-toys cannot be combined with --shard: the toy scans run unsharded for now (run them on the whole grid, or merge first)",
+        );
+      await checkScanOutputs(opts);
+      const spec = await readSpec(specPath);
+      const samples = await loadSpecSamples(spec, dirname(resolve(specPath)));
+      const t0 = performance.now();
+      const pool = opts.workers === 1 ? undefined : await WorkerPool.start(opts.workers || undefined);
+      const bar =
+        process.stderr.isTTY && !opts.quiet && !opts.json
+          ? new cliProgress.SingleBar(
+              { format: "scan |{bar}| {value}/{total} mass points | ETA {eta_formatted}", stream: process.stderr },
+              cliProgress.Presets.shades_classic,
+            )
+          : undefined;
+      let started = false;
+      const controller = new AbortController();
+      const stop = (signal: string) => {
+        bar?.stop();
+        console.error(
+          `bumpscan: ${signal}: stopping; the points under way finish (at most ~2 s), then what is done is written (again to quit at once)`,
+        );
+        controller.abort();
+        setTimeout(() => void pool?.close(), 2500).unref(); // a point that takes longer (toys) is abandoned
+      };
+      const { value: result, interrupted } = await stoppable(stop, () =>
+        runScan(
+          spec,
+          samples.map((s) => (s.weights ? { values: s.values, weights: s.weights } : { values: s.values })),
+          {
+            method: opts.method,
+            cl: opts.cl,
+            toys: opts.toys,
+            seed: opts.seed,
+            shard: opts.shard,
+            pool,
+            leeToys: opts.leeToys,
+            signal: controller.signal,
+            partialOnAbort: true,
+            onProgress: (p) => {
+              if (!bar || controller.signal.aborted) return;
+              if (!started) bar.start(p.total, 0), (started = true);
+              bar.update(p.done);
+            },
+          },
+        ).finally(async () => {
+          bar?.stop();
+          await pool?.close();
+        }),
+      );
+      const text = await writeScanOutputs(result, opts);
+      if (opts.json) process.stdout.write(text);
+      else
+        console.log(
+          formatScan(result, spec.observable.unit, performance.now() - t0, pool?.size ?? 1) +
+            (opts.out ? `\nresults written to ${opts.out}` : ""),
+        );
+      if (interrupted || result.partial) process.exitCode = INTERRUPTED;
+      else if (result.points.some((p) => p.status !== "converged" && p.status !== "skipped")) process.exitCode = 1; // a failed point is no result
+    },
+  );
 
 program
   .command("merge")
@@ -187,7 +352,10 @@ program
   .argument("<shards...>", "shard result files (scan --shard k/N --out …)")
   .requiredOption("-o, --out <file>", "merged results file")
   .option("--json", "print the merged scan JSON too")
-  .addHelpText("after", "\nEvery file must be a complete scan result of the same spec, method and CL, its points on the spec's grid.\n\nExample:\n  bumpscan merge shard-*.json -o results.json")
+  .addHelpText(
+    "after",
+    "\nEvery file must be a complete scan result of the same spec, method and CL, its points on the spec's grid.\n\nExample:\n  bumpscan merge shard-*.json -o results.json",
+  )
   .action(async (files: string[], opts: { out: string; json?: boolean }) => {
     const { mergeScans, checkScanResult, checkOutputFile, writeAtomic } = await work();
     await checkOutputFile(opts.out, "-o");
@@ -204,40 +372,80 @@ program
   .command("init")
   .description("write a starter spec, every section explained")
   .argument("[file]", "where to write it", "spec.json")
-  .option("--json", "print {\"file\": …} instead of a sentence")
+  .option("--json", 'print {"file": …} instead of a sentence')
   .addHelpText("after", "\nExample:\n  bumpscan init my-search.json")
   .action(async (file: string, opts: { json?: boolean }) => {
     try {
       await writeFile(file, starterSpec(), { flag: "wx" });
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === "EEXIST") throw new BumpscanError(`${file} already exists; not overwriting it`);
+      if ((e as NodeJS.ErrnoException).code === "EEXIST")
+        throw new BumpscanError(`${file} already exists; not overwriting it`);
       throw new BumpscanError(`cannot write ${file}: ${errnoWords(e)}`);
     }
-    console.log(opts.json ? JSON.stringify({ file }) : `wrote ${file}: edit data.path, then run  bumpscan scan ${file} --out results.json`);
+    console.log(
+      opts.json
+        ? JSON.stringify({ file })
+        : `wrote ${file}: edit data.path, then run  bumpscan scan ${file} --out results.json`,
+    );
   });
 
 const plot = program.command("plot").description("plots as SVG");
-withWindow(plot
-  .command("fit")
-  .description("the fit at one mass over a histogram of the data, with pulls")
-  .argument("<spec>", "model spec (JSON)")
-  .requiredOption("--mass <m>", "signal mass hypothesis", number))
+withWindow(
+  plot
+    .command("fit")
+    .description("the fit at one mass over a histogram of the data, with pulls")
+    .argument("<spec>", "model spec (JSON)")
+    .requiredOption("--mass <m>", "signal mass hypothesis", number),
+)
   .option("--out <file>", "SVG file to write", "fit.svg")
   .option("--zoom <w>", "show the mass ± w resolutions (> 0)", positive, 15)
   .option("--bins <n>", "histogram bins (1 to 1e5)", bins, 60)
   .option("--json", "print the fit (values, errors, status) as JSON")
   .addHelpText("after", "\nExample:\n  bumpscan plot fit examples/bump.json --mass 4.2 --out fit.svg")
-  .action(async (specPath: string, opts: { mass: number; window?: number | boolean; out: string; zoom: number; bins: number; json?: boolean }) => {
-    const { fitPlotAtMass, loadSpecSamples, formatNumber, checkOutputFile, writeAtomic } = await work();
-    await checkOutputFile(opts.out, "--out");
-    const spec = await readSpec(specPath);
-    const [events] = await loadSpecSamples(spec, dirname(resolve(specPath)));
-    if (spec.samples && spec.samples.length > 1) throw new BumpscanError("plot fit draws one sample; give a spec with one dataset");
-    const { fit: r, poi, svg, report } = await fitPlotAtMass(spec, events, opts.mass, { zoom: opts.zoom, bins: opts.bins, window: windowOption(opts.window) });
-    await writeAtomic(opts.out, svg);
-    if (opts.json) console.log(JSON.stringify({ mass: opts.mass, status: r.status, values: r.values, errors: r.errors, range: report.range, events: report.events, plot: opts.out }, null, 2));
-    else console.log(`fit at m = ${opts.mass}: ${poi} = ${formatNumber(r.values[poi], 5)} ± ${formatNumber(r.errors[poi], 3)} (${r.status}); plot written to ${opts.out}`);
-  });
+  .action(
+    async (
+      specPath: string,
+      opts: { mass: number; window?: number | boolean; out: string; zoom: number; bins: number; json?: boolean },
+    ) => {
+      const { fitPlotAtMass, loadSpecSamples, formatNumber, checkOutputFile, writeAtomic } = await work();
+      await checkOutputFile(opts.out, "--out");
+      const spec = await readSpec(specPath);
+      const [events] = await loadSpecSamples(spec, dirname(resolve(specPath)));
+      if (spec.samples && spec.samples.length > 1)
+        throw new BumpscanError("plot fit draws one sample; give a spec with one dataset");
+      const {
+        fit: r,
+        poi,
+        svg,
+        report,
+      } = await fitPlotAtMass(spec, events, opts.mass, {
+        zoom: opts.zoom,
+        bins: opts.bins,
+        window: windowOption(opts.window),
+      });
+      await writeAtomic(opts.out, svg);
+      if (opts.json)
+        console.log(
+          JSON.stringify(
+            {
+              mass: opts.mass,
+              status: r.status,
+              values: r.values,
+              errors: r.errors,
+              range: report.range,
+              events: report.events,
+              plot: opts.out,
+            },
+            null,
+            2,
+          ),
+        );
+      else
+        console.log(
+          `fit at m = ${opts.mass}: ${poi} = ${formatNumber(r.values[poi], 5)} ± ${formatNumber(r.errors[poi], 3)} (${r.status}); plot written to ${opts.out}`,
+        );
+    },
+  );
 
 program
   .command("demo")
@@ -256,7 +464,9 @@ program
       console.log(JSON.stringify(result, null, 2));
       return;
     }
-    console.log(`demo: ${events} single-photon recoil-mass events on a falling background, ${DEMO_SIGNAL.events} signal events injected at ${DEMO_SIGNAL.mass} GeV\n`);
+    console.log(
+      `demo: ${events} single-photon recoil-mass events on a falling background, ${DEMO_SIGNAL.events} signal events injected at ${DEMO_SIGNAL.mass} GeV\n`,
+    );
     console.log(formatScan(result, result.spec.observable.unit, performance.now() - t0, pool?.size ?? 1));
     console.log(`\nwrote ${files.join(", ")}`);
   });
@@ -273,7 +483,9 @@ async function main(): Promise<void> {
       console.error(`bumpscan: ${e.message}`);
       process.exitCode = 2;
     } else {
-      console.error(`bumpscan: internal error: ${(e as Error).message ?? e}${process.env.BUMPSCAN_DEBUG ? "\n" + (e as Error).stack : " (set BUMPSCAN_DEBUG=1 for details)"}`);
+      console.error(
+        `bumpscan: internal error: ${(e as Error).message ?? e}${process.env.BUMPSCAN_DEBUG ? "\n" + (e as Error).stack : " (set BUMPSCAN_DEBUG=1 for details)"}`,
+      );
       process.exitCode = 3;
     }
   }

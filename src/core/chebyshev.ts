@@ -46,7 +46,8 @@ function integrate(c: Float64Array): Float64Array {
 
 /** Σ c_k T_k(t) by Clenshaw's recurrence. */
 export function chebyshevValue(c: ArrayLike<number>, t: number): number {
-  let b1 = 0, b2 = 0;
+  let b1 = 0,
+    b2 = 0;
   for (let k = c.length - 1; k >= 1; k--) {
     const b0 = 2 * t * b1 - b2 + c[k];
     b2 = b1;
@@ -63,8 +64,16 @@ export function chebyshevValue(c: ArrayLike<number>, t: number): number {
  * piece.integral;              // e − 1 = 1.718281828459045
  * integralTo(piece, 0.5);      // e^0.5 − 1
  */
-export function chebyshevPiece(f: (x: number) => number, a: number, b: number, tol: number, minPoints = 17, maxPoints = 257): ChebyshevPiece {
-  const mid = 0.5 * (a + b), half = 0.5 * (b - a);
+export function chebyshevPiece(
+  f: (x: number) => number,
+  a: number,
+  b: number,
+  tol: number,
+  minPoints = 17,
+  maxPoints = 257,
+): ChebyshevPiece {
+  const mid = 0.5 * (a + b),
+    half = 0.5 * (b - a);
   let n = minPoints - 1;
   let values = Array.from({ length: n + 1 }, (_, j) => f(mid + half * Math.cos((Math.PI * j) / n)));
   let evaluations = n + 1;
@@ -73,11 +82,13 @@ export function chebyshevPiece(f: (x: number) => number, a: number, b: number, t
     const antiderivative = integrate(coefficients(values)).map((x) => x * half);
     const integral = chebyshevValue(antiderivative, 1);
     const error = Math.abs(integral - previous);
-    if (error <= tol || 2 * n + 1 > maxPoints) return { a, b, antiderivative, integral, error: Number.isFinite(error) ? error : Infinity, evaluations };
+    if (error <= tol || 2 * n + 1 > maxPoints)
+      return { a, b, antiderivative, integral, error: Number.isFinite(error) ? error : Infinity, evaluations };
     previous = integral;
     // the doubled grid keeps every old point at its even positions
     const next: number[] = [];
-    for (let j = 0; j <= 2 * n; j++) next.push(j % 2 === 0 ? values[j / 2] : f(mid + half * Math.cos((Math.PI * j) / (2 * n))));
+    for (let j = 0; j <= 2 * n; j++)
+      next.push(j % 2 === 0 ? values[j / 2] : f(mid + half * Math.cos((Math.PI * j) / (2 * n))));
     evaluations += n;
     values = next;
     n *= 2;

@@ -4,9 +4,9 @@
  * from here on runs inside WASM; JS only writes parameter values and reads results.
  */
 import { BumpscanError } from "../errors.js";
-import { Component, Model, Sample } from "../model/model.js";
+import type { Component, Model, Sample } from "../model/model.js";
 import { SHAPES } from "../model/shapes.js";
-import { CoreExports, viewF64, writeF64 } from "./wasm.js";
+import { type CoreExports, viewF64, writeF64 } from "./wasm.js";
 import * as abi from "./abi.js";
 
 /** Events of one sample; weights are optional (Asimov and binned data use them). */
@@ -27,7 +27,11 @@ export interface LoadedData {
  */
 export function loadData(core: CoreExports, data: Dataset[]): LoadedData {
   return {
-    ptrs: data.map((d) => ({ data: writeF64(core, d.values), weights: d.weights ? writeF64(core, d.weights) : 0, n: d.values.length })),
+    ptrs: data.map((d) => ({
+      data: writeF64(core, d.values),
+      weights: d.weights ? writeF64(core, d.weights) : 0,
+      n: d.values.length,
+    })),
   };
 }
 
@@ -64,7 +68,8 @@ export function checkCoreLimits(model: Model): void {
   limit(model.parameters.filter((p) => !p.fixed).length, abi.MAX_FREE, "too many free parameters");
   limit(model.samples.length, abi.MAX_SAMPLES, "too many samples");
   limit(model.constraints.length, abi.MAX_CONSTRAINTS, "too many constraints");
-  for (const s of model.samples) limit(s.components.length, abi.MAX_COMPONENTS, `too many components in sample ${s.name || "(default)"}`);
+  for (const s of model.samples)
+    limit(s.components.length, abi.MAX_COMPONENTS, `too many components in sample ${s.name || "(default)"}`);
 }
 
 /** What the core's minimizer reports; `errorGuess` are √(V_kk) of its metric for the free parameters. */
@@ -109,7 +114,12 @@ export class CompiledModel {
    * const cm = new CompiledModel(core, model, loadData(core, [{ values }]));
    * cm.nll([0, 1000, 0]); // the NLL at nsig = 0, nbkg = 1000, c1 = 0
    */
-  constructor(readonly core: CoreExports, readonly model: Model, data: LoadedData, options: { scales?: number[] } = {}) {
+  constructor(
+    readonly core: CoreExports,
+    readonly model: Model,
+    data: LoadedData,
+    options: { scales?: number[] } = {},
+  ) {
     checkCoreLimits(model);
     if (data.ptrs.length !== model.samples.length) {
       throw new BumpscanError(`model has ${model.samples.length} samples but ${data.ptrs.length} datasets were given`);
@@ -126,7 +136,10 @@ export class CompiledModel {
     this.tablePtr = writeF64(core, table);
     this.valuesPtr = writeF64(core, values);
     this.boundsPtr = writeF64(core, boundsTable(model.parameters.map((p) => [p.lo, p.hi])));
-    this.scratchPtr = writeF64(core, new Float64Array(Math.max(this.nParams * this.nParams, abi.MINIMIZE_ERRORS + this.nParams, 16)));
+    this.scratchPtr = writeF64(
+      core,
+      new Float64Array(Math.max(this.nParams * this.nParams, abi.MINIMIZE_ERRORS + this.nParams, 16)),
+    );
     this.maskPtr = writeF64(core, new Float64Array(this.nParams));
     core.setModel(this.tablePtr, this.valuesPtr);
     core.prepareModel();
@@ -152,7 +165,8 @@ export class CompiledModel {
   /** Choose which parameters float in the next minimisation. */
   setFree(free: boolean[]): void {
     const n = free.filter(Boolean).length;
-    if (n > abi.MAX_FREE) throw new BumpscanError(`too many free parameters: the core holds at most ${abi.MAX_FREE} (asked for ${n})`);
+    if (n > abi.MAX_FREE)
+      throw new BumpscanError(`too many free parameters: the core holds at most ${abi.MAX_FREE} (asked for ${n})`);
     this.free = [...free];
     const mask = viewF64(this.core, this.maskPtr, this.nParams);
     free.forEach((f, i) => (mask[i] = f ? 1 : 0));
@@ -194,8 +208,12 @@ export class CompiledModel {
     const nFree = this.free.filter(Boolean).length;
     const out = viewF64(this.core, this.scratchPtr, abi.MINIMIZE_ERRORS + nFree);
     return {
-      status: STATUS[code], fval: out[abi.MINIMIZE_FVAL], edm: out[abi.MINIMIZE_EDM], nfcn: out[abi.MINIMIZE_NFCN],
-      iterations: out[abi.MINIMIZE_ITERATIONS], errorGuess: Array.from(out.subarray(abi.MINIMIZE_ERRORS)),
+      status: STATUS[code],
+      fval: out[abi.MINIMIZE_FVAL],
+      edm: out[abi.MINIMIZE_EDM],
+      nfcn: out[abi.MINIMIZE_NFCN],
+      iterations: out[abi.MINIMIZE_ITERATIONS],
+      errorGuess: Array.from(out.subarray(abi.MINIMIZE_ERRORS)),
     };
   }
 
@@ -241,7 +259,12 @@ export class CompiledModel {
  * boundsTable([[0, Infinity], [-1, 1]]); // [0, Infinity, -1, 1]
  */
 export function boundsTable(bounds: [number, number][]): number[] {
-  return bounds.flatMap(([lo, hi]) => record(abi.BOUND_WORDS, [[abi.BOUND_LO, lo], [abi.BOUND_HI, hi]]));
+  return bounds.flatMap(([lo, hi]) =>
+    record(abi.BOUND_WORDS, [
+      [abi.BOUND_LO, lo],
+      [abi.BOUND_HI, hi],
+    ]),
+  );
 }
 
 /** A record of `words` zero words with the given fields set (word index → value). */
@@ -261,13 +284,19 @@ function flatten(model: Model, data: LoadedData, scales: number[]): { table: num
     return values.length - 1;
   };
   const table = record(abi.MODEL_SAMPLES + model.samples.length, [
-    [abi.MODEL_N_PARAMS, model.parameters.length], [abi.MODEL_N_SAMPLES, model.samples.length],
+    [abi.MODEL_N_PARAMS, model.parameters.length],
+    [abi.MODEL_N_SAMPLES, model.samples.length],
     [abi.MODEL_N_CONSTRAINTS, model.constraints.length],
   ]);
   table[abi.MODEL_CONSTRAINTS] = table.length;
   for (const k of model.constraints) {
-    table.push(...record(abi.CONSTRAINT_WORDS, [[abi.CONSTRAINT_PARAM, index.get(k.param)!], [abi.CONSTRAINT_MEAN, k.mean],
-      [abi.CONSTRAINT_SIGMA, k.sigma]]));
+    table.push(
+      ...record(abi.CONSTRAINT_WORDS, [
+        [abi.CONSTRAINT_PARAM, index.get(k.param)!],
+        [abi.CONSTRAINT_MEAN, k.mean],
+        [abi.CONSTRAINT_SIGMA, k.sigma],
+      ]),
+    );
   }
   model.samples.forEach((s, si) => {
     table[abi.MODEL_SAMPLES + si] = table.length;
@@ -287,19 +316,33 @@ function flatten(model: Model, data: LoadedData, scales: number[]): { table: num
 /** A SAMPLE record with room for its component offsets (filled in by flatten, as the guards' offset). */
 function sampleRecord(s: Sample, d: LoadedData["ptrs"][number], scale: number): number[] {
   return record(abi.SAMPLE_COMPONENTS + s.components.length, [
-    [abi.SAMPLE_DATA, d.data], [abi.SAMPLE_WEIGHTS, d.weights], [abi.SAMPLE_EVENTS, d.n], [abi.SAMPLE_LO, s.range[0]],
-    [abi.SAMPLE_HI, s.range[1]], [abi.SAMPLE_N_COMPONENTS, s.components.length], [abi.SAMPLE_FAST_COMPONENT, -1],
-    [abi.SAMPLE_N_GUARDS, s.guards.length], [abi.SAMPLE_NLL_SCALE, scale],
+    [abi.SAMPLE_DATA, d.data],
+    [abi.SAMPLE_WEIGHTS, d.weights],
+    [abi.SAMPLE_EVENTS, d.n],
+    [abi.SAMPLE_LO, s.range[0]],
+    [abi.SAMPLE_HI, s.range[1]],
+    [abi.SAMPLE_N_COMPONENTS, s.components.length],
+    [abi.SAMPLE_FAST_COMPONENT, -1],
+    [abi.SAMPLE_N_GUARDS, s.guards.length],
+    [abi.SAMPLE_NLL_SCALE, scale],
   ]);
 }
 
 /** A COMPONENT record: header, argument indices into the value vector, then its FACTOR records. */
 function componentRecord(c: Component, args: number[], index: Map<string, number>): number[] {
   const r = record(abi.COMPONENT_ARGS, [
-    [abi.COMPONENT_KIND, SHAPES[c.shape].kind], [abi.COMPONENT_N_ARGS, args.length], [abi.COMPONENT_YIELD_CONSTANT, c.yieldConstant],
+    [abi.COMPONENT_KIND, SHAPES[c.shape].kind],
+    [abi.COMPONENT_N_ARGS, args.length],
+    [abi.COMPONENT_YIELD_CONSTANT, c.yieldConstant],
     [abi.COMPONENT_N_FACTORS, c.yieldFactors.length],
   ]);
   r.push(...args);
-  for (const f of c.yieldFactors) r.push(...record(abi.FACTOR_WORDS, [[abi.FACTOR_PARAM, index.get(f.param)!], [abi.FACTOR_KAPPA, f.kappa ?? 0]]));
+  for (const f of c.yieldFactors)
+    r.push(
+      ...record(abi.FACTOR_WORDS, [
+        [abi.FACTOR_PARAM, index.get(f.param)!],
+        [abi.FACTOR_KAPPA, f.kappa ?? 0],
+      ]),
+    );
   return r;
 }

@@ -5,7 +5,7 @@
  */
 import { xoroshiro128plusFromState } from "pure-rand/generator/xoroshiro128plus";
 import { uniformFloat64 } from "pure-rand/distribution/uniformFloat64";
-import { Arg, Model } from "../model/model.js";
+import type { Arg, Model } from "../model/model.js";
 import { BumpscanError } from "../errors.js";
 import { shapeDensity } from "./oracle.js";
 
@@ -59,7 +59,12 @@ export function poisson(u: Rng, mean: number): number {
 }
 
 /** Sampler for one shape over [lo, hi] by inverse tabulated CDF. */
-function shapeSampler(shape: Parameters<typeof shapeDensity>[0], args: number[], lo: number, hi: number): (u: number) => number {
+function shapeSampler(
+  shape: Parameters<typeof shapeDensity>[0],
+  args: number[],
+  lo: number,
+  hi: number,
+): (u: number) => number {
   const cells = 1 << 16;
   const g = shapeDensity(shape, args);
   const h = (hi - lo) / cells;
@@ -74,7 +79,8 @@ function shapeSampler(shape: Parameters<typeof shapeDensity>[0], args: number[],
   const total = cdf[cells];
   return (u) => {
     const target = u * total;
-    let a = 0, b = cells;
+    let a = 0,
+      b = cells;
     while (b - a > 1) {
       const c = (a + b) >> 1;
       if (cdf[c] <= target) a = c;
@@ -98,7 +104,10 @@ export function generate(model: Model, values: Record<string, number>, seed: num
   return model.samples.map((s) => {
     const out: number[] = [];
     for (const c of s.components) {
-      const nu = c.yieldFactors.reduce((y, f) => y * (f.kappa === undefined ? arg(f.param) : f.kappa ** arg(f.param)), c.yieldConstant);
+      const nu = c.yieldFactors.reduce(
+        (y, f) => y * (f.kappa === undefined ? arg(f.param) : f.kappa ** arg(f.param)),
+        c.yieldConstant,
+      );
       if (nu < 0) throw new BumpscanError(`cannot generate component ${c.name} with negative yield ${nu}`);
       const draw = shapeSampler(c.shape, c.args.map(arg), s.range[0], s.range[1]);
       const n = poisson(u, nu);

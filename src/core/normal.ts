@@ -17,7 +17,9 @@ const LN_SQRT_2PI = 0.5 * Math.log(2 * Math.PI);
 export function logUpperTail(z: number): number {
   if (z < 5) return Math.log(normalCdf(-z, 0, 1));
   const tiny = 1e-300;
-  let f = z, c = z, d = 0;
+  let f = z,
+    c = z,
+    d = 0;
   for (let k = 1; k < 500; k++) {
     d = z + k * d;
     d = Math.abs(d) < tiny ? tiny : d;

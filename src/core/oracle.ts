@@ -5,9 +5,9 @@
  * either implementation shows up as a disagreement.
  */
 import { adaptiveIntegral } from "./quadrature.js";
-import { Arg, Component, Model } from "../model/model.js";
-import { SHAPES, ShapeName } from "../model/shapes.js";
-import { Dataset } from "./compile.js";
+import type { Arg, Component, Model } from "../model/model.js";
+import { SHAPES, type ShapeName } from "../model/shapes.js";
+import type { Dataset } from "./compile.js";
 
 type Density = (m: number) => number;
 
@@ -20,22 +20,31 @@ export function shapeDensity(shape: ShapeName, a: number[]): Density {
   const mapX = (m: number) => (2 * (m - a[0])) / (a[1] - a[0]) - 1;
   const coeffs = a.slice(2);
   switch (shape) {
-    case "uniform": return () => 1;
-    case "gaussian": return (m) => Math.exp(-0.5 * ((m - a[0]) / a[1]) ** 2);
-    case "crystalBall": return (m) => crystalBall(m, a[0], a[1], a[1], a[2], a[3], Infinity, 1);
-    case "doubleCrystalBall": return (m) => crystalBall(m, a[0], a[1], a[2], a[3], a[4], a[5], a[6]);
-    case "exponential": return (m) => Math.exp(a[0] * m);
-    case "chebyshev": return (m) => {
-      const x = mapX(m);
-      return 1 + coeffs.reduce((s, c, k) => s + c * Math.cos((k + 1) * Math.acos(Math.max(-1, Math.min(1, x)))), 0);
-    };
-    case "polynomial": return (m) => 1 + horner(coeffs, mapX(m));
-    case "expPoly": return (m) => Math.exp(horner(coeffs, mapX(m)));
-    case "argus": return (m) => {
-      if (m >= a[0]) return 0;
-      const u = 1 - (m / a[0]) ** 2;
-      return m * u ** a[2] * Math.exp(a[1] * u);
-    };
+    case "uniform":
+      return () => 1;
+    case "gaussian":
+      return (m) => Math.exp(-0.5 * ((m - a[0]) / a[1]) ** 2);
+    case "crystalBall":
+      return (m) => crystalBall(m, a[0], a[1], a[1], a[2], a[3], Infinity, 1);
+    case "doubleCrystalBall":
+      return (m) => crystalBall(m, a[0], a[1], a[2], a[3], a[4], a[5], a[6]);
+    case "exponential":
+      return (m) => Math.exp(a[0] * m);
+    case "chebyshev":
+      return (m) => {
+        const x = mapX(m);
+        return 1 + coeffs.reduce((s, c, k) => s + c * Math.cos((k + 1) * Math.acos(Math.max(-1, Math.min(1, x)))), 0);
+      };
+    case "polynomial":
+      return (m) => 1 + horner(coeffs, mapX(m));
+    case "expPoly":
+      return (m) => Math.exp(horner(coeffs, mapX(m)));
+    case "argus":
+      return (m) => {
+        if (m >= a[0]) return 0;
+        const u = 1 - (m / a[0]) ** 2;
+        return m * u ** a[2] * Math.exp(a[1] * u);
+      };
   }
 }
 
@@ -51,7 +60,16 @@ function horner(c: number[], x: number): number {
  * with A = (n/α)^n e^{−α²/2}, B = n/α − α, written as e^{−α²/2 − n·ln(1 + α(|t| − α)/n)} so that
  * a large n (A overflows beyond n ≈ 150) keeps its exponential-tail limit.
  */
-function crystalBall(m: number, mean: number, sL: number, sR: number, aL: number, nL: number, aR: number, nR: number): number {
+function crystalBall(
+  m: number,
+  mean: number,
+  sL: number,
+  sR: number,
+  aL: number,
+  nL: number,
+  aR: number,
+  nR: number,
+): number {
   const t = m < mean ? (m - mean) / sL : (m - mean) / sR;
   const tail = (a: number, n: number, u: number) => Math.exp(-0.5 * a * a - n * Math.log1p((a * (u - a)) / n));
   if (t < -aL) return tail(aL, nL, -t);
@@ -74,7 +92,13 @@ function breakpoints(shape: ShapeName, a: number[]): number[] {
  */
 export function shapeIntegral(shape: ShapeName, a: number[], lo: number, hi: number, tol = 1e-13): number {
   const f = shapeDensity(shape, a);
-  const cuts = [lo, ...breakpoints(shape, a).filter((x) => x > lo && x < hi).sort((x, y) => x - y), hi];
+  const cuts = [
+    lo,
+    ...breakpoints(shape, a)
+      .filter((x) => x > lo && x < hi)
+      .sort((x, y) => x - y),
+    hi,
+  ];
   // a peak's share sets the scale: tails far below it need no relative precision of their own
   const scale = Math.max(...cuts.map(f).map(Math.abs), f(0.5 * (lo + hi))) * (hi - lo);
   let sum = 0;
@@ -93,7 +117,10 @@ export class OracleNll {
   private readonly index: Map<string, number>;
   private readonly cache = new Map<Component, { key: string; values: Float64Array }>();
 
-  constructor(readonly model: Model, readonly data: Dataset[]) {
+  constructor(
+    readonly model: Model,
+    readonly data: Dataset[],
+  ) {
     this.index = new Map(model.parameters.map((p, i) => [p.name, i]));
   }
 
@@ -115,7 +142,10 @@ export class OracleNll {
   }
 
   private yieldOf(c: Component, v: ArrayLike<number>): number {
-    return c.yieldFactors.reduce((y, f) => y * (f.kappa === undefined ? this.arg(f.param, v) : f.kappa ** this.arg(f.param, v)), c.yieldConstant);
+    return c.yieldFactors.reduce(
+      (y, f) => y * (f.kappa === undefined ? this.arg(f.param, v) : f.kappa ** this.arg(f.param, v)),
+      c.yieldConstant,
+    );
   }
 
   /** The NLL at parameter values `v` (model order); +∞ where a density is ≤ 0. */

@@ -4,21 +4,34 @@
  * The oracle's normalisations use it; unlike per-interval relative criteria it does not chase
  * precision in tails that contribute nothing.
  */
-const XGK = [0.991455371120812639206854697526329, 0.949107912342758524526189684047851, 0.864864423359769072789712788640926,
+const XGK = [
+  0.991455371120812639206854697526329, 0.949107912342758524526189684047851, 0.864864423359769072789712788640926,
   0.741531185599394439863864773280788, 0.586087235467691130294144845693013, 0.405845151377397166906606412076961,
-  0.207784955007898467600689403773245, 0];
-const WGK = [0.022935322010529224963732008058970, 0.063092092629978553290700663189204, 0.104790010322250183839876322541518,
-  0.140653259715525918745189590510238, 0.169004726639267902826583426598550, 0.190350578064785409913256402421014,
-  0.204432940075298892414161999234649, 0.209482141084727828012999174891714];
-const WG = [0.129484966168869693270611432679082, 0.279705391489276667901467771423780, 0.381830050505118944950369775488975,
-  0.417959183673469387755102040816327];
+  0.207784955007898467600689403773245, 0,
+];
+const WGK = [
+  0.02293532201052922496373200805897, 0.063092092629978553290700663189204, 0.104790010322250183839876322541518,
+  0.140653259715525918745189590510238, 0.16900472663926790282658342659855, 0.190350578064785409913256402421014,
+  0.204432940075298892414161999234649, 0.209482141084727828012999174891714,
+];
+const WG = [
+  0.129484966168869693270611432679082, 0.27970539148927666790146777142378, 0.381830050505118944950369775488975,
+  0.417959183673469387755102040816327,
+];
 
-interface Piece { a: number; b: number; value: number; error: number }
+interface Piece {
+  a: number;
+  b: number;
+  value: number;
+  error: number;
+}
 
 function kronrod(f: (x: number) => number, a: number, b: number): Piece {
-  const c = 0.5 * (a + b), h = 0.5 * (b - a);
+  const c = 0.5 * (a + b),
+    h = 0.5 * (b - a);
   const fc = f(c);
-  let k = WGK[7] * fc, g = WG[3] * fc;
+  let k = WGK[7] * fc,
+    g = WG[3] * fc;
   for (let j = 0; j < 7; j++) {
     const pair = f(c - h * XGK[j]) + f(c + h * XGK[j]);
     k += WGK[j] * pair;
@@ -32,10 +45,19 @@ function kronrod(f: (x: number) => number, a: number, b: number): Piece {
  * @example
  * adaptiveIntegral((x) => Math.exp(-0.5 * x * x), -40, 40); // √(2π) = 2.5066282746310002
  */
-export function adaptiveIntegral(f: (x: number) => number, a: number, b: number, rel = 1e-13, abs = 0, maxPieces = 20000): number {
+export function adaptiveIntegral(
+  f: (x: number) => number,
+  a: number,
+  b: number,
+  rel = 1e-13,
+  abs = 0,
+  maxPieces = 20000,
+): number {
   const pieces = [kronrod(f, a, b)];
   for (;;) {
-    let total = 0, error = 0, worst = 0;
+    let total = 0,
+      error = 0,
+      worst = 0;
     pieces.forEach((p, i) => {
       total += p.value;
       error += p.error;

@@ -6,13 +6,19 @@
  * reference's construction (400 panels, quarter widths) and one twice as fine give limits equal
  * to this one within 1e-8 (tested).
  */
-import { CompiledModel, Dataset } from "../core/compile.js";
-import { Model } from "../model/model.js";
+import type { CompiledModel, Dataset } from "../core/compile.js";
+import type { Model } from "../model/model.js";
 import { SHAPES } from "../model/shapes.js";
 
 // 12-point Gauss–Legendre nodes and weights on [−1, 1] (positive half).
-const X12 = [0.1252334085114689, 0.3678314989981802, 0.5873179542866175, 0.7699026741943047, 0.9041172563704749, 0.9815606342467192];
-const W12 = [0.2491470458134028, 0.2334925365383548, 0.2031674267230659, 0.1600783285433462, 0.1069393259953184, 0.0471753363865118];
+const X12 = [
+  0.1252334085114689, 0.3678314989981802, 0.5873179542866175, 0.7699026741943047, 0.9041172563704749,
+  0.9815606342467192,
+];
+const W12 = [
+  0.2491470458134028, 0.2334925365383548, 0.2031674267230659, 0.1600783285433462, 0.1069393259953184,
+  0.0471753363865118,
+];
 
 export interface AsimovGrid {
   /** Uniform panels over the range (default 100). */
@@ -38,7 +44,12 @@ export function peaks(model: Model, sample: number): [number, number][] {
  * @example
  * panelEdges([0, 10], [[4.2, 0.05]], 400, 4).length; // 521
  */
-export function panelEdges(range: [number, number], peakList: [number, number][], panels: number, perWidth: number): number[] {
+export function panelEdges(
+  range: [number, number],
+  peakList: [number, number][],
+  panels: number,
+  perWidth: number,
+): number[] {
   const [lo, hi] = range;
   const edges = Array.from({ length: panels + 1 }, (_, i) => lo + ((hi - lo) * i) / panels);
   for (const [mean, width] of peakList) {
@@ -56,13 +67,17 @@ export function panelEdges(range: [number, number], peakList: [number, number][]
  */
 export function glNodes(edges: number[]): { nodes: Float64Array; weights: Float64Array } {
   const n = (edges.length - 1) * 12;
-  const nodes = new Float64Array(n), weights = new Float64Array(n);
+  const nodes = new Float64Array(n),
+    weights = new Float64Array(n);
   let k = 0;
   for (let p = 0; p + 1 < edges.length; p++) {
-    const c = 0.5 * (edges[p] + edges[p + 1]), h = 0.5 * (edges[p + 1] - edges[p]);
+    const c = 0.5 * (edges[p] + edges[p + 1]),
+      h = 0.5 * (edges[p + 1] - edges[p]);
     for (let j = 0; j < 6; j++) {
-      nodes[k] = c - h * X12[j]; weights[k++] = h * W12[j];
-      nodes[k] = c + h * X12[j]; weights[k++] = h * W12[j];
+      nodes[k] = c - h * X12[j];
+      weights[k++] = h * W12[j];
+      nodes[k] = c + h * X12[j];
+      weights[k++] = h * W12[j];
     }
   }
   return { nodes, weights };
@@ -77,7 +92,9 @@ export function asimovData(cm: CompiledModel, values: ArrayLike<number>, grid: A
   const saved = cm.values;
   cm.values = values;
   const data = cm.model.samples.map((s, k) => {
-    const { nodes, weights } = glNodes(panelEdges(s.range, peaks(cm.model, k), grid.panels ?? 100, grid.peakPanelsPerWidth ?? 2));
+    const { nodes, weights } = glNodes(
+      panelEdges(s.range, peaks(cm.model, k), grid.panels ?? 100, grid.peakPanelsPerWidth ?? 2),
+    );
     const density = cm.density(k, nodes);
     return { values: nodes, weights: weights.map((w, i) => w * density[i]) };
   });

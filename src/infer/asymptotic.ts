@@ -5,10 +5,10 @@
 import normalCdf from "@stdlib/stats-base-dists-normal-cdf";
 import normalQuantile from "@stdlib/stats-base-dists-normal-quantile";
 import { CompiledModel, loadData } from "../core/compile.js";
-import { asimovData, AsimovGrid } from "./asimov.js";
-import { Calculator, CLsValues, Statistic } from "./calculator.js";
+import { asimovData, type AsimovGrid } from "./asimov.js";
+import type { Calculator, CLsValues, Statistic } from "./calculator.js";
 import { logUpperTail } from "../core/normal.js";
-import { fit, FitResult } from "./fit.js";
+import type { FitResult } from "./fit.js";
 import { discovery } from "./significance.js";
 import { qmuTilde } from "./test-statistics.js";
 import { ProfileCache } from "./profile.js";
@@ -23,12 +23,14 @@ const Phi = (x: number) => normalCdf(x, 0, 1);
 export function asymptoticPvalues(q: number, qA: number): { clsb: number; clb: number; cls: number } {
   if (!(qA > 0)) return { clsb: 0.5, clb: 0.5, cls: 1 };
   if (q <= qA) {
-    const clsb = 1 - Phi(Math.sqrt(q)), clb = Phi(Math.sqrt(qA) - Math.sqrt(q));
+    const clsb = 1 - Phi(Math.sqrt(q)),
+      clb = Phi(Math.sqrt(qA) - Math.sqrt(q));
     return { clsb, clb, cls: clsb / clb };
   }
   // far above q_A both tails underflow: their ratio comes from their logs
   const s = 2 * Math.sqrt(qA);
-  const lnClsb = logUpperTail((q + qA) / s), lnClb = logUpperTail((q - qA) / s);
+  const lnClsb = logUpperTail((q + qA) / s),
+    lnClb = logUpperTail((q - qA) / s);
   return { clsb: Math.exp(lnClsb), clb: Math.exp(lnClb), cls: Math.exp(lnClsb - lnClb) };
 }
 
@@ -52,11 +54,21 @@ export class AsymptoticCalculator implements Calculator {
    * const calc = new AsymptoticCalculator(cm);
    * calc.pvalues(68.34).cls; // 0.100 on bump-1e4
    */
-  constructor(readonly cm: CompiledModel, options: { free?: FitResult; background?: FitResult; grid?: AsimovGrid } = {}) {
-    const fits = options.free && options.background ? { free: options.free, background: options.background } : discovery(cm, {}, options.free);
+  constructor(
+    readonly cm: CompiledModel,
+    options: { free?: FitResult; background?: FitResult; grid?: AsimovGrid } = {},
+  ) {
+    const fits =
+      options.free && options.background
+        ? { free: options.free, background: options.background }
+        : discovery(cm, {}, options.free);
     this.free = fits.free;
     this.background = fits.background;
-    const asimov = asimovData(cm, cm.model.parameters.map((p) => this.background.values[p.name]), options.grid);
+    const asimov = asimovData(
+      cm,
+      cm.model.parameters.map((p) => this.background.values[p.name]),
+      options.grid,
+    );
     this.asimov = new CompiledModel(cm.core, cm.model, loadData(cm.core, asimov), { scales: cm.scales });
     // the conditional fits of the data and of the Asimov dataset each reuse their metric
     cm.core.forgetMetrics();
@@ -100,7 +112,12 @@ export class AsymptoticCalculator implements Calculator {
   /** Observed q̃μ. */
   qObserved(mu: number): number {
     const poi = this.cm.model.poi;
-    return qmuTilde(mu, { nll: this.free.nll, muHat: this.free.values[poi] }, this.data.at(mu).nll, this.background.nll);
+    return qmuTilde(
+      mu,
+      { nll: this.free.nll, muHat: this.free.values[poi] },
+      this.data.at(mu).nll,
+      this.background.nll,
+    );
   }
 
   pvalues(mu: number): CLsValues {

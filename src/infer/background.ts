@@ -4,8 +4,8 @@
  * dataset with no events near the signal peak lets the yield run negative until the density
  * turns negative at the peak, and the free fit stalls there with a meaningless error.
  */
-import { CompiledModel } from "../core/compile.js";
-import { fit, FitOptions, FitResult } from "./fit.js";
+import type { CompiledModel } from "../core/compile.js";
+import { fit, type FitOptions, type FitResult } from "./fit.js";
 import { panelEdges, peaks } from "./asimov.js";
 
 /** Evaluation points of sample k: a uniform grid, refined near its peaks. */
@@ -34,7 +34,8 @@ export function poiFloor(cm: CompiledModel, values: ArrayLike<number>): number {
   try {
     cm.model.samples.forEach((_, k) => {
       const xs = probePoints(cm, k);
-      const b = at(0, k, xs), sb = at(1, k, xs);
+      const b = at(0, k, xs),
+        sb = at(1, k, xs);
       for (let i = 0; i < xs.length; i++) {
         const s = sb[i] - b[i];
         if (s > 0) floor = Math.max(floor, -b[i] / s);
@@ -69,7 +70,13 @@ export function fitBackground(cm: CompiledModel, options: FitOptions = {}): FitR
 export function raiseFloor(cm: CompiledModel, values: Record<string, number>): boolean {
   const poi = cm.model.poi;
   const param = cm.model.parameters[cm.names.indexOf(poi)];
-  const floor = Math.min(0, poiFloor(cm, cm.names.map((n) => (n === poi ? 0 : values[n]))));
+  const floor = Math.min(
+    0,
+    poiFloor(
+      cm,
+      cm.names.map((n) => (n === poi ? 0 : values[n])),
+    ),
+  );
   if (!(floor > param.lo)) return false;
   cm.setLowerBound(poi, floor);
   return true;

@@ -4,10 +4,10 @@
  * approximation: the profile times √det of the nuisances' covariance at each POI value). The
  * credible bound solves ∫₀^μup p dμ = CL · ∫₀^∞ p dμ on a piecewise Chebyshev interpolant of p.
  */
-import { CompiledModel } from "../core/compile.js";
+import type { CompiledModel } from "../core/compile.js";
 import { chebyshevPiece, integralTo } from "../core/chebyshev.js";
 import { BumpscanError } from "../errors.js";
-import { fit, FitResult } from "./fit.js";
+import { fit, type FitResult } from "./fit.js";
 import { discovery } from "./significance.js";
 import { brent } from "./roots.js";
 
@@ -31,11 +31,16 @@ export interface BayesResult {
 }
 
 /** log of the unnormalised posterior at μ, with warm-started conditional fits memoised. */
-function logPosterior(cm: CompiledModel, free: FitResult, marginalise: boolean): ((mu: number) => number) & { fits: () => number } {
+function logPosterior(
+  cm: CompiledModel,
+  free: FitResult,
+  marginalise: boolean,
+): ((mu: number) => number) & { fits: () => number } {
   const poi = cm.model.poi;
   const cache = new Map<number, number>();
   const converged: FitResult[] = [free];
-  const nearest = (mu: number) => converged.reduce((a, b) => (Math.abs(b.values[poi] - mu) < Math.abs(a.values[poi] - mu) ? b : a));
+  const nearest = (mu: number) =>
+    converged.reduce((a, b) => (Math.abs(b.values[poi] - mu) < Math.abs(a.values[poi] - mu) ? b : a));
   const lp = (mu: number) => {
     const hit = cache.get(mu);
     if (hit !== undefined) return hit;
@@ -43,7 +48,8 @@ function logPosterior(cm: CompiledModel, free: FitResult, marginalise: boolean):
     const r = fit(cm, { fixed: { [poi]: mu }, start: nearest(mu), hesse: marginalise, tol: 1e-6 });
     if (r.status === "converged") converged.push(r);
     let lp = -r.nll;
-    if (marginalise && r.covariance && r.covariance.length > 0) lp += 0.5 * Math.log(Math.max(det(curved(r.covariance)), 1e-300));
+    if (marginalise && r.covariance && r.covariance.length > 0)
+      lp += 0.5 * Math.log(Math.max(det(curved(r.covariance)), 1e-300));
     cache.set(mu, lp);
     return lp;
   };
@@ -106,22 +112,36 @@ export async function bayesianLimit(cm: CompiledModel, options: BayesOptions = {
   // the posterior's support: beyond the mode until it has fallen by e^-40
   let hi = muMode + 8 * sigma;
   for (let k = 0; lp(hi) - peak > -40; k++) {
-    if (k > 60) throw new BumpscanError(`the posterior of ${poi} does not fall off (still ${p(hi)} of its peak at ${hi})`);
+    if (k > 60)
+      throw new BumpscanError(`the posterior of ${poi} does not fall off (still ${p(hi)} of its peak at ${hi})`);
     hi = muMode + 2 * (hi - muMode);
   }
-  const cuts = [0, muMode, muMode + sigma, muMode + 3 * sigma, muMode + 8 * sigma, hi].filter((x, i, a) => x <= hi && (i === 0 || x > a[i - 1]));
+  const cuts = [0, muMode, muMode + sigma, muMode + 3 * sigma, muMode + 8 * sigma, hi].filter(
+    (x, i, a) => x <= hi && (i === 0 || x > a[i - 1]),
+  );
   // each piece to 1e-10 of the posterior's area near the mode (about σ, p ≤ 1 there)
   const pieces = cuts.slice(1).map((b, i) => chebyshevPiece(p, cuts[i], b, 1e-10 * sigma));
   const total = pieces.reduce((a, b) => a + b.integral, 0);
   if (!(total > 0) || !Number.isFinite(total)) throw new BumpscanError(`the posterior of ${poi} cannot be normalised`);
   const target = cl * total;
   // the piece where the cumulative integral crosses cl · total, then Brent on its interpolant
-  let acc = 0, k = 0;
+  let acc = 0,
+    k = 0;
   while (k < pieces.length - 1 && acc + pieces[k].integral < target) acc += pieces[k++].integral;
   const piece = pieces[k];
-  const observed = await brent((mu) => acc + integralTo(piece, mu) - target, piece.a, piece.b, 1e-12 * (piece.b - piece.a) + 1e-14 * Math.abs(piece.b));
+  const observed = await brent(
+    (mu) => acc + integralTo(piece, mu) - target,
+    piece.a,
+    piece.b,
+    1e-12 * (piece.b - piece.a) + 1e-14 * Math.abs(piece.b),
+  );
   return {
-    method: "bayes", cl, observed, nuisances: options.marginalise ? "marginalised" : "profiled", mode: muMode,
-    integrationError: pieces.reduce((a, b) => a + b.error, 0) / total, fits: lp.fits(),
+    method: "bayes",
+    cl,
+    observed,
+    nuisances: options.marginalise ? "marginalised" : "profiled",
+    mode: muMode,
+    integrationError: pieces.reduce((a, b) => a + b.error, 0) / total,
+    fits: lp.fits(),
   };
 }

@@ -4,7 +4,7 @@
  * analytic gradient) and is inverted here with ml-matrix.
  */
 import { CholeskyDecomposition, EigenvalueDecomposition, Matrix } from "ml-matrix";
-import { CompiledModel, FitStatus } from "../core/compile.js";
+import type { CompiledModel, FitStatus } from "../core/compile.js";
 import { BumpscanError } from "../errors.js";
 
 export interface FitOptions {
@@ -84,7 +84,7 @@ export function fit(cm: CompiledModel, options: FitOptions = {}): FitResult {
   let nfcn = m.nfcn;
   let nll = m.fval;
   let edm = m.edm;
-  let errors = Object.fromEntries(names.map((n) => [n, fixed.has(n) ? 0 : NaN]));
+  const errors = Object.fromEntries(names.map((n) => [n, fixed.has(n) ? 0 : NaN]));
   let covariance: number[][] | undefined;
   let forced = false;
   if ((options.hesse ?? true) && m.status !== "failed" && freeNames.length > 0) {
@@ -101,13 +101,26 @@ export function fit(cm: CompiledModel, options: FitOptions = {}): FitResult {
       }
     }
   }
-  const atLimit = freeNames.filter((n) => nearBound(cm.model.parameters[names.indexOf(n)], values[names.indexOf(n)], errors[n]));
+  const atLimit = freeNames.filter((n) =>
+    nearBound(cm.model.parameters[names.indexOf(n)], values[names.indexOf(n)], errors[n]),
+  );
   return {
     status: m.status,
-    valid: m.status === "converged" && !forced && atLimit.length === 0 && (covariance !== undefined || options.hesse === false),
+    valid:
+      m.status === "converged" &&
+      !forced &&
+      atLimit.length === 0 &&
+      (covariance !== undefined || options.hesse === false),
     values: Object.fromEntries(names.map((n, i) => [n, values[i]])),
-    errors, covariance, covarianceNames: freeNames, covarianceForced: forced, atLimit,
-    nll, edm, nfcn, fixed: [...fixed],
+    errors,
+    covariance,
+    covarianceNames: freeNames,
+    covarianceForced: forced,
+    atLimit,
+    nll,
+    edm,
+    nfcn,
+    fixed: [...fixed],
     timing: { ms: performance.now() - t0 },
   };
 }
@@ -123,8 +136,12 @@ function nearBound(p: { lo: number; hi: number }, v: number, error: number): boo
  * takes the minimum from MIGRAD's EDM tolerance to machine precision for one gradient call.
  * Kept only if it stays inside the bounds and lowers the NLL.
  */
-function newtonPolish(cm: CompiledModel, freeNames: string[], values: Float64Array, cov: number[][]):
-  { accepted: boolean; values: Float64Array; nll: number; edm: number; nfcn: number } {
+function newtonPolish(
+  cm: CompiledModel,
+  freeNames: string[],
+  values: Float64Array,
+  cov: number[][],
+): { accepted: boolean; values: Float64Array; nll: number; edm: number; nfcn: number } {
   const idx = freeNames.map((n) => cm.names.indexOf(n));
   const before = cm.nllGrad(values);
   const next = values.slice();
@@ -133,7 +150,12 @@ function newtonPolish(cm: CompiledModel, freeNames: string[], values: Float64Arr
   const after = inside ? cm.nllGrad(next) : before;
   const accepted = inside && after.nll <= before.nll;
   const final = accepted ? after : cm.nllGrad(values);
-  const edm = 0.5 * idx.reduce((s, i, k) => s + final.grad[i] * idx.reduce((t, j, l) => t + (cov[k][l] / (2 * UP)) * final.grad[j], 0), 0);
+  const edm =
+    0.5 *
+    idx.reduce(
+      (s, i, k) => s + final.grad[i] * idx.reduce((t, j, l) => t + (cov[k][l] / (2 * UP)) * final.grad[j], 0),
+      0,
+    );
   return { accepted, values: accepted ? next : values, nll: final.nll, edm, nfcn: accepted ? 2 : 3 };
 }
 
@@ -153,7 +175,8 @@ function offBounds(cm: CompiledModel, start: number[], fixed: Set<string>): void
 
 function startValues(cm: CompiledModel, options: FitOptions): number[] {
   const start = cm.model.parameters.map((p) => p.value);
-  const given = options.start && "values" in options.start ? (options.start.values as Record<string, number>) : options.start;
+  const given =
+    options.start && "values" in options.start ? (options.start.values as Record<string, number>) : options.start;
   for (const [name, v] of Object.entries(given ?? {})) {
     const i = cm.names.indexOf(name);
     if (i < 0) throw new BumpscanError(`start value for unknown parameter "${name}"`);
@@ -179,8 +202,12 @@ function wellConditioned(H: Matrix): boolean {
  * The covariance 2·up·H⁻¹ from the core's Hessian. A Hessian that is not positive definite is
  * made so by raising its eigenvalues to a small positive floor (flagged as forced).
  */
-function hesse(cm: CompiledModel, freeNames: string[], values: Float64Array, guess: number[]):
-  { covariance: number[][]; forced: boolean; nfcn: number } | undefined {
+function hesse(
+  cm: CompiledModel,
+  freeNames: string[],
+  values: Float64Array,
+  guess: number[],
+): { covariance: number[][]; forced: boolean; nfcn: number } | undefined {
   const steps = freeNames.map((n, k) => {
     const v = values[cm.names.indexOf(n)];
     const g = guess[k];
@@ -190,11 +217,12 @@ function hesse(cm: CompiledModel, freeNames: string[], values: Float64Array, gue
   if (!h || h.matrix.flat().some((x) => !Number.isFinite(x))) return undefined;
   const n = freeNames.length;
   const H = new Matrix(h.matrix);
-  for (let i = 0; i < n; i++) for (let j = 0; j < i; j++) {
-    const s = 0.5 * (H.get(i, j) + H.get(j, i));
-    H.set(i, j, s);
-    H.set(j, i, s);
-  }
+  for (let i = 0; i < n; i++)
+    for (let j = 0; j < i; j++) {
+      const s = 0.5 * (H.get(i, j) + H.get(j, i));
+      H.set(i, j, s);
+      H.set(j, i, s);
+    }
   let forced = false;
   let inverse: Matrix;
   const chol = new CholeskyDecomposition(H);

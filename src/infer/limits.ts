@@ -3,7 +3,7 @@
  * the background-only expectation at −2…+2σ. Bracketing doubles upward from the calculator's
  * scale until CLs is below the target; Brent's method then finds the crossing.
  */
-import { Calculator, CLsValues } from "./calculator.js";
+import type { Calculator, CLsValues } from "./calculator.js";
 import { rootAbove, rootNear } from "./roots.js";
 import { BumpscanError } from "../errors.js";
 
@@ -34,7 +34,10 @@ export interface LimitResult {
  * limit.observed;      // 68.34 on bump-1e4
  * limit.expected["0"]; // 23.37 (median expected)
  */
-export async function upperLimit(calc: Calculator, options: { cl?: number; statistic?: "cls" | "clsb"; expected?: boolean } = {}): Promise<LimitResult> {
+export async function upperLimit(
+  calc: Calculator,
+  options: { cl?: number; statistic?: "cls" | "clsb"; expected?: boolean } = {},
+): Promise<LimitResult> {
   const cl = options.cl ?? 0.9;
   const alpha = 1 - cl;
   const statistic = options.statistic ?? "cls";
@@ -56,8 +59,14 @@ export async function upperLimit(calc: Calculator, options: { cl?: number; stati
     if (options.expected === false) expected[String(n) as "0"] = NaN;
     else {
       const direct = calc.expectedLimit?.(n, alpha, tol, statistic);
-      expected[String(n) as "0"] = direct !== undefined && Number.isFinite(direct) ? direct
-        : await search(async (mu) => finite((await calc.expectedCls(mu, n, statistic)) - alpha, mu), n, `the expected ${statistic === "cls" ? "CLs" : "CLs+b"} at ${n}σ`);
+      expected[String(n) as "0"] =
+        direct !== undefined && Number.isFinite(direct)
+          ? direct
+          : await search(
+              async (mu) => finite((await calc.expectedCls(mu, n, statistic)) - alpha, mu),
+              n,
+              `the expected ${statistic === "cls" ? "CLs" : "CLs+b"} at ${n}σ`,
+            );
     }
   }
   const observedError = await crossingError(calc, curve, observed, statistic);
@@ -76,7 +85,12 @@ function finite(x: number, mu: number): number {
  * extra points a quarter of the POI scale either side: neighbours from the root search sit so
  * close that their difference would be toy noise.
  */
-async function crossingError(calc: Calculator, curve: Map<number, CLsValues>, limit: number, statistic: "cls" | "clsb"): Promise<number | undefined> {
+async function crossingError(
+  calc: Calculator,
+  curve: Map<number, CLsValues>,
+  limit: number,
+  statistic: "cls" | "clsb",
+): Promise<number | undefined> {
   if (calc.method !== "toys") return undefined;
   const value = (p: CLsValues) => (statistic === "cls" ? p.cls : p.clsb);
   const at = async (mu: number) => {
@@ -97,7 +111,10 @@ async function crossingError(calc: Calculator, curve: Map<number, CLsValues>, li
  * @example
  * const lim = await adaptiveUpperLimit(new ToyCalculator(cm, { toys: 500 }), { targetError: 0.5 });
  */
-export async function adaptiveUpperLimit(calc: ToyCalculatorLike, options: { cl?: number; statistic?: "cls" | "clsb"; expected?: boolean; targetError: number; maxToys?: number }): Promise<LimitResult> {
+export async function adaptiveUpperLimit(
+  calc: ToyCalculatorLike,
+  options: { cl?: number; statistic?: "cls" | "clsb"; expected?: boolean; targetError: number; maxToys?: number },
+): Promise<LimitResult> {
   const maxToys = options.maxToys ?? 64000;
   for (;;) {
     const lim = await upperLimit(calc, options);

@@ -2,8 +2,8 @@
  * Conditional fits (POI fixed) of one compiled model, memoised by POI value and each warm-started
  * from the nearest converged one: limit searches revisit and step between nearby values.
  */
-import { CompiledModel } from "../core/compile.js";
-import { fit, FitResult } from "./fit.js";
+import type { CompiledModel } from "../core/compile.js";
+import { fit, type FitResult } from "./fit.js";
 
 /**
  * Memoised conditional fits of one compiled model.
@@ -19,7 +19,11 @@ export class ProfileCache {
    * const profile = new ProfileCache(cm, freeFit);
    * profile.at(68.3).nll; // NLL(μ = 68.3, θ̂̂)
    */
-  constructor(private readonly cm: CompiledModel, private readonly seed: FitResult, private readonly slot?: number) {}
+  constructor(
+    private readonly cm: CompiledModel,
+    private readonly seed: FitResult,
+    private readonly slot?: number,
+  ) {}
 
   /** The conditional fit at POI = mu (no HESSE). */
   at(mu: number): FitResult {
@@ -27,7 +31,8 @@ export class ProfileCache {
     if (hit) return hit;
     let start = this.seed;
     let best = Infinity;
-    for (const [m, f] of this.fits) if (Math.abs(m - mu) < best && f.status === "converged") (best = Math.abs(m - mu)), (start = f);
+    for (const [m, f] of this.fits)
+      if (Math.abs(m - mu) < best && f.status === "converged") (best = Math.abs(m - mu)), (start = f);
     const r = fit(this.cm, { fixed: { [this.cm.model.poi]: mu }, start, hesse: false, metricSlot: this.slot });
     this.fits.set(mu, r);
     return r;

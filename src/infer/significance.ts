@@ -4,9 +4,9 @@
  * A significance rests on two converged fits; otherwise q0, p0 and Z are NaN (null in JSON).
  */
 import normalCdf from "@stdlib/stats-base-dists-normal-cdf";
-import { CompiledModel } from "../core/compile.js";
+import type { CompiledModel } from "../core/compile.js";
 import { fitBackground, raiseFloor } from "./background.js";
-import { fit, FitOptions, FitResult } from "./fit.js";
+import { fit, type FitOptions, type FitResult } from "./fit.js";
 
 export interface Discovery {
   q0: number;
@@ -42,7 +42,8 @@ export function discovery(cm: CompiledModel, options: FitOptions = {}, free?: Fi
   // the floor moves with the background: where the free fit left it, the floor may lie higher
   if (!free && !converged(f) && raiseFloor(cm, f.values)) f = better(f, fit(cm, { ...options, start: b }));
   // a background-only fit that failed may do better from where the free fit left the background
-  if (!converged(b)) b = better(b, fit(cm, { ...options, start: f, fixed: { ...options.fixed, [poi]: 0 }, hesse: false }));
+  if (!converged(b))
+    b = better(b, fit(cm, { ...options, start: f, fixed: { ...options.fixed, [poi]: 0 }, hesse: false }));
   const valid = converged(f) && converged(b);
   const twoDelta = Math.max(0, 2 * (b.nll - f.nll));
   const muHat = f.values[poi];

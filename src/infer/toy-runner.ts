@@ -4,9 +4,9 @@
  * lives wherever toys run: in the calling thread, or one per worker of a pool.
  */
 import * as abi from "../core/abi.js";
-import { boundsTable, checkCoreLimits, CompiledModel, LoadedData } from "../core/compile.js";
-import { CoreExports, viewF64, writeF64 } from "../core/wasm.js";
-import { Model } from "../model/model.js";
+import { boundsTable, checkCoreLimits, CompiledModel, type LoadedData } from "../core/compile.js";
+import { type CoreExports, viewF64, writeF64 } from "../core/wasm.js";
+import type { Model } from "../model/model.js";
 
 /** Everything a runner needs; plain data, so it can be posted to a worker. */
 export interface ToyRunnerConfig {
@@ -66,7 +66,14 @@ const TOY_EDM_MAX = 0.002 * 0.1 * 0.5;
 export class ToyRunner {
   private readonly toyModel: CompiledModel;
   private readonly poiIndex: number;
-  private readonly ptr: { bounds: number; boundsFree: number; maskFree: number; maskFixed: number; gen: number; block: number };
+  private readonly ptr: {
+    bounds: number;
+    boundsFree: number;
+    maskFree: number;
+    maskFixed: number;
+    gen: number;
+    block: number;
+  };
   private readonly grids: { edges: number; n: number; work: number; capacity: number }[];
 
   /**
@@ -74,22 +81,37 @@ export class ToyRunner {
    * @example
    * const runner = new ToyRunner(core, { model, capacity: [30000], grids: [edges], seed: 1, massIndex: 0, maxCalls: 500, poiStart: 20 });
    */
-  constructor(readonly core: CoreExports, readonly config: ToyRunnerConfig) {
+  constructor(
+    readonly core: CoreExports,
+    readonly config: ToyRunnerConfig,
+  ) {
     const model = config.model;
     checkCoreLimits(model); // before the event buffers are written, too
-    const loaded: LoadedData = { ptrs: config.capacity.map((cap) => ({ data: writeF64(core, new Float64Array(cap)), weights: 0, n: cap })) };
+    const loaded: LoadedData = {
+      ptrs: config.capacity.map((cap) => ({ data: writeF64(core, new Float64Array(cap)), weights: 0, n: cap })),
+    };
     this.toyModel = new CompiledModel(core, model, loaded);
     this.grids = config.grids.map((edges, k) => ({
-      edges: writeF64(core, edges), n: edges.length, work: writeF64(core, new Float64Array(abi.GRID_WORK_PER_CELL * edges.length)), capacity: config.capacity[k],
+      edges: writeF64(core, edges),
+      n: edges.length,
+      work: writeF64(core, new Float64Array(abi.GRID_WORK_PER_CELL * edges.length)),
+      capacity: config.capacity[k],
     }));
     this.poiIndex = model.parameters.findIndex((p) => p.name === model.poi);
-    const lo = model.parameters.map((p) => p.lo), hi = model.parameters.map((p) => p.hi);
+    const lo = model.parameters.map((p) => p.lo),
+      hi = model.parameters.map((p) => p.hi);
     this.ptr = {
       bounds: writeF64(core, boundsTable(lo.map((l, i) => [l, hi[i]]))),
       // the free fit keeps the POI ≥ 0
       boundsFree: writeF64(core, boundsTable(lo.map((l, i) => [i === this.poiIndex ? Math.max(l, 0) : l, hi[i]]))),
-      maskFree: writeF64(core, model.parameters.map((p) => (p.fixed ? 0 : 1))),
-      maskFixed: writeF64(core, model.parameters.map((p, i) => (p.fixed || i === this.poiIndex ? 0 : 1))),
+      maskFree: writeF64(
+        core,
+        model.parameters.map((p) => (p.fixed ? 0 : 1)),
+      ),
+      maskFixed: writeF64(
+        core,
+        model.parameters.map((p, i) => (p.fixed || i === this.poiIndex ? 0 : 1)),
+      ),
       gen: writeF64(core, new Float64Array(model.parameters.length)),
       block: writeF64(core, new Float64Array(abi.RUN_WORDS)),
     };
@@ -115,7 +137,10 @@ export class ToyRunner {
     const out = viewF64(core, results, stride * request.count).slice();
     core.release(mark);
     const violations = core.takeEnvelopeViolations();
-    return request.muTests.map((_, j) => ({ ...collect(out, stride, request.count, j), violations: j === 0 ? violations : 0 }));
+    return request.muTests.map((_, j) => ({
+      ...collect(out, stride, request.count, j),
+      violations: j === 0 ? violations : 0,
+    }));
   }
 
   /** Fill the core's RUN_* parameter block for one runToys call. */
@@ -151,13 +176,15 @@ export class ToyRunner {
 
 /** The good toys' q and μ̂ at tested value j from runToys's results (stride words per toy). */
 function collect(out: Float64Array, stride: number, count: number, j: number): Omit<ToyBatch, "violations"> {
-  const q: number[] = [], muHat: number[] = [];
+  const q: number[] = [],
+    muHat: number[] = [];
   let failed = 0;
   const test = abi.TOY_TESTS + abi.TEST_WORDS * j;
   for (let t = 0; t < count; t++) {
     const r = t * stride;
     const qj = out[r + test + abi.TEST_Q];
-    const ok = out[r + abi.TOY_STATUS] === abi.STATUS_CONVERGED && out[r + test + abi.TEST_STATUS] === abi.STATUS_CONVERGED;
+    const ok =
+      out[r + abi.TOY_STATUS] === abi.STATUS_CONVERGED && out[r + test + abi.TEST_STATUS] === abi.STATUS_CONVERGED;
     if (!ok || !Number.isFinite(qj)) failed++;
     else q.push(qj), muHat.push(out[r + abi.TOY_MU_HAT]);
   }
@@ -177,5 +204,10 @@ export function joinBatches(parts: ToyBatch[]): ToyBatch {
     for (const p of parts) out.set(p[key], o), (o += p[key].length);
     return out;
   };
-  return { q: cat("q"), muHat: cat("muHat"), failed: parts.reduce((s, p) => s + p.failed, 0), violations: parts.reduce((s, p) => s + p.violations, 0) };
+  return {
+    q: cat("q"),
+    muHat: cat("muHat"),
+    failed: parts.reduce((s, p) => s + p.failed, 0),
+    violations: parts.reduce((s, p) => s + p.violations, 0),
+  };
 }

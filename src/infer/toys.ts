@@ -10,17 +10,17 @@
  * any split of the toys over batches or workers gives the same toys.
  */
 import normalCdf from "@stdlib/stats-base-dists-normal-cdf";
-import { CompiledModel } from "../core/compile.js";
+import type { CompiledModel } from "../core/compile.js";
 import { BumpscanError } from "../errors.js";
 import type { ToyExecutor } from "./executor.js";
 import { panelEdges, peaks } from "./asimov.js";
 import { AsymptoticCalculator } from "./asymptotic.js";
-import { LimitResult, upperLimit } from "./limits.js";
-import { Calculator, CLsValues, Statistic } from "./calculator.js";
-import { fit, FitResult } from "./fit.js";
+import { type LimitResult, upperLimit } from "./limits.js";
+import type { Calculator, CLsValues, Statistic } from "./calculator.js";
+import type { FitResult } from "./fit.js";
 import { ProfileCache } from "./profile.js";
 import { qmuTilde } from "./test-statistics.js";
-import { joinBatches, ToyBatch, ToyRequest, ToyRunner, ToyRunnerConfig } from "./toy-runner.js";
+import { joinBatches, type ToyBatch, type ToyRequest, ToyRunner, type ToyRunnerConfig } from "./toy-runner.js";
 import { TOY_HYPOTHESIS_B, TOY_HYPOTHESIS_SB } from "../core/abi.js";
 
 export interface ToyOptions {
@@ -38,7 +38,8 @@ export interface ToyOptions {
   pool?: ToyExecutor;
 }
 
-const SB = TOY_HYPOTHESIS_SB, B = TOY_HYPOTHESIS_B;
+const SB = TOY_HYPOTHESIS_SB,
+  B = TOY_HYPOTHESIS_B;
 /** Ties (discrete outcomes such as zero events) count as at least as extreme, within fit precision. */
 const TIE = 1e-3;
 
@@ -81,9 +82,11 @@ export class ToyCalculator implements Calculator {
    * const calc = new ToyCalculator(cm, { toys: 2000, seed: 1 });
    * (await calc.pvalues(68.3)).cls; // ≈ 0.10 on bump-1e4
    */
-  constructor(readonly cm: CompiledModel, options: ToyOptions = {}) {
+  constructor(
+    readonly cm: CompiledModel,
+    options: ToyOptions = {},
+  ) {
     const model = cm.model;
-    const poi = model.poi;
     this.toys = options.toys ?? 2000;
     this.backgroundToys = options.backgroundToys ?? 2 * this.toys;
     if (!(this.toys > 0 && this.backgroundToys > 0)) throw new BumpscanError("the number of toys must be at least 1");
@@ -137,7 +140,15 @@ export class ToyCalculator implements Calculator {
    * @example
    * const batch = await calc.runBatch({ nsig: 40, nbkg: 1e4, c1: -1.2, c2: 0.3 }, 1, 3, 40, 0, 100);
    */
-  async runBatch(gen: Record<string, number>, hypothesis: number, grid: number, muTest: number, first: number, n: number, mode = 0): Promise<ToyBatch> {
+  async runBatch(
+    gen: Record<string, number>,
+    hypothesis: number,
+    grid: number,
+    muTest: number,
+    first: number,
+    n: number,
+    mode = 0,
+  ): Promise<ToyBatch> {
     const statistic = mode === 0 ? "qmu" : "q0";
     return (await this.runMany(gen, { hypothesis, grid, muTests: [muTest], first, count: n, statistic }))[0];
   }
@@ -147,12 +158,24 @@ export class ToyCalculator implements Calculator {
    * generation and one free fit serve a block of neighbouring grid points at once.
    */
   private backgroundToysAt(k: number): Promise<ToyBatch> {
-    let hit = this.backgroundAt.get(k);
+    const hit = this.backgroundAt.get(k);
     if (hit) return hit;
     const block = [k - 2, k - 1, k, k + 1, k + 2].filter((j) => j >= 1 && !this.backgroundAt.has(j));
     const muTests = block.map((j) => j * this.step);
-    const batches = this.runMany(this.background.values, { hypothesis: B, grid: 0, muTests, first: 0, count: this.backgroundToys, statistic: "qmu" });
-    block.forEach((j, i) => this.backgroundAt.set(j, batches.then((b) => b[i])));
+    const batches = this.runMany(this.background.values, {
+      hypothesis: B,
+      grid: 0,
+      muTests,
+      first: 0,
+      count: this.backgroundToys,
+      statistic: "qmu",
+    });
+    block.forEach((j, i) =>
+      this.backgroundAt.set(
+        j,
+        batches.then((b) => b[i]),
+      ),
+    );
     return this.backgroundAt.get(k)!;
   }
 
@@ -210,11 +233,21 @@ export class ToyCalculator implements Calculator {
     this.backgroundToys = Math.round(this.backgroundToys * factor);
     const points = [...this.done.keys()].sort((a, b) => a - b);
     const muTests = points.map((k) => k * this.step);
-    const more = await this.runMany(this.background.values, { hypothesis: B, grid: 0, muTests, first: bFrom, count: this.backgroundToys - bFrom, statistic: "qmu" });
+    const more = await this.runMany(this.background.values, {
+      hypothesis: B,
+      grid: 0,
+      muTests,
+      first: bFrom,
+      count: this.backgroundToys - bFrom,
+      statistic: "qmu",
+    });
     for (const [i, k] of points.entries()) {
       const old = this.done.get(k)!;
       const mu = k * this.step;
-      const sb = joinBatches([old.sb, await this.runBatch(this.data.at(mu).values, SB, k, mu, sbFrom, this.toys - sbFrom)]);
+      const sb = joinBatches([
+        old.sb,
+        await this.runBatch(this.data.at(mu).values, SB, k, mu, sbFrom, this.toys - sbFrom),
+      ]);
       const b = joinBatches([old.b, more[i]]);
       const point = { sb, b };
       this.done.set(k, point);
@@ -228,11 +261,20 @@ export class ToyCalculator implements Calculator {
   /** Observed q̃μ. */
   qObserved(mu: number): number {
     const poi = this.cm.model.poi;
-    return qmuTilde(mu, { nll: this.free.nll, muHat: this.free.values[poi] }, this.data.at(mu).nll, this.background.nll);
+    return qmuTilde(
+      mu,
+      { nll: this.free.nll, muHat: this.free.values[poi] },
+      this.data.at(mu).nll,
+      this.background.nll,
+    );
   }
 
   /** Linear interpolation of a per-grid-point quantity between the grid points around mu. */
-  private async interpolate<T extends Record<string, number>>(mu: number, at: (k: number) => Promise<T>, atZero: T): Promise<T> {
+  private async interpolate<T extends Record<string, number>>(
+    mu: number,
+    at: (k: number) => Promise<T>,
+    atZero: T,
+  ): Promise<T> {
     const x = mu / this.step;
     const k = Math.floor(x);
     const a = k === 0 ? atZero : await at(k);
@@ -265,7 +307,9 @@ export class ToyCalculator implements Calculator {
 
   /** Toy counts over every grid point run: s+b, b-only, failed fits. */
   counts(): { sb: number; b: number; failed: number } {
-    let sb = 0, b = 0, failed = 0;
+    let sb = 0,
+      b = 0,
+      failed = 0;
     for (const p of this.done.values()) {
       sb += p.sb.q.length;
       b += p.b.q.length;
@@ -281,7 +325,11 @@ export class ToyCalculator implements Calculator {
 }
 
 /** CLs+b, CLb, CLs and the binomial error of CLs for an observed statistic q. */
-function clsFrom(sb: Float64Array, b: Float64Array, q: number): { clsb: number; clb: number; cls: number; clsError: number } {
+function clsFrom(
+  sb: Float64Array,
+  b: Float64Array,
+  q: number,
+): { clsb: number; clb: number; cls: number; clsError: number } {
   if (sb.length === 0 || b.length === 0) throw new BumpscanError("every toy fit failed: no CLs can be computed");
   const cut = q - TIE * (1 + q);
   const clsb = sb.filter((x) => x >= cut).length / sb.length;

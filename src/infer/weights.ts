@@ -8,9 +8,9 @@
  * event terms (Langenbruch, EPJC 82 (2022) 393, arXiv:1911.01303; RooFit's AsymptoticError).
  */
 import { CholeskyDecomposition, Matrix } from "ml-matrix";
-import { CompiledModel, Dataset, loadData } from "../core/compile.js";
+import { CompiledModel, type Dataset, loadData } from "../core/compile.js";
 import { BumpscanError } from "../errors.js";
-import { FitResult } from "./fit.js";
+import type { FitResult } from "./fit.js";
 
 /**
  * How the errors of a weighted fit are computed: "asymptotic" the sandwich H⁻¹CH⁻¹ (default);
@@ -31,7 +31,8 @@ export const isWeighted = (data: Dataset[]) => data.some((d) => d.weights !== un
 export function nllScales(data: Dataset[]): number[] {
   return data.map((d) => {
     if (!d.weights) return 1;
-    let sw = 0, sw2 = 0;
+    let sw = 0,
+      sw2 = 0;
     for (const w of d.weights) (sw += w), (sw2 += w * w);
     return sw > 0 && sw2 > 0 ? sw / sw2 : 1;
   });
@@ -82,12 +83,14 @@ function scoreOuter(cm: CompiledModel, fit: FitResult, data: Dataset[]): Matrix 
         cm.values = v;
         return cm.density(k, d.values);
       };
-      const up = at(base[i] + h[p]), down = at(base[i] - h[p]);
+      const up = at(base[i] + h[p]),
+        down = at(base[i] - h[p]);
       return up.map((u, e) => (Math.log(u) - Math.log(down[e])) / (2 * h[p]));
     });
     for (let e = 0; e < d.values.length; e++) {
       const w2 = (cm.scales[k] * (d.weights ? d.weights[e] : 1)) ** 2;
-      for (let p = 0; p < names.length; p++) for (let q = 0; q <= p; q++) C.set(p, q, C.get(p, q) + w2 * grads[p][e] * grads[q][e]);
+      for (let p = 0; p < names.length; p++)
+        for (let q = 0; q <= p; q++) C.set(p, q, C.get(p, q) + w2 * grads[p][e] * grads[q][e]);
     }
   });
   cm.values = base;
@@ -101,8 +104,12 @@ function scoreOuter(cm: CompiledModel, fit: FitResult, data: Dataset[]): Matrix 
  * @example
  * const { errors } = weightedErrors(cm, fit(cm), data, "asymptotic"); // sandwich errors
  */
-export function weightedErrors(cm: CompiledModel, fit: FitResult, data: Dataset[], mode: ErrorMode):
-  { covariance: number[][]; errors: Record<string, number> } {
+export function weightedErrors(
+  cm: CompiledModel,
+  fit: FitResult,
+  data: Dataset[],
+  mode: ErrorMode,
+): { covariance: number[][]; errors: Record<string, number> } {
   const V = fit.covariance ? new Matrix(fit.covariance) : undefined;
   if (!V || fit.covarianceNames.length === 0 || V.to1DArray().some((x) => !Number.isFinite(x))) {
     return { covariance: fit.covariance ?? [], errors: fit.errors };
@@ -112,11 +119,26 @@ export function weightedErrors(cm: CompiledModel, fit: FitResult, data: Dataset[
   else if (mode === "sumw2") {
     // RooFit's V·H(w²)·V on the unscaled likelihood is, with V = H⁻¹ of the scaled one, V·H(w², λ²)·V
     const squared = data.map((d) => (d.weights ? { values: d.values, weights: d.weights.map((w) => w * w) } : d));
-    cov = V.mmul(hessianOver(cm, fit, squared, cm.scales.map((l) => l * l))).mmul(V);
+    cov = V.mmul(
+      hessianOver(
+        cm,
+        fit,
+        squared,
+        cm.scales.map((l) => l * l),
+      ),
+    ).mmul(V);
   } else {
-    const H = hessianOver(cm, fit, data, cm.scales.map(() => 1));
+    const H = hessianOver(
+      cm,
+      fit,
+      data,
+      cm.scales.map(() => 1),
+    );
     const chol = new CholeskyDecomposition(H);
-    if (!chol.isPositiveDefinite()) throw new BumpscanError("the Hessian of the likelihood with the weights as given is not positive definite: no \"hesse\" errors");
+    if (!chol.isPositiveDefinite())
+      throw new BumpscanError(
+        'the Hessian of the likelihood with the weights as given is not positive definite: no "hesse" errors',
+      );
     cov = chol.solve(Matrix.eye(H.rows));
   }
   const covariance = symmetric(cov).to2DArray();

@@ -40,10 +40,13 @@ export class Growing {
 export function columnIndex(label: string, names: string[], name?: string, listNames = true): number {
   if (name === undefined) {
     if (names.length === 1) return 0;
-    throw new BumpscanError(`${label} has ${listNames ? `columns ${names.join(", ")}` : `${names.length} columns`}: name one in the spec's data.column`);
+    throw new BumpscanError(
+      `${label} has ${listNames ? `columns ${names.join(", ")}` : `${names.length} columns`}: name one in the spec's data.column`,
+    );
   }
   const i = names.indexOf(name);
-  if (i < 0) throw new BumpscanError(`${label} has no column "${name}"${listNames ? ` (columns: ${names.join(", ")})` : ""}`);
+  if (i < 0)
+    throw new BumpscanError(`${label} has no column "${name}"${listNames ? ` (columns: ${names.join(", ")})` : ""}`);
   return i;
 }
 
@@ -86,7 +89,10 @@ export class CsvColumns {
   private readonly w = new Growing();
   private row = 0;
 
-  constructor(private readonly label: string, private readonly choice: ColumnChoice) {}
+  constructor(
+    private readonly label: string,
+    private readonly choice: ColumnChoice,
+  ) {}
 
   add(record: string[]): void {
     if (!this.header) {
@@ -100,7 +106,9 @@ export class CsvColumns {
     const wv = this.wcol >= 0 ? decimal(record[this.wcol] ?? "") : 1;
     if (!Number.isFinite(v) || !Number.isFinite(wv)) {
       // the column by the name the spec gave (the header itself is file content)
-      const [bad, name] = !Number.isFinite(v) ? [this.col, this.choice.column ?? "1"] : [this.wcol, this.choice.weights];
+      const [bad, name] = !Number.isFinite(v)
+        ? [this.col, this.choice.column ?? "1"]
+        : [this.wcol, this.choice.weights];
       throw new BadValue(this.row, `column ${name} ${badCell(record[bad])}`);
     }
     this.values.push(v);
@@ -115,7 +123,10 @@ export class CsvColumns {
 
 /** A bad value in data row `row` (1-based, after the header). */
 export class BadValue extends Error {
-  constructor(readonly row: number, readonly what: string) {
+  constructor(
+    readonly row: number,
+    readonly what: string,
+  ) {
     super(what);
   }
 }
@@ -126,7 +137,8 @@ export class BadValue extends Error {
  * lineOfRow("# c\nm\n1\nx\n", 2); // 4
  */
 export function lineOfRow(text: string, row: number): number {
-  let line = 0, seen = -1;
+  let line = 0,
+    seen = -1;
   for (const raw of text.split(/\r?\n/)) {
     line++;
     const t = raw.replace(/^\uFEFF/, "").trim();
@@ -150,14 +162,21 @@ export function csvProblem(e: unknown): string {
   const line = typeof err.lines === "number" ? `line ${err.lines}: ` : "";
   switch (err.code) {
     case "CSV_RECORD_INCONSISTENT_FIELDS_LENGTH":
-    case "CSV_RECORD_DONT_MATCH_COLUMNS_LENGTH": return `${line}a row has a different number of fields than the header`;
-    case "CSV_QUOTE_NOT_CLOSED": return `${line}a quote is not closed`;
-    case "CSV_INVALID_OPENING_QUOTE": return `${line}a quote inside an unquoted field`;
+    case "CSV_RECORD_DONT_MATCH_COLUMNS_LENGTH":
+      return `${line}a row has a different number of fields than the header`;
+    case "CSV_QUOTE_NOT_CLOSED":
+      return `${line}a quote is not closed`;
+    case "CSV_INVALID_OPENING_QUOTE":
+      return `${line}a quote inside an unquoted field`;
     case "CSV_INVALID_CLOSING_QUOTE":
-    case "CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE": return `${line}characters after a closing quote`;
-    case "CSV_MAX_RECORD_SIZE": return `${line}a row is too long`;
-    case undefined: return "unreadable";
-    default: return `${line}${err.code.toLowerCase().replace(/^csv_/, "").replace(/_/g, " ")}`;
+    case "CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE":
+      return `${line}characters after a closing quote`;
+    case "CSV_MAX_RECORD_SIZE":
+      return `${line}a row is too long`;
+    case undefined:
+      return "unreadable";
+    default:
+      return `${line}${err.code.toLowerCase().replace(/^csv_/, "").replace(/_/g, " ")}`;
   }
 }
 
@@ -166,8 +185,11 @@ export function csvProblem(e: unknown): string {
  * @example
  * inRange(new Float64Array([-1, 2, 11]), undefined, [0, 10]); // { values: [2], dropped: 2 }
  */
-export function inRange(values: Float64Array, weights: Float64Array | undefined, [lo, hi]: [number, number]):
-  { values: Float64Array; weights?: Float64Array; dropped: number } {
+export function inRange(
+  values: Float64Array,
+  weights: Float64Array | undefined,
+  [lo, hi]: [number, number],
+): { values: Float64Array; weights?: Float64Array; dropped: number } {
   const keep: number[] = [];
   for (let i = 0; i < values.length; i++) if (values[i] >= lo && values[i] <= hi) keep.push(i);
   if (keep.length === values.length) return { values, weights, dropped: 0 };

@@ -6,7 +6,7 @@
  */
 import type { RecordBatch, Schema } from "apache-arrow";
 import { BumpscanError } from "../errors.js";
-import { Column, ColumnChoice, columnIndex, Growing } from "./column.js";
+import { type Column, type ColumnChoice, columnIndex, Growing } from "./column.js";
 
 /** parquet-wasm: the Node build is ready when imported; the browser build fetches its WASM first. */
 async function parquetWasm(): Promise<typeof import("parquet-wasm")> {
@@ -28,7 +28,10 @@ function chosen(schema: Schema, label: string, { column, weights }: ColumnChoice
 class Collect {
   private readonly out: Growing[];
   private rows = 0;
-  constructor(private readonly label: string, private readonly names: string[]) {
+  constructor(
+    private readonly label: string,
+    private readonly names: string[],
+  ) {
     this.out = names.map(() => new Growing());
   }
   add(batch: RecordBatch): void {
@@ -38,7 +41,9 @@ class Collect {
         const v = vector.get(i);
         const x = typeof v === "bigint" ? Number(v) : v;
         if (typeof x !== "number" || !Number.isFinite(x)) {
-          throw new BumpscanError(`${this.label} row ${this.rows + i + 1}: column ${name} is ${x === null ? "null" : String(x)}, not a finite number`);
+          throw new BumpscanError(
+            `${this.label} row ${this.rows + i + 1}: column ${name} is ${x === null ? "null" : String(x)}, not a finite number`,
+          );
         }
         this.out[k].push(x);
       }
@@ -59,7 +64,7 @@ class Collect {
 export async function parquetColumn(source: Blob, label: string, choice: ColumnChoice): Promise<Column> {
   const { ParquetFile } = await parquetWasm();
   const { tableFromIPC } = await import("apache-arrow");
-  let file;
+  let file: Awaited<ReturnType<typeof ParquetFile.fromFile>>;
   try {
     file = await ParquetFile.fromFile(source);
   } catch (e) {
@@ -90,9 +95,13 @@ export interface FileHandleLike {
  * @example
  * const { values } = await arrowColumn(bytes, "events.arrow", { column: "m" });
  */
-export async function arrowColumn(source: Uint8Array | FileHandleLike, label: string, choice: ColumnChoice): Promise<Column> {
+export async function arrowColumn(
+  source: Uint8Array | FileHandleLike,
+  label: string,
+  choice: ColumnChoice,
+): Promise<Column> {
   const { RecordBatchReader } = await import("apache-arrow");
-  let reader;
+  let reader: import("apache-arrow").RecordBatchReader;
   try {
     reader = await RecordBatchReader.from(source as Uint8Array); // a FileHandle too, under Node
     await reader.open();

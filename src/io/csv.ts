@@ -4,7 +4,7 @@
  */
 import { parse } from "csv-parse/browser/esm/sync";
 import { BumpscanError } from "../errors.js";
-import { BadValue, Column, ColumnChoice, CSV_OPTIONS, csvProblem, CsvColumns, lineOfRow } from "./column.js";
+import { BadValue, type Column, type ColumnChoice, CSV_OPTIONS, csvProblem, CsvColumns, lineOfRow } from "./column.js";
 
 /**
  * Read one numeric column (and optionally a weights column) from CSV or TSV text. Rejects a

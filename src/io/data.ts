@@ -4,8 +4,8 @@
  */
 import { isAbsolute, join } from "node:path";
 import { BumpscanError } from "../errors.js";
-import { Spec, specSamples } from "../model/spec.js";
-import { Dataset } from "../core/compile.js";
+import { type Spec, specSamples } from "../model/spec.js";
+import type { Dataset } from "../core/compile.js";
 import { readColumn } from "./files.js";
 import { inRange } from "./column.js";
 
@@ -24,7 +24,8 @@ export interface LoadedEvents extends Dataset {
  * const events = await loadSpecData(spec, "examples/"); // { values, read, dropped, path }
  */
 export async function loadSpecData(spec: Spec, baseDir: string): Promise<LoadedEvents> {
-  if (!spec.data) throw new BumpscanError("the spec has no data entry: add \"data\": {\"path\": \"events.csv\", \"column\": \"m\"}");
+  if (!spec.data)
+    throw new BumpscanError('the spec has no data entry: add "data": {"path": "events.csv", "column": "m"}');
   const path = isAbsolute(spec.data.path) ? spec.data.path : join(baseDir, spec.data.path);
   const col = await readColumn(path, spec.data);
   return { path, read: col.values.length, ...inRange(col.values, col.weights, spec.observable.range) };

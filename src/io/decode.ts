@@ -3,7 +3,7 @@
  * web app uses for a dropped file). Under Node, files.ts reads paths, streaming where it can.
  */
 import { arrowColumn, parquetColumn } from "./columnar.js";
-import { Column, ColumnChoice } from "./column.js";
+import type { Column, ColumnChoice } from "./column.js";
 import { parseCsvColumn } from "./csv.js";
 import { parseJsonColumn } from "./json.js";
 import { rootColumn } from "./root.js";
@@ -31,15 +31,36 @@ export function formatOf(name: string): DataFormat {
  * const { values } = await decodeColumn("events.csv", new TextEncoder().encode("m\n4.2\n"), { column: "m" });
  * const events = await decodeColumn(file.name, file, { column: "mass", tree: "events" }); // a dropped File
  */
-export async function decodeColumn(name: string, source: Uint8Array | Blob, choice: ColumnChoice = {}): Promise<Column> {
+export async function decodeColumn(
+  name: string,
+  source: Uint8Array | Blob,
+  choice: ColumnChoice = {},
+): Promise<Column> {
   const bytes = async () => (source instanceof Uint8Array ? source : new Uint8Array(await source.arrayBuffer()));
   const text = async () => new TextDecoder().decode(await bytes());
   switch (formatOf(name)) {
-    case "parquet": return parquetColumn(source instanceof Uint8Array ? new Blob([source as Uint8Array<ArrayBuffer>]) : source, name, choice);
-    case "arrow": return arrowColumn(await bytes(), name, choice);
-    case "json": return parseJsonColumn(await text(), name, choice);
+    case "parquet":
+      return parquetColumn(
+        source instanceof Uint8Array ? new Blob([source as Uint8Array<ArrayBuffer>]) : source,
+        name,
+        choice,
+      );
+    case "arrow":
+      return arrowColumn(await bytes(), name, choice);
+    case "json":
+      return parseJsonColumn(await text(), name, choice);
     // jsroot reads a named File in pieces; bytes it takes whole
-    case "root": return rootColumn(source instanceof Uint8Array ? source.slice().buffer : "name" in source ? (source as File) : await source.arrayBuffer(), name, choice);
-    case "csv": return parseCsvColumn(await text(), name, choice); // an empty file is an error there
+    case "root":
+      return rootColumn(
+        source instanceof Uint8Array
+          ? source.slice().buffer
+          : "name" in source
+            ? (source as File)
+            : await source.arrayBuffer(),
+        name,
+        choice,
+      );
+    case "csv":
+      return parseCsvColumn(await text(), name, choice); // an empty file is an error there
   }
 }

@@ -7,7 +7,7 @@ import { createReadStream, openAsBlob } from "node:fs";
 import { access, open, readFile, stat } from "node:fs/promises";
 import { parse } from "csv-parse";
 import { BumpscanError } from "../errors.js";
-import { BadValue, Column, ColumnChoice, CSV_OPTIONS, csvProblem, CsvColumns, lineOfRow } from "./column.js";
+import { BadValue, type Column, type ColumnChoice, CSV_OPTIONS, csvProblem, CsvColumns, lineOfRow } from "./column.js";
 import { decodeColumn, formatOf } from "./decode.js";
 import { rootColumn } from "./root.js";
 import { arrowColumn, parquetColumn } from "./columnar.js";
@@ -16,7 +16,12 @@ import { errnoWords } from "../errors.js";
 function unreadable(path: string, e: unknown): BumpscanError {
   const code = (e as NodeJS.ErrnoException).code;
   // "ENOENT" stays in the message: for a file to read it means the file itself is missing
-  const words = code === "ENOENT" ? "ENOENT: no such file" : code === "EISDIR" ? "it is a directory, not a data file" : errnoWords(e);
+  const words =
+    code === "ENOENT"
+      ? "ENOENT: no such file"
+      : code === "EISDIR"
+        ? "it is a directory, not a data file"
+        : errnoWords(e);
   return new BumpscanError(`cannot read data file ${path}: ${words}`);
 }
 
@@ -60,10 +65,12 @@ export async function readCsvColumn(path: string, column?: string, weights?: str
   await readable(path);
   const columns = new CsvColumns(path, { column, weights });
   try {
-    for await (const record of createReadStream(path).pipe(parse(CSV_OPTIONS)) as AsyncIterable<string[]>) columns.add(record);
+    for await (const record of createReadStream(path).pipe(parse(CSV_OPTIONS)) as AsyncIterable<string[]>)
+      columns.add(record);
   } catch (e) {
     // the line of a bad value is looked up only when there is one
-    if (e instanceof BadValue) throw new BumpscanError(`${path} line ${lineOfRow(await readFile(path, "utf8"), e.row)}: ${e.what}`);
+    if (e instanceof BadValue)
+      throw new BumpscanError(`${path} line ${lineOfRow(await readFile(path, "utf8"), e.row)}: ${e.what}`);
     if (e instanceof BumpscanError) throw e;
     if ((e as NodeJS.ErrnoException).code?.startsWith("E")) throw unreadable(path, e); // an I/O error while streaming
     throw new BumpscanError(`${path}: not a readable CSV file (${csvProblem(e)})`);

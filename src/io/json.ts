@@ -1,6 +1,6 @@
 /** JSON event text: an array of numbers, or an array of objects with the named column; and JSON parsing whose errors name a position, never the text. */
 import { BumpscanError } from "../errors.js";
-import { Column, ColumnChoice } from "./column.js";
+import type { Column, ColumnChoice } from "./column.js";
 
 /**
  * The offset of the first syntax error in JSON text (text.length when it ends early), found by a
@@ -11,9 +11,16 @@ import { Column, ColumnChoice } from "./column.js";
  */
 export function jsonErrorOffset(text: string): number {
   let i = 0;
-  const ws = () => { while (i < text.length && " \t\n\r".includes(text[i])) i++; };
-  const fail = (): never => { throw i; };
-  const lit = (word: string) => { if (text.startsWith(word, i)) i += word.length; else fail(); };
+  const ws = () => {
+    while (i < text.length && " \t\n\r".includes(text[i])) i++;
+  };
+  const fail = (): never => {
+    throw i;
+  };
+  const lit = (word: string) => {
+    if (text.startsWith(word, i)) i += word.length;
+    else fail();
+  };
   const str = () => {
     i++; // the opening quote
     for (;;) {
@@ -23,8 +30,10 @@ export function jsonErrorOffset(text: string): number {
       if (c < 0x20) fail();
       if (c === 0x5c) {
         i++;
-        if (text[i] === "u") { if (!/^[0-9a-fA-F]{4}$/.test(text.slice(i + 1, i + 5))) fail(); i += 5; }
-        else if ('"\\/bfnrt'.includes(text[i] ?? "x")) i++;
+        if (text[i] === "u") {
+          if (!/^[0-9a-fA-F]{4}$/.test(text.slice(i + 1, i + 5))) fail();
+          i += 5;
+        } else if ('"\\/bfnrt'.includes(text[i] ?? "x")) i++;
         else fail();
       } else i++;
     }
@@ -39,25 +48,37 @@ export function jsonErrorOffset(text: string): number {
     ws();
     const c = text[i];
     if (c === "{") {
-      i++; ws();
+      i++;
+      ws();
       if (text[i] === "}") return void i++;
       for (;;) {
         ws();
         if (text[i] !== '"') fail();
-        str(); ws();
+        str();
+        ws();
         if (text[i] !== ":") fail();
-        i++; value(depth + 1); ws();
-        if (text[i] === ",") { i++; continue; }
+        i++;
+        value(depth + 1);
+        ws();
+        if (text[i] === ",") {
+          i++;
+          continue;
+        }
         if (text[i] === "}") return void i++;
         fail();
       }
     }
     if (c === "[") {
-      i++; ws();
+      i++;
+      ws();
       if (text[i] === "]") return void i++;
       for (;;) {
-        value(depth + 1); ws();
-        if (text[i] === ",") { i++; continue; }
+        value(depth + 1);
+        ws();
+        if (text[i] === ",") {
+          i++;
+          continue;
+        }
         if (text[i] === "]") return void i++;
         fail();
       }
@@ -69,7 +90,8 @@ export function jsonErrorOffset(text: string): number {
     return num();
   };
   try {
-    value(0); ws();
+    value(0);
+    ws();
     return i < text.length ? i : -1;
   } catch (at) {
     if (typeof at === "number") return at;
@@ -87,7 +109,8 @@ export function parseJsonText(text: string, label: string): unknown {
     return JSON.parse(text);
   } catch {
     const at = jsonErrorOffset(text);
-    if (at < 0 || text.trim() === "") throw new BumpscanError(`${label} is not valid JSON${text.trim() === "" ? " (the file is empty)" : ""}`);
+    if (at < 0 || text.trim() === "")
+      throw new BumpscanError(`${label} is not valid JSON${text.trim() === "" ? " (the file is empty)" : ""}`);
     if (at >= text.length) throw new BumpscanError(`${label} is not valid JSON (it ends early)`);
     const before = text.slice(0, at);
     const line = before.split("\n").length;
@@ -117,12 +140,14 @@ export function parseJsonColumn(text: string, label: string, { column, weights }
   if (!Array.isArray(json)) throw new BumpscanError(`${label}: expected a JSON array of events`);
   const pick = (entry: unknown, i: number, key?: string): number => {
     const raw = key === undefined ? entry : (entry as Record<string, unknown> | null)?.[key];
-    if (key !== undefined && (entry === null || typeof entry !== "object" || !Object.prototype.hasOwnProperty.call(entry, key))) {
+    if (key !== undefined && (entry === null || typeof entry !== "object" || !Object.hasOwn(entry, key))) {
       throw new BumpscanError(`${label} entry ${i + 1}: no field "${key}"`);
     }
     // a number in JSON is always decimal; 1e999 parses as Infinity and is refused here
     if (typeof raw !== "number" || !Number.isFinite(raw)) {
-      throw new BumpscanError(`${label} entry ${i + 1}: ${typeof raw === "number" ? "out of range" : kindOf(raw)}, not a finite number`);
+      throw new BumpscanError(
+        `${label} entry ${i + 1}: ${typeof raw === "number" ? "out of range" : kindOf(raw)}, not a finite number`,
+      );
     }
     return raw;
   };

@@ -3,10 +3,16 @@
  * basket by basket. jsroot loads only when such a file is read.
  */
 import { BumpscanError } from "../errors.js";
-import { Column, ColumnChoice, Growing } from "./column.js";
+import { type Column, type ColumnChoice, Growing } from "./column.js";
 
-interface Branch { fName: string; fLeaves?: { arr: { _typename: string; fLen: number }[] } }
-interface Tree { fEntries: number; fBranches: { arr: Branch[] } }
+interface Branch {
+  fName: string;
+  fLeaves?: { arr: { _typename: string; fLen: number }[] };
+}
+interface Tree {
+  fEntries: number;
+  fBranches: { arr: Branch[] };
+}
 
 /**
  * Read one numeric branch (and optional weights) of a TTree: from a path under Node or a File in
@@ -14,10 +20,14 @@ interface Tree { fEntries: number; fBranches: { arr: Branch[] } }
  * @example
  * const { values } = await rootColumn("events.root", "events.root", { tree: "events", column: "mass" });
  */
-export async function rootColumn(source: string | ArrayBuffer | File, label: string, choice: ColumnChoice): Promise<Column> {
+export async function rootColumn(
+  source: string | ArrayBuffer | File,
+  label: string,
+  choice: ColumnChoice,
+): Promise<Column> {
   const { openFile } = await import("jsroot/io");
   const { TSelector, treeProcess } = await import("jsroot/tree");
-  let file;
+  let file: Awaited<ReturnType<typeof openFile>>;
   try {
     file = await openFile(source);
   } catch (e) {
@@ -26,14 +36,22 @@ export async function rootColumn(source: string | ArrayBuffer | File, label: str
   const trees = [...new Set(file.fKeys.filter((k) => k.fClassName === "TTree").map((k) => k.fName))];
   const name = choice.tree ?? (trees.length === 1 ? trees[0] : undefined);
   if (name === undefined) {
-    throw new BumpscanError(trees.length ? `${label} has trees ${trees.join(", ")}: name one in the spec's data.tree` : `${label} holds no TTree`);
+    throw new BumpscanError(
+      trees.length
+        ? `${label} has trees ${trees.join(", ")}: name one in the spec's data.tree`
+        : `${label} holds no TTree`,
+    );
   }
-  if (!trees.includes(name)) throw new BumpscanError(`${label} has no TTree "${name}" (trees: ${trees.join(", ") || "none"})`);
+  if (!trees.includes(name))
+    throw new BumpscanError(`${label} has no TTree "${name}" (trees: ${trees.join(", ") || "none"})`);
   const tree = (await file.readObject(name)) as Tree;
   const branch = (key: string | undefined, what: string): string => {
     const names = tree.fBranches.arr.map((b) => b.fName);
     const chosen = key ?? (names.length === 1 ? names[0] : undefined);
-    if (chosen === undefined) throw new BumpscanError(`${label} tree ${name} has branches ${names.join(", ")}: name one in the spec's data.${what}`);
+    if (chosen === undefined)
+      throw new BumpscanError(
+        `${label} tree ${name} has branches ${names.join(", ")}: name one in the spec's data.${what}`,
+      );
     const b = tree.fBranches.arr.find((x) => x.fName === chosen);
     if (!b) throw new BumpscanError(`${label} tree ${name} has no branch "${chosen}" (branches: ${names.join(", ")})`);
     const leaves = b.fLeaves?.arr ?? [];
@@ -44,15 +62,19 @@ export async function rootColumn(source: string | ArrayBuffer | File, label: str
   };
   const v = branch(choice.column, "column");
   const w = choice.weights ? branch(choice.weights, "weights") : undefined;
-  const values = new Growing(), weights = new Growing();
+  const values = new Growing(),
+    weights = new Growing();
   let bad: BumpscanError | undefined;
   const selector = new TSelector();
   selector.addBranch(v, "v");
   if (w) selector.addBranch(w, "w");
   selector.Process = function (entry: number) {
-    const x = Number(this.tgtobj.v), wx = w ? Number(this.tgtobj.w) : 1;
+    const x = Number(this.tgtobj.v),
+      wx = w ? Number(this.tgtobj.w) : 1;
     if (!Number.isFinite(x) || !Number.isFinite(wx)) {
-      bad ??= new BumpscanError(`${label} tree ${name} entry ${entry}: branch ${Number.isFinite(x) ? w : v} is ${Number.isFinite(x) ? wx : x}, not a finite number`);
+      bad ??= new BumpscanError(
+        `${label} tree ${name} entry ${entry}: branch ${Number.isFinite(x) ? w : v} is ${Number.isFinite(x) ? wx : x}, not a finite number`,
+      );
       this.Abort();
       return;
     }

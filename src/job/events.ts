@@ -4,14 +4,14 @@
  * weighted; the spec's model built for that range (peaks the window misses left out) and compiled
  * over them.
  */
-import { CompiledModel, loadData, Dataset, LoadedData } from "../core/compile.js";
-import { CoreExports } from "../core/wasm.js";
+import { CompiledModel, loadData, type Dataset, type LoadedData } from "../core/compile.js";
+import type { CoreExports } from "../core/wasm.js";
 import { shapeIntegral } from "../core/oracle.js";
 import { BumpscanError } from "../errors.js";
 import { isWeighted, nllScales } from "../infer/weights.js";
-import { Model } from "../model/model.js";
-import { ShapeName } from "../model/shapes.js";
-import { buildModel, Spec } from "../model/spec.js";
+import type { Model } from "../model/model.js";
+import type { ShapeName } from "../model/shapes.js";
+import { buildModel, type Spec } from "../model/spec.js";
 import { fitRange } from "../model/window.js";
 
 /** Which events a fit at one mass uses. */
@@ -38,7 +38,12 @@ export interface RangeOptions {
  * @example
  * pointEvents(spec, [{ values }], 4.2).events; // events in the fit range
  */
-export function pointEvents(spec: Spec, events: Dataset | Dataset[], mass: number, window?: number | false): PointEvents {
+export function pointEvents(
+  spec: Spec,
+  events: Dataset | Dataset[],
+  mass: number,
+  window?: number | false,
+): PointEvents {
   const list = Array.isArray(events) ? events : [events];
   list.forEach((d, k) => checkDataset(d, list.length > 1 ? `sample ${k + 1}` : "the events"));
   const range = fitRange(spec, mass, window);
@@ -52,11 +57,13 @@ export function pointEvents(spec: Spec, events: Dataset | Dataset[], mass: numbe
 
 function checkDataset(d: Dataset, what: string): void {
   if (!(d.values instanceof Float64Array)) throw new BumpscanError(`${what}: values must be a Float64Array`);
-  if (d.weights && d.weights.length !== d.values.length) throw new BumpscanError(`${what}: ${d.weights.length} weights for ${d.values.length} events`);
+  if (d.weights && d.weights.length !== d.values.length)
+    throw new BumpscanError(`${what}: ${d.weights.length} weights for ${d.values.length} events`);
   const bad = d.values.findIndex((x) => !Number.isFinite(x));
   if (bad >= 0) throw new BumpscanError(`${what}: event ${bad} is ${d.values[bad]}, not a finite number`);
   const badW = d.weights ? d.weights.findIndex((x) => !Number.isFinite(x)) : -1;
-  if (badW >= 0) throw new BumpscanError(`${what}: the weight of event ${badW} is ${d.weights![badW]}, not a finite number`);
+  if (badW >= 0)
+    throw new BumpscanError(`${what}: the weight of event ${badW} is ${d.weights![badW]}, not a finite number`);
 }
 
 /** The events with lo ≤ m ≤ hi, and their weights. */
@@ -64,7 +71,8 @@ function inside(d: Dataset, [lo, hi]: [number, number]): Dataset {
   let n = 0;
   for (const x of d.values) if (x >= lo && x <= hi) n++;
   if (n === d.values.length) return d;
-  const values = new Float64Array(n), weights = d.weights ? new Float64Array(n) : undefined;
+  const values = new Float64Array(n),
+    weights = d.weights ? new Float64Array(n) : undefined;
   let j = 0;
   d.values.forEach((x, i) => {
     if (x < lo || x > hi) return;
@@ -93,16 +101,29 @@ function shareIn(spec: Spec, range: [number, number]): (shape: ShapeName, args: 
  * @example
  * const { cm } = compileAt(core, spec, { values }, 4.2);
  */
-export function compileAt(core: CoreExports, spec: Spec, events: Dataset | Dataset[] | LoadedData, mass: number, range?: [number, number], scales?: number[]): { model: Model; cm: CompiledModel } {
+export function compileAt(
+  core: CoreExports,
+  spec: Spec,
+  events: Dataset | Dataset[] | LoadedData,
+  mass: number,
+  range?: [number, number],
+  scales?: number[],
+): { model: Model; cm: CompiledModel } {
   const loaded = "ptrs" in events ? events : loadData(core, Array.isArray(events) ? events : [events]);
   const [lo, hi] = spec.observable.range;
   const windowed = range !== undefined && (range[0] !== lo || range[1] !== hi);
-  const model = buildModel(spec, { mass, nEvents: loaded.ptrs.map((p) => p.n), range, share: windowed ? shareIn(spec, range) : undefined });
+  const model = buildModel(spec, {
+    mass,
+    nEvents: loaded.ptrs.map((p) => p.n),
+    range,
+    share: windowed ? shareIn(spec, range) : undefined,
+  });
   const cm = new CompiledModel(core, model, loaded, { scales });
   const start = cm.nll(model.parameters.map((p) => p.value));
   if (!Number.isFinite(start)) {
-    throw new BumpscanError(`the model density is ≤ 0 at some event for the start values (${model.parameters.map((p) => `${p.name} = ${p.value}`).join(", ")}); set other start values under "parameters"`);
+    throw new BumpscanError(
+      `the model density is ≤ 0 at some event for the start values (${model.parameters.map((p) => `${p.name} = ${p.value}`).join(", ")}); set other start values under "parameters"`,
+    );
   }
   return { model, cm };
 }
-

@@ -3,8 +3,8 @@
  * fit range around the mass, the fitted model (total, and background only) as expected events per
  * bin, and the pulls (n − ν)/√ν. The plot layer only draws it.
  */
-import { CompiledModel } from "../core/compile.js";
-import { FitResult } from "../infer/fit.js";
+import type { CompiledModel } from "../core/compile.js";
+import type { FitResult } from "../infer/fit.js";
 
 export interface FitHistogram {
   /** The view: lower edge, bin width and bin count. */
@@ -23,7 +23,13 @@ export interface FitHistogram {
 }
 
 // 5-point Gauss–Legendre nodes and weights on [−1, 1]
-const GL = [[-0.9061798459, 0.2369268851], [-0.5384693101, 0.4786286705], [0, 0.5688888889], [0.5384693101, 0.4786286705], [0.9061798459, 0.2369268851]];
+const GL = [
+  [-0.9061798459, 0.2369268851],
+  [-0.5384693101, 0.4786286705],
+  [0, 0.5688888889],
+  [0.5384693101, 0.4786286705],
+  [0.9061798459, 0.2369268851],
+];
 
 /**
  * The histogram of one sample's events and the fitted model over mass ± `zoom`·σ (within the fit
@@ -31,11 +37,17 @@ const GL = [[-0.9061798459, 0.2369268851], [-0.5384693101, 0.4786286705], [0, 0.
  * @example
  * const h = fitHistogram(cm, fit(cm), values, { mass: 4.2, sigma: 0.05 }); // 60 bins over 4.2 ± 0.75
  */
-export function fitHistogram(cm: CompiledModel, fit: FitResult, events: Float64Array, view: { mass: number; sigma: number; zoom?: number; bins?: number }): FitHistogram {
+export function fitHistogram(
+  cm: CompiledModel,
+  fit: FitResult,
+  events: Float64Array,
+  view: { mass: number; sigma: number; zoom?: number; bins?: number },
+): FitHistogram {
   const { mass, sigma } = view;
   const [rlo, rhi] = cm.model.samples[0].range;
   const half = (view.zoom ?? 15) * sigma;
-  const lo = Math.max(rlo, mass - half), hi = Math.min(rhi, mass + half);
+  const lo = Math.max(rlo, mass - half),
+    hi = Math.min(rhi, mass + half);
   const nb = view.bins ?? 60;
   const width = (hi - lo) / nb;
   const counts = new Array(nb).fill(0);
@@ -54,5 +66,17 @@ export function fitHistogram(cm: CompiledModel, fit: FitResult, events: Float64A
   cm.values = values;
   const pulls = counts.map((n, i) => (total[i] > 0 ? (n - total[i]) / Math.sqrt(total[i]) : 0));
   const name = cm.model.poi;
-  return { lo, width, counts, total, background, pulls, mass, poi: name, value: fit.values[name], error: fit.errors[name], status: fit.status };
+  return {
+    lo,
+    width,
+    counts,
+    total,
+    background,
+    pulls,
+    mass,
+    poi: name,
+    value: fit.values[name],
+    error: fit.errors[name],
+    status: fit.status,
+  };
 }

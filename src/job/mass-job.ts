@@ -4,19 +4,19 @@
  * It composes model → compiled model → fit → test statistic → limit; the limit method is chosen
  * here and only here.
  */
-import { CompiledModel, Dataset, FitStatus } from "../core/compile.js";
-import { CoreExports, instantiateCore } from "../core/wasm.js";
+import type { CompiledModel, Dataset, FitStatus } from "../core/compile.js";
+import { type CoreExports, instantiateCore } from "../core/wasm.js";
 import { BumpscanError } from "../errors.js";
 import { AsymptoticCalculator } from "../infer/asymptotic.js";
 import { bayesianLimit } from "../infer/bayes.js";
 import type { ToyExecutor } from "../infer/executor.js";
-import { FitResult } from "../infer/fit.js";
-import { adaptiveUpperLimit, LimitResult, upperLimit } from "../infer/limits.js";
+import type { FitResult } from "../infer/fit.js";
+import { adaptiveUpperLimit, type LimitResult, upperLimit } from "../infer/limits.js";
 import { discovery } from "../infer/significance.js";
 import { ToyCalculator } from "../infer/toys.js";
-import { ErrorMode, weightedErrors } from "../infer/weights.js";
-import { Spec } from "../model/spec.js";
-import { compileAt, pointEvents, PointEvents, RangeOptions } from "./events.js";
+import { type ErrorMode, weightedErrors } from "../infer/weights.js";
+import type { Spec } from "../model/spec.js";
+import { compileAt, pointEvents, type PointEvents, type RangeOptions } from "./events.js";
 
 export interface FitReport {
   mass: number;
@@ -89,7 +89,10 @@ export interface LimitReport {
 }
 
 /** What a limit of one compiled model gives, by whichever method. */
-export type LimitOutcome = Pick<LimitReport, "observed" | "expected" | "statistic" | "nuisances" | "curve" | "observedError" | "toys">;
+export type LimitOutcome = Pick<
+  LimitReport,
+  "observed" | "expected" | "statistic" | "nuisances" | "curve" | "observedError" | "toys"
+>;
 
 /**
  * The spec's limit settings with the options over them, resolved once (method, CL, toys, seed),
@@ -97,12 +100,17 @@ export type LimitOutcome = Pick<LimitReport, "observed" | "expected" | "statisti
  * @example
  * limitSettings(spec, { method: "toys" }); // { method: "toys", cl: 0.9, toys: 2000, seed: 1, … }
  */
-export function limitSettings(spec: Spec, options: LimitOptions = {}): LimitOptions & { method: LimitMethod; cl: number } {
+export function limitSettings(
+  spec: Spec,
+  options: LimitOptions = {},
+): LimitOptions & { method: LimitMethod; cl: number } {
   const method = options.method ?? spec.limit?.method ?? "asymptotic";
-  if (!LIMIT_METHODS.includes(method)) throw new BumpscanError(`unknown limit method "${method}" (have ${LIMIT_METHODS.join(", ")})`);
+  if (!LIMIT_METHODS.includes(method))
+    throw new BumpscanError(`unknown limit method "${method}" (have ${LIMIT_METHODS.join(", ")})`);
   const cl = options.cl ?? spec.limit?.cl ?? 0.9;
   if (!(cl > 0 && cl < 1)) throw new BumpscanError(`the confidence level must lie between 0 and 1 (got ${cl})`);
-  if (options.targetError !== undefined && !(options.targetError > 0)) throw new BumpscanError(`targetError must be > 0 (got ${options.targetError})`);
+  if (options.targetError !== undefined && !(options.targetError > 0))
+    throw new BumpscanError(`targetError must be > 0 (got ${options.targetError})`);
   return { ...options, method, cl, toys: options.toys ?? spec.limit?.toys, seed: options.seed ?? spec.limit?.seed };
 }
 
@@ -113,19 +121,34 @@ export function limitSettings(spec: Spec, options: LimitOptions = {}): LimitOpti
  * @example
  * const lim = await limitOf(cm, limitSettings(spec, { method: "bayes" }));
  */
-export async function limitOf(cm: CompiledModel, settings: LimitOptions & { method: LimitMethod; cl: number }, fits?: { free: FitResult; background: FitResult }): Promise<LimitOutcome> {
+export async function limitOf(
+  cm: CompiledModel,
+  settings: LimitOptions & { method: LimitMethod; cl: number },
+  fits?: { free: FitResult; background: FitResult },
+): Promise<LimitOutcome> {
   const { cl, statistic } = settings;
   if (settings.method === "bayes") {
     const b = await bayesianLimit(cm, { cl, marginalise: settings.marginalise });
     return { observed: b.observed, nuisances: b.nuisances };
   }
   if (settings.method === "toys") {
-    const calc = new ToyCalculator(cm, { toys: settings.toys, seed: settings.seed, massIndex: settings.massIndex, pool: settings.pool }).guessFor(cl);
+    const calc = new ToyCalculator(cm, {
+      toys: settings.toys,
+      seed: settings.seed,
+      massIndex: settings.massIndex,
+      pool: settings.pool,
+    }).guessFor(cl);
     const options = { cl, statistic, expected: settings.expected };
-    const lim = settings.targetError ? await adaptiveUpperLimit(calc, { ...options, targetError: settings.targetError }) : await upperLimit(calc, options);
+    const lim = settings.targetError
+      ? await adaptiveUpperLimit(calc, { ...options, targetError: settings.targetError })
+      : await upperLimit(calc, options);
     return {
-      observed: lim.observed, observedError: lim.observedError, expected: settings.expected === false ? undefined : lim.expected,
-      statistic: lim.statistic, curve: lim.curve, toys: calc.counts(),
+      observed: lim.observed,
+      observedError: lim.observedError,
+      expected: settings.expected === false ? undefined : lim.expected,
+      statistic: lim.statistic,
+      curve: lim.curve,
+      toys: calc.counts(),
     };
   }
   const lim = await upperLimit(new AsymptoticCalculator(cm, fits ?? {}), { cl, statistic });
@@ -138,10 +161,19 @@ export async function limitOf(cm: CompiledModel, settings: LimitOptions & { meth
  * const r = await limitAtMass(spec, { values }, 4.2, { method: "asymptotic", cl: 0.9 });
  * r.observed; // 68.34 on bump-1e4; r.expected["0"] = 23.37
  */
-export async function limitAtMass(spec: Spec, events: Dataset | Dataset[], mass: number, options: LimitOptions = {}, core?: CoreExports): Promise<LimitReport> {
+export async function limitAtMass(
+  spec: Spec,
+  events: Dataset | Dataset[],
+  mass: number,
+  options: LimitOptions = {},
+  core?: CoreExports,
+): Promise<LimitReport> {
   const settings = limitSettings(spec, options);
   const point = pointEvents(spec, events, mass, options.window);
-  if (settings.method === "toys" && point.nllScales) throw new BumpscanError("toy limits on weighted events are not supported (the toys would be unweighted): use the asymptotic or Bayesian method");
+  if (settings.method === "toys" && point.nllScales)
+    throw new BumpscanError(
+      "toy limits on weighted events are not supported (the toys would be unweighted): use the asymptotic or Bayesian method",
+    );
   const c = core ?? (await instantiateCore());
   const mark = c.mark();
   try {
@@ -149,8 +181,14 @@ export async function limitAtMass(spec: Spec, events: Dataset | Dataset[], mass:
     const { model, cm } = compileAt(c, spec, point.data, mass, point.range, point.nllScales);
     const outcome = await limitOf(cm, settings);
     return {
-      mass, range: point.range, events: point.events, method: settings.method, cl: settings.cl, poi: model.poi,
-      ...outcome, timing: { limitMs: performance.now() - t0 },
+      mass,
+      range: point.range,
+      events: point.events,
+      method: settings.method,
+      cl: settings.cl,
+      poi: model.poi,
+      ...outcome,
+      timing: { limitMs: performance.now() - t0 },
     };
   } finally {
     c.release(mark);
@@ -175,7 +213,13 @@ export interface FitAtMassOptions extends RangeOptions {
  * const report = await fitAtMass(spec, { values }, 4.2);
  * report.parameters.nsig; // { value: 47.8, error: 15.5 } on bump-1e4
  */
-export async function fitAtMass(spec: Spec, events: Dataset | Dataset[], mass: number, options: FitAtMassOptions = {}, core?: CoreExports): Promise<FitReport> {
+export async function fitAtMass(
+  spec: Spec,
+  events: Dataset | Dataset[],
+  mass: number,
+  options: FitAtMassOptions = {},
+  core?: CoreExports,
+): Promise<FitReport> {
   return (await fitWith(spec, events, mass, options, core, () => undefined)).report;
 }
 
@@ -185,8 +229,14 @@ export async function fitAtMass(spec: Spec, events: Dataset | Dataset[], mass: n
  * @example
  * const { report, extra } = await fitWith(spec, { values }, 4.2, {}, undefined, (cm, free) => free.nfcn);
  */
-export async function fitWith<T>(spec: Spec, events: Dataset | Dataset[], mass: number, options: FitAtMassOptions, core: CoreExports | undefined,
-  more: (cm: CompiledModel, free: FitResult, point: PointEvents) => T): Promise<{ report: FitReport; extra: T }> {
+export async function fitWith<T>(
+  spec: Spec,
+  events: Dataset | Dataset[],
+  mass: number,
+  options: FitAtMassOptions,
+  core: CoreExports | undefined,
+  more: (cm: CompiledModel, free: FitResult, point: PointEvents) => T,
+): Promise<{ report: FitReport; extra: T }> {
   const point = pointEvents(spec, events, mass, options.window);
   const c = core ?? (await instantiateCore());
   const mark = c.mark();
@@ -195,15 +245,27 @@ export async function fitWith<T>(spec: Spec, events: Dataset | Dataset[], mass: 
     const { cm, model } = compileAt(c, spec, point.data, mass, point.range, point.nllScales);
     const d = discovery(cm);
     let f = d.free;
-    const mode: ErrorMode = point.nllScales ? options.errors ?? "asymptotic" : "hesse";
+    const mode: ErrorMode = point.nllScales ? (options.errors ?? "asymptotic") : "hesse";
     if (point.nllScales) f = { ...f, ...weightedErrors(cm, f, point.data, mode) };
     const fitMs = performance.now() - t0;
     const report: FitReport = {
-      mass, status: f.status, valid: f.valid, nll: f.nll, edm: f.edm, nfcn: f.nfcn + d.background.nfcn,
+      mass,
+      status: f.status,
+      valid: f.valid,
+      nll: f.nll,
+      edm: f.edm,
+      nfcn: f.nfcn + d.background.nfcn,
       parameters: Object.fromEntries(cm.names.map((n) => [n, { value: f.values[n], error: f.errors[n] }])),
-      covarianceForced: f.covarianceForced, atLimit: f.atLimit, errors: mode, q0: d.q0, p0: d.p0, z: d.z,
+      covarianceForced: f.covarianceForced,
+      atLimit: f.atLimit,
+      errors: mode,
+      q0: d.q0,
+      p0: d.p0,
+      z: d.z,
       background: { status: d.background.status, nll: d.background.nll, parameters: d.background.values },
-      range: point.range, events: point.events, eventsOutside: point.eventsOutside,
+      range: point.range,
+      events: point.events,
+      eventsOutside: point.eventsOutside,
       timing: { fitMs },
     };
     if (model.dropped) report.droppedComponents = model.dropped;

@@ -3,7 +3,7 @@
  * (a JSON spec or the builder) and of the WASM core that evaluates it.
  */
 import { BumpscanError } from "../errors.js";
-import { SHAPES, ShapeName, shapeArgs } from "./shapes.js";
+import { SHAPES, type ShapeName, shapeArgs } from "./shapes.js";
 
 export interface Parameter {
   name: string;
@@ -72,29 +72,49 @@ export class ModelBuilder {
   private readonly samples: Sample[] = [];
   private readonly constraints: Constraint[] = [];
 
-  constructor(private readonly observable: string, private readonly range: [number, number], private readonly unit?: string) {
+  constructor(
+    private readonly observable: string,
+    private readonly range: [number, number],
+    private readonly unit?: string,
+  ) {
     this.samples.push({ name: "", range, components: [], guards: [] });
   }
 
   /** Add a free (or fixed) parameter with a start value and optional bounds. */
   parameter(name: string, value: number, opts: { lo?: number; hi?: number; fixed?: boolean } = {}): this {
     if (this.parameters.some((p) => p.name === name)) throw new BumpscanError(`parameter ${name} defined twice`);
-    this.parameters.push({ name, value, lo: opts.lo ?? -Infinity, hi: opts.hi ?? Infinity, fixed: opts.fixed ?? false });
+    this.parameters.push({
+      name,
+      value,
+      lo: opts.lo ?? -Infinity,
+      hi: opts.hi ?? Infinity,
+      fixed: opts.fixed ?? false,
+    });
     return this;
   }
 
   /** Start a new sample (simultaneous fits); later components go to it. */
   sample(name: string, range: [number, number] = this.range): this {
     const first = this.samples[0];
-    if (this.samples.length === 1 && first.components.length === 0 && first.name === "") first.name = name, first.range = range;
+    if (this.samples.length === 1 && first.components.length === 0 && first.name === "")
+      (first.name = name), (first.range = range);
     else this.samples.push({ name, range, components: [], guards: [] });
     return this;
   }
 
   /** Add a component; `yieldOf` is a parameter name, a number, or a full yield description. */
-  component(name: string, shape: ShapeName, args: Arg[], yieldOf: string | number | { constant?: number; factors: YieldFactor[] }): this {
-    const y = typeof yieldOf === "string" ? { constant: 1, factors: [{ param: yieldOf }] }
-      : typeof yieldOf === "number" ? { constant: yieldOf, factors: [] } : { constant: yieldOf.constant ?? 1, factors: yieldOf.factors };
+  component(
+    name: string,
+    shape: ShapeName,
+    args: Arg[],
+    yieldOf: string | number | { constant?: number; factors: YieldFactor[] },
+  ): this {
+    const y =
+      typeof yieldOf === "string"
+        ? { constant: 1, factors: [{ param: yieldOf }] }
+        : typeof yieldOf === "number"
+          ? { constant: yieldOf, factors: [] }
+          : { constant: yieldOf.constant ?? 1, factors: yieldOf.factors };
     const sample = this.samples[this.samples.length - 1];
     sample.components.push({ name, shape, args, yieldConstant: y.constant, yieldFactors: y.factors });
     const mean = SHAPES[shape].mean;
@@ -112,7 +132,10 @@ export class ModelBuilder {
   build(poi: string): Model {
     const model: Model = {
       observable: { name: this.observable, unit: this.unit, range: this.range },
-      parameters: this.parameters, samples: this.samples, constraints: this.constraints, poi,
+      parameters: this.parameters,
+      samples: this.samples,
+      constraints: this.constraints,
+      poi,
     };
     checkModel(model);
     return model;
@@ -134,20 +157,28 @@ export function checkModel(model: Model): void {
   // the sizes the WASM core holds are the core's to check (checkCoreLimits in src/core/compile.ts)
   for (const p of model.parameters) {
     if (!Number.isFinite(p.value)) throw new BumpscanError(`parameter ${p.name}: start value must be a finite number`);
-    if (!(p.lo < p.hi)) throw new BumpscanError(`parameter ${p.name}: lower bound ${p.lo} must be below upper bound ${p.hi}`);
-    if (p.value < p.lo || p.value > p.hi) throw new BumpscanError(`parameter ${p.name}: start value ${p.value} outside [${p.lo}, ${p.hi}]`);
+    if (!(p.lo < p.hi))
+      throw new BumpscanError(`parameter ${p.name}: lower bound ${p.lo} must be below upper bound ${p.hi}`);
+    if (p.value < p.lo || p.value > p.hi)
+      throw new BumpscanError(`parameter ${p.name}: start value ${p.value} outside [${p.lo}, ${p.hi}]`);
   }
   for (const s of model.samples) {
-    if (!(s.range[0] < s.range[1])) throw new BumpscanError(`sample ${s.name || "(default)"}: range [${s.range}] must have lo < hi`);
+    if (!(s.range[0] < s.range[1]))
+      throw new BumpscanError(`sample ${s.name || "(default)"}: range [${s.range}] must have lo < hi`);
     if (s.components.length === 0) throw new BumpscanError(`sample ${s.name || "(default)"} has no components`);
     for (const c of s.components) {
       const order = Math.max(0, c.args.length - SHAPES[c.shape].args.length);
       const max = SHAPES[c.shape].coefficients?.maxOrder ?? 0;
       if (order > max || c.args.length !== shapeArgs(c.shape, order).length) {
-        throw new BumpscanError(`component ${c.name}: ${c.shape} takes ${shapeArgs(c.shape, max).join(", ")} (order ≤ ${max}); got ${c.args.length} arguments`);
+        throw new BumpscanError(
+          `component ${c.name}: ${c.shape} takes ${shapeArgs(c.shape, max).join(", ")} (order ≤ ${max}); got ${c.args.length} arguments`,
+        );
       }
-      c.args.forEach((a, i) => typeof a === "string" ? need(a, `component ${c.name} argument ${i + 1}`)
-        : Number.isFinite(a) || fail(`component ${c.name}: argument ${shapeArgs(c.shape, order)[i]} must be finite`));
+      c.args.forEach((a, i) =>
+        typeof a === "string"
+          ? need(a, `component ${c.name} argument ${i + 1}`)
+          : Number.isFinite(a) || fail(`component ${c.name}: argument ${shapeArgs(c.shape, order)[i]} must be finite`),
+      );
       c.yieldFactors.forEach((f) => need(f.param, `component ${c.name} yield`));
     }
   }

@@ -12,7 +12,6 @@ import type { Spec } from "./spec.js";
 
 const validate = generated as unknown as ValidateFunction;
 
-
 /**
  * Validate a parsed JSON spec; throws a BumpscanError naming the field and what it expects.
  * @example
@@ -22,14 +21,20 @@ export function parseSpec(json: unknown, source = "spec"): Spec {
   if (!validate(json)) {
     const e = validate.errors![0];
     const where = e.instancePath ? e.instancePath.slice(1).replaceAll("/", ".") : "(top level)";
-    const extra = e.keyword === "additionalProperties" ? ` "${(e.params as { additionalProperty: string }).additionalProperty}"`
-      : e.keyword === "enum" ? `: ${(e.params as { allowedValues: unknown[] }).allowedValues.join(", ")}` : "";
+    const extra =
+      e.keyword === "additionalProperties"
+        ? ` "${(e.params as { additionalProperty: string }).additionalProperty}"`
+        : e.keyword === "enum"
+          ? `: ${(e.params as { allowedValues: unknown[] }).allowedValues.join(", ")}`
+          : "";
     throw new BumpscanError(`${source}: ${where} ${e.message}${extra}`);
   }
   const spec = json as unknown as Spec;
   const [lo, hi] = spec.observable.range;
-  if (spec.samples && spec.data) throw new BumpscanError(`${source}: give either "data" or "samples" (each with its own data), not both`);
-  if (spec.samples && new Set(spec.samples.map((s) => s.name)).size !== spec.samples.length) throw new BumpscanError(`${source}: sample names must differ`);
+  if (spec.samples && spec.data)
+    throw new BumpscanError(`${source}: give either "data" or "samples" (each with its own data), not both`);
+  if (spec.samples && new Set(spec.samples.map((s) => s.name)).size !== spec.samples.length)
+    throw new BumpscanError(`${source}: sample names must differ`);
   if (!(lo < hi)) throw new BumpscanError(`${source}: observable.range [${lo}, ${hi}] must have lo < hi`);
   return spec;
 }

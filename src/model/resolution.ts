@@ -17,7 +17,8 @@ export function resolutionAt(res: Resolution, m: number): number {
   if (typeof res === "number") sigma = res;
   else if ("poly" in res) sigma = res.poly.reduceRight((acc, a) => acc * m + a, 0);
   else sigma = interpolate(res.table, m);
-  if (!(sigma > 0) || !Number.isFinite(sigma)) throw new BumpscanError(`signal sigma at mass ${m} is ${sigma}; it must be > 0`);
+  if (!(sigma > 0) || !Number.isFinite(sigma))
+    throw new BumpscanError(`signal sigma at mass ${m} is ${sigma}; it must be > 0`);
   return sigma;
 }
 
@@ -26,7 +27,8 @@ function interpolate(table: [number, number][], m: number): number {
   if (m <= pts[0][0]) return pts[0][1];
   for (let i = 1; i < pts.length; i++) {
     if (m <= pts[i][0]) {
-      const [x0, y0] = pts[i - 1], [x1, y1] = pts[i];
+      const [x0, y0] = pts[i - 1],
+        [x1, y1] = pts[i];
       return y0 + ((y1 - y0) * (m - x0)) / (x1 - x0);
     }
   }

@@ -4,13 +4,27 @@
  * mapping range [xlo, xhi] of x = 2(m − xlo)/(xhi − xlo) − 1 as their first two (constant) arguments.
  */
 import {
-  PDF_UNIFORM, PDF_GAUSSIAN, PDF_CRYSTAL_BALL, PDF_DOUBLE_CB, PDF_EXPONENTIAL, PDF_CHEBYSHEV, PDF_POLYNOMIAL, PDF_EXP_POLY,
+  PDF_UNIFORM,
+  PDF_GAUSSIAN,
+  PDF_CRYSTAL_BALL,
+  PDF_DOUBLE_CB,
+  PDF_EXPONENTIAL,
+  PDF_CHEBYSHEV,
+  PDF_POLYNOMIAL,
+  PDF_EXP_POLY,
   PDF_ARGUS,
 } from "../core/abi.js";
 
 export type ShapeName =
-  | "uniform" | "gaussian" | "crystalBall" | "doubleCrystalBall" | "exponential"
-  | "chebyshev" | "polynomial" | "expPoly" | "argus";
+  | "uniform"
+  | "gaussian"
+  | "crystalBall"
+  | "doubleCrystalBall"
+  | "exponential"
+  | "chebyshev"
+  | "polynomial"
+  | "expPoly"
+  | "argus";
 
 export interface ShapeInfo {
   /** The PDF_* code of src/core/abi.ts the compiled model stores for this shape. */
@@ -32,7 +46,11 @@ export const SHAPES: Record<ShapeName, ShapeInfo> = {
   uniform: { kind: PDF_UNIFORM, args: [] },
   gaussian: { kind: PDF_GAUSSIAN, args: ["mean", "sigma"], mean: "mean" },
   crystalBall: { kind: PDF_CRYSTAL_BALL, args: ["mean", "sigma", "alpha", "n"], mean: "mean" },
-  doubleCrystalBall: { kind: PDF_DOUBLE_CB, args: ["mean", "sigmaL", "sigmaR", "alphaL", "nL", "alphaR", "nR"], mean: "mean" },
+  doubleCrystalBall: {
+    kind: PDF_DOUBLE_CB,
+    args: ["mean", "sigmaL", "sigmaR", "alphaL", "nL", "alphaR", "nR"],
+    mean: "mean",
+  },
   exponential: { kind: PDF_EXPONENTIAL, args: ["lambda"] },
   chebyshev: { kind: PDF_CHEBYSHEV, args: ["xlo", "xhi"], coefficients: { prefix: "a", maxOrder: 6 } },
   polynomial: { kind: PDF_POLYNOMIAL, args: ["xlo", "xhi"], coefficients: { prefix: "a", maxOrder: 6 } },
@@ -56,6 +74,8 @@ export function isShape(name: unknown): name is ShapeName {
  */
 export function shapeArgs(shape: ShapeName, order = 0): string[] {
   const info = SHAPES[shape];
-  const coeffs = info.coefficients ? Array.from({ length: order }, (_, k) => `${info.coefficients!.prefix}${k + 1}`) : [];
+  const coeffs = info.coefficients
+    ? Array.from({ length: order }, (_, k) => `${info.coefficients!.prefix}${k + 1}`)
+    : [];
   return [...info.args, ...coeffs];
 }

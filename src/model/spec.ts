@@ -3,9 +3,9 @@
  * validation against the schema is model/parse.ts, which pool workers never load).
  */
 import { BumpscanError } from "../errors.js";
-import { Arg, Model, ModelBuilder, YieldFactor } from "./model.js";
-import { Resolution, resolutionAt } from "./resolution.js";
-import { SHAPES, ShapeName } from "./shapes.js";
+import { type Arg, type Model, ModelBuilder, type YieldFactor } from "./model.js";
+import { type Resolution, resolutionAt } from "./resolution.js";
+import { SHAPES, type ShapeName } from "./shapes.js";
 
 export interface ShapeSpec {
   shape: ShapeName;
@@ -72,14 +72,26 @@ function signalArgs(s: ShapeSpec, mass: number, range: [number, number]): Arg[] 
   };
   const sigma = (key: "sigma" | "sigmaL" | "sigmaR") => resolutionAt((s[key] ?? need("sigma")) as Resolution, mass);
   switch (s.shape) {
-    case "uniform": return [];
-    case "gaussian": return [mass, sigma("sigma")];
-    case "crystalBall": return [mass, sigma("sigma"), need("alpha") as number, need("n") as number];
+    case "uniform":
+      return [];
+    case "gaussian":
+      return [mass, sigma("sigma")];
+    case "crystalBall":
+      return [mass, sigma("sigma"), need("alpha") as number, need("n") as number];
     case "doubleCrystalBall":
-      return [mass, sigma("sigmaL"), sigma("sigmaR"), (s.alphaL ?? need("alpha")) as number, (s.nL ?? need("n")) as number,
-        (s.alphaR ?? need("alpha")) as number, (s.nR ?? need("n")) as number];
-    case "exponential": return [need("lambda") as number];
-    case "argus": return [need("m0") as number, need("c") as number, s.p ?? 0.5];
+      return [
+        mass,
+        sigma("sigmaL"),
+        sigma("sigmaR"),
+        (s.alphaL ?? need("alpha")) as number,
+        (s.nL ?? need("n")) as number,
+        (s.alphaR ?? need("alpha")) as number,
+        (s.nR ?? need("n")) as number,
+      ];
+    case "exponential":
+      return [need("lambda") as number];
+    case "argus":
+      return [need("m0") as number, need("c") as number, s.p ?? 0.5];
     default: {
       const coeffs = s.init ?? [];
       return [range[0], range[1], ...coeffs];
@@ -88,7 +100,12 @@ function signalArgs(s: ShapeSpec, mass: number, range: [number, number]): Arg[] 
 }
 
 /** A floating shape parameter of a background: its start value and bounds. */
-interface ShapeParam { name: string; init: number; lo: number; hi: number }
+interface ShapeParam {
+  name: string;
+  init: number;
+  lo: number;
+  hi: number;
+}
 
 /**
  * |c_k| of an expPoly (x mapped onto [−1, 1]) stays below this: the shape may then vary by e^100
@@ -98,8 +115,7 @@ interface ShapeParam { name: string; init: number; lo: number; hi: number }
 export const EXP_POLY_BOUND = 50;
 
 /** Background arguments: shape parameters float, named with the component's suffix. */
-function backgroundArgs(b: ShapeSpec, suffix: string, range: [number, number],
-  params: ShapeParam[]): Arg[] {
+function backgroundArgs(b: ShapeSpec, suffix: string, range: [number, number], params: ShapeParam[]): Arg[] {
   const free = (name: string, init: number, bound = Infinity) => {
     params.push({ name: name + suffix, init, lo: -bound, hi: bound });
     return name + suffix;
@@ -107,17 +123,24 @@ function backgroundArgs(b: ShapeSpec, suffix: string, range: [number, number],
   const info = SHAPES[b.shape];
   if (info.coefficients) {
     const order = b.order ?? 0;
-    if (order > info.coefficients.maxOrder) throw new BumpscanError(`background${suffix}: ${b.shape} order must be ≤ ${info.coefficients.maxOrder}`);
+    if (order > info.coefficients.maxOrder)
+      throw new BumpscanError(`background${suffix}: ${b.shape} order must be ≤ ${info.coefficients.maxOrder}`);
     const bound = b.shape === "expPoly" ? EXP_POLY_BOUND : Infinity;
-    return [range[0], range[1], ...Array.from({ length: order }, (_, k) => free(`${info.coefficients!.prefix}${k + 1}`, b.init?.[k] ?? 0, bound))];
+    return [
+      range[0],
+      range[1],
+      ...Array.from({ length: order }, (_, k) => free(`${info.coefficients!.prefix}${k + 1}`, b.init?.[k] ?? 0, bound)),
+    ];
   }
   switch (b.shape) {
-    case "exponential": return [free("lambda", b.lambda ?? 0)];
+    case "exponential":
+      return [free("lambda", b.lambda ?? 0)];
     case "argus": {
       if (b.m0 === undefined) throw new BumpscanError(`background${suffix}: argus needs "m0"`);
       return [b.m0, free("c", b.c ?? -1), b.p ?? 0.5];
     }
-    case "uniform": return [];
+    case "uniform":
+      return [];
     default: {
       // a peaking background (gaussian, crystal ball) sits at its own fixed mean
       if (b.mean === undefined) throw new BumpscanError(`background${suffix}: ${b.shape} needs "mean"`);
@@ -154,7 +177,10 @@ function windowed(bk: ShapeSpec, args: Arg[], opts: BuildOptions, suffix: string
   if (!opts.range || !opts.share) return { drop: false, yield: bk.yield };
   const constant = args.every((a) => typeof a === "number");
   if (!constant) {
-    if (bk.yield !== undefined) throw new BumpscanError(`background${suffix}: a fixed yield with a floating shape cannot be windowed (its share of the window is unknown); let its yield float or drop scan.window`);
+    if (bk.yield !== undefined)
+      throw new BumpscanError(
+        `background${suffix}: a fixed yield with a floating shape cannot be windowed (its share of the window is unknown); let its yield float or drop scan.window`,
+      );
     return { drop: false };
   }
   const share = opts.share(bk.shape, args as number[]);
@@ -189,18 +215,24 @@ export function buildModel(spec: Spec, opts: BuildOptions): Model {
   }
   const samples = specSamples(spec);
   const counts = Array.isArray(opts.nEvents) ? opts.nEvents : [opts.nEvents];
-  if (counts.length !== samples.length) throw new BumpscanError(`${samples.length} samples but ${counts.length} event counts`);
+  if (counts.length !== samples.length)
+    throw new BumpscanError(`${samples.length} samples but ${counts.length} event counts`);
   const multi = spec.samples !== undefined;
   const poi = multi ? "mu" : "nsig";
   const nuisances = spec.nuisances ?? [];
-  for (const n of nuisances) for (const s of n.samples ?? []) {
-    if (!samples.some((x) => x.name === s)) throw new BumpscanError(`nuisance ${n.name}: no sample named "${s}"`);
-  }
+  for (const n of nuisances)
+    for (const s of n.samples ?? []) {
+      if (!samples.some((x) => x.name === s)) throw new BumpscanError(`nuisance ${n.name}: no sample named "${s}"`);
+    }
   const b = new ModelBuilder(spec.observable.name ?? "m", range, spec.observable.unit);
   const bkgs = backgrounds(spec);
   const params: { name: string; init: number; lo: number; hi?: number; fixed: boolean }[] = [];
-  const comps: { sample: string; parts: [string, ShapeName, Arg[], string | number | { constant: number; factors: YieldFactor[] }][] }[] = [];
-  const dropped = new Set<string>(), droppedComponents = new Set<string>();
+  const comps: {
+    sample: string;
+    parts: [string, ShapeName, Arg[], string | number | { constant: number; factors: YieldFactor[] }][];
+  }[] = [];
+  const dropped = new Set<string>(),
+    droppedComponents = new Set<string>();
   const total = counts.reduce((a, c) => a + c, 0);
   const scaleSum = samples.reduce((a, s) => a + s.scale, 0);
   const poiParam = { name: poi, init: 0, lo: total === 0 ? 0 : -Infinity, fixed: false };
@@ -211,9 +243,14 @@ export function buildModel(spec: Spec, opts: BuildOptions): Model {
     const sfx = multi ? `_${s.name}` : "";
     const empty = counts[k] === 0;
     const shapeParams: ShapeParam[] = [];
-    const systematics = nuisances.filter((n) => !n.samples || n.samples.includes(s.name)).map((n) => ({ param: n.name, kappa: n.lnN }));
-    const signalYield = multi || systematics.length > 0 ? { constant: s.scale, factors: [{ param: poi }, ...systematics] } : poi;
-    const parts: (typeof comps)[number]["parts"] = [["signal", spec.signal.shape, signalArgs(spec.signal, mass, range), signalYield]];
+    const systematics = nuisances
+      .filter((n) => !n.samples || n.samples.includes(s.name))
+      .map((n) => ({ param: n.name, kappa: n.lnN }));
+    const signalYield =
+      multi || systematics.length > 0 ? { constant: s.scale, factors: [{ param: poi }, ...systematics] } : poi;
+    const parts: (typeof comps)[number]["parts"] = [
+      ["signal", spec.signal.shape, signalArgs(spec.signal, mass, range), signalYield],
+    ];
     const kept = bkgs.map((bk) => {
       const suffix = (bk.name ? `_${bk.name}` : "") + sfx;
       const own: ShapeParam[] = [];
@@ -230,7 +267,8 @@ export function buildModel(spec: Spec, opts: BuildOptions): Model {
         continue;
       }
       shapeParams.push(...c.own);
-      if (c.yield === undefined) params.push({ name: yieldName, init: Math.max(counts[k], 1) / Math.max(floating, 1), lo: 0, fixed: false });
+      if (c.yield === undefined)
+        params.push({ name: yieldName, init: Math.max(counts[k], 1) / Math.max(floating, 1), lo: 0, fixed: false });
       parts.push([c.bk.name || "background", c.bk.shape, c.args, c.yield ?? yieldName]);
     }
     for (const p of shapeParams) params.push({ ...p, fixed: empty });
@@ -240,7 +278,8 @@ export function buildModel(spec: Spec, opts: BuildOptions): Model {
   if (!floatingAny) poiParam.init = Math.max(total, 1) / scaleSum;
   const overrides = spec.parameters ?? {};
   for (const name of Object.keys(overrides)) {
-    if (!params.some((p) => p.name === name) && !dropped.has(name)) throw new BumpscanError(`parameters.${name}: no such parameter (have ${params.map((p) => p.name).join(", ")})`);
+    if (!params.some((p) => p.name === name) && !dropped.has(name))
+      throw new BumpscanError(`parameters.${name}: no such parameter (have ${params.map((p) => p.name).join(", ")})`);
   }
   for (const p of params) {
     const o = overrides[p.name] ?? {};

@@ -4,8 +4,8 @@
  * range from here, so a scan point can be reproduced on its own.
  */
 import { BumpscanError } from "../errors.js";
-import { Resolution, resolutionAt } from "./resolution.js";
-import { Spec } from "./spec.js";
+import { type Resolution, resolutionAt } from "./resolution.js";
+import type { Spec } from "./spec.js";
 
 /** The signal's resolution description (σ, or σL for a double-sided Crystal Ball). */
 export function resolutionOf(spec: Spec): Resolution {
@@ -21,13 +21,20 @@ export function resolutionOf(spec: Spec): Resolution {
  * @example
  * fitRange({ ...spec, scan: { window: 10 } }, 4.2); // [3.7, 4.7] for σ = 0.05
  */
-export function fitRange(spec: Spec, mass: number, window: number | false | undefined = spec.scan?.window): [number, number] {
+export function fitRange(
+  spec: Spec,
+  mass: number,
+  window: number | false | undefined = spec.scan?.window,
+): [number, number] {
   const [lo, hi] = spec.observable.range;
   if (window === false || window === undefined) return [lo, hi];
-  if (!(window > 0) || !Number.isFinite(window)) throw new BumpscanError(`the window must be a positive number of resolutions (got ${window})`);
+  if (!(window > 0) || !Number.isFinite(window))
+    throw new BumpscanError(`the window must be a positive number of resolutions (got ${window})`);
   const w = window * resolutionAt(resolutionOf(spec), mass);
   if (mass - w < lo || mass + w > hi) {
-    throw new BumpscanError(`the window m ± ${window}σ = [${(mass - w).toPrecision(6)}, ${(mass + w).toPrecision(6)}] leaves the range [${lo}, ${hi}]`);
+    throw new BumpscanError(
+      `the window m ± ${window}σ = [${(mass - w).toPrecision(6)}, ${(mass + w).toPrecision(6)}] leaves the range [${lo}, ${hi}]`,
+    );
   }
   return [mass - w, mass + w];
 }

@@ -1,6 +1,6 @@
 /** What differs in a browser (and in its workers): fetch, module Web Workers, navigator. */
 import type { Endpoint } from "comlink";
-import { onWebWorkerFailure, SpawnedWorker } from "./worker.js";
+import { onWebWorkerFailure, type SpawnedWorker } from "./worker.js";
 
 /**
  * The bytes of the built core, fetched.

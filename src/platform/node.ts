@@ -39,7 +39,11 @@ export function spawnNodeWorker(script: URL): SpawnedWorker {
   // a worker inherits the parent's execArgv, and `--input-type` (a parent run by `node -e`) makes
   // Node refuse a worker started from a file
   const w = new Worker(script, { execArgv: process.execArgv.filter((a) => !a.startsWith("--input-type")) });
-  return { endpoint: nodeEndpoint(w), terminate: () => w.terminate(), onFailure: (listener) => onNodeWorkerFailure(w, String(script), listener) };
+  return {
+    endpoint: nodeEndpoint(w),
+    terminate: () => w.terminate(),
+    onFailure: (listener) => onNodeWorkerFailure(w, String(script), listener),
+  };
 }
 
 /**

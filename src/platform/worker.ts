@@ -22,7 +22,6 @@ export interface SpawnedWorker {
   onFailure?(listener: FailureListener): void;
 }
 
-
 /**
  * Call `listener` when a Web Worker (or anything dispatching its `error`/`messageerror` events)
  * fails; `script` names its script in the message when the event does not.
@@ -32,7 +31,9 @@ export interface SpawnedWorker {
  */
 export function onWebWorkerFailure(worker: EventTarget, script: string | undefined, listener: FailureListener): void {
   worker.addEventListener("error", (event) => listener(new Error(describeErrorEvent(event, script))));
-  worker.addEventListener("messageerror", () => listener(new Error("a message from the worker could not be deserialised")));
+  worker.addEventListener("messageerror", () =>
+    listener(new Error("a message from the worker could not be deserialised")),
+  );
 }
 
 /**
@@ -47,6 +48,8 @@ export function describeErrorEvent(event: Event, script?: string): string {
     const where = e.filename ? `${e.filename}${e.lineno ? `:${e.lineno}` : ""}` : script;
     return where ? `${e.message} (${where})` : e.message;
   }
-  return `its script ${script ?? "(the pool's web-worker.js)"} could not be loaded or run ` +
-    "(not found, offline, blocked, or a syntax error: the browser's console says which)";
+  return (
+    `its script ${script ?? "(the pool's web-worker.js)"} could not be loaded or run ` +
+    "(not found, offline, blocked, or a syntax error: the browser's console says which)"
+  );
 }

@@ -2,7 +2,7 @@
  * A plot frame as plain SVG text: scales from d3-scale, axes with ticks and labels, and helpers
  * to escape text. Plots build on it; no DOM and no browser are needed.
  */
-import { scaleLinear, scaleLog, ScaleLinear, ScaleLogarithmic } from "d3-scale";
+import { scaleLinear, scaleLog, type ScaleLinear, type ScaleLogarithmic } from "d3-scale";
 
 export const WIDTH = 760;
 export const HEIGHT = 460;
@@ -31,15 +31,28 @@ export interface Frame {
  * @example
  * const f = frame([0, 10], [1, 100], true, "m (GeV)", "limit (events)");
  */
-export function frame(xDomain: [number, number], yDomain: [number, number], logY: boolean, xLabel: string, yLabel: string, title = ""): Frame {
-  const x = scaleLinear().domain(xDomain).range([MARGIN.left, WIDTH - MARGIN.right]);
+export function frame(
+  xDomain: [number, number],
+  yDomain: [number, number],
+  logY: boolean,
+  xLabel: string,
+  yLabel: string,
+  title = "",
+): Frame {
+  const x = scaleLinear()
+    .domain(xDomain)
+    .range([MARGIN.left, WIDTH - MARGIN.right]);
   const y = (logY ? scaleLog() : scaleLinear()).domain(yDomain).range([HEIGHT - MARGIN.bottom, MARGIN.top]);
   if (!logY) (y as ScaleLinear<number, number>).nice();
   const [top, bottom] = [MARGIN.top, HEIGHT - MARGIN.bottom];
-  const parts: string[] = [`<rect x="${MARGIN.left}" y="${top}" width="${WIDTH - MARGIN.left - MARGIN.right}" height="${bottom - top}" fill="white" stroke="#333"/>`];
+  const parts: string[] = [
+    `<rect x="${MARGIN.left}" y="${top}" width="${WIDTH - MARGIN.left - MARGIN.right}" height="${bottom - top}" fill="white" stroke="#333"/>`,
+  ];
   for (const t of x.ticks(10)) {
     const px = x(t).toFixed(1);
-    parts.push(`<line x1="${px}" y1="${bottom}" x2="${px}" y2="${bottom + 6}" stroke="#333"/><text x="${px}" y="${bottom + 21}" text-anchor="middle">${fmt(t)}</text>`);
+    parts.push(
+      `<line x1="${px}" y1="${bottom}" x2="${px}" y2="${bottom + 6}" stroke="#333"/><text x="${px}" y="${bottom + 21}" text-anchor="middle">${fmt(t)}</text>`,
+    );
   }
   const yTicks = logY ? (y as ScaleLogarithmic<number, number>).ticks(6) : (y as ScaleLinear<number, number>).ticks(8);
   const majors = logY ? yTicks.filter((t) => Math.abs(Math.log10(t) - Math.round(Math.log10(t))) < 1e-9) : yTicks;
@@ -47,10 +60,17 @@ export function frame(xDomain: [number, number], yDomain: [number, number], logY
     const py = y(t).toFixed(1);
     const major = majors.includes(t);
     parts.push(`<line x1="${MARGIN.left - (major ? 6 : 3)}" y1="${py}" x2="${MARGIN.left}" y2="${py}" stroke="#333"/>`);
-    if (major) parts.push(`<line x1="${MARGIN.left}" y1="${py}" x2="${WIDTH - MARGIN.right}" y2="${py}" stroke="#e4e4e4"/><text x="${MARGIN.left - 9}" y="${py}" text-anchor="end" dominant-baseline="middle">${fmt(t)}</text>`);
+    if (major)
+      parts.push(
+        `<line x1="${MARGIN.left}" y1="${py}" x2="${WIDTH - MARGIN.right}" y2="${py}" stroke="#e4e4e4"/><text x="${MARGIN.left - 9}" y="${py}" text-anchor="end" dominant-baseline="middle">${fmt(t)}</text>`,
+      );
   }
-  parts.push(`<text x="${(MARGIN.left + WIDTH - MARGIN.right) / 2}" y="${HEIGHT - 14}" text-anchor="middle">${esc(xLabel)}</text>`);
-  parts.push(`<text transform="translate(20 ${(top + bottom) / 2}) rotate(-90)" text-anchor="middle">${esc(yLabel)}</text>`);
+  parts.push(
+    `<text x="${(MARGIN.left + WIDTH - MARGIN.right) / 2}" y="${HEIGHT - 14}" text-anchor="middle">${esc(xLabel)}</text>`,
+  );
+  parts.push(
+    `<text transform="translate(20 ${(top + bottom) / 2}) rotate(-90)" text-anchor="middle">${esc(yLabel)}</text>`,
+  );
   if (title) parts.push(`<text x="${MARGIN.left}" y="${top - 12}" font-weight="bold">${esc(title)}</text>`);
   return { x, y, svg: parts.join("\n") };
 }

@@ -2,13 +2,13 @@
  * The fit at one mass drawn over a histogram of its events, with pulls: the per-mass job's fit,
  * its histogram (computed in the job layer), the plot (drawn in the plot layer).
  */
-import { Dataset } from "../core/compile.js";
-import { CoreExports } from "../core/wasm.js";
-import { FitResult } from "../infer/fit.js";
+import type { Dataset } from "../core/compile.js";
+import type { CoreExports } from "../core/wasm.js";
+import type { FitResult } from "../infer/fit.js";
 import { fitHistogram } from "../job/fit-histogram.js";
-import { FitAtMassOptions, FitReport, fitWith } from "../job/mass-job.js";
+import { type FitAtMassOptions, type FitReport, fitWith } from "../job/mass-job.js";
 import { resolutionAt } from "../model/resolution.js";
-import { Spec } from "../model/spec.js";
+import type { Spec } from "../model/spec.js";
 import { fitPlot } from "../plot/fit-plot.js";
 
 /**
@@ -16,13 +16,24 @@ import { fitPlot } from "../plot/fit-plot.js";
  * @example
  * const { report, svg } = await fitPlotAtMass(spec, { values }, 5.1, { zoom: 15, bins: 60 });
  */
-export async function fitPlotAtMass(spec: Spec, events: Dataset, mass: number, view: { zoom?: number; bins?: number } & FitAtMassOptions = {}, core?: CoreExports):
-  Promise<{ report: FitReport; fit: FitResult; poi: string; svg: string }> {
+export async function fitPlotAtMass(
+  spec: Spec,
+  events: Dataset,
+  mass: number,
+  view: { zoom?: number; bins?: number } & FitAtMassOptions = {},
+  core?: CoreExports,
+): Promise<{ report: FitReport; fit: FitResult; poi: string; svg: string }> {
   const { report, extra } = await fitWith(spec, events, mass, view, core, (cm, free, point) => {
-    const sigma = resolutionAt(spec.signal.sigma ?? spec.signal.sigmaL ?? 0.01 * (spec.observable.range[1] - spec.observable.range[0]), mass);
+    const sigma = resolutionAt(
+      spec.signal.sigma ?? spec.signal.sigmaL ?? 0.01 * (spec.observable.range[1] - spec.observable.range[0]),
+      mass,
+    );
     const histogram = fitHistogram(cm, free, point.data[0].values, { mass, sigma, zoom: view.zoom, bins: view.bins });
-    return { fit: free, poi: cm.model.poi, svg: fitPlot(histogram, { unit: spec.observable.unit, name: spec.observable.name }) };
+    return {
+      fit: free,
+      poi: cm.model.poi,
+      svg: fitPlot(histogram, { unit: spec.observable.unit, name: spec.observable.name }),
+    };
   });
   return { report, ...extra };
 }
-

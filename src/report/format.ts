@@ -1,9 +1,10 @@
 /** Plain-text tables for the terminal. */
-import { FitReport, LimitReport } from "../job/mass-job.js";
-import { ScanResult } from "../scan/scan.js";
+import type { FitReport, LimitReport } from "../job/mass-job.js";
+import type { ScanResult } from "../scan/scan.js";
 
 /** A number for the terminal; anything not finite (NaN, ±Infinity, a null error) prints as "—", never as a number. */
-const num = (x: number | null | undefined, digits = 6) => (typeof x === "number" && Number.isFinite(x) ? Number(x.toPrecision(digits)).toString() : "—");
+const num = (x: number | null | undefined, digits = 6) =>
+  typeof x === "number" && Number.isFinite(x) ? Number(x.toPrecision(digits)).toString() : "—";
 
 /**
  * A number as the CLI prints it: `digits` significant digits, "—" for anything not finite.
@@ -24,11 +25,14 @@ export function formatFit(r: FitReport & { dropped?: number }, unit = ""): strin
     `status ${r.status}${r.valid ? "" : " (not valid)"}, edm ${num(r.edm, 3)}, ${r.nfcn} calls, ${num(r.timing.fitMs, 3)} ms, NLL ${num(r.nll, 12)}`,
     "",
     `${"parameter".padEnd(14)}${"value".padStart(16)}${"error".padStart(14)}`,
-    ...Object.entries(r.parameters).map(([n, p]) => `${n.padEnd(14)}${num(p.value).padStart(16)}${num(p.error, 4).padStart(14)}`),
+    ...Object.entries(r.parameters).map(
+      ([n, p]) => `${n.padEnd(14)}${num(p.value).padStart(16)}${num(p.error, 4).padStart(14)}`,
+    ),
     "",
     `q0 = ${num(r.q0, 5)}, p0 = ${num(r.p0, 3)}, local Z = ${num(r.z, 4)}σ`,
   ];
-  if (r.covarianceForced) lines.push("warning: the Hessian was not positive definite; the covariance was forced positive definite");
+  if (r.covarianceForced)
+    lines.push("warning: the Hessian was not positive definite; the covariance was forced positive definite");
   return lines.join("\n");
 }
 
@@ -38,14 +42,19 @@ export function formatFit(r: FitReport & { dropped?: number }, unit = ""): strin
  * console.log(formatLimit(report, "GeV"));
  */
 export function formatLimit(r: LimitReport & { events?: number; dropped?: number }, unit = ""): string {
-  const what = r.method === "bayes" ? `Bayesian (${r.nuisances} nuisances)` : `${r.method} ${r.statistic === "clsb" ? "CLs+b" : "CLs"}`;
+  const what =
+    r.method === "bayes"
+      ? `Bayesian (${r.nuisances} nuisances)`
+      : `${r.method} ${r.statistic === "clsb" ? "CLs+b" : "CLs"}`;
   const lines = [
     `${r.cl * 100}% CL upper limit on ${r.poi} at m = ${r.mass}${unit ? " " + unit : ""}, ${what}${r.events !== undefined ? `, ${r.events} events` : ""}`,
     `observed   ${num(r.observed, 5)}${r.observedError !== undefined ? ` ± ${num(r.observedError, 2)} (toys)` : ""}`,
   ];
   if (r.expected) {
     const e = r.expected;
-    lines.push(`expected   ${num(e["0"], 5)}   (±1σ: ${num(e["-1"], 4)} – ${num(e["1"], 4)}, ±2σ: ${num(e["-2"], 4)} – ${num(e["2"], 4)})`);
+    lines.push(
+      `expected   ${num(e["0"], 5)}   (±1σ: ${num(e["-1"], 4)} – ${num(e["1"], 4)}, ±2σ: ${num(e["-2"], 4)} – ${num(e["2"], 4)})`,
+    );
   }
   if (r.toys) lines.push(`toys       ${r.toys.sb} s+b, ${r.toys.b} b-only, ${r.toys.failed} failed fits (excluded)`);
   lines.push(`time       ${num(r.timing.limitMs, 3)} ms`);
@@ -69,12 +78,28 @@ export function formatScan(r: ScanResult, unit = "", ms = NaN, workers = 1): str
     `scan${r.shard ? ` (shard ${r.shard})` : ""}${r.partial ? " (partial: interrupted)" : ""}: ${r.points.length} mass points, ${fitted.length} fitted, ${skipped} skipped, ${failed.length} failed` +
       (Number.isFinite(ms) ? ` — ${num(ms / 1000, 3)} s on ${workers} worker${workers > 1 ? "s" : ""}` : ""),
     "",
-    `${"mass" + u}`.padEnd(14) + "nsig".padStart(12) + "± error".padStart(11) + "local Z".padStart(10) + `${r.cl * 100}% CL obs`.padStart(13) + "expected".padStart(11),
-    ...[...fitted].sort((a, b) => zKey(b) - zKey(a)).slice(0, 8).map((p) =>
-      num(p.mass, 5).padEnd(14) + num(p.nsig ?? NaN, 4).padStart(12) + num(p.nsigError ?? NaN, 3).padStart(11) +
-      num(p.z ?? NaN, 3).padStart(10) + num(p.observed ?? NaN, 4).padStart(13) + num(p.expected?.["0"] ?? NaN, 4).padStart(11)),
+    `${"mass" + u}`.padEnd(14) +
+      "nsig".padStart(12) +
+      "± error".padStart(11) +
+      "local Z".padStart(10) +
+      `${r.cl * 100}% CL obs`.padStart(13) +
+      "expected".padStart(11),
+    ...[...fitted]
+      .sort((a, b) => zKey(b) - zKey(a))
+      .slice(0, 8)
+      .map(
+        (p) =>
+          num(p.mass, 5).padEnd(14) +
+          num(p.nsig ?? NaN, 4).padStart(12) +
+          num(p.nsigError ?? NaN, 3).padStart(11) +
+          num(p.z ?? NaN, 3).padStart(10) +
+          num(p.observed ?? NaN, 4).padStart(13) +
+          num(p.expected?.["0"] ?? NaN, 4).padStart(11),
+      ),
     "",
-    r.maxLocalZ ? `largest excess: local Z = ${num(r.maxLocalZ.z, 3)}σ at m = ${num(r.maxLocalZ.mass, 5)}${u}; global Z = ${num(r.globalZ, 3)}σ (Gross–Vitells, ${r.upcrossings} up-crossings of q0 above ${r.c0})` : "no fitted mass point",
+    r.maxLocalZ
+      ? `largest excess: local Z = ${num(r.maxLocalZ.z, 3)}σ at m = ${num(r.maxLocalZ.mass, 5)}${u}; global Z = ${num(r.globalZ, 3)}σ (Gross–Vitells, ${r.upcrossings} up-crossings of q0 above ${r.c0})`
+      : "no fitted mass point",
   ];
   if (r.lee) {
     const l = r.lee;

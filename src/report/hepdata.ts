@@ -4,7 +4,7 @@
  * and the submission file that lists it, in HEPData's YAML format.
  */
 import { stringify } from "yaml";
-import { ScanResult } from "../scan/scan.js";
+import type { ScanResult } from "../scan/scan.js";
 
 const round = (v: number) => Number(v.toPrecision(6));
 
@@ -18,25 +18,42 @@ export function hepdataTable(r: ScanResult): string {
   const unit = r.spec.observable.unit ?? "";
   const poi = r.spec.samples ? "mu" : "N_sig";
   const cl = `${r.cl * 100}%`;
-  const qualifiers = [{ name: "CL", value: cl }, { name: "method", value: r.method === "bayes" ? "Bayesian, flat prior" : `CLs (${r.method})` }];
+  const qualifiers = [
+    { name: "CL", value: cl },
+    { name: "method", value: r.method === "bayes" ? "Bayesian, flat prior" : `CLs (${r.method})` },
+  ];
   const withBand = pts.every((p) => p.expected && Object.values(p.expected).every(Number.isFinite));
   const table = {
-    independent_variables: [{ header: { name: r.spec.observable.name ?? "m", units: unit }, values: pts.map((p) => ({ value: round(p.mass) })) }],
+    independent_variables: [
+      {
+        header: { name: r.spec.observable.name ?? "m", units: unit },
+        values: pts.map((p) => ({ value: round(p.mass) })),
+      },
+    ],
     dependent_variables: [
-      { header: { name: `Observed ${cl} CL upper limit on ${poi}`, units: r.spec.samples ? "" : "events" }, qualifiers, values: pts.map((p) => ({ value: round(p.observed!) })) },
-      ...(withBand ? [{
-        header: { name: `Expected ${cl} CL upper limit on ${poi}`, units: r.spec.samples ? "" : "events" }, qualifiers,
-        values: pts.map((p) => {
-          const e = p.expected!;
-          return {
-            value: round(e["0"]),
-            errors: [
-              { asymerror: { plus: round(e["1"] - e["0"]), minus: round(e["-1"] - e["0"]) }, label: "1 sigma" },
-              { asymerror: { plus: round(e["2"] - e["0"]), minus: round(e["-2"] - e["0"]) }, label: "2 sigma" },
-            ],
-          };
-        }),
-      }] : []),
+      {
+        header: { name: `Observed ${cl} CL upper limit on ${poi}`, units: r.spec.samples ? "" : "events" },
+        qualifiers,
+        values: pts.map((p) => ({ value: round(p.observed!) })),
+      },
+      ...(withBand
+        ? [
+            {
+              header: { name: `Expected ${cl} CL upper limit on ${poi}`, units: r.spec.samples ? "" : "events" },
+              qualifiers,
+              values: pts.map((p) => {
+                const e = p.expected!;
+                return {
+                  value: round(e["0"]),
+                  errors: [
+                    { asymerror: { plus: round(e["1"] - e["0"]), minus: round(e["-1"] - e["0"]) }, label: "1 sigma" },
+                    { asymerror: { plus: round(e["2"] - e["0"]), minus: round(e["-2"] - e["0"]) }, label: "2 sigma" },
+                  ],
+                };
+              }),
+            },
+          ]
+        : []),
     ],
   };
   return stringify(table);
@@ -51,7 +68,10 @@ export function hepdataSubmission(r: ScanResult, dataFile: string): string {
   const doc = {
     name: "Upper limits",
     description: `${r.cl * 100}% CL upper limits on the signal ${r.spec.samples ? "strength" : "yield"} as a function of ${r.spec.observable.name ?? "the mass"}, observed and expected (median with ±1σ and ±2σ bands), from an unbinned extended maximum-likelihood mass scan (bumpscan).`,
-    keywords: [{ name: "observables", values: ["UL"] }, { name: "phrases", values: ["Upper limit", "Bump hunt"] }],
+    keywords: [
+      { name: "observables", values: ["UL"] },
+      { name: "phrases", values: ["Upper limit", "Bump hunt"] },
+    ],
     data_file: dataFile,
   };
   return stringify({ comment: "Produced by bumpscan." }) + "---\n" + stringify(doc);

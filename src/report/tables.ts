@@ -1,7 +1,8 @@
 /** Scan results as a CSV table (one row per mass point). */
-import { ScanResult } from "../scan/scan.js";
+import type { ScanResult } from "../scan/scan.js";
 
-const cell = (v: number | string | undefined) => (v === undefined || (typeof v === "number" && !Number.isFinite(v)) ? "" : String(v));
+const cell = (v: number | string | undefined) =>
+  v === undefined || (typeof v === "number" && !Number.isFinite(v)) ? "" : String(v);
 
 /**
  * The limits table of a scan.
@@ -9,8 +10,25 @@ const cell = (v: number | string | undefined) => (v === undefined || (typeof v =
  * writeFileSync("limits.csv", limitsCsv(result));
  */
 export function limitsCsv(r: ScanResult): string {
-  const header = "mass,status,nsig,nsig_error,q0,local_z,observed,expected_minus2,expected_minus1,expected_median,expected_plus1,expected_plus2";
-  const rows = r.points.map((p) => [p.mass, p.status, p.nsig, p.nsigError, p.q0, p.z, p.observed,
-    p.expected?.["-2"], p.expected?.["-1"], p.expected?.["0"], p.expected?.["1"], p.expected?.["2"]].map(cell).join(","));
+  const header =
+    "mass,status,nsig,nsig_error,q0,local_z,observed,expected_minus2,expected_minus1,expected_median,expected_plus1,expected_plus2";
+  const rows = r.points.map((p) =>
+    [
+      p.mass,
+      p.status,
+      p.nsig,
+      p.nsigError,
+      p.q0,
+      p.z,
+      p.observed,
+      p.expected?.["-2"],
+      p.expected?.["-1"],
+      p.expected?.["0"],
+      p.expected?.["1"],
+      p.expected?.["2"],
+    ]
+      .map(cell)
+      .join(","),
+  );
   return [header, ...rows].join("\n") + "\n";
 }

@@ -101,7 +101,9 @@ async function makeFolder(folder: string): Promise<void> {
  */
 export async function checkOutputFile(path: string, what: string): Promise<void> {
   const folder = dirname(resolve(path));
-  const st = await stat(path).catch((e: NodeJS.ErrnoException) => (e.code === "ENOENT" ? undefined : fail(what, path, e)));
+  const st = await stat(path).catch((e: NodeJS.ErrnoException) =>
+    e.code === "ENOENT" ? undefined : fail(what, path, e),
+  );
   if (st?.isDirectory()) throw new BumpscanError(`${what} ${path}: is a directory`);
   if (st && !st.isFile()) return void (await access(path, constants.W_OK).catch((e) => fail(what, path, e))); // a device: written in place
   const parent = await stat(folder).catch((e: NodeJS.ErrnoException) => fail(what, path, e));
@@ -119,9 +121,14 @@ export async function checkOutputFile(path: string, what: string): Promise<void>
 export async function checkOutputFolder(path: string, what: string): Promise<void> {
   let p = resolve(path);
   for (;;) {
-    const st = await stat(p).catch((e: NodeJS.ErrnoException) => (e.code === "ENOENT" ? undefined : fail(what, path, e)));
+    const st = await stat(p).catch((e: NodeJS.ErrnoException) =>
+      e.code === "ENOENT" ? undefined : fail(what, path, e),
+    );
     if (st) {
-      if (!st.isDirectory()) throw new BumpscanError(`${what} ${path}: ${p === resolve(path) ? "is a file, not a folder" : `${p} is a file, not a folder`}`);
+      if (!st.isDirectory())
+        throw new BumpscanError(
+          `${what} ${path}: ${p === resolve(path) ? "is a file, not a folder" : `${p} is a file, not a folder`}`,
+        );
       await access(p, constants.W_OK | constants.X_OK).catch((e) => fail(what, path, e));
       return;
     }

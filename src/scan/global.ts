@@ -36,10 +36,20 @@ export function grossVitells(points: { mass: number; q0?: number; z?: number }[]
   let upcrossings = 0;
   for (let i = 1; i < good.length; i++) if (good[i - 1].q0! <= c0 && good[i].q0! > c0) upcrossings++;
   if (good.length > 0 && good[0].q0! > c0) upcrossings++;
-  const top = good.reduce<(typeof good)[number] | undefined>((best, p) => (!best || p.q0! > best.q0! ? p : best), undefined);
+  const top = good.reduce<(typeof good)[number] | undefined>(
+    (best, p) => (!best || p.q0! > best.q0! ? p : best),
+    undefined,
+  );
   if (!top) return { maxLocalZ: null, localP: NaN, globalP: NaN, globalZ: NaN, upcrossings, c0 };
   const c = Math.max(0, top.q0!);
   const lnLocal = logUpperTail(Math.sqrt(c));
   const lnGlobal = Math.min(0, upcrossings > 0 ? logAddExp(lnLocal, Math.log(upcrossings) - (c - c0) / 2) : lnLocal);
-  return { maxLocalZ: { mass: top.mass, z: top.z ?? Math.sqrt(c) }, localP: Math.exp(lnLocal), globalP: Math.exp(lnGlobal), globalZ: zFromLogP(lnGlobal), upcrossings, c0 };
+  return {
+    maxLocalZ: { mass: top.mass, z: top.z ?? Math.sqrt(c) },
+    localP: Math.exp(lnLocal),
+    globalP: Math.exp(lnGlobal),
+    globalZ: zFromLogP(lnGlobal),
+    upcrossings,
+    c0,
+  };
 }

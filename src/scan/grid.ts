@@ -7,7 +7,7 @@
 import { BumpscanError } from "../errors.js";
 import { resolutionAt } from "../model/resolution.js";
 import { fitRange, resolutionOf } from "../model/window.js";
-import { Spec } from "../model/spec.js";
+import type { Spec } from "../model/spec.js";
 
 export interface GridPoint {
   /** Position in the grid (keys the point's random streams). */

@@ -13,7 +13,8 @@ const METHODS = ["asymptotic", "toys", "bayes"];
 const NUMBER_FIELDS = ["nsig", "nsigError", "q0", "z", "observed", "observedError", "events"] as const;
 const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v);
 /** A number field is a finite number, null or absent (NaN too, in a result not yet written: JSON makes it null). */
-const numberOrNull = (v: unknown) => v === undefined || v === null || (typeof v === "number" && (Number.isFinite(v) || Number.isNaN(v)));
+const numberOrNull = (v: unknown) =>
+  v === undefined || v === null || (typeof v === "number" && (Number.isFinite(v) || Number.isNaN(v)));
 
 /** Why a point of a scan result is malformed, or undefined when it is fine. */
 function pointProblem(p: unknown): string | undefined {
@@ -22,7 +23,12 @@ function pointProblem(p: unknown): string | undefined {
   if (typeof p.mass !== "number" || !Number.isFinite(p.mass)) return "has no finite mass";
   if (typeof p.status !== "string") return "has no status";
   for (const k of NUMBER_FIELDS) if (!numberOrNull(p[k])) return `has a ${k} that is not a finite number or null`;
-  if (p.expected !== undefined && p.expected !== null && (!isRecord(p.expected) || !Object.values(p.expected).every(numberOrNull))) return "has a malformed expected band";
+  if (
+    p.expected !== undefined &&
+    p.expected !== null &&
+    (!isRecord(p.expected) || !Object.values(p.expected).every(numberOrNull))
+  )
+    return "has a malformed expected band";
   return undefined;
 }
 
@@ -42,7 +48,8 @@ export function checkScanResult(json: unknown, label: string): ScanResult {
   } catch (e) {
     throw not(`its spec is invalid (${(e as Error).message})`);
   }
-  if (typeof json.method !== "string" || !METHODS.includes(json.method)) throw not('"method" must be one of asymptotic, toys, bayes');
+  if (typeof json.method !== "string" || !METHODS.includes(json.method))
+    throw not('"method" must be one of asymptotic, toys, bayes');
   if (typeof json.cl !== "number" || !(json.cl > 0 && json.cl < 1)) throw not('"cl" must be a number between 0 and 1');
   if (!Array.isArray(json.points)) throw not('no "points" array');
   json.points.forEach((p, i) => {
@@ -50,7 +57,8 @@ export function checkScanResult(json: unknown, label: string): ScanResult {
     if (problem) throw not(`point ${i + 1} ${problem}`);
   });
   if (json.partial === true) throw new BumpscanError(`${label} is a partial scan (interrupted): run its shard again`);
-  if (json.shard !== undefined && (typeof json.shard !== "string" || !/^\d+\/\d+$/.test(json.shard))) throw not('"shard" must be "k/N"');
+  if (json.shard !== undefined && (typeof json.shard !== "string" || !/^\d+\/\d+$/.test(json.shard)))
+    throw not('"shard" must be "k/N"');
   return json as unknown as ScanResult;
 }
 
@@ -68,20 +76,33 @@ export function mergeScans(parts: ScanResult[], labels: string[] = parts.map((_,
   const first = parts[0];
   const key = JSON.stringify([first.spec, first.method, first.cl]);
   parts.forEach((p, i) => {
-    if (JSON.stringify([p.spec, p.method, p.cl]) !== key) throw new BumpscanError(`merge: ${labels[i]} comes from a different spec, method or CL than ${labels[0]}`);
+    if (JSON.stringify([p.spec, p.method, p.cl]) !== key)
+      throw new BumpscanError(`merge: ${labels[i]} comes from a different spec, method or CL than ${labels[0]}`);
   });
   const grid = massGrid(first.spec);
   const byIndex = new Map<number, PointResult>();
   parts.forEach((part, i) => {
     for (const point of part.points) {
       const g = grid[point.index];
-      if (!g) throw new BumpscanError(`merge: ${labels[i]} has mass point ${point.index}, outside the spec's grid of ${grid.length} points (0–${grid.length - 1})`);
-      if (!sameMass(point.mass, g.mass)) throw new BumpscanError(`merge: ${labels[i]} has mass point ${point.index} at m = ${point.mass}, but the grid's mass there is ${g.mass}`);
-      if (byIndex.has(point.index)) throw new BumpscanError(`merge: mass point ${point.index} (m = ${point.mass}) appears twice (again in ${labels[i]})`);
+      if (!g)
+        throw new BumpscanError(
+          `merge: ${labels[i]} has mass point ${point.index}, outside the spec's grid of ${grid.length} points (0–${grid.length - 1})`,
+        );
+      if (!sameMass(point.mass, g.mass))
+        throw new BumpscanError(
+          `merge: ${labels[i]} has mass point ${point.index} at m = ${point.mass}, but the grid's mass there is ${g.mass}`,
+        );
+      if (byIndex.has(point.index))
+        throw new BumpscanError(
+          `merge: mass point ${point.index} (m = ${point.mass}) appears twice (again in ${labels[i]})`,
+        );
       byIndex.set(point.index, point);
     }
   });
-  if (byIndex.size !== grid.length) throw new BumpscanError(`merge: ${byIndex.size} of the scan's ${grid.length} mass points present; a shard is missing`);
+  if (byIndex.size !== grid.length)
+    throw new BumpscanError(
+      `merge: ${byIndex.size} of the scan's ${grid.length} mass points present; a shard is missing`,
+    );
   return assemble(first.spec, first, [...byIndex.values()]);
 }
 

@@ -2,15 +2,15 @@
  * One mass point of a scan: the fit with its local significance, and the upper limit. Runs
  * wherever the scan puts it (the calling thread or a worker), on the events it was given once.
  */
-import { Dataset, loadData, LoadedData } from "../core/compile.js";
+import { type Dataset, loadData, type LoadedData } from "../core/compile.js";
 import { isWeighted, nllScales, weightedErrors } from "../infer/weights.js";
 import { compileAt } from "../job/events.js";
 import { limitOf } from "../job/mass-job.js";
-import { CoreExports } from "../core/wasm.js";
+import type { CoreExports } from "../core/wasm.js";
 import type { LimitResult } from "../infer/limits.js";
 import { discovery } from "../infer/significance.js";
-import { Spec } from "../model/spec.js";
-import { GridPoint } from "./grid.js";
+import type { Spec } from "../model/spec.js";
+import type { GridPoint } from "./grid.js";
 import type { ToyExecutor } from "../infer/executor.js";
 
 export interface ScanOptions {
@@ -43,7 +43,8 @@ export interface PointResult {
 
 /** First index with sorted[i] ≥ x. */
 function lowerBound(sorted: Float64Array, x: number): number {
-  let a = 0, b = sorted.length;
+  let a = 0,
+    b = sorted.length;
   while (a < b) {
     const c = (a + b) >> 1;
     if (sorted[c] < x) a = c + 1;
@@ -62,7 +63,12 @@ export class ScanWorkspace {
    * const ws = new ScanWorkspace(core, spec, [{ values: sortedEvents }], backgroundFit.values);
    * await ws.point(grid[0], { method: "asymptotic", cl: 0.9 });
    */
-  constructor(readonly core: CoreExports, readonly spec: Spec, readonly sorted: Dataset[], readonly start?: Record<string, number>) {
+  constructor(
+    readonly core: CoreExports,
+    readonly spec: Spec,
+    readonly sorted: Dataset[],
+    readonly start?: Record<string, number>,
+  ) {
     this.full = loadData(core, sorted);
     this.base = core.mark();
   }
@@ -70,8 +76,11 @@ export class ScanWorkspace {
   /** Each sample's events in [lo, hi] (and their weights). */
   private slice([lo, hi]: [number, number]): Dataset[] {
     return this.sorted.map((d) => {
-      const a = lowerBound(d.values, lo), b = lowerBound(d.values, hi + Number.EPSILON * Math.abs(hi));
-      return d.weights ? { values: d.values.subarray(a, b), weights: d.weights.subarray(a, b) } : { values: d.values.subarray(a, b) };
+      const a = lowerBound(d.values, lo),
+        b = lowerBound(d.values, hi + Number.EPSILON * Math.abs(hi));
+      return d.weights
+        ? { values: d.values.subarray(a, b), weights: d.weights.subarray(a, b) }
+        : { values: d.values.subarray(a, b) };
     });
   }
 
@@ -92,14 +101,26 @@ export class ScanWorkspace {
       const data = full ? this.full : loadData(this.core, events);
       const n = data.ptrs.reduce((sum, p) => sum + p.n, 0);
       const weighted = isWeighted(events);
-      const { model, cm } = compileAt(this.core, this.spec, data, g.mass, [lo, hi], weighted ? nllScales(events) : undefined);
+      const { model, cm } = compileAt(
+        this.core,
+        this.spec,
+        data,
+        g.mass,
+        [lo, hi],
+        weighted ? nllScales(events) : undefined,
+      );
       // full-range points start from the scan's one background-only fit (it does not depend on the mass)
       const d = discovery(cm, full && this.start ? { start: this.start } : {});
       const poi = model.poi;
       const errors = weighted ? weightedErrors(cm, d.free, events, "asymptotic").errors : d.free.errors;
       const result: PointResult = {
-        ...head, status: d.valid ? "converged" : d.free.status === "converged" ? "failed" : d.free.status,
-        nsig: d.free.values[poi], nsigError: errors[poi], q0: d.q0, z: d.z, events: n,
+        ...head,
+        status: d.valid ? "converged" : d.free.status === "converged" ? "failed" : d.free.status,
+        nsig: d.free.values[poi],
+        nsigError: errors[poi],
+        q0: d.q0,
+        z: d.z,
+        events: n,
       };
       if (model.dropped) result.droppedComponents = model.dropped;
       if (!d.valid) {
@@ -107,7 +128,19 @@ export class ScanWorkspace {
         return result;
       }
       if (options.method === "none") return result;
-      const lim = await limitOf(cm, { method: options.method, cl: options.cl, toys: options.toys, seed: options.seed, massIndex: g.index, pool, expected: true }, d);
+      const lim = await limitOf(
+        cm,
+        {
+          method: options.method,
+          cl: options.cl,
+          toys: options.toys,
+          seed: options.seed,
+          massIndex: g.index,
+          pool,
+          expected: true,
+        },
+        d,
+      );
       result.observed = lim.observed;
       if (lim.expected) result.expected = lim.expected;
       if (lim.observedError !== undefined) result.observedError = lim.observedError;

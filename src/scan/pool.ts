@@ -7,16 +7,16 @@
 import * as Comlink from "comlink";
 import { coreModule } from "../core/wasm.js";
 import { cores, spawnWorker } from "#platform";
-import { joinBatches, ToyBatch, ToyRequest, ToyRunnerConfig } from "../infer/toy-runner.js";
+import { joinBatches, type ToyBatch, type ToyRequest, type ToyRunnerConfig } from "../infer/toy-runner.js";
 import type { WorkerApi } from "./worker-api.js";
 import { BumpscanError } from "../errors.js";
-import { FailureListener, onWebWorkerFailure, SpawnedWorker } from "../platform/worker.js";
+import { type FailureListener, onWebWorkerFailure, type SpawnedWorker } from "../platform/worker.js";
 
 export type { SpawnedWorker };
-import { Spec } from "../model/spec.js";
+import type { Spec } from "../model/spec.js";
 import type { Dataset } from "../core/compile.js";
-import { GridPoint } from "./grid.js";
-import { PointResult, ScanOptions } from "./point.js";
+import type { GridPoint } from "./grid.js";
+import type { PointResult, ScanOptions } from "./point.js";
 
 /** How `WorkerPool.start` starts its workers. */
 export interface PoolOptions {
@@ -46,9 +46,19 @@ export class WorkerPool {
   private started = false;
   private closed = false;
 
-  private constructor(private readonly workers: SpawnedWorker[], private readonly remotes: Comlink.Remote<WorkerApi>[]) {
-    workers.forEach((w, i) => watch(w, (e) => this.fail(new BumpscanError(
-      `worker ${i + 1} of the pool ${this.started ? "stopped" : "failed to start"}: ${e.message}`))));
+  private constructor(
+    private readonly workers: SpawnedWorker[],
+    private readonly remotes: Comlink.Remote<WorkerApi>[],
+  ) {
+    workers.forEach((w, i) =>
+      watch(w, (e) =>
+        this.fail(
+          new BumpscanError(
+            `worker ${i + 1} of the pool ${this.started ? "stopped" : "failed to start"}: ${e.message}`,
+          ),
+        ),
+      ),
+    );
   }
 
   /**
@@ -67,9 +77,20 @@ export class WorkerPool {
     const timeout = startTimeout(options.startTimeoutMs);
     const module = await coreModule();
     const workers = spawnAll(options.spawn ?? spawnWorker, n);
-    const pool = new WorkerPool(workers, workers.map((w) => Comlink.wrap<WorkerApi>(w.endpoint)));
-    const timer = setTimeout(() => pool.fail(new BumpscanError(`the pool's workers did not start within ${timeout / 1000} s ` +
-      "(a worker script that does not load or never answers)")), timeout);
+    const pool = new WorkerPool(
+      workers,
+      workers.map((w) => Comlink.wrap<WorkerApi>(w.endpoint)),
+    );
+    const timer = setTimeout(
+      () =>
+        pool.fail(
+          new BumpscanError(
+            `the pool's workers did not start within ${timeout / 1000} s ` +
+              "(a worker script that does not load or never answers)",
+          ),
+        ),
+      timeout,
+    );
     try {
       await pool.each((r) => r.init(module));
       pool.started = true;
@@ -95,13 +116,16 @@ export class WorkerPool {
     }
     return new Promise<T>((resolve, reject) => {
       this.pending.add(reject);
-      work.then((v) => {
-        this.pending.delete(reject);
-        resolve(v);
-      }, (e) => {
-        this.pending.delete(reject);
-        reject(e);
-      });
+      work.then(
+        (v) => {
+          this.pending.delete(reject);
+          resolve(v);
+        },
+        (e) => {
+          this.pending.delete(reject);
+          reject(e);
+        },
+      );
     });
   }
 
@@ -126,10 +150,15 @@ export class WorkerPool {
   async runBatch(request: ToyRequest): Promise<ToyBatch[]> {
     const { first, count: n } = request;
     const k = Math.min(this.size, n);
-    const chunks = await this.call(Promise.all(Array.from({ length: k }, (_, i) => {
-      const a = first + Math.floor((i * n) / k), b = first + Math.floor(((i + 1) * n) / k);
-      return this.remotes[i].runBatch({ ...request, first: a, count: b - a });
-    })));
+    const chunks = await this.call(
+      Promise.all(
+        Array.from({ length: k }, (_, i) => {
+          const a = first + Math.floor((i * n) / k),
+            b = first + Math.floor(((i + 1) * n) / k);
+          return this.remotes[i].runBatch({ ...request, first: a, count: b - a });
+        }),
+      ),
+    );
     return request.muTests.map((_, j) => joinBatches(chunks.map((c) => c[j])));
   }
 
@@ -138,8 +167,15 @@ export class WorkerPool {
    * each result as it comes. The events go to each worker once. An aborted signal stops handing
    * out points; closing the pool stops the points under way too, at once.
    */
-  async runScan(spec: Spec, sorted: Dataset[], points: GridPoint[], options: ScanOptions, done: (p: PointResult) => void, signal?: AbortSignal,
-    start?: Record<string, number>): Promise<PointResult[]> {
+  async runScan(
+    spec: Spec,
+    sorted: Dataset[],
+    points: GridPoint[],
+    options: ScanOptions,
+    done: (p: PointResult) => void,
+    signal?: AbortSignal,
+    start?: Record<string, number>,
+  ): Promise<PointResult[]> {
     await this.each((r) => r.configureScan(spec, sorted, start));
     const out: PointResult[] = [];
     let next = 0;
@@ -176,7 +212,8 @@ export class WorkerPool {
 /** The number of workers to start: the cores when not given, else a whole number ≥ 1. */
 function poolSize(size: number | undefined): number {
   if (size === undefined) return Math.max(1, cores());
-  if (!Number.isInteger(size) || size < 1) throw new BumpscanError(`a worker pool needs a whole number of workers ≥ 1, not ${size}`);
+  if (!Number.isInteger(size) || size < 1)
+    throw new BumpscanError(`a worker pool needs a whole number of workers ≥ 1, not ${size}`);
   return size;
 }
 

@@ -2,8 +2,8 @@
  * A scan's result: its points in grid order, the global significance of its largest excess, and
  * what was run (spec, method, CL, shard). `runScan` builds it, and `merge` from shards.
  */
-import { Spec } from "../model/spec.js";
-import { GlobalSignificance, grossVitells } from "./global.js";
+import type { Spec } from "../model/spec.js";
+import { type GlobalSignificance, grossVitells } from "./global.js";
 import type { PointResult, ScanOptions } from "./point.js";
 
 /** The global significance from background-only toy scans (`leeToys`). */
@@ -37,7 +37,12 @@ export interface ScanResult extends GlobalSignificance {
 }
 
 /** The scan result of a set of points (also what `merge` builds from shards). */
-export function assemble(spec: Spec, options: Pick<ScanOptions, "method" | "cl">, points: PointResult[], shard?: string): ScanResult {
+export function assemble(
+  spec: Spec,
+  options: Pick<ScanOptions, "method" | "cl">,
+  points: PointResult[],
+  shard?: string,
+): ScanResult {
   const sorted = [...points].sort((a, b) => a.index - b.index);
   const result: ScanResult = { spec, method: options.method, cl: options.cl, points: sorted, ...grossVitells(sorted) };
   if (shard) result.shard = shard;

@@ -5,7 +5,7 @@
  * the same results.
  */
 import { BumpscanError } from "../errors.js";
-import { Spec } from "../model/spec.js";
+import type { Spec } from "../model/spec.js";
 import { instantiateCore } from "../core/wasm.js";
 import { compileAt } from "../job/events.js";
 import { limitSettings } from "../job/mass-job.js";
@@ -13,14 +13,14 @@ import { fit } from "../infer/fit.js";
 import { generate } from "../core/generate.js";
 import { buildModel } from "../model/spec.js";
 import { grossVitells, zFromLogP } from "./global.js";
-import { GridPoint, massGrid } from "./grid.js";
-import { PointResult, ScanOptions, ScanWorkspace } from "./point.js";
+import { type GridPoint, massGrid } from "./grid.js";
+import { type PointResult, type ScanOptions, ScanWorkspace } from "./point.js";
 import type { WorkerPool } from "./pool.js";
-import { assemble, LeeToys, ScanResult } from "./result.js";
+import { assemble, type LeeToys, type ScanResult } from "./result.js";
 
 export { assemble };
 export type { LeeToys, ScanResult };
-import { Dataset } from "../core/compile.js";
+import type { Dataset } from "../core/compile.js";
 import { isWeighted, nllScales } from "../infer/weights.js";
 
 /** A scan's events: one array (or dataset with weights) per sample, or one for a one-sample spec. */
@@ -33,21 +33,28 @@ export type ScanEvents = Float64Array | Float64Array[] | Dataset | Dataset[];
  * sortedInRange(spec, new Float64Array([3, 1, 12])); // { sorted: [{ values: [1, 3] }], outside: 1 } on [0, 10]
  */
 export function sortedInRange(spec: Spec, events: ScanEvents): { sorted: Dataset[]; outside: number } {
-  const list = (Array.isArray(events) ? events : [events]).map((e): Dataset => (e instanceof Float64Array ? { values: e } : e));
+  const list = (Array.isArray(events) ? events : [events]).map(
+    (e): Dataset => (e instanceof Float64Array ? { values: e } : e),
+  );
   const [lo, hi] = spec.observable.range;
   let outside = 0;
   const sorted = list.map((d, k) => {
     const what = list.length > 1 ? `sample ${k + 1}` : "the events";
-    if (d.weights && d.weights.length !== d.values.length) throw new BumpscanError(`${what}: ${d.weights.length} weights for ${d.values.length} events`);
+    if (d.weights && d.weights.length !== d.values.length)
+      throw new BumpscanError(`${what}: ${d.weights.length} weights for ${d.values.length} events`);
     const order: number[] = [];
     d.values.forEach((x, i) => {
-      if (!Number.isFinite(x) || (d.weights && !Number.isFinite(d.weights[i]))) throw new BumpscanError(`${what}: event ${i} (or its weight) is not a finite number`);
+      if (!Number.isFinite(x) || (d.weights && !Number.isFinite(d.weights[i])))
+        throw new BumpscanError(`${what}: event ${i} (or its weight) is not a finite number`);
       if (x >= lo && x <= hi) order.push(i);
       else outside++;
     });
     if (!d.weights) return { values: Float64Array.from(order, (i) => d.values[i]).sort() };
     order.sort((a, b) => d.values[a] - d.values[b]);
-    return { values: Float64Array.from(order, (i) => d.values[i]), weights: Float64Array.from(order, (i) => d.weights![i]) };
+    return {
+      values: Float64Array.from(order, (i) => d.values[i]),
+      weights: Float64Array.from(order, (i) => d.weights![i]),
+    };
   });
   return { sorted, outside };
 }
@@ -88,8 +95,18 @@ export interface RunScanOptions extends Partial<ScanOptions> {
  */
 export async function runScan(spec: Spec, events: ScanEvents, options: RunScanOptions = {}): Promise<ScanResult> {
   const none = options.method === "none";
-  const settings = limitSettings(spec, { method: options.method === "none" ? undefined : options.method, cl: options.cl, toys: options.toys, seed: options.seed });
-  const scanOptions: ScanOptions = { method: none ? "none" : settings.method, cl: settings.cl, toys: settings.toys, seed: settings.seed };
+  const settings = limitSettings(spec, {
+    method: options.method === "none" ? undefined : options.method,
+    cl: options.cl,
+    toys: options.toys,
+    seed: options.seed,
+  });
+  const scanOptions: ScanOptions = {
+    method: none ? "none" : settings.method,
+    cl: settings.cl,
+    toys: settings.toys,
+    seed: settings.seed,
+  };
   const grid = massGrid(spec);
   const { shard } = options;
   if (shard && !(Number.isInteger(shard.k) && Number.isInteger(shard.n) && shard.k >= 1 && shard.k <= shard.n)) {
@@ -98,8 +115,12 @@ export async function runScan(spec: Spec, events: ScanEvents, options: RunScanOp
   const mine = shard ? grid.filter((g) => g.index % shard.n === shard.k - 1) : grid;
   const { sorted, outside } = sortedInRange(spec, events);
   const weighted = isWeighted(sorted);
-  if (weighted && scanOptions.method === "toys") throw new BumpscanError("toy limits on weighted events are not supported (the toys would be unweighted): scan with the asymptotic or Bayesian method");
-  if (weighted && options.leeToys) throw new BumpscanError("--lee-toys on weighted events is not supported (the toy scans would be unweighted)");
+  if (weighted && scanOptions.method === "toys")
+    throw new BumpscanError(
+      "toy limits on weighted events are not supported (the toys would be unweighted): scan with the asymptotic or Bayesian method",
+    );
+  if (weighted && options.leeToys)
+    throw new BumpscanError("--lee-toys on weighted events is not supported (the toy scans would be unweighted)");
   const start = await backgroundStart(spec, sorted, grid);
   const started = performance.now();
   let done = 0;
@@ -115,19 +136,37 @@ export async function runScan(spec: Spec, events: ScanEvents, options: RunScanOp
   const label = shard ? `${shard.k}/${shard.n}` : undefined;
   let points: PointResult[];
   try {
-    points = await cancellable(options.signal, () => options.pool && scanOptions.method !== "toys"
-      ? options.pool.runScan(spec, sorted, mine, scanOptions, report, options.signal, start)
-      : serial(spec, sorted, mine, scanOptions, report, options.signal, start, options.pool));
+    points = await cancellable(options.signal, () =>
+      options.pool && scanOptions.method !== "toys"
+        ? options.pool.runScan(spec, sorted, mine, scanOptions, report, options.signal, start)
+        : serial(spec, sorted, mine, scanOptions, report, options.signal, start, options.pool),
+    );
   } catch (e) {
     if (!(options.partialOnAbort && options.signal?.aborted)) throw e;
-    return { ...assemble(spec, scanOptions, finished, label), ...(outside > 0 ? { eventsOutside: outside } : {}), partial: true };
+    return {
+      ...assemble(spec, scanOptions, finished, label),
+      ...(outside > 0 ? { eventsOutside: outside } : {}),
+      partial: true,
+    };
   }
   const result = assemble(spec, scanOptions, points, label);
   if (outside > 0) result.eventsOutside = outside;
   if (options.leeToys && !shard) {
     if (!start) throw new BumpscanError("--lee-toys needs a full-range scan whose background-only fit converges");
     try {
-      result.lee = await cancellable(options.signal, () => leeToys(spec, sorted, mine, start, result, options.leeToys!, scanOptions.seed ?? 1, options.pool, options.signal));
+      result.lee = await cancellable(options.signal, () =>
+        leeToys(
+          spec,
+          sorted,
+          mine,
+          start,
+          result,
+          options.leeToys!,
+          scanOptions.seed ?? 1,
+          options.pool,
+          options.signal,
+        ),
+      );
     } catch (e) {
       if (!(options.partialOnAbort && options.signal?.aborted)) throw e;
       return { ...result, partial: true }; // every point, but the toy scans unfinished
@@ -137,7 +176,8 @@ export async function runScan(spec: Spec, events: ScanEvents, options: RunScanOp
 }
 
 /** A turn of the event loop (setImmediate where there is one: a browser's setTimeout waits ≥ 4 ms). */
-const nextTurn = () => new Promise<void>((r) => (typeof setImmediate === "function" ? setImmediate(r) : setTimeout(r, 0)));
+const nextTurn = () =>
+  new Promise<void>((r) => (typeof setImmediate === "function" ? setImmediate(r) : setTimeout(r, 0)));
 
 /** Once the signal has aborted, whatever went wrong (a closed pool, say) is reported as the cancel it is. */
 async function cancellable<T>(signal: AbortSignal | undefined, work: () => Promise<T>): Promise<T> {
@@ -154,8 +194,17 @@ async function cancellable<T>(signal: AbortSignal | undefined, work: () => Promi
  * counts, seeded per toy index), each scanned for its largest local Z. The fraction reaching the
  * observed maximum is the global p-value that Gross–Vitells approximates.
  */
-async function leeToys(spec: Spec, sorted: Dataset[], grid: GridPoint[], background: Record<string, number>, observed: ScanResult,
-  n: number, seed: number, pool?: WorkerPool, signal?: AbortSignal): Promise<LeeToys> {
+async function leeToys(
+  spec: Spec,
+  sorted: Dataset[],
+  grid: GridPoint[],
+  background: Record<string, number>,
+  observed: ScanResult,
+  n: number,
+  seed: number,
+  pool?: WorkerPool,
+  signal?: AbortSignal,
+): Promise<LeeToys> {
   const first = grid.find((g) => !g.skipped)!;
   const model = buildModel(spec, { mass: first.mass, nEvents: sorted.map((s) => s.values.length) });
   const zObs = observed.maxLocalZ?.z ?? 0;
@@ -174,8 +223,13 @@ async function leeToys(spec: Spec, sorted: Dataset[], grid: GridPoint[], backgro
   const k = maxZ.filter((z) => z >= zObs).length;
   const p = k / n;
   return {
-    toys: n, globalP: p, globalPError: Math.sqrt(Math.max(p * (1 - p), 1 / n) / n),
-    globalZ: zFromLogP(Math.log(Math.max(p, 1 / n))), globalZIsLowerBound: k === 0, meanUpcrossings: crossings / n, maxZ,
+    toys: n,
+    globalP: p,
+    globalPError: Math.sqrt(Math.max(p * (1 - p), 1 / n) / n),
+    globalZ: zFromLogP(Math.log(Math.max(p, 1 / n))),
+    globalZIsLowerBound: k === 0,
+    meanUpcrossings: crossings / n,
+    maxZ,
   };
 }
 
@@ -184,12 +238,23 @@ async function leeToys(spec: Spec, sorted: Dataset[], grid: GridPoint[], backgro
  * from it. It depends on nothing but the spec and the events, so every worker and shard gets the
  * same start values.
  */
-async function backgroundStart(spec: Spec, sorted: Dataset[], grid: GridPoint[]): Promise<Record<string, number> | undefined> {
+async function backgroundStart(
+  spec: Spec,
+  sorted: Dataset[],
+  grid: GridPoint[],
+): Promise<Record<string, number> | undefined> {
   const first = grid.find((g) => !g.skipped);
   if (!first || spec.scan?.window !== undefined || sorted.some((s) => s.values.length === 0)) return undefined;
   const core = await instantiateCore();
   try {
-    const { cm } = compileAt(core, spec, sorted, first.mass, undefined, isWeighted(sorted) ? nllScales(sorted) : undefined);
+    const { cm } = compileAt(
+      core,
+      spec,
+      sorted,
+      first.mass,
+      undefined,
+      isWeighted(sorted) ? nllScales(sorted) : undefined,
+    );
     const b = fit(cm, { fixed: { [cm.model.poi]: 0 }, hesse: false });
     return b.status === "converged" ? b.values : undefined;
   } catch {
@@ -197,8 +262,16 @@ async function backgroundStart(spec: Spec, sorted: Dataset[], grid: GridPoint[])
   }
 }
 
-async function serial(spec: Spec, sorted: Dataset[], points: GridPoint[], options: ScanOptions, done: (p: PointResult) => void, signal?: AbortSignal,
-  start?: Record<string, number>, toyPool?: WorkerPool): Promise<PointResult[]> {
+async function serial(
+  spec: Spec,
+  sorted: Dataset[],
+  points: GridPoint[],
+  options: ScanOptions,
+  done: (p: PointResult) => void,
+  signal?: AbortSignal,
+  start?: Record<string, number>,
+  toyPool?: WorkerPool,
+): Promise<PointResult[]> {
   const workspace = new ScanWorkspace(await instantiateCore(), spec, sorted, start);
   const out: PointResult[] = [];
   for (const g of points) {

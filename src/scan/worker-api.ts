@@ -3,12 +3,12 @@
  * Workers): one core instance from the shared compiled module; jobs arrive as plain data.
  */
 import * as Comlink from "comlink";
-import { instantiateCore, CoreExports } from "../core/wasm.js";
-import { ToyRunner, ToyRunnerConfig, ToyBatch, ToyRequest } from "../infer/toy-runner.js";
-import { Spec } from "../model/spec.js";
+import { instantiateCore, type CoreExports } from "../core/wasm.js";
+import { ToyRunner, type ToyRunnerConfig, type ToyBatch, type ToyRequest } from "../infer/toy-runner.js";
+import type { Spec } from "../model/spec.js";
 import type { Dataset } from "../core/compile.js";
-import { GridPoint } from "./grid.js";
-import { PointResult, ScanOptions, ScanWorkspace } from "./point.js";
+import type { GridPoint } from "./grid.js";
+import { type PointResult, type ScanOptions, ScanWorkspace } from "./point.js";
 
 /**
  * The worker's API object, to hand to Comlink.expose.
@@ -48,7 +48,10 @@ export function workerApi() {
     runBatch(request: ToyRequest): ToyBatch[] {
       if (!runner) throw new Error("toys not configured");
       const r = runner.runBatch(request);
-      return Comlink.transfer(r, r.flatMap((b) => [b.q.buffer, b.muHat.buffer]));
+      return Comlink.transfer(
+        r,
+        r.flatMap((b) => [b.q.buffer, b.muHat.buffer]),
+      );
     },
   };
 }

@@ -1,6 +1,17 @@
 // A minimal page built against the published package ("bumpscan" resolves to dist/browser.js
 // through the "browser" export condition), bundled by esbuild for the browser with no Node built-ins.
-import { buildModel, CompiledModel, decodeColumn, fitAtMass, instantiateCore, loadData, parseSpec, runScan, ToyCalculator, WorkerPool } from "bumpscan";
+import {
+  buildModel,
+  CompiledModel,
+  decodeColumn,
+  fitAtMass,
+  instantiateCore,
+  loadData,
+  parseSpec,
+  runScan,
+  ToyCalculator,
+  WorkerPool,
+} from "bumpscan";
 
 declare global {
   interface Window {
@@ -25,7 +36,11 @@ const spec = parseSpec({
 window.runToys = async (values: number[]) => {
   const core = await instantiateCore();
   const data = Float64Array.from(values);
-  const cm = new CompiledModel(core, buildModel(spec, { mass: 4.2, nEvents: data.length }), loadData(core, [{ values: data }]));
+  const cm = new CompiledModel(
+    core,
+    buildModel(spec, { mass: 4.2, nEvents: data.length }),
+    loadData(core, [{ values: data }]),
+  );
   const pool = await WorkerPool.start(2, { spawn });
   try {
     const calc = new ToyCalculator(cm, { toys: 1, seed: 42, pool });

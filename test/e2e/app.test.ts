@@ -5,9 +5,9 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { build } from "vite";
-import { Browser, chromium, Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { demoEvents, demoSpec } from "../../src/demo-data.js";
-import { runScan, ScanResult } from "../../src/scan/scan.js";
+import { runScan, type ScanResult } from "../../src/scan/scan.js";
 import { WorkerPool } from "../../src/scan/pool.js";
 import { fitAtMass } from "../../src/job/mass-job.js";
 import { chromiumPath, launchChromium } from "./chromium.js";
@@ -46,7 +46,13 @@ async function openApp(): Promise<{ page: Page; errors: string[] }> {
 
 const state = (page: Page) => page.evaluate(() => document.body.dataset.state);
 const waitState = (page: Page, ...s: string[]) =>
-  page.waitForFunction((want) => want.includes(document.body.dataset.state!) && !(window as unknown as { bumpscan: { running?: unknown } }).bumpscan.running, s, { timeout: 90_000 });
+  page.waitForFunction(
+    (want) =>
+      want.includes(document.body.dataset.state!) &&
+      !(window as unknown as { bumpscan: { running?: unknown } }).bumpscan.running,
+    s,
+    { timeout: 90_000 },
+  );
 const shot = (page: Page, name: string) => page.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
 
 /**
@@ -56,10 +62,12 @@ const shot = (page: Page, name: string) => page.screenshot({ path: join(shots, `
  */
 function expectSame(there: unknown, here: unknown, path = ""): void {
   if (typeof here === "number" && typeof there === "number") {
-    if (!(Math.abs(there - here) <= 1e-8 * Math.max(1, Math.abs(here)))) expect.fail(`${path}: ${there} in Chromium, ${here} in Node`);
+    if (!(Math.abs(there - here) <= 1e-8 * Math.max(1, Math.abs(here))))
+      expect.fail(`${path}: ${there} in Chromium, ${here} in Node`);
   } else if (here && typeof here === "object") {
     expect(Object.keys(there as object).sort(), path).toEqual(Object.keys(here).sort());
-    for (const k of Object.keys(here)) expectSame((there as Record<string, unknown>)[k], (here as Record<string, unknown>)[k], `${path}.${k}`);
+    for (const k of Object.keys(here))
+      expectSame((there as Record<string, unknown>)[k], (here as Record<string, unknown>)[k], `${path}.${k}`);
   } else expect(there, path).toEqual(here);
 }
 
@@ -82,13 +90,19 @@ describe.skipIf(!chromiumPath && !process.env.CI)("the web app in Chromium", () 
     const { page, errors } = await openApp();
     await page.click("#demo");
     await page.click("#scan");
-    await page.waitForFunction(() => (document.getElementById("progress") as HTMLProgressElement).value >= 120 && document.querySelector("#brazil svg"));
+    await page.waitForFunction(
+      () =>
+        (document.getElementById("progress") as HTMLProgressElement).value >= 120 &&
+        document.querySelector("#brazil svg"),
+    );
     await shot(page, "02-scanning");
     await waitState(page, "done", "error");
     await shot(page, "03-scan-done");
     expect(errors).toEqual([]);
     expect(await state(page)).toBe("done");
-    const there = await page.evaluate(() => (window as unknown as { bumpscan: { result: ScanResult } }).bumpscan.result);
+    const there = await page.evaluate(
+      () => (window as unknown as { bumpscan: { result: ScanResult } }).bumpscan.result,
+    );
     const pool = await WorkerPool.start(2);
     const here = await runScan(demoSpec(), demoEvents(), { pool }).finally(() => pool.close());
     expect(there.points.length).toBe(372);
@@ -102,8 +116,17 @@ describe.skipIf(!chromiumPath && !process.env.CI)("the web app in Chromium", () 
     expect(await page.textContent("#summary")).toMatch(/372 mass points .* local Z = 4\.70σ at 5\.10\d GeV/);
     // the downloads hold the same result
     const names = await page.$$eval("#downloads a", (as) => as.map((a) => (a as HTMLAnchorElement).download));
-    expect(names).toEqual(["results.json", "limits.csv", "brazil.svg", "significance.svg", "hepdata-submission.yaml", "hepdata-limits.yaml"]);
-    const json = await page.evaluate(() => fetch((document.querySelector("#downloads a") as HTMLAnchorElement).href).then((r) => r.json()));
+    expect(names).toEqual([
+      "results.json",
+      "limits.csv",
+      "brazil.svg",
+      "significance.svg",
+      "hepdata-submission.yaml",
+      "hepdata-limits.yaml",
+    ]);
+    const json = await page.evaluate(() =>
+      fetch((document.querySelector("#downloads a") as HTMLAnchorElement).href).then((r) => r.json()),
+    );
     expect(json.points).toEqual(there.points);
     await page.close();
   }, 120_000);
@@ -116,7 +139,9 @@ describe.skipIf(!chromiumPath && !process.env.CI)("the web app in Chromium", () 
     await waitState(page, "done", "error");
     await shot(page, "04-fit");
     expect(errors).toEqual([]);
-    const there = await page.evaluate(() => (window as unknown as { bumpscan: { fit: { parameters: object; z: number } } }).bumpscan.fit);
+    const there = await page.evaluate(
+      () => (window as unknown as { bumpscan: { fit: { parameters: object; z: number } } }).bumpscan.fit,
+    );
     const here = await fitAtMass(demoSpec(), { values: demoEvents() }, 5.1);
     expectSame(there.parameters, here.parameters, "parameters");
     expectSame(there.z, here.z, "z");
@@ -157,7 +182,9 @@ describe.skipIf(!chromiumPath && !process.env.CI)("the web app in Chromium", () 
     await waitState(page, "error", "done");
     await shot(page, "05b-worker-404");
     expect(await state(page)).toBe("error");
-    expect(await page.textContent("#error")).toMatch(/^worker \d of the pool failed to start: its script .*could not be loaded/);
+    expect(await page.textContent("#error")).toMatch(
+      /^worker \d of the pool failed to start: its script .*could not be loaded/,
+    );
     expect(Date.now() - t0).toBeLessThan(10_000);
     expect(await page.isEnabled("#scan")).toBe(true);
     await page.close();
@@ -177,7 +204,12 @@ describe.skipIf(!chromiumPath && !process.env.CI)("the web app in Chromium", () 
     const { page, errors } = await openApp();
     await page.evaluate(() => {
       const dt = new DataTransfer();
-      dt.items.add(new File(["# recoil masses\nm,w\n" + Array.from({ length: 400 }, (_, i) => `${(i * 10) / 400 + 0.01},1`).join("\n")], "dropped.csv"));
+      dt.items.add(
+        new File(
+          ["# recoil masses\nm,w\n" + Array.from({ length: 400 }, (_, i) => `${(i * 10) / 400 + 0.01},1`).join("\n")],
+          "dropped.csv",
+        ),
+      );
       document.getElementById("drop")!.dispatchEvent(new DragEvent("drop", { dataTransfer: dt, bubbles: true }));
     });
     // two columns: the error names them; naming one loads the file
@@ -185,7 +217,9 @@ describe.skipIf(!chromiumPath && !process.env.CI)("the web app in Chromium", () 
     expect(await page.textContent("#error")).toBe("dropped.csv has 2 columns: name one in the spec's data.column"); // the header is file content: not listed
     await page.fill("#column", "m");
     await page.dispatchEvent("#column", "change");
-    await page.waitForFunction(() => document.getElementById("data-status")!.textContent === "dropped.csv: 400 events.");
+    await page.waitForFunction(
+      () => document.getElementById("data-status")!.textContent === "dropped.csv: 400 events.",
+    );
     expect(await page.isHidden("#error")).toBe(true);
     // the demo spec's range is [0, 8]: the 80 events above it are left out, and the page says so
     await page.click("#fit");
@@ -194,16 +228,31 @@ describe.skipIf(!chromiumPath && !process.env.CI)("the web app in Chromium", () 
     expect(await page.getAttribute("#fit-download a", "download")).toBe("fit-5.1.svg");
     const { tableFromArrays, tableToIPC } = await import("apache-arrow");
     const { writeParquet, Table } = await import("parquet-wasm/node");
-    const table = tableFromArrays({ mass: Float64Array.from({ length: 500 }, (_, i) => (i * 8) / 500 + 0.004), other: new Float64Array(500) });
+    const table = tableFromArrays({
+      mass: Float64Array.from({ length: 500 }, (_, i) => (i * 8) / 500 + 0.004),
+      other: new Float64Array(500),
+    });
     await page.fill("#column", "mass");
-    await page.setInputFiles("#file", { name: "events.parquet", mimeType: "application/octet-stream", buffer: Buffer.from(writeParquet(Table.fromIPCStream(tableToIPC(table, "stream")))) });
-    await page.waitForFunction(() => document.getElementById("data-status")!.textContent!.startsWith("events.parquet: 500 events"));
+    await page.setInputFiles("#file", {
+      name: "events.parquet",
+      mimeType: "application/octet-stream",
+      buffer: Buffer.from(writeParquet(Table.fromIPCStream(tableToIPC(table, "stream")))),
+    });
+    await page.waitForFunction(() =>
+      document.getElementById("data-status")!.textContent!.startsWith("events.parquet: 500 events"),
+    );
     await page.click("#fit");
     await waitState(page, "done", "error");
     expect(await state(page)).toBe("done");
     await page.fill("#tree", "events");
-    await page.setInputFiles("#file", { name: "run1.root", mimeType: "application/octet-stream", buffer: Buffer.from(writeRootFile("events", [{ name: "mass", values: table.getChild("mass")!.toArray() }])) });
-    await page.waitForFunction(() => document.getElementById("data-status")!.textContent!.startsWith("run1.root: 500 events"));
+    await page.setInputFiles("#file", {
+      name: "run1.root",
+      mimeType: "application/octet-stream",
+      buffer: Buffer.from(writeRootFile("events", [{ name: "mass", values: table.getChild("mass")!.toArray() }])),
+    });
+    await page.waitForFunction(() =>
+      document.getElementById("data-status")!.textContent!.startsWith("run1.root: 500 events"),
+    );
     await shot(page, "08-root-file");
     expect(errors).toEqual([]);
     await page.close();

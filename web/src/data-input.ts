@@ -1,5 +1,5 @@
 /** Event files: dropped or chosen, decoded in the page (no upload: the data stays on this machine). */
-import { ColumnChoice, decodeColumn } from "../../src/browser.js";
+import { type ColumnChoice, decodeColumn } from "../../src/browser.js";
 
 export interface Events {
   name: string;

@@ -3,22 +3,49 @@
  * a fit at one mass, and a scan on Web Workers whose Brazil and significance plots grow live.
  */
 import {
-  assemble, brazilPlot, BumpscanError, demoEvents, demoSpec, FitReport, fitPlotAtMass, inRange, OutputFile, PointResult, ScanResult, scanOutputs, significancePlot, Spec,
+  assemble,
+  brazilPlot,
+  BumpscanError,
+  demoEvents,
+  demoSpec,
+  type FitReport,
+  fitPlotAtMass,
+  inRange,
+  type OutputFile,
+  type PointResult,
+  type ScanResult,
+  scanOutputs,
+  significancePlot,
+  type Spec,
 } from "../../src/browser.js";
-import { acceptFiles, Events, readEvents } from "./data-input.js";
+import { acceptFiles, type Events, readEvents } from "./data-input.js";
 import { byId, esc, messageOf, showError } from "./dom.js";
-import { RunningScan, startScan } from "./scan-runner.js";
+import { type RunningScan, startScan } from "./scan-runner.js";
 import { SpecEditor } from "./spec-editor.js";
 
 /** What the page holds; exposed as window.bumpscan for the end-to-end tests and the bench. */
-const app: { events?: Events; file?: File; choice?: string; result?: ScanResult; scanMs?: number; running?: RunningScan; fit?: FitReport } = {};
+const app: {
+  events?: Events;
+  file?: File;
+  choice?: string;
+  result?: ScanResult;
+  scanMs?: number;
+  running?: RunningScan;
+  fit?: FitReport;
+} = {};
 (window as unknown as { bumpscan: typeof app }).bumpscan = app;
 
 /** The live plots' redraw interval. */
 const REDRAW_MS = 400;
 
-const setState = (s: "idle" | "loading" | "fitting" | "scanning" | "done" | "cancelled" | "error") => (document.body.dataset.state = s);
-const editor = new SpecEditor(byId<HTMLFormElement>("spec-form"), byId<HTMLTextAreaElement>("spec-json"), byId("spec-status"), () => updateButtons());
+const setState = (s: "idle" | "loading" | "fitting" | "scanning" | "done" | "cancelled" | "error") =>
+  (document.body.dataset.state = s);
+const editor = new SpecEditor(
+  byId<HTMLFormElement>("spec-form"),
+  byId<HTMLTextAreaElement>("spec-json"),
+  byId("spec-status"),
+  () => updateButtons(),
+);
 const choice = () => ({
   column: byId<HTMLInputElement>("column").value.trim() || undefined,
   weights: byId<HTMLInputElement>("weights").value.trim() || undefined,
@@ -45,7 +72,9 @@ function eventsInRange(spec: Spec): { values: Float64Array; weights?: Float64Arr
   if (!app.events) throw new BumpscanError("load a data file or the demo spectrum first");
   const events = inRange(app.events.values, app.events.weights, spec.observable.range);
   const [lo, hi] = spec.observable.range;
-  byId("run-status").textContent = events.dropped ? `${events.dropped} of ${app.events.values.length} events outside the range [${lo}, ${hi}] left out.` : "";
+  byId("run-status").textContent = events.dropped
+    ? `${events.dropped} of ${app.events.values.length} events outside the range [${lo}, ${hi}] left out.`
+    : "";
   return events;
 }
 
@@ -98,8 +127,13 @@ async function runFit(): Promise<void> {
     app.fit = report;
     byId("fit-plot").innerHTML = svg;
     byId("fit-download").replaceChildren(download({ name: `fit-${mass}.svg`, type: "image/svg+xml", text: svg }));
-    byId("fit-table").innerHTML = "<tr><th>parameter</th><th>value</th><th>error</th></tr>" +
-      Object.entries(report.parameters).map(([k, v]) => `<tr><td>${esc(k)}</td><td>${v.value.toPrecision(6)}</td><td>${v.error.toPrecision(3)}</td></tr>`).join("") +
+    byId("fit-table").innerHTML =
+      "<tr><th>parameter</th><th>value</th><th>error</th></tr>" +
+      Object.entries(report.parameters)
+        .map(
+          ([k, v]) => `<tr><td>${esc(k)}</td><td>${v.value.toPrecision(6)}</td><td>${v.error.toPrecision(3)}</td></tr>`,
+        )
+        .join("") +
       `<tr><td>local Z</td><td>${report.z.toFixed(2)} σ</td><td></td></tr><tr><td>status</td><td>${esc(report.status)}</td><td></td></tr>`;
     byId("fit-view").hidden = false;
     setState("done");
@@ -164,7 +198,8 @@ async function runScanInPage(): Promise<void> {
       onProgress: (p) => {
         progress.max = p.total;
         progress.value = p.done;
-        byId("eta").textContent = `${p.done} / ${p.total} mass points · ${p.done < p.total ? `about ${(p.etaMs / 1000).toFixed(1)} s left` : "done"}`;
+        byId("eta").textContent =
+          `${p.done} / ${p.total} mass points · ${p.done < p.total ? `about ${(p.etaMs / 1000).toFixed(1)} s left` : "done"}`;
       },
     });
     updateButtons();
@@ -176,15 +211,20 @@ async function runScanInPage(): Promise<void> {
     offerDownloads(result);
     const top = result.maxLocalZ;
     const unit = spec.observable.unit ? ` ${spec.observable.unit}` : "";
-    byId("summary").textContent = `${result.points.length} mass points in ${(app.scanMs / 1000).toFixed(2)} s. ` +
-      (top ? `Largest excess: local Z = ${top.z.toFixed(2)}σ at ${top.mass.toPrecision(4)}${unit}; global Z = ${result.globalZ.toFixed(2)}σ (Gross–Vitells).` : "No fitted mass point.");
+    byId("summary").textContent =
+      `${result.points.length} mass points in ${(app.scanMs / 1000).toFixed(2)} s. ` +
+      (top
+        ? `Largest excess: local Z = ${top.z.toFixed(2)}σ at ${top.mass.toPrecision(4)}${unit}; global Z = ${result.globalZ.toFixed(2)}σ (Gross–Vitells).`
+        : "No fitted mass point.");
     setState("done");
   } catch (e) {
     clearTimeout(pending);
     const cancelled = messageOf(e) === "scan cancelled";
     if (cancelled) drawScan(assemble(spec, options, latest)); // what was done
     byId("eta").textContent = "";
-    byId("run-status").textContent = cancelled ? `Scan cancelled after ${progress.value} of ${progress.max} mass points.` : "";
+    byId("run-status").textContent = cancelled
+      ? `Scan cancelled after ${progress.value} of ${progress.max} mass points.`
+      : "";
     if (!cancelled) showError(messageOf(e));
     setState(cancelled ? "cancelled" : "error");
   } finally {
@@ -194,10 +234,17 @@ async function runScanInPage(): Promise<void> {
 }
 
 const cores = navigator.hardwareConcurrency || 2;
-byId("workers").innerHTML = Array.from({ length: cores }, (_, i) => `<option${i + 1 === cores ? " selected" : ""}>${i + 1}</option>`).join("");
+byId("workers").innerHTML = Array.from(
+  { length: cores },
+  (_, i) => `<option${i + 1 === cores ? " selected" : ""}>${i + 1}</option>`,
+).join("");
 acceptFiles(byId("drop"), byId<HTMLInputElement>("file"), (f) => void loadFile(f));
 // a changed column, weights or tree name reads the file again
-for (const id of ["column", "weights", "tree"]) byId(id).addEventListener("change", () => app.file && app.choice !== JSON.stringify(choice()) && void loadFile(app.file));
+for (const id of ["column", "weights", "tree"])
+  byId(id).addEventListener(
+    "change",
+    () => app.file && app.choice !== JSON.stringify(choice()) && void loadFile(app.file),
+  );
 byId("demo").addEventListener("click", loadDemo);
 byId("fit").addEventListener("click", () => void runFit());
 byId("scan").addEventListener("click", () => void runScanInPage());

@@ -3,7 +3,7 @@
  * form writes into it, and every change is validated with the CLI's schema (parseSpec), whose
  * messages name the field and the expected type.
  */
-import { parseSpec, Spec } from "../../src/browser.js";
+import { parseSpec, type Spec } from "../../src/browser.js";
 
 type Json = Record<string, unknown>;
 
@@ -23,10 +23,18 @@ function setPath(obj: Json, path: string[], value: unknown): void {
 }
 
 /** σ(m) as the form shows it: "0.05" (constant) or "0.015, 0.008" (polynomial coefficients). */
-const sigmaText = (v: unknown) => (typeof v === "number" ? String(v) : Array.isArray((v as { poly?: number[] })?.poly) ? (v as { poly: number[] }).poly.join(", ") : "");
+const sigmaText = (v: unknown) =>
+  typeof v === "number"
+    ? String(v)
+    : Array.isArray((v as { poly?: number[] })?.poly)
+      ? (v as { poly: number[] }).poly.join(", ")
+      : "";
 
 function sigmaValue(text: string): unknown {
-  const c = text.split(/[,\s]+/).filter(Boolean).map(Number);
+  const c = text
+    .split(/[,\s]+/)
+    .filter(Boolean)
+    .map(Number);
   if (c.length === 0 || c.some((x) => !Number.isFinite(x))) return NaN;
   return c.length === 1 ? c[0] : { poly: c };
 }
@@ -34,7 +42,12 @@ function sigmaValue(text: string): unknown {
 export class SpecEditor {
   private readonly inputs: (HTMLInputElement | HTMLSelectElement)[];
 
-  constructor(form: HTMLFormElement, private readonly json: HTMLTextAreaElement, private readonly status: HTMLElement, private readonly changed: () => void) {
+  constructor(
+    form: HTMLFormElement,
+    private readonly json: HTMLTextAreaElement,
+    private readonly status: HTMLElement,
+    private readonly changed: () => void,
+  ) {
     this.inputs = [...form.querySelectorAll<HTMLInputElement | HTMLSelectElement>("[data-spec]")];
     for (const input of this.inputs) input.addEventListener("input", () => this.fromForm(input));
     json.addEventListener("input", () => this.fromJson());
@@ -67,7 +80,8 @@ export class SpecEditor {
     }
     const text = input.value.trim();
     const kind = input.dataset.kind;
-    const value = text === "" ? undefined : kind === "number" ? Number(text) : kind === "sigma" ? sigmaValue(text) : text;
+    const value =
+      text === "" ? undefined : kind === "number" ? Number(text) : kind === "sigma" ? sigmaValue(text) : text;
     const bad = typeof value === "number" && !Number.isFinite(value);
     input.classList.toggle("invalid", bad);
     if (bad) {
