@@ -5,7 +5,7 @@ import { describe, expect, test } from "vitest";
 import kstest from "@stdlib/stats-kstest";
 import chisquareCdf from "@stdlib/stats-base-dists-chisquare-cdf";
 import { AsymptoticCalculator, asymptoticPvalues } from "../src/infer/asymptotic.js";
-import { glNodes } from "../src/infer/asimov.js";
+import { asimovData, glNodes, panelEdges } from "../src/infer/asimov.js";
 import { bayesianLimit } from "../src/infer/bayes.js";
 import { upperLimit } from "../src/infer/limits.js";
 import { ToyCalculator } from "../src/infer/toys.js";
@@ -262,4 +262,11 @@ test("p0 and the signed local Z of a signal hypothesis", async () => {
   }
   expect(seen).toBe(true);
   void core;
+});
+
+test("the Asimov grid's size as the docs give it: 1752 nodes for one peak (146 panels of 12)", async () => {
+  const { cm, model } = await referenceModel("bump-1e4");
+  const [asimov] = asimovData(cm, model.parameters.map((p) => p.value));
+  expect(asimov.values.length).toBe(1752);
+  expect(panelEdges([0, 10], [[4.2, 0.05]], 400, 4).length).toBe(461); // the reference's construction: 5520 nodes
 });
