@@ -266,7 +266,10 @@ test("p0 and the signed local Z of a signal hypothesis", async () => {
 
 test("the Asimov grid's size as the docs give it: 1752 nodes for one peak (146 panels of 12)", async () => {
   const { cm, model } = await referenceModel("bump-1e4");
-  const [asimov] = asimovData(cm, model.parameters.map((p) => p.value));
+  const [asimov] = asimovData(
+    cm,
+    model.parameters.map((p) => p.value),
+  );
   expect(asimov.values.length).toBe(1752);
   expect(panelEdges([0, 10], [[4.2, 0.05]], 400, 4).length).toBe(461); // the reference's construction: 5520 nodes
 });
