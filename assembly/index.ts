@@ -2,7 +2,7 @@
 // arena, then calls these; nothing here calls back into JS.
 export { alloc, mark, release } from "./memory";
 export { setModel } from "./model";
-export { prepareModel, setFree, setFastPath, nll, nllGrad, sampleDensity } from "./nll";
+export { prepareModel, setFree, setFastPath, nll, nllGrad, sampleDensity, sampleBinYields } from "./nll";
 export { minimize, hesse, useMetricSlot, forgetMetrics } from "./minimizer";
 export { erf, erfc } from "./special";
 import { pdfValue, pdfIntegral } from "./pdf/index";

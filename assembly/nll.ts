@@ -160,6 +160,29 @@ export function sampleDensity(k: i32, xs: usize, n: i32, out: usize): void {
   for (let j = 0; j < nc; j++) setNorm(component(s, j), load<f64>(savedNorms + (<usize>j << 3)));
 }
 
+/**
+ * out[i] = expected events of sample k in [edges[i], edges[i+1]] at the current values: Σ ν_c
+ * times each component's closed-form integral over the bin, divided by its integral over the range.
+ */
+export function sampleBinYields(k: i32, edges: usize, nBins: i32, out: usize): void {
+  const s = sample(k);
+  const nc = sComponents(s);
+  for (let j = 0; j < nc; j++) {
+    store<f64>(savedNorms + (<usize>j << 3), cNorm(component(s, j)));
+    refreshNorm(s, component(s, j));
+  }
+  for (let i = 0; i < nBins; i++) {
+    const lo = load<f64>(edges + (<usize>i << 3)), hi = load<f64>(edges + (<usize>(i + 1) << 3));
+    let y: f64 = 0;
+    for (let j = 0; j < nc; j++) {
+      const c = component(s, j);
+      y += yieldOf(c) * pdfIntegral(cKind(c), lo, hi, cArgPtr(c), cArgs(c)) / cNorm(c);
+    }
+    store<f64>(out + (<usize>i << 3), y);
+  }
+  for (let j = 0; j < nc; j++) setNorm(component(s, j), load<f64>(savedNorms + (<usize>j << 3)));
+}
+
 /** False if the density is negative at one of the sample's guard points (arguments and norms current). */
 export function guardsHold(s: usize): bool {
   const ng = sGuards(s);

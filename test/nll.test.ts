@@ -6,6 +6,7 @@ import { generate } from "../src/core/generate.js";
 import { ModelBuilder, type Model } from "../src/model/model.js";
 import type { Dataset } from "../src/core/compile.js";
 import { compile, reference, referenceModel, relDiff } from "./helpers.js";
+import { adaptiveIntegral } from "../src/core/quadrature.js";
 
 describe("reference NLL probes", () => {
   for (const name of ["bump-1e4", "nobump-1e5"] as const) {
@@ -146,4 +147,22 @@ describe("NLL and gradient against the oracle", () => {
     expect(empty.nll([-5, 0])).toBe(Infinity);
     expect(empty.nll([3, 0])).toBe(3);
   });
+});
+
+test("expected events per bin from the closed-form integrals equal adaptive integration of the density (1e-9)", async () => {
+  const { cm } = await referenceModel("bump-1e4");
+  cm.values = [50, 10_000, -1.2, 0.3];
+  const edges = [0, 1, 4.1, 4.15, 4.2, 4.25, 4.3, 7, 10];
+  const bins = cm.binYields(0, edges);
+  edges.slice(1).forEach((hi, i) => {
+    const want = adaptiveIntegral((m) => cm.density(0, [m])[0], edges[i], hi, 1e-12);
+    expect(relDiff(bins[i], want), `bin ${i}`).toBeLessThan(1e-9);
+  });
+  // over the whole range: the total yield
+  expect(
+    relDiff(
+      bins.reduce((a, b) => a + b, 0),
+      10_050,
+    ),
+  ).toBeLessThan(1e-12);
 });

@@ -39,6 +39,7 @@ export interface CoreExports {
   setFree(mask: number): void;
   setFastPath(enabled: number): void;
   sampleDensity(sample: number, xs: number, n: number, out: number): void;
+  sampleBinYields(sample: number, edges: number, nBins: number, out: number): void;
   nll(): number;
   nllGrad(grad: number): number;
   minimize(bounds: number, maxCalls: number, edmMax: number, out: number): number;
