@@ -165,12 +165,10 @@ function offerDownloads(result: ScanResult): void {
 
 async function runScanInPage(): Promise<void> {
   showError();
-  let spec: Spec, values: Float64Array;
+  let spec: Spec, events: { values: Float64Array; weights?: Float64Array };
   try {
     spec = editor.current();
-    const events = eventsInRange(spec);
-    if (events.weights) throw new BumpscanError("per-event weights are not supported in scans yet (the fit uses them)");
-    values = events.values;
+    events = eventsInRange(spec); // weighted events are scanned as the fit treats them
   } catch (e) {
     showError(messageOf(e));
     return;
@@ -186,7 +184,7 @@ async function runScanInPage(): Promise<void> {
   setState("scanning");
   const t0 = performance.now();
   try {
-    app.running = await startScan(spec, values, Number(byId<HTMLSelectElement>("workers").value), {
+    app.running = await startScan(spec, events, Number(byId<HTMLSelectElement>("workers").value), {
       onPoint: (points) => {
         latest = points;
         // redraw at most every REDRAW_MS: the workers need the cores more than the plots do

@@ -2,7 +2,15 @@
  * A scan on a pool of Web Workers, through the library's own runScan: each finished point is
  * reported for the live plots, and cancelling terminates the workers at once.
  */
-import { type Progress, type PointResult, runScan, type ScanResult, type Spec, WorkerPool } from "../../src/browser.js";
+import {
+  type Dataset,
+  type Progress,
+  type PointResult,
+  runScan,
+  type ScanResult,
+  type Spec,
+  WorkerPool,
+} from "../../src/browser.js";
 
 export interface ScanHooks {
   onPoint(points: PointResult[]): void;
@@ -18,19 +26,14 @@ export interface RunningScan {
 /**
  * Start a scan of `values` on `workers` Web Workers.
  * @example
- * const run = await startScan(spec, values, 2, { onPoint, onProgress }); … run.cancel();
+ * const run = await startScan(spec, { values }, 2, { onPoint, onProgress }); … run.cancel();
  */
-export async function startScan(
-  spec: Spec,
-  values: Float64Array,
-  workers: number,
-  hooks: ScanHooks,
-): Promise<RunningScan> {
+export async function startScan(spec: Spec, events: Dataset, workers: number, hooks: ScanHooks): Promise<RunningScan> {
   // Vite bundles the library's worker from the literal URL in src/platform/browser.ts
   const pool = await WorkerPool.start(workers);
   const controller = new AbortController();
   const points: PointResult[] = [];
-  const result = runScan(spec, values, {
+  const result = runScan(spec, events, {
     pool,
     signal: controller.signal,
     onProgress: hooks.onProgress,
