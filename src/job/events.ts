@@ -13,6 +13,7 @@ import type { Model } from "../model/model.js";
 import type { ShapeName } from "../model/shapes.js";
 import { buildModel, type Spec } from "../model/spec.js";
 import { fitRange } from "../model/window.js";
+import { inRange } from "../io/column.js";
 
 /** Which events a fit at one mass uses. */
 export interface PointEvents {
@@ -47,7 +48,10 @@ export function pointEvents(
   const list = Array.isArray(events) ? events : [events];
   list.forEach((d, k) => checkDataset(d, list.length > 1 ? `sample ${k + 1}` : "the events"));
   const range = fitRange(spec, mass, window);
-  const data = list.map((d) => inside(d, range));
+  const data = list.map((d): Dataset => {
+    const kept = inRange(d.values, d.weights, range);
+    return kept.weights ? { values: kept.values, weights: kept.weights } : { values: kept.values };
+  });
   const used = data.reduce((n, d) => n + d.values.length, 0);
   const total = list.reduce((n, d) => n + d.values.length, 0);
   const out: PointEvents = { data, range, events: used, eventsOutside: total - used };
@@ -55,7 +59,13 @@ export function pointEvents(
   return out;
 }
 
-function checkDataset(d: Dataset, what: string): void {
+/**
+ * Refuse events a fit cannot use: values not in a Float64Array, weights of another length, a value
+ * or weight that is not finite. `what` names the dataset in the message.
+ * @example
+ * checkDataset({ values, weights }, "sample 2");
+ */
+export function checkDataset(d: Dataset, what: string): void {
   if (!(d.values instanceof Float64Array)) throw new BumpscanError(`${what}: values must be a Float64Array`);
   if (d.weights && d.weights.length !== d.values.length)
     throw new BumpscanError(`${what}: ${d.weights.length} weights for ${d.values.length} events`);
@@ -64,23 +74,6 @@ function checkDataset(d: Dataset, what: string): void {
   const badW = d.weights ? d.weights.findIndex((x) => !Number.isFinite(x)) : -1;
   if (badW >= 0)
     throw new BumpscanError(`${what}: the weight of event ${badW} is ${d.weights![badW]}, not a finite number`);
-}
-
-/** The events with lo ≤ m ≤ hi, and their weights. */
-function inside(d: Dataset, [lo, hi]: [number, number]): Dataset {
-  let n = 0;
-  for (const x of d.values) if (x >= lo && x <= hi) n++;
-  if (n === d.values.length) return d;
-  const values = new Float64Array(n),
-    weights = d.weights ? new Float64Array(n) : undefined;
-  let j = 0;
-  d.values.forEach((x, i) => {
-    if (x < lo || x > hi) return;
-    values[j] = x;
-    if (weights) weights[j] = d.weights![i];
-    j++;
-  });
-  return weights ? { values, weights } : { values };
 }
 
 /**

@@ -7,7 +7,7 @@
 import { BumpscanError } from "../errors.js";
 import type { Spec } from "../model/spec.js";
 import { instantiateCore } from "../core/wasm.js";
-import { compileAt } from "../job/events.js";
+import { checkDataset, compileAt } from "../job/events.js";
 import { limitSettings } from "../job/mass-job.js";
 import { fit } from "../infer/fit.js";
 import { generate } from "../core/generate.js";
@@ -39,13 +39,9 @@ export function sortedInRange(spec: Spec, events: ScanEvents): { sorted: Dataset
   const [lo, hi] = spec.observable.range;
   let outside = 0;
   const sorted = list.map((d, k) => {
-    const what = list.length > 1 ? `sample ${k + 1}` : "the events";
-    if (d.weights && d.weights.length !== d.values.length)
-      throw new BumpscanError(`${what}: ${d.weights.length} weights for ${d.values.length} events`);
+    checkDataset(d, list.length > 1 ? `sample ${k + 1}` : "the events");
     const order: number[] = [];
     d.values.forEach((x, i) => {
-      if (!Number.isFinite(x) || (d.weights && !Number.isFinite(d.weights[i])))
-        throw new BumpscanError(`${what}: event ${i} (or its weight) is not a finite number`);
       if (x >= lo && x <= hi) order.push(i);
       else outside++;
     });
