@@ -15,7 +15,8 @@ export const DEMO_SEED = 20261124;
 /**
  * The demo's model spec (no data entry: the events come from demoEvents()).
  * @example
- * demoSpec().scan; // { from: 0.3, to: 7.7, step: 0.5 }
+ * import { demoSpec } from "bumpscan";
+ * demoSpec().scan; // => { from: 0.3, to: 7.7 }
  */
 export function demoSpec(): Spec {
   return parseSpec(
@@ -33,7 +34,8 @@ export function demoSpec(): Spec {
 /**
  * The demo events: 20 000 background events and 45 signal events at 5.1 GeV, fixed seed.
  * @example
- * demoEvents().length; // ≈ 20 045 (Poisson), the same on every machine
+ * import { demoEvents } from "bumpscan";
+ * demoEvents().length; // => 20098
  */
 export function demoEvents(): Float64Array {
   const model = buildModel(demoSpec(), { mass: DEMO_SIGNAL.mass, nEvents: 20000 });

@@ -2,7 +2,13 @@
  * The one error type bumpscan throws for bad input: the message names the problem (file, line,
  * field) and is meant for the user as it stands. The CLI prints it without a stack trace.
  * @example
- * throw new BumpscanError("spec.json: observable.range must be [lo, hi] with lo < hi");
+ * import { BumpscanError, parseSpec } from "bumpscan";
+ * try {
+ *   parseSpec({ observable: { range: [1, 0] } }, "spec.json");
+ * } catch (e) {
+ *   // a message for the user: the CLI prints it and exits 2
+ *   e instanceof BumpscanError; // => true
+ * }
  */
 export class BumpscanError extends Error {
   constructor(message: string) {
@@ -31,8 +37,6 @@ const ERRNO_WORDS: Record<string, string> = {
 
 /**
  * The problem an I/O error stands for, in words (its errno code when no words are known).
- * @example
- * errnoWords({ code: "ENOSPC" }); // "disk full"
  */
 export function errnoWords(e: unknown): string {
   const code = (e as NodeJS.ErrnoException)?.code;

@@ -20,7 +20,7 @@ const LAYERS = [
   ["plot"],
   ["report"],
   ["demo"],
-  ["cli", "browser", "index"],
+  ["cli", "api", "browser", "index"],
 ];
 
 const SRC = resolve("src");

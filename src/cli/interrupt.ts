@@ -12,8 +12,6 @@ const exitNow = () => process.exit(INTERRUPTED);
 
 /**
  * Exit with 130 on SIGINT/SIGTERM (instead of Node's death by the signal, which has no exit code).
- * @example
- * exitOnInterrupt();
  */
 export function exitOnInterrupt(): void {
   for (const s of SIGNALS) process.on(s, exitNow);
@@ -22,8 +20,6 @@ export function exitOnInterrupt(): void {
 /**
  * While `work` runs, the first SIGINT/SIGTERM calls `stop` (the work is to finish early and keep its
  * results); a second exits at once with 130. Returns whether a signal came.
- * @example
- * const { value, interrupted } = await stoppable(() => controller.abort(), () => runScan(…, { signal: controller.signal, partialOnAbort: true }));
  */
 export async function stoppable<T>(
   stop: (signal: string) => void,

@@ -17,8 +17,6 @@ export const MAX_BINS = 100_000;
 
 /**
  * A decimal number ("4.2", "-1e-3"); "0x4", "0b101", "1_000", "Infinity" and "" are refused.
- * @example
- * number("4.2"); // 4.2
  */
 export function number(value: string): number {
   const v = decimal(value);
@@ -28,8 +26,6 @@ export function number(value: string): number {
 
 /**
  * A number > 0.
- * @example
- * positive("0.05"); // 0.05
  */
 export function positive(value: string): number {
   const v = number(value);
@@ -39,8 +35,6 @@ export function positive(value: string): number {
 
 /**
  * A number strictly between 0 and 1.
- * @example
- * probability("0.95"); // 0.95
  */
 export function probability(value: string): number {
   const v = number(value);
@@ -50,8 +44,6 @@ export function probability(value: string): number {
 
 /**
  * A limit method.
- * @example
- * method("toys"); // "toys"
  */
 export function method(value: string): LimitMethod {
   if (value !== "asymptotic" && value !== "toys" && value !== "bayes")
@@ -61,8 +53,6 @@ export function method(value: string): LimitMethod {
 
 /**
  * A non-negative integer. (One argument only: commander passes an option's previous value second.)
- * @example
- * count("12"); // 12
  */
 export function count(value: string): number {
   const v = number(value);
@@ -73,8 +63,6 @@ export function count(value: string): number {
 
 /**
  * An option parser for integers from `min` to `max`.
- * @example
- * between(1, 10)("11"); // throws "11" is more than 10, the most allowed
  */
 export const between =
   (min: number, max: number) =>
@@ -95,8 +83,6 @@ export const bins = between(1, MAX_BINS);
 /**
  * `--workers`: a thread count, capped at the available cores (more threads only cost memory), with
  * a note on stderr when capped.
- * @example
- * workers("1000"); // 2 on a two-core machine, after "bumpscan: --workers 1000: using the 2 available cores"
  */
 export function workers(value: string): number {
   const v = count(value);
@@ -110,8 +96,6 @@ export function workers(value: string): number {
 
 /**
  * `--shard k/N`.
- * @example
- * shard("2/10"); // { k: 2, n: 10 }
  */
 export function shard(value: string): { k: number; n: number } {
   const m = /^(\d+)\/(\d+)$/.exec(value.trim());
@@ -121,8 +105,6 @@ export function shard(value: string): { k: number; n: number } {
 
 /**
  * The error treatment of weighted fits.
- * @example
- * errorMode("sumw2"); // "sumw2"
  */
 export function errorMode(value: string): ErrorMode {
   if (value !== "asymptotic" && value !== "sumw2" && value !== "hesse")

@@ -15,8 +15,6 @@ export interface ScanOutputPaths {
 
 /**
  * Check every requested output before any fit runs, so an unwritable path fails at once.
- * @example
- * await checkScanOutputs({ out: "results.json", plots: "plots/" });
  */
 export async function checkScanOutputs(o: ScanOutputPaths): Promise<void> {
   if (o.out) await checkOutputFile(o.out, "--out");
@@ -27,8 +25,6 @@ export async function checkScanOutputs(o: ScanOutputPaths): Promise<void> {
 
 /**
  * Write the requested outputs of a scan; returns the scan JSON text (for `--json`).
- * @example
- * await writeScanOutputs(result, { out: "results.json", csv: "limits.csv" });
  */
 export async function writeScanOutputs(result: ScanResult, o: ScanOutputPaths): Promise<string> {
   const text = JSON.stringify(result, null, 2) + "\n";

@@ -2,8 +2,6 @@
 
 /**
  * The starter spec as JSON text.
- * @example
- * writeFileSync("spec.json", starterSpec());
  */
 export function starterSpec(): string {
   return (

@@ -1,7 +1,5 @@
 /**
  * The package's version, read from its package.json (one place to change it).
- * @example
- * VERSION; // "0.1.0"
  */
 import { readFileSync } from "node:fs";
 

@@ -23,7 +23,9 @@ export interface LoadedData {
 /**
  * Copy datasets into core memory (once per dataset; many compiled models may share them).
  * @example
- * const loaded = loadData(core, [{ values: new Float64Array([1, 2, 3]) }]);
+ * import { instantiateCore, loadData } from "bumpscan/core";
+ * const loaded = loadData(await instantiateCore(), [{ values: new Float64Array([1, 2, 3]) }]);
+ * loaded.ptrs[0].n; // => 3
  */
 export function loadData(core: CoreExports, data: Dataset[]): LoadedData {
   return {
@@ -41,7 +43,8 @@ export type FitStatus = "converged" | "call limit" | "edm above max" | "failed";
 /**
  * Fit status names, indexed by the STATUS_* code the core's minimizer returns (src/core/abi.ts).
  * @example
- * STATUS[STATUS_CONVERGED]; // "converged"
+ * import { STATUS } from "bumpscan/core";
+ * STATUS; // => ["converged", "call limit", "edm above max", "failed"]
  */
 export const STATUS: readonly FitStatus[] = statusNames();
 
@@ -57,8 +60,6 @@ function statusNames(): FitStatus[] {
 /**
  * Refuse a model the core's static tables cannot hold (src/core/abi.ts's MAX_*), before any of
  * it is written to core memory; the message names the limit.
- * @example
- * checkCoreLimits(model); // returns quietly for up to 64 samples, 64 components per sample, ...
  */
 export function checkCoreLimits(model: Model): void {
   const limit = (have: number, max: number, what: string) => {
@@ -85,8 +86,17 @@ export interface MinimizeResult {
 /**
  * A model compiled into one core instance over loaded data.
  * @example
- * const cm = new CompiledModel(core, model, loadData(core, [{ values }]));
- * const { nll, grad } = cm.nllGrad([10, 1000, -1.2, 0.3]);
+ * import { ModelBuilder } from "bumpscan/model";
+ * import { CompiledModel, instantiateCore, loadData } from "bumpscan/core";
+ * const model = new ModelBuilder("m", [0, 10])
+ *   .parameter("nsig", 10).parameter("nbkg", 90, { lo: 0 })
+ *   .component("sig", "gaussian", [5, 0.5], "nsig")
+ *   .component("bkg", "uniform", [], "nbkg")
+ *   .build("nsig");
+ * const core = await instantiateCore();
+ * const cm = new CompiledModel(core, model, loadData(core, [{ values: new Float64Array([4.8, 5.1, 7.5]) }]));
+ * const { nll, grad } = cm.nllGrad([10, 90]); // extended NLL and ∂NLL/∂(nsig, nbkg)
+ * nll; // => 92.18498
  */
 export class CompiledModel {
   /** Parameter names in value-vector order. */
@@ -111,8 +121,16 @@ export class CompiledModel {
   /**
    * Compile `model` over `data` (one dataset per sample, in order) into `core`.
    * @example
-   * const cm = new CompiledModel(core, model, loadData(core, [{ values }]));
-   * cm.nll([0, 1000, 0]); // the NLL at nsig = 0, nbkg = 1000, c1 = 0
+   * import { ModelBuilder } from "bumpscan/model";
+   * import { CompiledModel, instantiateCore, loadData } from "bumpscan/core";
+   * const model = new ModelBuilder("m", [0, 10])
+   *   .parameter("nsig", 10).parameter("nbkg", 90, { lo: 0 })
+   *   .component("sig", "gaussian", [5, 0.5], "nsig")
+   *   .component("bkg", "uniform", [], "nbkg")
+   *   .build("nsig");
+   * const core = await instantiateCore();
+   * const cm = new CompiledModel(core, model, loadData(core, [{ values: new Float64Array([4.8, 5.1, 7.5]) }]));
+   * cm.nll([0, 100]); // => 93.09224
    */
   constructor(
     readonly core: CoreExports,
@@ -192,7 +210,14 @@ export class CompiledModel {
    * Move a parameter's lower bound (in the model and in the core's bounds table), e.g. the POI's
    * floor where the total density would turn negative.
    * @example
-   * cm.setLowerBound("nsig", -120);
+   * import { readFileSync } from "node:fs";
+   * import { parseSpec, readColumn } from "bumpscan";
+   * import { compileAt, instantiateCore } from "bumpscan/core";
+   * const spec = parseSpec(JSON.parse(readFileSync("spec.json", "utf8")), "spec.json");
+   * const { values } = await readColumn("bump-1e4.csv", { column: "m" });
+   * const { cm } = compileAt(await instantiateCore(), spec, { values }, 4.2); // the reference model at 4.2
+   * cm.setLowerBound("nsig", -120); // let the fit take nsig down to −120 events
+   * cm.model.parameters[0].lo; // => -120
    */
   setLowerBound(name: string, lo: number): void {
     const i = this.names.indexOf(name);
@@ -234,7 +259,15 @@ export class CompiledModel {
   /**
    * Total expected density Σ ν_c f_c(m) of one sample at the current values, at arbitrary points.
    * @example
-   * cm.density(0, [4.2, 5]); // events per unit of m at those masses
+   * import { readFileSync } from "node:fs";
+   * import { parseSpec, readColumn } from "bumpscan";
+   * import { compileAt, instantiateCore } from "bumpscan/core";
+   * import { fit } from "bumpscan/infer";
+   * const spec = parseSpec(JSON.parse(readFileSync("spec.json", "utf8")), "spec.json");
+   * const { values } = await readColumn("bump-1e4.csv", { column: "m" });
+   * const { cm } = compileAt(await instantiateCore(), spec, { values }, 4.2); // the reference model at 4.2
+   * fit(cm); // the current values are now the best fit's
+   * cm.density(0, [4.2, 5]); // => [1231.19, 712.69]
    */
   density(sample: number, points: ArrayLike<number>): Float64Array {
     this.activate();
@@ -251,7 +284,15 @@ export class CompiledModel {
    * Expected events of one sample in each bin between consecutive `edges`, at the current values,
    * from each component's closed-form integral (exact, no quadrature).
    * @example
-   * cm.binYields(0, [4.0, 4.1, 4.2]); // expected events in [4.0, 4.1] and [4.1, 4.2]
+   * import { readFileSync } from "node:fs";
+   * import { parseSpec, readColumn } from "bumpscan";
+   * import { compileAt, instantiateCore } from "bumpscan/core";
+   * import { fit } from "bumpscan/infer";
+   * const spec = parseSpec(JSON.parse(readFileSync("spec.json", "utf8")), "spec.json");
+   * const { values } = await readColumn("bump-1e4.csv", { column: "m" });
+   * const { cm } = compileAt(await instantiateCore(), spec, { values }, 4.2); // the reference model at 4.2
+   * fit(cm); // the current values are now the best fit's
+   * cm.binYields(0, [4.0, 4.1, 4.2]); // => [93.276, 109.947]
    */
   binYields(sample: number, edges: ArrayLike<number>): Float64Array {
     this.activate();
@@ -273,8 +314,6 @@ export class CompiledModel {
 
 /**
  * A bounds table (BOUND records of src/core/abi.ts) from each parameter's [lo, hi].
- * @example
- * boundsTable([[0, Infinity], [-1, 1]]); // [0, Infinity, -1, 1]
  */
 export function boundsTable(bounds: [number, number][]): number[] {
   return bounds.flatMap(([lo, hi]) =>

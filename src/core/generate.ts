@@ -24,8 +24,6 @@ function fmix32(h: number): number {
  * A seeded uniform generator on [0, 1), one independent stream per (seed, stream). The state is
  * hashed from both (pure-rand's own xoroshiro128plus(seed) puts the seed into the state as it is,
  * so neighbouring seeds would start correlated), and the first outputs are discarded.
- * @example
- * const u = seededUniform(1, 7); u(); // the same sequence for the same seed and stream
  */
 export function seededUniform(seed: number, stream = 0): Rng {
   const base = fmix32((seed >>> 0) ^ fmix32(Math.floor(seed / 2 ** 32) >>> 0));
@@ -39,8 +37,6 @@ export function seededUniform(seed: number, stream = 0): Rng {
 /**
  * A Poisson deviate: multiplication method below 30, otherwise the sum of independent Poisson
  * pieces of mean ≤ 30 (exact, and fast enough for test and demo sizes).
- * @example
- * poisson(seededUniform(1), 4.5); // a non-negative integer
  */
 export function poisson(u: Rng, mean: number): number {
   let n = 0;
@@ -95,7 +91,13 @@ function shapeSampler(
  * Generate one dataset per sample at parameter values `values` (by name; others at their start),
  * from the random stream (seed, stream).
  * @example
- * const [events] = generate(model, { nsig: 60, nbkg: 1e4, c1: -1.2, c2: 0.3 }, 20240001);
+ * import { generate } from "bumpscan/core";
+ * import { buildModel, parseSpec } from "bumpscan/model";
+ * const spec = parseSpec({ observable: { range: [0, 10] }, signal: { shape: "gaussian", sigma: 0.05 },
+ *   background: { shape: "expPoly", order: 2 } });
+ * const model = buildModel(spec, { mass: 4.2, nEvents: 1e4 });
+ * const [events] = generate(model, { nsig: 60, nbkg: 1e4, c1: -1.2, c2: 0.3 }, 20240001); // Poisson N
+ * events.length; // => 10036
  */
 export function generate(model: Model, values: Record<string, number>, seed: number, stream = 0): Float64Array[] {
   const u = seededUniform(seed, stream);

@@ -14,7 +14,8 @@ type Density = (m: number) => number;
 /**
  * The unnormalised density of a shape with numeric arguments (in `shapeArgs` order).
  * @example
- * shapeDensity("gaussian", [0, 1])(1); // Math.exp(-0.5)
+ * import { shapeDensity } from "bumpscan/oracle";
+ * shapeDensity("gaussian", [0, 1])(1); // => Math.exp(-0.5)
  */
 export function shapeDensity(shape: ShapeName, a: number[]): Density {
   const mapX = (m: number) => (2 * (m - a[0])) / (a[1] - a[0]) - 1;
@@ -88,7 +89,8 @@ function breakpoints(shape: ShapeName, a: number[]): number[] {
 /**
  * ∫ g dm over [lo, hi] by adaptive Gauss–Kronrod quadrature on the pieces between breakpoints.
  * @example
- * shapeIntegral("gaussian", [0, 1], -50, 50); // √(2π) to ~1e-12
+ * import { shapeIntegral } from "bumpscan/oracle";
+ * shapeIntegral("gaussian", [0, 1], -50, 50); // => Math.sqrt(2 * Math.PI)
  */
 export function shapeIntegral(shape: ShapeName, a: number[], lo: number, hi: number, tol = 1e-13): number {
   const f = shapeDensity(shape, a);
@@ -110,8 +112,14 @@ export function shapeIntegral(shape: ShapeName, a: number[], lo: number, hi: num
  * The extended NLL of a model over datasets, in plain TypeScript (no WASM). Components whose
  * arguments did not change since the last call keep their per-event values, as the core does.
  * @example
- * const oracle = new OracleNll(model, [{ values }]);
- * oracle.nll([10, 10112, -1.2, 0.3]); // equals the core's NLL to ~1e-12 relative
+ * import { OracleNll } from "bumpscan/oracle";
+ * import { ModelBuilder } from "bumpscan/model";
+ * const model = new ModelBuilder("m", [0, 10])
+ *   .parameter("nsig", 10).parameter("nbkg", 90, { lo: 0 })
+ *   .component("sig", "gaussian", [5, 0.5], "nsig")
+ *   .component("bkg", "uniform", [], "nbkg")
+ *   .build("nsig");
+ * new OracleNll(model, [{ values: new Float64Array([4.8, 5.1, 7.5]) }]).nll([10, 90]); // => 92.18498
  */
 export class OracleNll {
   private readonly index: Map<string, number>;
@@ -170,7 +178,5 @@ export class OracleNll {
 
 /**
  * The shape's kind code (for tests that call the core's PDF exports directly).
- * @example
- * kindOf("expPoly"); // 7
  */
 export const kindOf = (shape: ShapeName) => SHAPES[shape].kind;

@@ -43,7 +43,8 @@ function kronrod(f: (x: number) => number, a: number, b: number): Piece {
 /**
  * ∫ f over [a, b] to relative tolerance `rel` of the total (or absolute `abs`, whichever is looser).
  * @example
- * adaptiveIntegral((x) => Math.exp(-0.5 * x * x), -40, 40); // √(2π) = 2.5066282746310002
+ * import { adaptiveIntegral } from "bumpscan/oracle";
+ * adaptiveIntegral((x) => Math.exp(-0.5 * x * x), -40, 40); // => 2.506628274631
  */
 export function adaptiveIntegral(
   f: (x: number) => number,

@@ -69,8 +69,6 @@ export interface CoreExports {
 /**
  * The ABI constants the core reports from `abiConstants`, in its order (assembly/index.ts): a
  * core compiled from another version of src/core/abi.ts is refused when it is instantiated.
- * @example
- * ABI_PROBE[0] === MODEL_SAMPLES; // true
  */
 export const ABI_PROBE: readonly number[] = [
   MODEL_SAMPLES,
@@ -98,8 +96,6 @@ export const ABI_PROBE: readonly number[] = [
 
 /**
  * The ABI constants a core instance was compiled with (see ABI_PROBE).
- * @example
- * coreAbi(await instantiateCore()); // [5, 3, 12, 13, ...]
  */
 export function coreAbi(core: CoreExports): number[] {
   const mark = core.mark();
@@ -122,15 +118,16 @@ let compiled: Promise<WebAssembly.Module> | undefined;
 
 /**
  * URL of the built core, next to the package's `dist/`.
- * @example
- * wasmUrl.pathname; // ".../build/bumpscan.wasm"
  */
 export const wasmUrl = new URL("../../build/bumpscan.wasm", import.meta.url);
 
 /**
  * The compiled core module, compiled once and shared (read from disk under Node, fetched in a browser).
  * @example
- * const module = await coreModule(); // WebAssembly.Module, e.g. to post to a worker
+ * import { coreModule, instantiateCore } from "bumpscan/core";
+ * const module = await coreModule(); // compiled once, e.g. to post to workers
+ * const core = await instantiateCore(module);
+ * core.erf(0.5); // => 0.5204998778130465
  */
 export function coreModule(): Promise<WebAssembly.Module> {
   compiled ??= loadBytes(wasmUrl).then((bytes) => WebAssembly.compile(bytes));
@@ -140,8 +137,9 @@ export function coreModule(): Promise<WebAssembly.Module> {
 /**
  * A fresh core instance with its own memory.
  * @example
+ * import { instantiateCore } from "bumpscan/core";
  * const core = await instantiateCore();
- * core.erf(0.5); // 0.5204998778130465
+ * core.erf(0.5); // => 0.5204998778130465
  */
 export async function instantiateCore(module?: WebAssembly.Module): Promise<CoreExports> {
   const instance = await WebAssembly.instantiate(module ?? (await coreModule()), {});
@@ -152,8 +150,6 @@ export async function instantiateCore(module?: WebAssembly.Module): Promise<Core
 
 /**
  * Copy numbers into freshly allocated core memory; returns the byte offset.
- * @example
- * const ptr = writeF64(core, [1, 2, 3]);
  */
 export function writeF64(core: CoreExports, data: ArrayLike<number>): number {
   const ptr = core.alloc(Math.max(data.length, 1) * 8);
@@ -164,8 +160,6 @@ export function writeF64(core: CoreExports, data: ArrayLike<number>): number {
 
 /**
  * A view of `n` f64 words at `ptr` (rebuild after any call that may grow memory).
- * @example
- * viewF64(core, ptr, 3); // Float64Array [1, 2, 3]
  */
 export function viewF64(core: CoreExports, ptr: number, n: number): Float64Array {
   return new Float64Array(core.memory.buffer, ptr, n);

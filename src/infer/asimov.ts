@@ -30,8 +30,6 @@ export interface AsimovGrid {
 /**
  * Peaks of a sample: (mean, width) of components with a constant mean and width — where the
  * Asimov and toy-generation grids are refined.
- * @example
- * peaks(model, 0); // [[4.2, 0.05]]
  */
 export function peaks(model: Model, sample: number): [number, number][] {
   return model.samples[sample].components
@@ -41,8 +39,6 @@ export function peaks(model: Model, sample: number): [number, number][] {
 
 /**
  * Panel edges over [lo, hi]: uniform, refined near the peaks.
- * @example
- * panelEdges([0, 10], [[4.2, 0.05]], 400, 4).length; // 461
  */
 export function panelEdges(
   range: [number, number],
@@ -62,8 +58,6 @@ export function panelEdges(
 
 /**
  * Gauss–Legendre nodes and weights over the panels (12 per panel).
- * @example
- * glNodes([0, 1]).weights.reduce((a, b) => a + b); // 1
  */
 export function glNodes(edges: number[]): { nodes: Float64Array; weights: Float64Array } {
   const n = (edges.length - 1) * 12;
@@ -86,7 +80,16 @@ export function glNodes(edges: number[]): { nodes: Float64Array; weights: Float6
 /**
  * One weighted dataset per sample: the expected events of `cm`'s model at `values`.
  * @example
- * const asimov = asimovData(cm, backgroundOnly.values); // nodes with expected-event weights
+ * import { readFileSync } from "node:fs";
+ * import { parseSpec, readColumn } from "bumpscan";
+ * import { compileAt, instantiateCore } from "bumpscan/core";
+ * import { asimovData, fit } from "bumpscan/infer";
+ * const spec = parseSpec(JSON.parse(readFileSync("spec.json", "utf8")), "spec.json");
+ * const { values } = await readColumn("bump-1e4.csv", { column: "m" });
+ * const { cm } = compileAt(await instantiateCore(), spec, { values }, 4.2); // the reference model at 4.2
+ * const background = fit(cm, { fixed: { nsig: 0 } });
+ * const [asimov] = asimovData(cm, background.values); // quadrature nodes weighted by expected events
+ * asimov.weights.reduce((a, b) => a + b); // => 10112.0
  */
 export function asimovData(cm: CompiledModel, values: ArrayLike<number>, grid: AsimovGrid = {}): Dataset[] {
   const saved = cm.values;

@@ -18,7 +18,8 @@ const Phi = (x: number) => normalCdf(x, 0, 1);
 /**
  * CLs+b and CLb from q̃μ and q_A (q̃μ ≤ q_A: √-forms; above: the shifted quadratic forms).
  * @example
- * asymptoticPvalues(1.6435, 19.8335); // { clsb: 0.0999, clb: 0.99924, cls: 0.1000 }
+ * import { asymptoticPvalues } from "bumpscan/infer";
+ * asymptoticPvalues(1.6435, 19.8335); // => { clsb: 0.0999, clb: 0.9992, cls: 0.1000 }
  */
 export function asymptoticPvalues(q: number, qA: number): { clsb: number; clb: number; cls: number } {
   if (!(qA > 0)) return { clsb: 0.5, clb: 0.5, cls: 1 };
@@ -51,8 +52,15 @@ export class AsymptoticCalculator implements Calculator {
    * expected error σ_A from the Asimov dataset, never the data's own error: with no event near the
    * peak that error says nothing about where the limit lies.
    * @example
+   * import { readFileSync } from "node:fs";
+   * import { parseSpec, readColumn } from "bumpscan";
+   * import { compileAt, instantiateCore } from "bumpscan/core";
+   * import { AsymptoticCalculator } from "bumpscan/infer";
+   * const spec = parseSpec(JSON.parse(readFileSync("spec.json", "utf8")), "spec.json");
+   * const { values } = await readColumn("bump-1e4.csv", { column: "m" });
+   * const { cm } = compileAt(await instantiateCore(), spec, { values }, 4.2); // the reference model at 4.2
    * const calc = new AsymptoticCalculator(cm);
-   * calc.pvalues(68.34).cls; // 0.100 on bump-1e4
+   * (await calc.pvalues(68.34)).cls; // => 0.100
    */
   constructor(
     readonly cm: CompiledModel,
@@ -132,7 +140,15 @@ export class AsymptoticCalculator implements Calculator {
    * slowly with μ, so a few Asimov fits suffice) — the root of expectedCls(μ, N) = α, found
    * without a bracketing search.
    * @example
-   * calc.expectedLimit(0, 0.1); // 23.37 on bump-1e4 (median expected CLs); 18.2 with "clsb"
+   * import { readFileSync } from "node:fs";
+   * import { parseSpec, readColumn } from "bumpscan";
+   * import { compileAt, instantiateCore } from "bumpscan/core";
+   * import { AsymptoticCalculator } from "bumpscan/infer";
+   * const spec = parseSpec(JSON.parse(readFileSync("spec.json", "utf8")), "spec.json");
+   * const { values } = await readColumn("bump-1e4.csv", { column: "m" });
+   * const { cm } = compileAt(await instantiateCore(), spec, { values }, 4.2); // the reference model at 4.2
+   * const calc = new AsymptoticCalculator(cm);
+   * calc.expectedLimit(0, 0.1, 1e-4); // => 23.37
    */
   expectedLimit(band: number, alpha: number, tol: number, statistic: Statistic = "cls"): number {
     const k = normalQuantile(1 - alpha * (statistic === "cls" ? Phi(band) : 1), 0, 1) + band;

@@ -18,8 +18,6 @@ function probePoints(cm: CompiledModel, k: number): number[] {
 /**
  * The POI value below which the total density would turn negative somewhere in some sample's
  * range, with the other parameters at `values` (−∞ if it never would, e.g. no signal shape).
- * @example
- * poiFloor(cm, background.values); // e.g. −31.6 for a Gaussian peak over 1000 flat events
  */
 export function poiFloor(cm: CompiledModel, values: ArrayLike<number>): number {
   const poi = cm.names.indexOf(cm.model.poi);
@@ -51,9 +49,6 @@ export function poiFloor(cm: CompiledModel, values: ArrayLike<number>): number {
 /**
  * The background-only fit, after which the POI's lower bound is raised to its floor at the fitted
  * background (never lowered below the model's own bound).
- * @example
- * const b = fitBackground(cm);   // POI fixed at 0
- * cm.model.parameters[0].lo;     // the floor, e.g. −31.6
  */
 export function fitBackground(cm: CompiledModel, options: FitOptions = {}): FitResult {
   const b = fit(cm, { ...options, fixed: { ...options.fixed, [cm.model.poi]: 0 }, hesse: false });
@@ -64,8 +59,6 @@ export function fitBackground(cm: CompiledModel, options: FitOptions = {}): FitR
 /**
  * Raise the POI's lower bound to its floor at other background values (`values` by name; the POI's
  * own value is ignored). Returns whether the bound moved.
- * @example
- * raiseFloor(cm, freeFit.values); // the floor where the free fit left the background
  */
 export function raiseFloor(cm: CompiledModel, values: Record<string, number>): boolean {
   const poi = cm.model.poi;

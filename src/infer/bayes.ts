@@ -98,7 +98,15 @@ function posteriorScale(lp: (mu: number) => number, mode: number, peak: number):
  * polynomials (points doubled until each piece's integral is known to 1e-10 of the whole, at most
  * 257 conditional fits a piece), so the credible bound is a root of the interpolant's integral.
  * @example
- * (await bayesianLimit(cm, { cl: 0.9 })).observed; // 2.303 for a counting experiment with n = 0, b = 0
+ * import { readFileSync } from "node:fs";
+ * import { parseSpec, readColumn } from "bumpscan";
+ * import { compileAt, instantiateCore } from "bumpscan/core";
+ * import { bayesianLimit } from "bumpscan/infer";
+ * const spec = parseSpec(JSON.parse(readFileSync("spec.json", "utf8")), "spec.json");
+ * const { values } = await readColumn("bump-1e4.csv", { column: "m" });
+ * const { cm } = compileAt(await instantiateCore(), spec, { values }, 4.2); // the reference model at 4.2
+ * const bayes = await bayesianLimit(cm, { cl: 0.9 }); // flat prior on nsig ≥ 0, nuisances profiled
+ * bayes.observed; // => 69.14
  */
 export async function bayesianLimit(cm: CompiledModel, options: BayesOptions = {}): Promise<BayesResult> {
   const cl = options.cl ?? 0.9;

@@ -6,8 +6,6 @@ import type { ToyBatch, ToyRunner, ToyRunnerConfig } from "./toy-runner.js";
 
 /**
  * Runs toy batches elsewhere (e.g. `WorkerPool`), with the same results as a ToyRunner here.
- * @example
- * new ToyCalculator(cm, { toys: 2000, executor: pool });
  */
 export interface ToyExecutor {
   /** Give every place the toys run the toy engine of one model. */

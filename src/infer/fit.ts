@@ -57,9 +57,17 @@ const UP = 0.5;
 /**
  * Fit a compiled model to its data.
  * @example
- * const r = fit(cm);                       // all parameters free
- * r.values.nsig, r.errors.nsig;            // 47.85, 15.49 on bump-1e4
- * const b = fit(cm, { fixed: { nsig: 0 }, start: r }); // conditional fit, warm-started
+ * import { readFileSync } from "node:fs";
+ * import { parseSpec, readColumn } from "bumpscan";
+ * import { compileAt, instantiateCore } from "bumpscan/core";
+ * import { fit } from "bumpscan/infer";
+ * const spec = parseSpec(JSON.parse(readFileSync("spec.json", "utf8")), "spec.json");
+ * const { values } = await readColumn("bump-1e4.csv", { column: "m" });
+ * const { cm } = compileAt(await instantiateCore(), spec, { values }, 4.2); // the reference model at 4.2
+ * const r = fit(cm); // all parameters free
+ * [r.values.nsig, r.errors.nsig]; // => [47.85, 15.49]
+ * const b = fit(cm, { fixed: { nsig: 0 }, start: r }); // the background-only fit, warm-started
+ * b.nll - r.nll; // => 5.66
  */
 export function fit(cm: CompiledModel, options: FitOptions = {}): FitResult {
   const t0 = performance.now();

@@ -10,7 +10,8 @@ import { BumpscanError } from "../errors.js";
 /**
  * The expected-limit bands, in standard deviations of the background-only expectation.
  * @example
- * BANDS.map((n) => limit.expected[String(n)]); // −2σ … +2σ
+ * import { BANDS } from "bumpscan/infer";
+ * BANDS; // => [-2, -1, 0, 1, 2]
  */
 export const BANDS = [-2, -1, 0, 1, 2] as const;
 
@@ -30,9 +31,16 @@ export interface LimitResult {
 /**
  * The observed and expected upper limits at confidence level `cl`.
  * @example
+ * import { readFileSync } from "node:fs";
+ * import { parseSpec, readColumn } from "bumpscan";
+ * import { compileAt, instantiateCore } from "bumpscan/core";
+ * import { AsymptoticCalculator, upperLimit } from "bumpscan/infer";
+ * const spec = parseSpec(JSON.parse(readFileSync("spec.json", "utf8")), "spec.json");
+ * const { values } = await readColumn("bump-1e4.csv", { column: "m" });
+ * const { cm } = compileAt(await instantiateCore(), spec, { values }, 4.2); // the reference model at 4.2
  * const limit = await upperLimit(new AsymptoticCalculator(cm), { cl: 0.9 });
- * limit.observed;      // 68.34 on bump-1e4
- * limit.expected["0"]; // 23.37 (median expected)
+ * limit.observed; // => 68.34
+ * limit.expected["0"]; // => 23.37
  */
 export async function upperLimit(
   calc: Calculator,
@@ -109,7 +117,16 @@ async function crossingError(
  * error exceeds `targetError` the toys per grid point double (the earlier toys are kept), up to
  * `maxToys` s+b toys per grid point.
  * @example
- * const lim = await adaptiveUpperLimit(new ToyCalculator(cm, { toys: 500 }), { targetError: 0.5 });
+ * import { readFileSync } from "node:fs";
+ * import { parseSpec, readColumn } from "bumpscan";
+ * import { compileAt, instantiateCore } from "bumpscan/core";
+ * import { adaptiveUpperLimit, ToyCalculator } from "bumpscan/infer";
+ * const spec = parseSpec(JSON.parse(readFileSync("spec.json", "utf8")), "spec.json");
+ * const { values } = await readColumn("bump-1e4.csv", { column: "m" });
+ * const { cm } = compileAt(await instantiateCore(), spec, { values }, 4.2); // the reference model at 4.2
+ * const calc = new ToyCalculator(cm, { toys: 200, seed: 1 });
+ * const lim = await adaptiveUpperLimit(calc, { targetError: 2, expected: false }); // more toys until ±2 events
+ * lim.observedError < 2; // => true
  */
 export async function adaptiveUpperLimit(
   calc: ToyCalculatorLike,

@@ -7,17 +7,12 @@ import { fit, type FitResult } from "./fit.js";
 
 /**
  * Memoised conditional fits of one compiled model.
- * @example
- * new ProfileCache(cm, fit(cm)).at(10).values; // θ̂̂(μ = 10)
  */
 export class ProfileCache {
   private readonly fits = new Map<number, FitResult>();
 
   /**
    * `slot` (0 or 1) lets the cache's fits share their minimizer metric (see FitOptions.metricSlot).
-   * @example
-   * const profile = new ProfileCache(cm, freeFit);
-   * profile.at(68.3).nll; // NLL(μ = 68.3, θ̂̂)
    */
   constructor(
     private readonly cm: CompiledModel,

@@ -7,8 +7,6 @@ import { BumpscanError } from "../errors.js";
 
 /**
  * A root of f in [a, b], where f(a) and f(b) have opposite signs, to |Δx| ≤ 4ε|x| + tol.
- * @example
- * await brent((x) => x * x - 2, 0, 2, 1e-12); // 1.4142135623730951
  */
 export async function brent(
   f: (x: number) => number | Promise<number>,
@@ -84,8 +82,6 @@ export async function brent(
 /**
  * The root of a function that is ≥ 0 at `lo` and falls below 0 somewhere above it: the upper end
  * doubles from `guess` until f < 0 (never a silent cap: an error names the last value tried).
- * @example
- * await rootAbove((mu) => Math.exp(-mu) - 0.1, 0, 1, 1e-9); // 2.302585 (the Poisson n = 0 limit)
  */
 export async function rootAbove(
   f: (x: number) => number | Promise<number>,
@@ -113,8 +109,6 @@ export async function rootAbove(
  * The root of a function that is ≥ 0 at `lo` and falls below 0 above it, searched from a good
  * guess: the bracket steps by factors of 1.1 up or down from the guess (so an expensive f is
  * evaluated near the answer), then Brent's method.
- * @example
- * await rootNear((mu) => Math.exp(-mu) - 0.1, 0, 2.2, 1e-9); // 2.302585
  */
 export async function rootNear(
   f: (x: number) => number | Promise<number>,

@@ -32,7 +32,16 @@ const better = (a: FitResult, b: FitResult) => (converged(b) && (!converged(a) |
  * values; a free fit that still fails, from the background-only fit with the floor raised to where
  * it left the background; a background-only fit that fails, from the free fit; the better kept.
  * @example
- * const d = discovery(cm);   // bump-1e4 at 4.2 GeV: d.q0 ≈ 11.32, d.p0 ≈ 3.8e-4, d.z ≈ 3.365
+ * import { readFileSync } from "node:fs";
+ * import { parseSpec, readColumn } from "bumpscan";
+ * import { compileAt, instantiateCore } from "bumpscan/core";
+ * import { discovery } from "bumpscan/infer";
+ * const spec = parseSpec(JSON.parse(readFileSync("spec.json", "utf8")), "spec.json");
+ * const { values } = await readColumn("bump-1e4.csv", { column: "m" });
+ * const { cm } = compileAt(await instantiateCore(), spec, { values }, 4.2); // the reference model at 4.2
+ * const { q0, p0, z } = discovery(cm);
+ * [q0, z]; // => [11.32, 3.365]
+ * p0; // => 3.8e-4
  */
 export function discovery(cm: CompiledModel, options: FitOptions = {}, free?: FitResult): Discovery {
   const poi = cm.model.poi;

@@ -59,9 +59,6 @@ const TOY_EDM_MAX = 0.002 * 0.1 * 0.5;
 
 /**
  * The toy engine on one core.
- * @example
- * const runner = new ToyRunner(core, config);
- * runner.runBatch({ gen, hypothesis: 0, grid: 0, muTests: [10, 20], first: 0, count: 100, statistic: "qmu" });
  */
 export class ToyRunner {
   private readonly toyModel: CompiledModel;
@@ -78,8 +75,6 @@ export class ToyRunner {
 
   /**
    * Set up the toy engine of `config.model` on `core` (refused if the core cannot hold the model).
-   * @example
-   * const runner = new ToyRunner(core, { model, capacity: [30000], grids: [edges], seed: 1, massIndex: 0, maxCalls: 500, poiStart: 20 });
    */
   constructor(
     readonly core: CoreExports,
@@ -120,8 +115,6 @@ export class ToyRunner {
   /**
    * Run the toys of `request`: each generated at `gen`, fitted free once and tested at each of
    * `muTests`; one batch per tested value.
-   * @example
-   * const [at10, at20] = runner.runBatch({ gen, hypothesis: 0, grid: 0, muTests: [10, 20], first: 0, count: 100, statistic: "qmu" });
    */
   runBatch(request: ToyRequest): ToyBatch[] {
     const core = this.core;
@@ -193,9 +186,6 @@ function collect(out: Float64Array, stride: number, count: number, j: number): O
 
 /**
  * Concatenate batches of consecutive toys (in order): the same result as one batch over all of them.
- * @example
- * const at = (first: number, count: number) => runner.runBatch({ gen, hypothesis: 1, grid: 3, muTests: [40], first, count, statistic: "qmu" })[0];
- * joinBatches([at(0, 50), at(50, 50)]); // the same as at(0, 100)
  */
 export function joinBatches(parts: ToyBatch[]): ToyBatch {
   const cat = (key: "q" | "muHat") => {

@@ -23,6 +23,11 @@ import { qmuTilde } from "./test-statistics.js";
 import { joinBatches, type ToyBatch, type ToyRequest, ToyRunner, type ToyRunnerConfig } from "./toy-runner.js";
 import { TOY_HYPOTHESIS_B, TOY_HYPOTHESIS_SB } from "../core/abi.js";
 
+/** s+b toys per POI value when none are given. */
+export const DEFAULT_TOYS = 2000;
+/** The user seed when none is given (toy limits and LEE toy scans). */
+export const DEFAULT_SEED = 1;
+
 export interface ToyOptions {
   /** s+b toys per POI value (default 2000). */
   toys?: number;
@@ -48,7 +53,18 @@ type GridPoint = { sb: ToyBatch; b: ToyBatch };
 /**
  * Toy-based CLs for one compiled model.
  * @example
- * const lim = await upperLimit(new ToyCalculator(cm, { toys: 2000, seed: 1, pool }));
+ * import { readFileSync } from "node:fs";
+ * import { parseSpec, readColumn } from "bumpscan";
+ * import { compileAt, instantiateCore } from "bumpscan/core";
+ * import { ToyCalculator, upperLimit } from "bumpscan/infer";
+ * import { WorkerPool } from "bumpscan";
+ * const spec = parseSpec(JSON.parse(readFileSync("spec.json", "utf8")), "spec.json");
+ * const { values } = await readColumn("bump-1e4.csv", { column: "m" });
+ * const { cm } = compileAt(await instantiateCore(), spec, { values }, 4.2); // the reference model at 4.2
+ * const pool = await WorkerPool.start(2); // the same toys, so the same limit, on any number of workers
+ * const lim = await upperLimit(new ToyCalculator(cm, { toys: 300, seed: 1, pool }), { expected: false });
+ * await pool.close();
+ * lim.observed > 60 && lim.observed < 80; // => true
  */
 export class ToyCalculator implements Calculator {
   readonly method = "toys";
@@ -79,15 +95,23 @@ export class ToyCalculator implements Calculator {
   /**
    * Fit the data and describe the toy engine (built on first use, here or on the pool's workers).
    * @example
-   * const calc = new ToyCalculator(cm, { toys: 2000, seed: 1 });
-   * (await calc.pvalues(68.3)).cls; // ≈ 0.10 on bump-1e4
+   * import { readFileSync } from "node:fs";
+   * import { parseSpec, readColumn } from "bumpscan";
+   * import { compileAt, instantiateCore } from "bumpscan/core";
+   * import { ToyCalculator } from "bumpscan/infer";
+   * const spec = parseSpec(JSON.parse(readFileSync("spec.json", "utf8")), "spec.json");
+   * const { values } = await readColumn("bump-1e4.csv", { column: "m" });
+   * const { cm } = compileAt(await instantiateCore(), spec, { values }, 4.2); // the reference model at 4.2
+   * const calc = new ToyCalculator(cm, { toys: 500, seed: 1 });
+   * const { cls } = await calc.pvalues(68.3); // 500 s+b and 1000 b-only toys at nsig = 68.3
+   * cls > 0.05 && cls < 0.15; // => true
    */
   constructor(
     readonly cm: CompiledModel,
     options: ToyOptions = {},
   ) {
     const model = cm.model;
-    this.toys = options.toys ?? 2000;
+    this.toys = options.toys ?? DEFAULT_TOYS;
     this.backgroundToys = options.backgroundToys ?? 2 * this.toys;
     if (!(this.toys > 0 && this.backgroundToys > 0)) throw new BumpscanError("the number of toys must be at least 1");
     this.pool = options.pool;
@@ -105,7 +129,7 @@ export class ToyCalculator implements Calculator {
       // the observed size plus a wide margin (a toy beyond it counts as a failed toy)
       capacity: cm.eventCounts.map((n) => Math.ceil(2 * n + 10 * Math.sqrt(n + this.scale) + 4 * this.scale + 200)),
       grids: model.samples.map((s, k) => panelEdges(s.range, peaks(model, k), 400, 4)),
-      seed: options.seed ?? 1,
+      seed: options.seed ?? DEFAULT_SEED,
       massIndex: options.massIndex ?? 0,
       maxCalls: options.maxCalls ?? 500,
       poiStart: 0.5 * this.scale,
@@ -115,9 +139,6 @@ export class ToyCalculator implements Calculator {
   /**
    * Run toys first … first+count−1 of one stream, here or on the pool (same toys either way), each
    * generated at `gen`, fitted free once and tested at every value of muTests.
-   * @example
-   * const gen = { nsig: 0, nbkg: 1e4, c1: -1.2, c2: 0.3 };
-   * const [at40, at50] = await calc.runMany(gen, { hypothesis: 0, grid: 0, muTests: [40, 50], first: 0, count: 100, statistic: "qmu" });
    */
   async runMany(gen: Record<string, number>, run: Omit<ToyRequest, "gen">): Promise<ToyBatch[]> {
     const request: ToyRequest = { ...run, gen: this.cm.names.map((name) => gen[name]) };
@@ -137,8 +158,6 @@ export class ToyCalculator implements Calculator {
   /**
    * One stream's toys tested at one POI value: toys first … first+n−1 of the stream (hypothesis,
    * grid) generated at `gen`; mode 0 tests q̃μ, mode 1 q0.
-   * @example
-   * const batch = await calc.runBatch({ nsig: 40, nbkg: 1e4, c1: -1.2, c2: 0.3 }, 1, 3, 40, 0, 100);
    */
   async runBatch(
     gen: Record<string, number>,
@@ -224,8 +243,6 @@ export class ToyCalculator implements Calculator {
    * Raise the toys per grid point by `factor`: every grid point already run gets toys n … factor·n−1
    * of its own streams appended (the first n are the same toys), so a limit computed again sees
    * factor times the statistics.
-   * @example
-   * await calc.addToys(2); // 2000 → 4000 s+b toys per grid point
    */
   async addToys(factor: number): Promise<void> {
     const [sbFrom, bFrom] = [this.toys, this.backgroundToys];

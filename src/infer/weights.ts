@@ -25,8 +25,6 @@ export const isWeighted = (data: Dataset[]) => data.some((d) => d.weights !== un
 
 /**
  * Each sample's NLL scale: Σw/Σw² for weighted events, 1 for unweighted ones.
- * @example
- * nllScales([{ values, weights: new Float64Array([2, 2]) }, { values }]); // [0.5, 1]: Σw = 4, Σw² = 8
  */
 export function nllScales(data: Dataset[]): number[] {
   return data.map((d) => {
@@ -102,7 +100,15 @@ function scoreOuter(cm: CompiledModel, fit: FitResult, data: Dataset[]): Matrix 
  * The covariance and errors of a fit to weighted events (`data`: the events `cm` was compiled
  * over, weights as given; `cm.scales` the NLL scales) by the chosen treatment.
  * @example
- * const { errors } = weightedErrors(cm, fit(cm), data, "asymptotic"); // sandwich errors
+ * import { compileAt, instantiateCore } from "bumpscan/core";
+ * import { fit, weightedErrors } from "bumpscan/infer";
+ * import { demoSpec } from "bumpscan";
+ * const spec = { ...demoSpec(), signal: { shape: "gaussian", sigma: 0.05 }, background: { shape: "exponential" } };
+ * const values = new Float64Array(400).map((_, i) => 0.3 + (7.4 * (i + 0.5)) / 400);
+ * const data = [{ values, weights: new Float64Array(400).fill(0.5) }]; // each event counts half
+ * const { cm } = compileAt(await instantiateCore(), spec, data, 4);
+ * const { errors } = weightedErrors(cm, fit(cm), data, "asymptotic"); // the sandwich H⁻¹CH⁻¹
+ * errors.nbkg; // => 10.11
  */
 export function weightedErrors(
   cm: CompiledModel,

@@ -34,8 +34,6 @@ export class Growing {
  * The index of the named column, or of the only one when none is named. `names` are listed in the
  * message only when `listNames` is set (a columnar file's schema); a CSV header is the file's
  * first line, which may be anything, so it is never echoed.
- * @example
- * columnIndex("ev.csv", ["m", "w"], "m"); // 0
  */
 export function columnIndex(label: string, names: string[], name?: string, listNames = true): number {
   if (name === undefined) {
@@ -56,9 +54,6 @@ const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 /**
  * The value of a decimal number's text (surrounding blanks allowed), NaN for anything else:
  * Number() would also take "0x4", "0b101", "1_000" is refused by it but "Infinity" is not.
- * @example
- * decimal(" 4.2e1 "); // 42
- * decimal("0x4");     // NaN
  */
 export function decimal(text: string): number {
   const t = text.trim();
@@ -78,8 +73,6 @@ export function badCell(cell: string | undefined): string {
 /**
  * The events of CSV records, the first being the header; a value that is not a finite number
  * throws a BadValue naming its data row, for the caller to turn into a line number.
- * @example
- * const c = new CsvColumns("ev.csv", { column: "m" }); c.add(["m"]); c.add(["4.2"]); c.done().values; // [4.2]
  */
 export class CsvColumns {
   private header?: string[];
@@ -133,8 +126,6 @@ export class BadValue extends Error {
 
 /**
  * The 1-based line of data row `row` in CSV text (the header is row 0; comments and blank lines are skipped).
- * @example
- * lineOfRow("# c\nm\n1\nx\n", 2); // 4
  */
 export function lineOfRow(text: string, row: number): number {
   let line = 0,
@@ -154,8 +145,6 @@ export const CSV_OPTIONS = { bom: true, comment: "#", delimiter: [",", "\t", ";"
 /**
  * A csv-parse error as a message naming the line and the problem, never the text (csv-parse
  * quotes fields in some of its messages).
- * @example
- * csvProblem(e); // "line 4: a row has 3 fields, the header 2"
  */
 export function csvProblem(e: unknown): string {
   const err = e as { code?: string; lines?: number; record?: unknown[]; message?: string };
@@ -183,7 +172,8 @@ export function csvProblem(e: unknown): string {
 /**
  * Keep the events with lo ≤ m ≤ hi.
  * @example
- * inRange(new Float64Array([-1, 2, 11]), undefined, [0, 10]); // { values: [2], dropped: 2 }
+ * import { inRange } from "bumpscan/io";
+ * inRange(new Float64Array([-1, 2, 11]), undefined, [0, 10]); // => { values: [2], dropped: 2 }
  */
 export function inRange(
   values: Float64Array,

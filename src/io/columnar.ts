@@ -59,7 +59,10 @@ class Collect {
  * Read one numeric column (and optional weights) of a Parquet file given as a Blob (a browser
  * File, or Node's fs.openAsBlob): only those columns' chunks are read.
  * @example
+ * import { openAsBlob } from "node:fs";
+ * import { parquetColumn } from "bumpscan/io";
  * const { values } = await parquetColumn(await openAsBlob("events.parquet"), "events.parquet", { column: "m" });
+ * values.length; // => 1000
  */
 export async function parquetColumn(source: Blob, label: string, choice: ColumnChoice): Promise<Column> {
   const { ParquetFile } = await parquetWasm();
@@ -93,7 +96,10 @@ export interface FileHandleLike {
  * Read one numeric column (and optional weights) of an Arrow IPC file, record batch by record
  * batch, from its bytes or (Node) an open fs.promises FileHandle.
  * @example
- * const { values } = await arrowColumn(bytes, "events.arrow", { column: "m" });
+ * import { readFileSync } from "node:fs";
+ * import { arrowColumn } from "bumpscan/io";
+ * const { values } = await arrowColumn(readFileSync("events.arrow"), "events.arrow", { column: "m" });
+ * values.length; // => 1000
  */
 export async function arrowColumn(
   source: Uint8Array | FileHandleLike,

@@ -21,7 +21,11 @@ export interface LoadedEvents extends Dataset {
  * Read the spec's dataset. Events outside the observable range are dropped and counted (the
  * count is reported in the fit output); non-numeric values are errors.
  * @example
- * const events = await loadSpecData(spec, "examples/"); // { values, read, dropped, path }
+ * import { readFileSync } from "node:fs";
+ * import { loadSpecData, parseSpec } from "bumpscan";
+ * const spec = parseSpec(JSON.parse(readFileSync("spec.json", "utf8")), "spec.json");
+ * const events = await loadSpecData(spec, "."); // data.path is read relative to the folder given
+ * [events.read, events.dropped]; // => [10112, 0]
  */
 export async function loadSpecData(spec: Spec, baseDir: string): Promise<LoadedEvents> {
   if (!spec.data)
@@ -34,7 +38,12 @@ export async function loadSpecData(spec: Spec, baseDir: string): Promise<LoadedE
 /**
  * Read every sample's dataset (one for a single-sample spec), in the order of `samples`.
  * @example
- * const [y2s, y3s, y4s] = await loadSpecSamples(spec, "examples/");
+ * import { loadSpecSamples, parseSpec } from "bumpscan";
+ * const spec = parseSpec({ observable: { range: [0, 10] }, signal: { shape: "gaussian", sigma: 0.05 },
+ *   background: { shape: "expPoly", order: 2 },
+ *   samples: [{ name: "a", scale: 1, data: { path: "bump-1e4.csv" } }, { name: "b", scale: 1, data: { path: "events.csv" } }] });
+ * const [a, b] = await loadSpecSamples(spec, ".");
+ * [a.values.length, b.values.length]; // => [10112, 1000]
  */
 export async function loadSpecSamples(spec: Spec, baseDir: string): Promise<LoadedEvents[]> {
   return Promise.all(specSamples(spec).map((s) => loadSpecData({ ...spec, data: s.data }, baseDir)));

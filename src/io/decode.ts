@@ -13,7 +13,9 @@ export type DataFormat = "csv" | "json" | "parquet" | "arrow" | "root";
 /**
  * The format a file name's extension names (anything unknown is read as CSV/TSV).
  * @example
- * formatOf("run1.root"); // "root"
+ * import { formatOf } from "bumpscan/io";
+ * formatOf("run1.root"); // => "root"
+ * formatOf("events.feather"); // => "arrow"
  */
 export function formatOf(name: string): DataFormat {
   const ext = name.toLowerCase().split(".").pop();
@@ -28,8 +30,9 @@ export function formatOf(name: string): DataFormat {
  * Decode the event column of a file given as bytes or as a Blob (a browser File: Parquet and ROOT
  * files are then read in pieces, only what the column needs); `name` picks the format and labels errors.
  * @example
+ * import { decodeColumn } from "bumpscan";
  * const { values } = await decodeColumn("events.csv", new TextEncoder().encode("m\n4.2\n"), { column: "m" });
- * const events = await decodeColumn(file.name, file, { column: "mass", tree: "events" }); // a dropped File
+ * values; // => [4.2]
  */
 export async function decodeColumn(
   name: string,

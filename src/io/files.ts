@@ -39,7 +39,9 @@ async function readable(path: string): Promise<void> {
  * An event column from a file of any supported format, chosen by its extension: .root,
  * .parquet, .arrow/.feather, .json, otherwise CSV/TSV.
  * @example
- * await readColumn("events.root", { tree: "events", column: "mass" });
+ * import { readColumn } from "bumpscan";
+ * const { values } = await readColumn("events.root", { tree: "events", column: "mass" });
+ * values.length; // => 1000
  */
 export async function readColumn(path: string, choice: ColumnChoice = {}): Promise<Column> {
   const format = formatOf(path);
@@ -59,7 +61,9 @@ export async function readColumn(path: string, choice: ColumnChoice = {}): Promi
  * Rejects a missing file, a missing column and any value that is not a finite number, naming the
  * file and line. A header with no rows gives zero events (a valid observation).
  * @example
- * const { values } = await readCsvColumn("test/fixtures/bump-1e4.csv", "m"); // 10112 events
+ * import { readCsvColumn } from "bumpscan/io";
+ * const { values } = await readCsvColumn("bump-1e4.csv", "m");
+ * values.length; // => 10112
  */
 export async function readCsvColumn(path: string, column?: string, weights?: string): Promise<Column> {
   await readable(path);

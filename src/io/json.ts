@@ -6,8 +6,6 @@ import type { Column, ColumnChoice } from "./column.js";
  * The offset of the first syntax error in JSON text (text.length when it ends early), found by a
  * small recursive-descent scan: JSON.parse's own messages quote the text, which may be anything
  * (a secrets file named by mistake), so errors are built from this position instead.
- * @example
- * jsonErrorOffset('{"a": }'); // 6
  */
 export function jsonErrorOffset(text: string): number {
   let i = 0;
@@ -101,8 +99,6 @@ export function jsonErrorOffset(text: string): number {
 
 /**
  * Parse JSON text; a syntax error names `label` and the line and column, never the text itself.
- * @example
- * parseJsonText("{\n  \"a\": }", "spec.json"); // throws "spec.json is not valid JSON (line 2, column 8)"
  */
 export function parseJsonText(text: string, label: string): unknown {
   try {
@@ -132,8 +128,9 @@ function kindOf(v: unknown): string {
 /**
  * Read one numeric column (and optional weights) from a JSON array.
  * @example
- * parseJsonColumn("[4.1, 4.2]", "ev.json", {}).values;                            // [4.1, 4.2]
- * parseJsonColumn('[{"m": 4.1, "w": 1}]', "ev.json", { column: "m", weights: "w" }); // values [4.1], weights [1]
+ * import { parseJsonColumn } from "bumpscan/io";
+ * parseJsonColumn("[4.1, 4.2]", "ev.json", {}).values; // => [4.1, 4.2]
+ * parseJsonColumn('[{"m": 4.1, "w": 1}]', "ev.json", { column: "m", weights: "w" }); // => { values: [4.1], weights: [1] }
  */
 export function parseJsonColumn(text: string, label: string, { column, weights }: ColumnChoice): Column {
   const json = parseJsonText(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text, label);

@@ -18,7 +18,10 @@ interface Tree {
  * Read one numeric branch (and optional weights) of a TTree: from a path under Node or a File in
  * a browser (both read in pieces), or from the file's bytes. The tree is `choice.tree`, or the file's only TTree.
  * @example
- * const { values } = await rootColumn("events.root", "events.root", { tree: "events", column: "mass" });
+ * import { readFileSync } from "node:fs";
+ * import { rootColumn } from "bumpscan/io";
+ * const { values } = await rootColumn(Uint8Array.from(readFileSync("events.root")).buffer, "events.root", { tree: "events", column: "mass" });
+ * values.length; // => 1000
  */
 export async function rootColumn(
   source: string | ArrayBuffer | File,

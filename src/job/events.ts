@@ -36,8 +36,6 @@ export interface RangeOptions {
  * The events a fit at `mass` uses: each sample's events inside the fit range (the window around
  * the mass, or the observable range), counted; for weighted events each sample's NLL scale.
  * Throws on a weights array of the wrong length or a value that is not finite.
- * @example
- * pointEvents(spec, [{ values }], 4.2).events; // events in the fit range
  */
 export function pointEvents(
   spec: Spec,
@@ -62,8 +60,6 @@ export function pointEvents(
 /**
  * Refuse events a fit cannot use: values not in a Float64Array, weights of another length, a value
  * or weight that is not finite. `what` names the dataset in the message.
- * @example
- * checkDataset({ values, weights }, "sample 2");
  */
 export function checkDataset(d: Dataset, what: string): void {
   if (!(d.values instanceof Float64Array)) throw new BumpscanError(`${what}: values must be a Float64Array`);
@@ -92,7 +88,13 @@ function shareIn(spec: Spec, range: [number, number]): (shape: ShapeName, args: 
  * Build and compile the spec's model at one mass over events (a Dataset, or events already in
  * core memory), refusing start values where the density is ≤ 0 at some event.
  * @example
- * const { cm } = compileAt(core, spec, { values }, 4.2);
+ * import { readFileSync } from "node:fs";
+ * import { parseSpec, readColumn } from "bumpscan";
+ * import { compileAt, instantiateCore } from "bumpscan/core";
+ * const spec = parseSpec(JSON.parse(readFileSync("spec.json", "utf8")), "spec.json");
+ * const { values } = await readColumn("bump-1e4.csv", { column: "m" });
+ * const { cm } = compileAt(await instantiateCore(), spec, { values }, 4.2); // the reference model at 4.2
+ * cm.model.parameters.map((p) => p.name); // => ["nsig", "nbkg", "c1", "c2"]
  */
 export function compileAt(
   core: CoreExports,

@@ -26,7 +26,16 @@ export interface FitHistogram {
  * The histogram of one sample's events and the fitted model over mass ± `zoom`·σ (within the fit
  * range), in `bins` bins.
  * @example
+ * import { readFileSync } from "node:fs";
+ * import { parseSpec, readColumn } from "bumpscan";
+ * import { compileAt, instantiateCore } from "bumpscan/core";
+ * import { fit } from "bumpscan/infer";
+ * import { fitHistogram } from "bumpscan/report";
+ * const spec = parseSpec(JSON.parse(readFileSync("spec.json", "utf8")), "spec.json");
+ * const { values } = await readColumn("bump-1e4.csv", { column: "m" });
+ * const { cm } = compileAt(await instantiateCore(), spec, { values }, 4.2); // the reference model at 4.2
  * const h = fitHistogram(cm, fit(cm), values, { mass: 4.2, sigma: 0.05 }); // 60 bins over 4.2 ± 0.75
+ * [h.counts.length, h.lo, h.width]; // => [60, 3.45, 0.025]
  */
 export function fitHistogram(
   cm: CompiledModel,

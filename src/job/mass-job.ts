@@ -97,8 +97,6 @@ export type LimitOutcome = Pick<
 /**
  * The spec's limit settings with the options over them, resolved once (method, CL, toys, seed),
  * and checked.
- * @example
- * limitSettings(spec, { method: "toys" }); // { method: "toys", cl: 0.9, toys: 2000, seed: 1, … }
  */
 export function limitSettings(
   spec: Spec,
@@ -118,8 +116,6 @@ export function limitSettings(
  * The limit of one compiled model by the method of `settings`: the one place a limit method is
  * chosen (`limitAtMass` and every scan point come here). `fits` are the data's free and
  * background-only fits where the caller has them.
- * @example
- * const lim = await limitOf(cm, limitSettings(spec, { method: "bayes" }));
  */
 export async function limitOf(
   cm: CompiledModel,
@@ -158,8 +154,13 @@ export async function limitOf(
 /**
  * The upper limit on the signal yield at one mass.
  * @example
- * const r = await limitAtMass(spec, { values }, 4.2, { method: "asymptotic", cl: 0.9 });
- * r.observed; // 68.34 on bump-1e4; r.expected["0"] = 23.37
+ * import { readFileSync } from "node:fs";
+ * import { limit, parseSpec, readColumn } from "bumpscan";
+ * const spec = parseSpec(JSON.parse(readFileSync("spec.json", "utf8")), "spec.json");
+ * const { values } = await readColumn("bump-1e4.csv", { column: "m" });
+ * const r = await limit(spec, { values }, 4.2, { method: "asymptotic", cl: 0.9 });
+ * r.observed; // => 68.34
+ * r.expected["0"]; // => 23.37
  */
 export async function limitAtMass(
   spec: Spec,
@@ -210,8 +211,13 @@ export interface FitAtMassOptions extends RangeOptions {
  * events in the fit range (the observable range, or the spec's scan window around the mass) are
  * used; the report counts them and those outside.
  * @example
- * const report = await fitAtMass(spec, { values }, 4.2);
- * report.parameters.nsig; // { value: 47.8, error: 15.5 } on bump-1e4
+ * import { readFileSync } from "node:fs";
+ * import { fit, parseSpec, readColumn } from "bumpscan";
+ * const spec = parseSpec(JSON.parse(readFileSync("spec.json", "utf8")), "spec.json");
+ * const { values } = await readColumn("bump-1e4.csv", { column: "m" });
+ * const report = await fit(spec, { values }, 4.2);
+ * report.parameters.nsig; // => { value: 47.85, error: 15.49 }
+ * report.z; // => 3.365
  */
 export async function fitAtMass(
   spec: Spec,
@@ -226,8 +232,6 @@ export async function fitAtMass(
 /**
  * One discovery fit at a mass, its report, and whatever `more` makes of the compiled model and
  * free fit before the core is released (a plot's histogram, say).
- * @example
- * const { report, extra } = await fitWith(spec, { values }, 4.2, {}, undefined, (cm, free) => free.nfcn);
  */
 export async function fitWith<T>(
   spec: Spec,

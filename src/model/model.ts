@@ -61,11 +61,13 @@ export interface Model {
 /**
  * Builds a model by hand: the TypeScript mirror of the JSON spec.
  * @example
+ * import { ModelBuilder } from "bumpscan/model";
  * const model = new ModelBuilder("m", [0, 10])
  *   .parameter("nsig", 0).parameter("nbkg", 1000, { lo: 0 }).parameter("c1", 0)
  *   .component("sig", "gaussian", [5, 0.1], "nsig")
  *   .component("bkg", "expPoly", [0, 10, "c1"], "nbkg")
  *   .build("nsig");
+ * model.parameters.map((p) => p.name); // => ["nsig", "nbkg", "c1"]
  */
 export class ModelBuilder {
   private readonly parameters: Parameter[] = [];
@@ -146,7 +148,14 @@ export class ModelBuilder {
  * Throws a BumpscanError naming the first inconsistency (unknown parameter, wrong argument count,
  * inverted range, out-of-range start value).
  * @example
+ * import { checkModel, ModelBuilder } from "bumpscan/model";
+ * const model = new ModelBuilder("m", [0, 10])
+ *   .parameter("nsig", 10).parameter("nbkg", 90, { lo: 0 })
+ *   .component("sig", "gaussian", [5, 0.5], "nsig")
+ *   .component("bkg", "uniform", [], "nbkg")
+ *   .build("nsig");
  * checkModel(model); // returns quietly for a consistent model
+ * checkModel({ ...model, poi: "mu" }); // throws: mu
  */
 export function checkModel(model: Model): void {
   const names = new Set(model.parameters.map((p) => p.name));

@@ -15,7 +15,11 @@ const validate = generated as unknown as ValidateFunction;
 /**
  * Validate a parsed JSON spec; throws a BumpscanError naming the field and what it expects.
  * @example
- * const spec = parseSpec(JSON.parse(text), "spec.json");
+ * import { parseSpec } from "bumpscan";
+ * const spec = parseSpec({ observable: { range: [0, 10] }, signal: { shape: "gaussian", sigma: 0.05 },
+ *   background: { shape: "expPoly", order: 2 } }, "spec.json");
+ * spec.observable.range; // => [0, 10]
+ * parseSpec({ observable: { range: [0, 10] } }, "spec.json"); // throws: spec.json
  */
 export function parseSpec(json: unknown, source = "spec"): Spec {
   if (!validate(json)) {

@@ -9,8 +9,9 @@ export type Resolution = number | { poly: number[] } | { table: [number, number]
 /**
  * σ at mass m.
  * @example
- * resolutionAt({ poly: [0.01, 0.005] }, 4); // 0.03
- * resolutionAt({ table: [[0, 0.01], [10, 0.05]] }, 5); // 0.03
+ * import { resolutionAt } from "bumpscan/model";
+ * resolutionAt({ poly: [0.01, 0.005] }, 4); // => 0.03
+ * resolutionAt({ table: [[0, 0.01], [10, 0.05]] }, 5); // => 0.03
  */
 export function resolutionAt(res: Resolution, m: number): number {
   let sigma: number;

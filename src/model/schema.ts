@@ -1,7 +1,5 @@
 /**
  * JSON Schema (draft-07) of the model spec (docs/spec.md).
- * @example
- * new Ajv().compile(specSchema)(json); // true for a valid spec
  */
 const number = { type: "number" };
 /** An event file: the column (a TTree branch for ROOT files) and optional weights column; `tree` names the TTree. */
@@ -165,5 +163,11 @@ function allowComments(node: unknown): void {
 }
 allowComments(schema);
 
-// @example new Ajv().compile(specSchema)(json)
+/**
+ * The spec's JSON Schema (draft-07), as the package also ships it in `bumpscan/schema.json`: for
+ * editors and other validators (bumpscan itself validates with a validator generated from it).
+ * @example
+ * import { specSchema } from "bumpscan/model";
+ * specSchema.required; // => ["observable", "signal", "background"]
+ */
 export const specSchema = schema;

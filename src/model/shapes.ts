@@ -40,7 +40,8 @@ export interface ShapeInfo {
 /**
  * The shape table.
  * @example
- * SHAPES.crystalBall.args; // ["mean", "sigma", "alpha", "n"]
+ * import { SHAPES } from "bumpscan/model";
+ * SHAPES.crystalBall.args; // => ["mean", "sigma", "alpha", "n"]
  */
 export const SHAPES: Record<ShapeName, ShapeInfo> = {
   uniform: { kind: PDF_UNIFORM, args: [] },
@@ -61,7 +62,9 @@ export const SHAPES: Record<ShapeName, ShapeInfo> = {
 /**
  * Whether `name` is a shape the core implements.
  * @example
- * isShape("crystalBall"); // true
+ * import { isShape } from "bumpscan/model";
+ * isShape("crystalBall"); // => true
+ * isShape("landau"); // => false
  */
 export function isShape(name: unknown): name is ShapeName {
   return typeof name === "string" && Object.hasOwn(SHAPES, name);
@@ -70,7 +73,8 @@ export function isShape(name: unknown): name is ShapeName {
 /**
  * All argument names of a shape of the given order, in core order.
  * @example
- * shapeArgs("expPoly", 2); // ["xlo", "xhi", "c1", "c2"]
+ * import { shapeArgs } from "bumpscan/model";
+ * shapeArgs("expPoly", 2); // => ["xlo", "xhi", "c1", "c2"]
  */
 export function shapeArgs(shape: ShapeName, order = 0): string[] {
   const info = SHAPES[shape];

@@ -203,7 +203,11 @@ function windowed(bk: ShapeSpec, args: Arg[], opts: BuildOptions, suffix: string
  * and an empty sample's background shape held fixed. `range` (a scan window) replaces the
  * observable range as the fit range.
  * @example
+ * import { buildModel, parseSpec } from "bumpscan/model";
+ * const spec = parseSpec({ observable: { range: [0, 10] }, signal: { shape: "gaussian", sigma: 0.05 },
+ *   background: { shape: "expPoly", order: 2 } });
  * const model = buildModel(spec, { mass: 4.2, nEvents: 10112 });
+ * model.parameters.map((p) => p.name); // => ["nsig", "nbkg", "c1", "c2"]
  */
 export function buildModel(spec: Spec, opts: BuildOptions): Model {
   // a scan window narrows the fit range (and the polynomial shapes' x mapping) around the mass

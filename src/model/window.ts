@@ -19,7 +19,10 @@ export function resolutionOf(spec: Spec): Resolution {
  * The fit range at `mass` with a window of `window` resolutions (default: the spec's
  * scan.window; `false` or none: the observable range). Throws where the window leaves the range.
  * @example
- * fitRange({ ...spec, scan: { window: 10 } }, 4.2); // [3.7, 4.7] for σ = 0.05
+ * import { fitRange, parseSpec } from "bumpscan/model";
+ * const spec = parseSpec({ observable: { range: [0, 10] }, signal: { shape: "gaussian", sigma: 0.05 },
+ *   background: { shape: "expPoly", order: 2 }, scan: { window: 10 } });
+ * fitRange(spec, 4.2); // => [3.7, 4.7]
  */
 export function fitRange(
   spec: Spec,

@@ -4,8 +4,6 @@ import { onWebWorkerFailure, type SpawnedWorker } from "./worker.js";
 
 /**
  * The bytes of the built core, fetched.
- * @example
- * await loadBytes(new URL("../../build/bumpscan.wasm", import.meta.url));
  */
 export async function loadBytes(url: URL): Promise<ArrayBuffer> {
   const r = await fetch(url);
@@ -16,8 +14,6 @@ export async function loadBytes(url: URL): Promise<ArrayBuffer> {
 /**
  * Start a pool worker: a module Web Worker on web-worker.js (a Worker is a comlink endpoint as
  * it is); its `error`/`messageerror` events reach the pool, which then stops waiting for it.
- * @example
- * const w = spawnWorker(); … w.terminate();
  */
 export function spawnWorker(): SpawnedWorker {
   // the literal `new Worker(new URL(…, import.meta.url))` is what bundlers (Vite, webpack) rewrite:
@@ -32,8 +28,6 @@ export function spawnWorker(): SpawnedWorker {
 
 /**
  * How many workers to start by default.
- * @example
- * cores(); // navigator.hardwareConcurrency
  */
 export function cores(): number {
   return (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency ?? 2;

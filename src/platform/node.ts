@@ -10,8 +10,6 @@ import type { FailureListener, SpawnedWorker } from "./worker.js";
 
 /**
  * The bytes of the built core.
- * @example
- * await loadBytes(new URL("../../build/bumpscan.wasm", import.meta.url));
  */
 export async function loadBytes(url: URL): Promise<Uint8Array<ArrayBuffer>> {
   return (await readFile(url)) as Uint8Array<ArrayBuffer>; // a Buffer of its own, never shared
@@ -22,8 +20,6 @@ const WORKER_SCRIPT = new URL("../../dist/scan/worker.js", import.meta.url);
 
 /**
  * Start a pool worker: a worker_threads Worker on the built worker script, through comlink's node adapter.
- * @example
- * const w = spawnWorker(); … w.terminate();
  */
 export function spawnWorker(): SpawnedWorker {
   return spawnNodeWorker(WORKER_SCRIPT);
@@ -32,8 +28,6 @@ export function spawnWorker(): SpawnedWorker {
 /**
  * A worker_threads Worker on `script` as a pool worker, its failures (a throw at load or later,
  * an unreadable message, an exit) reported to the pool with the script's URL.
- * @example
- * WorkerPool.start(2, { spawn: () => spawnNodeWorker(new URL("./my-worker.js", import.meta.url)) });
  */
 export function spawnNodeWorker(script: URL): SpawnedWorker {
   // a worker inherits the parent's execArgv, and `--input-type` (a parent run by `node -e`) makes
@@ -49,8 +43,6 @@ export function spawnNodeWorker(script: URL): SpawnedWorker {
 /**
  * Call `listener` when a worker_threads Worker fails: comlink's node adapter forwards only its
  * messages, so an error or an exit would otherwise leave the pool waiting forever.
- * @example
- * onNodeWorkerFailure(w, "worker.js", (e) => console.error(e.message));
  */
 export function onNodeWorkerFailure(w: Worker, script: string, listener: FailureListener): void {
   w.on("error", (e: unknown) => listener(new Error(`${e instanceof Error ? e.message : String(e)} (${script})`)));
@@ -60,8 +52,6 @@ export function onNodeWorkerFailure(w: Worker, script: string, listener: Failure
 
 /**
  * How many workers to start by default.
- * @example
- * cores(); // 2 on this machine
  */
 export function cores(): number {
   return availableParallelism();

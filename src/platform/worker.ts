@@ -25,9 +25,6 @@ export interface SpawnedWorker {
 /**
  * Call `listener` when a Web Worker (or anything dispatching its `error`/`messageerror` events)
  * fails; `script` names its script in the message when the event does not.
- * @example
- * const w = new Worker(url, { type: "module" });
- * onWebWorkerFailure(w, String(url), (e) => console.error(e.message));
  */
 export function onWebWorkerFailure(worker: EventTarget, script: string | undefined, listener: FailureListener): void {
   worker.addEventListener("error", (event) => listener(new Error(describeErrorEvent(event, script))));
@@ -39,8 +36,6 @@ export function onWebWorkerFailure(worker: EventTarget, script: string | undefin
 /**
  * The message of a worker's `error` event: an ErrorEvent carries the script's own error and
  * where it happened; a plain Event (the script never ran) carries nothing, so say what it means.
- * @example
- * describeErrorEvent(new Event("error"), "web-worker.js"); // "its script web-worker.js could not be loaded …"
  */
 export function describeErrorEvent(event: Event, script?: string): string {
   const e = event as Partial<ErrorEvent>;

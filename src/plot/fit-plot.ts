@@ -18,7 +18,16 @@ const fmt = (v: number) => Number(v.toPrecision(5)).toString();
 /**
  * The SVG plot of a fit's histogram.
  * @example
- * writeFileSync("fit.svg", fitPlot(fitHistogram(cm, r, values, { mass: 4.2, sigma: 0.05 }), { unit: "GeV" }));
+ * import { readFileSync } from "node:fs";
+ * import { parseSpec, readColumn } from "bumpscan";
+ * import { compileAt, instantiateCore } from "bumpscan/core";
+ * import { fit } from "bumpscan/infer";
+ * import { fitHistogram, fitPlot } from "bumpscan/report";
+ * const spec = parseSpec(JSON.parse(readFileSync("spec.json", "utf8")), "spec.json");
+ * const { values } = await readColumn("bump-1e4.csv", { column: "m" });
+ * const { cm } = compileAt(await instantiateCore(), spec, { values }, 4.2); // the reference model at 4.2
+ * const svg = fitPlot(fitHistogram(cm, fit(cm), values, { mass: 4.2, sigma: 0.05 }), { unit: "GeV" });
+ * svg.includes("</svg>"); // => true
  */
 export function fitPlot(h: FitHistogram, labels: FitPlotLabels = {}): string {
   const { lo, width, counts, pulls, mass } = h;

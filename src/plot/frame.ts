@@ -10,8 +10,6 @@ export const MARGIN = { left: 78, right: 24, top: 34, bottom: 58 };
 
 /**
  * Escape text for SVG.
- * @example
- * esc("a < b"); // "a &lt; b"
  */
 export function esc(text: string): string {
   return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
@@ -28,8 +26,6 @@ export interface Frame {
 
 /**
  * Scales and axes for data in [x0, x1] × [y0, y1] (log y when `logY`).
- * @example
- * const f = frame([0, 10], [1, 100], true, "m (GeV)", "limit (events)");
  */
 export function frame(
   xDomain: [number, number],
@@ -77,8 +73,6 @@ export function frame(
 
 /**
  * Wrap plot content in an SVG document.
- * @example
- * svgDocument(frame.svg + lines); // "<svg xmlns=… </svg>"
  */
 export function svgDocument(body: string): string {
   return `<?xml version="1.0" encoding="UTF-8"?>

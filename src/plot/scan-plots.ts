@@ -23,7 +23,12 @@ function xDomain(r: ScanResult): [number, number] {
 /**
  * The Brazil plot of a scan.
  * @example
- * writeFileSync("brazil.svg", brazilPlot(result));
+ * import { readFileSync } from "node:fs";
+ * import { brazilPlot, parseSpec, readColumn, scan } from "bumpscan";
+ * const spec = parseSpec({ ...JSON.parse(readFileSync("spec.json", "utf8")), scan: { from: 4, to: 4.4, step: 2 } });
+ * const { values } = await readColumn("bump-1e4.csv", { column: "m" });
+ * const result = await scan(spec, values);
+ * brazilPlot(result).includes("</svg>"); // => true
  */
 export function brazilPlot(r: ScanResult): string {
   const pts = r.points.filter(ok);
@@ -88,7 +93,12 @@ export function brazilPlot(r: ScanResult): string {
 /**
  * Local significance against mass, with the largest excess and its global significance.
  * @example
- * writeFileSync("significance.svg", significancePlot(result));
+ * import { readFileSync } from "node:fs";
+ * import { parseSpec, readColumn, scan, significancePlot } from "bumpscan";
+ * const spec = parseSpec({ ...JSON.parse(readFileSync("spec.json", "utf8")), scan: { from: 4, to: 4.4, step: 2 } });
+ * const { values } = await readColumn("bump-1e4.csv", { column: "m" });
+ * const result = await scan(spec, values);
+ * significancePlot(result).includes("</svg>"); // => true
  */
 export function significancePlot(r: ScanResult): string {
   const pts = r.points.filter((p) => ok(p) && Number.isFinite(p.z));

@@ -14,7 +14,13 @@ import { fitPlot } from "../plot/fit-plot.js";
 /**
  * The fit at one mass (as fitAtMass reports it) and its SVG plot over a histogram of the data (one dataset).
  * @example
- * const { report, svg } = await fitPlotAtMass(spec, { values }, 5.1, { zoom: 15, bins: 60 });
+ * import { readFileSync } from "node:fs";
+ * import { fitPlotAtMass, parseSpec, readColumn } from "bumpscan";
+ * const spec = parseSpec(JSON.parse(readFileSync("spec.json", "utf8")), "spec.json");
+ * const { values } = await readColumn("bump-1e4.csv", { column: "m" });
+ * const { report, svg } = await fitPlotAtMass(spec, { values }, 4.2, { zoom: 15, bins: 60 });
+ * report.parameters.nsig.value; // => 47.85
+ * svg.includes("</svg>"); // => true
  */
 export async function fitPlotAtMass(
   spec: Spec,

@@ -9,15 +9,21 @@ const num = (x: number | null | undefined, digits = 6) =>
 /**
  * A number as the CLI prints it: `digits` significant digits, "—" for anything not finite.
  * @example
- * formatNumber(47.8412, 3); // "47.8"
- * formatNumber(NaN);        // "—"
+ * import { formatNumber } from "bumpscan/report";
+ * formatNumber(47.8412, 3); // => "47.8"
+ * formatNumber(NaN); // => "—"
  */
 export const formatNumber = num;
 
 /**
  * A fit report as a readable table.
  * @example
- * console.log(formatFit(report, "GeV"));
+ * import { readFileSync } from "node:fs";
+ * import { fit, parseSpec, readColumn } from "bumpscan";
+ * const spec = parseSpec(JSON.parse(readFileSync("spec.json", "utf8")), "spec.json");
+ * const { values } = await readColumn("bump-1e4.csv", { column: "m" });
+ * import { formatFit } from "bumpscan/report";
+ * console.log(formatFit(await fit(spec, { values }, 4.2), "GeV")); // what `bumpscan fit` prints
  */
 export function formatFit(r: FitReport & { dropped?: number }, unit = ""): string {
   const lines = [
@@ -39,7 +45,12 @@ export function formatFit(r: FitReport & { dropped?: number }, unit = ""): strin
 /**
  * A limit report as a short summary.
  * @example
- * console.log(formatLimit(report, "GeV"));
+ * import { readFileSync } from "node:fs";
+ * import { limit, parseSpec, readColumn } from "bumpscan";
+ * const spec = parseSpec(JSON.parse(readFileSync("spec.json", "utf8")), "spec.json");
+ * const { values } = await readColumn("bump-1e4.csv", { column: "m" });
+ * import { formatLimit } from "bumpscan/report";
+ * console.log(formatLimit(await limit(spec, { values }, 4.2), "GeV")); // what `bumpscan limit` prints
  */
 export function formatLimit(r: LimitReport & { events?: number; dropped?: number }, unit = ""): string {
   const what =
@@ -67,7 +78,13 @@ const zKey = (p: { z?: number | null }) => (typeof p.z === "number" && Number.is
 /**
  * A scan as a summary: counts, the largest excesses, the global significance.
  * @example
- * console.log(formatScan(result, "GeV", 8200, 2));
+ * import { readFileSync } from "node:fs";
+ * import { parseSpec, readColumn, scan } from "bumpscan";
+ * const spec = parseSpec({ ...JSON.parse(readFileSync("spec.json", "utf8")), scan: { from: 4, to: 4.4, step: 2 } });
+ * const { values } = await readColumn("bump-1e4.csv", { column: "m" });
+ * const result = await scan(spec, values);
+ * import { formatScan } from "bumpscan/report";
+ * console.log(formatScan(result, "GeV")); // what `bumpscan scan` prints
  */
 export function formatScan(r: ScanResult, unit = "", ms = NaN, workers = 1): string {
   const fitted = r.points.filter((p) => p.status !== "skipped" && p.status !== "failed");
@@ -108,6 +125,10 @@ export function formatScan(r: ScanResult, unit = "", ms = NaN, workers = 1): str
       : `global p = ${num(l.globalP, 3)} ± ${num(l.globalPError, 2)}, global Z = ${num(l.globalZ, 3)}σ`;
     lines.push(`background-only toy scans (${l.toys}): ${pz}; ⟨up-crossings⟩ = ${num(l.meanUpcrossings, 3)}`);
   }
+  if (r.leeShard)
+    lines.push(
+      `background-only toy scans: ${r.leeShard.index.length} of ${r.leeShard.toys} in this shard (merge the shards for the global p-value)`,
+    );
   for (const f of failed.slice(0, 5)) lines.push(`failed at m = ${num(f.mass, 5)}${u}: ${f.reason}`);
   return lines.join("\n");
 }

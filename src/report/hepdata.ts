@@ -11,7 +11,13 @@ const round = (v: number) => Number(v.toPrecision(6));
 /**
  * The data table of the limits (fitted points only).
  * @example
- * writeFileSync("limits.yaml", hepdataTable(result));
+ * import { readFileSync } from "node:fs";
+ * import { parseSpec, readColumn, scan } from "bumpscan";
+ * const spec = parseSpec({ ...JSON.parse(readFileSync("spec.json", "utf8")), scan: { from: 4, to: 4.4, step: 2 } });
+ * const { values } = await readColumn("bump-1e4.csv", { column: "m" });
+ * const result = await scan(spec, values);
+ * import { hepdataTable } from "bumpscan/report";
+ * hepdataTable(result).startsWith("independent_variables:"); // => true
  */
 export function hepdataTable(r: ScanResult): string {
   const pts = r.points.filter((p) => Number.isFinite(p.observed));
@@ -62,7 +68,12 @@ export function hepdataTable(r: ScanResult): string {
 /**
  * The submission file naming the table.
  * @example
- * writeFileSync("submission.yaml", hepdataSubmission(result, "limits.yaml"));
+ * import { readFileSync } from "node:fs";
+ * import { hepdataSubmission, parseSpec, readColumn, scan } from "bumpscan";
+ * const spec = parseSpec({ ...JSON.parse(readFileSync("spec.json", "utf8")), scan: { from: 4, to: 4.4, step: 2 } });
+ * const { values } = await readColumn("bump-1e4.csv", { column: "m" });
+ * const result = await scan(spec, values);
+ * hepdataSubmission(result, "limits.yaml").includes("data_file: limits.yaml"); // => true
  */
 export function hepdataSubmission(r: ScanResult, dataFile: string): string {
   const doc = {

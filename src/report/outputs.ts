@@ -15,7 +15,12 @@ export interface OutputFile {
 /**
  * The results JSON, the limits CSV, the Brazil and significance plots and the HEPData record of a scan.
  * @example
- * for (const f of scanOutputs(result)) writeFileSync(join(out, f.name), f.text);
+ * import { readFileSync } from "node:fs";
+ * import { parseSpec, readColumn, scan, scanOutputs } from "bumpscan";
+ * const spec = parseSpec({ ...JSON.parse(readFileSync("spec.json", "utf8")), scan: { from: 4, to: 4.4, step: 2 } });
+ * const { values } = await readColumn("bump-1e4.csv", { column: "m" });
+ * const result = await scan(spec, values);
+ * scanOutputs(result).map((f) => f.name); // => ["results.json", "limits.csv", "brazil.svg", "significance.svg", "hepdata/submission.yaml", "hepdata/limits.yaml"]
  */
 export function scanOutputs(result: ScanResult): OutputFile[] {
   return [

@@ -7,7 +7,12 @@ const cell = (v: number | string | undefined) =>
 /**
  * The limits table of a scan.
  * @example
- * writeFileSync("limits.csv", limitsCsv(result));
+ * import { readFileSync } from "node:fs";
+ * import { limitsCsv, parseSpec, readColumn, scan } from "bumpscan";
+ * const spec = parseSpec({ ...JSON.parse(readFileSync("spec.json", "utf8")), scan: { from: 4, to: 4.4, step: 2 } });
+ * const { values } = await readColumn("bump-1e4.csv", { column: "m" });
+ * const result = await scan(spec, values);
+ * limitsCsv(result).split("\n").length; // => 7
  */
 export function limitsCsv(r: ScanResult): string {
   const header =

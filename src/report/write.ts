@@ -15,8 +15,6 @@ export { errnoWords };
 /** errno codes in words: what a user can act on. */
 /**
  * A BumpscanError for an I/O error: `cannot write out.json: disk full`.
- * @example
- * throw ioError("write", "out.json", e);
  */
 export function ioError(verb: string, path: string, e: unknown): BumpscanError {
   if (e instanceof BumpscanError) return e;
@@ -27,8 +25,6 @@ export function ioError(verb: string, path: string, e: unknown): BumpscanError {
  * Write `text` to `path` atomically: into a temporary file beside it (same folder, so the rename
  * cannot cross file systems), flushed to disk, then renamed over `path`. On any failure the
  * temporary file is removed and `path` is left as it was.
- * @example
- * await writeAtomic("results.json", JSON.stringify(result));
  */
 export async function writeAtomic(path: string, text: string): Promise<void> {
   const st = await stat(path).catch(() => undefined);
@@ -67,8 +63,6 @@ async function writeDirect(path: string, text: string): Promise<void> {
 /**
  * Write several files into a folder (created if need be), each atomically; `name` may hold a
  * subfolder ("hepdata/limits.yaml").
- * @example
- * await writeFilesInto("plots", [{ name: "brazil.svg", text: svg }]);
  */
 export async function writeFilesInto(folder: string, files: { name: string; text: string }[]): Promise<string[]> {
   const written: string[] = [];
@@ -96,8 +90,6 @@ async function makeFolder(folder: string): Promise<void> {
  * Check, before any work, that a result file can be written at `path`: its folder exists and is
  * writable, and `path` is not a directory (an existing file is overwritten). `what` names the
  * option in the message.
- * @example
- * await checkOutputFile("results/scan.json", "--out"); // throws "--out results/scan.json: folder does not exist"
  */
 export async function checkOutputFile(path: string, what: string): Promise<void> {
   const folder = dirname(resolve(path));
@@ -115,8 +107,6 @@ export async function checkOutputFile(path: string, what: string): Promise<void>
 /**
  * Check, before any work, that files can be written into the folder `path`: it is a writable
  * folder, or does not exist yet and the nearest existing folder above it is writable.
- * @example
- * await checkOutputFolder("plots", "--plots");
  */
 export async function checkOutputFolder(path: string, what: string): Promise<void> {
   let p = resolve(path);

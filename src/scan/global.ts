@@ -29,7 +29,9 @@ function logAddExp(a: number, b: number): number {
 /**
  * Global significance of the largest excess of a scan.
  * @example
- * grossVitells([{ mass: 1, q0: 0 }, { mass: 2, q0: 9 }, { mass: 3, q0: 0.1 }]); // one up-crossing
+ * import { grossVitells } from "bumpscan/scan";
+ * const g = grossVitells([{ mass: 1, q0: 0 }, { mass: 2, q0: 9 }, { mass: 3, q0: 0.1 }]);
+ * [g.maxLocalZ.z, g.upcrossings]; // => [3, 1]
  */
 export function grossVitells(points: { mass: number; q0?: number; z?: number }[], c0 = 0.5): GlobalSignificance {
   const good = points.filter((p) => Number.isFinite(p.q0)).sort((a, b) => a.mass - b.mass);

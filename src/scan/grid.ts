@@ -24,7 +24,11 @@ export interface GridPoint {
 /**
  * The scan's mass points.
  * @example
- * massGrid({ ...spec, scan: { from: 1, to: 2, step: 0.5 } }); // 1, 1 + σ(1)/2, …, ≤ 2
+ * import { massGrid } from "bumpscan/scan";
+ * import { parseSpec } from "bumpscan";
+ * const spec = parseSpec({ observable: { range: [0, 10] }, signal: { shape: "gaussian", sigma: 0.2 },
+ *   background: { shape: "expPoly", order: 2 }, scan: { from: 1, to: 2, step: 0.5 } }); // step: in σ
+ * massGrid(spec).map((p) => p.mass); // => [1.0, 1.1, 1.2, 1.3, 1.4, 1.5, 1.6, 1.7, 1.8, 1.9, 2.0]
  */
 export function massGrid(spec: Spec): GridPoint[] {
   const scan = spec.scan;

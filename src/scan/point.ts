@@ -58,11 +58,7 @@ export class ScanWorkspace {
   private readonly full: LoadedData;
   private readonly base: number;
 
-  /**
-   * @example
-   * const ws = new ScanWorkspace(core, spec, [{ values: sortedEvents }], backgroundFit.values);
-   * await ws.point(grid[0], { method: "asymptotic", cl: 0.9 });
-   */
+  /** Load every sample's sorted events into core memory once; `start` seeds each point's fit. */
   constructor(
     readonly core: CoreExports,
     readonly spec: Spec,

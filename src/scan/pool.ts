@@ -32,7 +32,15 @@ export const START_TIMEOUT_MS = 30_000;
 /**
  * Workers holding a core each.
  * @example
- * const pool = await WorkerPool.start(2); … await pool.close();
+ * import { readFileSync } from "node:fs";
+ * import { parseSpec, readColumn, scan } from "bumpscan";
+ * const spec = parseSpec({ ...JSON.parse(readFileSync("spec.json", "utf8")), scan: { from: 4, to: 4.4, step: 2 } });
+ * const { values } = await readColumn("bump-1e4.csv", { column: "m" });
+ * import { WorkerPool } from "bumpscan";
+ * const pool = await WorkerPool.start(2); // two workers; the scan's points are shared among them
+ * const result = await scan(spec, values, { pool });
+ * await pool.close();
+ * result.points.length; // => 5
  */
 export class WorkerPool {
   /**
@@ -68,8 +76,9 @@ export class WorkerPool {
    * the workers are not ready within `options.startTimeoutMs`; the workers started are then
    * terminated. A size that is not a whole number ≥ 1 is refused.
    * @example
-   * const pool = await WorkerPool.start(2);
-   * // … new ToyCalculator(cm, { pool }) …
+   * import { WorkerPool } from "bumpscan";
+   * const pool = await WorkerPool.start(); // one worker per core
+   * pool.size > 0; // => true
    * await pool.close();
    */
   static async start(size?: number, options: PoolOptions = {}): Promise<WorkerPool> {
@@ -198,7 +207,9 @@ export class WorkerPool {
   /**
    * Stop the workers at once (terminated mid-computation if need be); pending calls reject.
    * @example
-   * await pool.close(); // the process can then exit
+   * import { WorkerPool } from "bumpscan";
+   * const pool = await WorkerPool.start(1);
+   * await pool.close(); // the workers end: the process can then exit
    */
   async close(): Promise<void> {
     if (this.closed) return;

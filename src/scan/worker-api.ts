@@ -12,8 +12,6 @@ import { type PointResult, type ScanOptions, ScanWorkspace } from "./point.js";
 
 /**
  * The worker's API object, to hand to Comlink.expose.
- * @example
- * Comlink.expose(workerApi()); // in a Web Worker
  */
 export function workerApi() {
   let core: CoreExports | undefined;

@@ -1,17 +1,9 @@
 // A minimal page built against the published package ("bumpscan" resolves to dist/browser.js
 // through the "browser" export condition), bundled by esbuild for the browser with no Node built-ins.
-import {
-  buildModel,
-  CompiledModel,
-  decodeColumn,
-  fitAtMass,
-  instantiateCore,
-  loadData,
-  parseSpec,
-  runScan,
-  ToyCalculator,
-  WorkerPool,
-} from "bumpscan";
+import { decodeColumn, fit, parseSpec, scan, WorkerPool } from "bumpscan";
+import { CompiledModel, instantiateCore, loadData } from "bumpscan/core";
+import { ToyCalculator } from "bumpscan/infer";
+import { buildModel } from "bumpscan/model";
 
 declare global {
   interface Window {
@@ -53,8 +45,8 @@ window.runToys = async (values: number[]) => {
 
 window.fitAndScan = async (csv: string) => {
   const { values } = await decodeColumn("events.csv", new TextEncoder().encode(csv), { column: "m" });
-  const fit = await fitAtMass(spec, { values }, 4.2);
+  const fitted = await fit(spec, { values }, 4.2);
   const pool = await WorkerPool.start(2, { spawn });
-  const scan = await runScan(spec, values, { pool }).finally(() => pool.close());
-  return { events: values.length, fit, scan };
+  const scanned = await scan(spec, values, { pool }).finally(() => pool.close());
+  return { events: values.length, fit: fitted, scan: scanned };
 };

@@ -3,14 +3,12 @@
  * a fit at one mass, and a scan on Web Workers whose Brazil and significance plots grow live.
  */
 import {
-  assemble,
   brazilPlot,
   BumpscanError,
   demoEvents,
   demoSpec,
   type FitReport,
   fitPlotAtMass,
-  inRange,
   type OutputFile,
   type PointResult,
   type ScanResult,
@@ -18,6 +16,8 @@ import {
   significancePlot,
   type Spec,
 } from "../../src/browser.js";
+import { inRange } from "../../src/api/io.js";
+import { assemble } from "../../src/api/scan.js";
 import { acceptFiles, type Events, readEvents } from "./data-input.js";
 import { byId, esc, messageOf, showError } from "./dom.js";
 import { type RunningScan, startScan } from "./scan-runner.js";

@@ -2,15 +2,8 @@
  * A scan on a pool of Web Workers, through the library's own runScan: each finished point is
  * reported for the live plots, and cancelling terminates the workers at once.
  */
-import {
-  type Dataset,
-  type Progress,
-  type PointResult,
-  runScan,
-  type ScanResult,
-  type Spec,
-  WorkerPool,
-} from "../../src/browser.js";
+import type { Dataset, Spec } from "../../src/browser.js";
+import { type PointResult, type Progress, runScan, type ScanResult, WorkerPool } from "../../src/api/scan.js";
 
 export interface ScanHooks {
   onPoint(points: PointResult[]): void;

@@ -1,0 +1,22 @@
+/**
+ * `bumpscan/infer`: inference on a compiled model — the fit, the discovery significance, the test
+ * statistics, the asymptotic, toy and Bayesian calculators and the upper-limit searches.
+ * @example
+ * import { fit, discovery, upperLimit, AsymptoticCalculator, ToyCalculator } from "bumpscan/infer";
+ */
+export { fit } from "../infer/fit.js";
+export type { FitOptions, FitResult } from "../infer/fit.js";
+export { discovery } from "../infer/significance.js";
+export type { Discovery } from "../infer/significance.js";
+export { q0, qmu, qmuTilde } from "../infer/test-statistics.js";
+export { AsymptoticCalculator, asymptoticPvalues } from "../infer/asymptotic.js";
+export { asimovData } from "../infer/asimov.js";
+export { ToyCalculator } from "../infer/toys.js";
+export type { ToyOptions } from "../infer/toys.js";
+export type { ToyExecutor } from "../infer/executor.js";
+export { upperLimit, adaptiveUpperLimit, BANDS } from "../infer/limits.js";
+export type { LimitResult } from "../infer/limits.js";
+export type { Calculator, CLsValues, Statistic } from "../infer/calculator.js";
+export { bayesianLimit } from "../infer/bayes.js";
+export type { BayesResult, BayesOptions } from "../infer/bayes.js";
+export { weightedErrors } from "../infer/weights.js";

@@ -1,0 +1,14 @@
+/**
+ * `bumpscan/io` in browsers: decoding event files (CSV/TSV, JSON, ROOT, Parquet, Arrow) from bytes
+ * or Blobs, one column (and weights) at a time.
+ * @example
+ * import { decodeColumn, formatOf, parseCsvColumn, inRange } from "bumpscan/io";
+ */
+export { decodeColumn, formatOf } from "../io/decode.js";
+export type { DataFormat } from "../io/decode.js";
+export type { Column, ColumnChoice } from "../io/column.js";
+export { inRange } from "../io/column.js";
+export { parseCsvColumn } from "../io/csv.js";
+export { parseJsonColumn } from "../io/json.js";
+export { parquetColumn, arrowColumn } from "../io/columnar.js";
+export { rootColumn } from "../io/root.js";

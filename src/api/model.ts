@@ -1,0 +1,16 @@
+/**
+ * `bumpscan/model`: specs and models — validation, the model a spec describes at one mass, the
+ * builder for models by hand, the shapes and their arguments.
+ * @example
+ * import { parseSpec, buildModel, ModelBuilder, SHAPES } from "bumpscan/model";
+ */
+export { parseSpec } from "../model/parse.js";
+export { buildModel } from "../model/spec.js";
+export type { Spec, ShapeSpec, DataSpec, BuildOptions } from "../model/spec.js";
+export { ModelBuilder, checkModel } from "../model/model.js";
+export type { Model, Parameter, Component, Sample, Constraint, Arg, YieldFactor } from "../model/model.js";
+export { SHAPES, shapeArgs, isShape } from "../model/shapes.js";
+export type { ShapeName } from "../model/shapes.js";
+export { resolutionAt } from "../model/resolution.js";
+export { fitRange } from "../model/window.js";
+export { specSchema } from "../model/schema.js";
