@@ -181,7 +181,9 @@ export function fastSample(s: usize, grad: usize): f64 {
   let Sb = grad != 0 && pairs > 0 ? load<f64>(OUT + <usize>O_SB) : 0.0;
   let S0 = grad != 0 && pairs > 0 ? load<f64>(OUT + <usize>O_S0) : 0.0;
   const T = memory.data(4 << 3, 8);
-  for (let k = 0; k < 4; k++) store<f64>(T + (<usize>k << 3), grad != 0 && pairs > 0 ? load<f64>(OUT + <usize>(O_T1 + 8 * k)) : 0.0);
+  for (let k = 0; k < 4; k++) {
+    store<f64>(T + (<usize>k << 3), grad != 0 && pairs > 0 ? load<f64>(OUT + <usize>(O_T1 + 8 * k)) : 0.0);
+  }
   if (pairs == 0) logSum = 0;
   if (n & 1) {
     // the odd last event, in scalar arithmetic

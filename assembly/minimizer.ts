@@ -98,7 +98,10 @@ function evaluate(x: usize, grad: usize): f64 {
 
 const L = memory.data(MAX_FREE * MAX_FREE << 3, 16); // Cholesky factor (scratch)
 
-/** The inverse of the symmetric n×n matrix A (stride MAX_FREE) into out by Cholesky; false if A is not positive definite. */
+/**
+ * The inverse of the symmetric n×n matrix A (stride MAX_FREE) into out by Cholesky; false if A is not positive
+ * definite.
+ */
 function invertPD(A: usize, out: usize, n: i32): bool {
   for (let i = 0; i < n; i++) {
     for (let j = 0; j <= i; j++) {
@@ -298,7 +301,9 @@ function report(out: usize, f: f64, edm: f64, iter: i32, status: i32): i32 {
   put(out, MINIMIZE_NFCN, <f64>calls);
   put(out, MINIMIZE_ITERATIONS, <f64>iter);
   // error guesses √V_kk (errordef 0.5) in external units, to size HESSE's steps
-  for (let k = 0; k < nFree; k++) put(out, MINIMIZE_ERRORS + k, Math.sqrt(Math.abs(m(V, k, k))) * Math.abs(derivative(freeIndex(k), at(u, k))));
+  for (let k = 0; k < nFree; k++) {
+    put(out, MINIMIZE_ERRORS + k, Math.sqrt(Math.abs(m(V, k, k))) * Math.abs(derivative(freeIndex(k), at(u, k))));
+  }
   return status;
 }
 

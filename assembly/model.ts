@@ -41,7 +41,9 @@ export function setModel(m: usize, v: usize): void {
   return model + ((<usize>iword(model, MODEL_CONSTRAINTS) + <usize>CONSTRAINT_WORDS * <usize>k) << 3);
 }
 @inline export function sample(s: i32): usize { return model + (<usize>iword(model, MODEL_SAMPLES + s) << 3); }
-@inline export function component(s: usize, c: i32): usize { return model + (<usize>iword(s, SAMPLE_COMPONENTS + c) << 3); }
+@inline export function component(s: usize, c: i32): usize {
+  return model + (<usize>iword(s, SAMPLE_COMPONENTS + c) << 3);
+}
 @inline export function value(i: i32): f64 { return load<f64>(values + (<usize>i << 3)); }
 
 // Sample fields

@@ -12,7 +12,9 @@ import {
   sData, sWeights, sEvents, sLo, sHi, sComponents, sGuards, sGuard, sScale, sR, sFastComponent, cKind, cArgs, cBuf,
   cArgPtr, cArgIndex, cFactors, cFactorParam, cSnapshot, cNorm, setNorm, yieldOf, yieldDerivative,
 } from "./model";
-import { pdfValue, pdfIntegral, pdfFill, pdfFirstAnalyticArg, pdfDerivative, pdfIntegralDerivative, EXP_POLY } from "./pdf/index";
+import {
+  pdfValue, pdfIntegral, pdfFill, pdfFirstAnalyticArg, pdfDerivative, pdfIntegralDerivative, EXP_POLY,
+} from "./pdf/index";
 import { fastSample, fastEligible } from "./fastpath";
 import { values } from "./model";
 import {
@@ -221,7 +223,9 @@ function genericSample(s: usize, grad: usize): f64 {
   for (let i = 0; i < n; i++) {
     const off = <usize>i << 3;
     let d: f64 = 0;
-    for (let j = 0; j < nc; j++) d += load<f64>(yields + (<usize>j << 3)) * load<f64>(load<usize>(buffers + (<usize>j << 3)) + off);
+    for (let j = 0; j < nc; j++) {
+      d += load<f64>(yields + (<usize>j << 3)) * load<f64>(load<usize>(buffers + (<usize>j << 3)) + off);
+    }
     const wi = w == 0 ? 1.0 : load<f64>(w + off);
     if (wi == 0) { // an event of weight 0 (an empty Asimov node) says nothing, even where d = 0
       store<f64>(r + off, 0);

@@ -105,7 +105,8 @@ export function logFactorial(k: f64): f64 {
   if (k < <f64>LOGFACT_N) return load<f64>(logFactTable + (<usize><i32>k << 3));
   const r = 1.0 / k;
   const r2 = r * r;
-  return (k + 0.5) * Math.log(k) - k + 0.91893853320467274178 + r * (1.0 / 12.0 - r2 * (1.0 / 360.0 - r2 * (1.0 / 1260.0 - r2 / 1680.0)));
+  const series = r * (1.0 / 12.0 - r2 * (1.0 / 360.0 - r2 * (1.0 / 1260.0 - r2 / 1680.0)));
+  return (k + 0.5) * Math.log(k) - k + 0.91893853320467274178 + series;
 }
 
 /** A Poisson deviate of mean lambda ≥ 0. */
@@ -135,7 +136,8 @@ export function poisson(lambda: f64): f64 {
     const k = Math.floor((2 * a / us + b) * U + lambda + 0.43);
     if (us >= 0.07 && V <= vr) return k;
     if (k < 0 || (us < 0.013 && V > us)) continue;
-    if (Math.log(V) + Math.log(invalpha) - Math.log(a / (us * us) + b) <= -lambda + k * loglam - logFactorial(k)) return k;
+    const lhs = Math.log(V) + Math.log(invalpha) - Math.log(a / (us * us) + b);
+    if (lhs <= -lambda + k * loglam - logFactorial(k)) return k;
   }
   return 0; // unreachable: the loop returns
 }

@@ -57,5 +57,6 @@ console.log(
   `| Node 20 (worker_threads) | 2 | ${(node[0] / 1000).toFixed(2)} s | ${(median(node) / 1000).toFixed(2)} s | 1 |`,
 );
 console.log(
-  `| Chromium ${browser.version()} (Web Workers, live plots) | 2 | ${(web[0] / 1000).toFixed(2)} s | ${(median(web) / 1000).toFixed(2)} s | ${(median(web) / median(node)).toFixed(2)} |`,
+  `| Chromium ${browser.version()} (Web Workers, live plots) | 2 | ${(web[0] / 1000).toFixed(2)} s | ` +
+    `${(median(web) / 1000).toFixed(2)} s | ${(median(web) / median(node)).toFixed(2)} |`,
 );

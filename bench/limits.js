@@ -56,7 +56,8 @@ suite.add("asymptotic limit, 1e5 events (observed + band, incl. fits)", {
 });
 suite.on("cycle", (e) =>
   console.log(
-    `\n${e.target.name}: ${(e.target.stats.mean * 1e3).toFixed(1)} ms ±${e.target.stats.rme.toFixed(1)}% (${e.target.stats.sample.length} runs)`,
+    `\n${e.target.name}: ${(e.target.stats.mean * 1e3).toFixed(1)} ms ±${e.target.stats.rme.toFixed(1)}% ` +
+      `(${e.target.stats.sample.length} runs)`,
   ),
 );
 suite.run();

@@ -94,11 +94,14 @@ for (const N of sizes) {
 
 const fmt = (x, d = 2) => x.toFixed(d);
 const lines = [
-  "| events | WASM SIMD NLL | WASM SIMD NLL+grad | WASM scalar NLL | WASM scalar NLL+grad | pure TS NLL | SIMD vs TS | fit incl. HESSE | calls |",
+  "| events | WASM SIMD NLL | WASM SIMD NLL+grad | WASM scalar NLL | WASM scalar NLL+grad | pure TS NLL | SIMD vs " +
+    "TS | fit incl. HESSE | calls |",
   "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
   ...rows.map(
     (r) =>
-      `| ${r.N} | ${fmt(r.simdNll)} ns | ${fmt(r.simdNllGrad)} ns | ${fmt(r.scalarNll)} ns | ${fmt(r.scalarNllGrad)} ns | ${fmt(r.tsNll)} ns | ${fmt(r.tsNll / r.simdNll, 1)}× | ${fmt(r.fitMs, 1)} ms ±${fmt(r.fitRme, 1)}% | ${r.nfcn} (${r.status}) |`,
+      `| ${r.N} | ${fmt(r.simdNll)} ns | ${fmt(r.simdNllGrad)} ns | ${fmt(r.scalarNll)} ns | ` +
+      `${fmt(r.scalarNllGrad)} ns | ${fmt(r.tsNll)} ns | ${fmt(r.tsNll / r.simdNll, 1)}× | ${fmt(r.fitMs, 1)} ms ` +
+      `±${fmt(r.fitRme, 1)}% | ${r.nfcn} (${r.status}) |`,
   ),
 ];
 console.log(lines.join("\n"));

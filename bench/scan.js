@@ -39,11 +39,13 @@ for (const workers of workerCounts) {
   console.error(`${workers} worker(s): ${r.points.length} points in ${s.toFixed(2)} s`);
 }
 console.log(
-  `| method | points | events | workers | wall | ms per point per worker | not converged |\n|---|---:|---:|---:|---:|---:|---:|`,
+  `| method | points | events | workers | wall | ms per point per worker | not converged ` +
+    `|\n|---|---:|---:|---:|---:|---:|---:|`,
 );
 for (const r of rows)
   console.log(
-    `| ${method}${method === "toys" ? ` (${toys} s+b toys/POI)` : ""} | ${r.points} | ${values.length} | ${r.workers} | ${r.s.toFixed(2)} s | ${((1000 * r.s * r.workers) / r.points).toFixed(1)} | ${r.failed} |`,
+    `| ${method}${method === "toys" ? ` (${toys} s+b toys/POI)` : ""} | ${r.points} | ${values.length} | ` +
+      `${r.workers} | ${r.s.toFixed(2)} s | ${((1000 * r.s * r.workers) / r.points).toFixed(1)} | ${r.failed} |`,
   );
 if (rows.length === 2)
   console.log(`\nspeed-up ${rows[0].workers} → ${rows[1].workers} workers: ${(rows[0].s / rows[1].s).toFixed(2)}×`);

@@ -27,11 +27,13 @@ const cases = {
   "node itself (empty script)": () => wall(["-e", ""]),
   "import the worker's module (scan/worker-api.js)": () =>
     reported(
-      `const t = performance.now(); await import(${JSON.stringify(dist + "scan/worker-api.js")}); console.log(performance.now() - t)`,
+      `const t = performance.now(); await import(${JSON.stringify(dist + "scan/worker-api.js")}); ` +
+        `console.log(performance.now() - t)`,
     ),
   "WorkerPool.start(2) (2 workers ready)": () =>
     reported(
-      `const { WorkerPool } = await import(${JSON.stringify(dist + "scan/pool.js")}); const t = performance.now(); const p = await WorkerPool.start(2); console.log(performance.now() - t); await p.close()`,
+      `const { WorkerPool } = await import(${JSON.stringify(dist + "scan/pool.js")}); const t = performance.now(); ` +
+        `const p = await WorkerPool.start(2); console.log(performance.now() - t); await p.close()`,
     ),
   "bumpscan --version (whole process)": () => wall([dist + "cli/main.js", "--version"]),
 };

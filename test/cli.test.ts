@@ -213,7 +213,8 @@ test("bumpscan demo scans its spectrum, finds the injected signal and writes res
   expect(result.points.every((p: { status: string }) => p.status === "converged")).toBe(true);
   const csv = readFileSync(join(out, "limits.csv"), "utf8").trim().split("\n");
   expect(csv[0]).toBe(
-    "mass,status,nsig,nsig_error,q0,local_z,observed,expected_minus2,expected_minus1,expected_median,expected_plus1,expected_plus2",
+    "mass,status,nsig,nsig_error,q0,local_z,observed," +
+      "expected_minus2,expected_minus1,expected_median,expected_plus1,expected_plus2",
   );
   expect(csv).toHaveLength(result.points.length + 1);
   for (const name of ["brazil.svg", "significance.svg"]) {

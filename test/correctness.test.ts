@@ -52,7 +52,8 @@ describe("low-count limits (no event near the signal peak)", () => {
     expect(r.parameters.nsig.value).toBeGreaterThan(-2 * b5 * 0.1 * Math.sqrt(2 * Math.PI));
   });
 
-  test("the toy limit on a dataset without events near the peak agrees with the asymptotic one within 20%", async () => {
+  test("the toy limit on a dataset without events near the peak agrees with the asymptotic one within " +
+    "20%", async () => {
     const t = [...Array(300).keys()].find((k) => !lowCountData(k).some((x) => Math.abs(x - 5) < 0.5))!;
     const values = lowCountData(t);
     const asym = await limitAtMass(lowCount, { values }, 5, { method: "asymptotic" });
@@ -152,22 +153,25 @@ describe("a significance rests on converged fits", () => {
     signal: { shape: "gaussian", sigma: 0.1 },
     background: { shape: "expPoly", order: 2 },
   });
-  test("one event, and 1000 identical events: a local Z only from two converged fits, and then the one they give", async () => {
-    for (const values of [Float64Array.of(5), new Float64Array(1000).fill(5), Float64Array.of(4.2, 4.21)]) {
-      for (const mass of [4.2, 5]) {
-        const r = await fitAtMass(spec, { values }, mass);
-        const converged = r.status === "converged" && r.background.status === "converged";
-        expect(Number.isFinite(r.z)).toBe(converged);
-        if (converged)
-          expect(r.z).toBeCloseTo(
-            Math.sign(r.parameters.nsig.value) * Math.sqrt(2 * Math.max(0, r.background.nll - r.nll)),
-            6,
-          );
-        // the NLL is that of a normalised density: the background cannot collapse into a spike the quadrature misses
-        expect(r.background.nll).toBeGreaterThan(-values.length * 10);
+  test(
+    "one event, and 1000 identical events: a local Z only from two converged fits, and then the one they " + "give",
+    async () => {
+      for (const values of [Float64Array.of(5), new Float64Array(1000).fill(5), Float64Array.of(4.2, 4.21)]) {
+        for (const mass of [4.2, 5]) {
+          const r = await fitAtMass(spec, { values }, mass);
+          const converged = r.status === "converged" && r.background.status === "converged";
+          expect(Number.isFinite(r.z)).toBe(converged);
+          if (converged)
+            expect(r.z).toBeCloseTo(
+              Math.sign(r.parameters.nsig.value) * Math.sqrt(2 * Math.max(0, r.background.nll - r.nll)),
+              6,
+            );
+          // the NLL is that of a normalised density: the background cannot collapse into a spike the quadrature misses
+          expect(r.background.nll).toBeGreaterThan(-values.length * 10);
+        }
       }
-    }
-  });
+    },
+  );
 });
 
 test("the Bayesian limit on 10 000 events with a narrow peak takes a bounded number of conditional fits", async () => {
@@ -186,26 +190,30 @@ test("the Bayesian limit on 10 000 events with a narrow peak takes a bounded num
 });
 
 describe("CLs+b limits have a CLs+b expected band", () => {
-  test("asymptotic: the band is σ_A·(Φ⁻¹(1 − α) + N), not the CLs band (bump-1e4: median ≈ 18.2, not 23.37)", async () => {
-    const { cm } = await referenceModel("bump-1e4");
-    const cls = await upperLimit(new AsymptoticCalculator(cm), { cl: 0.9 });
-    const calc = new AsymptoticCalculator(cm);
-    const clsb = await upperLimit(calc, { cl: 0.9, statistic: "clsb" });
-    expect(clsb.expected["0"]).toBeGreaterThan(17.5);
-    expect(clsb.expected["0"]).toBeLessThan(19);
-    for (const n of BANDS) {
-      const mu = clsb.expected[String(n) as "0"];
-      if (normalQuantile(0.9, 0, 1) + n <= 0) {
-        expect(mu).toBe(0); // CLs+b's known flaw: so low an outcome excludes every signal
-        continue;
+  test(
+    "asymptotic: the band is σ_A·(Φ⁻¹(1 − α) + N), not the CLs band (bump-1e4: median ≈ 18.2, " +
+      "not 23.37)",
+    async () => {
+      const { cm } = await referenceModel("bump-1e4");
+      const cls = await upperLimit(new AsymptoticCalculator(cm), { cl: 0.9 });
+      const calc = new AsymptoticCalculator(cm);
+      const clsb = await upperLimit(calc, { cl: 0.9, statistic: "clsb" });
+      expect(clsb.expected["0"]).toBeGreaterThan(17.5);
+      expect(clsb.expected["0"]).toBeLessThan(19);
+      for (const n of BANDS) {
+        const mu = clsb.expected[String(n) as "0"];
+        if (normalQuantile(0.9, 0, 1) + n <= 0) {
+          expect(mu).toBe(0); // CLs+b's known flaw: so low an outcome excludes every signal
+          continue;
+        }
+        // at the expected limit, the expected CLs+b is α (and so is σ_A·(Φ⁻¹(0.9) + N)/μ = 1)
+        expect(calc.expectedCls(mu, n, "clsb")).toBeCloseTo(0.1, 6);
+        const sigmaA = mu / Math.sqrt(calc.qAsimov(mu));
+        expect(relDiff(mu, sigmaA * (normalQuantile(0.9, 0, 1) + n))).toBeLessThan(1e-4);
+        if (n > -2) expect(mu).toBeLessThan(cls.expected[String(n) as "0"]);
       }
-      // at the expected limit, the expected CLs+b is α (and so is σ_A·(Φ⁻¹(0.9) + N)/μ = 1)
-      expect(calc.expectedCls(mu, n, "clsb")).toBeCloseTo(0.1, 6);
-      const sigmaA = mu / Math.sqrt(calc.qAsimov(mu));
-      expect(relDiff(mu, sigmaA * (normalQuantile(0.9, 0, 1) + n))).toBeLessThan(1e-4);
-      if (n > -2) expect(mu).toBeLessThan(cls.expected[String(n) as "0"]);
-    }
-  });
+    },
+  );
 
   test("toys: the expected CLs+b at the band's limit is α, and below the CLs band", async () => {
     const values = lowCountData(3);

@@ -63,7 +63,9 @@ function instrument({ id, code }: Example): string {
     if (!result) return line;
     const [, indent, statement, expected] = result;
     const declared = statement.match(/^(?:const|let|var)\s+([A-Za-z_$][\w$]*)\s*=/);
-    const check = `await __check(async () => (${declared ? declared[1] : statement}), ${JSON.stringify(expected)}, () => (${expected}), ${where})`;
+    const check =
+      `await __check(async () => (${declared ? declared[1] : statement}), ${JSON.stringify(expected)}, ` +
+      `() => (${expected}), ${where})`;
     return declared ? `${indent}${statement}; ${check};` : `${indent}${check};`;
   });
   return [

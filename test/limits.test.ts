@@ -29,20 +29,23 @@ describe("asymptotic CLs", () => {
     });
   }
 
-  test("the CLs curve: q̃μ, q_A and CLs at the reference points (1e-3 relative; CLs+b, CLb formulas exact)", async () => {
-    const ref = reference("bump-1e4").limit_asymptotic;
-    const { cm } = await referenceModel("bump-1e4");
-    const calc = new AsymptoticCalculator(cm);
-    for (const point of ref.cls_curve.slice(2, 6)) {
-      const p = await calc.pvalues(point.mu);
-      expect(Math.abs(p.q - point.qtilde_obs)).toBeLessThan(2e-3 * (1 + point.qtilde_obs));
-      expect(relDiff(calc.qAsimov(point.mu), point.q_asimov)).toBeLessThan(1e-3);
-      expect(relDiff(p.cls, point.CLs)).toBeLessThan(0.02);
-      const exact = asymptoticPvalues(point.qtilde_obs, point.q_asimov);
-      expect(relDiff(exact.clsb, point.CLsb)).toBeLessThan(1e-9);
-      expect(relDiff(exact.clb, point.CLb)).toBeLessThan(1e-9);
-    }
-  });
+  test(
+    "the CLs curve: q̃μ, q_A and CLs at the reference points (1e-3 relative; CLs+b, CLb formulas " + "exact)",
+    async () => {
+      const ref = reference("bump-1e4").limit_asymptotic;
+      const { cm } = await referenceModel("bump-1e4");
+      const calc = new AsymptoticCalculator(cm);
+      for (const point of ref.cls_curve.slice(2, 6)) {
+        const p = await calc.pvalues(point.mu);
+        expect(Math.abs(p.q - point.qtilde_obs)).toBeLessThan(2e-3 * (1 + point.qtilde_obs));
+        expect(relDiff(calc.qAsimov(point.mu), point.q_asimov)).toBeLessThan(1e-3);
+        expect(relDiff(p.cls, point.CLs)).toBeLessThan(0.02);
+        const exact = asymptoticPvalues(point.qtilde_obs, point.q_asimov);
+        expect(relDiff(exact.clsb, point.CLsb)).toBeLessThan(1e-9);
+        expect(relDiff(exact.clb, point.CLb)).toBeLessThan(1e-9);
+      }
+    },
+  );
 
   test("the Asimov grid is fine enough: an 8× finer one moves no limit by more than 1e-4", async () => {
     const { cm } = await referenceModel("bump-1e4");
@@ -144,7 +147,8 @@ describe("coverage and distributions (pseudo-experiments)", () => {
     expect(excludesZero).toBe(0);
   }, 120_000);
 
-  test("q0 under the background-only hypothesis follows ½δ(0) + ½χ²₁ (binomial and Kolmogorov–Smirnov tests)", async () => {
+  test("q0 under the background-only hypothesis follows ½δ(0) + ½χ²₁ (binomial and Kolmogorov–Smirnov " +
+    "tests)", async () => {
     const [values] = generate(model, { ...truth, nsig: 0 }, 77);
     const cm = await compile(model, [{ values }]);
     const calc = new ToyCalculator(cm, { toys: 1, seed: 9 });
@@ -215,19 +219,22 @@ describe("toys", () => {
     expect(p.cls).toBeGreaterThanOrEqual(0);
   });
 
-  test("adaptive mode: toys double until the limit's toy error is below the target; the first toys are kept", async () => {
-    const { adaptiveUpperLimit } = await import("../src/infer/limits.js");
-    const cm = await counting(2, 0);
-    const calc = new ToyCalculator(cm, { toys: 200, seed: 21 });
-    const first = await upperLimit(calc, { expected: false });
-    const lim = await adaptiveUpperLimit(calc, { expected: false, targetError: first.observedError! / 2.5 });
-    expect([400, 800, 1600, 3200]).toContain(calc.toys); // doubled until the error (≈ 1/√toys) met the target
-    expect(lim.observedError!).toBeLessThan(first.observedError! / 2.5);
-    expect(Math.abs(lim.observed - 5.3223)).toBeLessThan(3 * lim.observedError!);
-    // the same toys as a calculator that starts with that many
-    const direct = await upperLimit(new ToyCalculator(cm, { toys: calc.toys, seed: 21 }), { expected: false });
-    expect(lim.observed).toBeCloseTo(direct.observed, 9);
-  });
+  test(
+    "adaptive mode: toys double until the limit's toy error is below the target; the first toys are " + "kept",
+    async () => {
+      const { adaptiveUpperLimit } = await import("../src/infer/limits.js");
+      const cm = await counting(2, 0);
+      const calc = new ToyCalculator(cm, { toys: 200, seed: 21 });
+      const first = await upperLimit(calc, { expected: false });
+      const lim = await adaptiveUpperLimit(calc, { expected: false, targetError: first.observedError! / 2.5 });
+      expect([400, 800, 1600, 3200]).toContain(calc.toys); // doubled until the error (≈ 1/√toys) met the target
+      expect(lim.observedError!).toBeLessThan(first.observedError! / 2.5);
+      expect(Math.abs(lim.observed - 5.3223)).toBeLessThan(3 * lim.observedError!);
+      // the same toys as a calculator that starts with that many
+      const direct = await upperLimit(new ToyCalculator(cm, { toys: calc.toys, seed: 21 }), { expected: false });
+      expect(lim.observed).toBeCloseTo(direct.observed, 9);
+    },
+  );
 
   test("bump-1e4: the toy CLs limit agrees with the reference within the toy-statistics errors", async () => {
     const ref = reference("bump-1e4").limit_toys;

@@ -74,24 +74,28 @@ describe("NLL and gradient against the oracle", () => {
     [-5, -0.7, 950, 480, -1.1, 0.35, -0.25, -0.05, 0.2],
   ];
   for (const weighted of [false, true]) {
-    test(`rich model (${weighted ? "weighted" : "unweighted"}): NLL to 1e-11, gradient to 1e-6 of central differences`, async () => {
-      const { model, data } = richModel(weighted);
-      const cm = await compile(model, data);
-      const oracle = new OracleNll(model, data);
-      for (const v of points) {
-        const { nll, grad } = cm.nllGrad(v);
-        expect(relDiff(nll, oracle.nll(v))).toBeLessThan(1e-11);
-        v.forEach((x, i) => {
-          const h = 1e-5 * (Math.abs(x) + 1e-2);
-          const up = [...v],
-            dn = [...v];
-          up[i] += h;
-          dn[i] -= h;
-          const numeric = (oracle.nll(up) - oracle.nll(dn)) / (2 * h);
-          expect(Math.abs(grad[i] - numeric)).toBeLessThan(1e-6 * (Math.abs(numeric) + 1) + 1e-4 * Math.abs(numeric));
-        });
-      }
-    });
+    test(
+      `rich model (${weighted ? "weighted" : "unweighted"}): NLL to 1e-11, gradient to 1e-6 of central ` +
+        `differences`,
+      async () => {
+        const { model, data } = richModel(weighted);
+        const cm = await compile(model, data);
+        const oracle = new OracleNll(model, data);
+        for (const v of points) {
+          const { nll, grad } = cm.nllGrad(v);
+          expect(relDiff(nll, oracle.nll(v))).toBeLessThan(1e-11);
+          v.forEach((x, i) => {
+            const h = 1e-5 * (Math.abs(x) + 1e-2);
+            const up = [...v],
+              dn = [...v];
+            up[i] += h;
+            dn[i] -= h;
+            const numeric = (oracle.nll(up) - oracle.nll(dn)) / (2 * h);
+            expect(Math.abs(grad[i] - numeric)).toBeLessThan(1e-6 * (Math.abs(numeric) + 1) + 1e-4 * Math.abs(numeric));
+          });
+        }
+      },
+    );
   }
 
   test("fused kernel and scalar path agree on NLL and gradient (expPoly order 4, odd event count)", async () => {
@@ -120,19 +124,22 @@ describe("NLL and gradient against the oracle", () => {
     }
   });
 
-  test("the Crystal Ball cache fill (whole n by multiplication, fractional n by exp/log) matches the oracle", async () => {
-    for (const n of [1, 3, 2.5, 7, 16, 17.5]) {
-      const model = new ModelBuilder("m", [0, 10])
-        .parameter("nsig", 30)
-        .parameter("nbkg", 900, { lo: 0 })
-        .component("sig", "crystalBall", [4.2, 0.1, 0.9, n], "nsig")
-        .component("bkg", "uniform", [], "nbkg")
-        .build("nsig");
-      const values = Float64Array.from({ length: 401 }, (_, i) => 0.0125 + (i * 9.975) / 400);
-      const cm = await compile(model, [{ values }]);
-      expect(relDiff(cm.nll([30, 900]), new OracleNll(model, [{ values }]).nll([30, 900]))).toBeLessThan(1e-12);
-    }
-  });
+  test(
+    "the Crystal Ball cache fill (whole n by multiplication, fractional n by exp/log) matches the " + "oracle",
+    async () => {
+      for (const n of [1, 3, 2.5, 7, 16, 17.5]) {
+        const model = new ModelBuilder("m", [0, 10])
+          .parameter("nsig", 30)
+          .parameter("nbkg", 900, { lo: 0 })
+          .component("sig", "crystalBall", [4.2, 0.1, 0.9, n], "nsig")
+          .component("bkg", "uniform", [], "nbkg")
+          .build("nsig");
+        const values = Float64Array.from({ length: 401 }, (_, i) => 0.0125 + (i * 9.975) / 400);
+        const cm = await compile(model, [{ values }]);
+        expect(relDiff(cm.nll([30, 900]), new OracleNll(model, [{ values }]).nll([30, 900]))).toBeLessThan(1e-12);
+      }
+    },
+  );
 
   test("a density ≤ 0 at an event, or below zero at the signal peak, gives +∞", async () => {
     const { cm } = await referenceModel("bump-1e4");
@@ -149,20 +156,23 @@ describe("NLL and gradient against the oracle", () => {
   });
 });
 
-test("expected events per bin from the closed-form integrals equal adaptive integration of the density (1e-9)", async () => {
-  const { cm } = await referenceModel("bump-1e4");
-  cm.values = [50, 10_000, -1.2, 0.3];
-  const edges = [0, 1, 4.1, 4.15, 4.2, 4.25, 4.3, 7, 10];
-  const bins = cm.binYields(0, edges);
-  edges.slice(1).forEach((hi, i) => {
-    const want = adaptiveIntegral((m) => cm.density(0, [m])[0], edges[i], hi, 1e-12);
-    expect(relDiff(bins[i], want), `bin ${i}`).toBeLessThan(1e-9);
-  });
-  // over the whole range: the total yield
-  expect(
-    relDiff(
-      bins.reduce((a, b) => a + b, 0),
-      10_050,
-    ),
-  ).toBeLessThan(1e-12);
-});
+test(
+  "expected events per bin from the closed-form integrals equal adaptive integration of the density " + "(1e-9)",
+  async () => {
+    const { cm } = await referenceModel("bump-1e4");
+    cm.values = [50, 10_000, -1.2, 0.3];
+    const edges = [0, 1, 4.1, 4.15, 4.2, 4.25, 4.3, 7, 10];
+    const bins = cm.binYields(0, edges);
+    edges.slice(1).forEach((hi, i) => {
+      const want = adaptiveIntegral((m) => cm.density(0, [m])[0], edges[i], hi, 1e-12);
+      expect(relDiff(bins[i], want), `bin ${i}`).toBeLessThan(1e-9);
+    });
+    // over the whole range: the total yield
+    expect(
+      relDiff(
+        bins.reduce((a, b) => a + b, 0),
+        10_050,
+      ),
+    ).toBeLessThan(1e-12);
+  },
+);

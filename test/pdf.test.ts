@@ -159,54 +159,62 @@ describe("Crystal Ball tails for every n > 0 (issue 10, item 13)", () => {
   ];
 
   for (const alpha of alphas) {
-    test(`α = ${alpha}: the closed-form integral equals quadrature of the core's own density to 1e-9, one- and double-sided`, async () => {
-      for (const n of ns) {
-        for (const [shape, args] of shapes(alpha, n)) {
-          const pdf = await corePdf(kindOf(shape), args);
-          for (const [lo, hi] of cbRanges) {
-            const inner = cuts(args)
-              .filter((x) => x > lo && x < hi)
-              .sort((x, y) => x - y);
-            const edges = [lo, ...inner, hi];
-            let want = 0;
-            for (let i = 0; i + 1 < edges.length; i++)
-              want += adaptiveIntegral(pdf.value, edges[i], edges[i + 1], 1e-13);
-            const got = pdf.integral(lo, hi);
-            expect(
-              relDiff(got, want),
-              `${shape}(${args.join(", ")}) on [${lo}, ${hi}]: ${got} vs ${want}`,
-            ).toBeLessThan(1e-9);
+    test(
+      `α = ${alpha}: the closed-form integral equals quadrature of the core's own density to 1e-9, one- and ` +
+        `double-sided`,
+      async () => {
+        for (const n of ns) {
+          for (const [shape, args] of shapes(alpha, n)) {
+            const pdf = await corePdf(kindOf(shape), args);
+            for (const [lo, hi] of cbRanges) {
+              const inner = cuts(args)
+                .filter((x) => x > lo && x < hi)
+                .sort((x, y) => x - y);
+              const edges = [lo, ...inner, hi];
+              let want = 0;
+              for (let i = 0; i + 1 < edges.length; i++)
+                want += adaptiveIntegral(pdf.value, edges[i], edges[i + 1], 1e-13);
+              const got = pdf.integral(lo, hi);
+              expect(
+                relDiff(got, want),
+                `${shape}(${args.join(", ")}) on [${lo}, ${hi}]: ${got} vs ${want}`,
+              ).toBeLessThan(1e-9);
+            }
+          }
+        }
+      },
+    );
+  }
+
+  test(
+    "the density is the textbook one for moderate n and tends to the exponential limit for huge n " + "(1e-11)",
+    async () => {
+      for (const alpha of alphas) {
+        for (const n of ns) {
+          const pdf = await corePdf(kindOf("crystalBall"), [0, 1, alpha, n]);
+          const textbook = shapeDensity("crystalBall", [0, 1, alpha, n]);
+          for (let t = -60; t < 3; t += 0.377) {
+            const x = -t - alpha; // distance into the tail
+            // n·log1p(αx/n) = αx − (αx)²/(2n) + O(n⁻²): the limit with its first correction
+            const limit =
+              t < -alpha
+                ? Math.exp(-0.5 * alpha * alpha - alpha * x + (alpha * x) ** 2 / (2 * n))
+                : Math.exp(-0.5 * t * t);
+            const want = n >= 1e12 ? limit : textbook(t);
+            if (!Number.isFinite(want)) continue; // (n/α)^n overflows the textbook form
+            expect(relDiff(pdf.value(t), want), `α ${alpha}, n ${n}, t ${t}`).toBeLessThan(1e-11);
           }
         }
       }
-    });
-  }
-
-  test("the density is the textbook one for moderate n and tends to the exponential limit for huge n (1e-11)", async () => {
-    for (const alpha of alphas) {
-      for (const n of ns) {
-        const pdf = await corePdf(kindOf("crystalBall"), [0, 1, alpha, n]);
-        const textbook = shapeDensity("crystalBall", [0, 1, alpha, n]);
-        for (let t = -60; t < 3; t += 0.377) {
-          const x = -t - alpha; // distance into the tail
-          // n·log1p(αx/n) = αx − (αx)²/(2n) + O(n⁻²): the limit with its first correction
-          const limit =
-            t < -alpha
-              ? Math.exp(-0.5 * alpha * alpha - alpha * x + (alpha * x) ** 2 / (2 * n))
-              : Math.exp(-0.5 * t * t);
-          const want = n >= 1e12 ? limit : textbook(t);
-          if (!Number.isFinite(want)) continue; // (n/α)^n overflows the textbook form
-          expect(relDiff(pdf.value(t), want), `α ${alpha}, n ${n}, t ${t}`).toBeLessThan(1e-11);
-        }
-      }
-    }
-  });
+    },
+  );
 
   test("a fit with n = 1e30 finds the injected signal as n = 1e3 does (not a normalisation artefact)", async () => {
     let seed = 12345;
     const uniform = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;
     const values: number[] = [];
-    for (let i = 0; i < 2000; i++) values.push(-Math.log(1 - uniform() * (1 - Math.exp(-3))) / 0.3); // exp(−0.3 m) on [0, 10]
+    // exp(−0.3 m) on [0, 10]
+    for (let i = 0; i < 2000; i++) values.push(-Math.log(1 - uniform() * (1 - Math.exp(-3))) / 0.3);
     for (let i = 0; i < 60; i++)
       values.push(4.2 + 0.05 * Math.sqrt(-2 * Math.log(1 - uniform())) * Math.cos(2 * Math.PI * uniform()));
     const signals = (n: number) => [
@@ -231,15 +239,18 @@ describe("Crystal Ball tails for every n > 0 (issue 10, item 13)", () => {
   });
 });
 
-test("the oracle's Crystal Ball keeps its tail for large n (it overflowed beyond n ≈ 150): equal to the core's", async () => {
-  for (const n of [3, 200, 1e3, 1e6, 1e30]) {
-    const args = [5, 0.1, 1.5, n];
-    const core = await corePdf(kindOf("crystalBall"), args);
-    const oracle = shapeDensity("crystalBall", args);
-    for (const m of [3, 4.5, 4.8, 4.9, 5, 5.2]) {
-      const want = core.value(m);
-      expect(Number.isFinite(oracle(m))).toBe(true);
-      expect(relDiff(oracle(m), want), `n = ${n}, m = ${m}`).toBeLessThan(1e-9);
+test(
+  "the oracle's Crystal Ball keeps its tail for large n (it overflowed beyond n ≈ 150): equal to the " + "core's",
+  async () => {
+    for (const n of [3, 200, 1e3, 1e6, 1e30]) {
+      const args = [5, 0.1, 1.5, n];
+      const core = await corePdf(kindOf("crystalBall"), args);
+      const oracle = shapeDensity("crystalBall", args);
+      for (const m of [3, 4.5, 4.8, 4.9, 5, 5.2]) {
+        const want = core.value(m);
+        expect(Number.isFinite(oracle(m))).toBe(true);
+        expect(relDiff(oracle(m), want), `n = ${n}, m = ${m}`).toBeLessThan(1e-9);
+      }
     }
-  }
-});
+  },
+);

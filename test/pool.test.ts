@@ -60,18 +60,21 @@ describe("WorkerPool.start fails fast and cleanly", () => {
     await expect(WorkerPool.start(size)).rejects.toThrow(/whole number of workers ≥ 1/);
   });
 
-  test("a worker script that throws at load rejects start with its message and URL, and the workers are terminated", async () => {
-    const url = script("throws.mjs", "throw new Error('boom at load');\n");
-    const { stats, spawn } = counting(() => spawnNodeWorker(url));
-    const t0 = performance.now();
-    const error = await WorkerPool.start(2, { spawn }).catch((e: Error) => e);
-    expect(error).toBeInstanceOf(BumpscanError);
-    expect((error as Error).message).toMatch(
-      /^worker \d of the pool failed to start: boom at load \(file:.*throws\.mjs\)$/,
-    );
-    expect(performance.now() - t0).toBeLessThan(5000);
-    expect(stats).toEqual({ spawned: 2, terminated: 2 });
-  });
+  test(
+    "a worker script that throws at load rejects start with its message and URL, and the workers are " + "terminated",
+    async () => {
+      const url = script("throws.mjs", "throw new Error('boom at load');\n");
+      const { stats, spawn } = counting(() => spawnNodeWorker(url));
+      const t0 = performance.now();
+      const error = await WorkerPool.start(2, { spawn }).catch((e: Error) => e);
+      expect(error).toBeInstanceOf(BumpscanError);
+      expect((error as Error).message).toMatch(
+        /^worker \d of the pool failed to start: boom at load \(file:.*throws\.mjs\)$/,
+      );
+      expect(performance.now() - t0).toBeLessThan(5000);
+      expect(stats).toEqual({ spawned: 2, terminated: 2 });
+    },
+  );
 
   test("a missing worker script names the script", async () => {
     const url = pathToFileURL(join(dir, "missing.mjs"));
@@ -80,17 +83,20 @@ describe("WorkerPool.start fails fast and cleanly", () => {
     );
   });
 
-  test("an eval'd worker wrapped through comlink's node adapter: its error is heard through onNodeWorkerFailure", async () => {
-    const spawn = (): SpawnedWorker => {
-      const w = new Worker("throw new Error('boom')", { eval: true });
-      return {
-        endpoint: nodeEndpoint(w),
-        terminate: () => w.terminate(),
-        onFailure: (l) => onNodeWorkerFailure(w, "inline", l),
+  test(
+    "an eval'd worker wrapped through comlink's node adapter: its error is heard through " + "onNodeWorkerFailure",
+    async () => {
+      const spawn = (): SpawnedWorker => {
+        const w = new Worker("throw new Error('boom')", { eval: true });
+        return {
+          endpoint: nodeEndpoint(w),
+          terminate: () => w.terminate(),
+          onFailure: (l) => onNodeWorkerFailure(w, "inline", l),
+        };
       };
-    };
-    await expect(WorkerPool.start(1, { spawn })).rejects.toThrow(/failed to start: boom \(inline\)/);
-  });
+      await expect(WorkerPool.start(1, { spawn })).rejects.toThrow(/failed to start: boom \(inline\)/);
+    },
+  );
 
   test("a worker that never answers rejects start after the configured timeout, and is terminated", async () => {
     const url = script(
@@ -113,32 +119,37 @@ describe("WorkerPool.start fails fast and cleanly", () => {
     await expect(WorkerPool.start(1, { startTimeoutMs: NaN })).rejects.toThrow(/start-up timeout/);
   });
 
-  test("a Web Worker endpoint's error event (a 404: a plain Event, no message) rejects start, as does a script error", async () => {
-    /** A stand-in for a browser Worker: an EventTarget with `onerror`, whose messages go nowhere. */
-    class FakeWebWorker extends EventTarget {
-      onerror = null;
-      postMessage() {}
-      terminate() {}
-    }
-    const fakes: FakeWebWorker[] = [];
-    const spawn = () => {
-      const w = new FakeWebWorker();
-      fakes.push(w);
-      return { endpoint: w as unknown as SpawnedWorker["endpoint"], terminate: () => w.terminate() };
-    };
-    const notLoaded = WorkerPool.start(1, { spawn });
-    await new Promise((ok) => setTimeout(ok, 50));
-    fakes[0].dispatchEvent(new Event("error"));
-    await expect(notLoaded).rejects.toThrow(/^worker 1 of the pool failed to start: its script .* could not be loaded/);
-    const threw = WorkerPool.start(1, { spawn });
-    await new Promise((ok) => setTimeout(ok, 50));
-    fakes[1].dispatchEvent(
-      Object.assign(new Event("error"), { message: "Uncaught SyntaxError: x", filename: "http://h/w.js", lineno: 3 }),
-    );
-    await expect(threw).rejects.toThrow(
-      "worker 1 of the pool failed to start: Uncaught SyntaxError: x (http://h/w.js:3)",
-    );
-  });
+  test(
+    "a Web Worker endpoint's error event (a 404: a plain Event, no message) rejects start, as does a script " + "error",
+    async () => {
+      /** A stand-in for a browser Worker: an EventTarget with `onerror`, whose messages go nowhere. */
+      class FakeWebWorker extends EventTarget {
+        onerror = null;
+        postMessage() {}
+        terminate() {}
+      }
+      const fakes: FakeWebWorker[] = [];
+      const spawn = () => {
+        const w = new FakeWebWorker();
+        fakes.push(w);
+        return { endpoint: w as unknown as SpawnedWorker["endpoint"], terminate: () => w.terminate() };
+      };
+      const notLoaded = WorkerPool.start(1, { spawn });
+      await new Promise((ok) => setTimeout(ok, 50));
+      fakes[0].dispatchEvent(new Event("error"));
+      await expect(notLoaded).rejects.toThrow(
+        /^worker 1 of the pool failed to start: its script .* could not be loaded/,
+      );
+      const threw = WorkerPool.start(1, { spawn });
+      await new Promise((ok) => setTimeout(ok, 50));
+      fakes[1].dispatchEvent(
+        Object.assign(new Event("error"), { message: "Uncaught SyntaxError: x", filename: "http://h/w.js", lineno: 3 }),
+      );
+      await expect(threw).rejects.toThrow(
+        "worker 1 of the pool failed to start: Uncaught SyntaxError: x (http://h/w.js:3)",
+      );
+    },
+  );
 });
 
 describe("a worker that dies after start", () => {
@@ -188,7 +199,9 @@ describe("the pool's heap per call (item 16)", () => {
 
 test("a pool starts from a parent run as `node --input-type=module -e` (its execArgv is not passed on)", () => {
   const pool = resolve("dist/scan/pool.js");
-  const script = `const { WorkerPool } = await import(${JSON.stringify(pool)}); const p = await WorkerPool.start(1); await p.close(); console.log("ok")`;
+  const script =
+    `const { WorkerPool } = await import(${JSON.stringify(pool)}); const p = await ` +
+    `WorkerPool.start(1); await p.close(); console.log("ok")`;
   const r = spawnSync(process.execPath, ["--input-type=module", "-e", script], { encoding: "utf8", timeout: 30_000 });
   expect(r.stderr).toBe("");
   expect(r.stdout.trim()).toBe("ok");

@@ -9,9 +9,13 @@ import { parseSpec } from "../src/model/parse.js";
 // @ts-expect-error: a plain JS build script without types
 import { validatorSource } from "../scripts/spec-validator.mjs";
 
-test("src/model/spec-validator.ts is the schema's standalone code (run npm run gen:validator after changing the schema)", () => {
-  expect(readFileSync("src/model/spec-validator.ts", "utf8")).toBe(validatorSource(specSchema));
-});
+test(
+  "src/model/spec-validator.ts is the schema's standalone code (run npm run gen:validator after changing the " +
+    "schema)",
+  () => {
+    expect(readFileSync("src/model/spec-validator.ts", "utf8")).toBe(validatorSource(specSchema));
+  },
+);
 
 test("the validator needs no code compiled at run time and no Ajv (a strict Content-Security-Policy allows it)", () => {
   const text = readFileSync("src/model/spec-validator.ts", "utf8");

@@ -45,7 +45,8 @@ describe("windowed scans across a peaking background", () => {
     }
   }, 60_000);
 
-  test("fit and limit at a scan point's mass use its window and give its numbers; --no-window the whole range", async () => {
+  test("fit and limit at a scan point's mass use its window and give its numbers; --no-window the whole " +
+    "range", async () => {
     const values = jpsiEvents();
     const scan = await runScan(jpsi, values);
     const p = scan.points.find((q) => q.status === "converged" && q.mass > 4)!;
@@ -106,7 +107,8 @@ describe("the library drops and counts events outside the range, as the CLI does
 });
 
 describe("a scan point gives what limit gives at its mass", () => {
-  test("a spectrum with a large unmodelled peak: no point fails, every limit equals limit's, none collapses to 0", async () => {
+  test("a spectrum with a large unmodelled peak: no point fails, every limit equals limit's, none collapses to " +
+    "0", async () => {
     // 20 000 events in a narrow peak at 3 that the model cannot describe, on 10 000 smooth ones: away
     // from it the data lie far below the background fit (q̃μ ≫ q_A), where both CLs tails underflow
     const spec = parseSpec({

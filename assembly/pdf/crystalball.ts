@@ -100,7 +100,8 @@ export function doubleCBIntegral(lo: f64, hi: f64, a: usize): f64 {
  * (the tail's e^{−α²/2}, 1/σ, whether n is whole) — the signal cache refill of every toy.
  */
 export function crystalBallFill(a: usize, xs: usize, n: i32, out: usize, scale: f64): void {
-  const mean = load<f64>(a), inv = 1.0 / load<f64>(a, 8), alpha = load<f64>(a, 16), nn = Math.min(load<f64>(a, 24), N_MAX);
+  const mean = load<f64>(a), inv = 1.0 / load<f64>(a, 8);
+  const alpha = load<f64>(a, 16), nn = Math.min(load<f64>(a, 24), N_MAX);
   const tailScale = scale * Math.exp(-0.5 * alpha * alpha);
   const whole = nn == Math.floor(nn) && nn >= 1 && nn <= 16 ? <i32>nn : 0;
   for (let i = 0; i < n; i++) {

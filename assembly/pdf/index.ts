@@ -67,7 +67,9 @@ export function pdfFill(kind: i32, a: usize, nargs: i32, xs: usize, n: i32, out:
     case CRYSTAL_BALL: crystalBallFill(a, xs, n, out, scale); return;
     case EXP_POLY: {
       const order = nargs - 2;
-      for (let p = xs; p < end; p += 8) store<f64>(p + d, scale * Math.exp(expPolyExponent(mapX(load<f64>(p), a), a, order)));
+      for (let p = xs; p < end; p += 8) {
+        store<f64>(p + d, scale * Math.exp(expPolyExponent(mapX(load<f64>(p), a), a, order)));
+      }
       return;
     }
   }

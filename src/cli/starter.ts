@@ -17,7 +17,8 @@ export function starterSpec(): string {
         },
         signal: {
           $comment:
-            'the signal at each scanned mass; sigma: a number, {"poly": [a0, a1, ...]} (a0 + a1*m + ...) or {"table": [[m, sigma], ...]}',
+            'the signal at each scanned mass; sigma: a number, {"poly": [a0, a1, ...]} (a0 + a1*m + ...) or ' +
+            '{"table": [[m, sigma], ...]}',
           shape: "crystalBall",
           sigma: { poly: [0.01, 0.005] },
           alpha: 1.5,
@@ -25,7 +26,8 @@ export function starterSpec(): string {
         },
         background: {
           $comment:
-            "expPoly: exp(c1*x + ... + ck*x^k), x = m mapped onto [-1, 1]; also chebyshev, polynomial, exponential, argus",
+            "expPoly: exp(c1*x + ... + ck*x^k), x = m mapped onto [-1, 1]; also chebyshev, polynomial, " +
+            "exponential, argus",
           shape: "expPoly",
           order: 2,
         },

@@ -15,7 +15,8 @@ export function q0(free: { nll: number; muHat: number }, nllAtZero: number): num
 }
 
 /**
- * q̃μ for upper limits: 0 if μ̂ > μ; 2(NLL(μ) − NLL_min) if 0 ≤ μ̂ ≤ μ; 2(NLL(μ) − NLL(0)) if μ̂ < 0.
+ * q̃μ for upper limits: 0 if μ̂ > μ; 2(NLL(μ) − NLL_min) if 0 ≤ μ̂ ≤ μ;
+ * 2(NLL(μ) − NLL(0)) if μ̂ < 0.
  * @example
  * import { qmuTilde } from "bumpscan/infer";
  * qmuTilde(68.3, { nll: -62332.863, muHat: 47.8 }, -62332.041, -62327.202); // => 1.644

@@ -44,7 +44,10 @@ function steps(fit: FitResult): number[] {
   });
 }
 
-/** The Hessian of the NLL of `cm`'s model over other events (and NLL scales), at the fit's values, over its free parameters. */
+/**
+ * The Hessian of the NLL of `cm`'s model over other events (and NLL scales), at the fit's values, over its free
+ * parameters.
+ */
 function hessianOver(cm: CompiledModel, fit: FitResult, data: Dataset[], scales: number[]): Matrix {
   const other = new CompiledModel(cm.core, cm.model, loadData(cm.core, data), { scales });
   try {

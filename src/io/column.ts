@@ -39,7 +39,8 @@ export function columnIndex(label: string, names: string[], name?: string, listN
   if (name === undefined) {
     if (names.length === 1) return 0;
     throw new BumpscanError(
-      `${label} has ${listNames ? `columns ${names.join(", ")}` : `${names.length} columns`}: name one in the spec's data.column`,
+      `${label} has ${listNames ? `columns ${names.join(", ")}` : `${names.length} columns`}: name one in the ` +
+        `spec's data.column`,
     );
   }
   const i = names.indexOf(name);
@@ -139,7 +140,9 @@ export function lineOfRow(text: string, row: number): number {
   return line;
 }
 
-/** The options every CSV parse uses: '#' comments, comma, tab or semicolon delimiters, a UTF-8 byte order mark skipped. */
+/**
+ * The options every CSV parse uses: '#' comments, comma, tab or semicolon delimiters, a UTF-8 byte order mark skipped.
+ */
 export const CSV_OPTIONS = { bom: true, comment: "#", delimiter: [",", "\t", ";"], skip_empty_lines: true, trim: true };
 
 /**

@@ -42,7 +42,8 @@ class Collect {
         const x = typeof v === "bigint" ? Number(v) : v;
         if (typeof x !== "number" || !Number.isFinite(x)) {
           throw new BumpscanError(
-            `${this.label} row ${this.rows + i + 1}: column ${name} is ${x === null ? "null" : String(x)}, not a finite number`,
+            `${this.label} row ${this.rows + i + 1}: column ${name} is ${x === null ? "null" : String(x)}, not a ` +
+              `finite number`,
           );
         }
         this.out[k].push(x);

@@ -41,7 +41,10 @@ export async function loadSpecData(spec: Spec, baseDir: string): Promise<LoadedE
  * import { loadSpecSamples, parseSpec } from "bumpscan";
  * const spec = parseSpec({ observable: { range: [0, 10] }, signal: { shape: "gaussian", sigma: 0.05 },
  *   background: { shape: "expPoly", order: 2 },
- *   samples: [{ name: "a", scale: 1, data: { path: "bump-1e4.csv" } }, { name: "b", scale: 1, data: { path: "events.csv" } }] });
+ *   samples: [
+ *     { name: "a", scale: 1, data: { path: "bump-1e4.csv" } },
+ *     { name: "b", scale: 1, data: { path: "events.csv" } },
+ *   ] });
  * const [a, b] = await loadSpecSamples(spec, ".");
  * [a.values.length, b.values.length]; // => [10112, 1000]
  */

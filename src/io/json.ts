@@ -1,4 +1,7 @@
-/** JSON event text: an array of numbers, or an array of objects with the named column; and JSON parsing whose errors name a position, never the text. */
+/**
+ * JSON event text: an array of numbers, or an array of objects with the named column; and JSON parsing whose errors
+ * name a position, never the text.
+ */
 import { BumpscanError } from "../errors.js";
 import type { Column, ColumnChoice } from "./column.js";
 
@@ -130,7 +133,8 @@ function kindOf(v: unknown): string {
  * @example
  * import { parseJsonColumn } from "bumpscan/io";
  * parseJsonColumn("[4.1, 4.2]", "ev.json", {}).values; // => [4.1, 4.2]
- * parseJsonColumn('[{"m": 4.1, "w": 1}]', "ev.json", { column: "m", weights: "w" }); // => { values: [4.1], weights: [1] }
+ * const rows = '[{"m": 4.1, "w": 1}]';
+ * parseJsonColumn(rows, "ev.json", { column: "m", weights: "w" }); // => { values: [4.1], weights: [1] }
  */
 export function parseJsonColumn(text: string, label: string, { column, weights }: ColumnChoice): Column {
   const json = parseJsonText(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text, label);

@@ -20,7 +20,8 @@ interface Tree {
  * @example
  * import { readFileSync } from "node:fs";
  * import { rootColumn } from "bumpscan/io";
- * const { values } = await rootColumn(Uint8Array.from(readFileSync("events.root")).buffer, "events.root", { tree: "events", column: "mass" });
+ * const bytes = Uint8Array.from(readFileSync("events.root")).buffer;
+ * const { values } = await rootColumn(bytes, "events.root", { tree: "events", column: "mass" });
  * values.length; // => 1000
  */
 export async function rootColumn(
@@ -76,7 +77,8 @@ export async function rootColumn(
       wx = w ? Number(this.tgtobj.w) : 1;
     if (!Number.isFinite(x) || !Number.isFinite(wx)) {
       bad ??= new BumpscanError(
-        `${label} tree ${name} entry ${entry}: branch ${Number.isFinite(x) ? w : v} is ${Number.isFinite(x) ? wx : x}, not a finite number`,
+        `${label} tree ${name} entry ${entry}: branch ${Number.isFinite(x) ? w : v} is ` +
+          `${Number.isFinite(x) ? wx : x}, not a finite number`,
       );
       this.Abort();
       return;

@@ -117,7 +117,9 @@ export function compileAt(
   const start = cm.nll(model.parameters.map((p) => p.value));
   if (!Number.isFinite(start)) {
     throw new BumpscanError(
-      `the model density is ≤ 0 at some event for the start values (${model.parameters.map((p) => `${p.name} = ${p.value}`).join(", ")}); set other start values under "parameters"`,
+      `the model density is ≤ 0 at some event for the start values ` +
+        `(${model.parameters.map((p) => `${p.name} = ${p.value}`).join(", ")}); set other start values under ` +
+        `"parameters"`,
     );
   }
   return { model, cm };

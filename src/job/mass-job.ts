@@ -173,7 +173,8 @@ export async function limitAtMass(
   const point = pointEvents(spec, events, mass, options.window);
   if (settings.method === "toys" && point.nllScales)
     throw new BumpscanError(
-      "toy limits on weighted events are not supported (the toys would be unweighted): use the asymptotic or Bayesian method",
+      "toy limits on weighted events are not supported (the toys would be unweighted): use the asymptotic or " +
+        "Bayesian method",
     );
   const c = core ?? (await instantiateCore());
   const mark = c.mark();

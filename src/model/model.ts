@@ -180,7 +180,8 @@ export function checkModel(model: Model): void {
       const max = SHAPES[c.shape].coefficients?.maxOrder ?? 0;
       if (order > max || c.args.length !== shapeArgs(c.shape, order).length) {
         throw new BumpscanError(
-          `component ${c.name}: ${c.shape} takes ${shapeArgs(c.shape, max).join(", ")} (order ≤ ${max}); got ${c.args.length} arguments`,
+          `component ${c.name}: ${c.shape} takes ${shapeArgs(c.shape, max).join(", ")} (order ≤ ${max}); got ` +
+            `${c.args.length} arguments`,
         );
       }
       c.args.forEach((a, i) =>

@@ -179,7 +179,8 @@ function windowed(bk: ShapeSpec, args: Arg[], opts: BuildOptions, suffix: string
   if (!constant) {
     if (bk.yield !== undefined)
       throw new BumpscanError(
-        `background${suffix}: a fixed yield with a floating shape cannot be windowed (its share of the window is unknown); let its yield float or drop scan.window`,
+        `background${suffix}: a fixed yield with a floating shape cannot be windowed (its share of the window is ` +
+          `unknown); let its yield float or drop scan.window`,
       );
     return { drop: false };
   }

@@ -36,7 +36,8 @@ export function fitRange(
   const w = window * resolutionAt(resolutionOf(spec), mass);
   if (mass - w < lo || mass + w > hi) {
     throw new BumpscanError(
-      `the window m ± ${window}σ = [${(mass - w).toPrecision(6)}, ${(mass + w).toPrecision(6)}] leaves the range [${lo}, ${hi}]`,
+      `the window m ± ${window}σ = [${(mass - w).toPrecision(6)}, ${(mass + w).toPrecision(6)}] leaves the range ` +
+        `[${lo}, ${hi}]`,
     );
   }
   return [mass - w, mass + w];

@@ -60,26 +60,33 @@ export function fitPlot(h: FitHistogram, labels: FitPlotLabels = {}): string {
   }
   for (const t of x.ticks(8)) {
     parts.push(
-      `<line x1="${x(t).toFixed(1)}" y1="${HEIGHT - MARGIN.bottom}" x2="${x(t).toFixed(1)}" y2="${HEIGHT - MARGIN.bottom + 6}" stroke="#333"/><text x="${x(t).toFixed(1)}" y="${HEIGHT - MARGIN.bottom + 21}" text-anchor="middle">${fmt(t)}</text>`,
+      `<line x1="${x(t).toFixed(1)}" y1="${HEIGHT - MARGIN.bottom}" x2="${x(t).toFixed(1)}" ` +
+        `y2="${HEIGHT - MARGIN.bottom + 6}" stroke="#333"/><text x="${x(t).toFixed(1)}" ` +
+        `y="${HEIGHT - MARGIN.bottom + 21}" text-anchor="middle">${fmt(t)}</text>`,
     );
   }
   for (const t of y.ticks(6))
     parts.push(
-      `<line x1="${x0 - 6}" y1="${y(t).toFixed(1)}" x2="${x0}" y2="${y(t).toFixed(1)}" stroke="#333"/><text x="${x0 - 9}" y="${y(t).toFixed(1)}" text-anchor="end" dominant-baseline="middle">${fmt(t)}</text>`,
+      `<line x1="${x0 - 6}" y1="${y(t).toFixed(1)}" x2="${x0}" y2="${y(t).toFixed(1)}" stroke="#333"/><text ` +
+        `x="${x0 - 9}" y="${y(t).toFixed(1)}" text-anchor="end" dominant-baseline="middle">${fmt(t)}</text>`,
     );
   for (const t of [-3, 0, 3].filter((v) => Math.abs(v) <= pMax))
     parts.push(
-      `<text x="${x0 - 9}" y="${yp(t).toFixed(1)}" text-anchor="end" dominant-baseline="middle">${t}</text><line x1="${x0}" y1="${yp(t).toFixed(1)}" x2="${x1}" y2="${yp(t).toFixed(1)}" stroke="${t === 0 ? "#888" : "#ddd"}"/>`,
+      `<text x="${x0 - 9}" y="${yp(t).toFixed(1)}" text-anchor="end" dominant-baseline="middle">${t}</text><line ` +
+        `x1="${x0}" y1="${yp(t).toFixed(1)}" x2="${x1}" y2="${yp(t).toFixed(1)}" ` +
+        `stroke="${t === 0 ? "#888" : "#ddd"}"/>`,
     );
   const unit = input.unit ? ` (${input.unit})` : "";
   parts.push(
     `<text x="${(x0 + x1) / 2}" y="${HEIGHT - 14}" text-anchor="middle">${esc((input.name ?? "m") + unit)}</text>`,
   );
   parts.push(
-    `<text transform="translate(20 ${(MARGIN.top + split) / 2}) rotate(-90)" text-anchor="middle">${esc(`events / ${fmt(width)}${input.unit ? " " + input.unit : ""}`)}</text>`,
+    `<text transform="translate(20 ${(MARGIN.top + split) / 2}) rotate(-90)" ` +
+      `text-anchor="middle">${esc(`events / ${fmt(width)}${input.unit ? " " + input.unit : ""}`)}</text>`,
   );
   parts.push(
-    `<text transform="translate(20 ${(split + HEIGHT - MARGIN.bottom) / 2}) rotate(-90)" text-anchor="middle">pull</text>`,
+    `<text transform="translate(20 ${(split + HEIGHT - MARGIN.bottom) / 2}) rotate(-90)" ` +
+      `text-anchor="middle">pull</text>`,
   );
   // model curves as steps over the bins, data with error bars, pulls as bars
   const steps = (v: number[]) =>
@@ -91,27 +98,34 @@ export function fitPlot(h: FitHistogram, labels: FitPlotLabels = {}): string {
   counts.forEach((n, i) => {
     const e = Math.sqrt(n);
     parts.push(
-      `<line x1="${centre(i).toFixed(1)}" y1="${y(Math.max(0, n - e)).toFixed(1)}" x2="${centre(i).toFixed(1)}" y2="${y(n + e).toFixed(1)}" stroke="black"/><circle cx="${centre(i).toFixed(1)}" cy="${y(n).toFixed(1)}" r="2.4" fill="black"/>`,
+      `<line x1="${centre(i).toFixed(1)}" y1="${y(Math.max(0, n - e)).toFixed(1)}" x2="${centre(i).toFixed(1)}" ` +
+        `y2="${y(n + e).toFixed(1)}" stroke="black"/><circle cx="${centre(i).toFixed(1)}" cy="${y(n).toFixed(1)}" ` +
+        `r="2.4" fill="black"/>`,
     );
     const p = pulls[i];
     parts.push(
-      `<rect x="${(x(lo + i * width) + 1).toFixed(1)}" y="${Math.min(yp(p), yp(0)).toFixed(1)}" width="${Math.max(0.5, x(lo + width) - x(lo) - 2).toFixed(1)}" height="${Math.abs(yp(p) - yp(0)).toFixed(1)}" fill="#7f8c8d"/>`,
+      `<rect x="${(x(lo + i * width) + 1).toFixed(1)}" y="${Math.min(yp(p), yp(0)).toFixed(1)}" ` +
+        `width="${Math.max(0.5, x(lo + width) - x(lo) - 2).toFixed(1)}" ` +
+        `height="${Math.abs(yp(p) - yp(0)).toFixed(1)}" fill="#7f8c8d"/>`,
     );
   });
-  parts.push(
-    `<text x="${MARGIN.left}" y="${MARGIN.top - 12}" font-weight="bold">${esc(`Fit at ${input.name ?? "m"} = ${fmt(mass)}${input.unit ? " " + input.unit : ""}: ${h.poi} = ${fmt(h.value)} ± ${Number.isFinite(h.error) ? fmt(h.error) : "—"} (${h.status})`)}</text>`,
-  );
+  const at = `${input.name ?? "m"} = ${fmt(mass)}${input.unit ? " " + input.unit : ""}`;
+  const error = Number.isFinite(h.error) ? fmt(h.error) : "—";
+  const title = `Fit at ${at}: ${h.poi} = ${fmt(h.value)} ± ${error} (${h.status})`;
+  parts.push(`<text x="${MARGIN.left}" y="${MARGIN.top - 12}" font-weight="bold">${esc(title)}</text>`);
   const legend = [
     ["data", `<circle cx="13" cy="0" r="3" fill="black"/>`],
     ["fit: signal + background", `<line x1="0" y1="0" x2="26" y2="0" stroke="#c0392b" stroke-width="2"/>`],
     ["background", `<line x1="0" y1="0" x2="26" y2="0" stroke="#1f4e9c" stroke-width="1.5" stroke-dasharray="6 4"/>`],
   ];
   parts.push(
-    `<rect x="${x1 - 210}" y="${MARGIN.top + 6}" width="202" height="68" fill="white" fill-opacity="0.85" stroke="#999"/>`,
+    `<rect x="${x1 - 210}" y="${MARGIN.top + 6}" width="202" height="68" fill="white" fill-opacity="0.85" ` +
+      `stroke="#999"/>`,
   );
   legend.forEach(([label, mark], i) =>
     parts.push(
-      `<g transform="translate(${x1 - 200} ${MARGIN.top + 22 + 18 * i})">${mark}<text x="34" y="0" dominant-baseline="middle">${esc(label)}</text></g>`,
+      `<g transform="translate(${x1 - 200} ${MARGIN.top + 22 + 18 * i})">${mark}<text x="34" y="0" ` +
+        `dominant-baseline="middle">${esc(label)}</text></g>`,
     ),
   );
   return svgDocument(parts.join("\n"));

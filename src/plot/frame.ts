@@ -42,12 +42,14 @@ export function frame(
   if (!logY) (y as ScaleLinear<number, number>).nice();
   const [top, bottom] = [MARGIN.top, HEIGHT - MARGIN.bottom];
   const parts: string[] = [
-    `<rect x="${MARGIN.left}" y="${top}" width="${WIDTH - MARGIN.left - MARGIN.right}" height="${bottom - top}" fill="white" stroke="#333"/>`,
+    `<rect x="${MARGIN.left}" y="${top}" width="${WIDTH - MARGIN.left - MARGIN.right}" height="${bottom - top}" ` +
+      `fill="white" stroke="#333"/>`,
   ];
   for (const t of x.ticks(10)) {
     const px = x(t).toFixed(1);
     parts.push(
-      `<line x1="${px}" y1="${bottom}" x2="${px}" y2="${bottom + 6}" stroke="#333"/><text x="${px}" y="${bottom + 21}" text-anchor="middle">${fmt(t)}</text>`,
+      `<line x1="${px}" y1="${bottom}" x2="${px}" y2="${bottom + 6}" stroke="#333"/><text x="${px}" ` +
+        `y="${bottom + 21}" text-anchor="middle">${fmt(t)}</text>`,
     );
   }
   const yTicks = logY ? (y as ScaleLogarithmic<number, number>).ticks(6) : (y as ScaleLinear<number, number>).ticks(8);
@@ -58,11 +60,13 @@ export function frame(
     parts.push(`<line x1="${MARGIN.left - (major ? 6 : 3)}" y1="${py}" x2="${MARGIN.left}" y2="${py}" stroke="#333"/>`);
     if (major)
       parts.push(
-        `<line x1="${MARGIN.left}" y1="${py}" x2="${WIDTH - MARGIN.right}" y2="${py}" stroke="#e4e4e4"/><text x="${MARGIN.left - 9}" y="${py}" text-anchor="end" dominant-baseline="middle">${fmt(t)}</text>`,
+        `<line x1="${MARGIN.left}" y1="${py}" x2="${WIDTH - MARGIN.right}" y2="${py}" stroke="#e4e4e4"/><text ` +
+          `x="${MARGIN.left - 9}" y="${py}" text-anchor="end" dominant-baseline="middle">${fmt(t)}</text>`,
       );
   }
   parts.push(
-    `<text x="${(MARGIN.left + WIDTH - MARGIN.right) / 2}" y="${HEIGHT - 14}" text-anchor="middle">${esc(xLabel)}</text>`,
+    `<text x="${(MARGIN.left + WIDTH - MARGIN.right) / 2}" y="${HEIGHT - 14}" ` +
+      `text-anchor="middle">${esc(xLabel)}</text>`,
   );
   parts.push(
     `<text transform="translate(20 ${(top + bottom) / 2}) rotate(-90)" text-anchor="middle">${esc(yLabel)}</text>`,
@@ -76,7 +80,8 @@ export function frame(
  */
 export function svgDocument(body: string): string {
   return `<?xml version="1.0" encoding="UTF-8"?>
-<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${HEIGHT}" viewBox="0 0 ${WIDTH} ${HEIGHT}" font-family="Helvetica, Arial, sans-serif" font-size="13">
+<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${HEIGHT}" viewBox="0 0 ${WIDTH} " +
+  "${HEIGHT}" font-family="Helvetica, Arial, sans-serif" font-size="13">
 <rect width="100%" height="100%" fill="white"/>
 ${body}
 </svg>

@@ -73,7 +73,8 @@ export function brazilPlot(r: ScanResult): string {
       : []),
   ].map(
     ([label, mark], i) =>
-      `<g transform="translate(${WIDTH - MARGIN.right - 170} ${MARGIN.top + 18 + 20 * i})">${mark}<text x="34" y="0" dominant-baseline="middle">${esc(label)}</text></g>`,
+      `<g transform="translate(${WIDTH - MARGIN.right - 170} ${MARGIN.top + 18 + 20 * i})">${mark}<text x="34" ` +
+      `y="0" dominant-baseline="middle">${esc(label)}</text></g>`,
   );
   return svgDocument(
     [
@@ -81,10 +82,12 @@ export function brazilPlot(r: ScanResult): string {
       hasBand ? `<path class="band-2" d="${band("-2", "2")}" fill="#ffd700"/>` : "",
       hasBand ? `<path class="band-1" d="${band("-1", "1")}" fill="#00b140"/>` : "",
       hasBand
-        ? `<path class="expected" d="${curve((p) => e(p, "0"))}" fill="none" stroke="black" stroke-width="1.5" stroke-dasharray="6 4"/>`
+        ? `<path class="expected" d="${curve((p) => e(p, "0"))}" fill="none" stroke="black" stroke-width="1.5" ` +
+          `stroke-dasharray="6 4"/>`
         : "",
       `<path class="observed" d="${curve((p) => p.observed)}" fill="none" stroke="black" stroke-width="2"/>`,
-      `<rect x="${WIDTH - MARGIN.right - 180}" y="${MARGIN.top + 6}" width="172" height="${hasBand ? 86 : 26}" fill="white" fill-opacity="0.85" stroke="#999"/>`,
+      `<rect x="${WIDTH - MARGIN.right - 180}" y="${MARGIN.top + 6}" width="172" height="${hasBand ? 86 : 26}" ` +
+        `fill="white" fill-opacity="0.85" stroke="#999"/>`,
       ...legend,
     ].join("\n"),
   );
@@ -121,11 +124,16 @@ export function significancePlot(r: ScanResult): string {
     .filter((z) => z <= f.y.domain()[1])
     .map(
       (z) =>
-        `<line x1="${x0}" y1="${f.y(z).toFixed(1)}" x2="${x1}" y2="${f.y(z).toFixed(1)}" stroke="#c0392b" stroke-dasharray="4 4" stroke-width="1"/><text x="${x1 - 4}" y="${(f.y(z) - 4).toFixed(1)}" text-anchor="end" fill="#c0392b">${z}σ</text>`,
+        `<line x1="${x0}" y1="${f.y(z).toFixed(1)}" x2="${x1}" y2="${f.y(z).toFixed(1)}" stroke="#c0392b" ` +
+        `stroke-dasharray="4 4" stroke-width="1"/><text x="${x1 - 4}" y="${(f.y(z) - 4).toFixed(1)}" ` +
+        `text-anchor="end" fill="#c0392b">${z}σ</text>`,
     );
   const top = r.maxLocalZ;
   const note = top
-    ? `largest local Z = ${top.z.toFixed(2)}σ at ${top.mass.toPrecision(4)}${r.spec.observable.unit ? " " + r.spec.observable.unit : ""}; global Z = ${r.globalZ.toFixed(2)}σ (Gross–Vitells${r.lee ? `; toys: ${r.lee.globalZIsLowerBound ? ">" : ""}${r.lee.globalZ.toFixed(2)}σ` : ""})`
+    ? `largest local Z = ${top.z.toFixed(2)}σ at ` +
+      `${top.mass.toPrecision(4)}${r.spec.observable.unit ? " " + r.spec.observable.unit : ""}; global Z = ` +
+      `${r.globalZ.toFixed(2)}σ ` +
+      `(Gross–Vitells${r.lee ? `; toys: ${r.lee.globalZIsLowerBound ? ">" : ""}${r.lee.globalZ.toFixed(2)}σ` : ""})`
     : "no fitted mass point";
   return svgDocument(
     [
@@ -134,7 +142,8 @@ export function significancePlot(r: ScanResult): string {
       ...levels,
       `<path class="local-z" d="${path}" fill="none" stroke="#1f4e9c" stroke-width="1.6"/>`,
       top
-        ? `<circle cx="${f.x(top.mass).toFixed(1)}" cy="${f.y(top.z).toFixed(1)}" r="4" fill="none" stroke="#c0392b" stroke-width="2"/>`
+        ? `<circle cx="${f.x(top.mass).toFixed(1)}" cy="${f.y(top.z).toFixed(1)}" r="4" fill="none" ` +
+          `stroke="#c0392b" stroke-width="2"/>`
         : "",
       `<text x="${MARGIN.left + 8}" y="${MARGIN.top + 18}">${esc(note)}</text>`,
     ].join("\n"),

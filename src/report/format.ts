@@ -2,7 +2,10 @@
 import type { FitReport, LimitReport } from "../job/mass-job.js";
 import type { ScanResult } from "../scan/scan.js";
 
-/** A number for the terminal; anything not finite (NaN, ±Infinity, a null error) prints as "—", never as a number. */
+/**
+ * A number for the terminal; anything not finite (NaN, ±Infinity, a null error) prints as "—", never
+ * as a number.
+ */
 const num = (x: number | null | undefined, digits = 6) =>
   typeof x === "number" && Number.isFinite(x) ? Number(x.toPrecision(digits)).toString() : "—";
 
@@ -27,8 +30,10 @@ export const formatNumber = num;
  */
 export function formatFit(r: FitReport & { dropped?: number }, unit = ""): string {
   const lines = [
-    `fit at m = ${r.mass}${unit ? " " + unit : ""}: ${r.events} events${r.dropped ? ` (${r.dropped} outside the range dropped)` : ""}`,
-    `status ${r.status}${r.valid ? "" : " (not valid)"}, edm ${num(r.edm, 3)}, ${r.nfcn} calls, ${num(r.timing.fitMs, 3)} ms, NLL ${num(r.nll, 12)}`,
+    `fit at m = ${r.mass}${unit ? " " + unit : ""}: ${r.events} ` +
+      `events${r.dropped ? ` (${r.dropped} outside the range dropped)` : ""}`,
+    `status ${r.status}${r.valid ? "" : " (not valid)"}, edm ${num(r.edm, 3)}, ${r.nfcn} calls, ` +
+      `${num(r.timing.fitMs, 3)} ms, NLL ${num(r.nll, 12)}`,
     "",
     `${"parameter".padEnd(14)}${"value".padStart(16)}${"error".padStart(14)}`,
     ...Object.entries(r.parameters).map(
@@ -58,13 +63,16 @@ export function formatLimit(r: LimitReport & { events?: number; dropped?: number
       ? `Bayesian (${r.nuisances} nuisances)`
       : `${r.method} ${r.statistic === "clsb" ? "CLs+b" : "CLs"}`;
   const lines = [
-    `${r.cl * 100}% CL upper limit on ${r.poi} at m = ${r.mass}${unit ? " " + unit : ""}, ${what}${r.events !== undefined ? `, ${r.events} events` : ""}`,
+    `${r.cl * 100}% CL upper limit on ${r.poi} at m = ${r.mass}${unit ? " " + unit : ""}, ` +
+      `${what}${r.events !== undefined ? `, ${r.events} events` : ""}`,
     `observed   ${num(r.observed, 5)}${r.observedError !== undefined ? ` ± ${num(r.observedError, 2)} (toys)` : ""}`,
   ];
   if (r.expected) {
     const e = r.expected;
     lines.push(
-      `expected   ${num(e["0"], 5)}   (±1σ: ${num(e["-1"], 4)} – ${num(e["1"], 4)}, ±2σ: ${num(e["-2"], 4)} – ${num(e["2"], 4)})`,
+      `expected   ${num(e["0"], 5)}   (±1σ: ${num(e["-1"], 4)} – ${num(e["1"], 4)}, ` +
+        `±2σ: ${num(e["-2"], 4)} – ` +
+        `${num(e["2"], 4)})`,
     );
   }
   if (r.toys) lines.push(`toys       ${r.toys.sb} s+b, ${r.toys.b} b-only, ${r.toys.failed} failed fits (excluded)`);
@@ -92,7 +100,8 @@ export function formatScan(r: ScanResult, unit = "", ms = NaN, workers = 1): str
   const failed = r.points.filter((p) => p.status === "failed");
   const u = unit ? " " + unit : "";
   const lines = [
-    `scan${r.shard ? ` (shard ${r.shard})` : ""}${r.partial ? " (partial: interrupted)" : ""}: ${r.points.length} mass points, ${fitted.length} fitted, ${skipped} skipped, ${failed.length} failed` +
+    `scan${r.shard ? ` (shard ${r.shard})` : ""}${r.partial ? " (partial: interrupted)" : ""}: ${r.points.length} ` +
+      `mass points, ${fitted.length} fitted, ${skipped} skipped, ${failed.length} failed` +
       (Number.isFinite(ms) ? ` — ${num(ms / 1000, 3)} s on ${workers} worker${workers > 1 ? "s" : ""}` : ""),
     "",
     `${"mass" + u}`.padEnd(14) +
@@ -115,7 +124,8 @@ export function formatScan(r: ScanResult, unit = "", ms = NaN, workers = 1): str
       ),
     "",
     r.maxLocalZ
-      ? `largest excess: local Z = ${num(r.maxLocalZ.z, 3)}σ at m = ${num(r.maxLocalZ.mass, 5)}${u}; global Z = ${num(r.globalZ, 3)}σ (Gross–Vitells, ${r.upcrossings} up-crossings of q0 above ${r.c0})`
+      ? `largest excess: local Z = ${num(r.maxLocalZ.z, 3)}σ at m = ${num(r.maxLocalZ.mass, 5)}${u}; global Z = ` +
+        `${num(r.globalZ, 3)}σ (Gross–Vitells, ${r.upcrossings} up-crossings of q0 above ${r.c0})`
       : "no fitted mass point",
   ];
   if (r.lee) {
@@ -127,7 +137,8 @@ export function formatScan(r: ScanResult, unit = "", ms = NaN, workers = 1): str
   }
   if (r.leeShard)
     lines.push(
-      `background-only toy scans: ${r.leeShard.index.length} of ${r.leeShard.toys} in this shard (merge the shards for the global p-value)`,
+      `background-only toy scans: ${r.leeShard.index.length} of ${r.leeShard.toys} in this shard (merge the shards ` +
+        `for the global p-value)`,
     );
   for (const f of failed.slice(0, 5)) lines.push(`failed at m = ${num(f.mass, 5)}${u}: ${f.reason}`);
   return lines.join("\n");

@@ -78,7 +78,11 @@ export function hepdataTable(r: ScanResult): string {
 export function hepdataSubmission(r: ScanResult, dataFile: string): string {
   const doc = {
     name: "Upper limits",
-    description: `${r.cl * 100}% CL upper limits on the signal ${r.spec.samples ? "strength" : "yield"} as a function of ${r.spec.observable.name ?? "the mass"}, observed and expected (median with ±1σ and ±2σ bands), from an unbinned extended maximum-likelihood mass scan (bumpscan).`,
+    description:
+      `${r.cl * 100}% CL upper limits on the signal ${r.spec.samples ? "strength" : "yield"} as a ` +
+      `function of ${r.spec.observable.name ?? "the mass"}, observed and expected ` +
+      `(median with ±1σ and ±2σ bands), ` +
+      `from an unbinned extended maximum-likelihood mass scan (bumpscan).`,
     keywords: [
       { name: "observables", values: ["UL"] },
       { name: "phrases", values: ["Upper limit", "Bump hunt"] },

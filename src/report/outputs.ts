@@ -20,7 +20,9 @@ export interface OutputFile {
  * const spec = parseSpec({ ...JSON.parse(readFileSync("spec.json", "utf8")), scan: { from: 4, to: 4.4, step: 2 } });
  * const { values } = await readColumn("bump-1e4.csv", { column: "m" });
  * const result = await scan(spec, values);
- * scanOutputs(result).map((f) => f.name); // => ["results.json", "limits.csv", "brazil.svg", "significance.svg", "hepdata/submission.yaml", "hepdata/limits.yaml"]
+ * const names = scanOutputs(result).map((f) => f.name);
+ * names.slice(0, 4); // => ["results.json", "limits.csv", "brazil.svg", "significance.svg"]
+ * names.slice(4); // => ["hepdata/submission.yaml", "hepdata/limits.yaml"]
  */
 export function scanOutputs(result: ScanResult): OutputFile[] {
   return [

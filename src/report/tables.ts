@@ -16,7 +16,8 @@ const cell = (v: number | string | undefined) =>
  */
 export function limitsCsv(r: ScanResult): string {
   const header =
-    "mass,status,nsig,nsig_error,q0,local_z,observed,expected_minus2,expected_minus1,expected_median,expected_plus1,expected_plus2";
+    "mass,status,nsig,nsig_error,q0,local_z,observed," +
+    "expected_minus2,expected_minus1,expected_median,expected_plus1,expected_plus2";
   const rows = r.points.map((p) =>
     [
       p.mass,

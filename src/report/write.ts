@@ -97,7 +97,8 @@ export async function checkOutputFile(path: string, what: string): Promise<void>
     e.code === "ENOENT" ? undefined : fail(what, path, e),
   );
   if (st?.isDirectory()) throw new BumpscanError(`${what} ${path}: is a directory`);
-  if (st && !st.isFile()) return void (await access(path, constants.W_OK).catch((e) => fail(what, path, e))); // a device: written in place
+  // a device: written in place
+  if (st && !st.isFile()) return void (await access(path, constants.W_OK).catch((e) => fail(what, path, e)));
   const parent = await stat(folder).catch((e: NodeJS.ErrnoException) => fail(what, path, e));
   if (!parent.isDirectory()) throw new BumpscanError(`${what} ${path}: ${dirname(path)} is a file, not a folder`);
   await access(folder, constants.W_OK | constants.X_OK).catch((e) => fail(what, path, e));

@@ -120,7 +120,9 @@ export class ScanWorkspace {
       };
       if (model.dropped) result.droppedComponents = model.dropped;
       if (!d.valid) {
-        result.reason = `the ${d.free.status !== "converged" ? "free" : "background-only"} fit did not converge (${d.free.status !== "converged" ? d.free.status : d.background.status})`;
+        result.reason =
+          `the ${d.free.status !== "converged" ? "free" : "background-only"} fit did not converge ` +
+          `(${d.free.status !== "converged" ? d.free.status : d.background.status})`;
         return result;
       }
       if (options.method === "none") return result;

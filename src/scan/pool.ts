@@ -1,5 +1,6 @@
 /**
- * A pool of workers (Node worker_threads or browser Web Workers, driven through comlink), each holding one core instance
+ * A pool of workers (Node worker_threads or browser Web Workers, driven through comlink), each holding one core
+ * instance
  * instantiated from the one compiled module. Toy batches are split into consecutive chunks, one per
  * worker; as every toy's random numbers depend only on its own index, the joined result is the
  * same for any number of workers.

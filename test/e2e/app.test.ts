@@ -173,7 +173,8 @@ describe.skipIf(!chromiumPath && !process.env.CI)("the web app in Chromium", () 
     await page.close();
   }, 120_000);
 
-  test("a worker script that cannot be loaded (404) shows the pool's error in the page instead of hanging", async () => {
+  test("a worker script that cannot be loaded (404) shows the pool's error in the page instead of " +
+    "hanging", async () => {
     const { page } = await openApp();
     await page.route(/web-worker[^/]*\.js/, (route) => route.fulfill({ status: 404, body: "not found" }));
     await page.click("#demo");
@@ -195,7 +196,8 @@ describe.skipIf(!chromiumPath && !process.env.CI)("the web app in Chromium", () 
     await page.setInputFiles("#file", { name: "bad.csv", mimeType: "text/csv", buffer: Buffer.from("m\n1.5\nx\n") });
     await page.waitForSelector("#error:not([hidden])");
     await shot(page, "06-bad-file");
-    expect(await page.textContent("#error")).toBe("bad.csv line 3: column 1 is not a decimal number"); // the cell's text is file content: not echoed
+    // the cell's text is file content: not echoed
+    expect(await page.textContent("#error")).toBe("bad.csv line 3: column 1 is not a decimal number");
     expect(await page.isDisabled("#scan")).toBe(true);
     await page.close();
   });
@@ -214,7 +216,8 @@ describe.skipIf(!chromiumPath && !process.env.CI)("the web app in Chromium", () 
     });
     // two columns: the error names them; naming one loads the file
     await page.waitForSelector("#error:not([hidden])");
-    expect(await page.textContent("#error")).toBe("dropped.csv has 2 columns: name one in the spec's data.column"); // the header is file content: not listed
+    // the header is file content: not listed
+    expect(await page.textContent("#error")).toBe("dropped.csv has 2 columns: name one in the spec's data.column");
     await page.fill("#column", "m");
     await page.dispatchEvent("#column", "change");
     await page.waitForFunction(

@@ -33,13 +33,19 @@ function matches(actual, expected, digits) {
   actual = plain(actual);
   if (typeof expected === "number") return typeof actual === "number" && near(actual, expected, digits.shift());
   if (Array.isArray(expected))
-    return Array.isArray(actual) && actual.length === expected.length && expected.every((e, i) => matches(actual[i], e, digits));
+    return (
+      Array.isArray(actual) &&
+      actual.length === expected.length &&
+      expected.every((e, i) => matches(actual[i], e, digits))
+    );
   if (expected && typeof expected === "object")
-    return actual !== null && typeof actual === "object" && Object.keys(expected).every((k) => matches(actual[k], expected[k], digits));
+    if (actual === null || typeof actual !== "object") return false;
+    return Object.keys(expected).every((k) => matches(actual[k], expected[k], digits));
   return Object.is(actual, expected);
 }
 
-const show = (v) => JSON.stringify(plain(v), (_, x) => (ArrayBuffer.isView(x) ? Array.from(x) : typeof x === "number" && !Number.isFinite(x) ? String(x) : x));
+const finite = (x) => (typeof x === "number" && !Number.isFinite(x) ? String(x) : x);
+const show = (v) => JSON.stringify(plain(v), (_, x) => (ArrayBuffer.isView(x) ? Array.from(x) : finite(x)));
 
 export async function check(thunk, expectedText, expected, where) {
   const actual = await thunk();

@@ -134,7 +134,8 @@ async function runFit(): Promise<void> {
           ([k, v]) => `<tr><td>${esc(k)}</td><td>${v.value.toPrecision(6)}</td><td>${v.error.toPrecision(3)}</td></tr>`,
         )
         .join("") +
-      `<tr><td>local Z</td><td>${report.z.toFixed(2)} σ</td><td></td></tr><tr><td>status</td><td>${esc(report.status)}</td><td></td></tr>`;
+      `<tr><td>local Z</td><td>${report.z.toFixed(2)} ` +
+      `σ</td><td></td></tr><tr><td>status</td><td>${esc(report.status)}</td><td></td></tr>`;
     byId("fit-view").hidden = false;
     setState("done");
   } catch (e) {
@@ -197,7 +198,8 @@ async function runScanInPage(): Promise<void> {
         progress.max = p.total;
         progress.value = p.done;
         byId("eta").textContent =
-          `${p.done} / ${p.total} mass points · ${p.done < p.total ? `about ${(p.etaMs / 1000).toFixed(1)} s left` : "done"}`;
+          `${p.done} / ${p.total} mass points · ` +
+          `${p.done < p.total ? `about ${(p.etaMs / 1000).toFixed(1)} s left` : "done"}`;
       },
     });
     updateButtons();
@@ -212,7 +214,8 @@ async function runScanInPage(): Promise<void> {
     byId("summary").textContent =
       `${result.points.length} mass points in ${(app.scanMs / 1000).toFixed(2)} s. ` +
       (top
-        ? `Largest excess: local Z = ${top.z.toFixed(2)}σ at ${top.mass.toPrecision(4)}${unit}; global Z = ${result.globalZ.toFixed(2)}σ (Gross–Vitells).`
+        ? `Largest excess: local Z = ${top.z.toFixed(2)}σ at ${top.mass.toPrecision(4)}${unit}; global Z = ` +
+          `${result.globalZ.toFixed(2)}σ (Gross–Vitells).`
         : "No fitted mass point.");
     setState("done");
   } catch (e) {
