@@ -288,11 +288,18 @@ describe("item 14: merge refuses what is not a scan result of the grid", () => {
     expect(massGrid(parseSpec(scanSpec))).toHaveLength(4);
   });
 
-  test("--lee-toys with --shard is refused (LEE toys run unsharded)", () => {
+  test("--lee-toys shards from different seeds are refused, naming the file", () => {
+    const path = spec("leeshard", { scan: { masses: [4.2, 4.4] } });
+    const shard = (k: number, seed: number) =>
+      run(["scan", path, "--lee-toys", "2", "--seed", `${seed}`, "--shard", `${k}/2`, "--out", `lee-${k}.json`]);
+    expect(shard(1, 1).code).toBe(0);
+    expect(shard(2, 2).code).toBe(0);
+    expect(JSON.parse(readFileSync(join(dir, "lee-2.json"), "utf8")).leeShard.index).toEqual([1]);
     expectOneLine(
-      run(["scan", spec("leeshard", { scan: { masses: [4.2] } }), "--lee-toys", "10", "--shard", "1/2"]),
-      /--lee-toys cannot be combined with --shard: the toy scans run unsharded/,
+      run(["merge", "lee-1.json", "lee-2.json", "-o", "lee.json"]),
+      /^bumpscan: merge: lee-2\.json comes from a different seed than lee-1\.json \(2, not 1\)$/m,
     );
+    expect(existsSync(join(dir, "lee.json"))).toBe(false);
   });
 });
 

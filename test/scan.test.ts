@@ -70,6 +70,42 @@ describe("scans", () => {
     expect(() => mergeScans([shards[0], shards[0], shards[1], shards[2]])).toThrow(/appears twice/);
   }, 60_000);
 
+  test("LEE toy scans shard by toy index: the merged shards are exactly one run; other seeds are refused", async () => {
+    const values = await events("bump-1e4");
+    const one = await runScan(spec, values, { leeToys: 7, seed: 3 });
+    expect(one.seed).toBe(3);
+    expect(one.lee!.toys).toBe(7);
+    expect(one.lee!.maxZ).toHaveLength(7);
+    const shards = await Promise.all(
+      [1, 2, 3].map((k) => runScan(spec, values, { leeToys: 7, seed: 3, shard: { k, n: 3 } })),
+    );
+    expect(shards.map((s) => s.leeShard!.index)).toEqual([
+      [0, 3, 6],
+      [1, 4],
+      [2, 5],
+    ]);
+    expect(shards[1].lee).toBeUndefined();
+    // each toy scan is the one run's toy scan of the same index
+    expect(shards[1].leeShard!.maxZ).toEqual([one.lee!.maxZ[1], one.lee!.maxZ[4]]);
+    const labels = ["s1.json", "s2.json", "s3.json"];
+    expect(JSON.stringify(mergeScans([shards[2], shards[0], shards[1]], [labels[2], labels[0], labels[1]]))).toBe(
+      JSON.stringify(one),
+    );
+    expect(() => mergeScans([shards[0], shards[2]], [labels[0], labels[2]])).toThrow(
+      "merge: a shard is missing (shard 2/3): 10 of the scan's 15 mass points present, 5 of its 7 LEE toy scans present",
+    );
+    const otherSeed = await runScan(spec, values, { leeToys: 7, seed: 4, shard: { k: 2, n: 3 } });
+    expect(otherSeed.leeShard!.maxZ).not.toEqual(shards[1].leeShard!.maxZ);
+    expect(() => mergeScans([shards[0], otherSeed, shards[2]], labels)).toThrow(
+      "merge: s2.json comes from a different seed than s1.json (4, not 3)",
+    );
+    const noToys = await runScan(spec, values, { shard: { k: 2, n: 3 } });
+    expect(() => mergeScans([shards[0], noToys, shards[2]], labels)).toThrow(
+      "merge: s2.json comes from a different number of LEE toy scans than s1.json (0, not 7)",
+    );
+    expect(() => mergeScans([one], ["one.json"])).toThrow(/one\.json holds combined LEE toy scans/);
+  }, 120_000);
+
   test("toys: each point's toy batches split over the workers give the same results as one thread", async () => {
     const values = await events("bump-1e4");
     const toySpec = { ...spec, scan: { masses: [4.2, 6] }, limit: { method: "toys" as const, toys: 60, seed: 5 } };

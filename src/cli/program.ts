@@ -248,7 +248,8 @@ withLimitOptions(
   .option("--shard <k/N>", "run shard k of N (mass points with index ≡ k−1 mod N); join with merge", shard)
   .option(
     "--lee-toys <n>",
-    "check the global significance with n background-only toy scans (≤ 1e6; not with --shard)",
+    "check the global significance with n background-only toy scans (≤ 1e6; " +
+      "with --shard k/N, the toy scans with index ≡ k−1 mod N)",
     leeToys,
   )
   .option("--out <file>", "write the scan JSON (docs/spec.md, Outputs) to this file")
@@ -283,10 +284,6 @@ withLimitOptions(
     ) => {
       const { loadSpecSamples, formatScan, WorkerPool, runScan, cliProgress, checkScanOutputs, writeScanOutputs } =
         await work();
-      if (opts.leeToys && opts.shard)
-        throw new BumpscanError(
-          "--lee-toys cannot be combined with --shard: the toy scans run unsharded for now (run them on the whole grid, or merge first)",
-        );
       await checkScanOutputs(opts);
       const spec = await readSpec(specPath);
       const samples = await loadSpecSamples(spec, dirname(resolve(specPath)));
@@ -354,7 +351,9 @@ program
   .option("--json", "print the merged scan JSON too")
   .addHelpText(
     "after",
-    "\nEvery file must be a complete scan result of the same spec, method and CL, its points on the spec's grid.\n\nExample:\n  bumpscan merge shard-*.json -o results.json",
+    "\nEvery file must be a complete scan result of the same spec, method, CL, seed and toys, its points on the\n" +
+      "spec's grid; a missing shard is named. The shards' LEE toy scans (--lee-toys) are joined into the global\n" +
+      "p-value, exactly as one run computes it.\n\nExample:\n  bumpscan merge shard-*.json -o results.json",
   )
   .action(async (files: string[], opts: { out: string; json?: boolean }) => {
     const { mergeScans, checkScanResult, checkOutputFile, writeAtomic } = await work();

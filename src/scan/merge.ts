@@ -1,13 +1,14 @@
 /**
  * Joining the shards of a scan (`bumpscan merge`): every part is checked to be a scan result of
- * the same spec, method and CL whose points lie on the spec's grid, so a wrong or corrupted file is
- * an error naming it, never a silently dropped or misplaced point.
+ * the same spec, method, CL, seed and toys whose points lie on the spec's grid, so a wrong or
+ * corrupted file is an error naming it, never a silently dropped or misplaced point; a missing
+ * shard is named. The shards' LEE toy scans are joined by toy index into the one run's `lee`.
  */
 import { BumpscanError } from "../errors.js";
 import { parseSpec } from "../model/parse.js";
 import { massGrid } from "./grid.js";
 import type { PointResult } from "./point.js";
-import { assemble, type ScanResult } from "./result.js";
+import { assemble, leeFromToys, type ScanResult } from "./result.js";
 
 const METHODS = ["asymptotic", "toys", "bayes"];
 const NUMBER_FIELDS = ["nsig", "nsigError", "q0", "z", "observed", "observedError", "events"] as const;
@@ -29,6 +30,22 @@ function pointProblem(p: unknown): string | undefined {
     (!isRecord(p.expected) || !Object.values(p.expected).every(numberOrNull))
   )
     return "has a malformed expected band";
+  return undefined;
+}
+
+const isCount = (v: unknown) => Number.isInteger(v) && (v as number) >= 0;
+
+/** Why a shard's LEE toy scans are malformed, or undefined when they are fine. */
+function leeShardProblem(l: unknown): string | undefined {
+  if (!isRecord(l)) return "is not an object";
+  if (!isCount(l.toys) || (l.toys as number) < 1) return "has no toy count ≥ 1";
+  const { index, maxZ, upcrossings } = l;
+  if (!Array.isArray(index) || !Array.isArray(maxZ) || !Array.isArray(upcrossings))
+    return "needs index, maxZ and upcrossings arrays";
+  if (maxZ.length !== index.length || upcrossings.length !== index.length) return "has arrays of different lengths";
+  if (!index.every(isCount)) return "has a toy index that is not an integer ≥ 0";
+  if (!maxZ.every((z) => typeof z === "number" && Number.isFinite(z))) return "has a maxZ that is not a finite number";
+  if (!upcrossings.every(isCount)) return "has an up-crossing count that is not an integer ≥ 0";
   return undefined;
 }
 
@@ -59,6 +76,13 @@ export function checkScanResult(json: unknown, label: string): ScanResult {
   if (json.partial === true) throw new BumpscanError(`${label} is a partial scan (interrupted): run its shard again`);
   if (json.shard !== undefined && (typeof json.shard !== "string" || !/^\d+\/\d+$/.test(json.shard)))
     throw not('"shard" must be "k/N"');
+  for (const k of ["seed", "toys", "eventsOutside"])
+    if (json[k] !== undefined && !(Number.isInteger(json[k]) && (json[k] as number) >= 0))
+      throw not(`"${k}" must be an integer ≥ 0`);
+  if (json.leeShard !== undefined) {
+    const problem = leeShardProblem(json.leeShard);
+    if (problem) throw not(`"leeShard" ${problem}`);
+  }
   return json as unknown as ScanResult;
 }
 
@@ -74,10 +98,17 @@ export function mergeScans(parts: ScanResult[], labels: string[] = parts.map((_,
   if (parts.length === 0) throw new BumpscanError("merge: no scan results given");
   parts.forEach((p, i) => checkScanResult(p, labels[i]));
   const first = parts[0];
-  const key = JSON.stringify([first.spec, first.method, first.cl]);
   parts.forEach((p, i) => {
-    if (JSON.stringify([p.spec, p.method, p.cl]) !== key)
-      throw new BumpscanError(`merge: ${labels[i]} comes from a different spec, method or CL than ${labels[0]}`);
+    const differs = RUN.find((r) => JSON.stringify(r.of(p) ?? null) !== JSON.stringify(r.of(first) ?? null));
+    if (differs)
+      throw new BumpscanError(
+        `merge: ${labels[i]} comes from a different ${differs.name} than ${labels[0]}` +
+          (differs.show ? ` (${differs.show(p)}, not ${differs.show(first)})` : ""),
+      );
+    if (p.lee)
+      throw new BumpscanError(
+        `merge: ${labels[i]} holds combined LEE toy scans ("lee"): merge takes the shards of a run with --shard`,
+      );
   });
   const grid = massGrid(first.spec);
   const byIndex = new Map<number, PointResult>();
@@ -86,11 +117,13 @@ export function mergeScans(parts: ScanResult[], labels: string[] = parts.map((_,
       const g = grid[point.index];
       if (!g)
         throw new BumpscanError(
-          `merge: ${labels[i]} has mass point ${point.index}, outside the spec's grid of ${grid.length} points (0–${grid.length - 1})`,
+          `merge: ${labels[i]} has mass point ${point.index}, ` +
+            `outside the spec's grid of ${grid.length} points (0–${grid.length - 1})`,
         );
       if (!sameMass(point.mass, g.mass))
         throw new BumpscanError(
-          `merge: ${labels[i]} has mass point ${point.index} at m = ${point.mass}, but the grid's mass there is ${g.mass}`,
+          `merge: ${labels[i]} has mass point ${point.index} at m = ${point.mass}, ` +
+            `but the grid's mass there is ${g.mass}`,
         );
       if (byIndex.has(point.index))
         throw new BumpscanError(
@@ -99,11 +132,76 @@ export function mergeScans(parts: ScanResult[], labels: string[] = parts.map((_,
       byIndex.set(point.index, point);
     }
   });
-  if (byIndex.size !== grid.length)
+  const toys = leeToyScans(parts, labels);
+  const missingPoints = grid.map((g) => g.index).filter((i) => !byIndex.has(i));
+  if (missingPoints.length > 0 || toys?.missing.length)
     throw new BumpscanError(
-      `merge: ${byIndex.size} of the scan's ${grid.length} mass points present; a shard is missing`,
+      `merge: a shard is missing${missingShards(parts, missingPoints, toys?.missing ?? [])}: ` +
+        [
+          missingPoints.length > 0 ? `${byIndex.size} of the scan's ${grid.length} mass points present` : "",
+          toys?.missing.length ? `${toys.n - toys.missing.length} of its ${toys.n} LEE toy scans present` : "",
+        ]
+          .filter(Boolean)
+          .join(", "),
     );
-  return assemble(first.spec, first, [...byIndex.values()]);
+  const merged = assemble(first.spec, first, [...byIndex.values()]);
+  if (first.eventsOutside !== undefined) merged.eventsOutside = first.eventsOutside;
+  if (toys) merged.lee = leeFromToys(toys.maxZ, toys.upcrossings, merged.maxLocalZ?.z ?? 0);
+  return merged;
+}
+
+/** What a run's shards must share, named in the error when one differs. */
+const RUN: { name: string; of: (r: ScanResult) => unknown; show?: (r: ScanResult) => string }[] = [
+  { name: "spec", of: (r) => r.spec },
+  { name: "method", of: (r) => r.method, show: (r) => r.method },
+  { name: "CL", of: (r) => r.cl, show: (r) => `${r.cl}` },
+  {
+    name: "number of LEE toy scans",
+    of: (r) => r.leeShard?.toys ?? r.lee?.toys,
+    show: (r) => `${r.leeShard?.toys ?? r.lee?.toys ?? 0}`,
+  },
+  { name: "seed", of: (r) => r.seed, show: (r) => (r.seed === undefined ? "none" : `${r.seed}`) },
+  { name: "number of toys", of: (r) => r.toys, show: (r) => (r.toys === undefined ? "none" : `${r.toys}`) },
+  { name: "event count outside the range", of: (r) => r.eventsOutside, show: (r) => `${r.eventsOutside ?? 0}` },
+];
+
+/** The shards' LEE toy scans joined in toy order (undefined when the run had none), and the toy indices missing. */
+function leeToyScans(parts: ScanResult[], labels: string[]) {
+  const n = parts[0].leeShard?.toys;
+  if (n === undefined) return undefined;
+  const maxZ: number[] = new Array(n);
+  const upcrossings: number[] = new Array(n);
+  const seen = new Set<number>();
+  parts.forEach((part, i) => {
+    const l = part.leeShard!;
+    l.index.forEach((t, j) => {
+      if (t >= n)
+        throw new BumpscanError(`merge: ${labels[i]} has LEE toy scan ${t}, beyond the run's ${n} (0–${n - 1})`);
+      if (seen.has(t)) throw new BumpscanError(`merge: LEE toy scan ${t} appears twice (again in ${labels[i]})`);
+      seen.add(t);
+      maxZ[t] = l.maxZ[j];
+      upcrossings[t] = l.upcrossings[j];
+    });
+  });
+  const missing = Array.from({ length: n }, (_, t) => t).filter((t) => !seen.has(t));
+  return { n, maxZ, upcrossings, missing };
+}
+
+/**
+ * The missing shards, " k/N, …", when the parts are shards of one N (mass point and toy index
+ * i belong to shard i mod N + 1); otherwise the first missing mass points or toy scans.
+ */
+function missingShards(parts: ScanResult[], points: number[], toys: number[]): string {
+  const ns = new Set(parts.map((p) => p.shard?.split("/")[1]));
+  const n = ns.size === 1 ? Number([...ns][0]) : NaN;
+  if (Number.isInteger(n) && n > 0) {
+    const ks = [...new Set([...points, ...toys].map((i) => (i % n) + 1))].sort((a, b) => a - b);
+    return ` (shard${ks.length > 1 ? "s" : ""} ${ks.map((k) => `${k}/${n}`).join(", ")})`;
+  }
+  const few = (what: string, list: number[]) =>
+    list.length > 0 ? `${what} ${list.slice(0, 5).join(", ")}${list.length > 5 ? ", …" : ""}` : "";
+  const named = [few("mass points", points), few("LEE toy scans", toys)].filter(Boolean).join("; ");
+  return ` (no ${named})`;
 }
 
 /** Masses written by JSON round-trip exactly; a relative 1e-12 allows for any other writer's rounding. */

@@ -3,7 +3,7 @@
  * what was run (spec, method, CL, shard). `runScan` builds it, and `merge` from shards.
  */
 import type { Spec } from "../model/spec.js";
-import { type GlobalSignificance, grossVitells } from "./global.js";
+import { type GlobalSignificance, grossVitells, zFromLogP } from "./global.js";
 import type { PointResult, ScanOptions } from "./point.js";
 
 /** The global significance from background-only toy scans (`leeToys`). */
@@ -22,29 +22,81 @@ export interface LeeToys {
   maxZ: number[];
 }
 
+/**
+ * One shard's share of the background-only toy scans (`--lee-toys` with `--shard k/N`: the toy
+ * scans with index t ≡ k − 1 mod N, each over the whole grid). `merge` joins the shares and
+ * computes `lee` from them, exactly as one run does.
+ */
+export interface LeeToyShard {
+  /** Toy scans in the whole run (all shards). */
+  toys: number;
+  /** This shard's toy indices (from 0), each toy scan's largest local Z and its up-crossings of q0 above c0. */
+  index: number[];
+  maxZ: number[];
+  upcrossings: number[];
+}
+
 export interface ScanResult extends GlobalSignificance {
   spec: Spec;
   method: ScanOptions["method"];
   cl: number;
+  /** The seed, present when the result depends on it (toy limits, LEE toy scans). */
+  seed?: number;
+  /** s+b toys per POI value, present for toy limits. */
+  toys?: number;
   points: PointResult[];
   /** Present when this is one shard of a larger scan: "k/N". */
   shard?: string;
   lee?: LeeToys;
+  /** A shard's share of the LEE toy scans (in place of `lee`, which needs every toy scan). */
+  leeShard?: LeeToyShard;
   /** Present when the scan was stopped early (`partialOnAbort`): only the points done are in `points`. */
   partial?: true;
   /** Events given outside the observable range (not used). */
   eventsOutside?: number;
 }
 
-/** The scan result of a set of points (also what `merge` builds from shards). */
+/**
+ * The scan result of a set of points (also what `merge` builds from shards). `seed` and `toys`
+ * are recorded when given (the run's record: pass them only where the result depends on them).
+ */
 export function assemble(
   spec: Spec,
-  options: Pick<ScanOptions, "method" | "cl">,
+  options: Pick<ScanOptions, "method" | "cl" | "seed" | "toys">,
   points: PointResult[],
   shard?: string,
 ): ScanResult {
   const sorted = [...points].sort((a, b) => a.index - b.index);
-  const result: ScanResult = { spec, method: options.method, cl: options.cl, points: sorted, ...grossVitells(sorted) };
+  const result: ScanResult = {
+    spec,
+    method: options.method,
+    cl: options.cl,
+    ...(options.seed !== undefined ? { seed: options.seed } : {}),
+    ...(options.toys !== undefined ? { toys: options.toys } : {}),
+    points: sorted,
+    ...grossVitells(sorted),
+  };
   if (shard) result.shard = shard;
   return result;
+}
+
+/**
+ * The global significance from every toy scan's largest local Z and up-crossings (in toy order):
+ * the fraction of toy scans reaching the observed maximum `zObs`. One run and `merge` both call it.
+ */
+export function leeFromToys(maxZ: number[], upcrossings: number[], zObs: number): LeeToys {
+  const n = maxZ.length;
+  const k = maxZ.filter((z) => z >= zObs).length;
+  const p = k / n;
+  let crossings = 0;
+  for (const c of upcrossings) crossings += c;
+  return {
+    toys: n,
+    globalP: p,
+    globalPError: Math.sqrt(Math.max(p * (1 - p), 1 / n) / n),
+    globalZ: zFromLogP(Math.log(Math.max(p, 1 / n))),
+    globalZIsLowerBound: k === 0,
+    meanUpcrossings: crossings / n,
+    maxZ,
+  };
 }

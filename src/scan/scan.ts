@@ -12,16 +12,17 @@ import { limitSettings } from "../job/mass-job.js";
 import { fit } from "../infer/fit.js";
 import { generate } from "../core/generate.js";
 import { buildModel } from "../model/spec.js";
-import { grossVitells, zFromLogP } from "./global.js";
+import { grossVitells } from "./global.js";
 import { type GridPoint, massGrid } from "./grid.js";
 import { type PointResult, type ScanOptions, ScanWorkspace } from "./point.js";
 import type { WorkerPool } from "./pool.js";
-import { assemble, type LeeToys, type ScanResult } from "./result.js";
+import { assemble, leeFromToys, type ScanResult } from "./result.js";
 
 export { assemble };
-export type { LeeToys, ScanResult };
+export type { LeeToys, LeeToyShard, ScanResult } from "./result.js";
 import type { Dataset } from "../core/compile.js";
 import { isWeighted, nllScales } from "../infer/weights.js";
+import { DEFAULT_SEED, DEFAULT_TOYS } from "../infer/toys.js";
 
 /** A scan's events: one array (or dataset with weights) per sample, or one for a one-sample spec. */
 export type ScanEvents = Float64Array | Float64Array[] | Dataset | Dataset[];
@@ -74,7 +75,10 @@ export interface RunScanOptions extends Partial<ScanOptions> {
    * points under way too, close the pool (its workers are terminated at once).
    */
   signal?: AbortSignal;
-  /** Background-only toy scans to check the global significance (seeded by `seed`). */
+  /**
+   * Background-only toy scans to check the global significance (seeded by `seed`). A shard k/N
+   * runs the toy scans with index ≡ k − 1 (mod N) over the whole grid (`leeShard`); `merge` joins them.
+   */
   leeToys?: number;
   /**
    * When `signal` aborts, resolve with the points done so far, marked `partial: true`, instead of
@@ -102,6 +106,14 @@ export async function runScan(spec: Spec, events: ScanEvents, options: RunScanOp
     cl: settings.cl,
     toys: settings.toys,
     seed: settings.seed,
+  };
+  // what the result records of the run: the seed and toys where the numbers depend on them
+  const toyLimits = scanOptions.method === "toys";
+  const record = {
+    method: scanOptions.method,
+    cl: scanOptions.cl,
+    ...(toyLimits || options.leeToys ? { seed: scanOptions.seed ?? DEFAULT_SEED } : {}),
+    ...(toyLimits ? { toys: scanOptions.toys ?? DEFAULT_TOYS } : {}),
   };
   const grid = massGrid(spec);
   const { shard } = options;
@@ -140,29 +152,23 @@ export async function runScan(spec: Spec, events: ScanEvents, options: RunScanOp
   } catch (e) {
     if (!(options.partialOnAbort && options.signal?.aborted)) throw e;
     return {
-      ...assemble(spec, scanOptions, finished, label),
+      ...assemble(spec, record, finished, label),
       ...(outside > 0 ? { eventsOutside: outside } : {}),
       partial: true,
     };
   }
-  const result = assemble(spec, scanOptions, points, label);
+  const result = assemble(spec, record, points, label);
   if (outside > 0) result.eventsOutside = outside;
-  if (options.leeToys && !shard) {
+  if (options.leeToys) {
     if (!start) throw new BumpscanError("--lee-toys needs a full-range scan whose background-only fit converges");
+    const n = options.leeToys;
+    const toys = Array.from({ length: n }, (_, t) => t).filter((t) => !shard || t % shard.n === shard.k - 1);
     try {
-      result.lee = await cancellable(options.signal, () =>
-        leeToys(
-          spec,
-          sorted,
-          mine,
-          start,
-          result,
-          options.leeToys!,
-          scanOptions.seed ?? 1,
-          options.pool,
-          options.signal,
-        ),
+      const scans = await cancellable(options.signal, () =>
+        leeToyScans(spec, sorted, grid, start, toys, result.cl, record.seed!, options.pool, options.signal),
       );
+      if (shard) result.leeShard = { toys: n, index: toys, ...scans };
+      else result.lee = leeFromToys(scans.maxZ, scans.upcrossings, result.maxLocalZ?.z ?? 0);
     } catch (e) {
       if (!(options.partialOnAbort && options.signal?.aborted)) throw e;
       return { ...result, partial: true }; // every point, but the toy scans unfinished
@@ -187,46 +193,36 @@ async function cancellable<T>(signal: AbortSignal | undefined, work: () => Promi
 
 /**
  * Background-only toy scans: pseudo-spectra drawn from the scan's background-only fit (Poisson
- * counts, seeded per toy index), each scanned for its largest local Z. The fraction reaching the
- * observed maximum is the global p-value that Gross–Vitells approximates.
+ * counts, seeded per toy index, so a toy scan is the same in whichever run or shard it runs), each
+ * scanned over the whole grid for its largest local Z and its up-crossings. The fraction reaching
+ * the observed maximum is the global p-value that Gross–Vitells approximates (`leeFromToys`).
  */
-async function leeToys(
+async function leeToyScans(
   spec: Spec,
   sorted: Dataset[],
   grid: GridPoint[],
   background: Record<string, number>,
-  observed: ScanResult,
-  n: number,
+  toys: number[],
+  cl: number,
   seed: number,
   pool?: WorkerPool,
   signal?: AbortSignal,
-): Promise<LeeToys> {
+): Promise<{ maxZ: number[]; upcrossings: number[] }> {
   const first = grid.find((g) => !g.skipped)!;
   const model = buildModel(spec, { mass: first.mass, nEvents: sorted.map((s) => s.values.length) });
-  const zObs = observed.maxLocalZ?.z ?? 0;
   const maxZ: number[] = [];
-  let crossings = 0;
-  for (let t = 0; t < n; t++) {
+  const upcrossings: number[] = [];
+  for (const t of toys) {
     if (signal?.aborted) throw new BumpscanError("scan cancelled");
     const data = generate(model, { ...background, [model.poi]: 0 }, seed, t + 1).map((d) => ({ values: d.sort() }));
     const points = pool
-      ? await pool.runScan(spec, data, grid, { method: "none", cl: observed.cl }, () => {}, signal, background)
-      : await serial(spec, data, grid, { method: "none", cl: observed.cl }, () => {}, signal, background);
+      ? await pool.runScan(spec, data, grid, { method: "none", cl }, () => {}, signal, background)
+      : await serial(spec, data, grid, { method: "none", cl }, () => {}, signal, background);
     const g = grossVitells(points);
     maxZ.push(g.maxLocalZ?.z ?? 0);
-    crossings += g.upcrossings;
+    upcrossings.push(g.upcrossings);
   }
-  const k = maxZ.filter((z) => z >= zObs).length;
-  const p = k / n;
-  return {
-    toys: n,
-    globalP: p,
-    globalPError: Math.sqrt(Math.max(p * (1 - p), 1 / n) / n),
-    globalZ: zFromLogP(Math.log(Math.max(p, 1 / n))),
-    globalZIsLowerBound: k === 0,
-    meanUpcrossings: crossings / n,
-    maxZ,
-  };
+  return { maxZ, upcrossings };
 }
 
 /**
