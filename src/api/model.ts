@@ -7,8 +7,27 @@
 export { parseSpec } from "../model/parse.js";
 export { buildModel } from "../model/spec.js";
 export type { Spec, ShapeSpec, DataSpec, BuildOptions } from "../model/spec.js";
-export { ModelBuilder, checkModel } from "../model/model.js";
-export type { Model, Parameter, Component, Sample, Constraint, Arg, YieldFactor } from "../model/model.js";
+export {
+  ModelBuilder,
+  checkModel,
+  nominalArg,
+  argParts,
+  allowedPieces,
+  isExcluded,
+  factorValue,
+} from "../model/model.js";
+export type {
+  Model,
+  Parameter,
+  Component,
+  Sample,
+  Constraint,
+  Arg,
+  FactoredArg,
+  Factor,
+  ArgFactor,
+  YieldFactor,
+} from "../model/model.js";
 export { SHAPES, shapeArgs, isShape } from "../model/shapes.js";
 export type { ShapeName } from "../model/shapes.js";
 export { resolutionAt } from "../model/resolution.js";

@@ -4,7 +4,7 @@
  * from here on runs inside WASM; JS only writes parameter values and reads results.
  */
 import { BumpscanError } from "../errors.js";
-import type { Component, Model, Sample } from "../model/model.js";
+import type { Arg, Component, Model, Sample } from "../model/model.js";
 import { SHAPES } from "../model/shapes.js";
 import { type CoreExports, viewF64, writeF64 } from "./wasm.js";
 import * as abi from "./abi.js";
@@ -335,7 +335,8 @@ function record(words: number, fields: [number, number][]): number[] {
 function flatten(model: Model, data: LoadedData, scales: number[]): { table: number[]; values: number[] } {
   const index = new Map(model.parameters.map((p, i) => [p.name, i]));
   const values = model.parameters.map((p) => p.value);
-  const valueIndex = (a: number | string) => {
+  const valueIndex = (a: Arg) => {
+    if (typeof a === "object") throw new BumpscanError("factored arguments are not supported by the core yet");
     if (typeof a === "string") return index.get(a)!;
     values.push(a);
     return values.length - 1;
@@ -356,6 +357,7 @@ function flatten(model: Model, data: LoadedData, scales: number[]): { table: num
     );
   }
   model.samples.forEach((s, si) => {
+    if (s.exclude?.length) throw new BumpscanError("vetoes are not supported by the core yet");
     table[abi.MODEL_SAMPLES + si] = table.length;
     const start = table.length;
     table.push(...sampleRecord(s, data.ptrs[si], scales[si]));

@@ -1,11 +1,13 @@
 /**
  * Deterministic pseudo-data from a model: Poisson counts per component, each component's events
- * drawn by inverting its tabulated CDF (2^16 cells, linear within a cell). Serves the demo and the
- * tests; the toy machinery of the limit calculators lives in the WASM core.
+ * drawn by inverting its tabulated CDF (2^16 cells, linear within a cell) over the sample's range
+ * less its vetoes (no event inside a vetoed interval; the expected count is the yield, the PDF
+ * being normalised over the allowed region). Serves the demo and the tests; the toy machinery of
+ * the limit calculators lives in the WASM core.
  */
 import { xoroshiro128plusFromState } from "pure-rand/generator/xoroshiro128plus";
 import { uniformFloat64 } from "pure-rand/distribution/uniformFloat64";
-import type { Arg, Model } from "../model/model.js";
+import { allowedPieces, type Arg, argParts, factorValue, type Model } from "../model/model.js";
 import { BumpscanError } from "../errors.js";
 import { shapeDensity } from "./oracle.js";
 
@@ -54,15 +56,8 @@ export function poisson(u: Rng, mean: number): number {
   return n;
 }
 
-/** Sampler for one shape over [lo, hi] by inverse tabulated CDF. */
-function shapeSampler(
-  shape: Parameters<typeof shapeDensity>[0],
-  args: number[],
-  lo: number,
-  hi: number,
-): (u: number) => number {
-  const cells = 1 << 16;
-  const g = shapeDensity(shape, args);
+/** The tabulated CDF of g over [lo, hi] (Simpson per cell) and its inverse. */
+function cdfTable(g: (m: number) => number, lo: number, hi: number, cells: number) {
   const h = (hi - lo) / cells;
   const cdf = new Float64Array(cells + 1);
   let prev = g(lo);
@@ -72,9 +67,7 @@ function shapeSampler(
     cdf[i] = cdf[i - 1] + (h * (prev + 4 * mid + next)) / 6;
     prev = next;
   }
-  const total = cdf[cells];
-  return (u) => {
-    const target = u * total;
+  const invert = (target: number) => {
     let a = 0,
       b = cells;
     while (b - a > 1) {
@@ -83,7 +76,35 @@ function shapeSampler(
       else b = c;
     }
     const frac = (target - cdf[a]) / (cdf[b] - cdf[a] || 1);
-    return lo + (a + frac) * h;
+    return Math.min(hi, lo + (a + frac) * h);
+  };
+  return { total: cdf[cells], invert };
+}
+
+/**
+ * Sampler for one shape over the allowed pieces of a range (the range itself without vetoes) by
+ * inverse tabulated CDF: 2^16 cells shared by the pieces in proportion to their widths (at least
+ * 64 each), so that no event falls inside a vetoed interval.
+ */
+function shapeSampler(
+  shape: Parameters<typeof shapeDensity>[0],
+  args: number[],
+  pieces: [number, number][],
+): (u: number) => number {
+  const cells = 1 << 16;
+  const g = shapeDensity(shape, args);
+  const width = pieces.reduce((w, [lo, hi]) => w + (hi - lo), 0);
+  const tables = pieces.map(([lo, hi]) =>
+    cdfTable(g, lo, hi, pieces.length === 1 ? cells : Math.max(64, Math.round((cells * (hi - lo)) / width))),
+  );
+  const start = [0];
+  for (const t of tables) start.push(start[start.length - 1] + t.total);
+  const total = start[tables.length];
+  return (u) => {
+    const target = u * total;
+    let k = 0;
+    while (k + 1 < tables.length && target >= start[k + 1]) k++;
+    return tables[k].invert(target - start[k]);
   };
 }
 
@@ -102,16 +123,19 @@ function shapeSampler(
 export function generate(model: Model, values: Record<string, number>, seed: number, stream = 0): Float64Array[] {
   const u = seededUniform(seed, stream);
   const v = new Map(model.parameters.map((p) => [p.name, values[p.name] ?? p.value]));
-  const arg = (a: Arg) => (typeof a === "number" ? a : v.get(a)!);
+  const arg = (a: Arg) => {
+    const { base, factors } = argParts(a);
+    return factors.reduce(
+      (x, f) => x * factorValue(f, v.get(f.param)!),
+      typeof base === "number" ? base : v.get(base)!,
+    );
+  };
   return model.samples.map((s) => {
     const out: number[] = [];
     for (const c of s.components) {
-      const nu = c.yieldFactors.reduce(
-        (y, f) => y * (f.kappa === undefined ? arg(f.param) : f.kappa ** arg(f.param)),
-        c.yieldConstant,
-      );
-      if (nu < 0) throw new BumpscanError(`cannot generate component ${c.name} with negative yield ${nu}`);
-      const draw = shapeSampler(c.shape, c.args.map(arg), s.range[0], s.range[1]);
+      const nu = c.yieldFactors.reduce((y, f) => y * factorValue(f, v.get(f.param)!), c.yieldConstant);
+      if (!(nu >= 0)) throw new BumpscanError(`cannot generate component ${c.name} with yield ${nu}`);
+      const draw = shapeSampler(c.shape, c.args.map(arg), allowedPieces(s.range, s.exclude));
       const n = poisson(u, nu);
       for (let i = 0; i < n; i++) out.push(draw(u()));
     }

@@ -14,14 +14,31 @@ export interface Parameter {
   fixed: boolean;
 }
 
-/** A component argument: a number (constant) or the name of a parameter. */
-export type Arg = number | string;
-
-/** Yield = constant × Π param (kappa undefined) × Π kappa^param (log-normal factors). */
-export interface YieldFactor {
+/**
+ * A multiplicative factor of a yield or of a component argument, in one of three forms: the
+ * parameter θ itself (neither `kappa` nor `gauss`), κ^θ (`kappa`: log-normal, κ > 0), or 1 + r·θ
+ * (`gauss`: r; the factor must stay > 0, where it is ≤ 0 the NLL is +∞).
+ */
+export interface Factor {
   param: string;
   kappa?: number;
+  gauss?: number;
 }
+
+/** Yield = constant × Π factors (parameters, κ^θ, 1 + r·θ). */
+export type YieldFactor = Factor;
+
+/** A factor on a component argument (a nuisance on a shape field: σ × (1 + r·θ), σ × κ^θ). */
+export type ArgFactor = Factor;
+
+/** An argument that is a base (a number, a parameter name, or itself a factored argument) times factors. */
+export interface FactoredArg {
+  base: Arg;
+  factors: ArgFactor[];
+}
+
+/** A component argument: a number (constant), the name of a parameter, or a base times factors. */
+export type Arg = number | string | FactoredArg;
 
 export interface Component {
   name: string;
@@ -35,6 +52,12 @@ export interface Component {
 export interface Sample {
   name: string;
   range: [number, number];
+  /**
+   * Vetoes: open intervals (a, b) taken out of the range, sorted, disjoint, strictly inside it.
+   * Every PDF of the sample is normalised over the range minus these holes and is 0 inside them;
+   * events inside a hole are refused (drop them as events outside the range are dropped).
+   */
+  exclude?: [number, number][];
   components: Component[];
   /** Observable values where the total density must not go negative (signal peaks). */
   guards: number[];
@@ -95,12 +118,34 @@ export class ModelBuilder {
     return this;
   }
 
-  /** Start a new sample (simultaneous fits); later components go to it. */
-  sample(name: string, range: [number, number] = this.range): this {
+  /**
+   * Start a new sample (simultaneous fits); later components go to it. The first call names the
+   * builder's initial sample instead while it has no components. `exclude`: vetoed open intervals.
+   */
+  sample(name: string, range: [number, number] = this.range, exclude?: [number, number][]): this {
     const first = this.samples[0];
     if (this.samples.length === 1 && first.components.length === 0 && first.name === "")
       (first.name = name), (first.range = range);
     else this.samples.push({ name, range, components: [], guards: [] });
+    if (exclude !== undefined) this.exclude(exclude);
+    return this;
+  }
+
+  /**
+   * Veto open intervals (a, b) of the current sample's range (the one sample, or the last started):
+   * sorted, disjoint, strictly inside the range.
+   * @example
+   * import { ModelBuilder } from "bumpscan/model";
+   * const model = new ModelBuilder("m", [0, 10.2])
+   *   .exclude([[3.0, 3.2], [3.6, 3.75]])
+   *   .parameter("nbkg", 1000, { lo: 0 })
+   *   .component("bkg", "uniform", [], "nbkg")
+   *   .build("nbkg");
+   * model.samples[0].exclude; // => [[3.0, 3.2], [3.6, 3.75]]
+   */
+  exclude(holes: [number, number][]): this {
+    const sample = this.samples[this.samples.length - 1];
+    sample.exclude = holes.map(([a, b]) => [a, b]);
     return this;
   }
 
@@ -119,8 +164,8 @@ export class ModelBuilder {
           : { constant: yieldOf.constant ?? 1, factors: yieldOf.factors };
     const sample = this.samples[this.samples.length - 1];
     sample.components.push({ name, shape, args, yieldConstant: y.constant, yieldFactors: y.factors });
-    const mean = SHAPES[shape].mean;
-    if (mean !== undefined && typeof args[0] === "number") sample.guards.push(args[0]);
+    const mean = SHAPES[shape].mean === undefined ? undefined : nominalArg(args[0]);
+    if (mean !== undefined) sample.guards.push(mean);
     return this;
   }
 
@@ -146,7 +191,8 @@ export class ModelBuilder {
 
 /**
  * Throws a BumpscanError naming the first inconsistency (unknown parameter, wrong argument count,
- * inverted range, out-of-range start value).
+ * inverted range, out-of-range start value, a factor without a valid κ or r, vetoes that are not sorted
+ * disjoint intervals strictly inside the range).
  * @example
  * import { checkModel, ModelBuilder } from "bumpscan/model";
  * const model = new ModelBuilder("m", [0, 10])
@@ -184,13 +230,19 @@ export function checkModel(model: Model): void {
             `${c.args.length} arguments`,
         );
       }
-      c.args.forEach((a, i) =>
-        typeof a === "string"
-          ? need(a, `component ${c.name} argument ${i + 1}`)
-          : Number.isFinite(a) || fail(`component ${c.name}: argument ${shapeArgs(c.shape, order)[i]} must be finite`),
-      );
-      c.yieldFactors.forEach((f) => need(f.param, `component ${c.name} yield`));
+      c.args.forEach((a, i) => {
+        const where = `component ${c.name} argument ${shapeArgs(c.shape, order)[i]}`;
+        for (let x: Arg = a; typeof x === "object"; x = x.base) {
+          if (x === null || !Array.isArray(x.factors)) fail(`${where}: a factored argument needs a list of factors`);
+          x.factors.forEach((f) => checkFactor(f, where, need));
+        }
+        const { base } = argParts(a);
+        if (typeof base === "string") need(base, where);
+        else if (!Number.isFinite(base)) fail(`${where} must be finite`);
+      });
+      c.yieldFactors.forEach((f) => checkFactor(f, `component ${c.name} yield`, need));
     }
+    checkExclude(s);
   }
   for (const k of model.constraints) {
     need(k.param, "a constraint");
@@ -200,4 +252,108 @@ export function checkModel(model: Model): void {
 
 function fail(message: string): never {
   throw new BumpscanError(message);
+}
+
+/** One factor: a known parameter; κ > 0 finite or r finite, not both. */
+function checkFactor(f: Factor, where: string, need: (name: string, where: string) => void): void {
+  need(f.param, where);
+  if (f.kappa !== undefined && f.gauss !== undefined) fail(`${where}: factor ${f.param} has both kappa and gauss`);
+  if (f.kappa !== undefined && !(f.kappa > 0 && Number.isFinite(f.kappa)))
+    fail(`${where}: factor ${f.param} needs kappa > 0 (got ${f.kappa})`);
+  if (f.gauss !== undefined && !Number.isFinite(f.gauss))
+    fail(`${where}: factor ${f.param} needs a finite gauss (got ${f.gauss})`);
+}
+
+/** The vetoes: pairs a < b, sorted, disjoint, strictly inside the range. */
+function checkExclude(s: Sample): void {
+  if (s.exclude === undefined) return;
+  const name = `sample ${s.name || "(default)"}`;
+  if (!Array.isArray(s.exclude)) fail(`${name}: exclude must be a list of [a, b] intervals`);
+  const [lo, hi] = s.range;
+  s.exclude.forEach((h, k) => {
+    if (!Array.isArray(h) || h.length !== 2 || !h.every(Number.isFinite))
+      fail(`${name}: excluded interval ${k + 1} must be a pair of finite numbers [a, b]`);
+    const [a, b] = h;
+    if (!(a < b)) fail(`${name}: excluded interval [${a}, ${b}] must have a < b`);
+    if (!(a > lo && b < hi))
+      fail(`${name}: excluded interval [${a}, ${b}] must lie strictly inside the range [${lo}, ${hi}]`);
+    const prev = s.exclude![k - 1];
+    if (prev && !(prev[1] < a)) fail(`${name}: excluded intervals must be sorted and disjoint ([${prev}] then [${h}])`);
+  });
+}
+
+/**
+ * The value an argument has when its factors are at their nominal θ = 0 (κ^0 = 1 + r·0 = 1): a
+ * number argument, or a numeric base whose factors are all log-normal or gauss; else undefined
+ * (a parameter, or a factor that is a parameter itself).
+ * @example
+ * import { nominalArg } from "bumpscan/model";
+ * nominalArg({ base: 0.05, factors: [{ param: "res", gauss: 0.1 }] }); // => 0.05
+ * nominalArg("sigma"); // => undefined
+ */
+export function nominalArg(a: Arg): number | undefined {
+  const { base, factors } = argParts(a);
+  if (typeof base !== "number") return undefined;
+  return factors.every((f) => f.kappa !== undefined || f.gauss !== undefined) ? base : undefined;
+}
+
+/**
+ * An argument as its base (a number or a parameter name) and the list of its factors, nested
+ * factored arguments flattened (inner factors first); a plain argument has no factors.
+ * @example
+ * import { argParts } from "bumpscan/model";
+ * argParts({ base: "sigma", factors: [{ param: "res", gauss: 0.1 }] }).base; // => "sigma"
+ * argParts(0.05).factors; // => []
+ */
+export function argParts(a: Arg): { base: number | string; factors: ArgFactor[] } {
+  if (typeof a !== "object") return { base: a, factors: [] };
+  const inner = argParts(a.base);
+  return { base: inner.base, factors: [...inner.factors, ...a.factors] };
+}
+
+/**
+ * The allowed pieces of a range with vetoes: [lo, a₁], [b₁, a₂], …, [b_k, hi] (the range itself
+ * without vetoes). The holes are open, so each piece is closed.
+ * @example
+ * import { allowedPieces } from "bumpscan/model";
+ * allowedPieces([0, 10.2], [[3.0, 3.2], [3.6, 3.75]]); // => [[0, 3.0], [3.2, 3.6], [3.75, 10.2]]
+ */
+export function allowedPieces(range: [number, number], exclude: [number, number][] = []): [number, number][] {
+  const pieces: [number, number][] = [];
+  let start = range[0];
+  for (const [a, b] of exclude) {
+    pieces.push([start, a]);
+    start = b;
+  }
+  pieces.push([start, range[1]]);
+  return pieces;
+}
+
+/**
+ * Whether x lies inside one of the vetoed open intervals (their ends are allowed).
+ * @example
+ * import { isExcluded } from "bumpscan/model";
+ * isExcluded([[3.0, 3.2]], 3.1); // => true
+ * isExcluded([[3.0, 3.2]], 3.2); // => false
+ */
+export function isExcluded(exclude: [number, number][] | undefined, x: number): boolean {
+  if (!exclude) return false;
+  for (const [a, b] of exclude) if (x > a && x < b) return true;
+  return false;
+}
+
+/**
+ * The value of a factor at θ: θ itself, κ^θ, or 1 + r·θ (NaN where 1 + r·θ ≤ 0: no valid model).
+ * @example
+ * import { factorValue } from "bumpscan/model";
+ * factorValue({ param: "res", gauss: 0.1 }, 2); // => 1.2
+ * factorValue({ param: "lumi", kappa: 1.1 }, 2); // => 1.21
+ */
+export function factorValue(f: Factor, theta: number): number {
+  if (f.kappa !== undefined) return f.kappa ** theta;
+  if (f.gauss !== undefined) {
+    const v = 1 + f.gauss * theta;
+    return v > 0 ? v : NaN;
+  }
+  return theta;
 }
