@@ -8,8 +8,6 @@ export default defineConfig({
   root: fileURLToPath(new URL(".", import.meta.url)),
   base: "./",
   resolve: { alias: { "#platform": fileURLToPath(new URL("../src/platform/browser.ts", import.meta.url)) } },
-  // parquet-wasm fetches its .wasm next to its own module: keep it out of the dev pre-bundle
-  optimizeDeps: { exclude: ["parquet-wasm"] },
   server: { fs: { allow: [repo] } },
   worker: { format: "es" },
   build: { outDir: "dist", emptyOutDir: true, target: "es2022", chunkSizeWarningLimit: 2000 },

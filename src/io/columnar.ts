@@ -1,58 +1,111 @@
 /**
- * Columnar event files: Parquet (parquet-wasm, reading from a Blob only the column chunks asked
- * for) and Arrow IPC (.arrow, .feather, file or stream format; apache-arrow, one record batch at a
- * time). Values must be finite numbers; a null or NaN names its row. Both libraries load only when
- * such a file is read.
+ * Columnar event files: Parquet (hyparquet, pure JavaScript, reading from a Blob only the chunks
+ * of the columns asked for; zstd, gzip, brotli and lz4 pages through hyparquet-compressors, loaded
+ * only for such files) and Arrow IPC (.arrow, .feather, file or stream format; apache-arrow, one
+ * record batch at a time, a plain numeric column copied straight from its buffer). Values must be
+ * finite numbers; a null or NaN names its row. The libraries load only when such a file is read.
  */
-import type { RecordBatch, Schema } from "apache-arrow";
+import type { DataType, RecordBatch } from "apache-arrow";
 import { BumpscanError } from "../errors.js";
-import { type Column, type ColumnChoice, columnIndex, Growing } from "./column.js";
+import { type Column, type ColumnChoice, columnIndex } from "./column.js";
 
-/** parquet-wasm: the Node build is ready when imported; the browser build fetches its WASM first. */
-async function parquetWasm(): Promise<typeof import("parquet-wasm")> {
-  const pq = await import("parquet-wasm");
-  const init = (pq as unknown as { default?: unknown }).default;
-  if (typeof init === "function") await (init as () => Promise<unknown>)();
-  return pq;
-}
-
-/** The event and weight columns chosen from a schema's field names (errors list the names). */
-function chosen(schema: Schema, label: string, { column, weights }: ColumnChoice): string[] {
-  const names = schema.fields.map((f) => f.name);
+/** The event and weight columns chosen from a file's column names (errors list the names). */
+function chosen(names: string[], label: string, { column, weights }: ColumnChoice): string[] {
   const picked = [names[columnIndex(label, names, column)]];
   if (weights) picked.push(names[columnIndex(label, names, weights)]);
   return picked;
 }
 
-/** Appends the chosen columns of record batches, checking every value. */
+/** What a value that is not a finite number is, in words that show no text of the file. */
+function describe(v: unknown): string {
+  if (v === null || v === undefined) return "null";
+  if (typeof v === "number") return String(v);
+  if (typeof v === "bigint") return String(Number(v));
+  return typeof v === "object" ? "not a number" : `a ${typeof v}`;
+}
+
+/**
+ * Copies `values` into out[at…] as doubles; the index of the first one that is not a finite
+ * number, or -1. Typed arrays of numbers are copied in one native set() and checked after.
+ */
+function copyChecked(values: ArrayLike<unknown>, out: Float64Array, at: number): number {
+  if (
+    values instanceof Float64Array ||
+    values instanceof Float32Array ||
+    values instanceof Int32Array ||
+    values instanceof Uint32Array ||
+    values instanceof Int16Array ||
+    values instanceof Uint16Array ||
+    values instanceof Int8Array ||
+    values instanceof Uint8Array
+  ) {
+    out.set(values, at);
+    for (let i = 0; i < values.length; i++) {
+      const x = out[at + i];
+      if (x - x !== 0) return i;
+    }
+    return -1;
+  }
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    const x = typeof v === "bigint" ? Number(v) : v;
+    if (typeof x !== "number" || x - x !== 0) return i;
+    out[at + i] = x;
+  }
+  return -1;
+}
+
+/** A bad value's message: the row (1-based) and the column. */
+function badRow(label: string, row: number, name: string, v: unknown): BumpscanError {
+  return new BumpscanError(`${label} row ${row}: column ${name} is ${describe(v)}, not a finite number`);
+}
+
+/** A float (not half precision) or integer column without nulls: its values buffer holds the numbers. */
+function plainNumbers(type: DataType, nullCount: number): boolean {
+  if (nullCount !== 0) return false;
+  const t = type as DataType & { precision?: number; bitWidth?: number };
+  return (t.typeId === 3 && t.precision !== 0) || t.typeId === 2; // Type.Float (not HALF), Type.Int
+}
+
+/** Appends the chosen columns of Arrow record batches, checking every value. */
 class Collect {
-  private readonly out: Growing[];
+  private readonly parts: Float64Array[][];
   private rows = 0;
   constructor(
     private readonly label: string,
     private readonly names: string[],
   ) {
-    this.out = names.map(() => new Growing());
+    this.parts = names.map(() => []);
   }
   add(batch: RecordBatch): void {
     this.names.forEach((name, k) => {
       const vector = batch.getChild(name)!;
-      for (let i = 0; i < vector.length; i++) {
-        const v = vector.get(i);
-        const x = typeof v === "bigint" ? Number(v) : v;
-        if (typeof x !== "number" || !Number.isFinite(x)) {
-          throw new BumpscanError(
-            `${this.label} row ${this.rows + i + 1}: column ${name} is ${x === null ? "null" : String(x)}, not a ` +
-              `finite number`,
-          );
-        }
-        this.out[k].push(x);
-      }
+      const data = vector.data.length === 1 ? vector.data[0] : undefined;
+      const values: ArrayLike<unknown> =
+        data && plainNumbers(data.type, data.nullCount)
+          ? (data.values as ArrayLike<number> & { subarray(s: number, e: number): ArrayLike<number> }).subarray(
+              0,
+              data.length,
+            )
+          : Array.from(vector);
+      const out = new Float64Array(values.length);
+      const bad = copyChecked(values, out, 0);
+      if (bad >= 0) throw badRow(this.label, this.rows + bad + 1, name, values[bad]);
+      this.parts[k].push(out);
     });
     this.rows += batch.numRows;
   }
   done(): Column {
-    return { values: this.out[0].done(), weights: this.out[1]?.done() };
+    const [values, weights] = this.parts.map((parts) => {
+      const all = new Float64Array(parts.reduce((n, p) => n + p.length, 0));
+      let at = 0;
+      for (const p of parts) {
+        all.set(p, at);
+        at += p.length;
+      }
+      return all;
+    });
+    return { values, weights };
   }
 }
 
@@ -66,25 +119,56 @@ class Collect {
  * values.length; // => 1000
  */
 export async function parquetColumn(source: Blob, label: string, choice: ColumnChoice): Promise<Column> {
-  const { ParquetFile } = await parquetWasm();
-  const { tableFromIPC } = await import("apache-arrow");
-  let file: Awaited<ReturnType<typeof ParquetFile.fromFile>>;
+  const { parquetMetadataAsync, parquetRead, parquetSchema } = await import("hyparquet");
+  const unreadable = (e: unknown) =>
+    new BumpscanError(`${label}: not a readable Parquet file (${(e as Error).message ?? e})`);
+  const file = {
+    byteLength: source.size,
+    slice: (start: number, end?: number) => source.slice(start, end).arrayBuffer(),
+  };
+  let metadata: Awaited<ReturnType<typeof parquetMetadataAsync>>;
+  let names: string[];
   try {
-    file = await ParquetFile.fromFile(source);
+    metadata = await parquetMetadataAsync(file);
+    names = parquetSchema(metadata).children.map((c) => c.element.name);
   } catch (e) {
-    throw new BumpscanError(`${label}: not a readable Parquet file (${(e as Error).message ?? e})`);
+    throw unreadable(e);
   }
-  const names = chosen(tableFromIPC(file.schema().intoIPCStream()).schema, label, choice);
-  const collect = new Collect(label, names);
+  const picked = chosen(names, label, choice);
+  const rows = Number(metadata.num_rows);
+  const out = picked.map(() => new Float64Array(rows));
+  const filled = picked.map(() => 0);
+  let bad: { row: number; name: string; value: unknown } | undefined;
+  // snappy is built into hyparquet; the other codecs' decoders load only when a chunk needs them
+  const codecs = metadata.row_groups.flatMap((g) =>
+    g.columns.filter((c) => picked.includes(c.meta_data?.path_in_schema[0] ?? "")).map((c) => c.meta_data?.codec),
+  );
+  const compressors = codecs.some((c) => c !== "UNCOMPRESSED" && c !== "SNAPPY")
+    ? (await import("hyparquet-compressors")).compressors
+    : undefined;
   try {
-    for (const batch of tableFromIPC((await file.read({ columns: names })).intoIPCStream()).batches) collect.add(batch);
+    await parquetRead({
+      file,
+      metadata,
+      columns: picked,
+      compressors,
+      onChunk: ({ columnName, columnData, rowStart }) => {
+        const k = picked.indexOf(columnName);
+        if (k < 0 || rowStart + columnData.length > rows) throw new Error(`a chunk of rows beyond the file's ${rows}`);
+        const i = copyChecked(columnData as ArrayLike<unknown>, out[k], rowStart);
+        // chunks may come in any order: the first bad row is reported
+        if (i >= 0 && (bad === undefined || rowStart + i + 1 < bad.row))
+          bad = { row: rowStart + i + 1, name: columnName, value: columnData[i] };
+        filled[k] += columnData.length;
+      },
+    });
   } catch (e) {
-    if (e instanceof BumpscanError) throw e;
-    throw new BumpscanError(`${label}: not a readable Parquet file (${(e as Error).message ?? e})`);
-  } finally {
-    file.free();
+    throw unreadable(e);
   }
-  return collect.done();
+  if (bad) throw badRow(label, bad.row, bad.name, bad.value);
+  const short = filled.findIndex((n) => n !== rows);
+  if (short >= 0) throw unreadable(new Error(`column ${picked[short]} has ${filled[short]} of ${rows} rows`));
+  return { values: out[0], weights: out[1] };
 }
 
 /** Node's fs.promises FileHandle, as apache-arrow recognises it (declared here: this module is browser-safe). */
@@ -116,7 +200,14 @@ export async function arrowColumn(
   } catch (e) {
     throw new BumpscanError(`${label}: not a readable Arrow IPC file (${(e as Error).message})`);
   }
-  const collect = new Collect(label, chosen(reader.schema, label, choice));
+  const collect = new Collect(
+    label,
+    chosen(
+      reader.schema.fields.map((f) => f.name),
+      label,
+      choice,
+    ),
+  );
   try {
     for await (const batch of reader) collect.add(batch);
   } catch (e) {

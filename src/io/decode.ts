@@ -4,7 +4,7 @@
  */
 import { arrowColumn, parquetColumn } from "./columnar.js";
 import type { Column, ColumnChoice } from "./column.js";
-import { parseCsvColumn } from "./csv.js";
+import { decodeCsvColumn } from "./csv.js";
 import { parseJsonColumn } from "./json.js";
 import { rootColumn } from "./root.js";
 
@@ -64,6 +64,6 @@ export async function decodeColumn(
         choice,
       );
     case "csv":
-      return parseCsvColumn(await text(), name, choice); // an empty file is an error there
+      return decodeCsvColumn(source, name, choice); // a Blob is streamed; an empty file is an error there
   }
 }

@@ -1,13 +1,15 @@
 /**
  * Event files on disk (Node), read without holding more than the event (and weight) column: CSV/TSV
- * streamed through csv-parse, ROOT baskets read by jsroot as needed, Parquet column chunks read from
- * a file-backed Blob, Arrow one record batch at a time. JSON is read whole.
+ * streamed through the byte-level scanner (csv-scan.ts; csv-parse for what it hands back), ROOT
+ * baskets read by jsroot as needed, Parquet column chunks read from a file-backed Blob, Arrow one
+ * record batch at a time. JSON is read whole.
  */
 import { createReadStream, openAsBlob } from "node:fs";
 import { access, open, readFile, stat } from "node:fs/promises";
 import { parse } from "csv-parse";
 import { BumpscanError } from "../errors.js";
 import { BadValue, type Column, type ColumnChoice, CSV_OPTIONS, csvProblem, CsvColumns, lineOfRow } from "./column.js";
+import { CsvScanner, NotPlainCsv } from "./csv-scan.js";
 import { decodeColumn, formatOf } from "./decode.js";
 import { rootColumn } from "./root.js";
 import { arrowColumn, parquetColumn } from "./columnar.js";
@@ -67,6 +69,17 @@ export async function readColumn(path: string, choice: ColumnChoice = {}): Promi
  */
 export async function readCsvColumn(path: string, column?: string, weights?: string): Promise<Column> {
   await readable(path);
+  try {
+    const scanner = new CsvScanner(path, { column, weights });
+    for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>)
+      scanner.push(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.length));
+    return scanner.end();
+  } catch (e) {
+    if (e instanceof BumpscanError) throw e;
+    if ((e as NodeJS.ErrnoException).code?.startsWith("E")) throw unreadable(path, e); // an I/O error while streaming
+    if (!(e instanceof NotPlainCsv)) throw e;
+  }
+  // csv-parse, a record per row: quotes inside fields, CR line ends, UTF-16, and what is wrong
   const columns = new CsvColumns(path, { column, weights });
   try {
     for await (const record of createReadStream(path).pipe(parse(CSV_OPTIONS)) as AsyncIterable<string[]>)

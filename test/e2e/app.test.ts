@@ -261,6 +261,38 @@ describe.skipIf(!chromiumPath && !process.env.CI)("the web app in Chromium", () 
     await page.close();
   });
 
+  test("a large CSV is decoded in a Web Worker (read-worker), which ends when the file is read", async () => {
+    const { page, errors } = await openApp();
+    const workers: string[] = [];
+    const closed: string[] = [];
+    page.on("worker", (w) => {
+      workers.push(w.url());
+      w.on("close", () => closed.push(w.url()));
+    });
+    await page.evaluate(() => {
+      const rows = Array.from({ length: 200_000 }, (_, i) => `${((i * 7919) % 80000) / 10000}\n`);
+      const dt = new DataTransfer();
+      dt.items.add(new File(["m\n", ...rows], "large.csv"));
+      document.getElementById("drop")!.dispatchEvent(new DragEvent("drop", { dataTransfer: dt, bubbles: true }));
+    });
+    await page.waitForFunction(
+      () => document.getElementById("data-status")!.textContent === "large.csv: 200,000 events.",
+    );
+    expect(workers.filter((u) => /read-worker/.test(u))).toHaveLength(1);
+    await expect.poll(() => closed.filter((u) => /read-worker/.test(u)).length).toBe(1);
+    const sum = await page.evaluate(() =>
+      (window as unknown as { bumpscan: { events: { values: Float64Array } } }).bumpscan.events.values.reduce(
+        (a, b) => a + b,
+        0,
+      ),
+    );
+    let want = 0;
+    for (let i = 0; i < 200_000; i++) want += ((i * 7919) % 80000) / 10000;
+    expect(sum).toBeCloseTo(want, 6);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   test("the spec form and the JSON stay in step; a schema error names the field and blocks the run", async () => {
     const { page } = await openApp();
     await page.click("#demo");

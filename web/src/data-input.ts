@@ -1,5 +1,9 @@
-/** Event files: dropped or chosen, decoded in the page (no upload: the data stays on this machine). */
-import { type ColumnChoice, decodeColumn } from "../../src/browser.js";
+/**
+ * Event files: dropped or chosen, decoded in a Web Worker of the page (read-worker.ts: the page
+ * stays responsive; no upload: the data stay on this machine).
+ */
+import { BumpscanError, type ColumnChoice } from "../../src/browser.js";
+import type { ReadReply, ReadRequest } from "./read-worker.js";
 
 export interface Events {
   name: string;
@@ -32,11 +36,21 @@ export function acceptFiles(zone: HTMLElement, input: HTMLInputElement, onFile: 
 }
 
 /**
- * The event column of a file, in whatever format its extension names.
+ * The event column of a file, in whatever format its extension names, decoded off the main thread.
  * @example
  * const events = await readEvents(file, { column: "m" });
  */
 export async function readEvents(file: File, choice: ColumnChoice): Promise<Events> {
-  const column = await decodeColumn(file.name, file, choice); // Parquet and ROOT: only the pieces needed
-  return { name: file.name, ...column };
+  const worker = new Worker(new URL("./read-worker.ts", import.meta.url), { type: "module" });
+  try {
+    const reply = await new Promise<ReadReply>((resolve, reject) => {
+      worker.onmessage = (e: MessageEvent<ReadReply>) => resolve(e.data);
+      worker.onerror = (e) => reject(new BumpscanError(`${file.name}: the file reader did not start (${e.message})`));
+      worker.postMessage({ file, choice } satisfies ReadRequest);
+    });
+    if ("error" in reply) throw new BumpscanError(reply.error);
+    return { name: file.name, values: reply.values, weights: reply.weights };
+  } finally {
+    worker.terminate();
+  }
 }

@@ -1,0 +1,359 @@
+/**
+ * The fast path of CSV/TSV reading: a byte-level scanner that takes the event (and weight) field
+ * of each row straight from the file's bytes and parses it exactly as Number() would, without
+ * building a string per field or a record per row. It reads what tools write: a header line, '#'
+ * comments, blank lines, ',' ';' or tab between fields (csv-parse's CSV_OPTIONS: any of the three
+ * anywhere), LF or CRLF line ends, a UTF-8 byte order mark, fields in double quotes with no quote
+ * or line break inside. Anything else (a quote inside a field, a row with another number of
+ * fields than the header, CR-only line ends, UTF-16) makes it throw NotPlainCsv, and the caller
+ * reads the whole file again with csv-parse, which says what is wrong or reads it as before.
+ */
+import { parse } from "csv-parse/browser/esm/sync";
+import { BumpscanError } from "../errors.js";
+import { badCell, type Column, type ColumnChoice, CSV_OPTIONS, columnIndex, decimal, Growing } from "./column.js";
+
+/** The powers of ten that are exact doubles. */
+const POW10 = [
+  1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20,
+  1e21, 1e22,
+];
+/** While the mantissa is below this, mantissa·10 + 9 < 2^53: every step of the digit loop is exact. */
+const EXACT_MANTISSA = 900719925474099;
+
+/** The last buffer a field needed Number() for, as one-byte text (decoded once per buffer). */
+let textOf: Uint8Array | undefined;
+let text = "";
+let latin1: TextDecoder | undefined;
+
+function latin1Slice(b: Uint8Array, s: number, e: number): string {
+  if (b !== textOf) {
+    latin1 ??= new TextDecoder("latin1"); // ASCII bytes, the only ones a decimal number has, decode as themselves
+    text = latin1.decode(b);
+    textOf = b;
+  }
+  return text.slice(s, e);
+}
+
+/** Drops the decoded text of the last buffer (the scanner calls it when it is done). */
+function forgetText(): void {
+  textOf = undefined;
+  text = "";
+}
+
+/**
+ * The value of the decimal number in bytes [s, e) of `b` (surrounding ASCII blanks allowed),
+ * bit for bit what decimal() (and so Number()) gives for the same text; NaN when the bytes are not
+ * a plain decimal number (then decimal() of the decoded text decides: it also trims non-ASCII
+ * blanks). Digits go into an integer mantissa; when it stays below 2^53 and the power of ten is
+ * at most 22 either way, mantissa × 10^k or mantissa / 10^k is one correctly rounded operation on
+ * exact doubles, so the result is exact (Clinger's fast path); otherwise Number() parses the text.
+ */
+export function decimalBytes(b: Uint8Array, s: number, e: number): number {
+  let c = b[s];
+  while (s < e && (c === 32 || (c >= 9 && c <= 13))) c = b[++s];
+  c = b[e - 1];
+  while (e > s && (c === 32 || (c >= 9 && c <= 13))) c = b[--e - 1];
+  if (s === e) return NaN;
+  // b[e] is never part of a number (a delimiter, a line end, a blank, '#' or a quote, or past
+  // the end: undefined), so the loops below read on without checking i < e
+  let i = s;
+  c = b[i];
+  let negative = false;
+  if (c === 45 || c === 43) {
+    negative = c === 45;
+    c = b[++i];
+  }
+  let mantissa = 0;
+  let digits = 0;
+  let scale = 0; // digits after the point
+  let exact = true;
+  while (c >= 48 && c <= 57) {
+    if (mantissa < EXACT_MANTISSA) mantissa = mantissa * 10 + (c - 48);
+    else exact = false;
+    digits++;
+    c = b[++i];
+  }
+  if (c === 46) {
+    c = b[++i];
+    while (c >= 48 && c <= 57) {
+      if (mantissa < EXACT_MANTISSA) {
+        mantissa = mantissa * 10 + (c - 48);
+        scale++;
+      } else exact = false;
+      digits++;
+      c = b[++i];
+    }
+  }
+  if (digits === 0) return NaN;
+  let exponent = 0;
+  if ((c === 101 || c === 69) && i < e) {
+    c = b[++i];
+    let minus = false;
+    if (c === 45 || c === 43) {
+      minus = c === 45;
+      c = b[++i];
+    }
+    if (!(c >= 48 && c <= 57) || i >= e) return NaN;
+    while (c >= 48 && c <= 57) {
+      if (exponent < 100000) exponent = exponent * 10 + (c - 48);
+      c = b[++i];
+    }
+    if (minus) exponent = -exponent;
+  }
+  if (i !== e) return NaN;
+  if (exact) {
+    if (mantissa === 0) return negative ? -0 : 0;
+    const k = exponent - scale;
+    if (k >= -22 && k <= 22) {
+      const v = k < 0 ? mantissa / POW10[-k] : mantissa * POW10[k];
+      return negative ? -v : v;
+    }
+  }
+  return Number(latin1Slice(b, s, e));
+}
+
+/** The file needs csv-parse: read it again with the general parser (which also names what is wrong). */
+export class NotPlainCsv extends Error {
+  constructor(why: string) {
+    super(`not plain CSV: ${why}`);
+  }
+}
+
+const utf8 = new TextDecoder();
+
+/** What a byte is to the line scanner: 0 for anything inside a field. */
+const KIND = new Uint8Array(256);
+const LINE_END = 1;
+const DELIMITER = 2;
+const COMMENT = 3;
+const QUOTE = 4;
+KIND[10] = LINE_END;
+KIND[44] = KIND[59] = KIND[9] = DELIMITER; // ',' ';' tab
+KIND[35] = COMMENT; // '#'
+KIND[34] = QUOTE;
+
+/** b[s, e) holds nothing but space, form feed and CR (csv-parse's blanks at the start of a field, bar tab). */
+function blanks(b: Uint8Array, s: number, e: number): boolean {
+  for (let i = s; i < e; i++) {
+    const c = b[i];
+    if (c !== 32 && c !== 12 && c !== 13) return false;
+  }
+  return true;
+}
+
+/**
+ * Reads the event (and weight) column of CSV/TSV bytes pushed in pieces of any size. Bad values
+ * throw a BumpscanError naming the label, the line (counted in the file, 1-based) and the column,
+ * as csv-parse's reader does; what this scanner does not read throws NotPlainCsv.
+ */
+export class CsvScanner {
+  private carry?: Uint8Array;
+  private started = false;
+  /** CRLF line ends (decided at the first line end, as csv-parse does); undefined before. */
+  private crlf?: boolean;
+  /** The line the next byte is on. */
+  private line = 1;
+  /** The header's number of fields; 0 before the header. */
+  private fields = 0;
+  private col = -1;
+  private wcol = -1;
+  private readonly values = new Growing();
+  private readonly w = new Growing();
+  /** The content of the last quoted field: b[qs, qe). */
+  private qs = -1;
+  private qe = -1;
+
+  constructor(
+    private readonly label: string,
+    private readonly choice: ColumnChoice,
+  ) {}
+
+  /** The next bytes of the file. */
+  push(chunk: Uint8Array): void {
+    let b = chunk;
+    if (this.carry) {
+      b = new Uint8Array(this.carry.length + chunk.length);
+      b.set(this.carry);
+      b.set(chunk, this.carry.length);
+      this.carry = undefined;
+    }
+    if (!this.started && b.length < 3) {
+      this.carry = b.slice();
+      return;
+    }
+    const from = this.begin(b);
+    if (this.crlf === undefined && !this.lineEnds(b, from, false)) {
+      this.carry = b.slice(from);
+      return;
+    }
+    const last = b.lastIndexOf(10);
+    if (last < from) {
+      this.carry = b.slice(from);
+      return;
+    }
+    this.lines(b, from, last + 1);
+    if (last + 1 < b.length) this.carry = b.slice(last + 1);
+  }
+
+  /** The end of the file: the column read. */
+  end(): Column {
+    const rest = this.carry;
+    this.carry = undefined;
+    if (rest && rest.length > 0) {
+      const from = this.begin(rest);
+      if (this.crlf === undefined) this.lineEnds(rest, from, true);
+      this.lines(rest, from, rest.length);
+    }
+    forgetText();
+    if (this.fields === 0) throw new BumpscanError(`${this.label}: empty file (expected a header line)`);
+    return { values: this.values.done(), weights: this.wcol >= 0 ? this.w.done() : undefined };
+  }
+
+  /** Where the text starts in the file's first bytes: after a UTF-8 byte order mark; UTF-16 is not read here. */
+  private begin(b: Uint8Array): number {
+    if (this.started) return 0;
+    this.started = true;
+    if ((b[0] === 0xff && b[1] === 0xfe) || (b[0] === 0xfe && b[1] === 0xff)) throw new NotPlainCsv("UTF-16");
+    return b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf ? 3 : 0;
+  }
+
+  /** Decides LF or CRLF from the first line end in b (false: none yet); CR alone is not read here. */
+  private lineEnds(b: Uint8Array, from: number, final: boolean): boolean {
+    for (let i = from; i < b.length; i++) {
+      const c = b[i];
+      if (c === 10) {
+        this.crlf = false;
+        return true;
+      }
+      if (c === 13) {
+        if (i + 1 === b.length && !final) return false;
+        if (b[i + 1] !== 10) throw new NotPlainCsv("CR line ends");
+        this.crlf = true;
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The lines in b[from, to): whole lines, the last one ending at `to` (a '\n' or the file's end). */
+  private lines(b: Uint8Array, from: number, to: number): void {
+    const col = this.col;
+    const wcol = this.wcol;
+    let i = from;
+    while (i < to) {
+      const start = i;
+      let field = 0;
+      let fieldStart = i;
+      let quoteStart = -1; // the content of a quoted field: b[quoteStart, quoteEnd)
+      let quoteEnd = -1;
+      let vs = -1;
+      let ve = -1;
+      let ws = -1;
+      let we = -1;
+      let end = to; // where the line's fields end: its '\n', a '#' or the file's end
+      for (; i < to; i++) {
+        const kind = KIND[b[i]];
+        if (kind === 0) continue;
+        if (kind === DELIMITER) {
+          if (field === col) {
+            vs = quoteStart >= 0 ? quoteStart : fieldStart;
+            ve = quoteStart >= 0 ? quoteEnd : i;
+          } else if (field === wcol) {
+            ws = quoteStart >= 0 ? quoteStart : fieldStart;
+            we = quoteStart >= 0 ? quoteEnd : i;
+          }
+          quoteStart = -1;
+          field++;
+          fieldStart = i + 1;
+          continue;
+        }
+        if (kind === QUOTE) {
+          i = this.quoted(b, fieldStart, i, to);
+          quoteStart = this.qs;
+          quoteEnd = this.qe;
+          continue;
+        }
+        end = i;
+        if (kind === COMMENT) {
+          const nl = b.indexOf(10, i);
+          i = nl < 0 || nl >= to ? to : nl;
+        }
+        break;
+      }
+      if (i < to && this.crlf && b[i - 1] !== 13) throw new NotPlainCsv("LF in a CRLF file");
+      if (field === col) {
+        vs = quoteStart >= 0 ? quoteStart : fieldStart;
+        ve = quoteStart >= 0 ? quoteEnd : end;
+      } else if (field === wcol) {
+        ws = quoteStart >= 0 ? quoteStart : fieldStart;
+        we = quoteStart >= 0 ? quoteEnd : end;
+      }
+      // csv-parse skips a line of blanks (space, FF, CR), with or without a comment
+      if (field > 0 || quoteStart >= 0 || !blanks(b, fieldStart, end)) {
+        if (this.fields === 0) this.header(b, start, end, field + 1);
+        else {
+          if (field + 1 !== this.fields) throw new NotPlainCsv("a row with another number of fields");
+          if (wcol === col) {
+            ws = vs;
+            we = ve;
+          }
+          this.values.push(this.value(b, vs, ve, this.choice.column ?? "1"));
+          if (wcol >= 0) this.w.push(this.value(b, ws, we, this.choice.weights!));
+        }
+      }
+      this.line++;
+      i++; // past the '\n'
+      if (col !== this.col) return this.lines(b, i, to); // this line was the header: its columns from here on
+    }
+  }
+
+  /**
+   * A field in quotes opening at b[at]: its content is b[qs, qe); returns the index of the last
+   * blank after the closing quote (the loop goes on after it). Anything csv-parse would read
+   * differently or refuse throws NotPlainCsv.
+   */
+  private quoted(b: Uint8Array, fieldStart: number, at: number, to: number): number {
+    for (let k = fieldStart; k < at; k++) {
+      const c = b[k];
+      if (c !== 32 && c !== 12 && c !== 13) throw new NotPlainCsv("a quote inside a field");
+    }
+    let close = at + 1;
+    while (close < to && b[close] !== 34 && b[close] !== 10) close++;
+    if (close >= to || b[close] !== 34) throw new NotPlainCsv("a quoted field over lines");
+    let k = close + 1;
+    while (k < to && (b[k] === 32 || b[k] === 12 || b[k] === 13)) k++;
+    const next = k < to ? b[k] : 10;
+    if (next !== 44 && next !== 59 && next !== 9 && next !== 35 && next !== 10) {
+      throw new NotPlainCsv("characters after a closing quote");
+    }
+    this.qs = at + 1;
+    this.qe = close;
+    return k - 1;
+  }
+
+  /** The header line: names parsed by csv-parse (they may be quoted), the columns looked up. */
+  private header(b: Uint8Array, start: number, end: number, fields: number): void {
+    const line = utf8.decode(b.subarray(start, end > start && b[end - 1] === 13 ? end - 1 : end));
+    let records: string[][];
+    try {
+      records = parse(line, CSV_OPTIONS) as string[][];
+    } catch {
+      throw new NotPlainCsv("an unusual header");
+    }
+    if (records.length !== 1 || records[0].length !== fields) throw new NotPlainCsv("an unusual header");
+    const names = records[0];
+    this.col = columnIndex(this.label, names, this.choice.column, false);
+    this.wcol = this.choice.weights ? columnIndex(this.label, names, this.choice.weights, false) : -1;
+    this.fields = fields;
+  }
+
+  /** A field's number, or a BumpscanError naming the line and column. */
+  private value(b: Uint8Array, s: number, e: number, name: string): number {
+    const x = decimalBytes(b, s, e);
+    if (x - x === 0) return x; // finite
+    const cell = utf8.decode(b.subarray(s, e));
+    const y = decimal(cell); // non-ASCII blanks around a number
+    if (Number.isFinite(y)) return y;
+    throw new BumpscanError(`${this.label} line ${this.line}: column ${name} ${badCell(cell)}`);
+  }
+}

@@ -1,0 +1,417 @@
+// The readers' fast paths against their references: the byte-level CSV scanner against Number()
+// (every value bit for bit) and against the csv-parse reader (the same events or the same error
+// message on random and adversarial files), read whole, in random pieces and streamed from disk;
+// Parquet read by hyparquet from files another implementation wrote; Arrow columns.
+import { describe, expect, test } from "vitest";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { decimal } from "../src/io/column.js";
+import { CsvScanner, decimalBytes, NotPlainCsv } from "../src/io/csv-scan.js";
+import { decodeCsvColumn, parseCsvColumn, parseCsvGeneral } from "../src/io/csv.js";
+import { readColumn } from "../src/io/files.js";
+import type { Column, ColumnChoice } from "../src/io/column.js";
+
+const dir = mkdtempSync(join(tmpdir(), "bumpscan-readers-"));
+const enc = (s: string) => new TextEncoder().encode(s);
+const ascii = (s: string) => [...s].every((c) => c.charCodeAt(0) < 128);
+
+/** A small seeded generator (mulberry32): the random cases are the same on every run. */
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const ADVERSARIAL = [
+  "0",
+  "-0",
+  "+0",
+  "0.0",
+  "-0.000",
+  "0e0",
+  "-0e-400",
+  "00012.5000",
+  ".5",
+  "-.5",
+  "+.5e-3",
+  "5.",
+  "7.e2",
+  "1e22",
+  "1e23",
+  "9.999999999999999e22",
+  "123456789012345e-22",
+  "1234567890123456e-22",
+  "9007199254740992",
+  "9007199254740993",
+  "9007199254740991",
+  "900719925474099.1",
+  "900719925474099.9",
+  "18014398509481985",
+  "0.1",
+  "0.30000000000000004",
+  "2.2250738585072011e-308",
+  "2.2250738585072014e-308",
+  "4.9e-324",
+  "5e-324",
+  "2.4703282292062327e-324",
+  "2.4703282292062328e-324",
+  "1e-400",
+  "1.7976931348623157e308",
+  "1.7976931348623158e308",
+  "1.7976931348623159e308",
+  "1e308",
+  "1e309",
+  "-1e309",
+  "1e999",
+  "0.1000000000000000055511151231257827021181583404541015625",
+  "123456789012345678901234567890",
+  "4.200000000000000178e+00",
+  "1E5",
+  "1e+05",
+  "1e-05",
+  "3.14159",
+  "  42  ",
+  "\t-1.5\r",
+  "1e",
+  "1e+",
+  "e5",
+  ".",
+  "-",
+  "+",
+  "",
+  " ",
+  "1.2.3",
+  "1e5.5",
+  "--1",
+  "+-1",
+  "0x10",
+  "0b1",
+  "1_000",
+  "Infinity",
+  "-Infinity",
+  "inf",
+  "nan",
+  "NaN",
+  "4,2",
+  "1 2",
+  "١٢",
+  "\u00a04.5\u00a0",
+  "\ufeff7",
+  "1e00000000000000000000005",
+  "1e-00000000000000000000005",
+  "0.000000000000000000000000000000000000000000001",
+  "100000000000000000000000000000000000000e-38",
+];
+
+/** Random decimal text: fixed, shortest round trip, exponent forms, long mantissas, tiny and huge values. */
+function randomNumber(r: () => number): string {
+  const x = (r() - 0.5) * 10 ** Math.floor(r() * 40 - 20);
+  switch (Math.floor(r() * 8)) {
+    case 0:
+      return x.toFixed(Math.floor(r() * 15));
+    case 1:
+      return String(x);
+    case 2:
+      return x.toExponential(Math.floor(r() * 20));
+    case 3:
+      return String(r() * 10 ** (Math.floor(r() * 640) - 330)); // subnormals to 1e308
+    case 4: {
+      const digits = Array.from({ length: 1 + Math.floor(r() * 25) }, () => Math.floor(r() * 10)).join("");
+      const point = Math.floor(r() * (digits.length + 1));
+      const mantissa = `${digits.slice(0, point)}.${digits.slice(point)}`.replace(/^\.$/, "0");
+      return `${r() < 0.3 ? "-" : ""}${mantissa}${r() < 0.5 ? `e${Math.floor(r() * 700) - 350}` : ""}`;
+    }
+    case 5:
+      return String(Math.floor(r() * 2 ** 60) * (r() < 0.5 ? 1 : -1));
+    case 6:
+      return x.toPrecision(1 + Math.floor(r() * 21));
+    default:
+      return ADVERSARIAL[Math.floor(r() * ADVERSARIAL.length)];
+  }
+}
+
+const same = (a: ArrayLike<number>, b: ArrayLike<number>) =>
+  a.length === b.length && Array.from(a).every((x, i) => Object.is(x, b[i]));
+
+describe("the number scanner", () => {
+  test("adversarial texts give exactly decimal()'s value (and so Number()'s), or NaN where decimal() refuses", () => {
+    for (const s of ADVERSARIAL) {
+      const b = enc(`${s},`); // a delimiter after the field, as in a row
+      const fast = decimalBytes(b, 0, b.length - 1);
+      if (Number.isNaN(fast)) {
+        // not a plain decimal in ASCII: the scanner's caller asks decimal() of the decoded text
+        expect(/^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$/.test(s) && ascii(s), s).toBe(false);
+      } else expect(Object.is(fast, decimal(s)), `${s}: ${fast} vs ${decimal(s)}`).toBe(true);
+    }
+    expect(decimalBytes(enc("1e23"), 0, 4)).toBe(1e23);
+    expect(decimalBytes(enc("9007199254740993"), 0, 16)).toBe(9007199254740992);
+    expect(decimalBytes(enc("2.4703282292062328e-324"), 0, 23)).toBe(5e-324);
+    expect(Object.is(decimalBytes(enc("-0.0"), 0, 4), -0)).toBe(true);
+    expect(decimalBytes(enc("1.7976931348623159e308"), 0, 22)).toBe(Infinity);
+  });
+
+  test("200 000 random texts: bit for bit Number() of the same text", () => {
+    const r = rng(1);
+    let checked = 0;
+    for (let n = 0; n < 200_000; n++) {
+      const s = randomNumber(r);
+      const b = enc(`${s}\n`);
+      const fast = decimalBytes(b, 0, b.length - 1);
+      const want = decimal(s);
+      if (!Number.isNaN(want)) checked++;
+      if (!Object.is(fast, want)) {
+        // the only difference allowed: NaN from the scanner where decimal() trims non-ASCII blanks
+        expect(Number.isNaN(fast) && !ascii(s), `${JSON.stringify(s)}: ${fast} vs ${want}`).toBe(true);
+      }
+    }
+    expect(checked).toBeGreaterThan(150_000);
+  });
+});
+
+/** A random CSV text, usually well formed, sometimes not; with the choice to read it with. */
+function randomCsv(r: () => number): { text: string; choice: ColumnChoice } {
+  const pick = <T>(a: T[]): T => a[Math.floor(r() * a.length)];
+  const delim = pick([",", ",", ";", "\t"]);
+  const eol = pick(["\n", "\n", "\r\n"]);
+  const names = ["m", "w", "x"].slice(0, 1 + Math.floor(r() * 3));
+  const quote = (s: string) => (r() < 0.1 ? `"${s}"` : r() < 0.1 ? ` ${s}  ` : s);
+  const lines: string[] = [];
+  if (r() < 0.2) lines.push("# written by a test", "");
+  lines.push(names.map(quote).join(delim));
+  const rows = Math.floor(r() * 30);
+  for (let k = 0; k < rows; k++) {
+    const u = r();
+    if (u < 0.04) lines.push(pick(["", "   ", "# a comment, with; delimiters", '  # "quoted" comment', "\f"]));
+    else if (u < 0.05)
+      lines.push(
+        names
+          .concat(["extra"])
+          .map(() => "1")
+          .join(delim),
+      ); // a field too many
+    else if (u < 0.055) lines.push(pick(['"1""5"', '"1', "1\r2", '1"', '"1"x', "\u00a04.5"]));
+    else {
+      const fields = names.map(() => {
+        const v = r() < 0.97 ? randomNumber(r) : pick(["", "nan", "inf", "abc"]);
+        return r() < 0.08 ? `"${v}"` : r() < 0.08 ? ` ${v} ` : v;
+      });
+      if (fields.some((f) => f.trim() !== "")) lines.push(fields.join(delim) + (r() < 0.03 ? " # note" : ""));
+    }
+  }
+  let text = lines.join(eol) + (r() < 0.7 ? eol : "") + (r() < 0.1 ? eol + eol : "");
+  if (r() < 0.1) text = `\uFEFF${text}`;
+  const choice: ColumnChoice = names.length === 1 && r() < 0.5 ? {} : { column: "m" };
+  if (names.length > 1 && r() < 0.5) choice.weights = "w";
+  return { text, choice };
+}
+
+function outcome(read: () => Column): { values?: number[]; weights?: number[]; error?: string } {
+  try {
+    const c = read();
+    return { values: Array.from(c.values), weights: c.weights && Array.from(c.weights) };
+  } catch (e) {
+    return { error: (e as Error).message };
+  }
+}
+
+describe("the CSV scanner against csv-parse", () => {
+  test("3000 random files: the same events bit for bit, or the same error message", () => {
+    const r = rng(7);
+    let read = 0,
+      refused = 0;
+    for (let n = 0; n < 3000; n++) {
+      const { text, choice } = randomCsv(r);
+      const fast = outcome(() => parseCsvColumn(text, "r.csv", choice));
+      const general = outcome(() => parseCsvGeneral(text, "r.csv", choice));
+      expect(fast, JSON.stringify(text)).toEqual(general);
+      if (fast.values) {
+        // toEqual counts -0 as 0: compare bits as well
+        expect(same(fast.values, general.values!), JSON.stringify(text)).toBe(true);
+        read++;
+      } else refused++;
+    }
+    expect(read).toBeGreaterThan(800);
+    expect(refused).toBeGreaterThan(300);
+  });
+
+  test("bytes pushed in random pieces read as the whole", () => {
+    const r = rng(11);
+    let compared = 0;
+    for (let n = 0; n < 500; n++) {
+      const { text, choice } = randomCsv(r);
+      const bytes = enc(text);
+      const whole = outcome(() => parseCsvColumn(text, "p.csv", choice));
+      const pieces = outcome(() => {
+        const s = new CsvScanner("p.csv", choice);
+        for (let at = 0; at < bytes.length; ) {
+          const step = 1 + Math.floor(r() * 7);
+          s.push(bytes.subarray(at, at + step));
+          at += step;
+        }
+        return s.end();
+      });
+      if (pieces.error?.startsWith("not plain CSV")) continue; // handed to csv-parse, as the whole is
+      expect(pieces, JSON.stringify(text)).toEqual(whole);
+      compared++;
+    }
+    expect(compared).toBeGreaterThan(350);
+  });
+
+  test("CRLF, a byte order mark, comments, TSV, quoted fields, blank lines at the end", () => {
+    const read = (t: string, c: ColumnChoice = { column: "m" }) => parseCsvColumn(t, "f.csv", c);
+    expect(Array.from(read("m,w\r\n1.5,2\r\n-0.25,3\r\n\r\n\r\n").values)).toEqual([1.5, -0.25]);
+    expect(Array.from(read("\uFEFF# comment\nm\n4.2\n", {}).values)).toEqual([4.2]);
+    expect(Array.from(read("# a\n\n  # b\nm;w # names\n1;2 # first\n# between\n3;4\n\n\n").values)).toEqual([1, 3]);
+    const tsv = read("x\tm\tw\n1\t 2.5 \t3\n4\t5e-1\t6\n", { column: "m", weights: "w" });
+    expect(Array.from(tsv.values)).toEqual([2.5, 0.5]);
+    expect(Array.from(tsv.weights!)).toEqual([3, 6]);
+    const quoted = read('"m","w"\n"4.25","a, b; c # d"\n  "1e2"  ,""\n', { column: "m" });
+    expect(Array.from(quoted.values)).toEqual([4.25, 100]);
+    expect(Object.is(read("m\n-0\n").values[0], -0)).toBe(true);
+    expect(Array.from(read("m\n1\n2").values)).toEqual([1, 2]); // no line end at the end
+    expect(read("m\n").values).toHaveLength(0);
+  });
+
+  test("errors name the file, the line in the file and the column", () => {
+    const fails = (t: string, c: ColumnChoice, msg: RegExp) => expect(() => parseCsvColumn(t, "e.csv", c)).toThrow(msg);
+    fails("# c\nm,w\n1,1\n\n2,x\n", { column: "m", weights: "w" }, /^e\.csv line 5: column w is not a decimal number$/);
+    fails("m\r\n1\r\n\r\nnan\r\n", {}, /^e\.csv line 4: column 1 is "nan", not a finite number$/);
+    fails("m\n1\n1e400\n", { column: "m" }, /^e\.csv line 3: column m is out of range, not a finite number$/);
+    fails('m\n"inf"\n', { column: "m" }, /^e\.csv line 2: column m is "inf", not a finite number$/);
+    fails("m,w\n1,2\n3\n", { column: "m" }, /^e\.csv: not a readable CSV file \(line 3: a row has a different number/);
+    fails('m\n"1""2"\n', { column: "m" }, /^e\.csv line 2: column m is not a decimal number$/); // csv-parse reads 1"2
+    fails("", {}, /^e\.csv: empty file/);
+    fails("\n# only a comment\n", {}, /^e\.csv: empty file/);
+  });
+
+  test("what the scanner leaves to csv-parse is read as before", () => {
+    const cr = "m\r1.5\r2.5\r"; // classic Mac line ends
+    expect(() => {
+      const s = new CsvScanner("cr.csv", {});
+      s.push(enc(cr));
+      s.end();
+    }).toThrow(NotPlainCsv);
+    expect(Array.from(parseCsvColumn(cr, "cr.csv", {}).values)).toEqual([1.5, 2.5]);
+    expect(Array.from(parseCsvColumn('m,w\n"1,5",2\n', "q.csv", { column: "w" }).values)).toEqual([2]);
+    expect(() => parseCsvColumn('m\n"1\n2"\n3\n', "q.csv", {})).toThrow(/^q\.csv line 2: column 1 is not a decimal/);
+  });
+});
+
+describe("CSV files on disk", () => {
+  test("a file of several read chunks: every value, and a bad value's line near the end", async () => {
+    const r = rng(3);
+    const values = Array.from({ length: 200_000 }, () => randomNumber(r)).filter(
+      (s) => /^[-+.\deE]+$/.test(s) && Number.isFinite(decimal(s)),
+    );
+    const path = join(dir, "big.csv");
+    writeFileSync(path, `\uFEFF# big\r\nm,w\r\n${values.map((v, i) => `${v},${i % 7}`).join("\r\n")}\r\n`);
+    const c = await readColumn(path, { column: "m", weights: "w" });
+    expect(same(c.values, values.map(Number))).toBe(true);
+    expect(c.weights![values.length - 1]).toBe((values.length - 1) % 7);
+    writeFileSync(path, `m\n${values.slice(0, 150_000).join("\n")}\n1.5x\n2\n`);
+    await expect(readColumn(path, { column: "m" })).rejects.toThrow(
+      new RegExp(`big\\.csv line ${150_002}: column m is not a decimal number$`),
+    );
+  });
+
+  test("a file the scanner hands to csv-parse, and a Blob read as a stream", async () => {
+    const path = join(dir, "escaped.csv");
+    writeFileSync(path, 'name,m\n"a ""quoted"" name",4.5\nb,5.5\n');
+    expect(Array.from((await readColumn(path, { column: "m" })).values)).toEqual([4.5, 5.5]);
+    const blob = new Blob([enc("m\n1\n"), enc("2.5\n3"), enc("e-1\n")]);
+    expect(Array.from((await decodeCsvColumn(blob, "b.csv", {})).values)).toEqual([1, 2.5, 0.3]);
+  });
+});
+
+describe("Parquet (hyparquet) from files parquet-wasm wrote", () => {
+  const n = 3000;
+  const m = Float64Array.from({ length: n }, (_, i) => 0.5 + Math.sin(i) * 0.25 + i / 1000);
+  const w = Float32Array.from({ length: n }, (_, i) => 0.5 + (i % 5) / 3);
+
+  async function writeParquet(columns: Record<string, unknown>, compression?: string, rowGroup?: number) {
+    const arrow = await import("apache-arrow");
+    const pq = await import("parquet-wasm/node");
+    const table = new arrow.Table(columns as Record<string, import("apache-arrow").Vector>);
+    let props = new pq.WriterPropertiesBuilder();
+    if (compression) props = props.setCompression(pq.Compression[compression as keyof typeof pq.Compression]);
+    if (rowGroup) props = props.setMaxRowGroupSize(rowGroup);
+    return pq.writeParquet(pq.Table.fromIPCStream(arrow.tableToIPC(table, "stream")), props.build());
+  }
+
+  test("every codec, float32 weights, several row groups: the same numbers, from disk and from bytes", async () => {
+    const { makeVector } = await import("apache-arrow");
+    for (const codec of ["UNCOMPRESSED", "SNAPPY", "ZSTD", "GZIP", "BROTLI", "LZ4_RAW"]) {
+      const bytes = await writeParquet({ m: makeVector(m), w: makeVector(w) }, codec, 700);
+      const path = join(dir, `${codec}.parquet`);
+      writeFileSync(path, bytes);
+      const disk = await readColumn(path, { column: "m", weights: "w" });
+      expect(same(disk.values, m), codec).toBe(true);
+      expect(same(disk.weights!, Float64Array.from(w)), codec).toBe(true);
+      const { decodeColumn } = await import("../src/io/decode.js");
+      expect(same((await decodeColumn("x.parquet", bytes, { column: "m" })).values, m), codec).toBe(true);
+    }
+  });
+
+  test("integer columns; a null, a NaN and a string name their row", async () => {
+    const arrow = await import("apache-arrow");
+    const ints = await writeParquet({
+      i32: arrow.makeVector(Int32Array.from({ length: 10 }, (_, i) => i - 5)),
+      i64: arrow.makeVector(BigInt64Array.from({ length: 10 }, (_, i) => BigInt(i) * 1000000000000n)),
+    });
+    writeFileSync(join(dir, "ints.parquet"), ints);
+    expect(Array.from((await readColumn(join(dir, "ints.parquet"), { column: "i32" })).values)).toEqual([
+      -5, -4, -3, -2, -1, 0, 1, 2, 3, 4,
+    ]);
+    expect((await readColumn(join(dir, "ints.parquet"), { column: "i64" })).values[9]).toBe(9e12);
+    const withNull = arrow.vectorFromArray([1.5, 2.5, null, 4.5], new arrow.Float64());
+    writeFileSync(join(dir, "null.parquet"), await writeParquet({ m: withNull }));
+    await expect(readColumn(join(dir, "null.parquet"), { column: "m" })).rejects.toThrow(
+      /null\.parquet row 3: column m is null, not a finite number$/,
+    );
+    const nan = Float64Array.from(m);
+    nan[2345] = Number.NaN;
+    writeFileSync(join(dir, "nan.parquet"), await writeParquet({ m: arrow.makeVector(nan) }, "SNAPPY", 1000));
+    await expect(readColumn(join(dir, "nan.parquet"), { column: "m" })).rejects.toThrow(
+      /nan\.parquet row 2346: column m is NaN, not a finite number$/,
+    );
+    const text = arrow.vectorFromArray(["secret", "4.2"], new arrow.Utf8());
+    writeFileSync(join(dir, "text.parquet"), await writeParquet({ m: text }));
+    await expect(readColumn(join(dir, "text.parquet"), { column: "m" })).rejects.toThrow(
+      /text\.parquet row 1: column m is a string, not a finite number$/,
+    );
+    const truncated = ints.slice(0, ints.length - 20);
+    writeFileSync(join(dir, "cut.parquet"), truncated);
+    await expect(readColumn(join(dir, "cut.parquet"), { column: "i32" })).rejects.toThrow(
+      /cut\.parquet: not a readable Parquet file/,
+    );
+  });
+});
+
+describe("Arrow columns", () => {
+  test("float32, int64 and a nullable column; a null names its row", async () => {
+    const arrow = await import("apache-arrow");
+    const f32 = Float32Array.from({ length: 1000 }, (_, i) => i / 7);
+    const table = new arrow.Table({
+      f: arrow.makeVector(f32),
+      i: arrow.makeVector(BigInt64Array.from({ length: 1000 }, (_, i) => BigInt(i))),
+      n: arrow.vectorFromArray(
+        Array.from({ length: 1000 }, (_, i) => (i === 777 ? null : i / 2)),
+        new arrow.Float64(),
+      ),
+    });
+    const bytes = arrow.tableToIPC(table, "file");
+    writeFileSync(join(dir, "types.arrow"), bytes);
+    const c = await readColumn(join(dir, "types.arrow"), { column: "f", weights: "i" });
+    expect(same(c.values, Float64Array.from(f32))).toBe(true);
+    expect(c.weights![999]).toBe(999);
+    await expect(readColumn(join(dir, "types.arrow"), { column: "n" })).rejects.toThrow(
+      /types\.arrow row 778: column n is null, not a finite number$/,
+    );
+  });
+});
