@@ -9,8 +9,9 @@
 //   repr.csv   shortest round trip (JavaScript's String(x), Python's repr: 16–17 digits),
 //   *.parquet  float64 columns, by parquet-wasm (Rust's parquet crate), snappy / zstd / none,
 //   m.arrow    Arrow IPC file format.
-// Each reader runs `runs` times, cases interleaved; the table shows the median and its ratio to
-// numpy.loadtxt's median on the same file (usecols: the same columns).
+// Each reader runs `runs` times, cases and readers interleaved (numpy in a python process per
+// timing, timed inside it); the table shows the medians and bumpscan's ratio to numpy.loadtxt's on
+// the same file (usecols: the same columns).
 import { spawnSync } from "node:child_process";
 import { createReadStream, mkdtempSync, openAsBlob, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -86,25 +87,21 @@ async function parquetWasmReader(path, choice) {
   return { values: out[0], weights: out[1] };
 }
 
-/** numpy.loadtxt's times (ms) on a file, `runs` of them, in one python process. */
-function numpyTimes(file, cols, sep) {
+/** numpy.loadtxt's time (ms) on a file, timed inside python (its start-up and import left out). */
+function numpyTime(file, cols, sep) {
   const script = [
-    "import sys, time, numpy as np",
-    "ts = []",
-    `for _ in range(${runs}):`,
-    "    t = time.perf_counter()",
-    `    a = np.loadtxt(${JSON.stringify(join(dir, file))}, delimiter=${JSON.stringify(sep)},`,
-    `                   skiprows=1, usecols=${cols})`,
-    "    ts.append(1000 * (time.perf_counter() - t))",
-    `    assert a.shape[0] == ${rows}`,
-    "print(' '.join(str(x) for x in ts))",
+    "import time, numpy as np",
+    "t = time.perf_counter()",
+    `a = np.loadtxt(${JSON.stringify(join(dir, file))}, delimiter=${JSON.stringify(sep)},`,
+    `               skiprows=1, usecols=${cols})`,
+    "print(1000 * (time.perf_counter() - t))",
+    `assert a.shape[0] == ${rows}`,
   ].join("\n");
   const env = { ...process.env };
   delete env.OPENBLAS_CORETYPE; // only BLAS kernels read these; loadtxt parses text
   delete env.OPENBLAS_L2_SIZE;
   const r = spawnSync("python3", ["-c", script], { encoding: "utf8", env });
-  if (r.status !== 0) return undefined;
-  return r.stdout.trim().split(" ").map(Number);
+  return r.status === 0 ? Number(r.stdout.trim()) : undefined;
 }
 
 const cases = [
@@ -120,11 +117,11 @@ const cases = [
   ["m.arrow", "m"],
   ["m.arrow", "m + w"],
 ];
-const results = cases.map(() => ({ now: [], before: [] }));
+const results = cases.map(() => ({ now: [], before: [], numpy: [] }));
 for (let run = 0; run < runs; run++) {
-  for (const [k, [file, cols]] of cases.entries()) {
+  for (const [k, [file, columns, cols, sep]] of cases.entries()) {
     const path = join(dir, file);
-    const choice = cols === "m" ? { column: "m" } : { column: "m", weights: "w" };
+    const choice = columns === "m" ? { column: "m" } : { column: "m", weights: "w" };
     let t = performance.now();
     const c = await readColumn(path, choice);
     results[k].now.push(performance.now() - t);
@@ -139,10 +136,11 @@ for (let run = 0; run < runs; run++) {
       await before(path, choice);
       results[k].before.push(performance.now() - t);
     }
+    const np = cols ? numpyTime(file, cols, sep) : undefined;
+    if (np !== undefined) results[k].numpy.push(np);
   }
   console.error(`run ${run + 1} of ${runs} done`);
 }
-const numpy = cases.map(([file, , cols, sep]) => (cols ? numpyTimes(file, cols, sep) : undefined));
 const ms = (x) => (x === undefined ? "—" : `${x.toFixed(0)} ms`);
 console.log(`${rows} rows, median of ${runs}; Node ${process.version}`);
 console.log("| file | columns | bumpscan | before (csv-parse / parquet-wasm) | numpy.loadtxt | bumpscan ÷ numpy |");
@@ -150,9 +148,8 @@ console.log("|---|---|---:|---:|---:|---:|");
 for (const [k, [file, cols]] of cases.entries()) {
   const now = median(results[k].now);
   const before = results[k].before.length ? median(results[k].before) : undefined;
-  const np = numpy[k] ? median(numpy[k]) : undefined;
+  const np = results[k].numpy.length ? median(results[k].numpy) : undefined;
   console.log(`| ${file} | ${cols} | ${ms(now)} | ${ms(before)} | ${ms(np)} | ${np ? (now / np).toFixed(2) : "—"} |`);
 }
-if (numpy.every((x, k) => x === undefined && cases[k][2]))
-  console.log("(numpy not found: python3 -c 'import numpy' failed)");
+if (results.every((r) => r.numpy.length === 0)) console.log("(no numpy figures: python3 -c 'import numpy' failed)");
 rmSync(dir, { recursive: true, force: true });

@@ -1,11 +1,13 @@
 /**
  * Columnar event files: Parquet (hyparquet, pure JavaScript, reading from a Blob only the chunks
- * of the columns asked for; zstd, gzip, brotli and lz4 pages through hyparquet-compressors, loaded
- * only for such files) and Arrow IPC (.arrow, .feather, file or stream format; apache-arrow, one
- * record batch at a time, a plain numeric column copied straight from its buffer). Values must be
- * finite numbers; a null or NaN names its row. The libraries load only when such a file is read.
+ * of the columns asked for; compressed pages through hyparquet-compressors — snappy in WASM, gzip,
+ * brotli, lz4 — and zstddec for zstd, loaded only for such files) and Arrow IPC (.arrow, .feather,
+ * file or stream format; apache-arrow, one record batch at a time, a plain numeric column copied
+ * straight from its buffer). Values must be finite numbers; a null or NaN names its row. The
+ * libraries load only when such a file is read.
  */
 import type { DataType, RecordBatch } from "apache-arrow";
+import type { Compressors } from "hyparquet";
 import { BumpscanError } from "../errors.js";
 import { type Column, type ColumnChoice, columnIndex } from "./column.js";
 
@@ -58,6 +60,28 @@ function copyChecked(values: ArrayLike<unknown>, out: Float64Array, at: number):
 /** A bad value's message: the row (1-based) and the column. */
 function badRow(label: string, row: number, name: string, v: unknown): BumpscanError {
   return new BumpscanError(`${label} row ${row}: column ${name} is ${describe(v)}, not a finite number`);
+}
+
+let zstdDecoders: Promise<Compressors> | undefined;
+
+/**
+ * The page decoders: hyparquet-compressors' (snappy in WASM, gzip, brotli, lz4, zstd by fzstd),
+ * and for zstd pages zstddec (WASM, about twice fzstd's speed) where it starts.
+ */
+async function decoders(zstd: boolean): Promise<Compressors> {
+  const { compressors } = await import("hyparquet-compressors");
+  if (!zstd) return compressors;
+  zstdDecoders ??= (async () => {
+    try {
+      const { ZSTDDecoder } = await import("zstddec");
+      const decoder = new ZSTDDecoder();
+      await decoder.init();
+      return { ...compressors, ZSTD: (input: Uint8Array, length: number) => decoder.decode(input, length) };
+    } catch {
+      return compressors; // a page that allows no WASM from a data: URL: fzstd
+    }
+  })();
+  return zstdDecoders;
 }
 
 /** A float (not half precision) or integer column without nulls: its values buffer holds the numbers. */
@@ -139,13 +163,11 @@ export async function parquetColumn(source: Blob, label: string, choice: ColumnC
   const out = picked.map(() => new Float64Array(rows));
   const filled = picked.map(() => 0);
   let bad: { row: number; name: string; value: unknown } | undefined;
-  // snappy is built into hyparquet; the other codecs' decoders load only when a chunk needs them
+  // the decoders load only for compressed chunks (hyparquet's own snappy is slower than hysnappy's WASM)
   const codecs = metadata.row_groups.flatMap((g) =>
     g.columns.filter((c) => picked.includes(c.meta_data?.path_in_schema[0] ?? "")).map((c) => c.meta_data?.codec),
   );
-  const compressors = codecs.some((c) => c !== "UNCOMPRESSED" && c !== "SNAPPY")
-    ? (await import("hyparquet-compressors")).compressors
-    : undefined;
+  const compressors = codecs.some((c) => c !== "UNCOMPRESSED") ? await decoders(codecs.includes("ZSTD")) : undefined;
   try {
     await parquetRead({
       file,

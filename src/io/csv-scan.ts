@@ -20,15 +20,22 @@ const POW10 = [
 /** While the mantissa is below this, mantissa·10 + 9 < 2^53: every step of the digit loop is exact. */
 const EXACT_MANTISSA = 900719925474099;
 
-/** The last buffer a field needed Number() for, as one-byte text (decoded once per buffer). */
+const utf8 = new TextDecoder();
+
+/** The last buffer a field needed Number() for, as text with a character per byte (decoded once per buffer). */
 let textOf: Uint8Array | undefined;
 let text = "";
 let latin1: TextDecoder | undefined;
 
-function latin1Slice(b: Uint8Array, s: number, e: number): string {
+function textSlice(b: Uint8Array, s: number, e: number): string {
   if (b !== textOf) {
-    latin1 ??= new TextDecoder("latin1"); // ASCII bytes, the only ones a decimal number has, decode as themselves
-    text = latin1.decode(b);
+    // UTF-8 decoding is the fastest, and keeps every offset when each byte became one character
+    // (only ASCII does that); otherwise latin1, whose characters are the bytes
+    text = utf8.decode(b);
+    if (text.length !== b.length) {
+      latin1 ??= new TextDecoder("latin1");
+      text = latin1.decode(b);
+    }
     textOf = b;
   }
   return text.slice(s, e);
@@ -40,24 +47,20 @@ function forgetText(): void {
   text = "";
 }
 
+/** Where the last numberAt() stopped: the first byte after the number's text. */
+let stop = 0;
+
 /**
- * The value of the decimal number in bytes [s, e) of `b` (surrounding ASCII blanks allowed),
- * bit for bit what decimal() (and so Number()) gives for the same text; NaN when the bytes are not
- * a plain decimal number (then decimal() of the decoded text decides: it also trims non-ASCII
- * blanks). Digits go into an integer mantissa; when it stays below 2^53 and the power of ten is
- * at most 22 either way, mantissa × 10^k or mantissa / 10^k is one correctly rounded operation on
- * exact doubles, so the result is exact (Clinger's fast path); otherwise Number() parses the text.
+ * The value of the decimal number whose text starts at b[s] (a sign, digits with an optional
+ * point, an optional exponent) and ends at the first byte that cannot continue it, left in `stop`;
+ * NaN when there is no such number there. Digits go into an integer mantissa; when it stays below
+ * 2^53 and the power of ten is at most 22 either way, mantissa × 10^k or mantissa / 10^k is one
+ * correctly rounded operation on exact doubles, so the result is Number()'s, bit for bit (Clinger's
+ * fast path); otherwise Number() parses the text.
  */
-export function decimalBytes(b: Uint8Array, s: number, e: number): number {
-  let c = b[s];
-  while (s < e && (c === 32 || (c >= 9 && c <= 13))) c = b[++s];
-  c = b[e - 1];
-  while (e > s && (c === 32 || (c >= 9 && c <= 13))) c = b[--e - 1];
-  if (s === e) return NaN;
-  // b[e] is never part of a number (a delimiter, a line end, a blank, '#' or a quote, or past
-  // the end: undefined), so the loops below read on without checking i < e
+function numberAt(b: Uint8Array, s: number): number {
   let i = s;
-  c = b[i];
+  let c = b[i];
   let negative = false;
   if (c === 45 || c === 43) {
     negative = c === 45;
@@ -84,23 +87,29 @@ export function decimalBytes(b: Uint8Array, s: number, e: number): number {
       c = b[++i];
     }
   }
-  if (digits === 0) return NaN;
+  if (digits === 0) {
+    stop = i;
+    return NaN;
+  }
   let exponent = 0;
-  if ((c === 101 || c === 69) && i < e) {
+  if (c === 101 || c === 69) {
     c = b[++i];
     let minus = false;
     if (c === 45 || c === 43) {
       minus = c === 45;
       c = b[++i];
     }
-    if (!(c >= 48 && c <= 57) || i >= e) return NaN;
+    if (!(c >= 48 && c <= 57)) {
+      stop = i;
+      return NaN;
+    }
     while (c >= 48 && c <= 57) {
       if (exponent < 100000) exponent = exponent * 10 + (c - 48);
       c = b[++i];
     }
     if (minus) exponent = -exponent;
   }
-  if (i !== e) return NaN;
+  stop = i;
   if (exact) {
     if (mantissa === 0) return negative ? -0 : 0;
     const k = exponent - scale;
@@ -109,7 +118,30 @@ export function decimalBytes(b: Uint8Array, s: number, e: number): number {
       return negative ? -v : v;
     }
   }
-  return Number(latin1Slice(b, s, e));
+  return Number(textSlice(b, s, i));
+}
+
+/**
+ * The value of the decimal number in bytes [s, e) of `b` (surrounding ASCII blanks allowed),
+ * bit for bit what decimal() (and so Number()) gives for the same text; NaN when the bytes are not
+ * a plain decimal number (then decimal() of the decoded text decides: it also trims non-ASCII
+ * blanks).
+ */
+export function decimalBytes(b: Uint8Array, s: number, e: number): number {
+  let c = b[s];
+  while (s < e && (c === 32 || (c >= 9 && c <= 13))) c = b[++s];
+  c = b[e - 1];
+  while (e > s && (c === 32 || (c >= 9 && c <= 13))) c = b[--e - 1];
+  if (s === e) return NaN;
+  c = b[e];
+  if ((c >= 48 && c <= 57) || c === 46 || c === 101 || c === 69 || c === 43 || c === 45) {
+    // the number must not read on past e: parse a copy that ends there
+    const copy = b.slice(s, e);
+    const v = numberAt(copy, 0);
+    return stop === copy.length ? v : NaN;
+  }
+  const v = numberAt(b, s);
+  return stop === e ? v : NaN;
 }
 
 /** The file needs csv-parse: read it again with the general parser (which also names what is wrong). */
@@ -118,8 +150,6 @@ export class NotPlainCsv extends Error {
     super(`not plain CSV: ${why}`);
   }
 }
-
-const utf8 = new TextDecoder();
 
 /** What a byte is to the line scanner: 0 for anything inside a field. */
 const KIND = new Uint8Array(256);
@@ -250,55 +280,60 @@ export class CsvScanner {
       let ve = -1;
       let ws = -1;
       let we = -1;
-      let end = to; // where the line's fields end: its '\n', a '#' or the file's end
-      for (; i < to; i++) {
-        const kind = KIND[b[i]];
-        if (kind === 0) continue;
-        if (kind === DELIMITER) {
-          if (field === col) {
-            vs = quoteStart >= 0 ? quoteStart : fieldStart;
-            ve = quoteStart >= 0 ? quoteEnd : i;
-          } else if (field === wcol) {
-            ws = quoteStart >= 0 ? quoteStart : fieldStart;
-            we = quoteStart >= 0 ? quoteEnd : i;
-          }
-          quoteStart = -1;
-          field++;
-          fieldStart = i + 1;
-          continue;
+      let v = Number.NaN; // the values when their fields were read as plain numbers
+      let wv = Number.NaN;
+      let kind = LINE_END;
+      for (;;) {
+        if (field === col || field === wcol) {
+          // the column's number, parsed as the bytes are read; the field's end must follow it
+          let j = i;
+          let c = b[j];
+          while (c === 32 || c === 11 || c === 12 || c === 13) c = b[++j];
+          const x = numberAt(b, j);
+          let k = stop;
+          c = b[k];
+          while (c === 32 || c === 11 || c === 12 || c === 13) c = b[++k];
+          const next = k < to ? KIND[c] : LINE_END;
+          if (!Number.isNaN(x) && next !== 0 && next !== QUOTE) {
+            if (field === col) v = x;
+            if (field === wcol) wv = x;
+            i = k;
+          } else i = j; // anything else: read on as any field, its value from its text at the end
         }
-        if (kind === QUOTE) {
-          i = this.quoted(b, fieldStart, i, to);
+        for (;;) {
+          while (i < to && (kind = KIND[b[i]]) === 0) i++;
+          if (i >= to) kind = LINE_END;
+          if (kind !== QUOTE) break;
+          i = this.quoted(b, fieldStart, i, to) + 1;
           quoteStart = this.qs;
           quoteEnd = this.qe;
-          continue;
         }
-        end = i;
-        if (kind === COMMENT) {
-          const nl = b.indexOf(10, i);
-          i = nl < 0 || nl >= to ? to : nl;
+        if (field === col) {
+          vs = quoteStart >= 0 ? quoteStart : fieldStart;
+          ve = quoteStart >= 0 ? quoteEnd : i;
         }
-        break;
+        if (field === wcol) {
+          ws = quoteStart >= 0 ? quoteStart : fieldStart;
+          we = quoteStart >= 0 ? quoteEnd : i;
+        }
+        if (kind !== DELIMITER) break;
+        quoteStart = -1;
+        field++;
+        fieldStart = ++i;
+      }
+      const end = i; // where the fields end: the line's '\n', a '#' or the file's end
+      if (kind === COMMENT) {
+        const nl = b.indexOf(10, i);
+        i = nl < 0 || nl >= to ? to : nl;
       }
       if (i < to && this.crlf && b[i - 1] !== 13) throw new NotPlainCsv("LF in a CRLF file");
-      if (field === col) {
-        vs = quoteStart >= 0 ? quoteStart : fieldStart;
-        ve = quoteStart >= 0 ? quoteEnd : end;
-      } else if (field === wcol) {
-        ws = quoteStart >= 0 ? quoteStart : fieldStart;
-        we = quoteStart >= 0 ? quoteEnd : end;
-      }
       // csv-parse skips a line of blanks (space, FF, CR), with or without a comment
       if (field > 0 || quoteStart >= 0 || !blanks(b, fieldStart, end)) {
         if (this.fields === 0) this.header(b, start, end, field + 1);
         else {
           if (field + 1 !== this.fields) throw new NotPlainCsv("a row with another number of fields");
-          if (wcol === col) {
-            ws = vs;
-            we = ve;
-          }
-          this.values.push(this.value(b, vs, ve, this.choice.column ?? "1"));
-          if (wcol >= 0) this.w.push(this.value(b, ws, we, this.choice.weights!));
+          this.values.push(v - v === 0 ? v : this.value(b, vs, ve, this.choice.column ?? "1"));
+          if (wcol >= 0) this.w.push(wv - wv === 0 ? wv : this.value(b, ws, we, this.choice.weights!));
         }
       }
       this.line++;
