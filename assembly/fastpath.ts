@@ -1,5 +1,7 @@
 // The fused f64x2 kernel for the bump-hunt shape: one cached component (the signal at a fixed
-// mass; its per-event values sit in a buffer) plus one expPoly background of order ≤ 4, unweighted.
+// mass, its arguments and their factors fixed; its per-event values sit in a buffer) plus one expPoly
+// background of order ≤ 4 without argument factors, unweighted. Normalisations and their derivatives
+// are the scalar path's (vetoes included).
 // One pass over the events computes the NLL and, on request, every gradient sum.
 // No per-event log: Σ ln d_i = ln Π d_i. The product runs in f64x2 with its mantissa renormalised
 // at every step and the exponents summed as integers; one log per lane at the end. This is both
@@ -7,11 +9,14 @@
 import { constants, vexp, K_MANT, K_ONE } from "./vexp";
 import {
   word, setWord, iword, value, sEvents, sData, sWeights, sLo, sHi, sComponents, component, cKind, cArgs, cArgIndex,
-  cArgPtr, cBuf, yieldOf, nParams, sMapped, sMappedValid, sFastComponent,
+  cArgPtr, cBuf, yieldOf, nParams, sMapped, sMappedValid, sFastComponent, cArgFactors,
+  cFactorParam, argFactorIndex,
 } from "./model";
 import { SAMPLE_MAPPED_VALID } from "../src/core/abi";
-import { EXP_POLY, pdfIntegralDerivative } from "./pdf/index";
-import { freeMask, refresh, refreshNorm, addYieldGradient, addGradient, guardsHold } from "./nll";
+import { EXP_POLY } from "./pdf/index";
+import {
+  freeMask, refresh, refreshNorm, addYieldGradient, addGradient, guardsHold, rangeIntegralDerivative,
+} from "./nll";
 
 // Parameter splats (v128 slots) and results (f64 words) of one kernel call.
 const P = memory.data(8 * 16, 16);
@@ -30,11 +35,15 @@ export function fastEligible(s: usize): i32 {
   let b = -1;
   for (let j = 0; j < nc; j++) {
     const c = component(s, j);
-    if (cKind(c) == EXP_POLY && cArgs(c) <= 6 && isFixed(cArgIndex(c, 0)) && isFixed(cArgIndex(c, 1)) && b < 0) {
+    const ng = cArgFactors(c);
+    if (ng == 0 && cKind(c) == EXP_POLY && cArgs(c) <= 6 && isFixed(cArgIndex(c, 0)) && isFixed(cArgIndex(c, 1)) &&
+      b < 0) {
       b = j;
       continue;
     }
+    // the cached component: constant only if its arguments' bases and factors are all fixed
     for (let a = 0; a < cArgs(c); a++) if (!isFixed(cArgIndex(c, a))) return -1;
+    for (let g = 0; g < ng; g++) if (!isFixed(cFactorParam(c, argFactorIndex(c, g)))) return -1;
   }
   if (b < 0) return -1;
   if (!sMappedValid(s)) mapEvents(s, component(s, b));
@@ -159,7 +168,7 @@ export function fastSample(s: usize, grad: usize): f64 {
   let nu0: f64 = 0;
   let buf = xs; // any readable buffer when there is no cached component (its yield is 0)
   if (c0 != 0) {
-    refresh(s, c0);
+    if (!refresh(s, c0)) return Infinity;
     nu0 = yieldOf(c0);
     buf = cBuf(c0);
   }
@@ -212,7 +221,7 @@ export function fastSample(s: usize, grad: usize): f64 {
     for (let k = 1; k <= order; k++) {
       const p = cArgIndex(cb, k + 1);
       if (isFixed(p)) continue;
-      const J = pdfIntegralDerivative(EXP_POLY, sLo(s), sHi(s), args, cArgs(cb), k + 1);
+      const J = rangeIntegralDerivative(s, EXP_POLY, sLo(s), sHi(s), args, cArgs(cb), k + 1);
       addGradient(grad, p, -scaleB * (load<f64>(T + (<usize>(k - 1) << 3)) - Sb * J / norm));
     }
   }

@@ -2,7 +2,7 @@
 // arena, then calls these; nothing here calls back into JS.
 export { alloc, mark, release } from "./memory";
 export { setModel } from "./model";
-export { prepareModel, setFree, setFastPath, nll, nllGrad, sampleDensity, sampleBinYields } from "./nll";
+export { prepareModel, setFree, setFastPath, nll, nllGrad, sampleDensity, sampleBinYields, sampleNorms } from "./nll";
 export { minimize, hesse, useMetricSlot, forgetMetrics } from "./minimizer";
 export { erf, erfc } from "./special";
 import { pdfValue, pdfIntegral } from "./pdf/index";
@@ -31,7 +31,8 @@ export { invalidateSample } from "./nll";
 import {
   MODEL_SAMPLES, CONSTRAINT_WORDS, SAMPLE_NLL_SCALE, SAMPLE_COMPONENTS, COMPONENT_NORM, COMPONENT_ARGS, FACTOR_WORDS,
   MINIMIZE_ERRORS, STATUS_FAILED, STATUS_TOY_OVERFLOW, RUN_RESULTS, RUN_WORDS, TOY_TESTS, TEST_WORDS, MAX_PARAMS,
-  MAX_FREE, MAX_COMPONENTS, MAX_SAMPLES, MAX_CONSTRAINTS, PDF_EXP_POLY, PDF_ARGUS,
+  MAX_FREE, MAX_COMPONENTS, MAX_SAMPLES, MAX_CONSTRAINTS, PDF_EXP_POLY, PDF_ARGUS, SAMPLE_HOLES,
+  COMPONENT_N_ARG_FACTORS, FACTOR_ARG, FORM_GAUSS, MAX_HOLES, MAX_FACTORS,
 } from "../src/core/abi";
 
 /**
@@ -48,6 +49,8 @@ export function abiConstants(out: usize): i32 {
   n = put(out, n, STATUS_TOY_OVERFLOW); n = put(out, n, RUN_RESULTS); n = put(out, n, RUN_WORDS);
   n = put(out, n, TOY_TESTS); n = put(out, n, TEST_WORDS); n = put(out, n, MAX_PARAMS); n = put(out, n, MAX_FREE);
   n = put(out, n, MAX_COMPONENTS); n = put(out, n, MAX_SAMPLES); n = put(out, n, MAX_CONSTRAINTS);
-  n = put(out, n, PDF_EXP_POLY); n = put(out, n, PDF_ARGUS);
+  n = put(out, n, PDF_EXP_POLY); n = put(out, n, PDF_ARGUS); n = put(out, n, SAMPLE_HOLES);
+  n = put(out, n, COMPONENT_N_ARG_FACTORS); n = put(out, n, FACTOR_ARG); n = put(out, n, FORM_GAUSS);
+  n = put(out, n, MAX_HOLES); n = put(out, n, MAX_FACTORS);
   return n;
 }

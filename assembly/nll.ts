@@ -10,10 +10,11 @@ import { alloc } from "./memory";
 import {
   model, value, nParams, nSamples, nConstraints, constraint, sample, component, word, setWord, iword,
   sData, sWeights, sEvents, sLo, sHi, sComponents, sGuards, sGuard, sScale, sR, sFastComponent, cKind, cArgs, cBuf,
-  cArgPtr, cArgIndex, cFactors, cFactorParam, cSnapshot, cNorm, setNorm, yieldOf, yieldDerivative,
+  cArgPtr, cArgIndex, cFactors, cFactorParam, cSnapshot, cNorm, setNorm, yieldOf, yieldDerivative, sHoles, sHoleLo,
+  sHoleHi, inHole, cArgFactors, argFactorIndex, cFactorArg, gatherArgs, argDerivative,
 } from "./model";
 import {
-  pdfValue, pdfIntegral, pdfFill, pdfFirstAnalyticArg, pdfDerivative, pdfIntegralDerivative, EXP_POLY,
+  pdfValue, pdfIntegral, pdfFill, pdfArgAnalytic, pdfDerivative, pdfIntegralDerivative, EXP_POLY,
 } from "./pdf/index";
 import { fastSample, fastEligible } from "./fastpath";
 import { values } from "./model";
@@ -75,14 +76,62 @@ export function setFree(mask: usize): void {
     const nc = sComponents(s);
     for (let j = 0; j < nc; j++) {
       const c = component(s, j);
-      const first = pdfFirstAnalyticArg(cKind(c));
       for (let a = 0; a < cArgs(c); a++) {
-        const p = cArgIndex(c, a);
-        if (isFree(p) && (first < 0 || a < first)) store<f64>(numeric + (<usize>p << 3), 1);
+        if (pdfArgAnalytic(cKind(c), a)) continue;
+        // the argument's base and the parameters of its factors
+        markNumeric(cArgIndex(c, a));
+        for (let g = 0; g < cArgFactors(c); g++) {
+          const f = argFactorIndex(c, g);
+          if (cFactorArg(c, f) == a) markNumeric(cFactorParam(c, f));
+        }
       }
     }
     setWord(s, SAMPLE_FAST_COMPONENT, fastPathEnabled ? <f64>fastEligible(s) : -1.0);
   }
+}
+
+@inline function markNumeric(p: i32): void {
+  if (isFree(p)) store<f64>(numeric + (<usize>p << 3), 1);
+}
+
+/** Whether p floats and takes its gradient analytically. */
+@inline function isAnalytic(p: i32): bool {
+  return isFree(p) && load<f64>(numeric + (<usize>p << 3)) == 0;
+}
+
+/**
+ * ∫ g over [lo, hi] less the sample's vetoes: the sum of the closed-form (or Gauss–Legendre)
+ * integrals over the allowed pieces; the one integral over [lo, hi] when there are none.
+ */
+export function rangeIntegral(s: usize, kind: i32, lo: f64, hi: f64, a: usize, na: i32): f64 {
+  const nh = sHoles(s);
+  if (nh == 0) return pdfIntegral(kind, lo, hi, a, na);
+  let sum: f64 = 0;
+  let start = lo;
+  for (let k = 0; k < nh && start < hi; k++) {
+    const h0 = sHoleLo(s, k), h1 = sHoleHi(s, k);
+    if (h1 <= start) continue;
+    if (h0 > start) sum += pdfIntegral(kind, start, Math.min(h0, hi), a, na);
+    start = h1;
+  }
+  if (start < hi) sum += pdfIntegral(kind, start, hi, a, na);
+  return sum;
+}
+
+/** ∂/∂a_j of rangeIntegral: the same pieces' derivatives, summed. */
+export function rangeIntegralDerivative(s: usize, kind: i32, lo: f64, hi: f64, a: usize, na: i32, j: i32): f64 {
+  const nh = sHoles(s);
+  if (nh == 0) return pdfIntegralDerivative(kind, lo, hi, a, na, j);
+  let sum: f64 = 0;
+  let start = lo;
+  for (let k = 0; k < nh && start < hi; k++) {
+    const h0 = sHoleLo(s, k), h1 = sHoleHi(s, k);
+    if (h1 <= start) continue;
+    if (h0 > start) sum += pdfIntegralDerivative(kind, start, Math.min(h0, hi), a, na, j);
+    start = h1;
+  }
+  if (start < hi) sum += pdfIntegralDerivative(kind, start, hi, a, na, j);
+  return sum;
 }
 
 /** New events in sample k (toys): every cache and the mapped x must be rebuilt. */
@@ -94,30 +143,33 @@ export function invalidateSample(k: i32): void {
   if (sFastComponent(s) >= 0) setWord(s, SAMPLE_FAST_COMPONENT, <f64>fastEligible(s));
 }
 
-/** Gather the component's arguments; refill its normalised buffer if they changed. */
-export function refresh(s: usize, c: usize): void {
+/**
+ * Gather the component's arguments; refill its normalised buffer if they changed. False where an
+ * argument's factor is invalid (1 + r·θ ≤ 0): the caller's NLL is then +∞, and nothing is refilled.
+ */
+export function refresh(s: usize, c: usize): bool {
   const na = cArgs(c);
   const args = cArgPtr(c);
   const snap = cSnapshot(c);
+  if (!gatherArgs(c)) return false;
   let changed = isNaN(cNorm(c)); // never filled yet (also for shapes without arguments)
   for (let a = 0; a < na; a++) {
-    const v = value(cArgIndex(c, a));
-    store<f64>(args + (<usize>a << 3), v);
-    if (v != load<f64>(snap + (<usize>a << 3))) changed = true;
+    if (load<f64>(args + (<usize>a << 3)) != load<f64>(snap + (<usize>a << 3))) changed = true;
   }
-  if (!changed) return;
-  const norm = pdfIntegral(cKind(c), sLo(s), sHi(s), args, na);
+  if (!changed) return true;
+  const norm = rangeIntegral(s, cKind(c), sLo(s), sHi(s), args, na);
   setNorm(c, norm);
   pdfFill(cKind(c), args, na, sData(s), sEvents(s), cBuf(c), 1.0 / norm);
   memory.copy(snap, args, <usize>na << 3);
+  return true;
 }
 
-/** Refresh a component's gathered arguments and normalisation without touching its buffer. */
+/**
+ * Refresh a component's gathered arguments and normalisation without touching its buffer (NaN
+ * where an argument's factor is invalid).
+ */
 export function refreshNorm(s: usize, c: usize): f64 {
-  const na = cArgs(c);
-  const args = cArgPtr(c);
-  for (let a = 0; a < na; a++) store<f64>(args + (<usize>a << 3), value(cArgIndex(c, a)));
-  const norm = pdfIntegral(cKind(c), sLo(s), sHi(s), args, na);
+  const norm = gatherArgs(c) ? rangeIntegral(s, cKind(c), sLo(s), sHi(s), cArgPtr(c), cArgs(c)) : NaN;
   setNorm(c, norm);
   return norm;
 }
@@ -149,6 +201,7 @@ export function sampleDensity(k: i32, xs: usize, n: i32, out: usize): void {
     store<f64>(savedNorms + (<usize>j << 3), cNorm(component(s, j)));
     refreshNorm(s, component(s, j));
   }
+  const holes = sHoles(s) > 0;
   for (let i = 0; i < n; i++) {
     const m = load<f64>(xs + (<usize>i << 3));
     let d: f64 = 0;
@@ -156,7 +209,7 @@ export function sampleDensity(k: i32, xs: usize, n: i32, out: usize): void {
       const c = component(s, j);
       d += yieldOf(c) * pdfValue(cKind(c), m, cArgPtr(c), cArgs(c)) / cNorm(c);
     }
-    store<f64>(out + (<usize>i << 3), d);
+    store<f64>(out + (<usize>i << 3), holes && inHole(s, m) ? 0.0 : d); // the density is 0 inside a veto
   }
   // the norms belong to the per-event buffers (filled at other values): put them back
   for (let j = 0; j < nc; j++) setNorm(component(s, j), load<f64>(savedNorms + (<usize>j << 3)));
@@ -164,7 +217,8 @@ export function sampleDensity(k: i32, xs: usize, n: i32, out: usize): void {
 
 /**
  * out[i] = expected events of sample k in [edges[i], edges[i+1]] at the current values: Σ ν_c
- * times each component's closed-form integral over the bin, divided by its integral over the range.
+ * times each component's closed-form integral over the bin, divided by its integral over the range
+ * (both less the vetoes: a bin inside a veto expects 0 events).
  */
 export function sampleBinYields(k: i32, edges: usize, nBins: i32, out: usize): void {
   const s = sample(k);
@@ -178,11 +232,23 @@ export function sampleBinYields(k: i32, edges: usize, nBins: i32, out: usize): v
     let y: f64 = 0;
     for (let j = 0; j < nc; j++) {
       const c = component(s, j);
-      y += yieldOf(c) * pdfIntegral(cKind(c), lo, hi, cArgPtr(c), cArgs(c)) / cNorm(c);
+      y += yieldOf(c) * rangeIntegral(s, cKind(c), lo, hi, cArgPtr(c), cArgs(c)) / cNorm(c);
     }
     store<f64>(out + (<usize>i << 3), y);
   }
   for (let j = 0; j < nc; j++) setNorm(component(s, j), load<f64>(savedNorms + (<usize>j << 3)));
+}
+
+/** out[j] = ∫ g_j over sample k's range less its vetoes at the current values (tests, the norms' check). */
+export function sampleNorms(k: i32, out: usize): void {
+  const s = sample(k);
+  const nc = sComponents(s);
+  for (let j = 0; j < nc; j++) {
+    const c = component(s, j);
+    const saved = cNorm(c);
+    store<f64>(out + (<usize>j << 3), refreshNorm(s, c));
+    setNorm(c, saved);
+  }
 }
 
 /** False if the density is negative at one of the sample's guard points (arguments and norms current). */
@@ -208,7 +274,7 @@ function genericSample(s: usize, grad: usize): f64 {
   let nll: f64 = 0;
   for (let j = 0; j < nc; j++) {
     const c = component(s, j);
-    refresh(s, c);
+    if (!refresh(s, c)) return Infinity;
     nll += yieldOf(c);
   }
   if (!guardsHold(s)) return Infinity;
@@ -240,7 +306,11 @@ function genericSample(s: usize, grad: usize): f64 {
   return nll;
 }
 
-/** Gradient from r_i = w_i/d_i: yields (1 − S_c)·∂ν/∂p, shapes −ν_c(T − S_c·J/I). */
+/**
+ * Gradient from r_i = w_i/d_i: yields (1 − S_c)·∂ν/∂p; shapes ∂NLL/∂a = −ν_c(T − S_c·J)/I for each
+ * argument a with an analytic derivative (T = Σ r_i ∂g/∂a, J = ∂I/∂a), times ∂a/∂p for the
+ * parameters in a (its base, its factors' parameters).
+ */
 function genericGradient(s: usize, grad: usize): void {
   const nc = sComponents(s);
   const n = sEvents(s);
@@ -253,24 +323,52 @@ function genericGradient(s: usize, grad: usize): void {
     for (let i = 0; i < n; i++) S += load<f64>(r + (<usize>i << 3)) * load<f64>(buf + (<usize>i << 3));
     addYieldGradient(c, 1.0 - S, grad);
     const kind = cKind(c);
-    const first = pdfFirstAnalyticArg(kind);
-    if (first < 0) continue;
-    const nu = yieldOf(c);
     const na = cArgs(c);
-    const args = cArgPtr(c);
-    const norm = cNorm(c);
-    for (let a = first; a < na; a++) {
-      const p = cArgIndex(c, a);
-      if (!isFree(p) || load<f64>(numeric + (<usize>p << 3)) != 0) continue;
+    const ng = cArgFactors(c);
+    let nu: f64 = NaN;
+    for (let a = 0; a < na; a++) {
+      if (!pdfArgAnalytic(kind, a) || !argFloats(c, a)) continue;
+      if (isNaN(nu)) nu = yieldOf(c);
+      const args = cArgPtr(c);
+      const norm = cNorm(c);
       let T: f64 = 0;
       for (let i = 0; i < n; i++) {
         const off = <usize>i << 3;
         T += load<f64>(r + off) * pdfDerivative(kind, load<f64>(xs + off), args, na, a);
       }
-      const J = pdfIntegralDerivative(kind, sLo(s), sHi(s), args, na, a);
-      addGradient(grad, p, -nu * (T - S * J) / norm);
+      const J = rangeIntegralDerivative(s, kind, sLo(s), sHi(s), args, na, a);
+      const dArg = -nu * (T - S * J) / norm;
+      if (ng == 0) {
+        addGradient(grad, cArgIndex(c, a), dArg);
+        continue;
+      }
+      // each distinct parameter of the argument once: argDerivative sums all the places it takes
+      const base = cArgIndex(c, a);
+      if (isAnalytic(base)) addGradient(grad, base, dArg * argDerivative(c, a, base));
+      for (let g = 0; g < ng; g++) {
+        const f = argFactorIndex(c, g);
+        const p = cFactorParam(c, f);
+        if (cFactorArg(c, f) != a || !isAnalytic(p) || p == base) continue;
+        let seen = false;
+        for (let h = 0; h < g; h++) {
+          const e = argFactorIndex(c, h);
+          if (cFactorArg(c, e) == a && cFactorParam(c, e) == p) seen = true;
+        }
+        if (!seen) addGradient(grad, p, dArg * argDerivative(c, a, p));
+      }
     }
   }
+}
+
+/** Whether argument a of component c has a floating, analytically handled parameter (base or factor). */
+function argFloats(c: usize, a: i32): bool {
+  if (isAnalytic(cArgIndex(c, a))) return true;
+  const ng = cArgFactors(c);
+  for (let g = 0; g < ng; g++) {
+    const f = argFactorIndex(c, g);
+    if (cFactorArg(c, f) == a && isAnalytic(cFactorParam(c, f))) return true;
+  }
+  return false;
 }
 
 @inline export function addGradient(grad: usize, p: i32, v: f64): void {

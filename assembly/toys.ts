@@ -9,9 +9,12 @@
 // accepts most candidates without evaluating the density at all. Cells (from TS: uniform panels
 // refined near peaks, as the Asimov grid) are chosen in O(1) by Walker's alias method, and one
 // Philox block (four 32-bit draws) serves one candidate. A density above its envelope is counted.
+// Vetoes: the density is 0 inside them and a candidate there is rejected; a cell overlapping one
+// takes its envelope and squeeze from five points on each of its allowed pieces (none: the cell
+// has no mass). The count is Poisson(Σν), the PDFs being normalised over the allowed region.
 import {
   model, values, word, setWord, iword, nParams, nSamples, nConstraints, constraint, sample, component,
-  sData, sComponents, cKind, cArgs, cArgPtr, cNorm, yieldOf,
+  sData, sComponents, cKind, cArgs, cArgPtr, cNorm, yieldOf, sHoles, sHoleLo, sHoleHi, inHole,
 } from "./model";
 import { refreshNorm, setFree, invalidateSample } from "./nll";
 import { pdfValue } from "./pdf/index";
@@ -79,6 +82,13 @@ export function setToyGrid(k: i32, edges: usize, nEdges: i32, work: usize, cap: 
   return getP(gridWork, k) + (<usize>(part * <i32>getF(gridCells, k)) << 3);
 }
 
+/** Whether the open cell (a, b) meets one of the sample's vetoes. */
+function overlapsHole(s: usize, a: f64, b: f64): bool {
+  const nh = sHoles(s);
+  for (let k = 0; k < nh; k++) if (sHoleLo(s, k) < b && sHoleHi(s, k) > a) return true;
+  return false;
+}
+
 /** Total density of sample s at m (yields in `yields`, norms current). */
 function density(s: usize, m: f64): f64 {
   const nc = sComponents(s);
@@ -87,7 +97,7 @@ function density(s: usize, m: f64): f64 {
     const c = component(s, j);
     d += load<f64>(yields + (<usize>j << 3)) * pdfValue(cKind(c), m, cArgPtr(c), cArgs(c)) / cNorm(c);
   }
-  return d;
+  return sHoles(s) > 0 && inHole(s, m) ? 0.0 : d;
 }
 
 function prepareYields(s: usize): f64 {
@@ -113,13 +123,32 @@ function prepareGeneration(k: i32): f64 {
   const env = workPart(k, ENV), low = workPart(k, LOW), prob = workPart(k, PROB), alias = workPart(k, ALIAS);
   const small = workPart(k, SMALL), large = workPart(k, LARGE);
   let mass: f64 = 0;
+  const nh = sHoles(s);
   for (let j = 0; j < cells; j++) {
     const a = getF(edges, j), b = getF(edges, j + 1);
     let top: f64 = 0, bottom: f64 = Infinity;
-    for (let q = 0; q <= 4; q++) {
-      const d = density(s, a + (b - a) * 0.25 * <f64>q);
-      top = Math.max(top, d);
-      bottom = Math.min(bottom, d);
+    if (nh > 0 && overlapsHole(s, a, b)) {
+      // five points on each allowed piece of the cell
+      let start = a;
+      for (let k = 0; k <= nh && start < b; k++) {
+        const end = k < nh ? Math.min(sHoleLo(s, k), b) : b;
+        if (k < nh && sHoleHi(s, k) <= start) continue;
+        if (end > start) {
+          for (let q = 0; q <= 4; q++) {
+            const d = density(s, start + (end - start) * 0.25 * <f64>q);
+            top = Math.max(top, d);
+            bottom = Math.min(bottom, d);
+          }
+        }
+        if (k < nh) start = Math.max(start, sHoleHi(s, k));
+      }
+      if (top == 0) bottom = 0;
+    } else {
+      for (let q = 0; q <= 4; q++) {
+        const d = density(s, a + (b - a) * 0.25 * <f64>q);
+        top = Math.max(top, d);
+        bottom = Math.min(bottom, d);
+      }
     }
     setF(env, j, 1.03 * top);
     setF(low, j, Math.max(0.0, 0.97 * bottom));
@@ -157,6 +186,7 @@ function generateSample(k: i32): i32 {
   const cells = <i32>getF(gridCells, k);
   const env = workPart(k, ENV), low = workPart(k, LOW), prob = workPart(k, PROB), alias = workPart(k, ALIAS);
   const data = sData(s);
+  const holes = sHoles(s) > 0;
   for (let i = 0; i < n; i++) {
     for (;;) {
       let j = <i32>((<u64>bits32() * <u64>cells) >>> 32);
@@ -164,6 +194,7 @@ function generateSample(k: i32): i32 {
       const a = getF(edges, j);
       const m = a + (getF(edges, j + 1) - a) * uniform32();
       const y = uniform32() * getF(env, j);
+      if (holes && inHole(s, m)) continue;
       if (y > getF(low, j)) {
         const d = density(s, m);
         if (d > getF(env, j)) violations++;

@@ -66,6 +66,69 @@ function cbIntegral(lo: f64, hi: f64, mean: f64, sL: f64, sR: f64, aL: f64, nL: 
   return sum;
 }
 
+/** dg/dm: the core's −t·g/σ, the tail's α·g/((1 + u)σ) (signs for the side m is on). */
+function cbSlope(m: f64, mean: f64, sL: f64, sR: f64, aL: f64, nL: f64, aR: f64, nR: f64): f64 {
+  const left = m < mean;
+  const sigma = left ? sL : sR;
+  const alpha = left ? aL : aR;
+  const t = left ? (m - mean) / sL : -(m - mean) / sR; // oriented: the tail at t < −α
+  let dgdt: f64;
+  if (t > -alpha) dgdt = -t * Math.exp(-0.5 * t * t);
+  else {
+    const n = Math.min(left ? nL : nR, N_MAX);
+    const u = tailU(t, alpha, n);
+    dgdt = alpha * tailValue(t, alpha, n) / (1.0 + u);
+  }
+  return left ? dgdt / sigma : -dgdt / sigma;
+}
+
+/**
+ * ∂g/∂a_j of the general CB for the location and scales: j = 0 the mean (−dg/dm), j = 1 σ_L
+ * (−(m − μ)/σ_L · dg/dm below the mean), j = 2 σ_R (above it). `oneSigma`: the one-sided shape,
+ * whose σ (j = 1) scales both sides.
+ */
+function cbDerivative(m: f64, a: usize, j: i32, oneSigma: bool): f64 {
+  const mean = load<f64>(a), sL = load<f64>(a, 8);
+  const slope = oneSigma
+    ? cbSlope(m, mean, sL, sL, load<f64>(a, 16), load<f64>(a, 24), Infinity, 1.0)
+    : cbSlope(m, mean, sL, load<f64>(a, 16), load<f64>(a, 24), load<f64>(a, 32), load<f64>(a, 40), load<f64>(a, 48));
+  if (j == 0) return -slope;
+  if (oneSigma) return -(m - mean) / sL * slope;
+  if (j == 1) return m < mean ? -(m - mean) / sL * slope : 0.0;
+  return m < mean ? 0.0 : -(m - mean) / load<f64>(a, 16) * slope;
+}
+
+export function crystalBallDerivative(m: f64, a: usize, j: i32): f64 {
+  return cbDerivative(m, a, j, true);
+}
+
+export function doubleCBDerivative(m: f64, a: usize, j: i32): f64 {
+  return cbDerivative(m, a, j, false);
+}
+
+/**
+ * ∂/∂a_j of ∫ g over [lo, hi] for the location and scales, in closed form: for g = h((m − μ)/σ),
+ * ∂I/∂μ = g(lo) − g(hi) and ∂I/∂σ = I/σ − [(m − μ)/σ · g(m)] from lo to hi, over the part of [lo, hi]
+ * on σ's side of the mean (the double-sided shape's σ_L and σ_R).
+ */
+export function crystalBallIntegralDerivative(lo: f64, hi: f64, a: usize, j: i32): f64 {
+  const gLo = crystalBallValue(lo, a), gHi = crystalBallValue(hi, a);
+  if (j == 0) return gLo - gHi;
+  const mean = load<f64>(a), s = load<f64>(a, 8);
+  return crystalBallIntegral(lo, hi, a) / s - ((hi - mean) / s * gHi - (lo - mean) / s * gLo);
+}
+
+export function doubleCBIntegralDerivative(lo: f64, hi: f64, a: usize, j: i32): f64 {
+  if (j == 0) return doubleCBValue(lo, a) - doubleCBValue(hi, a);
+  const mean = load<f64>(a);
+  // σ_L acts on [lo, min(hi, μ)], σ_R on [max(lo, μ), hi]; at m = μ the bracket term is 0
+  const l = j == 1 ? lo : Math.max(lo, mean);
+  const h = j == 1 ? Math.min(hi, mean) : hi;
+  if (!(h > l)) return 0.0;
+  const s = load<f64>(a + <usize>(j == 1 ? 8 : 16));
+  return doubleCBIntegral(l, h, a) / s - ((h - mean) / s * doubleCBValue(h, a) - (l - mean) / s * doubleCBValue(l, a));
+}
+
 export function crystalBallValue(m: f64, a: usize): f64 {
   const s = load<f64>(a, 8);
   return cbValue(m, load<f64>(a), s, s, load<f64>(a, 16), load<f64>(a, 24), Infinity, 1.0);

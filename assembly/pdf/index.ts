@@ -1,10 +1,14 @@
 // One entry point per PDF operation, dispatching on the kind code the compiled model stores.
 // `a` points at the component's gathered arguments (f64 each); `nargs` is their count.
-// Kinds with an analytic shape gradient (exponential families and linear shapes) also give the
-// derivative of the unnormalised density and of its integral with respect to argument j.
+// Kinds with an analytic shape gradient (exponential families, linear shapes, the peaks' location
+// and scales) also give the derivative of the unnormalised density and of its integral with
+// respect to argument j.
 import { uniformIntegral } from "./uniform";
-import { gaussianValue, gaussianIntegral } from "./gaussian";
-import { crystalBallValue, crystalBallIntegral, crystalBallFill, doubleCBValue, doubleCBIntegral } from "./crystalball";
+import { gaussianValue, gaussianIntegral, gaussianDerivative, gaussianIntegralDerivative } from "./gaussian";
+import {
+  crystalBallValue, crystalBallIntegral, crystalBallFill, doubleCBValue, doubleCBIntegral, crystalBallDerivative,
+  doubleCBDerivative, crystalBallIntegralDerivative, doubleCBIntegralDerivative,
+} from "./crystalball";
 import { exponentialValue, exponentialIntegral } from "./exponential";
 import {
   mapX, chebyshevValue, chebyshevIntegral, chebyshevBasis, chebyshevBasisIntegral,
@@ -76,16 +80,28 @@ export function pdfFill(kind: i32, a: usize, nargs: i32, xs: usize, n: i32, out:
   for (let p = xs; p < end; p += 8) store<f64>(p + d, scale * pdfValue(kind, load<f64>(p), a, nargs));
 }
 
-/** Index of the first argument with an analytic derivative, or −1 if the kind has none. */
-export function pdfFirstAnalyticArg(kind: i32): i32 {
-  if (kind == EXPONENTIAL) return 0;
-  if (kind == CHEBYSHEV || kind == POLYNOMIAL || kind == EXP_POLY) return 2;
-  return -1;
+/**
+ * Whether argument j has an analytic derivative: the exponential's λ, the polynomial families'
+ * coefficients, and the peaks' mean and widths (Gaussian mean, σ; Crystal Ball mean, σ;
+ * double-sided mean, σ_L, σ_R). Other arguments (tails' α and n, ARGUS, mapping ranges) are
+ * differentiated numerically.
+ */
+export function pdfArgAnalytic(kind: i32, j: i32): bool {
+  switch (kind) {
+    case EXPONENTIAL: return true;
+    case CHEBYSHEV: case POLYNOMIAL: case EXP_POLY: return j >= 2;
+    case GAUSSIAN: case CRYSTAL_BALL: return j <= 1;
+    case DOUBLE_CB: return j <= 2;
+  }
+  return false;
 }
 
-/** ∂g/∂a_j at m, for j ≥ pdfFirstAnalyticArg(kind). */
+/** ∂g/∂a_j at m, where pdfArgAnalytic(kind, j). */
 export function pdfDerivative(kind: i32, m: f64, a: usize, nargs: i32, j: i32): f64 {
   switch (kind) {
+    case GAUSSIAN: return gaussianDerivative(m, a, j);
+    case CRYSTAL_BALL: return crystalBallDerivative(m, a, j);
+    case DOUBLE_CB: return doubleCBDerivative(m, a, j);
     case EXPONENTIAL: return m * exponentialValue(m, a);
     case CHEBYSHEV: return chebyshevBasis(m, a, j - 1);
     case POLYNOMIAL: return polynomialBasis(m, a, j - 1);
@@ -100,6 +116,9 @@ export function pdfDerivative(kind: i32, m: f64, a: usize, nargs: i32, j: i32): 
 /** ∂/∂a_j of ∫ g dm over [lo, hi]. */
 export function pdfIntegralDerivative(kind: i32, lo: f64, hi: f64, a: usize, nargs: i32, j: i32): f64 {
   switch (kind) {
+    case GAUSSIAN: return gaussianIntegralDerivative(lo, hi, a, j);
+    case CRYSTAL_BALL: return crystalBallIntegralDerivative(lo, hi, a, j);
+    case DOUBLE_CB: return doubleCBIntegralDerivative(lo, hi, a, j);
     case EXPONENTIAL: {
       let sum: f64 = 0;
       for (let i = 0; i < GL_N; i++) {

@@ -57,33 +57,49 @@ export const SAMPLE_GUARDS = 10;
 export const SAMPLE_MAPPED_VALID = 11;
 /** The sample's NLL is multiplied by this (1, or Σw/Σw² for weighted events). */
 export const SAMPLE_NLL_SCALE = 12;
+/** Number of vetoes: open intervals (a, b) taken out of the range (0: the range is whole). */
+export const SAMPLE_N_HOLES = 13;
+/** Offset of the vetoes: 2 words (a, b) each, sorted, disjoint, strictly inside [lo, hi]. */
+export const SAMPLE_HOLES = 14;
 /** First of nComponents words: the offset of each COMPONENT record. */
-export const SAMPLE_COMPONENTS = 13;
+export const SAMPLE_COMPONENTS = 15;
 
 // ---------------------------------------------------------------------------------------------
-// COMPONENT record: kind, arguments, yield = constant × Π factors.
+// COMPONENT record: kind, arguments, yield = constant × Π factors, argument = base × Π factors.
 
 /** A PDF_* kind code. */
 export const COMPONENT_KIND = 0;
 export const COMPONENT_N_ARGS = 1;
 export const COMPONENT_YIELD_CONSTANT = 2;
+/** FACTOR records of the yield. */
 export const COMPONENT_N_FACTORS = 3;
 /** (core) Byte offset of the per-event buffer of the normalised density. */
 export const COMPONENT_BUFFER = 4;
-/** (core) Byte offset of the gathered argument values. */
+/** (core) Byte offset of the gathered argument values (bases times their factors). */
 export const COMPONENT_ARG_VALUES = 5;
 /** (core) Byte offset of the argument values the buffer was filled at. */
 export const COMPONENT_SNAPSHOT = 6;
-/** (core) ∫ g over the sample's range at the snapshot (NaN: never filled). */
+/** (core) ∫ g over the sample's range less its vetoes, at the snapshot (NaN: never filled). */
 export const COMPONENT_NORM = 7;
-/** First of nArgs words: each argument's index in the value vector; nFactors FACTOR records follow. */
-export const COMPONENT_ARGS = 8;
+/** FACTOR records on arguments (after the yield's); 0 for plain arguments. */
+export const COMPONENT_N_ARG_FACTORS = 8;
+/**
+ * First of nArgs words: each argument's base, an index in the value vector; then the yield's
+ * nFactors FACTOR records, then the nArgFactors FACTOR records on arguments.
+ */
+export const COMPONENT_ARGS = 9;
 
-// FACTOR record (after the arguments): kappa = 0 multiplies the yield by the parameter,
-// kappa > 0 by kappa^parameter (log-normal).
+// FACTOR record: a factor F(θ) of θ = the parameter FACTOR_PARAM, of form FACTOR_FORM:
+// FORM_PARAM θ, FORM_LOG_NORMAL κ^θ (FACTOR_COEF = κ), FORM_GAUSS 1 + r·θ (FACTOR_COEF = r; where
+// 1 + r·θ ≤ 0 the factor is NaN and the NLL +∞). FACTOR_ARG: the argument it multiplies (−1: the yield).
 export const FACTOR_PARAM = 0;
-export const FACTOR_KAPPA = 1;
-export const FACTOR_WORDS = 2;
+export const FACTOR_FORM = 1;
+export const FACTOR_COEF = 2;
+export const FACTOR_ARG = 3;
+export const FACTOR_WORDS = 4;
+export const FORM_PARAM = 0;
+export const FORM_LOG_NORMAL = 1;
+export const FORM_GAUSS = 2;
 
 // ---------------------------------------------------------------------------------------------
 // Minimizer: status codes (returned by minimize, and per fit in toy results) and output layout.
@@ -183,6 +199,10 @@ export const MAX_COMPONENTS = 64;
 export const MAX_SAMPLES = 64;
 /** Gaussian constraints of one model (the toy engine keeps their means). */
 export const MAX_CONSTRAINTS = 1024;
+/** Vetoes of one sample. */
+export const MAX_HOLES = 256;
+/** Factors of one component, its yield's and its arguments' together. */
+export const MAX_FACTORS = 64;
 
 // ---------------------------------------------------------------------------------------------
 // PDF kind codes (COMPONENT_KIND), one per shape of src/model/shapes.ts.

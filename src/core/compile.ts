@@ -4,7 +4,7 @@
  * from here on runs inside WASM; JS only writes parameter values and reads results.
  */
 import { BumpscanError } from "../errors.js";
-import type { Arg, Component, Model, Sample } from "../model/model.js";
+import { argParts, type Component, type Factor, isExcluded, type Model, type Sample } from "../model/model.js";
 import { SHAPES } from "../model/shapes.js";
 import { type CoreExports, viewF64, writeF64 } from "./wasm.js";
 import * as abi from "./abi.js";
@@ -69,8 +69,33 @@ export function checkCoreLimits(model: Model): void {
   limit(model.parameters.filter((p) => !p.fixed).length, abi.MAX_FREE, "too many free parameters");
   limit(model.samples.length, abi.MAX_SAMPLES, "too many samples");
   limit(model.constraints.length, abi.MAX_CONSTRAINTS, "too many constraints");
-  for (const s of model.samples)
-    limit(s.components.length, abi.MAX_COMPONENTS, `too many components in sample ${s.name || "(default)"}`);
+  for (const s of model.samples) {
+    const name = s.name || "(default)";
+    limit(s.components.length, abi.MAX_COMPONENTS, `too many components in sample ${name}`);
+    limit(s.exclude?.length ?? 0, abi.MAX_HOLES, `too many vetoes in sample ${name}`);
+    for (const c of s.components) {
+      const n = c.yieldFactors.length + c.args.reduce((k: number, a) => k + argParts(a).factors.length, 0);
+      limit(n, abi.MAX_FACTORS, `too many factors in component ${c.name}`);
+    }
+  }
+}
+
+/**
+ * Refuse events inside a sample's vetoes: the model gives them no density (drop them before the
+ * fit, as events outside the range are dropped).
+ */
+function checkVetoedEvents(core: CoreExports, model: Model, data: LoadedData): void {
+  model.samples.forEach((s, k) => {
+    if (!s.exclude?.length) return;
+    const events = viewF64(core, data.ptrs[k].data, data.ptrs[k].n);
+    const i = events.findIndex((x) => isExcluded(s.exclude, x));
+    if (i < 0) return;
+    const [a, b] = s.exclude.find(([a, b]) => events[i] > a && events[i] < b)!;
+    throw new BumpscanError(
+      `sample ${s.name || "(default)"}: event ${i} (${events[i]}) lies inside the excluded interval (${a}, ${b}); ` +
+        `drop events inside vetoes before the fit`,
+    );
+  });
 }
 
 /** What the core's minimizer reports; `errorGuess` are √(V_kk) of its metric for the free parameters. */
@@ -142,6 +167,7 @@ export class CompiledModel {
     if (data.ptrs.length !== model.samples.length) {
       throw new BumpscanError(`model has ${model.samples.length} samples but ${data.ptrs.length} datasets were given`);
     }
+    checkVetoedEvents(core, model, data);
     this.arenaMark = core.mark();
     this.eventCounts = data.ptrs.map((p) => p.n);
     this.names = model.parameters.map((p) => p.name);
@@ -257,7 +283,31 @@ export class CompiledModel {
   }
 
   /**
-   * Total expected density Σ ν_c f_c(m) of one sample at the current values, at arbitrary points.
+   * Each component's normalisation in one sample at the current values: ∫ g over the sample's range
+   * less its vetoes (the sum of the closed-form integrals over the allowed pieces).
+   * @example
+   * import { ModelBuilder } from "bumpscan/model";
+   * import { CompiledModel, instantiateCore, loadData } from "bumpscan/core";
+   * const model = new ModelBuilder("m", [0, 10]).exclude([[3, 3.5], [6, 7]])
+   *   .parameter("nbkg", 90, { lo: 0 }).component("bkg", "uniform", [], "nbkg").build("nbkg");
+   * const core = await instantiateCore();
+   * const cm = new CompiledModel(core, model, loadData(core, [{ values: new Float64Array([1, 5]) }]));
+   * cm.normalisations(0); // => [8.5]
+   */
+  normalisations(sample: number): Float64Array {
+    this.activate();
+    const mark = this.core.mark();
+    const nc = this.model.samples[sample].components.length;
+    const out = writeF64(this.core, new Float64Array(nc));
+    this.core.sampleNorms(sample, out);
+    const result = viewF64(this.core, out, nc).slice();
+    this.core.release(mark);
+    return result;
+  }
+
+  /**
+   * Total expected density Σ ν_c f_c(m) of one sample at the current values, at arbitrary points
+   * (0 inside a veto: the PDFs are normalised over the range less the vetoes).
    * @example
    * import { readFileSync } from "node:fs";
    * import { parseSpec, readColumn } from "bumpscan";
@@ -282,7 +332,8 @@ export class CompiledModel {
 
   /**
    * Expected events of one sample in each bin between consecutive `edges`, at the current values,
-   * from each component's closed-form integral (exact, no quadrature).
+   * from each component's closed-form integral (exact, no quadrature) over the bin less the vetoes
+   * (a bin inside a veto expects 0 events).
    * @example
    * import { readFileSync } from "node:fs";
    * import { parseSpec, readColumn } from "bumpscan";
@@ -335,8 +386,7 @@ function record(words: number, fields: [number, number][]): number[] {
 function flatten(model: Model, data: LoadedData, scales: number[]): { table: number[]; values: number[] } {
   const index = new Map(model.parameters.map((p, i) => [p.name, i]));
   const values = model.parameters.map((p) => p.value);
-  const valueIndex = (a: Arg) => {
-    if (typeof a === "object") throw new BumpscanError("factored arguments are not supported by the core yet");
+  const valueIndex = (a: number | string) => {
     if (typeof a === "string") return index.get(a)!;
     values.push(a);
     return values.length - 1;
@@ -357,23 +407,45 @@ function flatten(model: Model, data: LoadedData, scales: number[]): { table: num
     );
   }
   model.samples.forEach((s, si) => {
-    if (s.exclude?.length) throw new BumpscanError("vetoes are not supported by the core yet");
     table[abi.MODEL_SAMPLES + si] = table.length;
     const start = table.length;
-    table.push(...sampleRecord(s, data.ptrs[si], scales[si]));
+    const holes = s.exclude ?? [];
+    const guards = guardPoints(s.guards, holes);
+    table.push(...sampleRecord(s, data.ptrs[si], scales[si], guards.length));
     table[start + abi.SAMPLE_GUARDS] = table.length;
-    table.push(...s.guards);
+    table.push(...guards);
+    table[start + abi.SAMPLE_HOLES] = table.length;
+    for (const [a, b] of holes) table.push(a, b);
     s.components.forEach((c, ci) => {
       table[start + abi.SAMPLE_COMPONENTS + ci] = table.length;
-      table.push(...componentRecord(c, c.args.map(valueIndex), index));
+      const parts = c.args.map(argParts);
+      table.push(
+        ...componentRecord(
+          c,
+          parts,
+          parts.map((p) => valueIndex(p.base)),
+          index,
+        ),
+      );
     });
   });
   table[abi.MODEL_N_VALUES] = values.length;
   return { table, values };
 }
 
+/**
+ * The guard points: a guard inside a veto (a peak in a vetoed interval) is replaced by the veto's
+ * two ends, the allowed points nearest to it, where the density is largest if it peaks inside.
+ */
+function guardPoints(guards: number[], holes: [number, number][]): number[] {
+  return guards.flatMap((g) => {
+    const h = holes.find(([a, b]) => g > a && g < b);
+    return h ? [h[0], h[1]] : [g];
+  });
+}
+
 /** A SAMPLE record with room for its component offsets (filled in by flatten, as the guards' offset). */
-function sampleRecord(s: Sample, d: LoadedData["ptrs"][number], scale: number): number[] {
+function sampleRecord(s: Sample, d: LoadedData["ptrs"][number], scale: number, nGuards: number): number[] {
   return record(abi.SAMPLE_COMPONENTS + s.components.length, [
     [abi.SAMPLE_DATA, d.data],
     [abi.SAMPLE_WEIGHTS, d.weights],
@@ -382,26 +454,43 @@ function sampleRecord(s: Sample, d: LoadedData["ptrs"][number], scale: number): 
     [abi.SAMPLE_HI, s.range[1]],
     [abi.SAMPLE_N_COMPONENTS, s.components.length],
     [abi.SAMPLE_FAST_COMPONENT, -1],
-    [abi.SAMPLE_N_GUARDS, s.guards.length],
+    [abi.SAMPLE_N_GUARDS, nGuards],
     [abi.SAMPLE_NLL_SCALE, scale],
+    [abi.SAMPLE_N_HOLES, s.exclude?.length ?? 0],
   ]);
 }
 
-/** A COMPONENT record: header, argument indices into the value vector, then its FACTOR records. */
-function componentRecord(c: Component, args: number[], index: Map<string, number>): number[] {
+/** A FACTOR record: parameter, form (θ, κ^θ, 1 + r·θ), coefficient, and the argument it multiplies (−1: the yield). */
+function factorRecord(f: Factor, index: Map<string, number>, arg: number): number[] {
+  const form = f.kappa !== undefined ? abi.FORM_LOG_NORMAL : f.gauss !== undefined ? abi.FORM_GAUSS : abi.FORM_PARAM;
+  return record(abi.FACTOR_WORDS, [
+    [abi.FACTOR_PARAM, index.get(f.param)!],
+    [abi.FACTOR_FORM, form],
+    [abi.FACTOR_COEF, f.kappa ?? f.gauss ?? 0],
+    [abi.FACTOR_ARG, arg],
+  ]);
+}
+
+/**
+ * A COMPONENT record: header, each argument's base (an index into the value vector), the yield's
+ * FACTOR records, then the FACTOR records on arguments.
+ */
+function componentRecord(
+  c: Component,
+  parts: { factors: Factor[] }[],
+  bases: number[],
+  index: Map<string, number>,
+): number[] {
+  const argFactors = parts.flatMap((p, a) => p.factors.map((f) => factorRecord(f, index, a)));
   const r = record(abi.COMPONENT_ARGS, [
     [abi.COMPONENT_KIND, SHAPES[c.shape].kind],
-    [abi.COMPONENT_N_ARGS, args.length],
+    [abi.COMPONENT_N_ARGS, bases.length],
     [abi.COMPONENT_YIELD_CONSTANT, c.yieldConstant],
     [abi.COMPONENT_N_FACTORS, c.yieldFactors.length],
+    [abi.COMPONENT_N_ARG_FACTORS, argFactors.length],
   ]);
-  r.push(...args);
-  for (const f of c.yieldFactors)
-    r.push(
-      ...record(abi.FACTOR_WORDS, [
-        [abi.FACTOR_PARAM, index.get(f.param)!],
-        [abi.FACTOR_KAPPA, f.kappa ?? 0],
-      ]),
-    );
+  r.push(...bases);
+  for (const f of c.yieldFactors) r.push(...factorRecord(f, index, -1));
+  for (const f of argFactors) r.push(...f);
   return r;
 }

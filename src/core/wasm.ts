@@ -26,6 +26,12 @@ import {
   MAX_CONSTRAINTS,
   PDF_EXP_POLY,
   PDF_ARGUS,
+  SAMPLE_HOLES,
+  COMPONENT_N_ARG_FACTORS,
+  FACTOR_ARG,
+  FORM_GAUSS,
+  MAX_HOLES,
+  MAX_FACTORS,
 } from "./abi.js";
 
 /** The functions the AssemblyScript core exports (see assembly/index.ts). */
@@ -40,6 +46,7 @@ export interface CoreExports {
   setFastPath(enabled: number): void;
   sampleDensity(sample: number, xs: number, n: number, out: number): void;
   sampleBinYields(sample: number, edges: number, nBins: number, out: number): void;
+  sampleNorms(sample: number, out: number): void;
   nll(): number;
   nllGrad(grad: number): number;
   minimize(bounds: number, maxCalls: number, edmMax: number, out: number): number;
@@ -92,6 +99,12 @@ export const ABI_PROBE: readonly number[] = [
   MAX_CONSTRAINTS,
   PDF_EXP_POLY,
   PDF_ARGUS,
+  SAMPLE_HOLES,
+  COMPONENT_N_ARG_FACTORS,
+  FACTOR_ARG,
+  FORM_GAUSS,
+  MAX_HOLES,
+  MAX_FACTORS,
 ];
 
 /**

@@ -2,12 +2,14 @@
  * The Asimov dataset for unbinned fits: weighted points on a Gauss–Legendre grid over each
  * sample's range, the weight of a node being its quadrature weight times the expected event
  * density there, so that weighted sums are integrals of the expectation. Panels are uniform (100),
- * and refined to half a width within ±15 widths of every peak: 1752 nodes for one peak. The
+ * and refined to half a width within ±15 widths of every peak: 1752 nodes for one peak. Vetoes'
+ * ends are panel edges and panels inside a veto carry no node (its weight sums to the expected
+ * events of the allowed region). The
  * reference's construction (400 panels, quarter widths) and one twice as fine give limits equal
  * to this one within 1e-8 (tested).
  */
 import type { CompiledModel, Dataset } from "../core/compile.js";
-import type { Model } from "../model/model.js";
+import { isExcluded, type Model, nominalArg } from "../model/model.js";
 import { SHAPES } from "../model/shapes.js";
 
 // 12-point Gauss–Legendre nodes and weights on [−1, 1] (positive half).
@@ -28,23 +30,27 @@ export interface AsimovGrid {
 }
 
 /**
- * Peaks of a sample: (mean, width) of components with a constant mean and width — where the
- * Asimov and toy-generation grids are refined.
+ * Peaks of a sample: (mean, width) of components with a constant mean and width (at their nominal
+ * values when nuisance factors scale them) — where the Asimov and toy-generation grids are refined.
  */
 export function peaks(model: Model, sample: number): [number, number][] {
   return model.samples[sample].components
-    .filter((c) => SHAPES[c.shape].mean !== undefined && typeof c.args[0] === "number" && typeof c.args[1] === "number")
-    .map((c) => [c.args[0] as number, c.args[1] as number]);
+    .filter((c) => SHAPES[c.shape].mean !== undefined)
+    .map((c) => [nominalArg(c.args[0]), nominalArg(c.args[1])])
+    .filter((p): p is [number, number] => p[0] !== undefined && p[1] !== undefined);
 }
 
 /**
- * Panel edges over [lo, hi]: uniform, refined near the peaks.
+ * Panel edges over [lo, hi]: uniform, refined near the peaks. With vetoes (sorted open intervals
+ * inside the range) their ends are edges and no edge lies inside one, so every panel lies either
+ * inside a veto or in an allowed piece (panelsOutside tells them apart).
  */
 export function panelEdges(
   range: [number, number],
   peakList: [number, number][],
   panels: number,
   perWidth: number,
+  exclude: [number, number][] = [],
 ): number[] {
   const [lo, hi] = range;
   const edges = Array.from({ length: panels + 1 }, (_, i) => lo + ((hi - lo) * i) / panels);
@@ -52,19 +58,42 @@ export function panelEdges(
     const n = Math.ceil(15 * perWidth);
     for (let k = -n; k <= n; k++) edges.push(mean + (k * width) / perWidth);
   }
-  const sorted = edges.filter((x) => x >= lo && x <= hi).sort((a, b) => a - b);
-  return sorted.filter((x, i) => i === 0 || x - sorted[i - 1] > 1e-12 * (hi - lo));
+  if (exclude.length === 0) {
+    const sorted = edges.filter((x) => x >= lo && x <= hi).sort((a, b) => a - b);
+    return sorted.filter((x, i) => i === 0 || x - sorted[i - 1] > 1e-12 * (hi - lo));
+  }
+  for (const [a, b] of exclude) edges.push(a, b);
+  const sorted = edges.filter((x) => x >= lo && x <= hi && !isExcluded(exclude, x)).sort((a, b) => a - b);
+  const ends = new Set(exclude.flat());
+  // near-duplicates go, but never a veto's end (the panel next to it would straddle it)
+  const kept: number[] = [];
+  for (const x of sorted) {
+    const last = kept[kept.length - 1];
+    if (kept.length === 0 || x - last > 1e-12 * (hi - lo)) kept.push(x);
+    else if (ends.has(x) && !ends.has(last)) kept[kept.length - 1] = x;
+  }
+  return kept;
+}
+
+/** Whether each panel between consecutive edges lies outside the vetoes (its midpoint is allowed). */
+export function panelsOutside(edges: number[], exclude: [number, number][] = []): boolean[] {
+  return edges.slice(1).map((b, p) => !isExcluded(exclude, 0.5 * (edges[p] + b)));
 }
 
 /**
- * Gauss–Legendre nodes and weights over the panels (12 per panel).
+ * Gauss–Legendre nodes and weights over the panels (12 per panel), panels inside a veto skipped.
  */
-export function glNodes(edges: number[]): { nodes: Float64Array; weights: Float64Array } {
-  const n = (edges.length - 1) * 12;
+export function glNodes(
+  edges: number[],
+  exclude: [number, number][] = [],
+): { nodes: Float64Array; weights: Float64Array } {
+  const outside = panelsOutside(edges, exclude);
+  const n = outside.filter(Boolean).length * 12;
   const nodes = new Float64Array(n),
     weights = new Float64Array(n);
   let k = 0;
   for (let p = 0; p + 1 < edges.length; p++) {
+    if (!outside[p]) continue;
     const c = 0.5 * (edges[p] + edges[p + 1]),
       h = 0.5 * (edges[p + 1] - edges[p]);
     for (let j = 0; j < 6; j++) {
@@ -96,7 +125,8 @@ export function asimovData(cm: CompiledModel, values: ArrayLike<number>, grid: A
   cm.values = values;
   const data = cm.model.samples.map((s, k) => {
     const { nodes, weights } = glNodes(
-      panelEdges(s.range, peaks(cm.model, k), grid.panels ?? 100, grid.peakPanelsPerWidth ?? 2),
+      panelEdges(s.range, peaks(cm.model, k), grid.panels ?? 100, grid.peakPanelsPerWidth ?? 2, s.exclude),
+      s.exclude,
     );
     const density = cm.density(k, nodes);
     return { values: nodes, weights: weights.map((w, i) => w * density[i]) };

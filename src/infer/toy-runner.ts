@@ -82,8 +82,13 @@ export class ToyRunner {
   ) {
     const model = config.model;
     checkCoreLimits(model); // before the event buffers are written, too
+    // the buffers start at each sample's lower end (an allowed point, whatever its vetoes) until toys fill them
     const loaded: LoadedData = {
-      ptrs: config.capacity.map((cap) => ({ data: writeF64(core, new Float64Array(cap)), weights: 0, n: cap })),
+      ptrs: config.capacity.map((cap, k) => ({
+        data: writeF64(core, new Float64Array(cap).fill(model.samples[k].range[0])),
+        weights: 0,
+        n: cap,
+      })),
     };
     this.toyModel = new CompiledModel(core, model, loaded);
     this.grids = config.grids.map((edges, k) => ({

@@ -128,7 +128,7 @@ export class ToyCalculator implements Calculator {
       model,
       // the observed size plus a wide margin (a toy beyond it counts as a failed toy)
       capacity: cm.eventCounts.map((n) => Math.ceil(2 * n + 10 * Math.sqrt(n + this.scale) + 4 * this.scale + 200)),
-      grids: model.samples.map((s, k) => panelEdges(s.range, peaks(model, k), 400, 4)),
+      grids: model.samples.map((s, k) => panelEdges(s.range, peaks(model, k), 400, 4, s.exclude)),
       seed: options.seed ?? DEFAULT_SEED,
       massIndex: options.massIndex ?? 0,
       maxCalls: options.maxCalls ?? 500,
