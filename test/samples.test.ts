@@ -134,5 +134,5 @@ test("bad multi-sample specs are errors naming the problem", () => {
       mass: 4,
       nEvents: [1, 1, 1],
     }),
-  ).toThrow(/nuisance x: no sample named "Y5S"/);
+  ).toThrow(/nuisances\[0\] \(x\)\.samples: no sample named "Y5S"/);
 });

@@ -6,7 +6,21 @@
  */
 export { parseSpec } from "../model/parse.js";
 export { buildModel } from "../model/spec.js";
-export type { Spec, ShapeSpec, DataSpec, BuildOptions } from "../model/spec.js";
+export type { BuildOptions } from "../model/spec.js";
+export type {
+  DataSpec,
+  NuisanceSpec,
+  NuisanceTarget,
+  ParameterSpec,
+  SampleSpec,
+  ShapeSpec,
+  Spec,
+} from "../model/types.js";
+export { massFunctionAt } from "../model/mass-function.js";
+export type { MassFunction } from "../model/mass-function.js";
+export { layoutAt } from "../model/window.js";
+export type { PointLayout, SampleWindow } from "../model/window.js";
+export { regionNames, regionSpec } from "../model/regions.js";
 export {
   ModelBuilder,
   checkModel,

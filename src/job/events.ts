@@ -12,16 +12,22 @@ import { isWeighted, nllScales } from "../infer/weights.js";
 import type { Model } from "../model/model.js";
 import type { ShapeName } from "../model/shapes.js";
 import { buildModel, type Spec } from "../model/spec.js";
-import { fitRange } from "../model/window.js";
+import { inHole, layoutAt, pieces, type PointLayout, sampleRange, samplesOf } from "../model/window.js";
 import { inRange } from "../io/column.js";
 
 /** Which events a fit at one mass uses. */
 export interface PointEvents {
-  /** Per sample: the events in the fit range. */
+  /** Where the fit looks: each sample's fit range and vetoes, the signal peak. */
+  layout: PointLayout;
+  /** Per sample taking part (the layout's samples): its events in the fit range, outside the vetoes. */
   data: Dataset[];
+  /** The first sample's fit range. */
   range: [number, number];
   events: number;
+  /** Events not used: outside the fit ranges or in a veto (and those of samples taking no part). */
   eventsOutside: number;
+  /** Events dropped because they lie in a veto. */
+  eventsVetoed: number;
   /** Weighted events: each sample's NLL scale Σw/Σw² (see infer/weights.ts). */
   nllScales?: number[];
 }
@@ -32,10 +38,21 @@ export interface RangeOptions {
   window?: number | false;
 }
 
+/** The events of a dataset inside `range` and outside the vetoes, with their weights. */
+function select(d: Dataset, range: [number, number], holes: [number, number][]): { kept: Dataset; vetoed: number } {
+  const kept = inRange(d.values, d.weights, range);
+  if (holes.length === 0) return { kept: kept.weights ? kept : { values: kept.values }, vetoed: 0 };
+  const keep = (_: number, i: number) => !inHole(kept.values[i], holes);
+  const values = kept.values.filter(keep);
+  const out: Dataset = kept.weights ? { values, weights: kept.weights.filter(keep) } : { values };
+  return { kept: out, vetoed: kept.values.length - values.length };
+}
+
 /**
- * The events a fit at `mass` uses: each sample's events inside the fit range (the window around
- * the mass, or the observable range), counted; for weighted events each sample's NLL scale.
- * Throws on a weights array of the wrong length or a value that is not finite.
+ * The events a fit at `mass` uses: each sample's events inside its fit range (the window around
+ * the signal peak, or its whole range) and outside its vetoes, counted; for weighted events each
+ * sample's NLL scale. Throws on a weights array of the wrong length, a value that is not finite,
+ * or a mass the spec cannot fit (a veto over the peak, a window leaving the range).
  */
 export function pointEvents(
   spec: Spec,
@@ -45,14 +62,26 @@ export function pointEvents(
 ): PointEvents {
   const list = Array.isArray(events) ? events : [events];
   list.forEach((d, k) => checkDataset(d, list.length > 1 ? `sample ${k + 1}` : "the events"));
-  const range = fitRange(spec, mass, window);
-  const data = list.map((d): Dataset => {
-    const kept = inRange(d.values, d.weights, range);
-    return kept.weights ? { values: kept.values, weights: kept.weights } : { values: kept.values };
+  const layout = layoutAt(spec, mass, window);
+  if (layout.skipped) throw new BumpscanError(layout.skipped);
+  let vetoed = 0;
+  const data = layout.samples.map((w) => {
+    const d = list[w.index];
+    if (!d) throw new BumpscanError(`${list.length} datasets for ${samplesOf(spec).length} samples`);
+    const r = select(d, w.range, w.exclude);
+    vetoed += r.vetoed;
+    return r.kept;
   });
   const used = data.reduce((n, d) => n + d.values.length, 0);
   const total = list.reduce((n, d) => n + d.values.length, 0);
-  const out: PointEvents = { data, range, events: used, eventsOutside: total - used };
+  const out: PointEvents = {
+    layout,
+    data,
+    range: layout.samples[0].range,
+    events: used,
+    eventsOutside: total - used,
+    eventsVetoed: vetoed,
+  };
   if (isWeighted(data)) out.nllScales = nllScales(data);
   return out;
 }
@@ -73,20 +102,24 @@ export function checkDataset(d: Dataset, what: string): void {
 }
 
 /**
- * The share of a background of constant shape in the fit range, out of its share of the
- * observable range (1 when the fit range is the observable range).
+ * The share of a background of constant shape in sample k's fit range (outside its vetoes), out of
+ * its share of the sample's whole range (outside its vetoes): 1 without a window.
  */
-function shareIn(spec: Spec, range: [number, number]): (shape: ShapeName, args: number[]) => number {
-  const [lo, hi] = spec.observable.range;
-  return (shape, args) => {
-    const whole = shapeIntegral(shape, args, lo, hi);
-    return whole > 0 ? shapeIntegral(shape, args, range[0], range[1]) / whole : 0;
+function shareIn(spec: Spec, layout: PointLayout): (shape: ShapeName, args: number[], k: number) => number {
+  const integral = (shape: ShapeName, args: number[], range: [number, number], holes: [number, number][]) =>
+    pieces(range, holes).reduce((sum, [a, b]) => sum + shapeIntegral(shape, args, a, b), 0);
+  return (shape, args, k) => {
+    const w = layout.samples[k];
+    const { exclude } = sampleRange(spec, samplesOf(spec)[w.index]);
+    const whole = integral(shape, args, w.full, exclude);
+    return whole > 0 ? integral(shape, args, w.range, w.exclude) / whole : 0;
   };
 }
 
 /**
- * Build and compile the spec's model at one mass over events (a Dataset, or events already in
- * core memory), refusing start values where the density is ≤ 0 at some event.
+ * Build and compile the spec's model at one mass over events already selected for it (per sample
+ * taking part: pointEvents), refusing start values where the density is ≤ 0 at some event. Without
+ * a layout the fit looks at every sample's whole range.
  * @example
  * import { readFileSync } from "node:fs";
  * import { parseSpec, readColumn } from "bumpscan";
@@ -101,17 +134,16 @@ export function compileAt(
   spec: Spec,
   events: Dataset | Dataset[] | LoadedData,
   mass: number,
-  range?: [number, number],
+  layout: PointLayout = layoutAt(spec, mass, false),
   scales?: number[],
 ): { model: Model; cm: CompiledModel } {
   const loaded = "ptrs" in events ? events : loadData(core, Array.isArray(events) ? events : [events]);
-  const [lo, hi] = spec.observable.range;
-  const windowed = range !== undefined && (range[0] !== lo || range[1] !== hi);
+  const windowed = layout.samples.some((w) => w.range[0] !== w.full[0] || w.range[1] !== w.full[1]);
   const model = buildModel(spec, {
     mass,
     nEvents: loaded.ptrs.map((p) => p.n),
-    range,
-    share: windowed ? shareIn(spec, range) : undefined,
+    layout,
+    share: windowed ? shareIn(spec, layout) : undefined,
   });
   const cm = new CompiledModel(core, model, loaded, { scales });
   const start = cm.nll(model.parameters.map((p) => p.value));

@@ -38,9 +38,13 @@ export interface FitReport {
   background: { status: FitStatus; nll: number; parameters: Record<string, number> };
   /** The fit range: the observable range, or the window around the mass. */
   range: [number, number];
-  /** Events in the fit range (used), and events given outside it (not used). */
+  /** Events in the fit range (used), and events given outside it or in a veto (not used). */
   events: number;
   eventsOutside: number;
+  /** Of those, the events in a veto. */
+  eventsVetoed?: number;
+  /** With several samples: those whose signal takes part at this mass (the peak in range, outside vetoes). */
+  samples?: string[];
   /** Background components left out of this fit (a window without events of theirs). */
   droppedComponents?: string[];
   /** Weighted events: Σw/Σw² per sample, the factor each sample's NLL carries. */
@@ -75,6 +79,8 @@ export interface LimitReport {
   /** The fit range, and the events in it. */
   range: [number, number];
   events: number;
+  /** With several samples: those whose signal takes part at this mass. */
+  samples?: string[];
   method: LimitMethod;
   cl: number;
   poi: string;
@@ -180,12 +186,13 @@ export async function limitAtMass(
   const mark = c.mark();
   try {
     const t0 = performance.now();
-    const { model, cm } = compileAt(c, spec, point.data, mass, point.range, point.nllScales);
+    const { model, cm } = compileAt(c, spec, point.data, mass, point.layout, point.nllScales);
     const outcome = await limitOf(cm, settings);
     return {
       mass,
       range: point.range,
       events: point.events,
+      ...(spec.samples ? { samples: signalSamples(point) } : {}),
       method: settings.method,
       cl: settings.cl,
       poi: model.poi,
@@ -196,6 +203,9 @@ export async function limitAtMass(
     c.release(mark);
   }
 }
+
+/** The samples whose signal takes part in a fit at one mass. */
+const signalSamples = (point: PointEvents) => point.layout.samples.filter((w) => w.signal).map((w) => w.name);
 
 /** The limit methods. */
 export const LIMIT_METHODS: readonly LimitMethod[] = ["asymptotic", "toys", "bayes"];
@@ -247,7 +257,7 @@ export async function fitWith<T>(
   const mark = c.mark();
   try {
     const t0 = performance.now();
-    const { cm, model } = compileAt(c, spec, point.data, mass, point.range, point.nllScales);
+    const { cm, model } = compileAt(c, spec, point.data, mass, point.layout, point.nllScales);
     const d = discovery(cm);
     let f = d.free;
     const mode: ErrorMode = point.nllScales ? (options.errors ?? "asymptotic") : "hesse";
@@ -273,6 +283,8 @@ export async function fitWith<T>(
       eventsOutside: point.eventsOutside,
       timing: { fitMs },
     };
+    if (point.eventsVetoed) report.eventsVetoed = point.eventsVetoed;
+    if (spec.samples) report.samples = signalSamples(point);
     if (model.dropped) report.droppedComponents = model.dropped;
     if (point.nllScales) report.nllScales = point.nllScales;
     return { report, extra: more(cm, f, point) };

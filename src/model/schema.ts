@@ -14,9 +14,10 @@ const data = {
     tree: { type: "string", minLength: 1 },
   },
 };
-const resolution = {
+/** A mass function: a number, {"poly": [a0, a1, …]} (a0 + a1·m + …) or {"table": [[m, value], …]}. */
+const massFunction = (numberSchema: object = number) => ({
   oneOf: [
-    { type: "number", exclusiveMinimum: 0 },
+    numberSchema,
     {
       type: "object",
       required: ["poly"],
@@ -32,44 +33,167 @@ const resolution = {
       },
     },
   ],
+});
+const positive = massFunction({ type: "number", exclusiveMinimum: 0 });
+const nonNegative = massFunction({ type: "number", minimum: 0 });
+const interval = { type: "array", items: number, minItems: 2, maxItems: 2 };
+const intervals = { type: "array", items: interval };
+const SHAPE_NAMES = [
+  "uniform",
+  "gaussian",
+  "crystalBall",
+  "doubleCrystalBall",
+  "exponential",
+  "chebyshev",
+  "polynomial",
+  "expPoly",
+  "argus",
+];
+const FIELDS = [
+  "mean",
+  "sigma",
+  "sigmaL",
+  "sigmaR",
+  "alpha",
+  "n",
+  "alphaL",
+  "nL",
+  "alphaR",
+  "nR",
+  "lambda",
+  "m0",
+  "c",
+  "p",
+];
+const shapeProperties = {
+  shape: { enum: SHAPE_NAMES },
+  name: { type: "string", pattern: "^[A-Za-z0-9_]+$" },
+  mean: number,
+  peak: massFunction(),
+  sigma: positive,
+  sigmaL: positive,
+  sigmaR: positive,
+  alpha: positive,
+  n: positive,
+  alphaL: positive,
+  nL: positive,
+  alphaR: positive,
+  nR: positive,
+  order: { type: "integer", minimum: 0, maximum: 6 },
+  init: { type: "array", items: number },
+  lambda: number,
+  m0: { type: "number", exclusiveMinimum: 0 },
+  c: number,
+  p: { type: "number", exclusiveMinimum: -1 },
+  yield: nonNegative,
+  free: { type: "array", items: { enum: FIELDS } },
 };
-const shape = {
+const shape = { type: "object", required: ["shape"], additionalProperties: false, properties: shapeProperties };
+/** A sample's changes to the signal: any shape field but the shape itself. */
+const signalOverride = { type: "object", additionalProperties: false, properties: shapeProperties };
+const backgrounds = { oneOf: [shape, { type: "array", minItems: 1, items: shape }] };
+const label = {
   type: "object",
-  required: ["shape"],
+  additionalProperties: false,
+  properties: { name: { type: "string" }, unit: { type: "string" } },
+};
+const sample = {
+  type: "object",
+  required: ["name", "data"],
   additionalProperties: false,
   properties: {
-    shape: {
-      enum: [
-        "uniform",
-        "gaussian",
-        "crystalBall",
-        "doubleCrystalBall",
-        "exponential",
-        "chebyshev",
-        "polynomial",
-        "expPoly",
-        "argus",
-      ],
-    },
     name: { type: "string", pattern: "^[A-Za-z0-9_]+$" },
-    mean: number,
-    sigma: resolution,
-    sigmaL: resolution,
-    sigmaR: resolution,
-    alpha: { type: "number", exclusiveMinimum: 0 },
-    n: { type: "number", exclusiveMinimum: 0 },
-    alphaL: { type: "number", exclusiveMinimum: 0 },
-    nL: { type: "number", exclusiveMinimum: 0 },
-    alphaR: { type: "number", exclusiveMinimum: 0 },
-    nR: { type: "number", exclusiveMinimum: 0 },
-    order: { type: "integer", minimum: 0, maximum: 6 },
-    init: { type: "array", items: number },
-    lambda: number,
-    m0: { type: "number", exclusiveMinimum: 0 },
-    c: number,
-    p: { type: "number", exclusiveMinimum: -1 },
-    yield: { type: "number", minimum: 0 },
+    data,
+    scale: positive,
+    luminosity: positive,
+    efficiency: positive,
+    range: interval,
+    exclude: intervals,
+    signal: signalOverride,
+    background: backgrounds,
   },
+};
+const target = {
+  type: "object",
+  required: ["component"],
+  additionalProperties: false,
+  properties: {
+    sample: { type: "string" },
+    component: { type: "string", minLength: 1 },
+    field: { enum: FIELDS.filter((f) => f !== "mean") },
+  },
+};
+const nuisance = {
+  type: "object",
+  required: ["name"],
+  additionalProperties: false,
+  properties: {
+    name: { type: "string", pattern: "^[A-Za-z_][A-Za-z0-9_]*$" },
+    lnN: { type: "number", exclusiveMinimum: 0 },
+    gauss: { type: "number", exclusiveMinimum: 0 },
+    samples: { type: "array", items: { type: "string" } },
+    on: { type: "array", minItems: 1, items: target },
+  },
+};
+const parameter = {
+  type: "object",
+  additionalProperties: false,
+  properties: {
+    init: number,
+    lo: number,
+    hi: number,
+    fixed: { type: "boolean" },
+    constraint: {
+      type: "object",
+      required: ["mean", "sigma"],
+      additionalProperties: false,
+      properties: { mean: number, sigma: { type: "number", exclusiveMinimum: 0 } },
+    },
+  },
+};
+const scan = {
+  type: "object",
+  additionalProperties: false,
+  properties: {
+    from: number,
+    to: number,
+    step: { type: "number", exclusiveMinimum: 0 },
+    window: { type: "number", exclusiveMinimum: 0 },
+    masses: { type: "array", items: number, minItems: 1 },
+  },
+};
+/** What a spec, and each of its regions, may say about the model. */
+const modelProperties = {
+  observable: {
+    type: "object",
+    required: ["range"],
+    additionalProperties: false,
+    properties: { name: { type: "string" }, unit: { type: "string" }, range: interval, exclude: intervals },
+  },
+  hypothesis: label,
+  data,
+  signal: shape,
+  background: backgrounds,
+  poi: {
+    type: "object",
+    additionalProperties: false,
+    properties: { name: { type: "string", pattern: "^[A-Za-z_][A-Za-z0-9_]*$" }, unit: { type: "string" } },
+  },
+  parameters: { type: "object", additionalProperties: parameter },
+  samples: { type: "array", minItems: 1, items: sample },
+  nuisances: { type: "array", items: nuisance },
+  interpret: {
+    type: "object",
+    required: ["poi1", "power"],
+    additionalProperties: false,
+    properties: {
+      name: { type: "string" },
+      unit: { type: "string" },
+      poi1: positive,
+      power: { type: "number", exclusiveMinimum: 0 },
+    },
+  },
+  scan,
 };
 
 const schema = {
@@ -80,63 +204,15 @@ const schema = {
   additionalProperties: false,
   properties: {
     $schema: { type: "string" },
-    observable: {
-      type: "object",
-      required: ["range"],
-      additionalProperties: false,
-      properties: {
-        name: { type: "string" },
-        unit: { type: "string" },
-        range: { type: "array", items: number, minItems: 2, maxItems: 2 },
-      },
-    },
-    data,
-    signal: shape,
-    background: { oneOf: [shape, { type: "array", minItems: 1, items: shape }] },
-    parameters: {
-      type: "object",
-      additionalProperties: {
-        type: "object",
-        additionalProperties: false,
-        properties: { init: number, lo: number, hi: number, fixed: { type: "boolean" } },
-      },
-    },
-    samples: {
+    ...modelProperties,
+    regions: {
       type: "array",
       minItems: 1,
       items: {
         type: "object",
-        required: ["name", "data", "scale"],
+        required: ["name"],
         additionalProperties: false,
-        properties: {
-          name: { type: "string", pattern: "^[A-Za-z0-9_]+$" },
-          data,
-          scale: { type: "number", exclusiveMinimum: 0 },
-        },
-      },
-    },
-    nuisances: {
-      type: "array",
-      items: {
-        type: "object",
-        required: ["name", "lnN"],
-        additionalProperties: false,
-        properties: {
-          name: { type: "string", pattern: "^[A-Za-z_][A-Za-z0-9_]*$" },
-          lnN: { type: "number", exclusiveMinimum: 0 },
-          samples: { type: "array", items: { type: "string" } },
-        },
-      },
-    },
-    scan: {
-      type: "object",
-      additionalProperties: false,
-      properties: {
-        from: number,
-        to: number,
-        step: { type: "number", exclusiveMinimum: 0 },
-        window: { type: "number", exclusiveMinimum: 0 },
-        masses: { type: "array", items: number, minItems: 1 },
+        properties: { name: { type: "string", pattern: "^[A-Za-z0-9_]+$" }, ...modelProperties },
       },
     },
     limit: {

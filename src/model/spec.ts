@@ -3,103 +3,65 @@
  * validation against the schema is model/parse.ts, which pool workers never load).
  */
 import { BumpscanError } from "../errors.js";
-import { type Arg, type Model, ModelBuilder, type YieldFactor } from "./model.js";
-import { type Resolution, resolutionAt } from "./resolution.js";
+import { type Arg, type ArgFactor, type Model, ModelBuilder, type YieldFactor } from "./model.js";
+import { type MassFunction, massFunctionAt } from "./mass-function.js";
+import type { SampleSpec, ShapeSpec, Spec } from "./types.js";
+export type { DataSpec, NuisanceSpec, NuisanceTarget, ParameterSpec, SampleSpec, ShapeSpec, Spec } from "./types.js";
+import { resolutionAt } from "./resolution.js";
 import { SHAPES, type ShapeName } from "./shapes.js";
+import { layoutAt, type PointLayout, type SampleWindow, samplesOf } from "./window.js";
 
-export interface ShapeSpec {
-  shape: ShapeName;
-  name?: string;
-  mean?: number;
-  sigma?: Resolution;
-  sigmaL?: Resolution;
-  sigmaR?: Resolution;
-  alpha?: number;
-  n?: number;
-  alphaL?: number;
-  nL?: number;
-  alphaR?: number;
-  nR?: number;
-  order?: number;
-  init?: number[];
-  lambda?: number;
-  m0?: number;
-  c?: number;
-  p?: number;
-  yield?: number;
-}
-
-/** Where a dataset's events are: a file, its column (a branch for ROOT), optional weights, the TTree of a ROOT file. */
-export interface DataSpec {
-  path: string;
-  column?: string;
-  weights?: string;
-  tree?: string;
-}
-
-export interface Spec {
-  observable: { name?: string; unit?: string; range: [number, number] };
-  data?: DataSpec;
-  signal: ShapeSpec;
-  background: ShapeSpec | ShapeSpec[];
-  parameters?: Record<string, { init?: number; lo?: number; hi?: number; fixed?: boolean }>;
-  scan?: { from?: number; to?: number; step?: number; window?: number; masses?: number[] };
-  /** Several datasets fitted simultaneously, sharing the POI mu (nsig_k = mu × scale_k). */
-  samples?: { name: string; data: DataSpec; scale: number }[];
-  /** Log-normal systematics: sample k's signal yield × lnN^θ, θ with a unit Gaussian constraint. */
-  nuisances?: { name: string; lnN: number; samples?: string[] }[];
-  limit?: { cl?: number; method?: "asymptotic" | "toys" | "bayes"; toys?: number; seed?: number };
-}
-
-/** The background components as a list, each with its name ("" for a single unnamed one). */
-function backgrounds(spec: Spec): ShapeSpec[] {
-  if (!Array.isArray(spec.background)) return [{ ...spec.background, name: spec.background.name ?? "" }];
+/** A component list as written: one shape, or several with names. */
+function backgroundList(bg: ShapeSpec | ShapeSpec[], where: string): ShapeSpec[] {
+  if (!Array.isArray(bg)) return [{ ...bg, name: bg.name ?? "" }];
   const names = new Set<string>();
-  for (const [i, b] of spec.background.entries()) {
-    if (!b.name) throw new BumpscanError(`background[${i}] needs a "name" when there are several backgrounds`);
-    if (names.has(b.name)) throw new BumpscanError(`background name "${b.name}" used twice`);
+  for (const [i, b] of bg.entries()) {
+    if (!b.name) throw new BumpscanError(`${where}[${i}] needs a "name" when there are several backgrounds`);
+    if (names.has(b.name)) throw new BumpscanError(`${where}: background name "${b.name}" used twice`);
     names.add(b.name);
   }
-  return spec.background;
+  return bg;
 }
 
-/** Signal arguments at the mass hypothesis: the mean is the mass, the widths come from σ(m). */
-function signalArgs(s: ShapeSpec, mass: number, range: [number, number]): Arg[] {
-  const need = (key: keyof ShapeSpec) => {
-    const v = s[key];
-    if (v === undefined) throw new BumpscanError(`signal: ${s.shape} needs "${key}"`);
-    return v;
-  };
-  const sigma = (key: "sigma" | "sigmaL" | "sigmaR") => resolutionAt((s[key] ?? need("sigma")) as Resolution, mass);
-  switch (s.shape) {
-    case "uniform":
-      return [];
-    case "gaussian":
-      return [mass, sigma("sigma")];
-    case "crystalBall":
-      return [mass, sigma("sigma"), need("alpha") as number, need("n") as number];
-    case "doubleCrystalBall":
-      return [
-        mass,
-        sigma("sigmaL"),
-        sigma("sigmaR"),
-        (s.alphaL ?? need("alpha")) as number,
-        (s.nL ?? need("n")) as number,
-        (s.alphaR ?? need("alpha")) as number,
-        (s.nR ?? need("n")) as number,
-      ];
-    case "exponential":
-      return [need("lambda") as number];
-    case "argus":
-      return [need("m0") as number, need("c") as number, s.p ?? 0.5];
-    default: {
-      const coeffs = s.init ?? [];
-      return [range[0], range[1], ...coeffs];
-    }
-  }
+/** The backgrounds of sample `s` (its own list, or the top level's). */
+export function backgroundsOf(spec: Spec, s: SampleSpec | undefined): ShapeSpec[] {
+  return s?.background
+    ? backgroundList(s.background, `samples.${s.name}.background`)
+    : backgroundList(spec.background, "background");
 }
 
-/** A floating shape parameter of a background: its start value and bounds. */
+/** The signal of sample `s`: the top level's with the sample's changes laid over it. */
+export function signalOf(spec: Spec, s: SampleSpec | undefined): ShapeSpec {
+  return s?.signal ? { ...spec.signal, ...s.signal, shape: spec.signal.shape } : spec.signal;
+}
+
+/** The name a nuisance target or a free field calls a component by. */
+export const componentName = (b: ShapeSpec) => b.name || "background";
+
+/** Fields that stand for both sides of a double-sided Crystal Ball. */
+const SIDES: Record<string, string[]> = { sigma: ["sigmaL", "sigmaR"], alpha: ["alphaL", "alphaR"], n: ["nL", "nR"] };
+
+/** The shape's argument fields a spec field names (sigma: sigmaL and sigmaR of a double-sided CB). */
+export function fieldsOf(shape: ShapeName, field: string): string[] {
+  const args = SHAPES[shape].args;
+  if (args.includes(field)) return [field];
+  return (SIDES[field] ?? []).filter((f) => args.includes(f));
+}
+
+/** A positive shape field at mass m, falling back to its two-sided family name (alphaL → alpha). */
+function positiveField(s: ShapeSpec, key: keyof ShapeSpec, m: number, where: string): number {
+  const family = key.replace(/[LR]$/, "") as keyof ShapeSpec;
+  const f = (s[key] ?? s[family]) as MassFunction | undefined;
+  if (f === undefined) throw new BumpscanError(`${where}: ${s.shape} needs "${String(family)}"`);
+  const v = key.startsWith("sigma")
+    ? resolutionAt(f, m, `${where}.${String(family)}`)
+    : massFunctionAt(f, m, `${where}.${String(key)}`);
+  if (!(v > 0) || !Number.isFinite(v))
+    throw new BumpscanError(`${where}.${String(key)} at mass ${m} is ${v}; it must be > 0`);
+  return v;
+}
+
+/** A floating shape parameter: its name, start value and bounds. */
 interface ShapeParam {
   name: string;
   init: number;
@@ -114,95 +76,192 @@ interface ShapeParam {
  */
 export const EXP_POLY_BOUND = 50;
 
-/** Background arguments: shape parameters float, named with the component's suffix. */
-function backgroundArgs(b: ShapeSpec, suffix: string, range: [number, number], params: ShapeParam[]): Arg[] {
-  const free = (name: string, init: number, bound = Infinity) => {
-    params.push({ name: name + suffix, init, lo: -bound, hi: bound });
-    return name + suffix;
+/** What building one component's arguments needs to know. */
+interface ArgContext {
+  /** The hypothesis mass; `position` is where the shape peaks (the signal: peak(m)). */
+  mass: number;
+  position?: number;
+  range: [number, number];
+  /** Floating shape parameters of this sample (coefficients, slopes) get this suffix. */
+  suffix: string;
+  where: string;
+  /** Parameters collected: this sample's floating ones, and the free fields shared by all samples. */
+  own: ShapeParam[];
+  shared: Map<string, ShapeParam>;
+  /** The nuisance factors on one of this component's fields. */
+  factors: (field: string) => ArgFactor[];
+}
+
+/** The value of each named argument field (floating ones: their parameter) before free fields and factors. */
+function namedArgs(s: ShapeSpec, c: ArgContext): Record<string, Arg> {
+  const { mass, where } = c;
+  const float = (name: string, init: number, bound = Infinity) => {
+    c.own.push({ name: name + c.suffix, init, lo: -bound, hi: bound });
+    return name + c.suffix;
   };
-  const info = SHAPES[b.shape];
-  if (info.coefficients) {
-    const order = b.order ?? 0;
-    if (order > info.coefficients.maxOrder)
-      throw new BumpscanError(`background${suffix}: ${b.shape} order must be ≤ ${info.coefficients.maxOrder}`);
-    const bound = b.shape === "expPoly" ? EXP_POLY_BOUND : Infinity;
-    return [
-      range[0],
-      range[1],
-      ...Array.from({ length: order }, (_, k) => free(`${info.coefficients!.prefix}${k + 1}`, b.init?.[k] ?? 0, bound)),
-    ];
-  }
-  switch (b.shape) {
-    case "exponential":
-      return [free("lambda", b.lambda ?? 0)];
-    case "argus": {
-      if (b.m0 === undefined) throw new BumpscanError(`background${suffix}: argus needs "m0"`);
-      return [b.m0, free("c", b.c ?? -1), b.p ?? 0.5];
-    }
+  const peaking = (mean: number) => {
+    const out: Record<string, Arg> = { mean };
+    for (const f of SHAPES[s.shape].args.slice(1)) out[f] = positiveField(s, f as keyof ShapeSpec, mass, where);
+    return out;
+  };
+  const signal = c.position !== undefined;
+  switch (s.shape) {
     case "uniform":
-      return [];
-    default: {
-      // a peaking background (gaussian, crystal ball) sits at its own fixed mean
-      if (b.mean === undefined) throw new BumpscanError(`background${suffix}: ${b.shape} needs "mean"`);
-      return signalArgs(b, b.mean, range);
+      return {};
+    case "gaussian":
+    case "crystalBall":
+    case "doubleCrystalBall": {
+      const mean = signal ? c.position : s.mean;
+      if (mean === undefined) throw new BumpscanError(`${where}: ${s.shape} needs "mean"`);
+      return peaking(mean as number);
     }
+    case "exponential":
+      if (signal) {
+        if (s.lambda === undefined) throw new BumpscanError(`${where}: exponential needs "lambda"`);
+        return { lambda: s.lambda };
+      }
+      return { lambda: float("lambda", s.lambda ?? 0) };
+    case "argus":
+      if (s.m0 === undefined) throw new BumpscanError(`${where}: argus needs "m0"`);
+      if (signal && s.c === undefined) throw new BumpscanError(`${where}: argus needs "c"`);
+      return { m0: s.m0, c: signal ? (s.c as number) : float("c", s.c ?? -1), p: s.p ?? 0.5 };
+    default:
+      return { xlo: c.range[0], xhi: c.range[1] };
   }
 }
 
-/** The samples of a spec: its `samples`, or one unnamed sample of scale 1. */
+/** A component's argument list: named fields (free ones as shared parameters, nuisance factors on), then coefficients. */
+function componentArgs(s: ShapeSpec, c: ArgContext, component: string): Arg[] {
+  const named = namedArgs(s, c);
+  for (const field of s.free ?? []) {
+    for (const f of fieldsOf(s.shape, field)) {
+      const v = named[f];
+      if (typeof v !== "number") continue; // already floating
+      const name = `${f}_${component}`;
+      if (!c.shared.has(name)) c.shared.set(name, { name, init: v, lo: f === "mean" ? -Infinity : 0, hi: Infinity });
+      named[f] = name;
+    }
+  }
+  const args: Arg[] = SHAPES[s.shape].args.map((f) => {
+    const base = named[f];
+    if (base === undefined) throw new BumpscanError(`${c.where}: ${s.shape} needs "${f}"`);
+    const factors = c.factors(f);
+    return factors.length ? { base, factors } : base;
+  });
+  const info = SHAPES[s.shape].coefficients;
+  if (!info) return args;
+  const order = s.order ?? 0;
+  if (order > info.maxOrder) throw new BumpscanError(`${c.where}: ${s.shape} order must be ≤ ${info.maxOrder}`);
+  if (c.position !== undefined) return [...args, ...(s.init ?? [])];
+  const bound = s.shape === "expPoly" ? EXP_POLY_BOUND : Infinity;
+  const coeffs = Array.from({ length: order }, (_, k) => {
+    const name = `${info.prefix}${k + 1}${c.suffix}`;
+    c.own.push({ name, init: s.init?.[k] ?? 0, lo: -bound, hi: bound });
+    return name;
+  });
+  return [...args, ...coeffs];
+}
+
+/** The samples of a spec with their signal-yield scale at mass m (scale × luminosity × efficiency). */
 export function specSamples(spec: Spec): { name: string; scale: number; data?: Spec["data"] }[] {
-  return spec.samples ?? [{ name: "", scale: 1, data: spec.data }];
+  return samplesOf(spec).map((s) => ({ name: s.name, scale: typeof s.scale === "number" ? s.scale : 1, data: s.data }));
+}
+
+/** nsig_k / poi for sample s at mass m: scale × luminosity × efficiency (each default 1). */
+export function signalScale(s: SampleSpec, m: number): number {
+  const where = s.name ? `samples.${s.name}` : "the sample";
+  let v = 1;
+  for (const key of ["scale", "luminosity", "efficiency"] as const) {
+    const f = s[key];
+    if (f === undefined) continue;
+    const x = massFunctionAt(f, m, `${where}.${key}`);
+    if (!(x > 0) || !Number.isFinite(x))
+      throw new BumpscanError(`${where}.${key} at mass ${m} is ${x}; it must be > 0`);
+    v *= x;
+  }
+  return v;
 }
 
 /** What buildModel needs besides the spec. */
 export interface BuildOptions {
   mass: number;
-  /** Events per sample (one number for one sample): the background yields' start values. */
+  /** Events per sample taking part (the layout's samples; one number for one sample): background start values. */
   nEvents: number | number[];
-  /** The fit range when it is narrower than the observable's (a scan window). */
-  range?: [number, number];
+  /** Where the fit looks (default: every sample's whole range, no window). */
+  layout?: PointLayout;
   /**
-   * With `range`: the share of a background of constant shape (a peak, a uniform) that falls in
-   * the range, out of its share of the observable range. A background whose share is below
-   * MIN_SHARE has no events to describe there and leaves the model; a fixed yield is scaled by it.
+   * With a window: the share of a background of constant shape (a peak, a uniform) that falls in
+   * sample k's fit range, out of its share of the sample's whole range. A background whose share
+   * is below MIN_SHARE has no events to describe there and leaves the model; a fixed yield given
+   * as a number is scaled by it.
    */
-  share?: (shape: ShapeName, args: number[]) => number;
+  share?: (shape: ShapeName, args: number[], sample: number) => number;
 }
 
 /** Below this share of its events in the fit range a background drops out of the model. */
 export const MIN_SHARE = 1e-9;
 
-/** How a background enters a windowed fit: left out, or with its fixed yield scaled to the window. */
-function windowed(bk: ShapeSpec, args: Arg[], opts: BuildOptions, suffix: string): { drop: boolean; yield?: number } {
-  if (!opts.range || !opts.share) return { drop: false, yield: bk.yield };
+/** The nuisance factors of a spec, looked up by sample, component and field (undefined: the yield). */
+function nuisanceFactors(spec: Spec): (sample: string, component: string, field?: string) => YieldFactor[] {
+  const list: { sample?: string; component: string; field?: string; factor: YieldFactor }[] = [];
+  for (const n of spec.nuisances ?? []) {
+    const factor: YieldFactor =
+      n.gauss !== undefined ? { param: n.name, gauss: n.gauss } : { param: n.name, kappa: n.lnN };
+    const targets = n.on ?? (n.samples ?? [undefined]).map((sample) => ({ sample, component: "signal" }));
+    for (const t of targets) {
+      if (t.sample !== undefined && !samplesOf(spec).some((s) => s.name === t.sample))
+        throw new BumpscanError(`nuisance ${n.name}: no sample named "${t.sample}"`);
+      list.push({ ...t, factor });
+    }
+  }
+  return (sample, component, field) =>
+    list
+      .filter((t) => t.sample === undefined || t.sample === sample)
+      .filter((t) => t.component === component)
+      .filter((t) =>
+        field === undefined ? t.field === undefined : t.field === field || t.field === fieldFamily(field),
+      )
+      .map((t) => t.factor);
+}
+
+/** How a background enters a windowed fit: left out, or with a fixed number yield scaled to the window. */
+function windowed(
+  bk: ShapeSpec,
+  args: Arg[],
+  opts: BuildOptions,
+  k: number,
+  fixed: number | undefined,
+  where: string,
+): { drop: boolean; yield?: number } {
+  const scaled = typeof bk.yield === "number";
+  if (!opts.share) return { drop: false, yield: fixed };
   const constant = args.every((a) => typeof a === "number");
   if (!constant) {
-    if (bk.yield !== undefined)
+    if (scaled)
       throw new BumpscanError(
-        `background${suffix}: a fixed yield with a floating shape cannot be windowed (its share of the window is ` +
-          `unknown); let its yield float or drop scan.window`,
+        `${where}: a fixed yield with a floating shape cannot be windowed (its share of the window is ` +
+          `unknown); let its yield float, give it as a mass function of the window's events, or drop scan.window`,
       );
-    return { drop: false };
+    return { drop: false, yield: fixed };
   }
-  const share = opts.share(bk.shape, args as number[]);
+  const share = opts.share(bk.shape, args as number[], k);
   if (!(share >= MIN_SHARE)) return { drop: true };
-  return { drop: false, yield: bk.yield === undefined ? undefined : bk.yield * share };
+  return { drop: false, yield: fixed !== undefined && scaled ? fixed * share : fixed };
 }
 
 /**
- * The model of a spec at one signal mass. `nEvents` (one count per sample) sets the background
- * yields' start values.
- * - One sample: parameters nsig (the POI, unbounded: the total density must stay ≥ 0 at the events
- *   and the signal peak), nbkg (≥ 0), the background shape parameters (c1…, a1…, lambda, c), each
- *   suffixed `_<name>` when there are several backgrounds.
- * - `nuisances` multiply the signal yield of the samples they name (all by default) by κ^θ, with
- *   a unit Gaussian constraint on each θ — with one dataset as with several.
- * - Several samples (`samples`): the POI is mu and sample k's signal yield is mu × scale_k ×
- *   Π κ^θ over its nuisances; every
- *   background parameter carries the sample's name as a suffix (nbkg_Y3S, c1_Y3S, …).
- * `parameters` overrides start values, bounds and fixes. With zero events the POI is bounded at 0
- * and an empty sample's background shape held fixed. `range` (a scan window) replaces the
- * observable range as the fit range.
+ * The model of a spec at one hypothesis mass. `nEvents` (one count per sample taking part) sets
+ * the background yields' start values.
+ * - Parameters: the POI (`poi.name`; nsig for one sample, mu for several; unbounded: the total
+ *   density must stay ≥ 0 at the events and the signal peak), each floating background yield
+ *   nbkg_<component>_<sample> (≥ 0), the background shape parameters (c1…, a1…, lambda, c) with
+ *   the same suffixes, the free fields `<field>_<component>` shared by all samples, and one θ per
+ *   nuisance (unit Gaussian constraint; gauss: θ > −1/r).
+ * - Sample k's signal yield is poi × scale × luminosity × efficiency at the mass, × the nuisance
+ *   factors naming it; a sample whose range (or a veto) misses the signal peak has no signal term.
+ * - Every sample's fit range and vetoes come from the layout (its own range, or the window).
+ * `parameters` overrides start values, bounds and fixes, and adds Gaussian constraints. With zero
+ * events the POI is bounded at 0 and an empty sample's background shape held fixed.
  * @example
  * import { buildModel, parseSpec } from "bumpscan/model";
  * const spec = parseSpec({ observable: { range: [0, 10] }, signal: { shape: "gaussian", sigma: 0.05 },
@@ -211,91 +270,133 @@ function windowed(bk: ShapeSpec, args: Arg[], opts: BuildOptions, suffix: string
  * model.parameters.map((p) => p.name); // => ["nsig", "nbkg", "c1", "c2"]
  */
 export function buildModel(spec: Spec, opts: BuildOptions): Model {
-  // a scan window narrows the fit range (and the polynomial shapes' x mapping) around the mass
-  const range = opts.range ?? spec.observable.range;
   const { mass } = opts;
-  if (!Number.isFinite(mass)) throw new BumpscanError(`mass must be a number (got ${mass})`);
-  if (SHAPES[spec.signal.shape].mean !== undefined && (mass < range[0] || mass > range[1])) {
-    throw new BumpscanError(`mass ${mass} is outside the observable range [${range[0]}, ${range[1]}]`);
-  }
-  const samples = specSamples(spec);
+  const layout = opts.layout ?? layoutAt(spec, mass, false);
+  if (layout.skipped) throw new BumpscanError(layout.skipped);
+  const specs = samplesOf(spec);
   const counts = Array.isArray(opts.nEvents) ? opts.nEvents : [opts.nEvents];
-  if (counts.length !== samples.length)
-    throw new BumpscanError(`${samples.length} samples but ${counts.length} event counts`);
+  if (counts.length !== layout.samples.length)
+    throw new BumpscanError(`${layout.samples.length} samples but ${counts.length} event counts`);
   const multi = spec.samples !== undefined;
-  const poi = multi ? "mu" : "nsig";
+  const poi = spec.poi?.name ?? (multi ? "mu" : "nsig");
   const nuisances = spec.nuisances ?? [];
-  for (const n of nuisances)
-    for (const s of n.samples ?? []) {
-      if (!samples.some((x) => x.name === s)) throw new BumpscanError(`nuisance ${n.name}: no sample named "${s}"`);
-    }
-  const b = new ModelBuilder(spec.observable.name ?? "m", range, spec.observable.unit);
-  const bkgs = backgrounds(spec);
+  const factorsOf = nuisanceFactors(spec);
   const params: { name: string; init: number; lo: number; hi?: number; fixed: boolean }[] = [];
-  const comps: {
-    sample: string;
-    parts: [string, ShapeName, Arg[], string | number | { constant: number; factors: YieldFactor[] }][];
-  }[] = [];
+  const comps: { sample: SampleWindow; parts: [string, ShapeName, Arg[], Yield][] }[] = [];
   const dropped = new Set<string>(),
     droppedComponents = new Set<string>();
+  const shared = new Map<string, ShapeParam>();
   const total = counts.reduce((a, c) => a + c, 0);
-  const scaleSum = samples.reduce((a, s) => a + s.scale, 0);
+  let scaleSum = 0;
   const poiParam = { name: poi, init: 0, lo: total === 0 ? 0 : -Infinity, fixed: false };
   params.push(poiParam);
-  for (const n of nuisances) params.push({ name: n.name, init: 0, lo: -Infinity, fixed: false });
+  for (const n of nuisances) {
+    const onField = (n.on ?? []).some((t) => t.field !== undefined);
+    const lo = n.gauss !== undefined ? -(onField ? 0.999 : 1) / n.gauss : -Infinity;
+    params.push({ name: n.name, init: 0, lo, fixed: false });
+  }
   let floatingAny = false;
-  samples.forEach((s, k) => {
+  layout.samples.forEach((w, k) => {
+    const s = specs[w.index];
     const sfx = multi ? `_${s.name}` : "";
+    const where = multi ? `samples.${s.name}` : "";
     const empty = counts[k] === 0;
-    const shapeParams: ShapeParam[] = [];
-    const systematics = nuisances
-      .filter((n) => !n.samples || n.samples.includes(s.name))
-      .map((n) => ({ param: n.name, kappa: n.lnN }));
-    const signalYield =
-      multi || systematics.length > 0 ? { constant: s.scale, factors: [{ param: poi }, ...systematics] } : poi;
-    const parts: (typeof comps)[number]["parts"] = [
-      ["signal", spec.signal.shape, signalArgs(spec.signal, mass, range), signalYield],
-    ];
-    const kept = bkgs.map((bk) => {
+    const own: ShapeParam[] = [];
+    const parts: (typeof comps)[number]["parts"] = [];
+    if (w.signal) {
+      const scale = signalScale(s, mass);
+      scaleSum += scale;
+      const factors = factorsOf(s.name, "signal");
+      const y: Yield =
+        !multi && scale === 1 && factors.length === 0
+          ? poi
+          : { constant: scale, factors: [{ param: poi }, ...factors] };
+      const ctx: ArgContext = {
+        mass,
+        position: layout.peak,
+        range: w.range,
+        suffix: sfx,
+        where: where ? `${where}.signal` : "signal",
+        own,
+        shared,
+        factors: (f) => factorsOf(s.name, "signal", f),
+      };
+      parts.push(["signal", spec.signal.shape, componentArgs(signalOf(spec, s), ctx, "signal"), y]);
+    }
+    const bkgs = backgroundsOf(spec, multi ? s : undefined).map((bk) => {
+      const name = componentName(bk);
       const suffix = (bk.name ? `_${bk.name}` : "") + sfx;
-      const own: ShapeParam[] = [];
-      const args = backgroundArgs(bk, suffix, range, own);
-      return { bk, suffix, own, args, ...windowed(bk, args, opts, suffix) };
+      const mine: ShapeParam[] = [];
+      const bwhere = `${where ? `${where}.` : ""}background${bk.name ? ` ${bk.name}` : ""}`;
+      const ctx: ArgContext = {
+        mass,
+        range: w.range,
+        suffix,
+        where: bwhere,
+        own: mine,
+        shared,
+        factors: (f) => factorsOf(s.name, name, f),
+      };
+      const args = componentArgs(bk, ctx, name);
+      const fixed = bk.yield === undefined ? undefined : massFunctionAt(bk.yield, mass, `${bwhere}.yield`);
+      if (fixed !== undefined && !(fixed >= 0)) throw new BumpscanError(`${bwhere}.yield at mass ${mass} is ${fixed}`);
+      return { bk, name, suffix, mine, args, ...windowed(bk, args, opts, k, fixed, bwhere) };
     });
-    const floating = kept.filter((c) => !c.drop && c.yield === undefined).length;
+    const floating = bkgs.filter((c) => !c.drop && c.yield === undefined).length;
     floatingAny ||= floating > 0;
-    for (const c of kept) {
+    for (const c of bkgs) {
       const yieldName = `nbkg${c.suffix}`;
       if (c.drop) {
         droppedComponents.add(c.bk.name || "background");
-        for (const name of [yieldName, ...c.own.map((p) => p.name)]) dropped.add(name);
+        for (const name of [yieldName, ...c.mine.map((p) => p.name)]) dropped.add(name);
         continue;
       }
-      shapeParams.push(...c.own);
+      own.push(...c.mine);
+      const factors = factorsOf(s.name, c.name);
       if (c.yield === undefined)
         params.push({ name: yieldName, init: Math.max(counts[k], 1) / Math.max(floating, 1), lo: 0, fixed: false });
-      parts.push([c.bk.name || "background", c.bk.shape, c.args, c.yield ?? yieldName]);
+      const y: Yield =
+        c.yield === undefined
+          ? factors.length
+            ? { constant: 1, factors: [{ param: yieldName }, ...factors] }
+            : yieldName
+          : factors.length
+            ? { constant: c.yield, factors }
+            : c.yield;
+      parts.push([c.bk.name || "background", c.bk.shape, c.args, y]);
     }
-    for (const p of shapeParams) params.push({ ...p, fixed: empty });
-    comps.push({ sample: s.name, parts });
+    for (const p of own) params.push({ ...p, fixed: empty });
+    comps.push({ sample: w, parts });
   });
+  for (const p of shared.values()) params.push({ ...p, fixed: false });
   // the POI starts at 0, or at the event count when no background floats (0 would leave no density)
-  if (!floatingAny) poiParam.init = Math.max(total, 1) / scaleSum;
+  if (!floatingAny) poiParam.init = Math.max(total, 1) / Math.max(scaleSum, 1e-300);
   const overrides = spec.parameters ?? {};
   for (const name of Object.keys(overrides)) {
     if (!params.some((p) => p.name === name) && !dropped.has(name))
       throw new BumpscanError(`parameters.${name}: no such parameter (have ${params.map((p) => p.name).join(", ")})`);
   }
+  const b = new ModelBuilder(spec.observable.name ?? "m", spec.observable.range, spec.observable.unit);
   for (const p of params) {
     const o = overrides[p.name] ?? {};
     b.parameter(p.name, o.init ?? p.init, { lo: o.lo ?? p.lo, hi: o.hi ?? p.hi, fixed: o.fixed ?? p.fixed });
   }
   for (const c of comps) {
-    if (multi) b.sample(c.sample, range);
+    b.sample(c.sample.name, c.sample.range, c.sample.exclude.length ? c.sample.exclude : undefined);
     for (const [name, shape, args, y] of c.parts) b.component(name, shape, args, y);
   }
   for (const n of nuisances) b.constrain(n.name, 0, 1);
+  for (const [name, o] of Object.entries(overrides))
+    if (o.constraint && params.some((p) => p.name === name)) b.constrain(name, o.constraint.mean, o.constraint.sigma);
   const model = b.build(poi);
   if (droppedComponents.size > 0) model.dropped = [...droppedComponents];
   return model;
 }
+
+/** The spec field a shape argument answers to (sigmaL → sigma) for nuisance targets. */
+function fieldFamily(arg: string): string {
+  for (const [family, sides] of Object.entries(SIDES)) if (sides.includes(arg)) return family;
+  return arg;
+}
+
+type Yield = string | number | { constant: number; factors: YieldFactor[] };

@@ -1,13 +1,15 @@
 /**
- * The mass grid of a scan (docs/spec.md, `scan`): from `from` to `to` in steps of `step` times the
- * resolution σ(m) at each mass (0.5 = half the resolution, as BABAR), or an explicit `masses` list.
- * With `window`, each mass is fitted in m ± window·σ(m); masses whose window leaves the observable
- * range are kept in the grid but marked skipped, with the reason.
+ * The mass grid of a scan (docs/spec.md, `scan`): hypothesis masses from `from` to `to` in steps of
+ * `step` times the resolution σ(m) at each mass (0.5 = half the resolution, as BABAR; with
+ * `signal.peak` the step in the hypothesis mass is step·σ(m)/|d peak/dm|), or an explicit `masses`
+ * list. With `window`, each mass is fitted in peak ± window·σ(m). Masses whose window leaves the
+ * observable range, whose peak lies in a veto or outside every sample are kept in the grid but
+ * marked skipped, with the reason.
  */
 import { BumpscanError } from "../errors.js";
 import { resolutionAt } from "../model/resolution.js";
-import { fitRange, resolutionOf } from "../model/window.js";
-import type { Spec } from "../model/spec.js";
+import { layoutAt, type PointLayout, peakSlope, resolutionOf } from "../model/window.js";
+import { buildModel, type Spec } from "../model/spec.js";
 
 export interface GridPoint {
   /** Position in the grid (keys the point's random streams). */
@@ -15,8 +17,10 @@ export interface GridPoint {
   mass: number;
   /** σ(m) of the signal at this mass. */
   sigma: number;
-  /** The fit range: the window, or the whole observable range. */
+  /** The first sample's fit range: the window, or its whole range. */
   range: [number, number];
+  /** Every sample's fit range and vetoes at this mass, and whether its signal takes part. */
+  layout: PointLayout;
   /** Why the point is not fitted, if it is not. */
   skipped?: string;
 }
@@ -43,22 +47,30 @@ export function massGrid(spec: Spec): GridPoint[] {
     }
     if (!(scan.from <= scan.to)) throw new BumpscanError(`scan.from ${scan.from} must not exceed scan.to ${scan.to}`);
     masses = [];
-    for (let m = scan.from; m <= scan.to + 1e-12 * Math.abs(scan.to); m += scan.step * resolutionAt(res, m)) {
+    for (
+      let m = scan.from;
+      m <= scan.to + 1e-12 * Math.abs(scan.to);
+      m += (scan.step * resolutionAt(res, m)) / step(spec, m)
+    ) {
       masses.push(m);
       if (masses.length > 1e6) throw new BumpscanError("scan: more than a million mass points; check scan.step");
     }
   }
   return masses.map((mass, index) => {
-    const sigma = resolutionAt(res, mass);
-    const point: GridPoint = { index, mass, sigma, range: [lo, hi] };
-    if (mass < lo || mass > hi) point.skipped = `mass outside the observable range [${lo}, ${hi}]`;
-    else {
-      try {
-        point.range = fitRange(spec, mass);
-      } catch (e) {
-        point.skipped = (e as Error).message;
-      }
-    }
+    const layout = layoutAt(spec, mass);
+    const sigma = layout.sigma;
+    const point: GridPoint = { index, mass, sigma, range: layout.samples[0]?.range ?? [lo, hi], layout };
+    if (layout.skipped) point.skipped = layout.skipped;
+    // every mass function must have a value here: a table that ends inside the grid is the spec's error
+    else buildModel(spec, { mass, nEvents: layout.samples.map(() => 1), layout });
     return point;
   });
+}
+
+/** |d peak/dm|, refusing a mapping that stands still (the grid would never advance). */
+function step(spec: Spec, m: number): number {
+  const slope = peakSlope(spec, m);
+  if (!(slope > 0) || !Number.isFinite(slope))
+    throw new BumpscanError(`signal.peak: d peak/dm at mass ${m} is ${slope}; the scan cannot step through it`);
+  return slope;
 }

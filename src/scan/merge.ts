@@ -53,7 +53,15 @@ function leeShardProblem(l: unknown): string | undefined {
  * Check that `json` (the parsed content of `label`) has the shape of a scan result: a valid spec
  * with a scan grid, a method, a CL in (0, 1), and a `points` array of well-formed points.
  * @example
- * const part = checkScanResult(JSON.parse(text), "shard-1.json");
+ * import { readFileSync } from "node:fs";
+ * import { parseSpec, readColumn, scan } from "bumpscan";
+ * const spec = parseSpec({ ...JSON.parse(readFileSync("spec.json", "utf8")), scan: { from: 4, to: 4.4, step: 2 } });
+ * const { values } = await readColumn("bump-1e4.csv", { column: "m" });
+ * const result = await scan(spec, values);
+ * import { checkScanResult } from "bumpscan/scan";
+ * const again = checkScanResult(JSON.parse(JSON.stringify(result)), "results.json"); // a results file, checked
+ * again.points.length; // => 5
+ * checkScanResult({ points: [] }, "results.json"); // throws: results.json
  */
 export function checkScanResult(json: unknown, label: string): ScanResult {
   const not = (why: string) => new BumpscanError(`${label} is not a bumpscan scan result: ${why}`);
@@ -92,7 +100,13 @@ export function checkScanResult(json: unknown, label: string): ScanResult {
  * index inside the grid, its mass the grid's mass there); no point may come twice or be missing.
  * `labels` name the parts (file names) in errors.
  * @example
- * const whole = mergeScans([shard1, shard2, shard3], ["s1.json", "s2.json", "s3.json"]);
+ * import { readFileSync } from "node:fs";
+ * import { mergeScans, parseSpec, readColumn, scan } from "bumpscan";
+ * const spec = parseSpec({ ...JSON.parse(readFileSync("spec.json", "utf8")), scan: { from: 4, to: 4.4, step: 2 } });
+ * const { values } = await readColumn("bump-1e4.csv", { column: "m" });
+ * const shards = [await scan(spec, values, { shard: { k: 1, n: 2 } }), await scan(spec, values, { shard: { k: 2, n: 2 } })];
+ * const whole = mergeScans(shards, ["shard-1.json", "shard-2.json"]);
+ * JSON.stringify(whole) === JSON.stringify(await scan(spec, values)); // => true
  */
 export function mergeScans(parts: ScanResult[], labels: string[] = parts.map((_, i) => `result ${i + 1}`)): ScanResult {
   if (parts.length === 0) throw new BumpscanError("merge: no scan results given");

@@ -39,6 +39,10 @@ export interface PointResult {
   reason?: string;
   /** Background components left out at this point (a window without events of theirs). */
   droppedComponents?: string[];
+  /** With several samples: those whose signal takes part at this mass (the peak in range, outside vetoes). */
+  samples?: string[];
+  /** With regions: the region the point belongs to. */
+  region?: string;
 }
 
 /** First index with sorted[i] ≥ x. */
@@ -69,15 +73,14 @@ export class ScanWorkspace {
     this.base = core.mark();
   }
 
-  /** Each sample's events in [lo, hi] (and their weights). */
-  private slice([lo, hi]: [number, number]): Dataset[] {
-    return this.sorted.map((d) => {
-      const a = lowerBound(d.values, lo),
-        b = lowerBound(d.values, hi + Number.EPSILON * Math.abs(hi));
-      return d.weights
-        ? { values: d.values.subarray(a, b), weights: d.weights.subarray(a, b) }
-        : { values: d.values.subarray(a, b) };
-    });
+  /** Sample k's events in [lo, hi] (and their weights). */
+  private slice(k: number, [lo, hi]: [number, number]): Dataset {
+    const d = this.sorted[k];
+    const a = lowerBound(d.values, lo),
+      b = lowerBound(d.values, hi + Number.EPSILON * Math.abs(hi));
+    return d.weights
+      ? { values: d.values.subarray(a, b), weights: d.weights.subarray(a, b) }
+      : { values: d.values.subarray(a, b) };
   }
 
   /**
@@ -91,9 +94,11 @@ export class ScanWorkspace {
     if (g.skipped) return { ...head, status: "skipped", reason: g.skipped };
     this.core.release(this.base);
     try {
-      const [lo, hi] = g.range;
-      const full = lo === this.spec.observable.range[0] && hi === this.spec.observable.range[1];
-      const events = full ? this.sorted : this.slice(g.range);
+      const { layout } = g;
+      const full =
+        layout.samples.length === this.sorted.length &&
+        layout.samples.every((w) => w.range[0] === w.full[0] && w.range[1] === w.full[1]);
+      const events = full ? this.sorted : layout.samples.map((w) => this.slice(w.index, w.range));
       const data = full ? this.full : loadData(this.core, events);
       const n = data.ptrs.reduce((sum, p) => sum + p.n, 0);
       const weighted = isWeighted(events);
@@ -102,7 +107,7 @@ export class ScanWorkspace {
         this.spec,
         data,
         g.mass,
-        [lo, hi],
+        layout,
         weighted ? nllScales(events) : undefined,
       );
       // full-range points start from the scan's one background-only fit (it does not depend on the mass)
@@ -119,6 +124,7 @@ export class ScanWorkspace {
         events: n,
       };
       if (model.dropped) result.droppedComponents = model.dropped;
+      if (this.spec.samples) result.samples = layout.samples.filter((w) => w.signal).map((w) => w.name);
       if (!d.valid) {
         result.reason =
           `the ${d.free.status !== "converged" ? "free" : "background-only"} fit did not converge ` +

@@ -59,6 +59,15 @@ export interface ScanResult extends GlobalSignificance {
 /**
  * The scan result of a set of points (also what `merge` builds from shards). `seed` and `toys`
  * are recorded when given (the run's record: pass them only where the result depends on them).
+ * @example
+ * import { readFileSync } from "node:fs";
+ * import { parseSpec, readColumn, scan } from "bumpscan";
+ * const spec = parseSpec({ ...JSON.parse(readFileSync("spec.json", "utf8")), scan: { from: 4, to: 4.4, step: 2 } });
+ * const { values } = await readColumn("bump-1e4.csv", { column: "m" });
+ * const result = await scan(spec, values);
+ * import { assemble } from "bumpscan/scan";
+ * const again = assemble(result.spec, { method: "asymptotic", cl: 0.9 }, [...result.points].reverse());
+ * JSON.stringify(again.points) === JSON.stringify(result.points); // => true
  */
 export function assemble(
   spec: Spec,

@@ -12,6 +12,7 @@ import { limitSettings } from "../job/mass-job.js";
 import { fit } from "../infer/fit.js";
 import { generate } from "../core/generate.js";
 import { buildModel } from "../model/spec.js";
+import { inHole, sampleRange, samplesOf } from "../model/window.js";
 import { grossVitells } from "./global.js";
 import { type GridPoint, massGrid } from "./grid.js";
 import { type PointResult, type ScanOptions, ScanWorkspace } from "./point.js";
@@ -28,22 +29,22 @@ import { DEFAULT_SEED, DEFAULT_TOYS } from "../infer/toys.js";
 export type ScanEvents = Float64Array | Float64Array[] | Dataset | Dataset[];
 
 /**
- * Each sample's events inside the observable range, sorted (weights follow their events), and how
- * many were outside. Throws on weights of the wrong length or values that are not finite.
- * @example
- * sortedInRange(spec, new Float64Array([3, 1, 12])); // { sorted: [{ values: [1, 3] }], outside: 1 } on [0, 10]
+ * Each sample's events inside its range and outside its vetoes, sorted (weights follow their
+ * events), and how many were not. Throws on weights of the wrong length or values that are not finite.
  */
 export function sortedInRange(spec: Spec, events: ScanEvents): { sorted: Dataset[]; outside: number } {
   const list = (Array.isArray(events) ? events : [events]).map(
     (e): Dataset => (e instanceof Float64Array ? { values: e } : e),
   );
-  const [lo, hi] = spec.observable.range;
+  const specs = samplesOf(spec);
+  if (list.length !== specs.length) throw new BumpscanError(`${list.length} datasets for ${specs.length} samples`);
   let outside = 0;
   const sorted = list.map((d, k) => {
     checkDataset(d, list.length > 1 ? `sample ${k + 1}` : "the events");
+    const { full, exclude } = sampleRange(spec, specs[k]);
     const order: number[] = [];
     d.values.forEach((x, i) => {
-      if (x >= lo && x <= hi) order.push(i);
+      if (x >= full[0] && x <= full[1] && !inHole(x, exclude)) order.push(i);
       else outside++;
     });
     if (!d.weights) return { values: Float64Array.from(order, (i) => d.values[i]).sort() };
@@ -90,8 +91,13 @@ export interface RunScanOptions extends Partial<ScanOptions> {
 /**
  * Scan the spec's mass grid over the events.
  * @example
- * const result = await runScan(spec, events, { method: "asymptotic", pool });
- * result.points.length, result.maxLocalZ, result.globalZ;
+ * import { readFileSync } from "node:fs";
+ * import { parseSpec, readColumn, scan } from "bumpscan";
+ * const spec = parseSpec({ ...JSON.parse(readFileSync("spec.json", "utf8")), scan: { from: 4, to: 4.4, step: 2 } });
+ * const { values } = await readColumn("bump-1e4.csv", { column: "m" });
+ * const result = await scan(spec, values);
+ * result.points.length; // => 5
+ * result.maxLocalZ.mass; // => 4.2
  */
 export async function runScan(spec: Spec, events: ScanEvents, options: RunScanOptions = {}): Promise<ScanResult> {
   const none = options.method === "none";
