@@ -155,9 +155,10 @@ describe("density and bin yields with vetoes", () => {
 });
 
 /**
- * The core's NLL and gradient at each point against the oracle (NLL to 1e-11 relative; gradient
- * against the oracle's Richardson-extrapolated differences to 1e-6·(|g| + 1) + 1e-5·|g|) and against
- * central differences of the core's own NLL (steps 1e-5·(|x| + 1); 2e-5·(|g| + 1) + 1e-4·|g|).
+ * The core's NLL and gradient at each point against the oracle (NLL to 1e-11 relative; gradient to
+ * 1e-6·(|g| + 1) against the oracle's, its formula with the shapes differentiated numerically: they
+ * agree to 1.3e-7) and against central differences of the core's own NLL (steps 1e-5·(|x| + 1);
+ * 2e-5·(|g| + 1) + 1e-4·|g|).
  */
 function expectNllAndGradient(cm: CompiledModel, oracle: OracleNll, points: number[][]): void {
   for (const v of points) {
@@ -167,7 +168,7 @@ function expectNllAndGradient(cm: CompiledModel, oracle: OracleNll, points: numb
     v.forEach((x, i) => {
       const name = `∂/∂${cm.names[i]} at [${v}]`;
       expect(Math.abs(grad[i] - og[i]), `${name}: core ${grad[i]}, oracle ${og[i]}`).toBeLessThan(
-        1e-6 * (Math.abs(og[i]) + 1) + 1e-5 * Math.abs(og[i]),
+        1e-6 * (Math.abs(og[i]) + 1),
       );
       const h = 1e-5 * (Math.abs(x) + 1);
       const up = [...v],
