@@ -1,7 +1,9 @@
 // Reading 1e6 events (issue 14, item 3): bumpscan's readers against numpy.loadtxt, and against
-// the readers they replaced (csv-parse, a record of strings per row; parquet-wasm + apache-arrow),
+// the readers they replaced (csv-parse, a record of strings per row; parquet-wasm + apache-arrow;
+// Arrow values one Vector.get at a time),
 // all in one run on the same files: `node bench/readers.js [--rows 1000000] [--runs 5]` (after
-// `npm run build`; numpy from python3, skipped with a note if it is missing).
+// `npm run build`; numpy from python3, skipped with a note if it is missing). With --browser: the
+// web app in Debian's Chromium instead, reading the same files in its Web Worker.
 // Files (in a temporary folder, removed at the end): a header "m,w" and N rows of two uniform
 // doubles, m in [0, 10) and w in [0.5, 1.5), written as
 //   fixed.csv  with 9 decimals (the format of test/fixtures: 0.188554126),
@@ -13,7 +15,7 @@
 // timing, timed inside it); the table shows the medians and bumpscan's ratio to numpy.loadtxt's on
 // the same file (usecols: the same columns).
 import { spawnSync } from "node:child_process";
-import { createReadStream, mkdtempSync, openAsBlob, rmSync, writeFileSync } from "node:fs";
+import { createReadStream, mkdtempSync, openAsBlob, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse } from "csv-parse";
@@ -87,6 +89,24 @@ async function parquetWasmReader(path, choice) {
   return { values: out[0], weights: out[1] };
 }
 
+/** The Arrow reader before: record batches, a value at a time through Vector.get. */
+async function arrowGetReader(path, choice) {
+  const reader = await arrow.RecordBatchReader.from(readFileSync(path));
+  const names = [choice.column, choice.weights].filter(Boolean);
+  const out = names.map(() => []);
+  for await (const batch of reader) {
+    names.forEach((name, k) => {
+      const v = batch.getChild(name);
+      for (let i = 0; i < v.length; i++) {
+        const x = v.get(i);
+        if (!Number.isFinite(x)) throw new Error("bad value");
+        out[k].push(x);
+      }
+    });
+  }
+  return { values: Float64Array.from(out[0]), weights: out[1] && Float64Array.from(out[1]) };
+}
+
 /** numpy.loadtxt's time (ms) on a file, timed inside python (its start-up and import left out). */
 function numpyTime(file, cols, sep) {
   const script = [
@@ -104,52 +124,128 @@ function numpyTime(file, cols, sep) {
   return r.status === 0 ? Number(r.stdout.trim()) : undefined;
 }
 
-const cases = [
-  ["fixed.csv", "m", "(0,)", ","],
-  ["fixed.csv", "m + w", "(0, 1)", ","],
-  ["fixed.tsv", "m", "(0,)", "\t"],
-  ["repr.csv", "m", "(0,)", ","],
-  ["repr.csv", "m + w", "(0, 1)", ","],
-  ["snappy.parquet", "m"],
-  ["zstd.parquet", "m"],
-  ["uncompressed.parquet", "m"],
-  ["snappy.parquet", "m + w"],
-  ["m.arrow", "m"],
-  ["m.arrow", "m + w"],
-];
-const results = cases.map(() => ({ now: [], before: [], numpy: [] }));
-for (let run = 0; run < runs; run++) {
-  for (const [k, [file, columns, cols, sep]] of cases.entries()) {
-    const path = join(dir, file);
-    const choice = columns === "m" ? { column: "m" } : { column: "m", weights: "w" };
-    let t = performance.now();
-    const c = await readColumn(path, choice);
-    results[k].now.push(performance.now() - t);
-    if (
-      c.values.length !== rows ||
-      c.values[rows - 1] !== (file.includes("fixed") ? Number(m[rows - 1].toFixed(9)) : m[rows - 1])
-    )
-      throw new Error(`${file}: wrong values (${c.values.length} read, last ${c.values[c.values.length - 1]})`);
-    const before = file.endsWith(".parquet") ? parquetWasmReader : file.endsWith(".arrow") ? undefined : csvParseReader;
-    if (before) {
-      t = performance.now();
-      await before(path, choice);
-      results[k].before.push(performance.now() - t);
+/**
+ * The web app in Chromium: a dropped file decoded by its reading worker, timed in the page from
+ * the drop to the page's "N events" line, with the longest pause of a 5 ms timer on the main
+ * thread meanwhile (what a user would see as a frozen page).
+ */
+async function chromiumTable() {
+  const { resolve } = await import("node:path");
+  const { build } = await import("vite");
+  const { launchChromium } = await import("../test/e2e/chromium.js");
+  const { serveFiles } = await import("../test/e2e/static-server.js");
+  await build({ configFile: resolve("web/vite.config.ts"), logLevel: "error" });
+  const dist = resolve("web/dist");
+  const server = await serveFiles((p) =>
+    p.startsWith("/data/") ? join(dir, p.slice(6)) : join(dist, p === "/" ? "index.html" : p),
+  );
+  const browser = await launchChromium();
+  const page = await browser.newPage();
+  await page.goto(server.url);
+  await page.waitForSelector("body[data-ready=true]");
+  const files = ["fixed.csv", "repr.csv", "snappy.parquet", "zstd.parquet", "m.arrow"];
+  const times = files.map(() => ({ read: [], pause: [] }));
+  for (let run = 0; run < runs; run++) {
+    for (const [k, name] of files.entries()) {
+      await page.fill("#column", "m");
+      const r = await page.evaluate(async (name) => {
+        const file = new File([await (await fetch(`data/${name}`)).blob()], name);
+        const status = document.getElementById("data-status");
+        let last = performance.now();
+        let pause = 0;
+        const timer = setInterval(() => {
+          const now = performance.now();
+          pause = Math.max(pause, now - last);
+          last = now;
+        }, 5);
+        const t0 = performance.now();
+        const done = new Promise((ok) =>
+          new MutationObserver((_, observer) => {
+            if (/ events/.test(status.textContent) || /not loaded/.test(status.textContent)) {
+              observer.disconnect();
+              ok(performance.now());
+            }
+          }).observe(status, { childList: true, characterData: true, subtree: true }),
+        );
+        const dt = new DataTransfer();
+        dt.items.add(file);
+        document.getElementById("drop").dispatchEvent(new DragEvent("drop", { dataTransfer: dt, bubbles: true }));
+        const t1 = await done;
+        clearInterval(timer);
+        return { read: t1 - t0, pause: Math.max(pause, performance.now() - last), status: status.textContent };
+      }, name);
+      if (!r.status.includes(`${rows.toLocaleString("en")} events`)) throw new Error(`${name}: ${r.status}`);
+      times[k].read.push(r.read);
+      times[k].pause.push(r.pause);
     }
-    const np = cols ? numpyTime(file, cols, sep) : undefined;
-    if (np !== undefined) results[k].numpy.push(np);
   }
-  console.error(`run ${run + 1} of ${runs} done`);
+  console.log(`\nChromium ${browser.version()}, the web app, ${rows} rows, median of ${runs}`);
+  console.log("| file | drop to loaded | longest main-thread pause |\n|---|---:|---:|");
+  for (const [k, name] of files.entries())
+    console.log(`| ${name} | ${ms(median(times[k].read))} | ${ms(median(times[k].pause))} |`);
+  await browser.close();
+  server.close();
 }
+
 const ms = (x) => (x === undefined ? "—" : `${x.toFixed(0)} ms`);
-console.log(`${rows} rows, median of ${runs}; Node ${process.version}`);
-console.log("| file | columns | bumpscan | before (csv-parse / parquet-wasm) | numpy.loadtxt | bumpscan ÷ numpy |");
-console.log("|---|---|---:|---:|---:|---:|");
-for (const [k, [file, cols]] of cases.entries()) {
-  const now = median(results[k].now);
-  const before = results[k].before.length ? median(results[k].before) : undefined;
-  const np = results[k].numpy.length ? median(results[k].numpy) : undefined;
-  console.log(`| ${file} | ${cols} | ${ms(now)} | ${ms(before)} | ${ms(np)} | ${np ? (now / np).toFixed(2) : "—"} |`);
+
+/** Node: bumpscan's readers, the readers before and numpy.loadtxt, interleaved. */
+async function nodeTable() {
+  const cases = [
+    ["fixed.csv", "m", "(0,)", ","],
+    ["fixed.csv", "m + w", "(0, 1)", ","],
+    ["fixed.tsv", "m", "(0,)", "\t"],
+    ["repr.csv", "m", "(0,)", ","],
+    ["repr.csv", "m + w", "(0, 1)", ","],
+    ["snappy.parquet", "m"],
+    ["zstd.parquet", "m"],
+    ["uncompressed.parquet", "m"],
+    ["snappy.parquet", "m + w"],
+    ["m.arrow", "m"],
+    ["m.arrow", "m + w"],
+  ];
+  const results = cases.map(() => ({ now: [], before: [], numpy: [] }));
+  for (let run = 0; run < runs; run++) {
+    for (const [k, [file, columns, cols, sep]] of cases.entries()) {
+      const path = join(dir, file);
+      const choice = columns === "m" ? { column: "m" } : { column: "m", weights: "w" };
+      let t = performance.now();
+      const c = await readColumn(path, choice);
+      results[k].now.push(performance.now() - t);
+      if (
+        c.values.length !== rows ||
+        c.values[rows - 1] !== (file.includes("fixed") ? Number(m[rows - 1].toFixed(9)) : m[rows - 1])
+      )
+        throw new Error(`${file}: wrong values (${c.values.length} read, last ${c.values[c.values.length - 1]})`);
+      const before = file.endsWith(".parquet")
+        ? parquetWasmReader
+        : file.endsWith(".arrow")
+          ? arrowGetReader
+          : csvParseReader;
+      if (before) {
+        t = performance.now();
+        await before(path, choice);
+        results[k].before.push(performance.now() - t);
+      }
+      const np = cols ? numpyTime(file, cols, sep) : undefined;
+      if (np !== undefined) results[k].numpy.push(np);
+    }
+    console.error(`run ${run + 1} of ${runs} done`);
+  }
+  console.log(`${rows} rows, median of ${runs}; Node ${process.version}`);
+  console.log(
+    "| file | columns | bumpscan | before (csv-parse / parquet-wasm / Vector.get) | numpy.loadtxt | bumpscan ÷ numpy |",
+  );
+  console.log("|---|---|---:|---:|---:|---:|");
+  for (const [k, [file, cols]] of cases.entries()) {
+    const now = median(results[k].now);
+    const before = results[k].before.length ? median(results[k].before) : undefined;
+    const np = results[k].numpy.length ? median(results[k].numpy) : undefined;
+    console.log(`| ${file} | ${cols} | ${ms(now)} | ${ms(before)} | ${ms(np)} | ${np ? (now / np).toFixed(2) : "—"} |`);
+  }
+  if (results.every((r) => r.numpy.length === 0)) console.log("(no numpy figures: python3 -c 'import numpy' failed)");
 }
-if (results.every((r) => r.numpy.length === 0)) console.log("(no numpy figures: python3 -c 'import numpy' failed)");
+
+if (process.argv.includes("--browser")) await chromiumTable();
+else await nodeTable();
 rmSync(dir, { recursive: true, force: true });
