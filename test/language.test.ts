@@ -490,3 +490,51 @@ describe("a resolution nuisance", () => {
     expect(relDiff(cm.nll(at), new OracleNll(m, [{ values }]).nll(at))).toBeLessThan(1e-10);
   });
 });
+
+describe("a scan over regions", () => {
+  const spec = parseSpec({
+    observable: { name: "M_X^2", range: [0, 20] },
+    signal: { shape: "gaussian", sigma: 0.3 },
+    background: { shape: "expPoly", order: 1 },
+    scan: { step: 3 },
+    regions: [
+      { name: "low", observable: { range: [0, 12] }, scan: { from: 2, to: 10 } },
+      { name: "high", observable: { range: [8, 20] }, scan: { from: 9, to: 18 }, background: { shape: "uniform" } },
+    ],
+  });
+  const draw = (region: string, n: number, seed: number, truth: Record<string, number>) =>
+    generate(buildModel(regionSpec(spec, region), { mass: 10, nEvents: n }), truth, seed)[0];
+  const events = {
+    low: draw("low", 3000, 31, { nsig: 0, nbkg: 3000, c1: -0.4 }),
+    high: draw("high", 2000, 32, { nsig: 0, nbkg: 2000 }),
+  };
+
+  test("one result: points carry their region, one global significance, shards merge into it", async () => {
+    const { mergeScans } = await import("../src/scan/merge.js");
+    const { limitsCsv } = await import("../src/report/tables.js");
+    const { brazilPlot } = await import("../src/plot/scan-plots.js");
+    const whole = await runScan(spec, events);
+    const regions = [...new Set(whole.points.map((p) => p.region))];
+    expect(regions).toEqual(["low", "high"]);
+    expect(whole.points.map((p) => p.index)).toEqual(whole.points.map((_, i) => i));
+    expect(whole.points.every((p) => p.status === "converged")).toBe(true);
+    // one global significance: Gross–Vitells over the points of both regions in grid order
+    const { grossVitells } = await import("../src/scan/global.js");
+    expect(whole.upcrossings).toBe(grossVitells(whole.points).upcrossings);
+    expect(whole.maxLocalZ?.z).toBe(Math.max(...whole.points.map((p) => p.z ?? -Infinity)));
+    const parts = [
+      await runScan(spec, events, { shard: { k: 1, n: 2 } }),
+      await runScan(spec, events, { shard: { k: 2, n: 2 } }),
+    ];
+    const strip = (r: object) => JSON.stringify(r, (k, v) => (k === "timing" ? undefined : v));
+    expect(strip(mergeScans(parts, ["a", "b"]))).toBe(strip(whole));
+    expect(limitsCsv(whole).split("\n")[1].startsWith("low,2,")).toBe(true);
+    expect(brazilPlot(whole)).toContain("</svg>");
+  });
+
+  test("a region's events must be given under its name", async () => {
+    await expect(runScan(spec, { low: events.low } as never)).rejects.toThrow(
+      'the scan has regions: give the events of region "high" under its name',
+    );
+  });
+});

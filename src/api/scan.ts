@@ -5,7 +5,8 @@
  * import { runScan, mergeScans, massGrid, WorkerPool } from "bumpscan/scan";
  */
 export { runScan, assemble } from "../scan/scan.js";
-export type { ScanResult, RunScanOptions, Progress, LeeToys, ScanEvents } from "../scan/scan.js";
+export { shownPoints } from "../scan/result.js";
+export type { ScanResult, RunScanOptions, Progress, LeeToys, ScanEvents, RegionEvents } from "../scan/scan.js";
 export type { PointResult, ScanOptions } from "../scan/point.js";
 export { mergeScans, checkScanResult } from "../scan/merge.js";
 export { massGrid } from "../scan/grid.js";

@@ -34,8 +34,8 @@ import { exitOnInterrupt, INTERRUPTED, stoppable } from "./interrupt.js";
  * none of them (WASM, Ajv, d3, the readers), so they answer at once.
  */
 async function work() {
-  const [job, plotAt, data, parse, format, pool, scan, merge, progress, demo, json, write, outputs] = await Promise.all(
-    [
+  const [job, plotAt, data, parse, format, pool, scan, merge, progress, demo, json, write, outputs, regions] =
+    await Promise.all([
       import("../job/mass-job.js"),
       import("../report/fit-plot-at-mass.js"),
       import("../io/data.js"),
@@ -49,8 +49,8 @@ async function work() {
       import("../io/json.js"),
       import("../report/write.js"),
       import("./outputs.js"),
-    ],
-  );
+      import("../model/regions.js"),
+    ]);
   return {
     ...job,
     ...plotAt,
@@ -65,6 +65,7 @@ async function work() {
     ...json,
     ...write,
     ...outputs,
+    ...regions,
   };
 }
 
@@ -110,6 +111,20 @@ async function readSpec(path: string): Promise<Spec> {
   return parseSpec(await readJsonFile(path, "spec "), path);
 }
 
+/** The spec of one region for a fit at one mass (`--region`); a spec without regions is itself. */
+async function regionOf(spec: Spec, region: string | undefined, path: string): Promise<Spec> {
+  const { regionSpec } = await work();
+  if (!spec.regions) {
+    if (region !== undefined) throw new BumpscanError(`--region ${region}: ${path} has no regions`);
+    return spec;
+  }
+  if (region === undefined)
+    throw new BumpscanError(
+      `${path} has regions (${spec.regions.map((r) => r.name).join(", ")}): choose one with --region`,
+    );
+  return regionSpec(spec, region);
+}
+
 /** The fit-range options of fit, limit and plot fit: a scan point reproduced on its own. */
 function withWindow(command: Command): Command {
   return command
@@ -118,7 +133,8 @@ function withWindow(command: Command): Command {
       "fit only mass ± w resolutions (default: the spec's scan.window, as the scan point there does)",
       positive,
     )
-    .option("--no-window", "fit the whole observable range even where the spec has a scan.window");
+    .option("--no-window", "fit the whole observable range even where the spec has a scan.window")
+    .option("--region <name>", "the region whose model to fit (a spec with regions)");
 }
 
 withWindow(
@@ -139,10 +155,13 @@ withWindow(
     "\nExit code 1 when a fit did not converge (no local Z is given then).\n\nExample:\n  bumpscan fit examples/bump.json --mass 4.2 --json",
   )
   .action(
-    async (specPath: string, opts: { mass: number; window?: number | false; errors?: ErrorMode; json?: boolean }) => {
+    async (
+      specPath: string,
+      opts: { mass: number; window?: number | false; region?: string; errors?: ErrorMode; json?: boolean },
+    ) => {
       const { fitAtMass, loadSpecSamples, formatFit } = await work();
       const t0 = performance.now();
-      const spec = await readSpec(specPath);
+      const spec = await regionOf(await readSpec(specPath), opts.region, specPath);
       const samples = await loadSpecSamples(spec, dirname(resolve(specPath)));
       const readMs = performance.now() - t0;
       const report = await fitAtMass(spec, samples, opts.mass, {
@@ -198,6 +217,7 @@ withWindow(
       opts: {
         mass: number;
         window?: number | boolean;
+        region?: string;
         method?: LimitMethod;
         cl?: number;
         toys?: number;
@@ -212,7 +232,7 @@ withWindow(
     ) => {
       const { limitAtMass, loadSpecSamples, formatLimit, WorkerPool } = await work();
       const t0 = performance.now();
-      const spec = await readSpec(specPath);
+      const spec = await regionOf(await readSpec(specPath), opts.region, specPath);
       const samples = await loadSpecSamples(spec, dirname(resolve(specPath)));
       const readMs = performance.now() - t0;
       const toys = (opts.method ?? spec.limit?.method) === "toys";
@@ -282,11 +302,12 @@ withLimitOptions(
         json?: boolean;
       },
     ) => {
-      const { loadSpecSamples, formatScan, WorkerPool, runScan, cliProgress, checkScanOutputs, writeScanOutputs } =
+      const { loadScanEvents, formatScan, WorkerPool, runScan, cliProgress, checkScanOutputs, writeScanOutputs } =
         await work();
       await checkScanOutputs(opts);
       const spec = await readSpec(specPath);
-      const samples = await loadSpecSamples(spec, dirname(resolve(specPath)));
+      const events = await loadScanEvents(spec, dirname(resolve(specPath)));
+      const samples = Object.values(events).flat();
       const t0 = performance.now();
       const pool = opts.workers === 1 ? undefined : await WorkerPool.start(opts.workers || undefined);
       const bar =
@@ -307,26 +328,22 @@ withLimitOptions(
         setTimeout(() => void pool?.close(), 2500).unref(); // a point that takes longer (toys) is abandoned
       };
       const { value: result, interrupted } = await stoppable(stop, () =>
-        runScan(
-          spec,
-          samples.map((s) => (s.weights ? { values: s.values, weights: s.weights } : { values: s.values })),
-          {
-            method: opts.method,
-            cl: opts.cl,
-            toys: opts.toys,
-            seed: opts.seed,
-            shard: opts.shard,
-            pool,
-            leeToys: opts.leeToys,
-            signal: controller.signal,
-            partialOnAbort: true,
-            onProgress: (p) => {
-              if (!bar || controller.signal.aborted) return;
-              if (!started) bar.start(p.total, 0), (started = true);
-              bar.update(p.done);
-            },
+        runScan(spec, spec.regions ? events : events[""], {
+          method: opts.method,
+          cl: opts.cl,
+          toys: opts.toys,
+          seed: opts.seed,
+          shard: opts.shard,
+          pool,
+          leeToys: opts.leeToys,
+          signal: controller.signal,
+          partialOnAbort: true,
+          onProgress: (p) => {
+            if (!bar || controller.signal.aborted) return;
+            if (!started) bar.start(p.total, 0), (started = true);
+            bar.update(p.done);
           },
-        ).finally(async () => {
+        }).finally(async () => {
           bar?.stop();
           await pool?.close();
         }),
@@ -404,11 +421,19 @@ withWindow(
   .action(
     async (
       specPath: string,
-      opts: { mass: number; window?: number | boolean; out: string; zoom: number; bins: number; json?: boolean },
+      opts: {
+        mass: number;
+        window?: number | boolean;
+        region?: string;
+        out: string;
+        zoom: number;
+        bins: number;
+        json?: boolean;
+      },
     ) => {
       const { fitPlotAtMass, loadSpecSamples, formatNumber, checkOutputFile, writeAtomic } = await work();
       await checkOutputFile(opts.out, "--out");
-      const spec = await readSpec(specPath);
+      const spec = await regionOf(await readSpec(specPath), opts.region, specPath);
       const [events] = await loadSpecSamples(spec, dirname(resolve(specPath)));
       if (spec.samples && spec.samples.length > 1)
         throw new BumpscanError("plot fit draws one sample; give a spec with one dataset");

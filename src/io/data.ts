@@ -4,6 +4,7 @@
  */
 import { isAbsolute, join } from "node:path";
 import { BumpscanError } from "../errors.js";
+import { regionNames, regionSpec } from "../model/regions.js";
 import { type Spec, specSamples } from "../model/spec.js";
 import type { Dataset } from "../core/compile.js";
 import { readColumn } from "./files.js";
@@ -50,4 +51,24 @@ export async function loadSpecData(spec: Spec, baseDir: string): Promise<LoadedE
  */
 export async function loadSpecSamples(spec: Spec, baseDir: string): Promise<LoadedEvents[]> {
   return Promise.all(specSamples(spec).map((s) => loadSpecData({ ...spec, data: s.data }, baseDir)));
+}
+
+/**
+ * The events of a scan: each sample's, under "" — or with regions, each region's samples under
+ * the region's name (a region's data paths are read relative to `baseDir` too).
+ * @example
+ * import { readFileSync } from "node:fs";
+ * import { parseSpec } from "bumpscan";
+ * import { loadScanEvents } from "bumpscan/io";
+ * const spec = parseSpec({ ...JSON.parse(readFileSync("spec.json", "utf8")),
+ *   regions: [{ name: "low", observable: { range: [0, 5] } }, { name: "high", observable: { range: [5, 10] } }] });
+ * const events = await loadScanEvents(spec, ".");
+ * Object.keys(events); // => ["low", "high"]
+ * events.low[0].values.length; // => 10112
+ */
+export async function loadScanEvents(spec: Spec, baseDir: string): Promise<Record<string, LoadedEvents[]>> {
+  if (!spec.regions) return { "": await loadSpecSamples(spec, baseDir) };
+  const out: Record<string, LoadedEvents[]> = {};
+  for (const name of regionNames(spec)) out[name] = await loadSpecSamples(regionSpec(spec, name), baseDir);
+  return out;
 }

@@ -6,6 +6,7 @@
 import { area, line } from "d3-shape";
 import type { ScanResult } from "../scan/scan.js";
 import type { PointResult } from "../scan/point.js";
+import { shownPoints } from "../scan/result.js";
 import { esc, frame, svgDocument, WIDTH, MARGIN } from "./frame.js";
 
 const ok = (p: PointResult) => p.status !== "skipped" && p.status !== "failed";
@@ -30,7 +31,8 @@ function xDomain(r: ScanResult): [number, number] {
  * const result = await scan(spec, values);
  * brazilPlot(result).includes("</svg>"); // => true
  */
-export function brazilPlot(r: ScanResult): string {
+export function brazilPlot(result: ScanResult): string {
+  const r = { ...result, points: shownPoints(result.points) };
   const pts = r.points.filter(ok);
   const values = pts
     .flatMap((p) => [p.observed, ...(p.expected ? Object.values(p.expected) : [])])
@@ -103,7 +105,8 @@ export function brazilPlot(r: ScanResult): string {
  * const result = await scan(spec, values);
  * significancePlot(result).includes("</svg>"); // => true
  */
-export function significancePlot(r: ScanResult): string {
+export function significancePlot(result: ScanResult): string {
+  const r = { ...result, points: shownPoints(result.points) };
   const pts = r.points.filter((p) => ok(p) && Number.isFinite(p.z));
   const zs = pts.map((p) => p.z!);
   const f = frame(

@@ -18,8 +18,10 @@ export function limitsCsv(r: ScanResult): string {
   const header =
     "mass,status,nsig,nsig_error,q0,local_z,observed," +
     "expected_minus2,expected_minus1,expected_median,expected_plus1,expected_plus2";
+  const regions = r.points.some((p) => p.region !== undefined);
   const rows = r.points.map((p) =>
     [
+      ...(regions ? [p.region] : []),
       p.mass,
       p.status,
       p.nsig,
@@ -36,5 +38,5 @@ export function limitsCsv(r: ScanResult): string {
       .map(cell)
       .join(","),
   );
-  return [header, ...rows].join("\n") + "\n";
+  return [(regions ? "region," : "") + header, ...rows].join("\n") + "\n";
 }

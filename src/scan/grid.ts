@@ -10,6 +10,7 @@ import { BumpscanError } from "../errors.js";
 import { resolutionAt } from "../model/resolution.js";
 import { layoutAt, type PointLayout, peakSlope, resolutionOf } from "../model/window.js";
 import { buildModel, type Spec } from "../model/spec.js";
+import { regionNames, regionSpec } from "../model/regions.js";
 
 export interface GridPoint {
   /** Position in the grid (keys the point's random streams). */
@@ -23,6 +24,8 @@ export interface GridPoint {
   layout: PointLayout;
   /** Why the point is not fitted, if it is not. */
   skipped?: string;
+  /** With regions: the region whose model the point fits. */
+  region?: string;
 }
 
 /**
@@ -73,4 +76,23 @@ function step(spec: Spec, m: number): number {
   if (!(slope > 0) || !Number.isFinite(slope))
     throw new BumpscanError(`signal.peak: d peak/dm at mass ${m} is ${slope}; the scan cannot step through it`);
   return slope;
+}
+
+/**
+ * The mass points of a whole scan: the spec's grid, or with regions each region's grid in turn,
+ * numbered on across them (the index keys a point's random streams and its shard).
+ * @example
+ * import { scanGrid } from "bumpscan/scan";
+ * import { parseSpec } from "bumpscan";
+ * const spec = parseSpec({ observable: { range: [0, 10] }, signal: { shape: "gaussian", sigma: 0.5 },
+ *   background: { shape: "expPoly", order: 1 }, scan: { step: 2 },
+ *   regions: [{ name: "a", scan: { from: 1, to: 3 } }, { name: "b", scan: { from: 6, to: 8 } }] });
+ * scanGrid(spec).map((p) => [p.region, p.index, p.mass]); // => [["a", 0, 1], ["a", 1, 2], ["a", 2, 3], ["b", 3, 6], ["b", 4, 7], ["b", 5, 8]]
+ */
+export function scanGrid(spec: Spec): GridPoint[] {
+  if (!spec.regions) return massGrid(spec);
+  const out: GridPoint[] = [];
+  for (const name of regionNames(spec))
+    for (const g of massGrid(regionSpec(spec, name))) out.push({ ...g, index: out.length, region: name });
+  return out;
 }

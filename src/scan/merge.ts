@@ -6,7 +6,7 @@
  */
 import { BumpscanError } from "../errors.js";
 import { parseSpec } from "../model/parse.js";
-import { massGrid } from "./grid.js";
+import { scanGrid } from "./grid.js";
 import type { PointResult } from "./point.js";
 import { assemble, leeFromToys, type ScanResult } from "./result.js";
 
@@ -69,7 +69,7 @@ export function checkScanResult(json: unknown, label: string): ScanResult {
   if (!isRecord(json.spec)) throw not('no "spec" object');
   try {
     parseSpec(structuredClone(json.spec), "spec");
-    massGrid(json.spec as never);
+    scanGrid(json.spec as never);
   } catch (e) {
     throw not(`its spec is invalid (${(e as Error).message})`);
   }
@@ -124,7 +124,7 @@ export function mergeScans(parts: ScanResult[], labels: string[] = parts.map((_,
         `merge: ${labels[i]} holds combined LEE toy scans ("lee"): merge takes the shards of a run with --shard`,
       );
   });
-  const grid = massGrid(first.spec);
+  const grid = scanGrid(first.spec);
   const byIndex = new Map<number, PointResult>();
   parts.forEach((part, i) => {
     for (const point of part.points) {

@@ -90,7 +90,7 @@ export class ScanWorkspace {
    * With a pool, the point's toys are split over its workers (toy-heavy points).
    */
   async point(g: GridPoint, options: ScanOptions, pool?: ToyExecutor): Promise<PointResult> {
-    const head = { index: g.index, mass: g.mass };
+    const head = { index: g.index, mass: g.mass, ...(g.region === undefined ? {} : { region: g.region }) };
     if (g.skipped) return { ...head, status: "skipped", reason: g.skipped };
     this.core.release(this.base);
     try {

@@ -109,3 +109,35 @@ export function leeFromToys(maxZ: number[], upcrossings: number[], zObs: number)
     maxZ,
   };
 }
+
+/**
+ * The points a plot shows: every point, or with regions that overlap in mass, at each mass of an
+ * overlap only the region with the better (lower) expected limit there; sorted by mass.
+ * @example
+ * import { shownPoints } from "bumpscan/scan";
+ * const at = (region, mass, median) => ({ index: 0, mass, status: "converged", region, expected: { "0": median } });
+ * shownPoints([at("low", 1, 5), at("low", 2, 5), at("high", 2, 3), at("high", 3, 3)]).map((p) => p.region);
+ * // => ["low", "high", "high"]
+ */
+export function shownPoints(points: PointResult[]): PointResult[] {
+  const regions = [...new Set(points.map((p) => p.region))];
+  if (regions.length < 2) return points;
+  const median = (p: PointResult) => p.expected?.["0"] ?? p.observed ?? Number.POSITIVE_INFINITY;
+  const byRegion = new Map(regions.map((r) => [r, points.filter((p) => p.region === r && p.status !== "skipped")]));
+  const nearest = (list: PointResult[], m: number) =>
+    list.reduce<PointResult | undefined>(
+      (b, p) => (!b || Math.abs(p.mass - m) < Math.abs(b.mass - m) ? p : b),
+      undefined,
+    );
+  const kept = points.filter((p) => {
+    for (const [r, list] of byRegion) {
+      if (r === p.region || list.length === 0) continue;
+      const [lo, hi] = [list[0].mass, list[list.length - 1].mass];
+      if (p.mass < lo || p.mass > hi) continue;
+      const other = nearest(list, p.mass)!;
+      if (median(other) < median(p)) return false;
+    }
+    return true;
+  });
+  return [...kept].sort((a, b) => a.mass - b.mass);
+}

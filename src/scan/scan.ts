@@ -13,8 +13,9 @@ import { fit } from "../infer/fit.js";
 import { generate } from "../core/generate.js";
 import { buildModel } from "../model/spec.js";
 import { inHole, sampleRange, samplesOf } from "../model/window.js";
+import { regionNames, regionSpec } from "../model/regions.js";
 import { grossVitells } from "./global.js";
-import { type GridPoint, massGrid } from "./grid.js";
+import { type GridPoint, scanGrid } from "./grid.js";
 import { type PointResult, type ScanOptions, ScanWorkspace } from "./point.js";
 import type { WorkerPool } from "./pool.js";
 import { assemble, leeFromToys, type ScanResult } from "./result.js";
@@ -27,6 +28,9 @@ import { DEFAULT_SEED, DEFAULT_TOYS } from "../infer/toys.js";
 
 /** A scan's events: one array (or dataset with weights) per sample, or one for a one-sample spec. */
 export type ScanEvents = Float64Array | Float64Array[] | Dataset | Dataset[];
+
+/** A scan over regions: each region's events under its name. */
+export type RegionEvents = Record<string, ScanEvents>;
 
 /**
  * Each sample's events inside its range and outside its vetoes, sorted (weights follow their
@@ -99,7 +103,11 @@ export interface RunScanOptions extends Partial<ScanOptions> {
  * result.points.length; // => 5
  * result.maxLocalZ.mass; // => 4.2
  */
-export async function runScan(spec: Spec, events: ScanEvents, options: RunScanOptions = {}): Promise<ScanResult> {
+export async function runScan(
+  spec: Spec,
+  events: ScanEvents | RegionEvents,
+  options: RunScanOptions = {},
+): Promise<ScanResult> {
   const none = options.method === "none";
   const settings = limitSettings(spec, {
     method: options.method === "none" ? undefined : options.method,
@@ -121,21 +129,21 @@ export async function runScan(spec: Spec, events: ScanEvents, options: RunScanOp
     ...(toyLimits || options.leeToys ? { seed: scanOptions.seed ?? DEFAULT_SEED } : {}),
     ...(toyLimits ? { toys: scanOptions.toys ?? DEFAULT_TOYS } : {}),
   };
-  const grid = massGrid(spec);
   const { shard } = options;
   if (shard && !(Number.isInteger(shard.k) && Number.isInteger(shard.n) && shard.k >= 1 && shard.k <= shard.n)) {
     throw new BumpscanError(`shard must be k/N with 1 ≤ k ≤ N (got ${shard.k}/${shard.n})`);
   }
-  const mine = shard ? grid.filter((g) => g.index % shard.n === shard.k - 1) : grid;
-  const { sorted, outside } = sortedInRange(spec, events);
-  const weighted = isWeighted(sorted);
+  const regions = regionRuns(spec, events);
+  const total = regions.reduce((n, r) => n + r.mine(shard).length, 0);
+  const weighted = regions.some((r) => isWeighted(r.sorted));
   if (weighted && scanOptions.method === "toys")
     throw new BumpscanError(
       "toy limits on weighted events are not supported (the toys would be unweighted): scan with the asymptotic or Bayesian method",
     );
   if (weighted && options.leeToys)
     throw new BumpscanError("--lee-toys on weighted events is not supported (the toy scans would be unweighted)");
-  const start = await backgroundStart(spec, sorted, grid);
+  if (spec.regions && options.leeToys)
+    throw new BumpscanError("--lee-toys with regions is not supported yet: the global significance is Gross–Vitells'");
   const started = performance.now();
   let done = 0;
   const finished: PointResult[] = []; // what a stopped scan still reports
@@ -144,17 +152,24 @@ export async function runScan(spec: Spec, events: ScanEvents, options: RunScanOp
     finished.push(p);
     options.onPoint?.(p);
     const elapsed = performance.now() - started;
-    options.onProgress?.({ done, total: mine.length, etaMs: (elapsed / done) * (mine.length - done) });
+    options.onProgress?.({ done, total, etaMs: (elapsed / done) * (total - done) });
   };
   // toys: the points in turn, each splitting its toy batches over the workers; otherwise a point per task
   const label = shard ? `${shard.k}/${shard.n}` : undefined;
-  let points: PointResult[];
+  const outside = regions.reduce((n, r) => n + r.outside, 0);
+  const points: PointResult[] = [];
+  let start: Record<string, number> | undefined;
   try {
-    points = await cancellable(options.signal, () =>
-      options.pool && scanOptions.method !== "toys"
-        ? options.pool.runScan(spec, sorted, mine, scanOptions, report, options.signal, start)
-        : serial(spec, sorted, mine, scanOptions, report, options.signal, start, options.pool),
-    );
+    for (const r of regions) {
+      start = await backgroundStart(r.spec, r.sorted, r.grid);
+      const mine = r.mine(shard);
+      const got = await cancellable(options.signal, () =>
+        options.pool && scanOptions.method !== "toys"
+          ? options.pool.runScan(r.spec, r.sorted, mine, scanOptions, report, options.signal, start)
+          : serial(r.spec, r.sorted, mine, scanOptions, report, options.signal, start, options.pool),
+      );
+      points.push(...got);
+    }
   } catch (e) {
     if (!(options.partialOnAbort && options.signal?.aborted)) throw e;
     return {
@@ -165,6 +180,7 @@ export async function runScan(spec: Spec, events: ScanEvents, options: RunScanOp
   }
   const result = assemble(spec, record, points, label);
   if (outside > 0) result.eventsOutside = outside;
+  const { grid, sorted } = regions[0];
   if (options.leeToys) {
     if (!start) throw new BumpscanError("--lee-toys needs a full-range scan whose background-only fit converges");
     const n = options.leeToys;
@@ -181,6 +197,46 @@ export async function runScan(spec: Spec, events: ScanEvents, options: RunScanOp
     }
   }
   return result;
+}
+
+/** One region of a scan (the whole spec when it has none): its spec, grid and events. */
+interface RegionRun {
+  name?: string;
+  spec: Spec;
+  grid: GridPoint[];
+  sorted: Dataset[];
+  outside: number;
+  /** The grid points of shard k/N (index ≡ k − 1 mod N; indices run on across the regions). */
+  mine(shard?: { k: number; n: number }): GridPoint[];
+}
+
+/** The regions of a scan with their grids (indices numbered across them) and their events. */
+function regionRuns(spec: Spec, events: ScanEvents | RegionEvents): RegionRun[] {
+  const all = scanGrid(spec);
+  const names = spec.regions ? regionNames(spec) : [undefined];
+  return names.map((name) => {
+    const rs = name === undefined ? spec : regionSpec(spec, name);
+    const own = name === undefined ? (events as ScanEvents) : regionEvents(events, name);
+    const grid = all.filter((g) => g.region === name);
+    const { sorted, outside } = sortedInRange(rs, own);
+    return {
+      name,
+      spec: rs,
+      grid,
+      sorted,
+      outside,
+      mine: (shard) => (shard ? grid.filter((g) => g.index % shard.n === shard.k - 1) : grid),
+    };
+  });
+}
+
+/** A region's events out of a scan's: `{ [region]: events }`. */
+function regionEvents(events: ScanEvents | RegionEvents, name: string): ScanEvents {
+  const own =
+    !Array.isArray(events) && !(events instanceof Float64Array) && !("values" in events) ? events[name] : undefined;
+  if (own === undefined)
+    throw new BumpscanError(`the scan has regions: give the events of region "${name}" under its name`);
+  return own;
 }
 
 /** A turn of the event loop (setImmediate where there is one: a browser's setTimeout waits ≥ 4 ms). */
