@@ -150,12 +150,13 @@ export function layoutAt(
   const vetoes: string[] = [];
   samplesOf(spec).forEach((s, index) => {
     const { full, exclude } = sampleRange(spec, s);
-    const cut = trimmed(fit ? [Math.max(fit[0], full[0]), Math.min(fit[1], full[1])] : full, exclude);
-    const { range, exclude: holes } = cut;
-    if (!(range[0] < range[1])) return;
+    // a peak in a veto is named as such, also where the window lies wholly inside the veto
     const reaches = peak >= full[0] && peak <= full[1];
     const veto = reaches ? exclude.find(([a, b]) => peak > a && peak < b) : undefined;
     if (veto) vetoes.push(`(${veto[0]}, ${veto[1]})`);
+    const cut = trimmed(fit ? [Math.max(fit[0], full[0]), Math.min(fit[1], full[1])] : full, exclude);
+    const { range, exclude: holes } = cut;
+    if (!(range[0] < range[1])) return;
     layout.samples.push({ index, name: s.name, full, range, exclude: holes, signal: reaches && !veto });
   });
   if (!layout.samples.some((s) => s.signal)) {
