@@ -158,7 +158,7 @@ describe("bad input: one clear line, exit code 2, no stack trace", () => {
         "--mass",
         "4",
       ],
-      /signal sigma at mass 4 is -0\.35.*must be > 0/,
+      /signal\.sigma at mass 4 is -0\.35.*must be > 0/,
     ],
     [
       "an unknown parameter override",
@@ -265,6 +265,57 @@ test("JSON event files: an array of numbers, or an array of objects with the nam
   const bad = run(["fit", spec("json-bad", { data: { path: "bad.json" } }), "--mass", "4.2"]);
   expect(bad.code).toBe(2);
   expect(bad.err).toMatch(/bad\.json entry 3: a string, not a finite number/);
+});
+
+describe("the language of real searches on the command line", () => {
+  test("a mass in a veto is refused with exit 2; the vetoed events are counted; --region picks a model", () => {
+    const csv = "m\n" + Array.from({ length: 400 }, (_, i) => ((i + 0.5) * 10) / 400).join("\n") + "\n";
+    const vetoed = spec("veto", { observable: { name: "m", unit: "GeV", range: [0, 10], exclude: [[3, 3.2]] } }, csv);
+    const inVeto = run(["fit", vetoed, "--mass", "3.1"]);
+    expect(inVeto.code).toBe(2);
+    expect(inVeto.err.trim()).toBe("bumpscan: vetoed: the signal peak 3.1 lies in the veto (3, 3.2)");
+    const beside = run(["fit", vetoed, "--mass", "5", "--json"]);
+    expect(beside.code).toBe(0);
+    expect(JSON.parse(beside.out).eventsVetoed).toBe(8);
+    const regions = spec(
+      "regions",
+      {
+        regions: [
+          { name: "low", observable: { range: [0, 6] } },
+          { name: "high", observable: { range: [4, 10] } },
+        ],
+      },
+      csv,
+    );
+    const none = run(["fit", regions, "--mass", "5"]);
+    expect(none.code).toBe(2);
+    expect(none.err).toMatch(/has regions \(low, high\): choose one with --region/);
+    const high = run(["fit", regions, "--mass", "5", "--region", "high", "--json"]);
+    expect(high.code).toBe(0);
+    expect(JSON.parse(high.out).events).toBe(240);
+    const table = run([
+      "fit",
+      spec(
+        "table-end",
+        {
+          signal: {
+            shape: "gaussian",
+            sigma: {
+              table: [
+                [1, 0.1],
+                [4, 0.1],
+              ],
+            },
+          },
+        },
+        csv,
+      ),
+      "--mass",
+      "5",
+    ]);
+    expect(table.code).toBe(2);
+    expect(table.err).toMatch(/signal\.sigma: mass 5 is outside its table \[1, 4\] \(no extrapolation\)/);
+  });
 });
 
 test("bumpscan init writes a commented starter spec that validates and runs", () => {

@@ -406,7 +406,7 @@ describe("guard rails: one-line errors naming the field", () => {
       },
       scan: { from: 1, to: 9, step: 2 },
     });
-    expect(() => massGrid(table)).toThrow(/signal sigma: mass 5\.\d+ is outside its table \[1, 5\]/);
+    expect(() => massGrid(table)).toThrow(/signal\.sigma: mass 5\.\d+ is outside its table \[1, 5\]/);
   });
 });
 

@@ -9,7 +9,7 @@ export { shownPoints } from "../scan/result.js";
 export type { ScanResult, RunScanOptions, Progress, LeeToys, ScanEvents, RegionEvents } from "../scan/scan.js";
 export type { PointResult, ScanOptions } from "../scan/point.js";
 export { mergeScans, checkScanResult } from "../scan/merge.js";
-export { massGrid } from "../scan/grid.js";
+export { massGrid, scanGrid } from "../scan/grid.js";
 export type { GridPoint } from "../scan/grid.js";
 export { grossVitells } from "../scan/global.js";
 export { WorkerPool } from "../scan/pool.js";

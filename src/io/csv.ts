@@ -13,7 +13,8 @@ import { CsvScanner, NotPlainCsv } from "./csv-scan.js";
  * missing column and any value that is not a finite number, naming `label` and the line.
  * @example
  * import { parseCsvColumn } from "bumpscan/io";
- * parseCsvColumn("m,w\n4.2,1\n4.3,2\n", "ev.csv", { column: "m", weights: "w" }); // => { values: [4.2, 4.3], weights: [1, 2] }
+ * const text = "m,w\n4.2,1\n4.3,2\n";
+ * parseCsvColumn(text, "ev.csv", { column: "m", weights: "w" }); // => { values: [4.2, 4.3], weights: [1, 2] }
  */
 export function parseCsvColumn(text: string, label: string, choice: ColumnChoice): Column {
   try {

@@ -64,7 +64,7 @@ export async function loadSpecSamples(spec: Spec, baseDir: string): Promise<Load
  *   regions: [{ name: "low", observable: { range: [0, 5] } }, { name: "high", observable: { range: [5, 10] } }] });
  * const events = await loadScanEvents(spec, ".");
  * Object.keys(events); // => ["low", "high"]
- * events.low[0].values.length; // => 10112
+ * events.low[0].values.length; // => 7938
  */
 export async function loadScanEvents(spec: Spec, baseDir: string): Promise<Record<string, LoadedEvents[]>> {
   if (!spec.regions) return { "": await loadSpecSamples(spec, baseDir) };

@@ -14,7 +14,7 @@ export type Resolution = MassFunction;
  * resolutionAt({ poly: [0.01, 0.005] }, 4); // => 0.03
  * resolutionAt({ table: [[0, 0.01], [10, 0.05]] }, 5); // => 0.03
  */
-export function resolutionAt(res: Resolution, m: number, what = "signal sigma"): number {
+export function resolutionAt(res: Resolution, m: number, what = "signal.sigma"): number {
   const sigma = massFunctionAt(res, m, what);
   if (!(sigma > 0) || !Number.isFinite(sigma))
     throw new BumpscanError(`${what} at mass ${m} is ${sigma}; it must be > 0`);

@@ -233,7 +233,8 @@ function allowComments(node: unknown): void {
   if (Array.isArray(node)) node.forEach(allowComments);
   else if (node && typeof node === "object") {
     const o = node as Record<string, unknown>;
-    if (o.type === "object" && o.properties) (o.properties as Record<string, unknown>).$comment = { type: "string" };
+    if (o.type === "object" && (o.properties || typeof o.additionalProperties === "object"))
+      o.properties = { ...(o.properties as object), $comment: { type: "string" } };
     Object.values(o).forEach(allowComments);
   }
 }

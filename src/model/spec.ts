@@ -5,7 +5,7 @@
 import { BumpscanError } from "../errors.js";
 import { type Arg, type ArgFactor, type Model, ModelBuilder, type YieldFactor } from "./model.js";
 import { type MassFunction, massFunctionAt } from "./mass-function.js";
-import type { SampleSpec, ShapeSpec, Spec } from "./types.js";
+import type { ParameterSpec, SampleSpec, ShapeSpec, Spec } from "./types.js";
 export type { DataSpec, NuisanceSpec, NuisanceTarget, ParameterSpec, SampleSpec, ShapeSpec, Spec } from "./types.js";
 import { resolutionAt } from "./resolution.js";
 import { SHAPES, type ShapeName } from "./shapes.js";
@@ -371,7 +371,7 @@ export function buildModel(spec: Spec, opts: BuildOptions): Model {
   for (const p of shared.values()) params.push({ ...p, fixed: false });
   // the POI starts at 0, or at the event count when no background floats (0 would leave no density)
   if (!floatingAny) poiParam.init = Math.max(total, 1) / Math.max(scaleSum, 1e-300);
-  const overrides = spec.parameters ?? {};
+  const { $comment: _, ...overrides } = (spec.parameters ?? {}) as Record<string, ParameterSpec>;
   for (const name of Object.keys(overrides)) {
     if (!params.some((p) => p.name === name) && !dropped.has(name))
       throw new BumpscanError(`parameters.${name}: no such parameter (have ${params.map((p) => p.name).join(", ")})`);

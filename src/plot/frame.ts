@@ -79,9 +79,11 @@ export function frame(
  * Wrap plot content in an SVG document.
  */
 export function svgDocument(body: string): string {
+  const svg =
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${HEIGHT}" ` +
+    `viewBox="0 0 ${WIDTH} ${HEIGHT}" font-family="Helvetica, Arial, sans-serif" font-size="13">`;
   return `<?xml version="1.0" encoding="UTF-8"?>
-<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${HEIGHT}" viewBox="0 0 ${WIDTH} " +
-  "${HEIGHT}" font-family="Helvetica, Arial, sans-serif" font-size="13">
+${svg}
 <rect width="100%" height="100%" fill="white"/>
 ${body}
 </svg>

@@ -87,7 +87,7 @@ function step(spec: Spec, m: number): number {
  * const spec = parseSpec({ observable: { range: [0, 10] }, signal: { shape: "gaussian", sigma: 0.5 },
  *   background: { shape: "expPoly", order: 1 }, scan: { step: 2 },
  *   regions: [{ name: "a", scan: { from: 1, to: 3 } }, { name: "b", scan: { from: 6, to: 8 } }] });
- * scanGrid(spec).map((p) => [p.region, p.index, p.mass]); // => [["a", 0, 1], ["a", 1, 2], ["a", 2, 3], ["b", 3, 6], ["b", 4, 7], ["b", 5, 8]]
+ * scanGrid(spec).map((p) => `${p.region}${p.index}@${p.mass}`); // => ["a0@1", "a1@2", "a2@3", "b3@6", "b4@7", "b5@8"]
  */
 export function scanGrid(spec: Spec): GridPoint[] {
   if (!spec.regions) return massGrid(spec);

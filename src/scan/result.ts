@@ -116,8 +116,8 @@ export function leeFromToys(maxZ: number[], upcrossings: number[], zObs: number)
  * @example
  * import { shownPoints } from "bumpscan/scan";
  * const at = (region, mass, median) => ({ index: 0, mass, status: "converged", region, expected: { "0": median } });
- * shownPoints([at("low", 1, 5), at("low", 2, 5), at("high", 2, 3), at("high", 3, 3)]).map((p) => p.region);
- * // => ["low", "high", "high"]
+ * const points = [at("low", 1, 5), at("low", 2, 5), at("high", 2, 3), at("high", 3, 3)];
+ * shownPoints(points).map((p) => p.region); // => ["low", "high", "high"]
  */
 export function shownPoints(points: PointResult[]): PointResult[] {
   const regions = [...new Set(points.map((p) => p.region))];

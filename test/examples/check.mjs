@@ -38,9 +38,10 @@ function matches(actual, expected, digits) {
       actual.length === expected.length &&
       expected.every((e, i) => matches(actual[i], e, digits))
     );
-  if (expected && typeof expected === "object")
+  if (expected && typeof expected === "object") {
     if (actual === null || typeof actual !== "object") return false;
     return Object.keys(expected).every((k) => matches(actual[k], expected[k], digits));
+  }
   return Object.is(actual, expected);
 }
 
