@@ -191,8 +191,7 @@ test("the Bayesian limit on 10 000 events with a narrow peak takes a bounded num
 
 describe("CLs+b limits have a CLs+b expected band", () => {
   test(
-    "asymptotic: the band is σ_A·(Φ⁻¹(1 − α) + N), not the CLs band (bump-1e4: median ≈ 18.2, " +
-      "not 23.37)",
+    "asymptotic: the band is σ_A·(Φ⁻¹(1 − α) + N), not the CLs band (bump-1e4: median ≈ 18.2, " + "not 23.37)",
     async () => {
       const { cm } = await referenceModel("bump-1e4");
       const cls = await upperLimit(new AsymptoticCalculator(cm), { cl: 0.9 });

@@ -413,7 +413,8 @@ describe("Ctrl-C during a scan: what is done is written, marked partial, exit co
   }
 
   for (const workers of ["1", "2"]) {
-    test(`first SIGINT: the points done, "partial": true, exit 130 (${workers} worker${workers === "1" ? "" : "s"})`, async () => {
+    test(`first SIGINT: the points done, "partial": true, exit 130 (${workers} ` +
+      `worker${workers === "1" ? "" : "s"})`, async () => {
       const r = await interrupted(`sigint${workers}`, workers, 1);
       expect(r.code).toBe(130);
       expect(r.stopMs).toBeLessThan(4000);

@@ -92,7 +92,8 @@ describe("scans", () => {
       JSON.stringify(one),
     );
     expect(() => mergeScans([shards[0], shards[2]], [labels[0], labels[2]])).toThrow(
-      "merge: a shard is missing (shard 2/3): 10 of the scan's 15 mass points present, 5 of its 7 LEE toy scans present",
+      "merge: a shard is missing (shard 2/3): 10 of the scan's 15 mass points present, 5 of its 7 LEE toy scans " +
+        "present",
     );
     const otherSeed = await runScan(spec, values, { leeToys: 7, seed: 4, shard: { k: 2, n: 3 } });
     expect(otherSeed.leeShard!.maxZ).not.toEqual(shards[1].leeShard!.maxZ);

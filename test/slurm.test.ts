@@ -118,7 +118,10 @@ if (why && optOut) {
       work = mkdtempSync(join(tmpdir(), "bumpscan-slurm-"));
       // the single-process runs the shards must reproduce (all cores, no shards)
       const one = folder("single");
-      for (const args of [["--out", "single.json"], [...LEE, "--out", "lee.json"]]) {
+      for (const args of [
+        ["--out", "single.json"],
+        [...LEE, "--out", "lee.json"],
+      ]) {
         const r = sh(process.execPath, [cli, "scan", "spec.json", "--quiet", ...args], one);
         if (r.code !== 0) throw new Error(`bumpscan scan spec.json ${args.join(" ")}: exit ${r.code}: ${r.err}`);
       }

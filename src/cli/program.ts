@@ -79,7 +79,8 @@ program
   .configureOutput({ outputError: (text, write) => write(text.replace(/^error: /, "bumpscan: ")) })
   .addHelpText(
     "after",
-    "\nExit codes: 0 success, 1 a fit or point did not converge or failed, 2 bad input or an I/O fault, 3 internal error, 130 interrupted.",
+    "\nExit codes: 0 success, 1 a fit or point did not converge or failed, 2 bad input or an I/O fault, 3 internal " +
+      "error, 130 interrupted.",
   );
 
 /** The input files and the events dropped outside the range (one entry per sample for several). */
@@ -99,7 +100,8 @@ async function readJsonFile(path: string, what: string): Promise<unknown> {
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     throw new BumpscanError(
-      `cannot read ${what}${path}: ${code === "ENOENT" ? "ENOENT: no such file" : code === "EISDIR" ? "it is a directory" : errnoWords(e)}`,
+      `cannot read ${what}${path}: ` +
+        `${code === "ENOENT" ? "ENOENT: no such file" : code === "EISDIR" ? "it is a directory" : errnoWords(e)}`,
     );
   }
   const { parseJsonText } = await work();
@@ -152,7 +154,8 @@ withWindow(
   .option("--json", "print JSON (docs/spec.md, Outputs) instead of a table")
   .addHelpText(
     "after",
-    "\nExit code 1 when a fit did not converge (no local Z is given then).\n\nExample:\n  bumpscan fit examples/bump.json --mass 4.2 --json",
+    "\nExit code 1 when a fit did not converge (no local Z is given then).\n\nExample:\n  bumpscan fit " +
+      "examples/bump.json --mass 4.2 --json",
   )
   .action(
     async (
@@ -209,7 +212,9 @@ withWindow(
   .option("--json", "print JSON (docs/spec.md, Outputs) instead of a summary")
   .addHelpText(
     "after",
-    "\nExamples:\n  bumpscan limit examples/bump.json --mass 4.2\n  bumpscan limit examples/bump.json --mass 4.2 --method toys --toys 500 --seed 7\n  bumpscan limit examples/bump.json --mass 4.2 --method bayes --cl 0.95 --json",
+    "\nExamples:\n  bumpscan limit examples/bump.json --mass 4.2\n  bumpscan limit examples/bump.json --mass 4.2 " +
+      "--method toys --toys 500 --seed 7\n  bumpscan limit examples/bump.json --mass 4.2 --method bayes --cl 0.95 " +
+      "--json",
   )
   .action(
     async (
@@ -280,8 +285,10 @@ withLimitOptions(
   .option("--json", "print the scan JSON instead of the summary")
   .addHelpText(
     "after",
-    '\nOutputs are checked before the scan starts and written atomically. Ctrl-C (or SIGTERM) stops the scan:\nthe points done are written, marked "partial": true, exit code 130; a second Ctrl-C quits at once.\n' +
-      "\nExamples:\n  bumpscan scan spec.json --out results.json\n  bumpscan scan spec.json --shard 2/10 --out shard2.json   # one task of a Slurm array / Indexed Job",
+    "\nOutputs are checked before the scan starts and written atomically. Ctrl-C (or SIGTERM) stops the scan:\nthe " +
+      'points done are written, marked "partial": true, exit code 130; a second Ctrl-C quits at once.\n' +
+      "\nExamples:\n  bumpscan scan spec.json --out results.json\n  bumpscan scan spec.json --shard 2/10 --out " +
+      "shard2.json   # one task of a Slurm array / Indexed Job",
   )
   .action(
     async (
@@ -307,7 +314,6 @@ withLimitOptions(
       await checkScanOutputs(opts);
       const spec = await readSpec(specPath);
       const events = await loadScanEvents(spec, dirname(resolve(specPath)));
-      const samples = Object.values(events).flat();
       const t0 = performance.now();
       const pool = opts.workers === 1 ? undefined : await WorkerPool.start(opts.workers || undefined);
       const bar =
@@ -322,7 +328,8 @@ withLimitOptions(
       const stop = (signal: string) => {
         bar?.stop();
         console.error(
-          `bumpscan: ${signal}: stopping; the points under way finish (at most ~2 s), then what is done is written (again to quit at once)`,
+          `bumpscan: ${signal}: stopping; the points under way finish (at most ~2 s), then what is done is written ` +
+            `(again to quit at once)`,
         );
         controller.abort();
         setTimeout(() => void pool?.close(), 2500).unref(); // a point that takes longer (toys) is abandoned
@@ -356,7 +363,8 @@ withLimitOptions(
             (opts.out ? `\nresults written to ${opts.out}` : ""),
         );
       if (interrupted || result.partial) process.exitCode = INTERRUPTED;
-      else if (result.points.some((p) => p.status !== "converged" && p.status !== "skipped")) process.exitCode = 1; // a failed point is no result
+      // a failed point is no result
+      else if (result.points.some((p) => p.status !== "converged" && p.status !== "skipped")) process.exitCode = 1;
     },
   );
 
@@ -466,7 +474,8 @@ withWindow(
         );
       else
         console.log(
-          `fit at m = ${opts.mass}: ${poi} = ${formatNumber(r.values[poi], 5)} ± ${formatNumber(r.errors[poi], 3)} (${r.status}); plot written to ${opts.out}`,
+          `fit at m = ${opts.mass}: ${poi} = ${formatNumber(r.values[poi], 5)} ± ${formatNumber(r.errors[poi], 3)} ` +
+            `(${r.status}); plot written to ${opts.out}`,
         );
     },
   );
@@ -489,7 +498,8 @@ program
       return;
     }
     console.log(
-      `demo: ${events} single-photon recoil-mass events on a falling background, ${DEMO_SIGNAL.events} signal events injected at ${DEMO_SIGNAL.mass} GeV\n`,
+      `demo: ${events} single-photon recoil-mass events on a falling background, ${DEMO_SIGNAL.events} signal ` +
+        `events injected at ${DEMO_SIGNAL.mass} GeV\n`,
     );
     console.log(formatScan(result, result.spec.observable.unit, performance.now() - t0, pool?.size ?? 1));
     console.log(`\nwrote ${files.join(", ")}`);
@@ -508,7 +518,9 @@ async function main(): Promise<void> {
       process.exitCode = 2;
     } else {
       console.error(
-        `bumpscan: internal error: ${(e as Error).message ?? e}${process.env.BUMPSCAN_DEBUG ? "\n" + (e as Error).stack : " (set BUMPSCAN_DEBUG=1 for details)"}`,
+        `bumpscan: internal error: ` +
+          `${(e as Error).message ?? e}` +
+          `${process.env.BUMPSCAN_DEBUG ? "\n" + (e as Error).stack : " (set BUMPSCAN_DEBUG=1 for details)"}`,
       );
       process.exitCode = 3;
     }

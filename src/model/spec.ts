@@ -130,7 +130,10 @@ function namedArgs(s: ShapeSpec, c: ArgContext): Record<string, Arg> {
   }
 }
 
-/** A component's argument list: named fields (free ones as shared parameters, nuisance factors on), then coefficients. */
+/**
+ * A component's argument list: named fields (free ones as shared parameters, nuisance factors on),
+ * then coefficients.
+ */
 function componentArgs(s: ShapeSpec, c: ArgContext, component: string): Arg[] {
   const named = namedArgs(s, c);
   for (const field of s.free ?? []) {

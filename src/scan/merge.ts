@@ -104,7 +104,8 @@ export function checkScanResult(json: unknown, label: string): ScanResult {
  * import { mergeScans, parseSpec, readColumn, scan } from "bumpscan";
  * const spec = parseSpec({ ...JSON.parse(readFileSync("spec.json", "utf8")), scan: { from: 4, to: 4.4, step: 2 } });
  * const { values } = await readColumn("bump-1e4.csv", { column: "m" });
- * const shards = [await scan(spec, values, { shard: { k: 1, n: 2 } }), await scan(spec, values, { shard: { k: 2, n: 2 } })];
+ * const shard = (k) => scan(spec, values, { shard: { k, n: 2 } });
+ * const shards = [await shard(1), await shard(2)];
  * const whole = mergeScans(shards, ["shard-1.json", "shard-2.json"]);
  * JSON.stringify(whole) === JSON.stringify(await scan(spec, values)); // => true
  */

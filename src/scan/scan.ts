@@ -138,7 +138,8 @@ export async function runScan(
   const weighted = regions.some((r) => isWeighted(r.sorted));
   if (weighted && scanOptions.method === "toys")
     throw new BumpscanError(
-      "toy limits on weighted events are not supported (the toys would be unweighted): scan with the asymptotic or Bayesian method",
+      "toy limits on weighted events are not supported (the toys would be unweighted): scan with the asymptotic or " +
+        "Bayesian method",
     );
   if (weighted && options.leeToys)
     throw new BumpscanError("--lee-toys on weighted events is not supported (the toy scans would be unweighted)");
