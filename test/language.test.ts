@@ -538,3 +538,43 @@ describe("a scan over regions", () => {
     );
   });
 });
+
+describe("toy LEE for any scan", () => {
+  // windows, a veto, two samples with their own ranges: the toy spectra come from the background-only
+  // fit over each sample's whole range, and every toy is scanned exactly as the data
+  const spec = parseSpec({
+    observable: { name: "m", range: [0, 10], exclude: [[4.9, 5.1]] },
+    signal: { shape: "gaussian", sigma: 0.1 },
+    background: { shape: "expPoly", order: 1 },
+    samples: [
+      { name: "A", data: { path: "a.csv" } },
+      { name: "B", data: { path: "b.csv" }, range: [0, 8] },
+    ],
+    scan: { masses: [3, 4, 5, 6, 7], window: 8 },
+  });
+  const make = (range: [number, number], n: number, seed: number) =>
+    generate(
+      buildModel(
+        parseSpec({ observable: { range, exclude: [[4.9, 5.1]] }, signal: base.signal, background: base.background }),
+        { mass: 2, nEvents: n },
+      ),
+      { nsig: 0, nbkg: n, c1: -0.3 },
+      seed,
+    )[0];
+  const data = [{ values: make([0, 10], 3000, 41) }, { values: make([0, 8], 2000, 42) }];
+
+  test("windowed scans with vetoes and samples: a global p-value, the same from shards", async () => {
+    const { mergeScans } = await import("../src/scan/merge.js");
+    const whole = await runScan(spec, data, { leeToys: 12, seed: 5 });
+    expect(whole.points.some((p) => p.reason?.startsWith("vetoed"))).toBe(true);
+    const lee = whole.lee!;
+    expect(lee.toys).toBe(12);
+    expect(lee.maxZ.length).toBe(12);
+    expect(lee.maxZ.every((z) => Number.isFinite(z))).toBe(true);
+    expect(lee.globalP).toBe(lee.maxZ.filter((z) => z >= (whole.maxLocalZ?.z ?? 0)).length / 12);
+    expect(lee.globalPError).toBeCloseTo(Math.sqrt(Math.max(lee.globalP * (1 - lee.globalP), 1 / 12) / 12), 12);
+    const parts = [1, 2, 3].map((k) => runScan(spec, data, { leeToys: 12, seed: 5, shard: { k, n: 3 } }));
+    const strip = (r: object) => JSON.stringify(r, (k, v) => (k === "timing" ? undefined : v));
+    expect(strip(mergeScans(await Promise.all(parts), ["1", "2", "3"]))).toBe(strip(whole));
+  });
+});

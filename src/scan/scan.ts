@@ -6,12 +6,12 @@
  */
 import { BumpscanError } from "../errors.js";
 import type { Spec } from "../model/spec.js";
+import type { Model } from "../model/model.js";
 import { instantiateCore } from "../core/wasm.js";
 import { checkDataset, compileAt } from "../job/events.js";
 import { limitSettings } from "../job/mass-job.js";
 import { fit } from "../infer/fit.js";
 import { generate } from "../core/generate.js";
-import { buildModel } from "../model/spec.js";
 import { inHole, sampleRange, samplesOf } from "../model/window.js";
 import { regionNames, regionSpec } from "../model/regions.js";
 import { grossVitells } from "./global.js";
@@ -143,8 +143,6 @@ export async function runScan(
     );
   if (weighted && options.leeToys)
     throw new BumpscanError("--lee-toys on weighted events is not supported (the toy scans would be unweighted)");
-  if (spec.regions && options.leeToys)
-    throw new BumpscanError("--lee-toys with regions is not supported yet: the global significance is Gross–Vitells'");
   const started = performance.now();
   let done = 0;
   const finished: PointResult[] = []; // what a stopped scan still reports
@@ -181,14 +179,12 @@ export async function runScan(
   }
   const result = assemble(spec, record, points, label);
   if (outside > 0) result.eventsOutside = outside;
-  const { grid, sorted } = regions[0];
   if (options.leeToys) {
-    if (!start) throw new BumpscanError("--lee-toys needs a full-range scan whose background-only fit converges");
     const n = options.leeToys;
     const toys = Array.from({ length: n }, (_, t) => t).filter((t) => !shard || t % shard.n === shard.k - 1);
     try {
-      const scans = await cancellable(options.signal, () =>
-        leeToyScans(spec, sorted, grid, start, toys, result.cl, record.seed!, options.pool, options.signal),
+      const scans = await cancellable(options.signal, async () =>
+        leeToyScans(await toyModels(regions), toys, result.cl, record.seed!, options.pool, options.signal),
       );
       if (shard) result.leeShard = { toys: n, index: toys, ...scans };
       else result.lee = leeFromToys(scans.maxZ, scans.upcrossings, result.maxLocalZ?.z ?? 0);
@@ -254,34 +250,76 @@ async function cancellable<T>(signal: AbortSignal | undefined, work: () => Promi
   }
 }
 
+/** What a region's background-only toy spectra are drawn from: its model over every sample's whole range. */
+interface ToyModel {
+  run: RegionRun;
+  model: Model;
+  /** The background-only fit to the region's events over the whole range (POI at 0). */
+  background: Record<string, number>;
+  /** Start values of the toy scan's points: the fit itself where the points fit the whole range. */
+  start?: Record<string, number>;
+}
+
 /**
- * Background-only toy scans: pseudo-spectra drawn from the scan's background-only fit (Poisson
- * counts, seeded per toy index, so a toy scan is the same in whichever run or shard it runs), each
- * scanned over the whole grid for its largest local Z and its up-crossings. The fraction reaching
- * the observed maximum is the global p-value that Gross–Vitells approximates (`leeFromToys`).
+ * Each region's background-only fit over every sample's whole range (windows and the points' own
+ * ranges aside): the model the toy spectra are drawn from.
+ */
+async function toyModels(regions: RegionRun[]): Promise<ToyModel[]> {
+  const core = await instantiateCore();
+  return regions.map((run) => {
+    const first = run.grid.find((g) => !g.skipped);
+    const where = run.name === undefined ? "" : ` of region ${run.name}`;
+    if (!first) throw new BumpscanError(`--lee-toys: no mass point${where} is fitted`);
+    const mark = core.mark();
+    try {
+      const scales = isWeighted(run.sorted) ? nllScales(run.sorted) : undefined;
+      const { model, cm } = compileAt(core, run.spec, run.sorted, first.mass, undefined, scales);
+      const b = fit(cm, { fixed: { [model.poi]: 0 }, hesse: false });
+      if (b.status !== "converged")
+        throw new BumpscanError(
+          `--lee-toys: the background-only fit over the whole range${where} did not converge (${b.status}); ` +
+            `the toy spectra are drawn from it`,
+        );
+      const windowed = run.spec.scan?.window !== undefined;
+      return { run, model, background: b.values, start: windowed ? undefined : b.values };
+    } finally {
+      core.release(mark);
+    }
+  });
+}
+
+/**
+ * Background-only toy scans: pseudo-spectra drawn from each region's background-only fit over its
+ * whole range (Poisson counts, no event in a veto, seeded per toy index and region, so a toy scan is
+ * the same in whichever run or shard it runs), each scanned exactly as the data — windows, vetoes,
+ * samples, regions — for its largest local Z and its up-crossings. The fraction reaching the observed
+ * maximum is the global p-value that Gross–Vitells approximates (`leeFromToys`).
  */
 async function leeToyScans(
-  spec: Spec,
-  sorted: Dataset[],
-  grid: GridPoint[],
-  background: Record<string, number>,
+  models: ToyModel[],
   toys: number[],
   cl: number,
   seed: number,
   pool?: WorkerPool,
   signal?: AbortSignal,
 ): Promise<{ maxZ: number[]; upcrossings: number[] }> {
-  const first = grid.find((g) => !g.skipped)!;
-  const model = buildModel(spec, { mass: first.mass, nEvents: sorted.map((s) => s.values.length) });
   const maxZ: number[] = [];
   const upcrossings: number[] = [];
   for (const t of toys) {
-    if (signal?.aborted) throw new BumpscanError("scan cancelled");
-    const data = generate(model, { ...background, [model.poi]: 0 }, seed, t + 1).map((d) => ({ values: d.sort() }));
-    const points = pool
-      ? await pool.runScan(spec, data, grid, { method: "none", cl }, () => {}, signal, background)
-      : await serial(spec, data, grid, { method: "none", cl }, () => {}, signal, background);
-    const g = grossVitells(points);
+    const points: PointResult[] = [];
+    for (const [r, { run, model, background, start }] of models.entries()) {
+      if (signal?.aborted) throw new BumpscanError("scan cancelled");
+      // one stream per (toy, region); without regions the stream of toy t is t + 1, as it always was
+      const stream = (t + 1) * models.length + r;
+      const data = generate(model, { ...background, [model.poi]: 0 }, seed, stream).map((d) => ({ values: d.sort() }));
+      const options = { method: "none" as const, cl };
+      points.push(
+        ...(pool
+          ? await pool.runScan(run.spec, data, run.grid, options, () => {}, signal, start)
+          : await serial(run.spec, data, run.grid, options, () => {}, signal, start)),
+      );
+    }
+    const g = grossVitells(points.sort((a, b) => a.index - b.index));
     maxZ.push(g.maxLocalZ?.z ?? 0);
     upcrossings.push(g.upcrossings);
   }
