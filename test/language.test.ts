@@ -578,3 +578,57 @@ describe("toy LEE for any scan", () => {
     expect(strip(mergeScans(await Promise.all(parts), ["1", "2", "3"]))).toBe(strip(whole));
   });
 });
+
+describe("a peaking background with a free mean in a windowed scan", () => {
+  test("it leaves the windows far from it (with its free mean) and floats in the windows that reach it", async () => {
+    const spec = parseSpec({
+      observable: { range: [0, 10] },
+      signal: { shape: "gaussian", sigma: 0.01 },
+      background: [
+        { name: "cont", shape: "expPoly", order: 1 },
+        { name: "eta", shape: "gaussian", mean: 0.548, sigma: 0.008, free: ["mean"] },
+      ],
+      parameters: { mean_eta: { constraint: { mean: 0.548, sigma: 0.002 } } },
+      scan: { masses: [0.55, 3], window: 10 },
+    });
+    const cont = generate(
+      buildModel(parseSpec({ ...base, observable: { range: [0, 10] } }), { mass: 5, nEvents: 4000 }),
+      {
+        nsig: 0,
+        nbkg: 4000,
+        c1: -0.5,
+      },
+      51,
+    )[0];
+    const peak = Float64Array.from(
+      { length: 300 },
+      (_, i) => 0.548 + 0.008 * Math.sqrt(2) * inverseErf(2 * ((i + 0.5) / 300) - 1),
+    );
+    const values = Float64Array.from([...cont, ...peak]);
+    const share = (shape: string) => (shape === "gaussian" ? 0 : 1);
+    const far = buildModel(spec, { mass: 3, nEvents: 100, layout: layoutAt(spec, 3), share });
+    expect(far.parameters.map((p) => p.name)).toEqual(["nsig", "nbkg_cont", "c1_cont"]);
+    expect(far.dropped).toEqual(["eta"]);
+    const result = await runScan(spec, values, { method: "none" });
+    expect(result.points.map((p) => p.status)).toEqual(["converged", "converged"]);
+    const near = await fitAtMass(spec, { values }, 0.55);
+    expect(Math.abs(near.parameters.mean_eta.value - 0.548)).toBeLessThan(0.002);
+  });
+});
+
+/** erf⁻¹ by Newton's method on Math-free series (for quantiles of test data). */
+function inverseErf(y: number): number {
+  const erf = (x: number) => {
+    // Abramowitz–Stegun 7.1.26 is too coarse for Newton; integrate e^{−t²} by Simpson instead
+    const n = 200;
+    let sum = 0;
+    for (let i = 0; i <= n; i++) {
+      const t = (x * i) / n;
+      sum += (i === 0 || i === n ? 1 : i % 2 ? 4 : 2) * Math.exp(-t * t);
+    }
+    return ((2 / Math.sqrt(Math.PI)) * sum * x) / (3 * n);
+  };
+  let x = 0;
+  for (let k = 0; k < 50; k++) x -= (erf(x) - y) / ((2 / Math.sqrt(Math.PI)) * Math.exp(-x * x));
+  return x;
+}

@@ -235,10 +235,19 @@ function windowed(
   k: number,
   fixed: number | undefined,
   where: string,
+  start: (param: string) => number,
 ): { drop: boolean; yield?: number } {
   const scaled = typeof bk.yield === "number";
   if (!opts.share) return { drop: false, yield: fixed };
   const constant = args.every((a) => typeof a === "number");
+  // a floating shape (a peak whose mean floats, say) is judged at its start values: far from the
+  // window it has no events there and leaves the model, as a fixed one does
+  const share = opts.share(
+    bk.shape,
+    args.map((a) => nominal(a, start)),
+    k,
+  );
+  if (!(share >= MIN_SHARE)) return { drop: true };
   if (!constant) {
     if (scaled)
       throw new BumpscanError(
@@ -247,9 +256,21 @@ function windowed(
       );
     return { drop: false, yield: fixed };
   }
-  const share = opts.share(bk.shape, args as number[], k);
-  if (!(share >= MIN_SHARE)) return { drop: true };
   return { drop: false, yield: fixed !== undefined && scaled ? fixed * share : fixed };
+}
+
+/** The parameters an argument refers to. */
+function argParams(a: Arg): string[] {
+  if (typeof a === "number") return [];
+  if (typeof a === "string") return [a];
+  return [...argParams(a.base), ...a.factors.map((f) => f.param)];
+}
+
+/** An argument's value at the parameters' start values (factors at θ = 0: 1). */
+function nominal(a: Arg, start: (param: string) => number): number {
+  if (typeof a === "number") return a;
+  if (typeof a === "string") return start(a);
+  return nominal(a.base, start);
 }
 
 /**
@@ -343,7 +364,8 @@ export function buildModel(spec: Spec, opts: BuildOptions): Model {
       const args = componentArgs(bk, ctx, name);
       const fixed = bk.yield === undefined ? undefined : massFunctionAt(bk.yield, mass, `${bwhere}.yield`);
       if (fixed !== undefined && !(fixed >= 0)) throw new BumpscanError(`${bwhere}.yield at mass ${mass} is ${fixed}`);
-      return { bk, name, suffix, mine, args, ...windowed(bk, args, opts, k, fixed, bwhere) };
+      const start = (p: string) => (mine.find((q) => q.name === p) ?? shared.get(p))?.init ?? 0;
+      return { bk, name, suffix, mine, args, ...windowed(bk, args, opts, k, fixed, bwhere, start) };
     });
     const floating = bkgs.filter((c) => !c.drop && c.yield === undefined).length;
     floatingAny ||= floating > 0;
@@ -371,7 +393,12 @@ export function buildModel(spec: Spec, opts: BuildOptions): Model {
     for (const p of own) params.push({ ...p, fixed: empty });
     comps.push({ sample: w, parts });
   });
-  for (const p of shared.values()) params.push({ ...p, fixed: false });
+  // a free field of a component that left every sample's model (a peak far from every window) goes too
+  const used = new Set(comps.flatMap((c) => c.parts.flatMap(([, , args]) => args.flatMap(argParams))));
+  for (const p of shared.values()) {
+    if (used.has(p.name)) params.push({ ...p, fixed: false });
+    else dropped.add(p.name);
+  }
   // the POI starts at 0, or at the event count when no background floats (0 would leave no density)
   if (!floatingAny) poiParam.init = Math.max(total, 1) / Math.max(scaleSum, 1e-300);
   const { $comment: _, ...overrides } = (spec.parameters ?? {}) as Record<string, ParameterSpec>;
