@@ -632,3 +632,23 @@ function inverseErf(y: number): number {
   for (let k = 0; k < 50; k++) x -= (erf(x) - y) / ((2 / Math.sqrt(Math.PI)) * Math.exp(-x * x));
   return x;
 }
+
+describe("a signal shaped like a floating peak", () => {
+  test("the expected band stays ordered (the fixed-point iteration gives way to the root search)", async () => {
+    const spec = parseSpec({
+      observable: { range: [0.3, 1.2] },
+      signal: { shape: "gaussian", sigma: 0.008 },
+      background: [
+        { name: "cont", shape: "expPoly", order: 1 },
+        { name: "eta", shape: "gaussian", mean: 0.548, sigma: 0.008 },
+      ],
+    });
+    const model = buildModel(spec, { mass: 0.9, nEvents: 3000 });
+    const values = generate(model, { nsig: 0, nbkg_cont: 2800, c1_cont: -0.5, nbkg_eta: 200 }, 61)[0];
+    const r = await limitAtMass(spec, { values }, 0.548);
+    const e = r.expected!;
+    const band = [e["-2"], e["-1"], e["0"], e["1"], e["2"]];
+    expect(band.every((x) => Number.isFinite(x) && x > 0)).toBe(true);
+    for (let i = 1; i < 5; i++) expect(band[i]).toBeGreaterThan(band[i - 1]);
+  });
+});

@@ -161,7 +161,9 @@ export class AsymptoticCalculator implements Calculator {
       if (Math.abs(next - mu) <= tol) return next;
       mu = next;
     }
-    return mu;
+    // no fixed point in 50 steps (σ_A changes fast with μ here, e.g. a signal shaped like a floating
+    // peak): NaN hands the band to upperLimit's root search of expectedCls instead
+    return NaN;
   }
 
   /**
