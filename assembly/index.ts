@@ -32,7 +32,7 @@ import {
   MODEL_SAMPLES, CONSTRAINT_WORDS, SAMPLE_NLL_SCALE, SAMPLE_COMPONENTS, COMPONENT_NORM, COMPONENT_ARGS, FACTOR_WORDS,
   MINIMIZE_ERRORS, STATUS_FAILED, STATUS_TOY_OVERFLOW, RUN_RESULTS, RUN_WORDS, TOY_TESTS, TEST_WORDS, MAX_PARAMS,
   MAX_FREE, MAX_COMPONENTS, MAX_SAMPLES, MAX_CONSTRAINTS, PDF_EXP_POLY, PDF_ARGUS, SAMPLE_HOLES,
-  COMPONENT_N_ARG_FACTORS, FACTOR_ARG, FORM_GAUSS, MAX_HOLES, MAX_FACTORS,
+  COMPONENT_N_ARG_FACTORS, FACTOR_ARG, FORM_GAUSS, MAX_HOLES, MAX_FACTORS, PDF_TEMPLATE, MAX_TEMPLATE_BINS,
 } from "../src/core/abi";
 
 /**
@@ -51,6 +51,7 @@ export function abiConstants(out: usize): i32 {
   n = put(out, n, MAX_COMPONENTS); n = put(out, n, MAX_SAMPLES); n = put(out, n, MAX_CONSTRAINTS);
   n = put(out, n, PDF_EXP_POLY); n = put(out, n, PDF_ARGUS); n = put(out, n, SAMPLE_HOLES);
   n = put(out, n, COMPONENT_N_ARG_FACTORS); n = put(out, n, FACTOR_ARG); n = put(out, n, FORM_GAUSS);
-  n = put(out, n, MAX_HOLES); n = put(out, n, MAX_FACTORS);
+  n = put(out, n, MAX_HOLES); n = put(out, n, MAX_FACTORS); n = put(out, n, PDF_TEMPLATE);
+  n = put(out, n, MAX_TEMPLATE_BINS);
   return n;
 }

@@ -6,6 +6,6 @@
  */
 export * from "./browser.js";
 export { readColumn } from "./io/files.js";
-export { loadSpecData, loadSpecSamples } from "./io/data.js";
+export { loadSpecData, loadSpecSamples, loadSpecTemplates } from "./io/data.js";
 export type { LoadedEvents } from "./io/data.js";
 export { runDemo } from "./demo.js";

@@ -58,8 +58,8 @@ describe("the built core agrees with src/core/abi.ts", () => {
     const kinds = Object.values(SHAPES).map((s) => s.kind);
     expect(new Set(kinds).size).toBe(kinds.length);
     for (const kind of kinds)
-      expect(kind).toBeGreaterThanOrEqual(abi.PDF_UNIFORM), expect(kind).toBeLessThanOrEqual(abi.PDF_ARGUS);
-    expect(c.pdfValueAt(abi.PDF_ARGUS + 1, 1, 0, 0)).toBeNaN(); // no kind beyond the last
+      expect(kind).toBeGreaterThanOrEqual(abi.PDF_UNIFORM), expect(kind).toBeLessThanOrEqual(abi.PDF_TEMPLATE);
+    expect(c.pdfValueAt(abi.PDF_TEMPLATE + 1, 1, 0, 0)).toBeNaN(); // no kind beyond the last
   });
 
   test("the minimize output has the ABI's layout", async () => {

@@ -16,18 +16,19 @@ import {
 } from "./polynomials";
 import { expPolyExponent, expPolyValue, expPolyMoment } from "./exppoly";
 import { argusValue, argusIntegral } from "./argus";
+import { templateValue, templateIntegral } from "./template";
 import { GL_N, glNode, glWeight } from "../quadrature";
 
 // the kind codes the compiled model stores (COMPONENT_KIND), from the shared ABI
 export {
   PDF_UNIFORM as UNIFORM, PDF_GAUSSIAN as GAUSSIAN, PDF_CRYSTAL_BALL as CRYSTAL_BALL, PDF_DOUBLE_CB as DOUBLE_CB,
   PDF_EXPONENTIAL as EXPONENTIAL, PDF_CHEBYSHEV as CHEBYSHEV, PDF_POLYNOMIAL as POLYNOMIAL, PDF_EXP_POLY as EXP_POLY,
-  PDF_ARGUS as ARGUS,
+  PDF_ARGUS as ARGUS, PDF_TEMPLATE as TEMPLATE,
 } from "../../src/core/abi";
 import {
   PDF_UNIFORM as UNIFORM, PDF_GAUSSIAN as GAUSSIAN, PDF_CRYSTAL_BALL as CRYSTAL_BALL, PDF_DOUBLE_CB as DOUBLE_CB,
   PDF_EXPONENTIAL as EXPONENTIAL, PDF_CHEBYSHEV as CHEBYSHEV, PDF_POLYNOMIAL as POLYNOMIAL, PDF_EXP_POLY as EXP_POLY,
-  PDF_ARGUS as ARGUS,
+  PDF_ARGUS as ARGUS, PDF_TEMPLATE as TEMPLATE,
 } from "../../src/core/abi";
 
 /** Unnormalised density g(m). */
@@ -42,6 +43,7 @@ export function pdfValue(kind: i32, m: f64, a: usize, nargs: i32): f64 {
     case POLYNOMIAL: return polynomialValue(m, a, nargs - 2);
     case EXP_POLY: return expPolyValue(m, a, nargs - 2);
     case ARGUS: return argusValue(m, a);
+    case TEMPLATE: return templateValue(m, a, nargs - 2);
   }
   return NaN;
 }
@@ -58,6 +60,7 @@ export function pdfIntegral(kind: i32, lo: f64, hi: f64, a: usize, nargs: i32): 
     case POLYNOMIAL: return polynomialIntegral(lo, hi, a, nargs - 2);
     case EXP_POLY: return expPolyMoment(lo, hi, a, nargs - 2, 0);
     case ARGUS: return argusIntegral(lo, hi, a);
+    case TEMPLATE: return templateIntegral(lo, hi, a, nargs - 2);
   }
   return NaN;
 }
@@ -69,6 +72,10 @@ export function pdfFill(kind: i32, a: usize, nargs: i32, xs: usize, n: i32, out:
   switch (kind) {
     case GAUSSIAN: for (let p = xs; p < end; p += 8) store<f64>(p + d, scale * gaussianValue(load<f64>(p), a)); return;
     case CRYSTAL_BALL: crystalBallFill(a, xs, n, out, scale); return;
+    case TEMPLATE: {
+      for (let p = xs; p < end; p += 8) store<f64>(p + d, scale * templateValue(load<f64>(p), a, nargs - 2));
+      return;
+    }
     case EXP_POLY: {
       const order = nargs - 2;
       for (let p = xs; p < end; p += 8) {

@@ -5,5 +5,5 @@
  */
 export * from "./io.js";
 export { readColumn, readCsvColumn } from "../io/files.js";
-export { loadScanEvents, loadSpecData, loadSpecSamples } from "../io/data.js";
+export { loadScanEvents, loadSpecData, loadSpecSamples, loadSpecTemplates } from "../io/data.js";
 export type { LoadedEvents } from "../io/data.js";

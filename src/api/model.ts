@@ -21,6 +21,8 @@ export type { MassFunction } from "../model/mass-function.js";
 export { layoutAt } from "../model/window.js";
 export type { PointLayout, SampleWindow } from "../model/window.js";
 export { regionNames, regionSpec } from "../model/regions.js";
+export { massAxis, poiAxis } from "../model/labels.js";
+export type { AxisName } from "../model/labels.js";
 export {
   ModelBuilder,
   checkModel,

@@ -108,9 +108,10 @@ async function readJsonFile(path: string, what: string): Promise<unknown> {
   return parseJsonText(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text, path);
 }
 
+/** A spec file, validated, with its signal templates' simulated events read (paths relative to it). */
 async function readSpec(path: string): Promise<Spec> {
-  const { parseSpec } = await work();
-  return parseSpec(await readJsonFile(path, "spec "), path);
+  const { parseSpec, loadSpecTemplates } = await work();
+  return loadSpecTemplates(parseSpec(await readJsonFile(path, "spec "), path), dirname(resolve(path)));
 }
 
 /** The spec of one region for a fit at one mass (`--region`); a spec without regions is itself. */

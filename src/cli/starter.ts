@@ -33,7 +33,8 @@ export function starterSpec(): string {
         signal: {
           $comment:
             'the signal at each scanned mass; sigma: a number, {"poly": [a0, a1, ...]} (a0 + a1*m + ...) or ' +
-            '{"table": [[m, sigma], ...]}',
+            '{"table": [[m, sigma], ...]}. From simulation instead: {"shape": "template", "path": "sig_mc.csv", ' +
+            '"column": "m", "massColumn": "m_true", "bins": 200} (events at several true masses, interpolated)',
           shape: "crystalBall",
           sigma: { poly: [0.01, 0.005] },
           alpha: 1.5,

@@ -203,6 +203,8 @@ export const MAX_CONSTRAINTS = 1024;
 export const MAX_HOLES = 256;
 /** Factors of one component, its yield's and its arguments' together. */
 export const MAX_FACTORS = 64;
+/** Bins of one template component (PDF_TEMPLATE: its arguments are xlo, xhi and one word per bin). */
+export const MAX_TEMPLATE_BINS = 1024;
 
 // ---------------------------------------------------------------------------------------------
 // PDF kind codes (COMPONENT_KIND), one per shape of src/model/shapes.ts.
@@ -216,3 +218,5 @@ export const PDF_CHEBYSHEV = 5;
 export const PDF_POLYNOMIAL = 6;
 export const PDF_EXP_POLY = 7;
 export const PDF_ARGUS = 8;
+/** A fixed histogram shape: [xlo, xhi, d_1 … d_n], linear between bin centres (assembly/pdf/template.ts). */
+export const PDF_TEMPLATE = 9;

@@ -76,6 +76,8 @@ export function checkCoreLimits(model: Model): void {
     for (const c of s.components) {
       const n = c.yieldFactors.length + c.args.reduce((k: number, a) => k + argParts(a).factors.length, 0);
       limit(n, abi.MAX_FACTORS, `too many factors in component ${c.name}`);
+      if (c.shape === "template")
+        limit(c.args.length - 2, abi.MAX_TEMPLATE_BINS, `too many template bins in component ${c.name}`);
     }
   }
 }

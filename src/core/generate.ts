@@ -10,6 +10,7 @@ import { uniformFloat64 } from "pure-rand/distribution/uniformFloat64";
 import { allowedPieces, type Arg, argParts, factorValue, type Model } from "../model/model.js";
 import { BumpscanError } from "../errors.js";
 import { shapeDensity } from "./oracle.js";
+import { templateKnots } from "../model/template.js";
 
 type Rng = () => number;
 
@@ -91,6 +92,7 @@ function shapeSampler(
   args: number[],
   pieces: [number, number][],
 ): (u: number) => number {
+  if (shape === "template") return templateSampler(args, pieces);
   const cells = 1 << 16;
   const g = shapeDensity(shape, args);
   const width = pieces.reduce((w, [lo, hi]) => w + (hi - lo), 0);
@@ -105,6 +107,45 @@ function shapeSampler(
     let k = 0;
     while (k + 1 < tables.length && target >= start[k + 1]) k++;
     return tables[k].invert(target - start[k]);
+  };
+}
+
+/**
+ * Sampler for a template over the allowed pieces of a range, exact: its density is linear between
+ * its knots (bin centres and ends), so within each linear segment the CDF is a quadratic, inverted
+ * in closed form.
+ */
+function templateSampler(args: number[], pieces: [number, number][]): (u: number) => number {
+  const { x, v } = templateKnots(args);
+  const segments: { a: number; b: number; fa: number; slope: number }[] = [];
+  const cumulative = [0];
+  for (const [lo, hi] of pieces)
+    for (let k = 0; k + 1 < x.length; k++) {
+      const a = Math.max(lo, x[k]),
+        b = Math.min(hi, x[k + 1]);
+      if (!(b > a)) continue;
+      const slope = (v[k + 1] - v[k]) / (x[k + 1] - x[k]);
+      const fa = v[k] + slope * (a - x[k]);
+      segments.push({ a, b, fa, slope });
+      cumulative.push(cumulative[cumulative.length - 1] + (b - a) * (fa + 0.5 * slope * (b - a)));
+    }
+  const total = cumulative[segments.length];
+  if (!(total > 0)) throw new BumpscanError("cannot generate from a template with no density in the range");
+  return (u) => {
+    const target = u * total;
+    let lo = 0,
+      hi = segments.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (cumulative[mid] <= target) lo = mid;
+      else hi = mid - 1;
+    }
+    const { a, b, fa, slope } = segments[lo];
+    const r = target - cumulative[lo];
+    // fa·t + slope·t²/2 = r, in the form without cancellation
+    const root = Math.sqrt(Math.max(0, fa * fa + 2 * slope * r));
+    const t = fa + root > 0 ? (2 * r) / (fa + root) : 0;
+    return Math.min(b, a + Math.max(0, t));
   };
 }
 

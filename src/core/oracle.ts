@@ -14,7 +14,7 @@ import {
   isExcluded,
   type Model,
 } from "../model/model.js";
-import { SHAPES, type ShapeName } from "../model/shapes.js";
+import { SHAPES, type ShapeName, shapeKnots } from "../model/shapes.js";
 import type { Dataset } from "./compile.js";
 
 type Density = (m: number) => number;
@@ -54,6 +54,17 @@ export function shapeDensity(shape: ShapeName, a: number[]): Density {
         const u = 1 - (m / a[0]) ** 2;
         return m * u ** a[2] * Math.exp(a[1] * u);
       };
+    case "template":
+      // bin contents a[2 …] over [a[0], a[1]], linear between bin centres, flat in the outer half bins
+      return (m) => {
+        if (!(m >= a[0] && m <= a[1])) return 0;
+        const d = coeffs;
+        const u = ((m - a[0]) / (a[1] - a[0])) * d.length - 0.5;
+        if (u <= 0) return d[0];
+        if (u >= d.length - 1) return d[d.length - 1];
+        const j = Math.floor(u);
+        return d[j] + (d[j + 1] - d[j]) * (u - j);
+      };
   }
 }
 
@@ -91,6 +102,8 @@ function breakpoints(shape: ShapeName, a: number[]): number[] {
   if (shape === "gaussian" || shape === "crystalBall") return [-20, -5, -2, 0, 2, 5, 20].map((k) => a[0] + k * a[1]);
   if (shape === "doubleCrystalBall") return [-20, -5, -2, 0, 2, 5, 20].map((k) => a[0] + k * (k < 0 ? a[1] : a[2]));
   if (shape === "argus") return [a[0] * 0.99, a[0] * 0.999, a[0]];
+  // a template is linear between its bin centres (and 0 outside its ends)
+  if (shape === "template") return shapeKnots(shape, a);
   return [];
 }
 

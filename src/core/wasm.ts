@@ -32,6 +32,8 @@ import {
   FORM_GAUSS,
   MAX_HOLES,
   MAX_FACTORS,
+  PDF_TEMPLATE,
+  MAX_TEMPLATE_BINS,
 } from "./abi.js";
 
 /** The functions the AssemblyScript core exports (see assembly/index.ts). */
@@ -105,6 +107,8 @@ export const ABI_PROBE: readonly number[] = [
   FORM_GAUSS,
   MAX_HOLES,
   MAX_FACTORS,
+  PDF_TEMPLATE,
+  MAX_TEMPLATE_BINS,
 ];
 
 /**

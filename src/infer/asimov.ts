@@ -10,7 +10,7 @@
  */
 import type { CompiledModel, Dataset } from "../core/compile.js";
 import { isExcluded, type Model, nominalArg } from "../model/model.js";
-import { SHAPES } from "../model/shapes.js";
+import { SHAPES, shapeKnots } from "../model/shapes.js";
 
 // 12-point Gauss–Legendre nodes and weights on [−1, 1] (positive half).
 const X12 = [
@@ -41,9 +41,20 @@ export function peaks(model: Model, sample: number): [number, number][] {
 }
 
 /**
- * Panel edges over [lo, hi]: uniform, refined near the peaks. With vetoes (sorted open intervals
- * inside the range) their ends are edges and no edge lies inside one, so every panel lies either
- * inside a veto or in an allowed piece (panelsOutside tells them apart).
+ * Where the shapes of a sample with constant arguments change slope (a template's bin centres and
+ * ends): grid edges there leave each panel one linear piece of them.
+ */
+export function knots(model: Model, sample: number): number[] {
+  return model.samples[sample].components.flatMap((c) =>
+    c.args.every((a) => typeof a === "number") ? shapeKnots(c.shape, c.args as number[]) : [],
+  );
+}
+
+/**
+ * Panel edges over [lo, hi]: uniform, refined near the peaks, and at the `knots` given (see
+ * knots()). With vetoes (sorted open intervals inside the range) their ends are edges and no edge
+ * lies inside one, so every panel lies either inside a veto or in an allowed piece (panelsOutside
+ * tells them apart).
  */
 export function panelEdges(
   range: [number, number],
@@ -51,9 +62,11 @@ export function panelEdges(
   panels: number,
   perWidth: number,
   exclude: [number, number][] = [],
+  knotList: number[] = [],
 ): number[] {
   const [lo, hi] = range;
   const edges = Array.from({ length: panels + 1 }, (_, i) => lo + ((hi - lo) * i) / panels);
+  edges.push(...knotList);
   for (const [mean, width] of peakList) {
     const n = Math.ceil(15 * perWidth);
     for (let k = -n; k <= n; k++) edges.push(mean + (k * width) / perWidth);
@@ -125,7 +138,14 @@ export function asimovData(cm: CompiledModel, values: ArrayLike<number>, grid: A
   cm.values = values;
   const data = cm.model.samples.map((s, k) => {
     const { nodes, weights } = glNodes(
-      panelEdges(s.range, peaks(cm.model, k), grid.panels ?? 100, grid.peakPanelsPerWidth ?? 2, s.exclude),
+      panelEdges(
+        s.range,
+        peaks(cm.model, k),
+        grid.panels ?? 100,
+        grid.peakPanelsPerWidth ?? 2,
+        s.exclude,
+        knots(cm.model, k),
+      ),
       s.exclude,
     );
     const density = cm.density(k, nodes);

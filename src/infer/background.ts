@@ -6,13 +6,13 @@
  */
 import type { CompiledModel } from "../core/compile.js";
 import { fit, type FitOptions, type FitResult } from "./fit.js";
-import { panelEdges, peaks } from "./asimov.js";
+import { knots, panelEdges, peaks } from "./asimov.js";
 import { isExcluded } from "../model/model.js";
 
 /** Evaluation points of sample k: a uniform grid, refined near its peaks, none inside a veto. */
 function probePoints(cm: CompiledModel, k: number): number[] {
   const s = cm.model.samples[k];
-  const edges = panelEdges(s.range, peaks(cm.model, k), 400, 8, s.exclude);
+  const edges = panelEdges(s.range, peaks(cm.model, k), 400, 8, s.exclude, knots(cm.model, k));
   const mid = edges.slice(1).map((x, i) => 0.5 * (x + edges[i]));
   return s.exclude?.length ? [...edges, ...mid.filter((x) => !isExcluded(s.exclude, x))] : [...edges, ...mid];
 }

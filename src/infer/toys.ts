@@ -13,7 +13,7 @@ import normalCdf from "@stdlib/stats-base-dists-normal-cdf";
 import type { CompiledModel } from "../core/compile.js";
 import { BumpscanError } from "../errors.js";
 import type { ToyExecutor } from "./executor.js";
-import { panelEdges, peaks } from "./asimov.js";
+import { knots, panelEdges, peaks } from "./asimov.js";
 import { AsymptoticCalculator } from "./asymptotic.js";
 import { type LimitResult, upperLimit } from "./limits.js";
 import type { Calculator, CLsValues, Statistic } from "./calculator.js";
@@ -128,7 +128,7 @@ export class ToyCalculator implements Calculator {
       model,
       // the observed size plus a wide margin (a toy beyond it counts as a failed toy)
       capacity: cm.eventCounts.map((n) => Math.ceil(2 * n + 10 * Math.sqrt(n + this.scale) + 4 * this.scale + 200)),
-      grids: model.samples.map((s, k) => panelEdges(s.range, peaks(model, k), 400, 4, s.exclude)),
+      grids: model.samples.map((s, k) => panelEdges(s.range, peaks(model, k), 400, 4, s.exclude, knots(model, k))),
       seed: options.seed ?? DEFAULT_SEED,
       massIndex: options.massIndex ?? 0,
       maxCalls: options.maxCalls ?? 500,

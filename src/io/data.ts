@@ -9,6 +9,8 @@ import { type Spec, specSamples } from "../model/spec.js";
 import type { Dataset } from "../core/compile.js";
 import { readColumn } from "./files.js";
 import { inRange } from "./column.js";
+import type { ShapeSpec } from "../model/types.js";
+import { DEFAULT_TEMPLATE_BINS, type TemplateHistograms, templateFromEvents } from "../model/template.js";
 
 export interface LoadedEvents extends Dataset {
   path: string;
@@ -71,4 +73,61 @@ export async function loadScanEvents(spec: Spec, baseDir: string): Promise<Recor
   const out: Record<string, LoadedEvents[]> = {};
   for (const name of regionNames(spec)) out[name] = await loadSpecSamples(regionSpec(spec, name), baseDir);
   return out;
+}
+
+/**
+ * Read a spec's signal templates (shape "template": simulated events with their true masses,
+ * docs/spec.md) and give back the spec with each template's smoothed histograms in memory
+ * (`signal.loaded`, plain arrays: they go to pool workers and into scan results as they are); a
+ * spec without one comes back unchanged. Paths are relative to `baseDir`; events outside the
+ * observable range are left out (a region with its own range gets its own histograms). The
+ * command line does this once per run, for fit, limit, scan and plot fit.
+ * @example
+ * import { writeFileSync } from "node:fs";
+ * import { loadSpecTemplates, parseSpec } from "bumpscan";
+ * const rows = ["m,m_true"]; // 200 simulated events at each of two true masses
+ * for (const mt of [4, 5]) for (let i = 0; i < 200; i++) rows.push(`${mt + 0.02 * (i / 199 - 0.5)},${mt}`);
+ * writeFileSync("sig_mc.csv", `${rows.join("\n")}\n`);
+ * const spec = await loadSpecTemplates(parseSpec({ observable: { range: [0, 10] },
+ *   signal: { shape: "template", path: "sig_mc.csv", column: "m", massColumn: "m_true", bins: 50 },
+ *   background: { shape: "expPoly", order: 1 } }), ".");
+ * spec.signal.loaded.masses; // => [4, 5]
+ * spec.signal.loaded.histograms[1].range; // => [4.99, 5.01]
+ */
+export async function loadSpecTemplates(spec: Spec, baseDir: string): Promise<Spec> {
+  const read = new Map<string, Promise<TemplateHistograms>>();
+  const key = (s: ShapeSpec, range: [number, number]) =>
+    JSON.stringify([s.path, s.column, s.massColumn, s.tree, s.bins ?? DEFAULT_TEMPLATE_BINS, range]);
+  const load = (s: ShapeSpec, range: [number, number]) => {
+    const k = key(s, range);
+    if (!read.has(k)) read.set(k, readTemplate(s, range, baseDir));
+    return read.get(k)!;
+  };
+  const top = spec.signal.shape === "template" ? key(spec.signal, spec.observable.range) : undefined;
+  let out = spec;
+  if (top) out = { ...spec, signal: { ...spec.signal, loaded: await load(spec.signal, spec.observable.range) } };
+  if (spec.regions) {
+    const regions: NonNullable<Spec["regions"]> = [];
+    for (const r of spec.regions) {
+      const rs = regionSpec(spec, r.name);
+      // a region whose template is the top level's (same file, columns, bins and range) inherits it
+      if (rs.signal.shape !== "template" || key(rs.signal, rs.observable.range) === top) regions.push(r);
+      else regions.push({ ...r, signal: { ...rs.signal, loaded: await load(rs.signal, rs.observable.range) } });
+    }
+    out = { ...out, regions };
+  }
+  return out;
+}
+
+/** A template's histograms from its file: the observable and true-mass columns, grouped by true mass. */
+async function readTemplate(s: ShapeSpec, range: [number, number], baseDir: string): Promise<TemplateHistograms> {
+  const path = isAbsolute(s.path!) ? s.path! : join(baseDir, s.path!);
+  const col = await readColumn(path, { column: s.column, weights: s.massColumn, tree: s.tree });
+  return templateFromEvents(
+    col.values,
+    col.weights!,
+    s.bins ?? DEFAULT_TEMPLATE_BINS,
+    range,
+    `signal template ${path}`,
+  );
 }

@@ -3,7 +3,7 @@
  * (a JSON spec or the builder) and of the WASM core that evaluates it.
  */
 import { BumpscanError } from "../errors.js";
-import { SHAPES, type ShapeName, shapeArgs } from "./shapes.js";
+import { SHAPES, type ShapeName, shapeArgs, shapePeak } from "./shapes.js";
 
 export interface Parameter {
   name: string;
@@ -164,8 +164,14 @@ export class ModelBuilder {
           : { constant: yieldOf.constant ?? 1, factors: yieldOf.factors };
     const sample = this.samples[this.samples.length - 1];
     sample.components.push({ name, shape, args, yieldConstant: y.constant, yieldFactors: y.factors });
-    const mean = SHAPES[shape].mean === undefined ? undefined : nominalArg(args[0]);
-    if (mean !== undefined) sample.guards.push(mean);
+    // the peak where the density must stay ≥ 0: a peaking shape's mean, a template's largest bin
+    const peak =
+      SHAPES[shape].mean !== undefined
+        ? nominalArg(args[0])
+        : args.every((a) => typeof a === "number")
+          ? shapePeak(shape, args as number[])
+          : undefined;
+    if (peak !== undefined) sample.guards.push(peak);
     return this;
   }
 
@@ -224,6 +230,10 @@ export function checkModel(model: Model): void {
     for (const c of s.components) {
       const order = Math.max(0, c.args.length - SHAPES[c.shape].args.length);
       const max = SHAPES[c.shape].coefficients?.maxOrder ?? 0;
+      if (c.shape === "template" && !(order >= 1 && order <= max))
+        fail(
+          `component ${c.name}: template takes xlo, xhi and 1 to ${max} bin contents; got ${c.args.length} arguments`,
+        );
       if (order > max || c.args.length !== shapeArgs(c.shape, order).length) {
         throw new BumpscanError(
           `component ${c.name}: ${c.shape} takes ${shapeArgs(c.shape, max).join(", ")} (order ≤ ${max}); got ` +

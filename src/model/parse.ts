@@ -12,6 +12,7 @@ import { type MassFunction, massFunctionProblem } from "./mass-function.js";
 import { backgroundsOf, componentName, fieldsOf, signalOf } from "./spec.js";
 import { regionSpec } from "./regions.js";
 import type { ShapeSpec, Spec } from "./types.js";
+import { DEFAULT_TEMPLATE_BINS, templateProblem } from "./template.js";
 
 const validate = generated as unknown as ValidateFunction;
 
@@ -52,6 +53,7 @@ function specProblem(spec: Spec): string | undefined {
   return (
     vetoProblem(spec.observable.exclude, spec.observable.range, "observable.exclude") ??
     shapeProblem(spec.signal, "signal", true) ??
+    templateSpecProblem(spec.signal, "signal") ??
     backgroundProblem(spec.background, "background") ??
     sampleProblems(spec) ??
     nuisanceProblems(spec) ??
@@ -84,6 +86,50 @@ function shapeProblem(s: Partial<ShapeSpec>, where: string, signal: boolean, sha
   return undefined;
 }
 
+/** The fields a shape may carry, none of which a template takes (its shape is its simulation's). */
+const SHAPE_FIELDS = [
+  "mean",
+  "sigma",
+  "sigmaL",
+  "sigmaR",
+  "alpha",
+  "n",
+  "alphaL",
+  "nL",
+  "alphaR",
+  "nR",
+  "order",
+  "init",
+  "lambda",
+  "m0",
+  "c",
+  "p",
+] as const;
+
+/** What only a template reads. */
+const TEMPLATE_FIELDS = ["path", "column", "massColumn", "tree", "bins", "loaded"] as const;
+
+/**
+ * A template signal: its file and both columns named, no shape fields, no peak mapping, and a
+ * loaded template (as results record it) consistent with its bins.
+ */
+function templateSpecProblem(s: ShapeSpec, where: string) {
+  if (s.shape !== "template") {
+    const k = TEMPLATE_FIELDS.find((f) => s[f] !== undefined);
+    return k && `${where}.${k}: only a template signal (shape "template") reads simulated events`;
+  }
+  if (!s.path) return `${where}: a template needs "path", the file of simulated events`;
+  if (!s.column) return `${where}: a template needs "column", the observable's column in ${s.path}`;
+  if (!s.massColumn) return `${where}: a template needs "massColumn", the column of each event's true mass`;
+  if (s.column === s.massColumn) return `${where}: "column" and "massColumn" must name two columns`;
+  if (s.peak !== undefined)
+    return `${where}.peak: a template lies where its simulation puts it; "peak" does not apply to templates`;
+  const field = SHAPE_FIELDS.find((f) => s[f] !== undefined);
+  if (field) return `${where}.${field}: a template takes its shape and resolution from its simulation`;
+  const p = s.loaded && templateProblem(s.loaded, s.bins ?? DEFAULT_TEMPLATE_BINS);
+  return p ? `${where}.${p}` : undefined;
+}
+
 function backgroundProblem(bg: ShapeSpec | ShapeSpec[], where: string) {
   const list = Array.isArray(bg) ? bg : [bg];
   for (const [i, b] of list.entries()) {
@@ -105,6 +151,8 @@ function sampleProblems(spec: Spec) {
     if (s.signal?.shape !== undefined)
       return `${where}.signal.shape: a sample changes the signal's fields, not its shape`;
     if (s.signal?.peak !== undefined) return `${where}.signal.peak: the peak is the same in every sample`;
+    if (spec.signal.shape === "template" && Object.keys(s.signal ?? {}).some((k) => k !== "$comment"))
+      return `${where}.signal: a template signal is the same in every sample (it has no fields to change)`;
     const p =
       (s.signal && shapeProblem(s.signal, `${where}.signal`, true, spec.signal.shape)) ??
       (s.background && backgroundProblem(s.background, `${where}.background`));

@@ -1,6 +1,8 @@
 /**
  * JSON Schema (draft-07) of the model spec (docs/spec.md).
  */
+import { MAX_TEMPLATE_BINS } from "../core/abi.js";
+
 const number = { type: "number" };
 /** An event file: the column (a TTree branch for ROOT files) and optional weights column; `tree` names the TTree. */
 const data = {
@@ -89,6 +91,46 @@ const shapeProperties = {
   free: { type: "array", items: { enum: FIELDS } },
 };
 const shape = { type: "object", required: ["shape"], additionalProperties: false, properties: shapeProperties };
+/** A template as loaded (model/template.ts): each simulated mass's smoothed histogram. */
+const loadedTemplate = {
+  type: "object",
+  required: ["masses", "histograms"],
+  additionalProperties: false,
+  properties: {
+    masses: { type: "array", minItems: 1, items: number },
+    histograms: {
+      type: "array",
+      minItems: 1,
+      items: {
+        type: "object",
+        required: ["range", "contents", "events"],
+        additionalProperties: false,
+        properties: {
+          range: { type: "array", items: number, minItems: 2, maxItems: 2 },
+          contents: { type: "array", minItems: 2, items: { type: "number", minimum: 0 } },
+          events: { type: "integer", minimum: 0 },
+        },
+      },
+    },
+  },
+};
+/**
+ * The signal: a shape, or a template from simulated events (`path`, its `column` and `massColumn`,
+ * `bins` per simulated mass; `loaded` once read).
+ */
+const signal = {
+  ...shape,
+  properties: {
+    ...shapeProperties,
+    shape: { enum: [...SHAPE_NAMES, "template"] },
+    path: { type: "string", minLength: 1 },
+    column: { type: "string", minLength: 1 },
+    massColumn: { type: "string", minLength: 1 },
+    tree: { type: "string", minLength: 1 },
+    bins: { type: "integer", minimum: 2, maximum: MAX_TEMPLATE_BINS },
+    loaded: loadedTemplate,
+  },
+};
 /** A sample's changes to the signal: any shape field but the shape itself. */
 const signalOverride = { type: "object", additionalProperties: false, properties: shapeProperties };
 const backgrounds = { oneOf: [shape, { type: "array", minItems: 1, items: shape }] };
@@ -172,7 +214,7 @@ const modelProperties = {
   },
   hypothesis: label,
   data,
-  signal: shape,
+  signal,
   background: backgrounds,
   poi: {
     type: "object",

@@ -13,6 +13,8 @@ import {
   PDF_POLYNOMIAL,
   PDF_EXP_POLY,
   PDF_ARGUS,
+  PDF_TEMPLATE,
+  MAX_TEMPLATE_BINS,
 } from "../core/abi.js";
 
 export type ShapeName =
@@ -24,7 +26,8 @@ export type ShapeName =
   | "chebyshev"
   | "polynomial"
   | "expPoly"
-  | "argus";
+  | "argus"
+  | "template";
 
 export interface ShapeInfo {
   /** The PDF_* code of src/core/abi.ts the compiled model stores for this shape. */
@@ -57,6 +60,8 @@ export const SHAPES: Record<ShapeName, ShapeInfo> = {
   polynomial: { kind: PDF_POLYNOMIAL, args: ["xlo", "xhi"], coefficients: { prefix: "a", maxOrder: 6 } },
   expPoly: { kind: PDF_EXP_POLY, args: ["xlo", "xhi"], coefficients: { prefix: "c", maxOrder: 4 } },
   argus: { kind: PDF_ARGUS, args: ["m0", "c", "p"] },
+  /** A histogram's bin contents d1 … dn over [xlo, xhi] (the signal from simulation: model/template.ts). */
+  template: { kind: PDF_TEMPLATE, args: ["xlo", "xhi"], coefficients: { prefix: "d", maxOrder: MAX_TEMPLATE_BINS } },
 };
 
 /**
@@ -82,4 +87,30 @@ export function shapeArgs(shape: ShapeName, order = 0): string[] {
     ? Array.from({ length: order }, (_, k) => `${info.coefficients!.prefix}${k + 1}`)
     : [];
   return [...info.args, ...coeffs];
+}
+
+/**
+ * Where a shape with numeric arguments changes slope: a template's bin centres and ends (it is
+ * linear between them), none for the other shapes. Grids over the range (the Asimov data, toy
+ * generation, the POI's floor) put edges there, so that each of their panels sees one linear piece.
+ */
+export function shapeKnots(shape: ShapeName, args: number[]): number[] {
+  if (shape !== "template") return [];
+  const [xlo, xhi] = args;
+  const n = args.length - 2;
+  const h = (xhi - xlo) / n;
+  return [xlo, ...Array.from({ length: n }, (_, k) => xlo + (k + 0.5) * h), xhi];
+}
+
+/**
+ * Where a shape with numeric arguments peaks, if it is a peak: a peaking shape's mean, a
+ * template's largest bin's centre. The core keeps the total density ≥ 0 there (a negative signal
+ * yield cannot dig a hole below zero where no event sits).
+ */
+export function shapePeak(shape: ShapeName, args: number[]): number | undefined {
+  if (SHAPES[shape].mean !== undefined) return args[0];
+  if (shape !== "template" || args.length < 3) return undefined;
+  let best = 2;
+  for (let k = 3; k < args.length; k++) if (args[k] > args[best]) best = k;
+  return args[0] + ((best - 2 + 0.5) * (args[1] - args[0])) / (args.length - 2);
 }

@@ -9,6 +9,7 @@ import type { ParameterSpec, SampleSpec, ShapeSpec, Spec } from "./types.js";
 export type { DataSpec, NuisanceSpec, NuisanceTarget, ParameterSpec, SampleSpec, ShapeSpec, Spec } from "./types.js";
 import { resolutionAt } from "./resolution.js";
 import { SHAPES, type ShapeName } from "./shapes.js";
+import { templateArgsAt } from "./template.js";
 import { layoutAt, type PointLayout, type SampleWindow, samplesOf } from "./window.js";
 
 /** A component list as written: one shape, or several with names. */
@@ -135,6 +136,8 @@ function namedArgs(s: ShapeSpec, c: ArgContext): Record<string, Arg> {
  * then coefficients.
  */
 function componentArgs(s: ShapeSpec, c: ArgContext, component: string): Arg[] {
+  // a template is its simulation's histogram at the mass: no fields, nothing floats
+  if (s.shape === "template") return templateArgsAt(s.loaded, c.mass, c.range, c.where);
   const named = namedArgs(s, c);
   for (const field of s.free ?? []) {
     for (const f of fieldsOf(s.shape, field)) {

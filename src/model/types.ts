@@ -4,6 +4,7 @@
  */
 import type { MassFunction } from "./mass-function.js";
 import type { ShapeName } from "./shapes.js";
+import type { TemplateHistograms } from "./template.js";
 
 export interface ShapeSpec {
   shape: ShapeName;
@@ -31,6 +32,17 @@ export interface ShapeSpec {
   yield?: MassFunction;
   /** Shape fields fitted as parameters named `<field>_<component>`. */
   free?: string[];
+  /** A template signal (shape "template"): the file of simulated events, relative to the spec. */
+  path?: string;
+  /** Its columns: the observable, and the true (hypothesis) mass each event was simulated at. */
+  column?: string;
+  massColumn?: string;
+  /** The TTree of a ROOT file. */
+  tree?: string;
+  /** Histogram bins per simulated mass (default 100). */
+  bins?: number;
+  /** The template's histograms as read from `path` (io/data.ts, loadSpecTemplates); results record them. */
+  loaded?: TemplateHistograms;
 }
 
 /** Where a dataset's events are: a file, its column (a branch for ROOT), optional weights, the TTree of a ROOT file. */

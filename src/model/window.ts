@@ -9,13 +9,36 @@ import { BumpscanError } from "../errors.js";
 import { type MassFunction, massFunctionAt, massFunctionSlope } from "./mass-function.js";
 import { type Resolution, resolutionAt } from "./resolution.js";
 import type { SampleSpec, Spec } from "./types.js";
+import { templateNotLoaded, templateResolution, templateWidthAt } from "./template.js";
 
-/** The signal's resolution description (σ, or σL for a double-sided Crystal Ball). */
+/**
+ * The signal's resolution description (σ, or σL for a double-sided Crystal Ball; a template's
+ * width from its simulation, model/template.ts).
+ */
 export function resolutionOf(spec: Spec): Resolution {
   const s = spec.signal;
+  if (s.shape === "template") {
+    if (!s.loaded) throw new BumpscanError(templateNotLoaded("signal"));
+    return templateResolution(s.loaded);
+  }
   const r = s.sigma ?? s.sigmaL;
   if (r === undefined) throw new BumpscanError(`the scan needs the signal's resolution: signal.sigma`);
   return r;
+}
+
+/**
+ * σ(m), the signal's resolution at mass m: `signal.sigma` (σL) there, or a template's width (an
+ * error naming a mass outside its simulated masses, or a template not loaded); NaN for a signal
+ * without one (counting).
+ */
+export function sigmaAt(spec: Spec, mass: number): number {
+  const s = spec.signal;
+  if (s.shape === "template") {
+    if (!s.loaded) throw new BumpscanError(templateNotLoaded("signal"));
+    return templateWidthAt(s.loaded, mass);
+  }
+  const res = s.sigma ?? s.sigmaL;
+  return res === undefined ? Number.NaN : resolutionAt(res, mass);
 }
 
 /** The signal's position in the observable at hypothesis mass `mass` (`signal.peak`, default the mass). */
@@ -130,8 +153,7 @@ export function layoutAt(
   if (!Number.isFinite(mass)) throw new BumpscanError(`mass must be a number (got ${mass})`);
   const peak = peakAt(spec, mass);
   // the resolution sets the window and the grid's step; a uniform signal (counting) may have none
-  const res = spec.signal.sigma ?? spec.signal.sigmaL;
-  const sigma = res === undefined ? Number.NaN : resolutionAt(res, mass);
+  const sigma = sigmaAt(spec, mass);
   const layout: PointLayout = { mass, peak, sigma, samples: [] };
   let fit: [number, number] | undefined;
   if (window !== false && window !== undefined) {

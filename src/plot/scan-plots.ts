@@ -7,13 +7,16 @@ import { area, line } from "d3-shape";
 import type { ScanResult } from "../scan/scan.js";
 import type { PointResult } from "../scan/point.js";
 import { shownPoints } from "../scan/result.js";
+import { massAxis, poiAxis } from "../model/labels.js";
 import { esc, frame, svgDocument, WIDTH, MARGIN } from "./frame.js";
 
 const ok = (p: PointResult) => p.status !== "skipped" && p.status !== "failed";
 const finite = (...v: (number | undefined)[]) => v.every((x) => x !== undefined && Number.isFinite(x) && x > 0);
 
-function unitOf(r: ScanResult): string {
-  return r.spec.observable.unit ? ` (${r.spec.observable.unit})` : "";
+/** The mass axis's label: the scanned quantity's name and unit. */
+function massLabel(r: ScanResult): string {
+  const { name, unit } = massAxis(r.spec);
+  return `${name}${unit ? ` (${unit})` : ""}`;
 }
 
 function xDomain(r: ScanResult): [number, number] {
@@ -39,13 +42,13 @@ export function brazilPlot(result: ScanResult): string {
     .filter((v): v is number => finite(v));
   const lo = Math.max(Math.min(...values) / 1.5, 1e-300),
     hi = Math.max(...values) * 1.5;
-  const poi = r.spec.samples ? "μ" : "N_sig";
+  const poi = poiAxis(r.spec);
   const f = frame(
     xDomain(r),
     [lo, hi],
     true,
-    `${r.spec.observable.name ?? "m"}${unitOf(r)}`,
-    `${r.cl * 100}% CL upper limit on ${poi}${r.spec.samples ? "" : " (events)"}`,
+    massLabel(r),
+    `${r.cl * 100}% CL upper limit on ${poi.name}${poi.unit ? ` (${poi.unit})` : ""}`,
     `${r.cl * 100}% CL upper limits (${r.method === "bayes" ? "Bayesian" : `CLs, ${r.method}`})`,
   );
   const e = (p: PointResult, k: "-2" | "-1" | "0" | "1" | "2") => p.expected?.[k];
@@ -113,7 +116,7 @@ export function significancePlot(result: ScanResult): string {
     xDomain(r),
     [Math.min(-1, ...zs) - 0.3, Math.max(3.5, ...zs) + 0.5],
     false,
-    `${r.spec.observable.name ?? "m"}${unitOf(r)}`,
+    massLabel(r),
     "local significance Z (σ)",
     "Local significance of a signal at each mass",
   );
@@ -134,7 +137,7 @@ export function significancePlot(result: ScanResult): string {
   const top = r.maxLocalZ;
   const note = top
     ? `largest local Z = ${top.z.toFixed(2)}σ at ` +
-      `${top.mass.toPrecision(4)}${r.spec.observable.unit ? " " + r.spec.observable.unit : ""}; global Z = ` +
+      `${top.mass.toPrecision(4)}${massAxis(r.spec).unit ? " " + massAxis(r.spec).unit : ""}; global Z = ` +
       `${r.globalZ.toFixed(2)}σ ` +
       `(Gross–Vitells${r.lee ? `; toys: ${r.lee.globalZIsLowerBound ? ">" : ""}${r.lee.globalZ.toFixed(2)}σ` : ""})`
     : "no fitted mass point";

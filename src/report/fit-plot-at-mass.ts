@@ -7,7 +7,7 @@ import type { CoreExports } from "../core/wasm.js";
 import type { FitResult } from "../infer/fit.js";
 import { fitHistogram } from "../job/fit-histogram.js";
 import { type FitAtMassOptions, type FitReport, fitWith } from "../job/mass-job.js";
-import { resolutionAt } from "../model/resolution.js";
+import { sigmaAt } from "../model/window.js";
 import type { Spec } from "../model/spec.js";
 import { fitPlot } from "../plot/fit-plot.js";
 
@@ -30,10 +30,9 @@ export async function fitPlotAtMass(
   core?: CoreExports,
 ): Promise<{ report: FitReport; fit: FitResult; poi: string; svg: string }> {
   const { report, extra } = await fitWith(spec, events, mass, view, core, (cm, free, point) => {
-    const sigma = resolutionAt(
-      spec.signal.sigma ?? spec.signal.sigmaL ?? 0.01 * (spec.observable.range[1] - spec.observable.range[0]),
-      mass,
-    );
+    // the zoom is in resolutions (a template's width from its simulation); without one, 1% of the range
+    const res = sigmaAt(spec, mass);
+    const sigma = Number.isNaN(res) ? 0.01 * (spec.observable.range[1] - spec.observable.range[0]) : res;
     const histogram = fitHistogram(cm, free, point.data[0].values, { mass, sigma, zoom: view.zoom, bins: view.bins });
     return {
       fit: free,

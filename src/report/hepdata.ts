@@ -3,6 +3,7 @@
  * limit and the expected limit with its ±1σ and ±2σ bands as asymmetric errors, at the stated CL)
  * and the submission file that lists it, in HEPData's YAML format.
  */
+import { massAxis, poiAxis } from "../model/labels.js";
 import { stringify } from "yaml";
 import type { ScanResult } from "../scan/scan.js";
 
@@ -21,8 +22,9 @@ const round = (v: number) => Number(v.toPrecision(6));
  */
 export function hepdataTable(r: ScanResult): string {
   const pts = r.points.filter((p) => Number.isFinite(p.observed));
-  const unit = r.spec.observable.unit ?? "";
-  const poi = r.spec.samples ? "mu" : "N_sig";
+  const mass = massAxis(r.spec);
+  const poi = r.spec.poi?.name ?? (r.spec.samples ? "mu" : "N_sig");
+  const poiUnit = poiAxis(r.spec).unit;
   const cl = `${r.cl * 100}%`;
   const qualifiers = [
     { name: "CL", value: cl },
@@ -32,20 +34,20 @@ export function hepdataTable(r: ScanResult): string {
   const table = {
     independent_variables: [
       {
-        header: { name: r.spec.observable.name ?? "m", units: unit },
+        header: { name: mass.name, units: mass.unit },
         values: pts.map((p) => ({ value: round(p.mass) })),
       },
     ],
     dependent_variables: [
       {
-        header: { name: `Observed ${cl} CL upper limit on ${poi}`, units: r.spec.samples ? "" : "events" },
+        header: { name: `Observed ${cl} CL upper limit on ${poi}`, units: poiUnit },
         qualifiers,
         values: pts.map((p) => ({ value: round(p.observed!) })),
       },
       ...(withBand
         ? [
             {
-              header: { name: `Expected ${cl} CL upper limit on ${poi}`, units: r.spec.samples ? "" : "events" },
+              header: { name: `Expected ${cl} CL upper limit on ${poi}`, units: poiUnit },
               qualifiers,
               values: pts.map((p) => {
                 const e = p.expected!;
@@ -80,7 +82,7 @@ export function hepdataSubmission(r: ScanResult, dataFile: string): string {
     name: "Upper limits",
     description:
       `${r.cl * 100}% CL upper limits on the signal ${r.spec.samples ? "strength" : "yield"} as a ` +
-      `function of ${r.spec.observable.name ?? "the mass"}, observed and expected ` +
+      `function of ${massAxis(r.spec).name}, observed and expected ` +
       `(median with ±1σ and ±2σ bands), ` +
       `from an unbinned extended maximum-likelihood mass scan (bumpscan).`,
     keywords: [

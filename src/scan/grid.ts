@@ -7,8 +7,7 @@
  * marked skipped, with the reason.
  */
 import { BumpscanError } from "../errors.js";
-import { resolutionAt } from "../model/resolution.js";
-import { layoutAt, type PointLayout, peakSlope, resolutionOf } from "../model/window.js";
+import { layoutAt, type PointLayout, peakSlope, resolutionOf, sigmaAt } from "../model/window.js";
 import { buildModel, type Spec } from "../model/spec.js";
 import { regionNames, regionSpec } from "../model/regions.js";
 
@@ -41,7 +40,7 @@ export function massGrid(spec: Spec): GridPoint[] {
   const scan = spec.scan;
   if (!scan) throw new BumpscanError(`the spec has no "scan" entry: add "scan": {"from": …, "to": …, "step": 0.5}`);
   const [lo, hi] = spec.observable.range;
-  const res = resolutionOf(spec);
+  resolutionOf(spec); // a grid in steps of σ needs one: an error naming what is missing
   let masses: number[];
   if (scan.masses) masses = [...scan.masses];
   else {
@@ -53,7 +52,7 @@ export function massGrid(spec: Spec): GridPoint[] {
     for (
       let m = scan.from;
       m <= scan.to + 1e-12 * Math.abs(scan.to);
-      m += (scan.step * resolutionAt(res, m)) / step(spec, m)
+      m += (scan.step * sigmaAt(spec, m)) / step(spec, m)
     ) {
       masses.push(m);
       if (masses.length > 1e6) throw new BumpscanError("scan: more than a million mass points; check scan.step");
