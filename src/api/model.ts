@@ -46,6 +46,7 @@ export type {
 } from "../model/model.js";
 export { SHAPES, shapeArgs, isShape } from "../model/shapes.js";
 export type { ShapeName } from "../model/shapes.js";
+export type { TemplateHistogram, TemplateHistograms } from "../model/template.js";
 export { resolutionAt } from "../model/resolution.js";
 export { fitRange } from "../model/window.js";
 export { specSchema } from "../model/schema.js";
