@@ -61,6 +61,13 @@ export function count(value: string): number {
   return v;
 }
 
+/** A finite number ≥ 0. */
+export function nonNegative(value: string): number {
+  const v = number(value);
+  if (!(v >= 0)) throw new InvalidArgumentError(`"${value}" must be ≥ 0`);
+  return v;
+}
+
 /**
  * An option parser for integers from `min` to `max`.
  */

@@ -15,12 +15,14 @@ import { starterSpec } from "./starter.js";
 import { VERSION } from "./version.js";
 import { BumpscanError, errnoWords } from "../errors.js";
 import {
+  between,
   bins,
   count,
   errorMode,
   leeToys,
   method,
   number,
+  nonNegative,
   positive,
   probability,
   shard,
@@ -34,23 +36,41 @@ import { exitOnInterrupt, INTERRUPTED, stoppable } from "./interrupt.js";
  * none of them (WASM, Ajv, d3, the readers), so they answer at once.
  */
 async function work() {
-  const [job, plotAt, data, parse, format, pool, scan, merge, progress, demo, json, write, outputs, regions] =
-    await Promise.all([
-      import("../job/mass-job.js"),
-      import("../report/fit-plot-at-mass.js"),
-      import("../io/data.js"),
-      import("../model/parse.js"),
-      import("../report/format.js"),
-      import("../scan/pool.js"),
-      import("../scan/scan.js"),
-      import("../scan/merge.js"),
-      import("cli-progress"),
-      import("../demo.js"),
-      import("../io/json.js"),
-      import("../report/write.js"),
-      import("./outputs.js"),
-      import("../model/regions.js"),
-    ]);
+  const [
+    job,
+    plotAt,
+    data,
+    parse,
+    format,
+    pool,
+    scan,
+    merge,
+    progress,
+    demo,
+    json,
+    write,
+    outputs,
+    regions,
+    inject,
+    pulls,
+  ] = await Promise.all([
+    import("../job/mass-job.js"),
+    import("../report/fit-plot-at-mass.js"),
+    import("../io/data.js"),
+    import("../model/parse.js"),
+    import("../report/format.js"),
+    import("../scan/pool.js"),
+    import("../scan/scan.js"),
+    import("../scan/merge.js"),
+    import("cli-progress"),
+    import("../demo.js"),
+    import("../io/json.js"),
+    import("../report/write.js"),
+    import("./outputs.js"),
+    import("../model/regions.js"),
+    import("../job/inject.js"),
+    import("../plot/pull-plot.js"),
+  ]);
   return {
     ...job,
     ...plotAt,
@@ -66,6 +86,8 @@ async function work() {
     ...write,
     ...outputs,
     ...regions,
+    ...inject,
+    ...pulls,
   };
 }
 
@@ -368,6 +390,75 @@ withLimitOptions(
       else if (result.points.some((p) => p.status !== "converged" && p.status !== "skipped")) process.exitCode = 1;
     },
   );
+
+withWindow(
+  program
+    .command("inject")
+    .description("signal injection: toys with a known signal on the data's background, fitted; bias, pulls, coverage")
+    .argument("<spec>", "model spec (JSON)")
+    .requiredOption("--mass <m>", "signal mass hypothesis", number)
+    .requiredOption("--events <n>", "signal events to inject (≥ 0; summed over the samples)", nonNegative),
+)
+  .option("--toys <n>", "pseudo-experiments, 2 to 1e6 (default 200)", between(2, 1e6), 200)
+  .option("--seed <s>", "random seed", count, 1)
+  .option("--coverage", "also set each toy's asymptotic CLs upper limit and count how often it covers the truth")
+  .option("--cl <cl>", "confidence level of --coverage (default: the spec's limit.cl, else 0.9)", probability)
+  .option("--plot <file>", "write the pull distribution as SVG")
+  .option("--json", "print JSON (the figures and every toy's pull)")
+  .addHelpText(
+    "after",
+    "\nThe truth is the background-only fit to the data at the mass plus the injected events. Exit code 1 when\n" +
+      "the pull mean is more than 3 errors from 0 or the width more than 3 errors from 1.\n\nExample:\n" +
+      "  bumpscan inject examples/bump.json --mass 4.2 --events 60 --toys 500 --plot pulls.svg",
+  )
+  .action(
+    async (
+      specPath: string,
+      opts: {
+        mass: number;
+        events: number;
+        window?: number | boolean;
+        region?: string;
+        toys: number;
+        seed: number;
+        coverage?: boolean;
+        cl?: number;
+        plot?: string;
+        json?: boolean;
+      },
+    ) => {
+      const { injectAtMass, loadSpecSamples, formatInjection, pullPlot, checkOutputFile, writeAtomic } = await work();
+      if (opts.plot) await checkOutputFile(opts.plot, "--plot");
+      const spec = await regionOf(await readSpec(specPath), opts.region, specPath);
+      const samples = await loadSpecSamples(spec, dirname(resolve(specPath)));
+      const bar = process.stderr.isTTY && !opts.json ? progressLine("inject", opts.toys) : undefined;
+      const report = await injectAtMass(spec, samples, opts.mass, {
+        events: opts.events,
+        toys: opts.toys,
+        seed: opts.seed,
+        coverage: opts.coverage,
+        cl: opts.cl,
+        window: windowOption(opts.window),
+        onToy: bar,
+      });
+      if (bar) process.stderr.write("\n");
+      if (opts.plot) await writeAtomic(opts.plot, pullPlot(report.pulls, `${report.poi} at ${opts.mass}`));
+      console.log(opts.json ? JSON.stringify(report, null, 2) : formatInjection(report));
+      const off = (v: { value: number; error: number }, want: number) => Math.abs(v.value - want) > 3 * v.error;
+      if (off(report.pullMean, 0) || off(report.pullWidth, 1)) process.exitCode = 1;
+    },
+  );
+
+/** A one-line progress counter on stderr ("inject 120/500 toys"), redrawn in place. */
+function progressLine(what: string, total: number): (done: number) => void {
+  let last = 0;
+  return (done) => {
+    const now = performance.now();
+    if (done < total && now - last < 200) return;
+    last = now;
+    process.stderr.write(`\r${what} ${done}/${total} toys`);
+  };
+}
 
 program
   .command("merge")

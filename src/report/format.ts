@@ -1,4 +1,5 @@
 /** Plain-text tables for the terminal. */
+import type { InjectReport } from "../job/inject.js";
 import type { FitReport, LimitReport } from "../job/mass-job.js";
 import type { ScanResult } from "../scan/scan.js";
 
@@ -141,5 +142,28 @@ export function formatScan(r: ScanResult, unit = "", ms = NaN, workers = 1): str
         `for the global p-value)`,
     );
   for (const f of failed.slice(0, 5)) lines.push(`failed at m = ${num(f.mass, 5)}${u}: ${f.reason}`);
+  return lines.join("\n");
+}
+
+/**
+ * A signal-injection study as text: the truth, the mean fitted value, the pulls, the coverage.
+ * @example
+ * import { formatInjection } from "bumpscan/report";
+ * const r = { mass: 5.1, poi: "nsig", injected: { poi: 45, events: 45 }, toys: 200, failed: 0,
+ *   meanFitted: { value: 45.3, error: 1.2 }, pullMean: { value: 0.02, error: 0.07 },
+ *   pullWidth: { value: 1.01, error: 0.05 }, pulls: [], seed: 1 };
+ * formatInjection(r).split("\n")[0]; // => "injected 45 events (nsig = 45) at m = 5.1: 200 toys, 0 failed"
+ */
+export function formatInjection(r: InjectReport): string {
+  const pm = (v: { value: number; error: number }, d = 3) => `${num(v.value, d)} ± ${num(v.error, 2)}`;
+  const lines = [
+    `injected ${num(r.injected.events, 6)} events (${r.poi} = ${num(r.injected.poi, 6)}) at m = ${r.mass}: ` +
+      `${r.toys} toys, ${r.failed} failed`,
+    `mean fitted ${r.poi}   ${pm(r.meanFitted, 5)}   (bias ${num(r.meanFitted.value - r.injected.poi, 3)})`,
+    `pull mean        ${pm(r.pullMean)}   (0 expected)`,
+    `pull width       ${pm(r.pullWidth)}   (1 expected)`,
+  ];
+  if (r.coverage)
+    lines.push(`coverage         ${pm(r.coverage)}   of the ${r.coverage.cl * 100}% CL asymptotic CLs upper limit`);
   return lines.join("\n");
 }
