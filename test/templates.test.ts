@@ -6,10 +6,10 @@
 // the spec's checks; and fits, limits and scans with a template signal from a simulated CSV
 // through the CLI and the library, a mass outside the simulated ones a one-line error.
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { beforeAll, describe, expect, test } from "vitest";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import stdNormalCdf from "@stdlib/stats-base-dists-normal-cdf";
 import * as abi from "../src/core/abi.js";
 import { CompiledModel, loadData } from "../src/core/compile.js";
@@ -501,6 +501,8 @@ beforeAll(() => {
   writeFileSync(join(dir, "sig_mc.csv"), simulate(20_000));
   writeFileSync(join(dir, "data.csv"), data());
 });
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe("a template signal through the spec", () => {
   test("the spec's checks: one-line errors for a template background, missing columns, shape fields, peak", () => {
