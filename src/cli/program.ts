@@ -215,7 +215,13 @@ function withLimitOptions(command: Command): Command {
     )
     .option("--cl <cl>", "confidence (credibility) level (default: the spec's limit.cl, else 0.9)", probability)
     .option("--toys <n>", "s+b toys per POI value, 1 to 1e7; b-only toys: twice as many (toys, default 2000)", toys)
-    .option("--seed <s>", "random seed (toys)", count)
+    .option("--seed <s>", "random seed (toys, the expected Bayesian band, LEE toy scans)", count)
+    .option("--marginalise", "Bayesian: marginalise the nuisances instead of profiling them")
+    .option(
+      "--expected-toys <n>",
+      "Bayesian: background-only pseudo-experiments per mass for the expected band (default 100; 0: none)",
+      between(0, 65536),
+    )
     .option("--workers <k>", "worker threads, at most the available cores (default: all of them; 1: none)", workers);
 }
 
@@ -229,7 +235,6 @@ withWindow(
   ),
 )
   .option("--clsb", "CLs+b instead of CLs limits")
-  .option("--marginalise", "Bayesian: marginalise the nuisances instead of profiling them")
   .option("--no-expected", "observed limit only (toys spend most of their time on the expected band)")
   .option("--target-error <e>", "toys: double the toys until the observed limit's toy error is below e (> 0)", positive)
   .option("--json", "print JSON (docs/spec.md, Outputs) instead of a summary")
@@ -253,6 +258,7 @@ withWindow(
         workers?: number;
         clsb?: boolean;
         marginalise?: boolean;
+        expectedToys?: number;
         expected: boolean;
         targetError?: number;
         json?: boolean;
@@ -270,6 +276,7 @@ withWindow(
         cl: opts.cl,
         statistic: opts.clsb ? "clsb" : "cls",
         marginalise: opts.marginalise,
+        expectedToys: opts.expectedToys,
         toys: opts.toys,
         seed: opts.seed,
         pool,
@@ -324,6 +331,8 @@ withLimitOptions(
         seed?: number;
         shard?: { k: number; n: number };
         leeToys?: number;
+        marginalise?: boolean;
+        expectedToys?: number;
         out?: string;
         csv?: string;
         hepdata?: string;
@@ -366,6 +375,8 @@ withLimitOptions(
           shard: opts.shard,
           pool,
           leeToys: opts.leeToys,
+          marginalise: opts.marginalise,
+          expectedToys: opts.expectedToys,
           signal: controller.signal,
           partialOnAbort: true,
           onProgress: (p) => {

@@ -9,11 +9,12 @@ import { type CoreExports, instantiateCore } from "../core/wasm.js";
 import { BumpscanError } from "../errors.js";
 import { AsymptoticCalculator } from "../infer/asymptotic.js";
 import { bayesianLimit } from "../infer/bayes.js";
+import { bayesianExpected } from "../infer/bayes-expected.js";
 import type { ToyExecutor } from "../infer/executor.js";
-import type { FitResult } from "../infer/fit.js";
+import { fit, type FitResult } from "../infer/fit.js";
 import { adaptiveUpperLimit, type LimitResult, upperLimit } from "../infer/limits.js";
 import { discovery } from "../infer/significance.js";
-import { ToyCalculator } from "../infer/toys.js";
+import { DEFAULT_SEED, ToyCalculator } from "../infer/toys.js";
 import { type ErrorMode, weightedErrors } from "../infer/weights.js";
 import type { Spec } from "../model/spec.js";
 import { compileAt, pointEvents, type PointEvents, type RangeOptions } from "./events.js";
@@ -72,6 +73,8 @@ export interface LimitOptions extends RangeOptions {
   expected?: boolean;
   /** Toys, adaptive: double the toys until the observed limit's toy error is below this. */
   targetError?: number;
+  /** Bayesian: background-only pseudo-experiments for the expected band (default 100; 0: none). */
+  expectedToys?: number;
 }
 
 export interface LimitReport {
@@ -91,14 +94,19 @@ export interface LimitReport {
   curve?: LimitResult["curve"];
   observedError?: number;
   toys?: { sb: number; b: number; failed: number };
+  /** Bayesian: the background-only pseudo-experiments behind the expected band. */
+  expectedToys?: number;
   timing: { limitMs: number };
 }
 
 /** What a limit of one compiled model gives, by whichever method. */
 export type LimitOutcome = Pick<
   LimitReport,
-  "observed" | "expected" | "statistic" | "nuisances" | "curve" | "observedError" | "toys"
+  "observed" | "expected" | "statistic" | "nuisances" | "curve" | "observedError" | "toys" | "expectedToys"
 >;
+
+/** Background-only pseudo-experiments behind an expected Bayesian band, unless told otherwise. */
+export const DEFAULT_EXPECTED_TOYS = 100;
 
 /**
  * The spec's limit settings with the options over them, resolved once (method, CL, toys, seed),
@@ -131,7 +139,20 @@ export async function limitOf(
   const { cl, statistic } = settings;
   if (settings.method === "bayes") {
     const b = await bayesianLimit(cm, { cl, marginalise: settings.marginalise });
-    return { observed: b.observed, nuisances: b.nuisances };
+    const out: LimitOutcome = { observed: b.observed, nuisances: b.nuisances };
+    const toys = settings.expectedToys ?? DEFAULT_EXPECTED_TOYS;
+    if (settings.expected !== false && toys > 0 && !cm.scales.some((x) => x !== 1)) {
+      const background = fits?.background.values ?? fit(cm, { fixed: { [cm.model.poi]: 0 }, hesse: false }).values;
+      out.expected = await bayesianExpected(cm, background, {
+        cl,
+        marginalise: settings.marginalise,
+        toys,
+        seed: settings.seed ?? DEFAULT_SEED,
+        massIndex: settings.massIndex,
+      });
+      out.expectedToys = toys;
+    }
+    return out;
   }
   if (settings.method === "toys") {
     const calc = new ToyCalculator(cm, {

@@ -177,6 +177,8 @@ const RUN: { name: string; of: (r: ScanResult) => unknown; show?: (r: ScanResult
   },
   { name: "seed", of: (r) => r.seed, show: (r) => (r.seed === undefined ? "none" : `${r.seed}`) },
   { name: "number of toys", of: (r) => r.toys, show: (r) => (r.toys === undefined ? "none" : `${r.toys}`) },
+  { name: "number of expected-band toys", of: (r) => r.expectedToys, show: (r) => `${r.expectedToys ?? "none"}` },
+  { name: "nuisance treatment", of: (r) => r.nuisances, show: (r) => r.nuisances ?? "profiled" },
   { name: "event count outside the range", of: (r) => r.eventsOutside, show: (r) => `${r.eventsOutside ?? 0}` },
 ];
 

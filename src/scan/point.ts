@@ -19,6 +19,10 @@ export interface ScanOptions {
   cl: number;
   toys?: number;
   seed?: number;
+  /** Bayesian: marginalise the nuisances instead of profiling them. */
+  marginalise?: boolean;
+  /** Bayesian: background-only pseudo-experiments per point for the expected band (0: none). */
+  expectedToys?: number;
 }
 
 export interface PointResult {
@@ -142,6 +146,8 @@ export class ScanWorkspace {
           massIndex: g.index,
           pool,
           expected: true,
+          marginalise: options.marginalise,
+          expectedToys: options.expectedToys,
         },
         d,
       );

@@ -44,6 +44,10 @@ export interface ScanResult extends GlobalSignificance {
   seed?: number;
   /** s+b toys per POI value, present for toy limits. */
   toys?: number;
+  /** Bayesian: background-only pseudo-experiments per point behind the expected band. */
+  expectedToys?: number;
+  /** Bayesian: "marginalised" when the nuisances were integrated out (else profiled). */
+  nuisances?: "marginalised";
   points: PointResult[];
   /** Present when this is one shard of a larger scan: "k/N". */
   shard?: string;
@@ -71,7 +75,7 @@ export interface ScanResult extends GlobalSignificance {
  */
 export function assemble(
   spec: Spec,
-  options: Pick<ScanOptions, "method" | "cl" | "seed" | "toys">,
+  options: Pick<ScanOptions, "method" | "cl" | "seed" | "toys" | "expectedToys"> & { nuisances?: "marginalised" },
   points: PointResult[],
   shard?: string,
 ): ScanResult {
@@ -82,6 +86,8 @@ export function assemble(
     cl: options.cl,
     ...(options.seed !== undefined ? { seed: options.seed } : {}),
     ...(options.toys !== undefined ? { toys: options.toys } : {}),
+    ...(options.expectedToys ? { expectedToys: options.expectedToys } : {}),
+    ...(options.nuisances ? { nuisances: options.nuisances } : {}),
     points: sorted,
     ...grossVitells(sorted),
   };

@@ -9,7 +9,7 @@ import type { Spec } from "../model/spec.js";
 import type { Model } from "../model/model.js";
 import { instantiateCore } from "../core/wasm.js";
 import { checkDataset, compileAt } from "../job/events.js";
-import { limitSettings } from "../job/mass-job.js";
+import { DEFAULT_EXPECTED_TOYS, limitSettings } from "../job/mass-job.js";
 import { fit } from "../infer/fit.js";
 import { generate } from "../core/generate.js";
 import { inHole, sampleRange, samplesOf } from "../model/window.js";
@@ -115,19 +115,24 @@ export async function runScan(
     toys: options.toys,
     seed: options.seed,
   });
+  const bayes = !none && settings.method === "bayes";
   const scanOptions: ScanOptions = {
     method: none ? "none" : settings.method,
     cl: settings.cl,
     toys: settings.toys,
     seed: settings.seed,
+    ...(bayes && options.marginalise ? { marginalise: true } : {}),
+    ...(bayes ? { expectedToys: options.expectedToys ?? DEFAULT_EXPECTED_TOYS } : {}),
   };
   // what the result records of the run: the seed and toys where the numbers depend on them
   const toyLimits = scanOptions.method === "toys";
   const record = {
     method: scanOptions.method,
     cl: scanOptions.cl,
-    ...(toyLimits || options.leeToys ? { seed: scanOptions.seed ?? DEFAULT_SEED } : {}),
+    ...(toyLimits || options.leeToys || scanOptions.expectedToys ? { seed: scanOptions.seed ?? DEFAULT_SEED } : {}),
     ...(toyLimits ? { toys: scanOptions.toys ?? DEFAULT_TOYS } : {}),
+    ...(scanOptions.expectedToys ? { expectedToys: scanOptions.expectedToys } : {}),
+    ...(scanOptions.marginalise ? { nuisances: "marginalised" as const } : {}),
   };
   const { shard } = options;
   if (shard && !(Number.isInteger(shard.k) && Number.isInteger(shard.n) && shard.k >= 1 && shard.k <= shard.n)) {
