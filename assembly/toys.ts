@@ -23,7 +23,8 @@ import { seedStream, poisson, gaussian, bits32, uniform32 } from "./rng";
 import {
   MAX_SAMPLES, MAX_COMPONENTS, MAX_CONSTRAINTS, MAX_FREE, MINIMIZE_ERRORS, MINIMIZE_FVAL, MINIMIZE_NFCN, SAMPLE_EVENTS,
   CONSTRAINT_PARAM, CONSTRAINT_MEAN, CONSTRAINT_SIGMA, STATUS_TOY_OVERFLOW, TOY_MU_HAT, TOY_STATUS, TOY_EVENTS,
-  TOY_TESTS, TEST_Q, TEST_STATUS, TEST_WORDS, TOY_STATISTIC_QMU, RUN_GEN, RUN_COUNT, RUN_FIRST, RUN_SEED_LO,
+  TOY_TESTS, TEST_Q, TEST_STATUS, TEST_WORDS, TOY_STATISTIC_QMU, TOY_STATISTIC_Q0, TOY_STATISTIC_FC, RUN_GEN,
+  RUN_COUNT, RUN_FIRST, RUN_SEED_LO,
   RUN_SEED_HI, RUN_GRID, RUN_MASS_INDEX, RUN_HYPOTHESIS, RUN_POI, RUN_MU_TESTS, RUN_N_MU, RUN_STATISTIC, RUN_BOUNDS,
   RUN_BOUNDS_FREE, RUN_MASK_FREE, RUN_MASK_FIXED, RUN_MAX_CALLS, RUN_EDM_MAX, RUN_POI_START, RUN_RESULTS,
 } from "../src/core/abi";
@@ -243,12 +244,15 @@ let run: usize = 0;
  * POI ≥ 0, starting at least at RUN_POI_START, about half its error), then with the POI fixed at
  * each of the RUN_N_MU values at RUN_MU_TESTS (bounds RUN_BOUNDS). Background-only toys are the
  * same events at every POI value, so one generation and one free fit serve them all.
- * RUN_STATISTIC: TOY_STATISTIC_QMU (q̃μ, 0 when μ̂ > μ) or TOY_STATISTIC_Q0. Each toy writes
+ * RUN_STATISTIC: TOY_STATISTIC_QMU (q̃μ, 0 when μ̂ > μ), TOY_STATISTIC_Q0, or TOY_STATISTIC_FC
+ * (Feldman–Cousins' t_μ = 2(NLL(μ) − NLL(μ̂)) with μ̂ ≥ 0: two-sided, as q0 is at μ = 0). Each toy writes
  * TOY_TESTS + TEST_WORDS·nMu words to RUN_RESULTS (TOY_* and TEST_* slots); a status ≠ 0 marks a
  * failed fit (STATUS_TOY_OVERFLOW: the toy did not fit in the event buffer).
  */
 export function runToys(block: usize): void {
   run = block;
+  const statistic = runInt(RUN_STATISTIC);
+  if (statistic != TOY_STATISTIC_QMU && statistic != TOY_STATISTIC_Q0 && statistic != TOY_STATISTIC_FC) unreachable();
   const gen = runPtr(RUN_GEN);
   const np = <usize>nParams();
   const ns = nSamples();
@@ -313,6 +317,7 @@ function toy(index: i32, muTests: usize, nMu: i32, r: usize): void {
   setF(r, TOY_STATUS, <f64>s1);
   setFree(runPtr(RUN_MASK_FIXED));
   useMetricSlot(1);
+  // q̃μ is one-sided; q0 and FC's t_μ are not (μ̂ ≥ 0 from the free fit's bound either way)
   const qmu = runInt(RUN_STATISTIC) == TOY_STATISTIC_QMU;
   for (let j = 0; j < nMu; j++) {
     const mu = getF(muTests, j);

@@ -1,6 +1,7 @@
 /**
  * `bumpscan/infer`: inference on a compiled model — the fit, the discovery significance, the test
- * statistics, the asymptotic, toy and Bayesian calculators and the upper-limit searches.
+ * statistics, the asymptotic, toy and Bayesian calculators, the upper-limit searches and
+ * Feldman–Cousins intervals.
  * @example
  * import { fit, discovery, upperLimit, AsymptoticCalculator, ToyCalculator } from "bumpscan/infer";
  */
@@ -18,5 +19,11 @@ export { upperLimit, adaptiveUpperLimit, BANDS } from "../infer/limits.js";
 export type { LimitResult } from "../infer/limits.js";
 export type { Calculator, CLsValues, Statistic } from "../infer/calculator.js";
 export { bayesianLimit } from "../infer/bayes.js";
+export { feldmanCousins, poissonInterval } from "../infer/feldman-cousins.js";
+export type {
+  FeldmanCousinsOptions,
+  FeldmanCousinsResult,
+  PoissonIntervalOptions,
+} from "../infer/feldman-cousins.js";
 export type { BayesResult, BayesOptions } from "../infer/bayes.js";
 export { weightedErrors } from "../infer/weights.js";

@@ -46,8 +46,8 @@ export function probability(value: string): number {
  * A limit method.
  */
 export function method(value: string): LimitMethod {
-  if (value !== "asymptotic" && value !== "toys" && value !== "bayes")
-    throw new InvalidArgumentError(`"${value}" is not one of asymptotic, toys, bayes`);
+  if (value !== "asymptotic" && value !== "toys" && value !== "bayes" && value !== "fc")
+    throw new InvalidArgumentError(`"${value}" is not one of asymptotic, toys, bayes, fc`);
   return value;
 }
 

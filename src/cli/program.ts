@@ -210,7 +210,7 @@ function withLimitOptions(command: Command): Command {
   return command
     .option(
       "--method <method>",
-      "asymptotic | toys | bayes (default: the spec's limit.method, else asymptotic)",
+      "asymptotic | toys | bayes | fc (Feldman–Cousins) (default: the spec's limit.method, else asymptotic)",
       method,
     )
     .option("--cl <cl>", "confidence (credibility) level (default: the spec's limit.cl, else 0.9)", probability)
@@ -229,7 +229,10 @@ withWindow(
   withLimitOptions(
     program
       .command("limit")
-      .description("upper limit on the signal yield at one mass: observed and expected (CLs) or Bayesian")
+      .description(
+        "upper limit on the signal yield at one mass: observed and expected (CLs), Bayesian, or a Feldman–Cousins " +
+          "interval",
+      )
       .argument("<spec>", "model spec (JSON)")
       .requiredOption("--mass <m>", "signal mass hypothesis", number),
   ),
@@ -269,7 +272,8 @@ withWindow(
       const spec = await regionOf(await readSpec(specPath), opts.region, specPath);
       const samples = await loadSpecSamples(spec, dirname(resolve(specPath)));
       const readMs = performance.now() - t0;
-      const toys = (opts.method ?? spec.limit?.method) === "toys";
+      const method = opts.method ?? spec.limit?.method;
+      const toys = method === "toys" || method === "fc";
       const pool = toys && opts.workers !== 1 ? await WorkerPool.start(opts.workers || undefined) : undefined;
       const report = await limitAtMass(spec, samples, opts.mass, {
         method: opts.method,

@@ -172,6 +172,8 @@ export const TOY_HYPOTHESIS_SB = 1;
 export const TOY_STATISTIC_QMU = 0;
 /** q0 (tested at μ = 0). */
 export const TOY_STATISTIC_Q0 = 1;
+/** Feldman–Cousins' t_μ = 2(NLL(μ) − NLL(max(0, μ̂))): two-sided, μ̂ from the free fit's μ ≥ 0. */
+export const TOY_STATISTIC_FC = 2;
 
 // One toy's result: TOY_TESTS + TEST_WORDS · nMu words.
 export const TOY_MU_HAT = 0;

@@ -22,8 +22,11 @@ export interface ToyRunnerConfig {
   poiStart: number;
 }
 
-/** The test statistic of a toy run: q̃μ (0 when μ̂ > μ) or the discovery q0. */
-export type ToyStatistic = "qmu" | "q0";
+/**
+ * The test statistic of a toy run: q̃μ (0 when μ̂ > μ), the discovery q0, or Feldman–Cousins' t_μ
+ * (2(NLL(μ) − NLL(μ̂)) with μ̂ ≥ 0, two-sided).
+ */
+export type ToyStatistic = "qmu" | "q0" | "fc";
 
 /**
  * One batch of toys of one stream; plain data, so it can be posted to a worker. Every toy's random
@@ -53,6 +56,13 @@ export interface ToyBatch {
   /** Generated points where the density exceeded its envelope (should be 0). */
   violations: number;
 }
+
+/** The core's code of each statistic. */
+const STATISTICS: Record<ToyStatistic, number> = {
+  qmu: abi.TOY_STATISTIC_QMU,
+  q0: abi.TOY_STATISTIC_Q0,
+  fc: abi.TOY_STATISTIC_FC,
+};
 
 /** The fit accuracy of toy fits: Minuit's EDM goal 0.002 · tolerance 0.1 · errordef 0.5. */
 const TOY_EDM_MAX = 0.002 * 0.1 * 0.5;
@@ -156,7 +166,7 @@ export class ToyRunner {
     block[abi.RUN_POI] = this.poiIndex;
     block[abi.RUN_MU_TESTS] = mus;
     block[abi.RUN_N_MU] = request.muTests.length;
-    block[abi.RUN_STATISTIC] = request.statistic === "q0" ? abi.TOY_STATISTIC_Q0 : abi.TOY_STATISTIC_QMU;
+    block[abi.RUN_STATISTIC] = STATISTICS[request.statistic];
     block[abi.RUN_BOUNDS] = this.ptr.bounds;
     block[abi.RUN_BOUNDS_FREE] = this.ptr.boundsFree;
     block[abi.RUN_MASK_FREE] = this.ptr.maskFree;

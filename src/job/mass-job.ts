@@ -10,6 +10,7 @@ import { BumpscanError } from "../errors.js";
 import { AsymptoticCalculator } from "../infer/asymptotic.js";
 import { bayesianLimit } from "../infer/bayes.js";
 import { bayesianExpected } from "../infer/bayes-expected.js";
+import { feldmanCousins } from "../infer/feldman-cousins.js";
 import type { ToyExecutor } from "../infer/executor.js";
 import { fit, type FitResult } from "../infer/fit.js";
 import { adaptiveUpperLimit, type LimitResult, upperLimit } from "../infer/limits.js";
@@ -53,7 +54,8 @@ export interface FitReport {
   timing: { fitMs: number };
 }
 
-export type LimitMethod = "asymptotic" | "toys" | "bayes";
+/** CLs asymptotic or with toys, Bayesian, or Feldman–Cousins (an interval: its upper end is the limit). */
+export type LimitMethod = "asymptotic" | "toys" | "bayes" | "fc";
 
 export interface LimitOptions extends RangeOptions {
   method?: LimitMethod;
@@ -62,7 +64,7 @@ export interface LimitOptions extends RangeOptions {
   statistic?: "cls" | "clsb";
   /** Bayesian: marginalise the nuisances (Laplace) instead of profiling them. */
   marginalise?: boolean;
-  /** Toys: s+b toys per POI value (b-only: twice as many) and the seed. */
+  /** Toys: s+b toys per POI value (b-only: twice as many; Feldman–Cousins: as many) and the seed. */
   toys?: number;
   seed?: number;
   /** Toys: index of the mass point in a scan (keys the random streams). */
@@ -87,7 +89,13 @@ export interface LimitReport {
   method: LimitMethod;
   cl: number;
   poi: string;
+  /** The upper limit; Feldman–Cousins: the interval's upper end. */
   observed: number;
+  /** Feldman–Cousins: the interval [lo, hi] (an upper limit when lo = 0). */
+  interval?: [number, number];
+  /** Feldman–Cousins: "exact" (a counting model, constructed over n) or "toys". */
+  construction?: "exact" | "toys";
+  /** The expected limits (Feldman–Cousins: the upper end's) under the background-only hypothesis. */
   expected?: LimitResult["expected"];
   statistic?: "cls" | "clsb";
   nuisances?: "profiled" | "marginalised";
@@ -102,7 +110,16 @@ export interface LimitReport {
 /** What a limit of one compiled model gives, by whichever method. */
 export type LimitOutcome = Pick<
   LimitReport,
-  "observed" | "expected" | "statistic" | "nuisances" | "curve" | "observedError" | "toys" | "expectedToys"
+  | "observed"
+  | "interval"
+  | "construction"
+  | "expected"
+  | "statistic"
+  | "nuisances"
+  | "curve"
+  | "observedError"
+  | "toys"
+  | "expectedToys"
 >;
 
 /** Background-only pseudo-experiments behind an expected Bayesian band, unless told otherwise. */
@@ -154,6 +171,24 @@ export async function limitOf(
     }
     return out;
   }
+  if (settings.method === "fc") {
+    const fc = await feldmanCousins(cm, {
+      cl,
+      toys: settings.toys,
+      seed: settings.seed,
+      massIndex: settings.massIndex,
+      pool: settings.pool,
+      expected: settings.expected,
+    });
+    return {
+      observed: fc.hi,
+      interval: [fc.lo, fc.hi],
+      construction: fc.construction,
+      ...(fc.expected ? { expected: fc.expected } : {}),
+      ...(fc.hiError !== undefined ? { observedError: fc.hiError } : {}),
+      ...(fc.toys ? { toys: fc.toys } : {}),
+    };
+  }
   if (settings.method === "toys") {
     const calc = new ToyCalculator(cm, {
       toys: settings.toys,
@@ -198,10 +233,10 @@ export async function limitAtMass(
 ): Promise<LimitReport> {
   const settings = limitSettings(spec, options);
   const point = pointEvents(spec, events, mass, options.window);
-  if (settings.method === "toys" && point.nllScales)
+  if ((settings.method === "toys" || settings.method === "fc") && point.nllScales)
     throw new BumpscanError(
-      "toy limits on weighted events are not supported (the toys would be unweighted): use the asymptotic or " +
-        "Bayesian method",
+      `${settings.method === "fc" ? "Feldman–Cousins intervals" : "toy limits"} on weighted events are not ` +
+        "supported (the toys would be unweighted): use the asymptotic or Bayesian method",
     );
   const c = core ?? (await instantiateCore());
   const mark = c.mark();
@@ -229,7 +264,7 @@ export async function limitAtMass(
 const signalSamples = (point: PointEvents) => point.layout.samples.filter((w) => w.signal).map((w) => w.name);
 
 /** The limit methods. */
-export const LIMIT_METHODS: readonly LimitMethod[] = ["asymptotic", "toys", "bayes"];
+export const LIMIT_METHODS: readonly LimitMethod[] = ["asymptotic", "toys", "bayes", "fc"];
 
 /** Options of fitAtMass: the fit range, and the error treatment of weighted events. */
 export interface FitAtMassOptions extends RangeOptions {

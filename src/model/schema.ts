@@ -262,7 +262,7 @@ const schema = {
       additionalProperties: false,
       properties: {
         cl: { type: "number", exclusiveMinimum: 0, exclusiveMaximum: 1 },
-        method: { enum: ["asymptotic", "toys", "bayes"] },
+        method: { enum: ["asymptotic", "toys", "bayes", "fc"] },
         toys: { type: "integer", minimum: 1, maximum: 1e7 },
         seed: { type: "integer", minimum: 0 },
       },

@@ -114,5 +114,5 @@ export interface Spec {
   interpret?: { name?: string; unit?: string; poi1: MassFunction; power: number };
   /** Several models of one search, each a partial spec laid over the top level. */
   regions?: ({ name: string } & Partial<Omit<Spec, "regions" | "limit">>)[];
-  limit?: { cl?: number; method?: "asymptotic" | "toys" | "bayes"; toys?: number; seed?: number };
+  limit?: { cl?: number; method?: "asymptotic" | "toys" | "bayes" | "fc"; toys?: number; seed?: number };
 }

@@ -11,6 +11,8 @@ import { massAxis, poiAxis } from "../model/labels.js";
 import { esc, frame, svgDocument, WIDTH, MARGIN } from "./frame.js";
 
 const ok = (p: PointResult) => p.status !== "skipped" && p.status !== "failed";
+/** The method in a plot's title where it is not CLs. */
+const METHOD_TITLES: Record<string, string> = { bayes: "Bayesian", fc: "Feldman–Cousins, upper ends" };
 const finite = (...v: (number | undefined)[]) => v.every((x) => x !== undefined && Number.isFinite(x) && x > 0);
 
 /** The mass axis's label: the scanned quantity's name and unit. */
@@ -49,7 +51,7 @@ export function brazilPlot(result: ScanResult): string {
     true,
     massLabel(r),
     `${r.cl * 100}% CL upper limit on ${poi.name}${poi.unit ? ` (${poi.unit})` : ""}`,
-    `${r.cl * 100}% CL upper limits (${r.method === "bayes" ? "Bayesian" : `CLs, ${r.method}`})`,
+    `${r.cl * 100}% CL upper limits (${METHOD_TITLES[r.method] ?? `CLs, ${r.method}`})`,
   );
   const e = (p: PointResult, k: "-2" | "-1" | "0" | "1" | "2") => p.expected?.[k];
   const band = (a: "-2" | "-1", b: "2" | "1") =>

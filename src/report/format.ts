@@ -62,11 +62,16 @@ export function formatLimit(r: LimitReport & { events?: number; dropped?: number
   const what =
     r.method === "bayes"
       ? `Bayesian (${r.nuisances} nuisances)`
-      : `${r.method} ${r.statistic === "clsb" ? "CLs+b" : "CLs"}`;
+      : r.method === "fc"
+        ? `Feldman–Cousins (${r.construction === "exact" ? "exact over n" : "toys"})`
+        : `${r.method} ${r.statistic === "clsb" ? "CLs+b" : "CLs"}`;
+  const error = r.observedError !== undefined ? ` ± ${num(r.observedError, 2)} (toys)` : "";
   const lines = [
-    `${r.cl * 100}% CL upper limit on ${r.poi} at m = ${r.mass}${unit ? " " + unit : ""}, ` +
+    `${r.cl * 100}% CL ${r.interval ? "interval" : "upper limit"} on ${r.poi} at m = ${r.mass}` +
+      `${unit ? " " + unit : ""}, ` +
       `${what}${r.events !== undefined ? `, ${r.events} events` : ""}`,
-    `observed   ${num(r.observed, 5)}${r.observedError !== undefined ? ` ± ${num(r.observedError, 2)} (toys)` : ""}`,
+    ...(r.interval ? [`interval   [${num(r.interval[0], 5)}, ${num(r.interval[1], 5)}]`] : []),
+    `observed   ${num(r.observed, 5)}${error}${r.interval ? ", the interval's upper end" : ""}`,
   ];
   if (r.expected) {
     const e = r.expected;

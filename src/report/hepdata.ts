@@ -9,6 +9,12 @@ import type { ScanResult } from "../scan/scan.js";
 
 const round = (v: number) => Number(v.toPrecision(6));
 
+/** The method qualifier where it is not CLs. */
+const METHOD_NAMES: Record<string, string> = {
+  bayes: "Bayesian, flat prior",
+  fc: "Feldman-Cousins (upper end of the interval)",
+};
+
 /**
  * The data table of the limits (fitted points only).
  * @example
@@ -28,7 +34,7 @@ export function hepdataTable(r: ScanResult): string {
   const cl = `${r.cl * 100}%`;
   const qualifiers = [
     { name: "CL", value: cl },
-    { name: "method", value: r.method === "bayes" ? "Bayesian, flat prior" : `CLs (${r.method})` },
+    { name: "method", value: METHOD_NAMES[r.method] ?? `CLs (${r.method})` },
   ];
   const withBand = pts.every((p) => p.expected && Object.values(p.expected).every(Number.isFinite));
   const table = {

@@ -10,7 +10,7 @@ import { scanGrid } from "./grid.js";
 import type { PointResult } from "./point.js";
 import { assemble, leeFromToys, type ScanResult } from "./result.js";
 
-const METHODS = ["asymptotic", "toys", "bayes"];
+const METHODS = ["asymptotic", "toys", "bayes", "fc"];
 const NUMBER_FIELDS = ["nsig", "nsigError", "q0", "z", "observed", "observedError", "events"] as const;
 const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v);
 /** A number field is a finite number, null or absent (NaN too, in a result not yet written: JSON makes it null). */
@@ -30,6 +30,9 @@ function pointProblem(p: unknown): string | undefined {
     (!isRecord(p.expected) || !Object.values(p.expected).every(numberOrNull))
   )
     return "has a malformed expected band";
+  const interval = p.interval;
+  if (interval !== undefined && !(Array.isArray(interval) && interval.length === 2 && interval.every(numberOrNull)))
+    return "has a malformed interval";
   return undefined;
 }
 

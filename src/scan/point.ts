@@ -15,7 +15,7 @@ import type { ToyExecutor } from "../infer/executor.js";
 
 export interface ScanOptions {
   /** "none": fits and local significance only (background-only toy scans). */
-  method: "asymptotic" | "toys" | "bayes" | "none";
+  method: "asymptotic" | "toys" | "bayes" | "fc" | "none";
   cl: number;
   toys?: number;
   seed?: number;
@@ -34,7 +34,10 @@ export interface PointResult {
   q0?: number;
   /** Signed local significance. */
   z?: number;
+  /** The upper limit (Feldman–Cousins: the interval's upper end). */
   observed?: number;
+  /** Feldman–Cousins: the interval [lo, hi]. */
+  interval?: [number, number];
   expected?: LimitResult["expected"];
   observedError?: number;
   /** Events in the fit range. */
@@ -152,6 +155,7 @@ export class ScanWorkspace {
         d,
       );
       result.observed = lim.observed;
+      if (lim.interval) result.interval = lim.interval;
       if (lim.expected) result.expected = lim.expected;
       if (lim.observedError !== undefined) result.observedError = lim.observedError;
       return result;

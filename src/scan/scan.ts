@@ -125,7 +125,7 @@ export async function runScan(
     ...(bayes ? { expectedToys: options.expectedToys ?? DEFAULT_EXPECTED_TOYS } : {}),
   };
   // what the result records of the run: the seed and toys where the numbers depend on them
-  const toyLimits = scanOptions.method === "toys";
+  const toyLimits = scanOptions.method === "toys" || scanOptions.method === "fc";
   const record = {
     method: scanOptions.method,
     cl: scanOptions.cl,
@@ -141,10 +141,10 @@ export async function runScan(
   const regions = regionRuns(spec, events);
   const total = regions.reduce((n, r) => n + r.mine(shard).length, 0);
   const weighted = regions.some((r) => isWeighted(r.sorted));
-  if (weighted && scanOptions.method === "toys")
+  if (weighted && toyLimits)
     throw new BumpscanError(
-      "toy limits on weighted events are not supported (the toys would be unweighted): scan with the asymptotic or " +
-        "Bayesian method",
+      `${scanOptions.method === "fc" ? "Feldman–Cousins intervals" : "toy limits"} on weighted events ` +
+        "are not supported (the toys would be unweighted): scan with the asymptotic or Bayesian method",
     );
   if (weighted && options.leeToys)
     throw new BumpscanError("--lee-toys on weighted events is not supported (the toy scans would be unweighted)");
@@ -168,7 +168,7 @@ export async function runScan(
       start = await backgroundStart(r.spec, r.sorted, r.grid);
       const mine = r.mine(shard);
       const got = await cancellable(options.signal, () =>
-        options.pool && scanOptions.method !== "toys"
+        options.pool && !toyLimits
           ? options.pool.runScan(r.spec, r.sorted, mine, scanOptions, report, options.signal, start)
           : serial(r.spec, r.sorted, mine, scanOptions, report, options.signal, start, options.pool),
       );
