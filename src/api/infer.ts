@@ -26,4 +26,6 @@ export type {
   PoissonIntervalOptions,
 } from "../infer/feldman-cousins.js";
 export type { BayesResult, BayesOptions } from "../infer/bayes.js";
+export { bayesianExpected } from "../infer/bayes-expected.js";
+export type { BayesExpectedOptions } from "../infer/bayes-expected.js";
 export { weightedErrors } from "../infer/weights.js";

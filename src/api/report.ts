@@ -14,4 +14,4 @@ export { limitsCsv } from "../report/tables.js";
 export { hepdataTable, hepdataSubmission } from "../report/hepdata.js";
 export { scanOutputs } from "../report/outputs.js";
 export type { OutputFile } from "../report/outputs.js";
-export { formatFit, formatLimit, formatScan, formatNumber } from "../report/format.js";
+export { formatFit, formatLimit, formatScan, formatNumber, formatInjection } from "../report/format.js";
