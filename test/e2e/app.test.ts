@@ -10,6 +10,7 @@ import { demoEvents, demoSpec } from "../../src/demo-data.js";
 import { runScan, type ScanResult } from "../../src/scan/scan.js";
 import { WorkerPool } from "../../src/scan/pool.js";
 import { fitAtMass } from "../../src/job/mass-job.js";
+import { parseSpec } from "../../src/model/parse.js";
 import { chromiumPath, launchChromium } from "./chromium.js";
 import { serveFiles } from "./static-server.js";
 import { writeRootFile } from "../root-file.js";
@@ -292,6 +293,28 @@ describe.skipIf(!chromiumPath && !process.env.CI)("the web app in Chromium", () 
     expect(errors).toEqual([]);
     await page.close();
   });
+
+  test("a spec in the language of real searches (a veto, a POI with a unit) scans as in Node", async () => {
+    const { page, errors } = await openApp();
+    await page.click("#demo");
+    await page.click("summary");
+    const spec = JSON.parse(await page.inputValue("#spec-json"));
+    spec.observable.exclude = [[3.0, 3.2]];
+    spec.poi = { name: "N_sig", unit: "events" };
+    spec.scan = { ...spec.scan, from: 2.5, to: 3.8, step: 2 };
+    await page.fill("#spec-json", JSON.stringify(spec));
+    expect(await page.textContent("#spec-status")).toBe("Spec valid.");
+    await page.click("#scan");
+    await waitState(page, "done", "error");
+    expect(errors).toEqual([]);
+    const there = await page.evaluate(
+      () => (window as unknown as { bumpscan: { result: ScanResult } }).bumpscan.result,
+    );
+    const here = await runScan(parseSpec(spec), demoEvents());
+    expect(there.points.some((p) => p.reason?.startsWith("vetoed"))).toBe(true);
+    expectSame(there.points, here.points, "points");
+    await page.close();
+  }, 120_000);
 
   test("the spec form and the JSON stay in step; a schema error names the field and blocks the run", async () => {
     const { page } = await openApp();
