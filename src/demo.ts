@@ -17,7 +17,7 @@ export { DEMO_SEED, DEMO_SIGNAL, demoEvents, demoSpec } from "./demo-data.js";
  * import { runDemo } from "bumpscan";
  * const { result, files } = await runDemo("bumpscan-demo"); // about 3 s on two cores
  * result.points.length; // => 372
- * files.length; // => 8
+ * files.length; // => 9
  */
 export async function runDemo(
   out: string,

@@ -68,7 +68,7 @@ test("the SVG plots are self-contained documents with the bands, lines and the g
   const brazil = brazilPlot(result);
   expect(brazil).toMatch(/<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
   expect((brazil.match(/<path /g) ?? []).length).toBe(4); // ±2σ, ±1σ, median, observed
-  expect(brazil).toContain("90% CL upper limit on N_sig (events)");
+  expect(brazil).toContain('90% CL upper limit on N<tspan baseline-shift="sub" font-size="75%">sig</tspan> (events)');
   const sig = significancePlot(result);
   expect(sig).toMatch(/global Z = \d\.\d\dσ \(Gross–Vitells\)/);
   expect(sig).not.toMatch(/NaN/);

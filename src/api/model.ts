@@ -22,6 +22,7 @@ export { layoutAt } from "../model/window.js";
 export type { PointLayout, SampleWindow } from "../model/window.js";
 export { regionNames, regionSpec } from "../model/regions.js";
 export { massAxis, poiAxis } from "../model/labels.js";
+export { couplingLimit } from "../model/interpret.js";
 export type { AxisName } from "../model/labels.js";
 export {
   ModelBuilder,

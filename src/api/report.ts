@@ -11,7 +11,7 @@ export { fitHistogram } from "../job/fit-histogram.js";
 export type { FitHistogram } from "../job/fit-histogram.js";
 export { fitPlotAtMass } from "../report/fit-plot-at-mass.js";
 export { limitsCsv } from "../report/tables.js";
-export { hepdataTable, hepdataSubmission } from "../report/hepdata.js";
+export { hepdataTable, hepdataSignificanceTable, hepdataSubmission } from "../report/hepdata.js";
 export { scanOutputs } from "../report/outputs.js";
 export type { OutputFile } from "../report/outputs.js";
 export { formatFit, formatLimit, formatScan, formatNumber, formatInjection } from "../report/format.js";

@@ -6,6 +6,8 @@
  */
 export { runScan, assemble } from "../scan/scan.js";
 export { shownPoints } from "../scan/result.js";
+export { inUnits, LIMIT_UNITS } from "../scan/units.js";
+export type { LimitUnits } from "../scan/units.js";
 export type { ScanResult, RunScanOptions, Progress, LeeToys, ScanEvents, RegionEvents } from "../scan/scan.js";
 export type { PointResult, ScanOptions } from "../scan/point.js";
 export { mergeScans, checkScanResult } from "../scan/merge.js";

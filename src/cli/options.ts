@@ -61,6 +61,12 @@ export function count(value: string): number {
   return v;
 }
 
+/** `--units`: what the limits are shown in. */
+export function limitUnits(value: string): "poi" | "events" | "coupling" {
+  if (value === "poi" || value === "events" || value === "coupling") return value;
+  throw new InvalidArgumentError(`"${value}" is not one of poi, events, coupling`);
+}
+
 /** A finite number ≥ 0. */
 export function nonNegative(value: string): number {
   const v = number(value);

@@ -1,9 +1,8 @@
 /** The result files of `scan`: checked before the scan starts, written (each atomically) after it. */
-import { hepdataSubmission, hepdataTable } from "../report/hepdata.js";
-import { limitsCsv } from "../report/tables.js";
+import { scanOutputs } from "../report/outputs.js";
 import { checkOutputFile, checkOutputFolder, writeAtomic, writeFilesInto } from "../report/write.js";
-import { brazilPlot, significancePlot } from "../plot/scan-plots.js";
 import type { ScanResult } from "../scan/scan.js";
+import type { LimitUnits } from "../scan/units.js";
 
 /** Where `scan` writes: the JSON and CSV files, the HEPData and plot folders. */
 export interface ScanOutputPaths {
@@ -24,22 +23,25 @@ export async function checkScanOutputs(o: ScanOutputPaths): Promise<void> {
 }
 
 /**
- * Write the requested outputs of a scan; returns the scan JSON text (for `--json`).
+ * Write the requested outputs of a scan, its limits in `units` (the JSON keeps every unit); returns
+ * the scan JSON text (for `--json`).
  */
-export async function writeScanOutputs(result: ScanResult, o: ScanOutputPaths): Promise<string> {
-  const text = JSON.stringify(result, null, 2) + "\n";
+export async function writeScanOutputs(
+  result: ScanResult,
+  o: ScanOutputPaths,
+  units: LimitUnits = "poi",
+): Promise<string> {
+  const files = scanOutputs(result, units);
+  const text = files[0].text;
+  const pick = (prefix: string) =>
+    files.filter((f) => f.name.startsWith(prefix)).map((f) => ({ name: f.name.slice(prefix.length), text: f.text }));
   if (o.out) await writeAtomic(o.out, text);
-  if (o.csv) await writeAtomic(o.csv, limitsCsv(result));
-  if (o.hepdata) {
-    await writeFilesInto(o.hepdata, [
-      { name: "submission.yaml", text: hepdataSubmission(result, "limits.yaml") },
-      { name: "limits.yaml", text: hepdataTable(result) },
-    ]);
-  }
+  if (o.csv) await writeAtomic(o.csv, files.find((f) => f.name === "limits.csv")!.text);
+  if (o.hepdata) await writeFilesInto(o.hepdata, pick("hepdata/"));
   if (o.plots)
-    await writeFilesInto(o.plots, [
-      { name: "brazil.svg", text: brazilPlot(result) },
-      { name: "significance.svg", text: significancePlot(result) },
-    ]);
+    await writeFilesInto(
+      o.plots,
+      files.filter((f) => f.name.endsWith(".svg")),
+    );
   return text;
 }

@@ -20,6 +20,7 @@ import {
   count,
   errorMode,
   leeToys,
+  limitUnits,
   method,
   number,
   nonNegative,
@@ -315,6 +316,11 @@ withLimitOptions(
   .option("--csv <file>", "write the limits table as CSV")
   .option("--hepdata <dir>", "write a HEPData record (submission.yaml, limits.yaml)")
   .option("--plots <dir>", "write brazil.svg and significance.svg")
+  .option(
+    "--units <units>",
+    "the limits the Brazil plot, the CSV and the HEPData table show: poi (default) | events | coupling",
+    limitUnits,
+  )
   .option("--quiet", "no progress bar")
   .option("--json", "print the scan JSON instead of the summary")
   .addHelpText(
@@ -337,6 +343,7 @@ withLimitOptions(
         leeToys?: number;
         marginalise?: boolean;
         expectedToys?: number;
+        units?: "poi" | "events" | "coupling";
         out?: string;
         csv?: string;
         hepdata?: string;
@@ -349,6 +356,8 @@ withLimitOptions(
         await work();
       await checkScanOutputs(opts);
       const spec = await readSpec(specPath);
+      if (opts.units === "coupling" && !spec.interpret)
+        throw new BumpscanError(`--units coupling: ${specPath} has no "interpret" (poi1 and power of the coupling)`);
       const events = await loadScanEvents(spec, dirname(resolve(specPath)));
       const t0 = performance.now();
       const pool = opts.workers === 1 ? undefined : await WorkerPool.start(opts.workers || undefined);
@@ -393,7 +402,7 @@ withLimitOptions(
           await pool?.close();
         }),
       );
-      const text = await writeScanOutputs(result, opts);
+      const text = await writeScanOutputs(result, opts, opts.units);
       if (opts.json) process.stdout.write(text);
       else
         console.log(

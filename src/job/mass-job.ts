@@ -18,6 +18,7 @@ import { discovery } from "../infer/significance.js";
 import { DEFAULT_SEED, ToyCalculator } from "../infer/toys.js";
 import { type ErrorMode, weightedErrors } from "../infer/weights.js";
 import type { Spec } from "../model/spec.js";
+import { couplingLimits } from "../model/interpret.js";
 import { compileAt, pointEvents, type PointEvents, type RangeOptions } from "./events.js";
 
 export interface FitReport {
@@ -104,6 +105,8 @@ export interface LimitReport {
   toys?: { sb: number; b: number; failed: number };
   /** Bayesian: the background-only pseudo-experiments behind the expected band. */
   expectedToys?: number;
+  /** With `interpret`: the limit (and band) on the coupling, (limit / poi1(m))^(1/power). */
+  coupling?: { observed: number; expected?: LimitResult["expected"] };
   timing: { limitMs: number };
 }
 
@@ -253,11 +256,22 @@ export async function limitAtMass(
       cl: settings.cl,
       poi: model.poi,
       ...outcome,
+      ...withCoupling(spec, mass, outcome),
       timing: { limitMs: performance.now() - t0 },
     };
   } finally {
     c.release(mark);
   }
+}
+
+/** With `interpret`: the limit and its band on the coupling, under `coupling`. */
+export function withCoupling(
+  spec: Spec,
+  mass: number,
+  lim: { observed?: number; expected?: LimitResult["expected"] },
+): { coupling?: { observed: number; expected?: LimitResult["expected"] } } {
+  const coupling = lim.observed === undefined ? undefined : couplingLimits(spec, mass, lim.observed, lim.expected);
+  return coupling ? { coupling } : {};
 }
 
 /** The samples whose signal takes part in a fit at one mass. */

@@ -8,6 +8,39 @@ export const WIDTH = 760;
 export const HEIGHT = 460;
 export const MARGIN = { left: 78, right: 24, top: 34, bottom: 58 };
 
+/** Greek letters a spec may spell out in a name ("epsilon" → ε). */
+const GREEK: Record<string, string> = {
+  alpha: "α",
+  beta: "β",
+  gamma: "γ",
+  epsilon: "ε",
+  eta: "η",
+  mu: "μ",
+  nu: "ν",
+  pi: "π",
+  sigma: "σ",
+  tau: "τ",
+  Upsilon: "Υ",
+};
+
+/**
+ * A label as SVG text: Greek names as letters, `_x` / `_{xy}` as subscripts and `^x` / `^{xy}` as
+ * superscripts (M_X^2, N_sig, g'), everything else escaped.
+ */
+export function richLabel(text: string): string {
+  const word = (w: string) => GREEK[w] ?? w;
+  let out = "";
+  const re = /([_^])(\{[^}]*\}|[A-Za-z0-9'+\-*]+)|([A-Za-z]+)|([^_^A-Za-z]+)/g;
+  for (const m of text.matchAll(re)) {
+    if (m[1]) {
+      const body = m[2].startsWith("{") ? m[2].slice(1, -1) : m[2];
+      const shift = m[1] === "_" ? "sub" : "super";
+      out += `<tspan baseline-shift="${shift}" font-size="75%">${esc(body.replace(/[A-Za-z]+/g, word))}</tspan>`;
+    } else out += esc(m[3] ? word(m[3]) : m[0]);
+  }
+  return out;
+}
+
 /**
  * Escape text for SVG.
  */
@@ -66,10 +99,11 @@ export function frame(
   }
   parts.push(
     `<text x="${(MARGIN.left + WIDTH - MARGIN.right) / 2}" y="${HEIGHT - 14}" ` +
-      `text-anchor="middle">${esc(xLabel)}</text>`,
+      `text-anchor="middle">${richLabel(xLabel)}</text>`,
   );
   parts.push(
-    `<text transform="translate(20 ${(top + bottom) / 2}) rotate(-90)" text-anchor="middle">${esc(yLabel)}</text>`,
+    `<text transform="translate(20 ${(top + bottom) / 2}) rotate(-90)" text-anchor="middle">` +
+      `${richLabel(yLabel)}</text>`,
   );
   if (title) parts.push(`<text x="${MARGIN.left}" y="${top - 12}" font-weight="bold">${esc(title)}</text>`);
   return { x, y, svg: parts.join("\n") };

@@ -7,7 +7,8 @@ import { area, line } from "d3-shape";
 import type { ScanResult } from "../scan/scan.js";
 import type { PointResult } from "../scan/point.js";
 import { shownPoints } from "../scan/result.js";
-import { massAxis, poiAxis } from "../model/labels.js";
+import { massAxis } from "../model/labels.js";
+import { unitsAxis } from "../scan/units.js";
 import { esc, frame, svgDocument, WIDTH, MARGIN } from "./frame.js";
 
 const ok = (p: PointResult) => p.status !== "skipped" && p.status !== "failed";
@@ -44,7 +45,7 @@ export function brazilPlot(result: ScanResult): string {
     .filter((v): v is number => finite(v));
   const lo = Math.max(Math.min(...values) / 1.5, 1e-300),
     hi = Math.max(...values) * 1.5;
-  const poi = poiAxis(r.spec);
+  const poi = unitsAxis(r, r.units ?? "poi");
   const f = frame(
     xDomain(r),
     [lo, hi],

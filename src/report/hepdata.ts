@@ -6,6 +6,7 @@
 import { massAxis, poiAxis } from "../model/labels.js";
 import { stringify } from "yaml";
 import type { ScanResult } from "../scan/scan.js";
+import { unitsAxis } from "../scan/units.js";
 
 const round = (v: number) => Number(v.toPrecision(6));
 
@@ -29,8 +30,9 @@ const METHOD_NAMES: Record<string, string> = {
 export function hepdataTable(r: ScanResult): string {
   const pts = r.points.filter((p) => Number.isFinite(p.observed));
   const mass = massAxis(r.spec);
-  const poi = r.spec.poi?.name ?? (r.spec.samples ? "mu" : "N_sig");
-  const poiUnit = poiAxis(r.spec).unit;
+  const units = r.units ?? "poi";
+  const poi = units === "poi" ? (r.spec.poi?.name ?? (r.spec.samples ? "mu" : "N_sig")) : unitsAxis(r, units).name;
+  const poiUnit = unitsAxis(r, units).unit;
   const cl = `${r.cl * 100}%`;
   const qualifiers = [
     { name: "CL", value: cl },
@@ -74,6 +76,36 @@ export function hepdataTable(r: ScanResult): string {
 }
 
 /**
+ * The data table of the local significance: the signed local Z of every fitted point against the mass.
+ * @example
+ * import { readFileSync } from "node:fs";
+ * import { parseSpec, readColumn, scan } from "bumpscan";
+ * import { hepdataSignificanceTable } from "bumpscan/report";
+ * const spec = parseSpec({ ...JSON.parse(readFileSync("spec.json", "utf8")), scan: { from: 4, to: 4.4, step: 2 } });
+ * const result = await scan(spec, (await readColumn("bump-1e4.csv", { column: "m" })).values);
+ * hepdataSignificanceTable(result).includes("Local significance"); // => true
+ */
+export function hepdataSignificanceTable(r: ScanResult): string {
+  const pts = r.points.filter((p) => Number.isFinite(p.z));
+  const mass = massAxis(r.spec);
+  return stringify({
+    independent_variables: [
+      { header: { name: mass.name, units: mass.unit }, values: pts.map((p) => ({ value: round(p.mass) })) },
+    ],
+    dependent_variables: [
+      {
+        header: { name: "Local significance", units: "sigma" },
+        qualifiers: [
+          { name: "test statistic", value: "q0, signed (asymptotic)" },
+          { name: "global Z (Gross-Vitells)", value: `${round(r.globalZ)}` },
+        ],
+        values: pts.map((p) => ({ value: round(p.z!) })),
+      },
+    ],
+  });
+}
+
+/**
  * The submission file naming the table.
  * @example
  * import { readFileSync } from "node:fs";
@@ -83,7 +115,11 @@ export function hepdataTable(r: ScanResult): string {
  * const result = await scan(spec, values);
  * hepdataSubmission(result, "limits.yaml").includes("data_file: limits.yaml"); // => true
  */
-export function hepdataSubmission(r: ScanResult, dataFile: string): string {
+export function hepdataSubmission(
+  r: ScanResult,
+  dataFile: string,
+  more: { significance?: string; coupling?: string } = {},
+): string {
   const doc = {
     name: "Upper limits",
     description:
@@ -97,5 +133,28 @@ export function hepdataSubmission(r: ScanResult, dataFile: string): string {
     ],
     data_file: dataFile,
   };
-  return stringify({ comment: "Produced by bumpscan." }) + "---\n" + stringify(doc);
+  const docs = [doc];
+  if (more.significance)
+    docs.push({
+      name: "Local significance",
+      description: `The signed local significance of the signal hypothesis as a function of ${massAxis(r.spec).name}.`,
+      keywords: [
+        { name: "observables", values: ["SIG"] },
+        { name: "phrases", values: ["Local significance", "Bump hunt"] },
+      ],
+      data_file: more.significance,
+    });
+  if (more.coupling && r.spec.interpret)
+    docs.push({
+      name: "Coupling limits",
+      description:
+        `${r.cl * 100}% CL upper limits on ${r.spec.interpret.name ?? "the coupling"} as a function of ` +
+        `${massAxis(r.spec).name}: (limit / poi1(m))^(1/${r.spec.interpret.power}), observed and expected.`,
+      keywords: [
+        { name: "observables", values: ["UL"] },
+        { name: "phrases", values: ["Upper limit", "Coupling"] },
+      ],
+      data_file: more.coupling,
+    });
+  return stringify({ comment: "Produced by bumpscan." }) + docs.map((d) => "---\n" + stringify(d)).join("");
 }

@@ -5,7 +5,7 @@
 import { type Dataset, loadData, type LoadedData } from "../core/compile.js";
 import { isWeighted, nllScales, weightedErrors } from "../infer/weights.js";
 import { compileAt } from "../job/events.js";
-import { limitOf } from "../job/mass-job.js";
+import { limitOf, withCoupling } from "../job/mass-job.js";
 import type { CoreExports } from "../core/wasm.js";
 import type { LimitResult } from "../infer/limits.js";
 import { discovery } from "../infer/significance.js";
@@ -50,6 +50,8 @@ export interface PointResult {
   samples?: string[];
   /** With regions: the region the point belongs to. */
   region?: string;
+  /** With `interpret`: the limit (and band) on the coupling. */
+  coupling?: { observed: number; expected?: LimitResult["expected"] };
 }
 
 /** First index with sorted[i] ≥ x. */
@@ -158,6 +160,7 @@ export class ScanWorkspace {
       if (lim.interval) result.interval = lim.interval;
       if (lim.expected) result.expected = lim.expected;
       if (lim.observedError !== undefined) result.observedError = lim.observedError;
+      Object.assign(result, withCoupling(this.spec, g.mass, lim));
       return result;
     } catch (e) {
       return { ...head, status: "failed", reason: (e as Error).message };

@@ -46,6 +46,8 @@ export interface ScanResult extends GlobalSignificance {
   toys?: number;
   /** Bayesian: background-only pseudo-experiments per point behind the expected band. */
   expectedToys?: number;
+  /** What the limits are in, where not the POI (a converted result: inUnits). */
+  units?: "poi" | "events" | "coupling";
   /** Bayesian: "marginalised" when the nuisances were integrated out (else profiled). */
   nuisances?: "marginalised";
   points: PointResult[];

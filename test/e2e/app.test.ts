@@ -124,6 +124,7 @@ describe.skipIf(!chromiumPath && !process.env.CI)("the web app in Chromium", () 
       "significance.svg",
       "hepdata-submission.yaml",
       "hepdata-limits.yaml",
+      "hepdata-significance.yaml",
     ]);
     const json = await page.evaluate(() =>
       fetch((document.querySelector("#downloads a") as HTMLAnchorElement).href).then((r) => r.json()),
