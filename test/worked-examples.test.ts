@@ -124,6 +124,13 @@ describe.each(SEARCHES)("%s --quick", (search) => {
         for (let k = 1; k < band.length; k++) expect(band[k]).toBeGreaterThanOrEqual(band[k - 1]);
       }
     }
+    // the dark-photon and Z′ searches publish limits on their coupling (ε, g′): every fitted point has it
+    if (result.spec.interpret)
+      for (const p of points) {
+        const poi1 = result.spec.interpret.poi1 as { table: [number, number][] };
+        expect(p.coupling, `coupling at ${p.mass}`).toBeDefined();
+        expect(p.coupling!.observed ** 2 * interpolate(poi1.table, p.mass)).toBeCloseTo(p.observed!, 6);
+      }
     expect(result.maxLocalZ?.z).toBe(Math.max(...points.map((p) => p.z!)));
     expect(result.globalZ).toBeGreaterThanOrEqual(0);
     expect(result.globalZ).toBeLessThanOrEqual(result.maxLocalZ!.z + 1e-12);
@@ -234,3 +241,13 @@ describe("what each search exercises", () => {
       expect(readFileSync(join(again.out, file), "utf8"), file).toBe(readFileSync(join(first.out, file), "utf8"));
   }, 60_000);
 });
+
+/** Linear interpolation in a [m, v] table (the tests' own, to check the coupling independently). */
+function interpolate(table: [number, number][], m: number): number {
+  const i = Math.max(
+    1,
+    table.findIndex(([x]) => x >= m),
+  );
+  const [[x0, y0], [x1, y1]] = [table[i - 1], table[i]];
+  return y0 + ((y1 - y0) * (m - x0)) / (x1 - x0);
+}
