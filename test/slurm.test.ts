@@ -6,7 +6,7 @@
 // (.ci/run installs them); without them the test fails saying so (BUMPSCAN_SKIP_SLURM=1 skips it,
 // visibly, outside CI).
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -55,12 +55,17 @@ const commands = new Set<string>();
  * Submit the job script from `folder`, sbatch's options first, then the script's arguments: the
  * job id with `--parsable`; with `--wait`, once every task has ended (then exit code 0: all succeeded).
  */
-function submit(folder: string, sbatch: string[], args: string[]): string {
+async function submit(folder: string, sbatch: string[], args: string[]): Promise<string> {
   commands.add(["sbatch", ...sbatch, "slurm-array.sh", ...args].join(" "));
-  const r = sh("sbatch", [...sbatch, jobScript, ...args], folder);
-  expect(r.err).toBe("");
-  expect(r.code).toBe(0);
-  return sbatch.includes("--parsable") ? r.out.trim().split(";")[0] : /^Submitted batch job (\d+)$/m.exec(r.out)![1];
+  const child = spawn("sbatch", [...sbatch, jobScript, ...args], { cwd: folder, env });
+  let out = "";
+  let err = "";
+  child.stdout.on("data", (d) => (out += d));
+  child.stderr.on("data", (d) => (err += d));
+  const code = await new Promise((done) => child.on("close", done));
+  expect(err).toBe("");
+  expect(code).toBe(0);
+  return sbatch.includes("--parsable") ? out.trim().split(";")[0] : /^Submitted batch job (\d+)$/m.exec(out)![1];
 }
 
 /** Wait until squeue no longer lists the job (or the array task `id_k`), or until it shows `state`. */
@@ -141,7 +146,7 @@ if (why && optOut) {
       expect(result.maxLocalZ.mass).toBeCloseTo(4.2, 10);
       expect(result.maxLocalZ.z).toBeCloseTo(3.36, 2);
       const f = folder("scan");
-      const id = submit(f, ["--wait", "--array=1-4"], ["4", "spec.json"]);
+      const id = await submit(f, ["--wait", "--array=1-4"], ["4", "spec.json"]);
       expect(tasks(id)).toEqual({ 1: "COMPLETED 0:0", 2: "COMPLETED 0:0", 3: "COMPLETED 0:0", 4: "COMPLETED 0:0" });
       for (const k of [1, 2, 3, 4]) {
         const shard = JSON.parse(readFileSync(join(f, `shard-${k}.json`), "utf8"));
@@ -163,7 +168,7 @@ if (why && optOut) {
       const f = folder("lee");
       const args = ["4", "spec.json", ...LEE];
       // task 3 cancelled before it runs
-      const id = submit(f, ["--parsable", "--hold", "--array=1-4"], args);
+      const id = await submit(f, ["--parsable", "--hold", "--array=1-4"], args);
       expect(sh("scancel", [`${id}_3`]).code).toBe(0);
       expect(sh("scontrol", ["release", id]).code).toBe(0);
       await waitFor(id);
@@ -181,7 +186,7 @@ if (why && optOut) {
       );
       expect(existsSync(join(f, "results.json"))).toBe(false);
       // task 3 rerun alone, and killed while it runs (scancel: SIGTERM): the shard is partial or absent
-      const killed = submit(f, ["--parsable", "--array=3"], args);
+      const killed = await submit(f, ["--parsable", "--array=3"], args);
       await waitFor(`${killed}_3`, "RUNNING");
       await sleep(500);
       expect(sh("scancel", [`${killed}_3`]).code).toBe(0);
@@ -194,7 +199,7 @@ if (why && optOut) {
       const missing = /^bumpscan: merge: a shard is missing \(shard 3\/4\): 23 of the scan's 31 mass points present/;
       expect(r.err).toMatch(existsSync(join(f, "shard-3.json")) ? partial : missing);
       // task 3 rerun alone to the end: the merge is the single run, byte for byte
-      const rerun = submit(f, ["--wait", "--array=3"], args);
+      const rerun = await submit(f, ["--wait", "--array=3"], args);
       expect(tasks(rerun)).toEqual({ 3: "COMPLETED 0:0" });
       r = merge(f);
       expect(r.err).toBe("");
@@ -206,8 +211,10 @@ if (why && optOut) {
     test("shards from another seed or another spec are refused, naming the file", async () => {
       const seed = folder("seed8");
       const other = folder("spec2", { ...scanSpec, limit: { cl: 0.95, method: "asymptotic" } });
-      submit(seed, ["--wait", "--array=2"], ["4", "spec.json", "--seed", "8", "--lee-toys", "40"]);
-      submit(other, ["--wait", "--array=2"], ["4", "spec.json", ...LEE]);
+      await Promise.all([
+        submit(seed, ["--wait", "--array=2"], ["4", "spec.json", "--seed", "8", "--lee-toys", "40"]),
+        submit(other, ["--wait", "--array=2"], ["4", "spec.json", ...LEE]),
+      ]);
       const good = join(work, "lee");
       for (const [f, message] of [
         [seed, "bumpscan: merge: ../seed8/shard-2.json comes from a different seed than shard-1.json (8, not 7)\n"],
