@@ -61,3 +61,11 @@ test("bumpscan inject: the summary, --json, the pull plot; bad input is exit 2",
   expect(bad.status).toBe(2);
   expect(bad.stderr).toMatch(/"-3" must be ≥ 0/);
 });
+
+test("weighted events are refused (the toys would be unweighted)", async () => {
+  const values = demoEvents();
+  const weights = new Float64Array(values.length).fill(0.5);
+  await expect(injectAtMass(demoSpec(), { values, weights }, 5.1, { events: 10, toys: 5 })).rejects.toThrow(
+    "inject on weighted events is not supported (the toys would be unweighted)",
+  );
+});

@@ -66,6 +66,8 @@ export async function injectAtMass(
   if (!(options.events >= 0) || !Number.isFinite(options.events))
     throw new BumpscanError(`inject: --events must be a number ≥ 0 (got ${options.events})`);
   const point = pointEvents(spec, events, mass, options.window);
+  if (point.nllScales)
+    throw new BumpscanError("inject on weighted events is not supported (the toys would be unweighted)");
   const c = core ?? (await instantiateCore());
   const base = c.mark();
   try {
