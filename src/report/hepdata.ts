@@ -3,7 +3,7 @@
  * limit and the expected limit with its ±1σ and ±2σ bands as asymmetric errors, at the stated CL)
  * and the submission file that lists it, in HEPData's YAML format.
  */
-import { massAxis, poiAxis } from "../model/labels.js";
+import { massAxis } from "../model/labels.js";
 import { stringify } from "yaml";
 import type { ScanResult } from "../scan/scan.js";
 import { unitsAxis } from "../scan/units.js";
