@@ -652,3 +652,27 @@ describe("a signal shaped like a floating peak", () => {
     for (let i = 1; i < 5; i++) expect(band[i]).toBeGreaterThan(band[i - 1]);
   });
 });
+
+describe("guard rails: a sample with no events where its model expects some", () => {
+  test("is reported by fit, by every scan point and in the scan's summary", async () => {
+    const { formatFit, formatScan } = await import("../src/report/format.js");
+    const spec = parseSpec({
+      ...base,
+      samples: [
+        { name: "A", data: { path: "a" } },
+        { name: "B", data: { path: "b" } },
+      ],
+      scan: { masses: [4, 6] },
+    });
+    const a = generate(buildModel(parseSpec(base), { mass: 5, nEvents: 800 }), { nsig: 0, nbkg: 800, c1: -0.3 }, 71)[0];
+    const data = [{ values: a }, { values: new Float64Array(0) }];
+    const r = await fitAtMass(spec, data, 5);
+    expect(r.emptySamples).toEqual(["B"]);
+    expect(formatFit(r)).toContain("note: no event in the fit range of B, although the model expects some there");
+    const result = await runScan(spec, data, { method: "none" });
+    expect(result.points.map((p) => p.emptySamples)).toEqual([["B"], ["B"]]);
+    expect(formatScan(result)).toMatch(/note: at 2 mass point\(s\) a sample had no event .*\(B at m = 4\)/);
+    const full = await fitAtMass(spec, [{ values: a }, { values: a }], 5);
+    expect(full.emptySamples).toBeUndefined();
+  });
+});

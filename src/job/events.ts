@@ -28,6 +28,8 @@ export interface PointEvents {
   eventsOutside: number;
   /** Events dropped because they lie in a veto. */
   eventsVetoed: number;
+  /** Samples taking part whose fit range holds no event although their model expects some there. */
+  emptySamples: string[];
   /** Weighted events: each sample's NLL scale Σw/Σw² (see infer/weights.ts). */
   nllScales?: number[];
 }
@@ -81,6 +83,7 @@ export function pointEvents(
     events: used,
     eventsOutside: total - used,
     eventsVetoed: vetoed,
+    emptySamples: layout.samples.filter((w, k) => data[k].values.length === 0).map((w) => w.name || "the events"),
   };
   if (isWeighted(data)) out.nllScales = nllScales(data);
   return out;

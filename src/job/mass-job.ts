@@ -46,6 +46,8 @@ export interface FitReport {
   eventsOutside: number;
   /** Of those, the events in a veto. */
   eventsVetoed?: number;
+  /** Samples with no event in their fit range although their model expects some (a wrong file or range?). */
+  emptySamples?: string[];
   /** With several samples: those whose signal takes part at this mass (the peak in range, outside vetoes). */
   samples?: string[];
   /** Background components left out of this fit (a window without events of theirs). */
@@ -354,6 +356,7 @@ export async function fitWith<T>(
       timing: { fitMs },
     };
     if (point.eventsVetoed) report.eventsVetoed = point.eventsVetoed;
+    if (point.emptySamples.length) report.emptySamples = point.emptySamples;
     if (spec.samples) report.samples = signalSamples(point);
     if (model.dropped) report.droppedComponents = model.dropped;
     if (point.nllScales) report.nllScales = point.nllScales;

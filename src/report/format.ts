@@ -45,6 +45,10 @@ export function formatFit(r: FitReport & { dropped?: number }, unit = ""): strin
   ];
   if (r.covarianceForced)
     lines.push("warning: the Hessian was not positive definite; the covariance was forced positive definite");
+  if (r.emptySamples?.length)
+    lines.push(
+      `note: no event in the fit range of ${r.emptySamples.join(", ")}, although the model expects some there`,
+    );
   return lines.join("\n");
 }
 
@@ -147,6 +151,12 @@ export function formatScan(r: ScanResult, unit = "", ms = NaN, workers = 1): str
         `for the global p-value)`,
     );
   for (const f of failed.slice(0, 5)) lines.push(`failed at m = ${num(f.mass, 5)}${u}: ${f.reason}`);
+  const empty = r.points.filter((p) => p.emptySamples?.length);
+  if (empty.length)
+    lines.push(
+      `note: at ${empty.length} mass point(s) a sample had no event in its fit range although its model expects ` +
+        `some (${empty[0].emptySamples!.join(", ")} at m = ${num(empty[0].mass, 5)}${u}): check its file and range`,
+    );
   return lines.join("\n");
 }
 

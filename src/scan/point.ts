@@ -50,6 +50,8 @@ export interface PointResult {
   samples?: string[];
   /** With regions: the region the point belongs to. */
   region?: string;
+  /** Samples with no event in their fit range here although their model expects some. */
+  emptySamples?: string[];
   /** With `interpret`: the limit (and band) on the coupling. */
   coupling?: { observed: number; expected?: LimitResult["expected"] };
 }
@@ -134,6 +136,8 @@ export class ScanWorkspace {
       };
       if (model.dropped) result.droppedComponents = model.dropped;
       if (this.spec.samples) result.samples = layout.samples.filter((w) => w.signal).map((w) => w.name);
+      const empty = layout.samples.filter((_, k) => data.ptrs[k].n === 0).map((w) => w.name || "the events");
+      if (empty.length) result.emptySamples = empty;
       if (!d.valid) {
         result.reason =
           `the ${d.free.status !== "converged" ? "free" : "background-only"} fit did not converge ` +
