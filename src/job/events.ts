@@ -83,7 +83,7 @@ export function pointEvents(
     events: used,
     eventsOutside: total - used,
     eventsVetoed: vetoed,
-    emptySamples: layout.samples.filter((w, k) => data[k].values.length === 0).map((w) => w.name || "the events"),
+    emptySamples: layout.samples.filter((_, k) => data[k].values.length === 0).map((w) => w.name || "the events"),
   };
   if (isWeighted(data)) out.nllScales = nllScales(data);
   return out;
