@@ -112,9 +112,9 @@ export function dataFiles(specJson) {
  * Write the data and the spec as run into `out`, read the data back through the spec (as
  * `bumpscan scan out/spec.json` would), scan on a worker pool and write results.json, limits.csv,
  * brazil.svg, significance.svg and the HEPData record. `data` maps each data path of the spec to
- * its events. Prints a summary; returns the result and the wall time (exit code 1 if a point failed).
+ * its events; `options` go to the scan (`marginalise`, say). Prints a summary; returns the result and the wall time (exit code 1 if a point failed).
  */
-export async function runExample({ search, spec, data, out, workers }) {
+export async function runExample({ search, spec, data, out, workers, options = {} }) {
   mkdirSync(out, { recursive: true });
   for (const [path, column] of dataFiles(spec)) {
     if (!data[path]) throw new Error(`${search}: no events generated for ${path}`);
@@ -128,7 +128,7 @@ export async function runExample({ search, spec, data, out, workers }) {
   const pool = await WorkerPool.start(workers);
   let result;
   try {
-    result = await scan(parsed, parsed.regions ? events : events[""], { pool });
+    result = await scan(parsed, parsed.regions ? events : events[""], { ...options, pool });
   } finally {
     await pool.close();
   }

@@ -222,6 +222,22 @@ describe("what each search exercises", () => {
       const e = p.expected!;
       expect(e["-2"] <= e["-1"] && e["-1"] <= e["0"] && e["0"] <= e["1"] && e["1"] <= e["2"]).toBe(true);
     }
+    expect(result.nuisances).toBe("marginalised");
+    // the counting table: each window's count and expected background, the Bayesian limit of the
+    // scan beside the CLs one
+    const [header, ...rows] = readFileSync(join(runs["belle2-invisible-zprime"].out, "counting.csv"), "utf8")
+      .trim()
+      .split("\n")
+      .map((line) => line.split(","));
+    const col = (row: string[], name: string) => Number(row[header.indexOf(name)]);
+    expect(rows).toHaveLength(result.points.length);
+    for (const [i, p] of (fitted(result) as Required<PointResult>[]).entries()) {
+      expect(col(rows[i], "observed")).toBe(p.events);
+      expect(col(rows[i], "background")).toBeCloseTo(massFunctionAt(table, p.mass, "yield"), 9);
+      expect(col(rows[i], "bayes_observed")).toBe(p.observed);
+      // CLs and Bayesian limits at ~100 events per window: within 15% of each other
+      expect(Math.abs(col(rows[i], "cls_observed") / p.observed - 1), `at ${p.mass}`).toBeLessThan(0.15);
+    }
   });
 
   test("ALP → γγ: the π⁰, η, η′ peaks in the windows that reach them, out of the others", () => {

@@ -23,6 +23,8 @@ export type { PointLayout, SampleWindow } from "../model/window.js";
 export { regionNames, regionSpec } from "../model/regions.js";
 export { massAxis, poiAxis } from "../model/labels.js";
 export { couplingLimit } from "../model/interpret.js";
+export { countingModel, countingSummary } from "../model/counting.js";
+export type { CountingChannel, CountingModel, CountingSummary } from "../model/counting.js";
 export type { AxisName } from "../model/labels.js";
 export {
   ModelBuilder,

@@ -15,3 +15,5 @@ export { hepdataTable, hepdataSignificanceTable, hepdataSubmission } from "../re
 export { scanOutputs } from "../report/outputs.js";
 export type { OutputFile } from "../report/outputs.js";
 export { formatFit, formatLimit, formatScan, formatNumber, formatInjection } from "../report/format.js";
+export { countingCsv, formatCounting, countingOutputs } from "../report/counting.js";
+export { countsPlot, countingLimitsPlot } from "../plot/counting-plots.js";

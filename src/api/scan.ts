@@ -16,3 +16,5 @@ export type { GridPoint } from "../scan/grid.js";
 export { grossVitells } from "../scan/global.js";
 export { WorkerPool } from "../scan/pool.js";
 export type { PoolOptions } from "../scan/pool.js";
+export { countingScan, countingTable, checkCountingSearch } from "../scan/counting.js";
+export type { CountingTable, CountingRow, CountingLimit, CountingScanOptions } from "../scan/counting.js";

@@ -67,6 +67,12 @@ export function limitUnits(value: string): "poi" | "events" | "coupling" {
   throw new InvalidArgumentError(`"${value}" is not one of poi, events, coupling`);
 }
 
+/** The CLs method of a counting table. */
+export function clsMethod(value: string): "toys" | "asymptotic" {
+  if (value === "toys" || value === "asymptotic") return value;
+  throw new InvalidArgumentError(`"${value}" is not one of toys, asymptotic`);
+}
+
 /** A finite number ≥ 0. */
 export function nonNegative(value: string): number {
   const v = number(value);

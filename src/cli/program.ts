@@ -16,6 +16,7 @@ import { VERSION } from "./version.js";
 import { BumpscanError, errnoWords } from "../errors.js";
 import {
   between,
+  clsMethod,
   bins,
   count,
   errorMode,
@@ -54,6 +55,8 @@ async function work() {
     regions,
     inject,
     pulls,
+    countingScan,
+    countingReport,
   ] = await Promise.all([
     import("../job/mass-job.js"),
     import("../report/fit-plot-at-mass.js"),
@@ -71,6 +74,8 @@ async function work() {
     import("../model/regions.js"),
     import("../job/inject.js"),
     import("../plot/pull-plot.js"),
+    import("../scan/counting.js"),
+    import("../report/counting.js"),
   ]);
   return {
     ...job,
@@ -89,6 +94,8 @@ async function work() {
     ...regions,
     ...inject,
     ...pulls,
+    ...countingScan,
+    ...countingReport,
   };
 }
 
@@ -412,6 +419,120 @@ withLimitOptions(
       if (interrupted || result.partial) process.exitCode = INTERRUPTED;
       // a failed point is no result
       else if (result.points.some((p) => p.status !== "converged" && p.status !== "skipped")) process.exitCode = 1;
+    },
+  );
+
+program
+  .command("count")
+  .description(
+    "a counting search's table: per window the observed count, the expected background ± its uncertainty, and " +
+      "the Bayesian and CLs limits side by side",
+  )
+  .argument("<spec>", 'counting spec (JSON): uniform shapes, "scan.window", background yields per window')
+  .option("--cl <cl>", "confidence (credibility) level (default: the spec's limit.cl, else 0.9)", probability)
+  .option("--cls <method>", "the CLs limits: toys (default) | asymptotic (large counts only)", clsMethod)
+  .option("--toys <n>", "CLs: s+b toys per POI value, 1 to 1e7; b-only toys: twice as many (default 2000)", toys)
+  .option("--profile", "Bayesian: profile the nuisances instead of integrating them out")
+  .option(
+    "--expected-toys <n>",
+    "Bayesian: background-only pseudo-experiments per window for the expected band (default 100; 0: none)",
+    between(0, 65536),
+  )
+  .option("--seed <s>", "random seed (CLs toys, the expected Bayesian band)", count)
+  .option("--workers <k>", "worker threads, at most the available cores (default: all of them; 1: none)", workers)
+  .option("--out <file>", "write the table as JSON")
+  .option("--csv <file>", "write the table as CSV")
+  .option("--plots <dir>", "write counts.svg (observed vs expected background) and limits.svg (both limits)")
+  .option("--quiet", "no progress bar")
+  .option("--json", "print the table JSON instead of the text table")
+  .addHelpText(
+    "after",
+    "\nEvery window's model must be a counting model: uniform signal and background shapes, background yields " +
+      "fixed\n(a yield table per window) or held by constraints, nuisances as lnN or gauss factors.\n" +
+      "\nExamples:\n  bumpscan count examples/belle2-invisible-zprime/spec.json --csv counting.csv --plots plots",
+  )
+  .action(
+    async (
+      specPath: string,
+      opts: {
+        cl?: number;
+        cls?: "toys" | "asymptotic";
+        toys?: number;
+        profile?: boolean;
+        expectedToys?: number;
+        seed?: number;
+        workers?: number;
+        out?: string;
+        csv?: string;
+        plots?: string;
+        quiet?: boolean;
+        json?: boolean;
+      },
+    ) => {
+      const w = await work();
+      for (const [path, what] of [
+        [opts.out, "--out"],
+        [opts.csv, "--csv"],
+      ] as const)
+        if (path) await w.checkOutputFile(path, what);
+      if (opts.plots) await w.checkOutputFolder(opts.plots, "--plots");
+      const spec = await readSpec(specPath);
+      w.checkCountingSearch(spec);
+      const events = await w.loadScanEvents(spec, dirname(resolve(specPath)));
+      const t0 = performance.now();
+      const pool = opts.workers === 1 ? undefined : await w.WorkerPool.start(opts.workers || undefined);
+      const bar =
+        process.stderr.isTTY && !opts.quiet && !opts.json
+          ? new w.cliProgress.SingleBar(
+              { format: "{stage} |{bar}| {value}/{total} windows | ETA {eta_formatted}", stream: process.stderr },
+              w.cliProgress.Presets.shades_classic,
+            )
+          : undefined;
+      let stage = "";
+      const controller = new AbortController();
+      const stop = (signal: string) => {
+        bar?.stop();
+        console.error(`bumpscan: ${signal}: stopping; the windows done are written (again to quit at once)`);
+        controller.abort();
+        setTimeout(() => void pool?.close(), 2500).unref();
+      };
+      const { value: table, interrupted } = await stoppable(stop, () =>
+        w
+          .countingScan(spec, spec.regions ? events : events[""], {
+            cl: opts.cl,
+            cls: opts.cls,
+            toys: opts.toys,
+            seed: opts.seed,
+            profile: opts.profile,
+            expectedToys: opts.expectedToys,
+            pool,
+            signal: controller.signal,
+            partialOnAbort: true,
+            onProgress: (p) => {
+              if (!bar || controller.signal.aborted) return;
+              const name = p.stage === "bayes" ? "Bayesian" : "CLs";
+              if (stage !== name) bar.stop(), bar.start(p.total, 0, { stage: name }), (stage = name);
+              bar.update(p.done, { stage: name });
+            },
+          })
+          .finally(async () => {
+            bar?.stop();
+            await pool?.close();
+          }),
+      );
+      const files = w.countingOutputs(table);
+      const text = (name: string) => files.find((f) => f.name === name)!.text;
+      if (opts.out) await w.writeAtomic(opts.out, text("counting.json"));
+      if (opts.csv) await w.writeAtomic(opts.csv, text("counting.csv"));
+      if (opts.plots)
+        await w.writeFilesInto(
+          opts.plots,
+          files.filter((f) => f.name.endsWith(".svg")),
+        );
+      if (opts.json) process.stdout.write(text("counting.json"));
+      else console.log(w.formatCounting(table, spec.hypothesis?.unit ?? spec.observable.unit, performance.now() - t0));
+      if (interrupted || table.partial) process.exitCode = INTERRUPTED;
+      else if (table.rows.some((r) => r.status !== "converged" && r.status !== "skipped")) process.exitCode = 1;
     },
   );
 

@@ -17,7 +17,8 @@ import normalCdf from "@stdlib/stats-base-dists-normal-cdf";
 import normalQuantile from "@stdlib/stats-base-dists-normal-quantile";
 import type { CompiledModel } from "../core/compile.js";
 import { BumpscanError } from "../errors.js";
-import { factorValue, type Model } from "../model/model.js";
+import type { Model } from "../model/model.js";
+import { countingModel } from "../model/counting.js";
 import { TOY_HYPOTHESIS_B, TOY_HYPOTHESIS_SB } from "../core/abi.js";
 import { BANDS, type LimitResult } from "./limits.js";
 import { ProfileCache } from "./profile.js";
@@ -248,24 +249,8 @@ export interface CountingExperiment {
  */
 export function countingExperiment(model: Model): CountingExperiment | undefined {
   if (model.samples.length !== 1 || model.constraints.length > 0) return undefined;
-  const params = new Map(model.parameters.map((p) => [p.name, p]));
-  if (model.parameters.some((p) => p.name !== model.poi && !p.fixed)) return undefined;
-  let signalPerPoi = 0,
-    background = 0;
-  for (const c of model.samples[0].components) {
-    if (c.shape !== "uniform") return undefined;
-    let coefficient = c.yieldConstant,
-      power = 0;
-    for (const f of c.yieldFactors) {
-      if (f.param !== model.poi) coefficient *= factorValue(f, params.get(f.param)!.value);
-      else if (f.kappa !== undefined || f.gauss !== undefined) return undefined;
-      else power++;
-    }
-    if (power > 1 || !Number.isFinite(coefficient)) return undefined;
-    if (power === 1) signalPerPoi += coefficient;
-    else background += coefficient;
-  }
-  return signalPerPoi > 0 && background >= 0 ? { signalPerPoi, background } : undefined;
+  const [channel] = countingModel(model).channels ?? [];
+  return channel && { signalPerPoi: channel.signalPerPoi, background: channel.background };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -19,6 +19,7 @@ import { DEFAULT_SEED, ToyCalculator } from "../infer/toys.js";
 import { type ErrorMode, weightedErrors } from "../infer/weights.js";
 import type { Spec } from "../model/spec.js";
 import { couplingLimits } from "../model/interpret.js";
+import { type CountingSummary, countingSummary } from "../model/counting.js";
 import { compileAt, pointEvents, type PointEvents, type RangeOptions } from "./events.js";
 
 export interface FitReport {
@@ -109,6 +110,8 @@ export interface LimitReport {
   expectedToys?: number;
   /** With `interpret`: the limit (and band) on the coupling, (limit / poi1(m))^(1/power). */
   coupling?: { observed: number; expected?: LimitResult["expected"] };
+  /** A counting model (uniform shapes, unweighted events): the observed and expected counts. */
+  counting?: CountingSummary;
   timing: { limitMs: number };
 }
 
@@ -249,6 +252,12 @@ export async function limitAtMass(
     const t0 = performance.now();
     const { model, cm } = compileAt(c, spec, point.data, mass, point.layout, point.nllScales);
     const outcome = await limitOf(cm, settings);
+    const counting = point.nllScales
+      ? undefined
+      : countingSummary(
+          model,
+          point.data.map((d) => d.values.length),
+        );
     return {
       mass,
       range: point.range,
@@ -259,6 +268,7 @@ export async function limitAtMass(
       poi: model.poi,
       ...outcome,
       ...withCoupling(spec, mass, outcome),
+      ...(counting ? { counting } : {}),
       timing: { limitMs: performance.now() - t0 },
     };
   } finally {

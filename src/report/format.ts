@@ -85,6 +85,14 @@ export function formatLimit(r: LimitReport & { events?: number; dropped?: number
         `${num(e["2"], 4)})`,
     );
   }
+  if (r.counting) {
+    const c = r.counting;
+    lines.push(
+      `counting   n = ${c.observed} in [${num(c.range[0], 5)}, ${num(c.range[1], 5)}], expected background ` +
+        `${num(c.background, 5)} −${num(c.backgroundError[0], 3)} +${num(c.backgroundError[1], 3)}, ` +
+        `${num(c.signalPerPoi, 4)} signal events per unit ${r.poi}`,
+    );
+  }
   if (r.toys) lines.push(`toys       ${r.toys.sb} s+b, ${r.toys.b} b-only, ${r.toys.failed} failed fits (excluded)`);
   lines.push(`time       ${num(r.timing.limitMs, 3)} ms`);
   return lines.join("\n");

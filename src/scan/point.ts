@@ -10,6 +10,7 @@ import type { CoreExports } from "../core/wasm.js";
 import type { LimitResult } from "../infer/limits.js";
 import { discovery } from "../infer/significance.js";
 import type { Spec } from "../model/spec.js";
+import { type CountingSummary, countingSummary } from "../model/counting.js";
 import type { GridPoint } from "./grid.js";
 import type { ToyExecutor } from "../infer/executor.js";
 
@@ -54,6 +55,8 @@ export interface PointResult {
   emptySamples?: string[];
   /** With `interpret`: the limit (and band) on the coupling. */
   coupling?: { observed: number; expected?: LimitResult["expected"] };
+  /** A counting model here (uniform shapes, unweighted events): the observed and expected counts. */
+  counting?: CountingSummary;
 }
 
 /** First index with sorted[i] ≥ x. */
@@ -135,6 +138,13 @@ export class ScanWorkspace {
         events: n,
       };
       if (model.dropped) result.droppedComponents = model.dropped;
+      const counting = weighted
+        ? undefined
+        : countingSummary(
+            model,
+            data.ptrs.map((p) => p.n),
+          );
+      if (counting) result.counting = counting;
       if (this.spec.samples) result.samples = layout.samples.filter((w) => w.signal).map((w) => w.name);
       const empty = layout.samples.filter((_, k) => data.ptrs[k].n === 0).map((w) => w.name || "the events");
       if (empty.length) result.emptySamples = empty;
