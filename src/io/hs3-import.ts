@@ -161,7 +161,8 @@ function component(r: Reader, d: Json, name: string, obs: string, range: [number
     if (d[field] === undefined) fail(`${where} has no "${field}"`);
     return r.arg(d[field], `${where}.${field}`);
   };
-  const variable = d.x ?? d.m ?? d.mass;
+  const x = d.x ?? d.m ?? d.mass;
+  const variable = Array.isArray(x) && x.length === 1 ? x[0] : x;
   if (d.type !== "generic_dist" && variable !== obs)
     fail(`${where}: its variable ${JSON.stringify(variable)} is not the data's axis "${obs}"`);
   switch (d.type) {

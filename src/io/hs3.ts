@@ -97,7 +97,7 @@ function distribution(shape: ShapeName, args: Arg[], obs: string, dist: string, 
   const name = (a: Arg, field: string) => w.arg(a, `${dist}_${field}`);
   switch (shape) {
     case "uniform":
-      return { type: "uniform_dist", x: obs };
+      return { type: "uniform_dist", x: [obs] }; // a list, as RooUniform's set proxy and pyhs3 have it
     case "gaussian":
       return { type: "gaussian_dist", x: obs, mean: name(args[0], "mean"), sigma: name(args[1], "sigma") };
     case "crystalBall": {
