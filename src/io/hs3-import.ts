@@ -38,7 +38,7 @@ class Reader {
   /** Parameter values and constness (the analysis's parameter point), bounds (its domains). */
   readonly values = new Map<string, { value: number; const: boolean }>();
   readonly bounds = new Map<string, [number, number]>();
-  /** The free parameters the model uses, in order of first use. */
+  /** The free parameters the model uses (in order of first use). */
   readonly used: string[] = [];
 
   constructor(doc: Json) {
@@ -327,7 +327,8 @@ function events(d: Json, name: string): { obs: string; range: [number, number]; 
  * likelihood, the parameter of interest, the start values (its `init` parameter point) and the
  * bounds (its domains). Each likelihood term is an extended mixture_dist (or ROOT's product_dist
  * of one with constraint terms) paired with unbinned data of one axis; aux_distributions and
- * product factors are Gaussian constraints. Const parameters become numbers.
+ * product factors are Gaussian constraints. Const parameters become numbers; free ones keep the
+ * parameter point's order.
  * @example
  * import { hs3ToModel, modelToHs3 } from "bumpscan/io";
  * import { ModelBuilder } from "bumpscan/model";
@@ -382,7 +383,8 @@ export function hs3ToModel(doc: unknown, analysisName?: string): Hs3Model {
   const terms = [...new Set(cons)].map((c) => constraint(r, c));
   if (!r.used.includes(poi)) fail(`the parameter of interest "${poi}" is not a free parameter of the likelihood`);
   const b = new ModelBuilder(samples[0].ev.obs, samples[0].ev.range);
-  for (const name of r.used) {
+  const order = [...r.values.keys()];
+  for (const name of r.used.sort((x, y) => order.indexOf(x) - order.indexOf(y))) {
     const [lo, hi] = r.bounds.get(name) ?? [-Infinity, Infinity];
     b.parameter(name, r.values.get(name)!.value, { lo, hi });
   }
