@@ -10,6 +10,7 @@ export { parseSpec } from "./model/parse.js";
 export type { Spec } from "./model/spec.js";
 export type { Dataset } from "./core/compile.js";
 export { fitAtMass as fit, limitAtMass as limit } from "./job/mass-job.js";
+export { exportHs3, fitHs3 } from "./job/hs3.js";
 export type { FitReport, FitAtMassOptions, LimitReport, LimitOptions, LimitMethod } from "./job/mass-job.js";
 export { runScan as scan } from "./scan/scan.js";
 export type { ScanResult, RunScanOptions, Progress, ScanEvents } from "./scan/scan.js";

@@ -12,3 +12,7 @@ export { parseCsvColumn } from "../io/csv.js";
 export { parseJsonColumn } from "../io/json.js";
 export { parquetColumn, arrowColumn } from "../io/columnar.js";
 export { rootColumn } from "../io/root.js";
+export { modelToHs3, isHs3Document, HS3_VERSION } from "../io/hs3.js";
+export type { Hs3Document, Hs3ExportOptions } from "../io/hs3.js";
+export { hs3ToModel } from "../io/hs3-import.js";
+export type { Hs3Model } from "../io/hs3-import.js";

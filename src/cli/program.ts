@@ -57,6 +57,7 @@ async function work() {
     pulls,
     countingScan,
     countingReport,
+    hs3,
   ] = await Promise.all([
     import("../job/mass-job.js"),
     import("../report/fit-plot-at-mass.js"),
@@ -76,6 +77,7 @@ async function work() {
     import("../plot/pull-plot.js"),
     import("../scan/counting.js"),
     import("../report/counting.js"),
+    import("./hs3.js"),
   ]);
   return {
     ...job,
@@ -96,6 +98,7 @@ async function work() {
     ...pulls,
     ...countingScan,
     ...countingReport,
+    ...hs3,
   };
 }
 
@@ -140,8 +143,11 @@ async function readJsonFile(path: string, what: string): Promise<unknown> {
 
 /** A spec file, validated, with its signal templates' simulated events read (paths relative to it). */
 async function readSpec(path: string): Promise<Spec> {
-  const { parseSpec, loadSpecTemplates } = await work();
-  return loadSpecTemplates(parseSpec(await readJsonFile(path, "spec "), path), dirname(resolve(path)));
+  const { parseSpec, loadSpecTemplates, isHs3Document } = await work();
+  const json = await readJsonFile(path, "spec ");
+  if (isHs3Document(json))
+    throw new BumpscanError(`${path} is an HS3 document: \`fit\` reads it, this command needs a spec`);
+  return loadSpecTemplates(parseSpec(json, path), dirname(resolve(path)));
 }
 
 /** The spec of one region for a fit at one mass (`--region`); a spec without regions is itself. */
@@ -174,8 +180,8 @@ withWindow(
   program
     .command("fit")
     .description("fit signal + background at one mass: values, HESSE errors, q0 and local Z")
-    .argument("<spec>", "model spec (JSON, docs/spec.md)")
-    .requiredOption("--mass <m>", "signal mass hypothesis", number),
+    .argument("<spec>", "model spec (JSON, docs/spec.md), or an HS3 document (docs/hs3.md)")
+    .option("--mass <m>", "signal mass hypothesis (required for a spec; an HS3 document has its own)", number),
 )
   .option(
     "--errors <mode>",
@@ -191,14 +197,17 @@ withWindow(
   .action(
     async (
       specPath: string,
-      opts: { mass: number; window?: number | false; region?: string; errors?: ErrorMode; json?: boolean },
+      opts: { mass?: number; window?: number | false; region?: string; errors?: ErrorMode; json?: boolean },
     ) => {
-      const { fitAtMass, loadSpecSamples, formatFit } = await work();
+      const { fitAtMass, loadSpecSamples, formatFit, fitHs3File } = await work();
+      const doc = await readJsonFile(specPath, "spec ");
+      if (await fitHs3File(specPath, doc, opts)) return;
+      if (opts.mass === undefined) throw new BumpscanError("required option '--mass <m>' not specified");
       const t0 = performance.now();
       const spec = await regionOf(await readSpec(specPath), opts.region, specPath);
       const samples = await loadSpecSamples(spec, dirname(resolve(specPath)));
       const readMs = performance.now() - t0;
-      const report = await fitAtMass(spec, samples, opts.mass, {
+      const report = await fitAtMass(spec, samples, opts.mass as number, {
         window: windowOption(opts.window),
         errors: opts.errors,
       });
@@ -212,6 +221,21 @@ withWindow(
 function windowOption(w: number | boolean | undefined): number | false | undefined {
   return w === true ? undefined : w;
 }
+
+withWindow(
+  program
+    .command("export-hs3")
+    .description("write the model and the events a fit at one mass uses as an HS3 JSON document (docs/hs3.md)")
+    .argument("<spec>", "model spec (JSON, docs/spec.md)")
+    .requiredOption("--mass <m>", "signal mass hypothesis", number)
+    .option("--out <file>", "write the document to this file (default: standard output)"),
+)
+  .addHelpText("after", "\nExample:\n  bumpscan export-hs3 examples/bump.json --mass 4.2 --out bump-hs3.json")
+  .action(async (specPath: string, opts: { mass: number; window?: number | false; region?: string; out?: string }) => {
+    const { exportHs3File } = await work();
+    const spec = await regionOf(await readSpec(specPath), opts.region, specPath);
+    await exportHs3File(spec, specPath, { ...opts, window: windowOption(opts.window) });
+  });
 
 /** The options `limit` and `scan` share. */
 function withLimitOptions(command: Command): Command {
