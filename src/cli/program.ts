@@ -32,6 +32,7 @@ import {
   workers,
 } from "./options.js";
 import { exitOnInterrupt, INTERRUPTED, stoppable } from "./interrupt.js";
+import { reporter } from "./progress.js";
 
 /**
  * The modules that do the work, loaded by the command that runs: `--help` and `--version` load
@@ -272,6 +273,7 @@ withWindow(
   .option("--clsb", "CLs+b instead of CLs limits")
   .option("--no-expected", "observed limit only (toys spend most of their time on the expected band)")
   .option("--target-error <e>", "toys: double the toys until the observed limit's toy error is below e (> 0)", positive)
+  .option("--quiet", "no progress (toys, pseudo-experiments)")
   .option("--json", "print JSON (docs/spec.md, Outputs) instead of a summary")
   .addHelpText(
     "after",
@@ -296,6 +298,7 @@ withWindow(
         expectedToys?: number;
         expected: boolean;
         targetError?: number;
+        quiet?: boolean;
         json?: boolean;
       },
     ) => {
@@ -307,6 +310,7 @@ withWindow(
       const method = opts.method ?? spec.limit?.method;
       const toys = method === "toys" || method === "fc";
       const pool = toys && opts.workers !== 1 ? await WorkerPool.start(opts.workers || undefined) : undefined;
+      const bar = reporter("limit", opts);
       const report = await limitAtMass(spec, samples, opts.mass, {
         method: opts.method,
         cl: opts.cl,
@@ -319,7 +323,8 @@ withWindow(
         expected: opts.expected,
         targetError: opts.targetError,
         window: windowOption(opts.window),
-      }).finally(() => pool?.close());
+        onProgress: (done, total, unit) => bar.update(done, total, unit),
+      }).finally(() => (bar.stop(), pool?.close()));
       const out = {
         ...report,
         curve: undefined,
@@ -383,8 +388,7 @@ withLimitOptions(
         json?: boolean;
       },
     ) => {
-      const { loadScanEvents, formatScan, WorkerPool, runScan, cliProgress, checkScanOutputs, writeScanOutputs } =
-        await work();
+      const { loadScanEvents, formatScan, WorkerPool, runScan, checkScanOutputs, writeScanOutputs } = await work();
       await checkScanOutputs(opts);
       const spec = await readSpec(specPath);
       if (opts.units === "coupling" && !spec.interpret)
@@ -392,17 +396,10 @@ withLimitOptions(
       const events = await loadScanEvents(spec, dirname(resolve(specPath)));
       const t0 = performance.now();
       const pool = opts.workers === 1 ? undefined : await WorkerPool.start(opts.workers || undefined);
-      const bar =
-        process.stderr.isTTY && !opts.quiet && !opts.json
-          ? new cliProgress.SingleBar(
-              { format: "scan |{bar}| {value}/{total} mass points | ETA {eta_formatted}", stream: process.stderr },
-              cliProgress.Presets.shades_classic,
-            )
-          : undefined;
-      let started = false;
+      const bar = reporter("scan", opts);
       const controller = new AbortController();
       const stop = (signal: string) => {
-        bar?.stop();
+        bar.stop();
         console.error(
           `bumpscan: ${signal}: stopping; the points under way finish (at most ~2 s), then what is done is written ` +
             `(again to quit at once)`,
@@ -424,9 +421,9 @@ withLimitOptions(
           signal: controller.signal,
           partialOnAbort: true,
           onProgress: (p) => {
-            if (!bar || controller.signal.aborted) return;
-            if (!started) bar.start(p.total, 0), (started = true);
-            bar.update(p.done);
+            if (controller.signal.aborted) return;
+            if (p.stage === "lee") bar.update(p.done, p.total, "background-only toy scans", "look-elsewhere");
+            else bar.update(p.done, p.total, "mass points");
           },
         }).finally(async () => {
           bar?.stop();
@@ -505,17 +502,10 @@ program
       const events = await w.loadScanEvents(spec, dirname(resolve(specPath)));
       const t0 = performance.now();
       const pool = opts.workers === 1 ? undefined : await w.WorkerPool.start(opts.workers || undefined);
-      const bar =
-        process.stderr.isTTY && !opts.quiet && !opts.json
-          ? new w.cliProgress.SingleBar(
-              { format: "{stage} |{bar}| {value}/{total} windows | ETA {eta_formatted}", stream: process.stderr },
-              w.cliProgress.Presets.shades_classic,
-            )
-          : undefined;
-      let stage = "";
+      const bar = reporter("count", opts);
       const controller = new AbortController();
       const stop = (signal: string) => {
-        bar?.stop();
+        bar.stop();
         console.error(`bumpscan: ${signal}: stopping; the windows done are written (again to quit at once)`);
         controller.abort();
         setTimeout(() => void pool?.close(), 2500).unref();
@@ -533,10 +523,8 @@ program
             signal: controller.signal,
             partialOnAbort: true,
             onProgress: (p) => {
-              if (!bar || controller.signal.aborted) return;
-              const name = p.stage === "bayes" ? "Bayesian" : "CLs";
-              if (stage !== name) bar.stop(), bar.start(p.total, 0, { stage: name }), (stage = name);
-              bar.update(p.done, { stage: name });
+              if (!controller.signal.aborted)
+                bar.update(p.done, p.total, "windows", p.method === "bayes" ? "Bayesian limits" : "CLs limits");
             },
           })
           .finally(async () => {
@@ -573,6 +561,7 @@ withWindow(
   .option("--coverage", "also set each toy's asymptotic CLs upper limit and count how often it covers the truth")
   .option("--cl <cl>", "confidence level of --coverage (default: the spec's limit.cl, else 0.9)", probability)
   .option("--plot <file>", "write the pull distribution as SVG")
+  .option("--quiet", "no progress")
   .option("--json", "print JSON (the figures and every toy's pull)")
   .addHelpText(
     "after",
@@ -593,6 +582,7 @@ withWindow(
         coverage?: boolean;
         cl?: number;
         plot?: string;
+        quiet?: boolean;
         json?: boolean;
       },
     ) => {
@@ -600,7 +590,7 @@ withWindow(
       if (opts.plot) await checkOutputFile(opts.plot, "--plot");
       const spec = await regionOf(await readSpec(specPath), opts.region, specPath);
       const samples = await loadSpecSamples(spec, dirname(resolve(specPath)));
-      const bar = process.stderr.isTTY && !opts.json ? progressLine("inject", opts.toys) : undefined;
+      const bar = reporter("inject", opts);
       const report = await injectAtMass(spec, samples, opts.mass, {
         events: opts.events,
         toys: opts.toys,
@@ -608,26 +598,15 @@ withWindow(
         coverage: opts.coverage,
         cl: opts.cl,
         window: windowOption(opts.window),
-        onToy: bar,
+        onToy: (done, total) => bar.update(done, total, "toys"),
       });
-      if (bar) process.stderr.write("\n");
+      bar.stop();
       if (opts.plot) await writeAtomic(opts.plot, pullPlot(report.pulls, `${report.poi} at ${opts.mass}`));
       console.log(opts.json ? JSON.stringify(report, null, 2) : formatInjection(report));
       const off = (v: { value: number; error: number }, want: number) => Math.abs(v.value - want) > 3 * v.error;
       if (off(report.pullMean, 0) || off(report.pullWidth, 1)) process.exitCode = 1;
     },
   );
-
-/** A one-line progress counter on stderr ("inject 120/500 toys"), redrawn in place. */
-function progressLine(what: string, total: number): (done: number) => void {
-  let last = 0;
-  return (done) => {
-    const now = performance.now();
-    if (done < total && now - last < 200) return;
-    last = now;
-    process.stderr.write(`\r${what} ${done}/${total} toys`);
-  };
-}
 
 program
   .command("merge")

@@ -11,6 +11,7 @@ import { BumpscanError } from "../errors.js";
 import { bayesianLimit } from "./bayes.js";
 import { BANDS, type LimitResult } from "./limits.js";
 import normalCdf from "@stdlib/stats-base-dists-normal-cdf";
+import type { OnProgress } from "./progress.js";
 
 export interface BayesExpectedOptions {
   cl: number;
@@ -20,6 +21,8 @@ export interface BayesExpectedOptions {
   seed: number;
   /** The mass point's index in a scan (keys the toys' random streams; 0 at one mass). */
   massIndex?: number;
+  /** Pseudo-experiments done so far, of `toys`. */
+  onProgress?: OnProgress;
 }
 
 /** The random stream of toy t at mass point k: apart from the LEE toy scans' streams (below 2³¹). */
@@ -59,6 +62,7 @@ export async function bayesianExpected(
     } finally {
       cm.core.release(mark);
     }
+    options.onProgress?.(t + 1, toys, "pseudo-experiments");
   }
   limits.sort((a, b) => a - b);
   const band = {} as LimitResult["expected"];

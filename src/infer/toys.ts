@@ -13,6 +13,7 @@ import normalCdf from "@stdlib/stats-base-dists-normal-cdf";
 import type { CompiledModel } from "../core/compile.js";
 import { BumpscanError } from "../errors.js";
 import type { ToyExecutor } from "./executor.js";
+import type { OnProgress } from "./progress.js";
 import { knots, panelEdges, peaks } from "./asimov.js";
 import { AsymptoticCalculator } from "./asymptotic.js";
 import { type LimitResult, upperLimit } from "./limits.js";
@@ -41,6 +42,8 @@ export interface ToyOptions {
   maxCalls?: number;
   /** Run the toys on these workers instead of the calling thread. */
   pool?: ToyExecutor;
+  /** Toys generated and fitted so far (their total is not known in advance). */
+  onProgress?: OnProgress;
 }
 
 const SB = TOY_HYPOTHESIS_SB,
@@ -79,6 +82,9 @@ export class ToyCalculator implements Calculator {
   backgroundToys: number;
   /** Points where the generator's envelope was exceeded (should stay 0). */
   envelopeViolations = 0;
+  /** Toys generated and fitted so far (for progress). */
+  private generated = 0;
+  private readonly onProgress?: OnProgress;
   private readonly data: ProfileCache;
   private readonly config: ToyRunnerConfig;
   private readonly pool?: ToyExecutor;
@@ -115,6 +121,7 @@ export class ToyCalculator implements Calculator {
     this.backgroundToys = options.backgroundToys ?? 2 * this.toys;
     if (!(this.toys > 0 && this.backgroundToys > 0)) throw new BumpscanError("the number of toys must be at least 1");
     this.pool = options.pool;
+    this.onProgress = options.onProgress;
     // the asymptotic calculator of the same data: the expected error σ_A sets the toys' POI grid
     // (the data's own error does not: with no event near the peak it is meaningless)
     this.asymptoticCalc = new AsymptoticCalculator(cm);
@@ -152,6 +159,8 @@ export class ToyCalculator implements Calculator {
       batches = this.runner.runBatch(request);
     }
     for (const b of batches) this.envelopeViolations += b.violations;
+    this.generated += run.count;
+    this.onProgress?.(this.generated, undefined, "toys");
     return batches;
   }
 

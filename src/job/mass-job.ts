@@ -12,6 +12,7 @@ import { bayesianLimit } from "../infer/bayes.js";
 import { bayesianExpected } from "../infer/bayes-expected.js";
 import { feldmanCousins } from "../infer/feldman-cousins.js";
 import type { ToyExecutor } from "../infer/executor.js";
+import type { OnProgress } from "../infer/progress.js";
 import { fit, type FitResult } from "../infer/fit.js";
 import { adaptiveUpperLimit, type LimitResult, upperLimit } from "../infer/limits.js";
 import { discovery } from "../infer/significance.js";
@@ -81,6 +82,8 @@ export interface LimitOptions extends RangeOptions {
   targetError?: number;
   /** Bayesian: background-only pseudo-experiments for the expected band (default 100; 0: none). */
   expectedToys?: number;
+  /** Progress of the long parts: toys (toy CLs, Feldman–Cousins), pseudo-experiments (Bayesian band). */
+  onProgress?: OnProgress;
 }
 
 export interface LimitReport {
@@ -174,6 +177,7 @@ export async function limitOf(
         toys,
         seed: settings.seed ?? DEFAULT_SEED,
         massIndex: settings.massIndex,
+        onProgress: settings.onProgress,
       });
       out.expectedToys = toys;
     }
@@ -187,6 +191,7 @@ export async function limitOf(
       massIndex: settings.massIndex,
       pool: settings.pool,
       expected: settings.expected,
+      onProgress: settings.onProgress,
     });
     return {
       observed: fc.hi,
@@ -203,6 +208,7 @@ export async function limitOf(
       seed: settings.seed,
       massIndex: settings.massIndex,
       pool: settings.pool,
+      onProgress: settings.onProgress,
     }).guessFor(cl);
     const options = { cl, statistic, expected: settings.expected };
     const lim = settings.targetError

@@ -61,8 +61,8 @@ export interface CountingScanOptions {
   /** Background-only pseudo-experiments per window behind the Bayesian expected band (0: none). */
   expectedToys?: number;
   pool?: WorkerPool;
-  /** Progress of each of the two scans in turn ("bayes", then "cls"). */
-  onProgress?: (p: Progress & { stage: "bayes" | "cls" }) => void;
+  /** Progress of each of the two scans in turn (`method` "bayes", then "cls"). */
+  onProgress?: (p: Progress & { method: "bayes" | "cls" }) => void;
   signal?: AbortSignal;
   /** When `signal` aborts, resolve with what is done (`partial: true`) instead of rejecting. */
   partialOnAbort?: boolean;
@@ -117,7 +117,7 @@ export async function countingScan(
     signal: options.signal,
     partialOnAbort: options.partialOnAbort,
   };
-  const progress = (stage: "bayes" | "cls") => (p: Progress) => options.onProgress?.({ ...p, stage });
+  const progress = (method: "bayes" | "cls") => (p: Progress) => options.onProgress?.({ ...p, method });
   const bayes = await runScan(spec, events, {
     ...common,
     method: "bayes",

@@ -66,6 +66,8 @@ export interface Progress {
   total: number;
   /** Estimated milliseconds to go. */
   etaMs: number;
+  /** "lee" while the background-only toy scans run (`done` and `total` count toy scans); else the mass points. */
+  stage?: "points" | "lee";
 }
 
 export interface RunScanOptions extends Partial<ScanOptions> {
@@ -188,8 +190,16 @@ export async function runScan(
     const n = options.leeToys;
     const toys = Array.from({ length: n }, (_, t) => t).filter((t) => !shard || t % shard.n === shard.k - 1);
     try {
+      const leeStart = performance.now();
+      const onToy = (k: number) =>
+        options.onProgress?.({
+          done: k,
+          total: toys.length,
+          etaMs: ((performance.now() - leeStart) / k) * (toys.length - k),
+          stage: "lee",
+        });
       const scans = await cancellable(options.signal, async () =>
-        leeToyScans(await toyModels(regions), toys, result.cl, record.seed!, options.pool, options.signal),
+        leeToyScans(await toyModels(regions), toys, result.cl, record.seed!, options.pool, options.signal, onToy),
       );
       if (shard) result.leeShard = { toys: n, index: toys, ...scans };
       else result.lee = leeFromToys(scans.maxZ, scans.upcrossings, result.maxLocalZ?.z ?? 0);
@@ -307,6 +317,7 @@ async function leeToyScans(
   seed: number,
   pool?: WorkerPool,
   signal?: AbortSignal,
+  onToy?: (done: number) => void,
 ): Promise<{ maxZ: number[]; upcrossings: number[] }> {
   const maxZ: number[] = [];
   const upcrossings: number[] = [];
@@ -327,6 +338,7 @@ async function leeToyScans(
     const g = grossVitells(points.sort((a, b) => a.index - b.index));
     maxZ.push(g.maxLocalZ?.z ?? 0);
     upcrossings.push(g.upcrossings);
+    onToy?.(maxZ.length);
   }
   return { maxZ, upcrossings };
 }
