@@ -40,6 +40,11 @@ beforeAll(async () => {
     if (!inputs.some((i) => i.endsWith("dist/browser.js")))
       throw new Error("the bundle did not resolve bumpscan to dist/browser.js");
   });
+  // worker scripts that die on load: one throws, one imports a CommonJS file (what Vite's dev
+  // server once served the pool's worker: "exports is not defined"), one is missing
+  await writeFile(join(out, "throws.js"), 'throw new Error("boom at load");\n');
+  await writeFile(join(out, "cjs.js"), 'import "./cjs-dep.js";\n');
+  await writeFile(join(out, "cjs-dep.js"), "exports.x = 1;\n");
   // the page, and the bundles at /b/b/: two levels below the root, as dist/core/ is
   await writeFile(
     join(out, "index.html"),
@@ -138,4 +143,34 @@ test.skipIf(!chromiumPath && !process.env.CI)(
     });
   },
   120_000,
+);
+
+test.skipIf(!chromiumPath && !process.env.CI)(
+  "a Web Worker that dies on load rejects WorkerPool.start at once with its error (it never hangs)",
+  async () => {
+    expect(chromiumPath, "Debian's chromium must be installed (CI installs it)").not.toBe("");
+    const page = await browser.newPage();
+    await page.goto(url);
+    await page.waitForFunction(
+      () => typeof (window as unknown as { startBroken?: unknown }).startBroken === "function",
+    );
+    const start = (script: string) =>
+      page.evaluate(
+        (s) =>
+          (window as unknown as { startBroken: (s: string) => Promise<{ message: string; ms: number }> }).startBroken(
+            s,
+          ),
+        script,
+      );
+    const threw = await start("/b/b/throws.js");
+    expect(threw.message).toMatch(/^worker \d of the pool failed to start: .*boom at load/);
+    const cjs = await start("/b/b/cjs.js");
+    expect(cjs.message).toMatch(/^worker \d of the pool failed to start: .*exports is not defined/);
+    const missing = await start("/b/b/missing.js");
+    expect(missing.message).toMatch(/^worker \d of the pool failed to start: its script .* could not be loaded/);
+    // the worker's own error event, not the 30 s start-up timeout
+    for (const r of [threw, cjs, missing]) expect(r.ms).toBeLessThan(5000);
+    await page.close();
+  },
+  60_000,
 );

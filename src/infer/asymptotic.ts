@@ -2,18 +2,16 @@
  * Asymptotic CLs with q̃μ (arXiv:1007.1727, eqs. 65–66): σ² = μ²/q_A from the Asimov dataset of the
  * background-only fit to data, then closed forms for CLs+b and CLb.
  */
-import normalCdf from "@stdlib/stats-base-dists-normal-cdf";
-import normalQuantile from "@stdlib/stats-base-dists-normal-quantile";
 import { CompiledModel, loadData } from "../core/compile.js";
 import { asimovData, type AsimovGrid } from "./asimov.js";
 import type { Calculator, CLsValues, Statistic } from "./calculator.js";
-import { logUpperTail } from "../core/normal.js";
+import { logUpperTail, normalCdf, normalQuantile } from "../core/normal.js";
 import type { FitResult } from "./fit.js";
 import { discovery } from "./significance.js";
 import { qmuTilde } from "./test-statistics.js";
 import { ProfileCache } from "./profile.js";
 
-const Phi = (x: number) => normalCdf(x, 0, 1);
+const Phi = (x: number) => normalCdf(x);
 
 /**
  * CLs+b and CLb from q̃μ and q_A (q̃μ ≤ q_A: √-forms; above: the shifted quadratic forms).
@@ -151,7 +149,7 @@ export class AsymptoticCalculator implements Calculator {
    * calc.expectedLimit(0, 0.1, 1e-4); // => 23.37
    */
   expectedLimit(band: number, alpha: number, tol: number, statistic: Statistic = "cls"): number {
-    const k = normalQuantile(1 - alpha * (statistic === "cls" ? Phi(band) : 1), 0, 1) + band;
+    const k = normalQuantile(1 - alpha * (statistic === "cls" ? Phi(band) : 1)) + band;
     if (!(k > 0)) return 0; // CLs+b at N ≤ −Φ⁻¹(1 − α): that outcome excludes every μ > 0
     const sigmaA = (mu: number) => mu / Math.sqrt(this.qAsimov(mu));
     let mu = k * this.scale;

@@ -5,12 +5,12 @@
  * so that a point's band is the same in any run, worker or shard), and its Bayesian limit set as
  * the data's; the band is the median and the ±1σ, ±2σ quantiles (Φ(N)) of the toys' limits.
  */
+import { normalCdf } from "../core/normal.js";
 import { CompiledModel, loadData } from "../core/compile.js";
 import { generate } from "../core/generate.js";
 import { BumpscanError } from "../errors.js";
 import { bayesianLimit } from "./bayes.js";
 import { BANDS, type LimitResult } from "./limits.js";
-import normalCdf from "@stdlib/stats-base-dists-normal-cdf";
 import type { OnProgress } from "./progress.js";
 
 export interface BayesExpectedOptions {
@@ -66,7 +66,7 @@ export async function bayesianExpected(
   }
   limits.sort((a, b) => a - b);
   const band = {} as LimitResult["expected"];
-  for (const n of BANDS) band[String(n) as "0"] = quantile(limits, normalCdf(n, 0, 1));
+  for (const n of BANDS) band[String(n) as "0"] = quantile(limits, normalCdf(n));
   return band;
 }
 

@@ -13,8 +13,7 @@
  * - any other model by toys (`FeldmanCousinsToys`): μ is accepted while fewer than CL of the toys
  *   generated at (μ, θ̂̂(μ)) and fitted inside WASM rank before the data, on a lattice of POI values.
  */
-import normalCdf from "@stdlib/stats-base-dists-normal-cdf";
-import normalQuantile from "@stdlib/stats-base-dists-normal-quantile";
+import { normalCdf, normalQuantile } from "../core/normal.js";
 import type { CompiledModel } from "../core/compile.js";
 import { BumpscanError } from "../errors.js";
 import type { Model } from "../model/model.js";
@@ -98,7 +97,7 @@ function mass(from: number, to: number, lambda: number): number {
  * segment by segment from the top.
  */
 function beltUpper(n0: number, b: number, cl: number): number {
-  const z = normalQuantile(1 - (1 - cl) / 10, 0, 1);
+  const z = normalQuantile(1 - (1 - cl) / 10);
   let top = Math.max(n0 + 1 + z * Math.sqrt(n0 + 1) + z * z, b + 1);
   const r0 = (lambda: number) => logRatio(n0, lambda, b);
   const above = (m: number, lambda: number) => m === n0 || logRatio(m, lambda, b) > r0(lambda);
@@ -366,7 +365,7 @@ export class FeldmanCousinsToys {
 
   /** Where t_μ(data) reaches the χ²₁ quantile (the Wilks interval's end) on one side of μ_best. */
   private wilks(side: 1 | -1): number {
-    const q = normalQuantile(0.5 + this.cl / 2, 0, 1) ** 2;
+    const q = normalQuantile(0.5 + this.cl / 2) ** 2;
     const best = this.best,
       scale = this.engine.scale;
     if (side < 0) return best === 0 || this.tObserved(0) <= q ? 0 : bisect((mu) => this.tObserved(mu) - q, 0, best);
@@ -483,10 +482,10 @@ export class FeldmanCousinsToys {
     };
     const first = Math.ceil((3.64 * this.engine.scale) / H) + 2;
     await more(first);
-    while (fractions[fractions.length - 1].below < normalCdf(2, 0, 1) && K < 4 * first) await more(K + 4);
+    while (fractions[fractions.length - 1].below < normalCdf(2) && K < 4 * first) await more(K + 4);
     const out = {} as LimitResult["expected"];
     for (const n of BANDS) {
-      const p = normalCdf(n, 0, 1);
+      const p = normalCdf(n);
       const j = fractions.findIndex((f) => f.below >= p);
       const [f0, f1] = [fractions[j - 1], fractions[j]];
       out[String(n) as "0"] = j < 1 ? NaN : f0.mu + ((p - f0.below) / (f1.below - f0.below)) * (f1.mu - f0.mu);
@@ -576,7 +575,7 @@ export async function feldmanCousins(
     if (options.expected !== false) {
       const expected = {} as LimitResult["expected"];
       for (const band of BANDS) {
-        const p = normalCdf(band, 0, 1);
+        const p = normalCdf(band);
         let n = 0;
         for (let sum = poisson(0, b); sum < p; ) sum += poisson(++n, b);
         expected[String(band) as "0"] = poissonInterval(n, b, cl)[1] / a;

@@ -3,7 +3,7 @@
  * arXiv:1007.1727): q0 = −2 ln λ(0) for μ̂ ≥ 0, else 0; Z = sign(μ̂)·√(2(NLL(μ=0) − NLL_min)).
  * A significance rests on two converged fits; otherwise q0, p0 and Z are NaN (null in JSON).
  */
-import normalCdf from "@stdlib/stats-base-dists-normal-cdf";
+import { normalCdf } from "../core/normal.js";
 import type { CompiledModel } from "../core/compile.js";
 import { fitBackground, raiseFloor } from "./background.js";
 import { fit, type FitOptions, type FitResult } from "./fit.js";
@@ -61,5 +61,5 @@ export function discovery(cm: CompiledModel, options: FitOptions = {}, free?: Fi
   const muHat = f.values[poi];
   const q0 = !valid ? NaN : muHat >= 0 ? twoDelta : 0;
   const z = !valid ? NaN : Math.sign(muHat) * Math.sqrt(twoDelta);
-  return { q0, p0: valid ? 1 - normalCdf(Math.sqrt(q0), 0, 1) : NaN, z, free: f, background: b, valid };
+  return { q0, p0: valid ? 1 - normalCdf(Math.sqrt(q0)) : NaN, z, free: f, background: b, valid };
 }

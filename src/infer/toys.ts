@@ -9,7 +9,7 @@
  * Every toy's random numbers derive from (seed, mass index, hypothesis, grid index, toy index), so
  * any split of the toys over batches or workers gives the same toys.
  */
-import normalCdf from "@stdlib/stats-base-dists-normal-cdf";
+import { normalCdf } from "../core/normal.js";
 import type { CompiledModel } from "../core/compile.js";
 import { BumpscanError } from "../errors.js";
 import type { ToyExecutor } from "./executor.js";
@@ -325,7 +325,7 @@ export class ToyCalculator implements Calculator {
     if (mu <= 0) return 1;
     const at = async (k: number) => {
       const { sb, b } = await this.toysAt(k);
-      const qN = quantile(Float64Array.from(b.q).sort(), normalCdf(-band, 0, 1));
+      const qN = quantile(Float64Array.from(b.q).sort(), normalCdf(-band));
       return { value: clsFrom(sb.q, b.q, qN)[statistic] };
     };
     return (await this.interpolate(mu, at, { value: 1 })).value;

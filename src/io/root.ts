@@ -1,6 +1,7 @@
 /**
  * ROOT files (jsroot): one numeric branch of a TTree (and optionally a weights branch), read
- * basket by basket. jsroot loads only when such a file is read.
+ * basket by basket. jsroot is an optional peer dependency of the package, loaded only when such
+ * a file is read: without it, reading one fails with a one-line message saying how to add it.
  */
 import { BumpscanError } from "../errors.js";
 import { type Column, type ColumnChoice, Growing } from "./column.js";
@@ -12,6 +13,32 @@ interface Branch {
 interface Tree {
   fEntries: number;
   fBranches: { arr: Branch[] };
+}
+
+/** What a missing jsroot says: the one line a user sees (the CLI exits with 2). */
+const NEEDS_JSROOT = "reading ROOT files needs jsroot: npm install jsroot";
+
+/** `import("jsroot/…")` failed because jsroot itself is not installed (Node, a bundler's stub, a browser). */
+function jsrootMissing(e: unknown): boolean {
+  const { code, message = "" } = (e ?? {}) as { code?: string; message?: string };
+  if (code === "ERR_MODULE_NOT_FOUND" || code === "MODULE_NOT_FOUND") return /['"]jsroot['"/]/.test(message);
+  // Vite's stub: 'Could not resolve "jsroot/io" imported by "bumpscan". Is it installed?'
+  if (/jsroot/.test(message) && /could not resolve|cannot find|is it installed/i.test(message)) return true;
+  // a browser's failed dynamic import: a TypeError without a code
+  return e instanceof TypeError && /dynamically imported module|module specifier/i.test(message);
+}
+
+/** jsroot's I/O modules, loaded on first use; a BumpscanError saying how to install it when absent. */
+async function loadJsroot() {
+  try {
+    const [io, tree] = await Promise.all([import("jsroot/io"), import("jsroot/tree")]);
+    return { openFile: io.openFile, TSelector: tree.TSelector, treeProcess: tree.treeProcess };
+  } catch (e) {
+    if (jsrootMissing(e)) throw new BumpscanError(NEEDS_JSROOT);
+    throw new BumpscanError(
+      `reading ROOT files: jsroot is installed but could not be loaded (${(e as Error).message})`,
+    );
+  }
 }
 
 /**
@@ -29,8 +56,7 @@ export async function rootColumn(
   label: string,
   choice: ColumnChoice,
 ): Promise<Column> {
-  const { openFile } = await import("jsroot/io");
-  const { TSelector, treeProcess } = await import("jsroot/tree");
+  const { openFile, TSelector, treeProcess } = await loadJsroot();
   let file: Awaited<ReturnType<typeof openFile>>;
   try {
     file = await openFile(source);

@@ -9,6 +9,7 @@ declare global {
   interface Window {
     runToys: (values: number[]) => Promise<{ q: number[]; workers: number }>;
     fitAndScan: (csv: string) => Promise<{ events: number; fit: unknown; scan: unknown }>;
+    startBroken: (script: string) => Promise<{ message: string; ms: number }>;
   }
 }
 
@@ -49,4 +50,18 @@ window.fitAndScan = async (csv: string) => {
   const pool = await WorkerPool.start(2, { spawn });
   const scanned = await scan(spec, values, { pool }).finally(() => pool.close());
   return { events: values.length, fit: fitted, scan: scanned };
+};
+
+/** WorkerPool.start on a worker script that dies on load: how start ends, and after how long. */
+window.startBroken = async (script: string) => {
+  const t0 = performance.now();
+  const spawnBroken = () => {
+    const w = new Worker(new URL(script, location.href), { type: "module" });
+    return { endpoint: w, terminate: () => w.terminate() };
+  };
+  const message = await WorkerPool.start(2, { spawn: spawnBroken }).then(
+    async (pool) => (await pool.close(), "started"),
+    (e: Error) => e.message,
+  );
+  return { message, ms: performance.now() - t0 };
 };
