@@ -130,3 +130,17 @@ export function errorMode(value: string): ErrorMode {
     throw new InvalidArgumentError(`"${value}" is not one of asymptotic, sumw2, hesse`);
   return value;
 }
+
+/**
+ * `--set a=1,b=2` (repeatable): parameter values by name, joined with those of earlier uses.
+ */
+export function assignments(value: string, previous: Record<string, number> = {}): Record<string, number> {
+  const out = { ...previous };
+  for (const pair of value.split(",")) {
+    const m = /^\s*([A-Za-z_][\w']*)\s*=\s*(\S+)\s*$/.exec(pair);
+    const v = m ? Number(m[2]) : NaN;
+    if (!m || !Number.isFinite(v)) throw new InvalidArgumentError(`"${pair}" is not name=number`);
+    out[m[1]] = v;
+  }
+  return out;
+}

@@ -3,7 +3,7 @@
  * trace; exit codes (docs/errors.md): 0 success, 1 the job ran but a fit did not converge, 2 bad
  * input or an I/O fault, 3 internal error, 130 interrupted.
  */
-import { Command, CommanderError } from "commander";
+import { Command, CommanderError, Option } from "commander";
 import { readFile, stat, writeFile } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import type { LimitMethod } from "../job/mass-job.js";
@@ -15,6 +15,7 @@ import { starterSpec } from "./starter.js";
 import { VERSION } from "./version.js";
 import { BumpscanError, errnoWords } from "../errors.js";
 import {
+  assignments,
   between,
   clsMethod,
   bins,
@@ -111,8 +112,13 @@ program
   .addHelpText(
     "after",
     "\nExit codes: 0 success, 1 a fit or point did not converge or failed, 2 bad input or an I/O fault, 3 internal " +
-      "error, 130 interrupted.",
-  );
+      "error, 130 interrupted.\nA spec given as - is read from standard input. BUMPSCAN_WORKERS sets the default " +
+      "of --workers.",
+  )
+  .hook("preAction", (_, action) => {
+    const { set, fix } = action.opts() as typeof overrides;
+    overrides = { set, fix };
+  });
 
 /** The input files and the events dropped outside the range (one entry per sample for several). */
 function files(samples: LoadedEvents[]): { file: string | string[]; dropped: number } {
@@ -122,12 +128,24 @@ function files(samples: LoadedEvents[]): { file: string | string[]; dropped: num
   };
 }
 
+/** All of standard input as text (a spec given as `-`). */
+async function readStdin(): Promise<string> {
+  stdinText ??= (async () => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+    return Buffer.concat(chunks).toString("utf8");
+  })();
+  return stdinText;
+}
+let stdinText: Promise<string> | undefined; // read once: a command may look at its spec twice
+
 /** A JSON file's text; errors name the file and the problem ("ENOENT: no such file", "is a directory"). */
 async function readJsonFile(path: string, what: string): Promise<unknown> {
   let text: string;
   try {
-    if ((await stat(path)).isDirectory()) throw Object.assign(new Error(), { code: "EISDIR" });
-    text = await readFile(path, "utf8");
+    if (path === "-") text = await readStdin();
+    else if ((await stat(path)).isDirectory()) throw Object.assign(new Error(), { code: "EISDIR" });
+    else text = await readFile(path, "utf8");
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     throw new BumpscanError(
@@ -139,13 +157,41 @@ async function readJsonFile(path: string, what: string): Promise<unknown> {
   return parseJsonText(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text, path);
 }
 
+/** Parameter values from `--set` (start values) and `--fix` (fixed), for the command that runs. */
+let overrides: { set?: Record<string, number>; fix?: Record<string, number> } = {};
+
+/** `--workers`, its default from BUMPSCAN_WORKERS. */
+const workersOption = () =>
+  new Option("--workers <k>", "worker threads, at most the available cores (default: all of them; 1: none)")
+    .env("BUMPSCAN_WORKERS")
+    .argParser(workers);
+
+/** `--set` and `--fix`: parameter values over the spec's (its `parameters` entry), as Combine's --setParameters. */
+function withOverrides(command: Command): Command {
+  return command
+    .option("--set <name=value,...>", "start parameters at these values (repeatable)", assignments)
+    .option("--fix <name=value,...>", "fix parameters at these values (repeatable)", assignments);
+}
+
+/** The spec JSON with the command's `--set`/`--fix` values in its `parameters` entry. */
+function overridden(json: unknown): unknown {
+  if (!overrides.set && !overrides.fix) return json;
+  if (typeof json !== "object" || json === null || Array.isArray(json)) return json; // parseSpec says what is wrong
+  const spec = json as { parameters?: Record<string, Record<string, unknown>> };
+  const parameters = { ...(spec.parameters ?? {}) };
+  for (const [name, value] of Object.entries(overrides.set ?? {})) parameters[name] = { ...parameters[name], init: value };
+  for (const [name, value] of Object.entries(overrides.fix ?? {}))
+    parameters[name] = { ...parameters[name], init: value, fixed: true };
+  return { ...spec, parameters };
+}
+
 /** A spec file, validated, with its signal templates' simulated events read (paths relative to it). */
 async function readSpec(path: string): Promise<Spec> {
   const { parseSpec, loadSpecTemplates, isHs3Document } = await work();
   const json = await readJsonFile(path, "spec ");
   if (isHs3Document(json))
     throw new BumpscanError(`${path} is an HS3 document: \`fit\` reads it, this command needs a spec`);
-  return loadSpecTemplates(parseSpec(json, path), dirname(resolve(path)));
+  return loadSpecTemplates(parseSpec(overridden(json), path), dirname(resolve(path)));
 }
 
 /** The spec of one region for a fit at one mass (`--region`); a spec without regions is itself. */
@@ -164,7 +210,7 @@ async function regionOf(spec: Spec, region: string | undefined, path: string): P
 
 /** The fit-range options of fit, limit and plot fit: a scan point reproduced on its own. */
 function withWindow(command: Command): Command {
-  return command
+  return withOverrides(command)
     .option(
       "--window <w>",
       "fit only mass ± w resolutions (default: the spec's scan.window, as the scan point there does)",
@@ -252,7 +298,7 @@ function withLimitOptions(command: Command): Command {
       "Bayesian: background-only pseudo-experiments per mass for the expected band (default 100; 0: none)",
       between(0, 65536),
     )
-    .option("--workers <k>", "worker threads, at most the available cores (default: all of them; 1: none)", workers);
+    .addOption(workersOption());
 }
 
 withWindow(
@@ -333,8 +379,7 @@ withWindow(
   );
 
 withLimitOptions(
-  program
-    .command("scan")
+  withOverrides(program.command("scan"))
     .description("scan the spec's mass grid: fit, local Z and limits at every mass, global significance")
     .argument("<spec>", 'model spec with a "scan" entry (JSON)'),
 )
@@ -440,8 +485,7 @@ withLimitOptions(
     },
   );
 
-program
-  .command("count")
+withOverrides(program.command("count"))
   .description(
     "a counting search's table: per window the observed count, the expected background ± its uncertainty, and " +
       "the Bayesian and CLs limits side by side",
@@ -457,7 +501,7 @@ program
     between(0, 65536),
   )
   .option("--seed <s>", "random seed (CLs toys, the expected Bayesian band)", count)
-  .option("--workers <k>", "worker threads, at most the available cores (default: all of them; 1: none)", workers)
+  .addOption(workersOption())
   .option("--out <file>", "write the table as JSON")
   .option("--csv <file>", "write the table as CSV")
   .option("--plots <dir>", "write counts.svg (observed vs expected background) and limits.svg (both limits)")
@@ -721,7 +765,7 @@ program
   .command("demo")
   .description("generate the built-in demo spectrum (BABAR-like recoil mass), scan it, write results and plots")
   .option("--out <dir>", "folder for the demo's files", "bumpscan-demo")
-  .option("--workers <k>", "worker threads, at most the available cores (default: all of them; 1: no workers)", workers)
+  .addOption(workersOption())
   .option("--json", "print the scan JSON instead of the summary")
   .addHelpText("after", "\nExample:\n  bumpscan demo --out demo/   # then open demo/brazil.svg in a browser")
   .action(async (opts: { out: string; workers?: number; json?: boolean }) => {
