@@ -179,7 +179,8 @@ function overridden(json: unknown): unknown {
   if (typeof json !== "object" || json === null || Array.isArray(json)) return json; // parseSpec says what is wrong
   const spec = json as { parameters?: Record<string, Record<string, unknown>> };
   const parameters = { ...(spec.parameters ?? {}) };
-  for (const [name, value] of Object.entries(overrides.set ?? {})) parameters[name] = { ...parameters[name], init: value };
+  for (const [name, value] of Object.entries(overrides.set ?? {}))
+    parameters[name] = { ...parameters[name], init: value };
   for (const [name, value] of Object.entries(overrides.fix ?? {}))
     parameters[name] = { ...parameters[name], init: value, fixed: true };
   return { ...spec, parameters };
