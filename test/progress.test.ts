@@ -14,9 +14,11 @@ const sink = (isTTY: boolean) => {
 };
 
 describe("the reporter", () => {
-  test("a log gets a first line, then one per interval, each naming the work, its total and the time", async () => {
+  test("a log gets a first line after the interval, then one per interval, naming the work, total and time", async () => {
     const { out, stream } = sink(false);
     const r = new Reporter("scan", stream, { BUMPSCAN_PROGRESS_SECONDS: "0.05" });
+    r.update(0, 10, "mass points"); // before the first interval: no line
+    await new Promise((ok) => setTimeout(ok, 80));
     r.update(1, 10, "mass points");
     r.update(2, 10, "mass points"); // within the interval: no line
     await new Promise((ok) => setTimeout(ok, 80));
@@ -39,12 +41,14 @@ describe("the reporter", () => {
     quiet.stop();
   });
 
-  test("the default interval in a log is 30 s", () => {
+  test("in a log, a job shorter than 2 s (the first line's delay) writes nothing, even when it ends", () => {
     const { out, stream } = sink(false);
     const r = new Reporter("x", stream, {});
     r.update(1, 100, "toys");
     r.update(50, 100, "toys");
-    expect(out).toHaveLength(1);
+    r.update(100, 100, "toys");
+    r.stop();
+    expect(out).toHaveLength(0);
   });
 });
 

@@ -1,11 +1,14 @@
 /**
  * Progress of a long job on stderr: on a terminal one line redrawn in place (at most 5 times a
- * second); otherwise (a batch log, Slurm's output file) a full line every 30 s, so a log shows the
- * job is alive and how far it got. `BUMPSCAN_PROGRESS_SECONDS` changes that interval.
+ * second); otherwise (a batch log, Slurm's output file) a first line after 2 s, then one every 30 s,
+ * so a log shows the job is alive and how far it got, and a short job leaves stderr clean. `BUMPSCAN_PROGRESS_SECONDS` changes that interval.
  */
 
 /** Seconds between progress lines in a log (not a terminal) unless BUMPSCAN_PROGRESS_SECONDS says otherwise. */
 export const LOG_INTERVAL_SECONDS = 30;
+
+/** A job shorter than this writes no progress line to a log. */
+const FIRST_LINE_MS = 2000;
 
 export interface ProgressStream {
   isTTY?: boolean;
@@ -20,7 +23,7 @@ const clock = (ms: number) => {
 /** Where progress goes: a terminal line, log lines, or nowhere (`--quiet`, `--json`). */
 export class Reporter {
   private readonly started = performance.now();
-  private last = -Infinity;
+  private last: number;
   private drawn = false;
   private readonly every: number;
 
@@ -31,6 +34,8 @@ export class Reporter {
   ) {
     const seconds = Number(env.BUMPSCAN_PROGRESS_SECONDS);
     this.every = 1000 * (env.BUMPSCAN_PROGRESS_SECONDS !== undefined && seconds >= 0 ? seconds : LOG_INTERVAL_SECONDS);
+    // a log's first line after FIRST_LINE_MS (or the interval, if shorter): a short job leaves stderr clean
+    this.last = stream?.isTTY ? -Infinity : this.started - this.every + Math.min(this.every, FIRST_LINE_MS);
   }
 
   /** `done` of `total` (unknown: undefined) `unit`, in `stage` where the job has several. */
