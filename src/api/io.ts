@@ -5,6 +5,8 @@
  * import { decodeColumn, formatOf, parseCsvColumn, inRange } from "bumpscan/io";
  */
 export { decodeColumn, formatOf } from "../io/decode.js";
+export { parseExpression } from "../model/expression.js";
+export type { Expression } from "../model/expression.js";
 export type { DataFormat } from "../io/decode.js";
 export type { Column, ColumnChoice } from "../io/column.js";
 export { inRange } from "../io/column.js";
