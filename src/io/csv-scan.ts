@@ -172,8 +172,8 @@ function blanks(b: Uint8Array, s: number, e: number): boolean {
 }
 
 /**
- * Reads the wanted columns (the event column, weights, an expression's) of CSV/TSV bytes pushed in pieces of any size. Bad values
- * throw a BumpscanError naming the label, the line (counted in the file, 1-based) and the column,
+ * Reads the wanted columns (the event column, weights, an expression's) of CSV/TSV bytes pushed
+ * in pieces of any size. Bad values throw a BumpscanError naming the label, the line (counted in the file, 1-based) and the column,
  * as csv-parse's reader does; what this scanner does not read throws NotPlainCsv.
  */
 export class CsvScanner {
@@ -337,7 +337,8 @@ export class CsvScanner {
       }
       this.line++;
       i++; // past the '\n'
-      if (header && this.fields !== 0) return this.lines(b, i, to); // this line was the header: its columns from here on
+      // this line was the header: its columns from here on
+      if (header && this.fields !== 0) return this.lines(b, i, to);
     }
   }
 
