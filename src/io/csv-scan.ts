@@ -173,8 +173,8 @@ function blanks(b: Uint8Array, s: number, e: number): boolean {
 
 /**
  * Reads the wanted columns (the event column, weights, an expression's) of CSV/TSV bytes pushed
- * in pieces of any size. Bad values throw a BumpscanError naming the label, the line (counted in the file, 1-based) and the column,
- * as csv-parse's reader does; what this scanner does not read throws NotPlainCsv.
+ * in pieces of any size. Bad values throw a BumpscanError naming the label, the line (counted in
+ * the file, 1-based) and the column, as csv-parse's reader does; what this scanner does not read throws NotPlainCsv.
  */
 export class CsvScanner {
   private carry?: Uint8Array;
