@@ -2,8 +2,9 @@
  * The Web Worker that decodes a file for the page (data-input.ts starts one per file): reading a
  * 1e6-row CSV or Parquet file takes a few hundred milliseconds, and the page stays responsive
  * meanwhile. A cut and an expression (data.cut, data.expr) are applied here, by the same
- * expression module as everywhere (no eval: the page's Content-Security-Policy allows it). It answers one message, { file, choice }, with the columns (their buffers
- * transferred, not copied) or the error's message.
+ * expression module as everywhere (no eval: the page's Content-Security-Policy allows it). It
+ * answers one message, { file, choice }, with the columns (their buffers transferred, not copied)
+ * or the error's message.
  */
 import type { ColumnChoice, Selection } from "../../src/io/column.js";
 import { decodeColumn } from "../../src/io/decode.js";
