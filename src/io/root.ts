@@ -30,8 +30,8 @@ interface Tree {
  * @example
  * import { rootBranchProblem } from "bumpscan/io";
  * const leaf = { _typename: "TLeafF", fLen: 1, fLeafCount: { fName: "nHits" } };
- * rootBranchProblem({ fName: "hitE", fLeaves: { arr: [leaf] } });
- * // => "branch hitE[nHits] is jagged (variable-length per event): bumpscan reads one number per event"
+ * const jagged = rootBranchProblem({ fName: "hitE", fLeaves: { arr: [leaf] } });
+ * jagged; // => "branch hitE[nHits] is jagged (variable-length per event): bumpscan reads one number per event"
  * rootBranchProblem({ fName: "m", fLeaves: { arr: [{ _typename: "TLeafD", fLen: 1 }] } }); // => undefined
  */
 export function rootBranchProblem(b: Branch): string | undefined {

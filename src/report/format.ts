@@ -24,8 +24,8 @@ export const formatNumber = num;
  * A file's selection as the CLI prints it: the events read, those passing data.cut, the observable's expression.
  * @example
  * import { formatSelection } from "bumpscan/report";
- * formatSelection("ntuple.root", { events: 10000, passed: 4123, cut: "nTracks == 2", expr: "sqrt(px*px + py*py)" });
- * // => 'ntuple.root: 4123 of 10000 events pass data.cut "nTracks == 2"; observable data.expr "sqrt(px*px + py*py)"'
+ * const line = formatSelection("ntuple.root", { events: 10000, passed: 4123, cut: "nTracks == 2", expr: "px + py" });
+ * line; // => 'ntuple.root: 4123 of 10000 events pass data.cut "nTracks == 2"; observable data.expr "px + py"'
  */
 export function formatSelection(file: string, s: Selection): string {
   const cut = s.cut === undefined ? "no data.cut" : `pass data.cut ${JSON.stringify(s.cut)}`;
