@@ -446,3 +446,31 @@ describe("fit ranges, failed points and weights on the command line", () => {
     );
   });
 });
+
+test("a cut and an expression: the passing count in the summary and in --json, for fit and limit", () => {
+  const rows = ["px,py,flag"];
+  for (let i = 0; i < 800; i++) {
+    const m = ((i + 0.5) * 10) / 800;
+    rows.push(`${m * 0.6},${m * 0.8},${i % 4 === 0 ? 0 : 1}`); // sqrt(px² + py²) = m
+  }
+  writeFileSync(join(dir, "sel.csv"), `${rows.join("\n")}\n`);
+  const data = { path: "sel.csv", expr: "sqrt(px^2 + py^2)", cut: "flag == 1" };
+  const path = spec("sel", { data });
+  const json = run(["fit", path, "--mass", "5", "--json"]);
+  expect(json.err).toBe("");
+  const out = JSON.parse(json.out);
+  expect(out.selected).toEqual({ file: join(dir, "sel.csv"), events: 800, passed: 600, ...data, path: undefined });
+  expect(out.events).toBe(600);
+  const text = run(["fit", path, "--mass", "5"]);
+  expect(text.out).toContain(
+    "selected   " +
+      join(dir, "sel.csv") +
+      ': 600 of 800 events pass data.cut "flag == 1"; ' +
+      'observable data.expr "sqrt(px^2 + py^2)"',
+  );
+  const limit = run(["limit", path, "--mass", "5", "--json"]);
+  expect(JSON.parse(limit.out).selected.passed).toBe(600);
+  const bad = run(["fit", spec("selbad", { data: { ...data, cut: "flg == 1" } }), "--mass", "5"]);
+  expect(bad.code).toBe(2);
+  expect(bad.err).toMatch(/sel\.csv: data\.cut: unknown column "flg" at 1\n/);
+});

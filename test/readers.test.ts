@@ -248,13 +248,14 @@ describe("the CSV scanner against csv-parse", () => {
       const bytes = enc(text);
       const whole = outcome(() => parseCsvColumn(text, "p.csv", choice));
       const pieces = outcome(() => {
-        const s = new CsvScanner("p.csv", choice);
+        const s = new CsvScanner("p.csv", [choice.column, ...(choice.weights ? [choice.weights] : [])]);
         for (let at = 0; at < bytes.length; ) {
           const step = 1 + Math.floor(r() * 7);
           s.push(bytes.subarray(at, at + step));
           at += step;
         }
-        return s.end();
+        const [values, weights] = s.end();
+        return { values, weights };
       });
       if (pieces.error?.startsWith("not plain CSV")) continue; // handed to csv-parse, as the whole is
       expect(pieces, JSON.stringify(text)).toEqual(whole);
@@ -293,7 +294,7 @@ describe("the CSV scanner against csv-parse", () => {
   test("what the scanner leaves to csv-parse is read as before", () => {
     const cr = "m\r1.5\r2.5\r"; // classic Mac line ends
     expect(() => {
-      const s = new CsvScanner("cr.csv", {});
+      const s = new CsvScanner("cr.csv", [undefined]);
       s.push(enc(cr));
       s.end();
     }).toThrow(NotPlainCsv);

@@ -5,13 +5,15 @@
  * import { decodeColumn, formatOf, parseCsvColumn, inRange } from "bumpscan/io";
  */
 export { decodeColumn, formatOf } from "../io/decode.js";
+export { parseExpression } from "../model/expression.js";
+export type { Expression } from "../model/expression.js";
 export type { DataFormat } from "../io/decode.js";
-export type { Column, ColumnChoice } from "../io/column.js";
+export type { Column, ColumnChoice, Selection } from "../io/column.js";
 export { inRange } from "../io/column.js";
 export { parseCsvColumn } from "../io/csv.js";
 export { parseJsonColumn } from "../io/json.js";
 export { parquetColumn, arrowColumn } from "../io/columnar.js";
-export { rootColumn } from "../io/root.js";
+export { rootBranchProblem, rootColumn } from "../io/root.js";
 export { modelToHs3, isHs3Document, HS3_VERSION } from "../io/hs3.js";
 export type { Hs3Document, Hs3ExportOptions } from "../io/hs3.js";
 export { hs3ToModel } from "../io/hs3-import.js";

@@ -14,6 +14,14 @@ export { limitsCsv } from "../report/tables.js";
 export { hepdataTable, hepdataSignificanceTable, hepdataSubmission } from "../report/hepdata.js";
 export { scanOutputs } from "../report/outputs.js";
 export type { OutputFile } from "../report/outputs.js";
-export { formatFit, formatLimit, formatScan, formatNumber, formatInjection } from "../report/format.js";
+export {
+  formatFit,
+  formatLimit,
+  formatScan,
+  formatNumber,
+  formatInjection,
+  formatSelection,
+} from "../report/format.js";
+export type { FileSelection } from "../report/format.js";
 export { countingCsv, formatCounting, countingOutputs } from "../report/counting.js";
 export { countsPlot, countingLimitsPlot } from "../plot/counting-plots.js";

@@ -12,6 +12,7 @@ import type { LoadedEvents } from "../io/data.js";
 import type { Spec } from "../model/spec.js";
 import type { ScanResult } from "../scan/scan.js";
 import { starterSpec } from "./starter.js";
+import { formatSelection } from "../report/format.js";
 import { VERSION } from "./version.js";
 import { BumpscanError, errnoWords } from "../errors.js";
 import {
@@ -120,11 +121,16 @@ program
     overrides = { set, fix };
   });
 
-/** The input files and the events dropped outside the range (one entry per sample for several). */
-function files(samples: LoadedEvents[]): { file: string | string[]; dropped: number } {
+/**
+ * The input files, the events dropped outside the range and, with data.cut or data.expr, the
+ * events read and passing per file (one entry per sample for several).
+ */
+function files(samples: LoadedEvents[]) {
+  const selected = samples.map((s) => s.selected && { file: s.path, ...s.selected });
   return {
     file: samples.length === 1 ? samples[0].path : samples.map((s) => s.path),
     dropped: samples.reduce((n, s) => n + s.dropped, 0),
+    ...(selected.some(Boolean) ? { selected: samples.length === 1 ? selected[0] : selected } : {}),
   };
 }
 
@@ -138,6 +144,13 @@ async function readStdin(): Promise<string> {
   return stdinText;
 }
 let stdinText: Promise<string> | undefined; // read once: a command may look at its spec twice
+
+/** For scan and count (their standard output is the result): each file's selection, on standard error. */
+function reportSelections(events: Record<string, LoadedEvents[]>, quiet?: boolean): void {
+  if (quiet) return;
+  for (const samples of Object.values(events))
+    for (const s of samples) if (s.selected) console.error(`bumpscan: ${formatSelection(s.path, s.selected)}`);
+}
 
 /** A JSON file's text; errors name the file and the problem ("ENOENT: no such file", "is a directory"). */
 async function readJsonFile(path: string, what: string): Promise<unknown> {
@@ -437,6 +450,7 @@ withLimitOptions(
       if (opts.units === "coupling" && !spec.interpret)
         throw new BumpscanError(`--units coupling: ${specPath} has no "interpret" (poi1 and power of the coupling)`);
       const events = await loadScanEvents(spec, dirname(resolve(specPath)));
+      reportSelections(events, opts.quiet);
       const t0 = performance.now();
       const pool = opts.workers === 1 ? undefined : await WorkerPool.start(opts.workers || undefined);
       const bar = reporter("scan", opts);
@@ -542,6 +556,7 @@ withOverrides(program.command("count"))
       const spec = await readSpec(specPath);
       w.checkCountingSearch(spec);
       const events = await w.loadScanEvents(spec, dirname(resolve(specPath)));
+      reportSelections(events, opts.quiet);
       const t0 = performance.now();
       const pool = opts.workers === 1 ? undefined : await w.WorkerPool.start(opts.workers || undefined);
       const bar = reporter("count", opts);

@@ -4,14 +4,70 @@ import { BumpscanError } from "../errors.js";
 export interface Column {
   values: Float64Array;
   weights?: Float64Array;
+  /** With a cut or an expression: the events read and those that passed the cut. */
+  selected?: Selection;
 }
 
-/** Which column of a file to read: the events (a branch, for ROOT), optional weights, the TTree of a ROOT file. */
+/** The events of a file and those passing its cut (all of them without one). */
+export interface Selection {
+  events: number;
+  passed: number;
+  cut?: string;
+  expr?: string;
+}
+
+/**
+ * Which column of a file to read: the events (a branch, for ROOT) or an expression of columns,
+ * optional weights, a cut the events must pass, the TTree of a ROOT file.
+ */
 export interface ColumnChoice {
   column?: string;
   weights?: string;
   tree?: string;
+  /** The observable as an expression of columns (instead of `column`; docs/spec.md). */
+  expr?: string;
+  /** The events kept: those for which this expression is true (not 0). */
+  cut?: string;
 }
+
+/** The columns a reader reads: the event column first (undefined: the file's only one), then others by name. */
+export type Wanted = (string | undefined)[];
+
+/** A column the file does not have: the selection names the expression that asked for it. */
+export class NoSuchColumn extends BumpscanError {
+  constructor(
+    message: string,
+    readonly column: string,
+    /** The file's columns, when a message may list them (never a CSV header). */
+    readonly have?: string[],
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * The wanted columns among a file's: `read`, the file's column indices to read (each once), and
+ * for each wanted column the index of its array in `read`.
+ */
+export function resolveColumns(
+  label: string,
+  names: string[],
+  wanted: Wanted,
+  listNames = true,
+  noun: Noun = COLUMN,
+): { read: number[]; slot: number[] } {
+  const read: number[] = [];
+  const slot = wanted.map((name) => {
+    const i = columnIndex(label, names, name, listNames, noun);
+    if (!read.includes(i)) read.push(i);
+    return read.indexOf(i);
+  });
+  return { read, slot };
+}
+
+/** What a file's columns are called, one and many: a ROOT tree's are its branches. */
+export type Noun = [string, string];
+const COLUMN: Noun = ["column", "columns"];
 
 /** A Float64Array that grows by doubling. */
 export class Growing {
@@ -35,17 +91,27 @@ export class Growing {
  * message only when `listNames` is set (a columnar file's schema); a CSV header is the file's
  * first line, which may be anything, so it is never echoed.
  */
-export function columnIndex(label: string, names: string[], name?: string, listNames = true): number {
+export function columnIndex(
+  label: string,
+  names: string[],
+  name?: string,
+  listNames = true,
+  [one, many]: Noun = COLUMN,
+): number {
   if (name === undefined) {
     if (names.length === 1) return 0;
     throw new BumpscanError(
-      `${label} has ${listNames ? `columns ${names.join(", ")}` : `${names.length} columns`}: name one in the ` +
+      `${label} has ${listNames ? `${many} ${names.join(", ")}` : `${names.length} ${many}`}: name one in the ` +
         `spec's data.column`,
     );
   }
   const i = names.indexOf(name);
   if (i < 0)
-    throw new BumpscanError(`${label} has no column "${name}"${listNames ? ` (columns: ${names.join(", ")})` : ""}`);
+    throw new NoSuchColumn(
+      `${label} has no ${one} "${name}"${listNames ? ` (${many}: ${names.join(", ")})` : ""}`,
+      name,
+      listNames ? names : undefined,
+    );
   return i;
 }
 
@@ -72,46 +138,43 @@ export function badCell(cell: string | undefined): string {
 }
 
 /**
- * The events of CSV records, the first being the header; a value that is not a finite number
- * throws a BadValue naming its data row, for the caller to turn into a line number.
+ * The wanted columns of CSV records, the first being the header; a value that is not a finite
+ * number throws a BadValue naming its data row, for the caller to turn into a line number.
  */
 export class CsvColumns {
   private header?: string[];
-  private col = -1;
-  private wcol = -1;
-  private readonly values = new Growing();
-  private readonly w = new Growing();
+  private cols: number[] = [];
+  private slot: number[] = [];
+  private columns: Growing[] = [];
   private row = 0;
 
   constructor(
     private readonly label: string,
-    private readonly choice: ColumnChoice,
+    private readonly wanted: Wanted,
   ) {}
 
   add(record: string[]): void {
     if (!this.header) {
       this.header = record;
-      this.col = columnIndex(this.label, record, this.choice.column, false);
-      this.wcol = this.choice.weights ? columnIndex(this.label, record, this.choice.weights, false) : -1;
+      const { read, slot } = resolveColumns(this.label, record, this.wanted, false);
+      [this.cols, this.slot, this.columns] = [read, slot, read.map(() => new Growing())];
       return;
     }
     this.row++;
-    const v = decimal(record[this.col] ?? "");
-    const wv = this.wcol >= 0 ? decimal(record[this.wcol] ?? "") : 1;
-    if (!Number.isFinite(v) || !Number.isFinite(wv)) {
+    const row = this.cols.map((c) => decimal(record[c] ?? ""));
+    const bad = row.findIndex((v) => !Number.isFinite(v));
+    if (bad >= 0) {
       // the column by the name the spec gave (the header itself is file content)
-      const [bad, name] = !Number.isFinite(v)
-        ? [this.col, this.choice.column ?? "1"]
-        : [this.wcol, this.choice.weights];
-      throw new BadValue(this.row, `column ${name} ${badCell(record[bad])}`);
+      const name = this.wanted[this.slot.indexOf(bad)] ?? "1";
+      throw new BadValue(this.row, `column ${name} ${badCell(record[this.cols[bad]])}`);
     }
-    this.values.push(v);
-    if (this.wcol >= 0) this.w.push(wv);
+    row.forEach((v, k) => this.columns[k].push(v));
   }
 
-  done(): Column {
+  done(): Float64Array[] {
     if (!this.header) throw new BumpscanError(`${this.label}: empty file (expected a header line)`);
-    return { values: this.values.done(), weights: this.wcol >= 0 ? this.w.done() : undefined };
+    const arrays = this.columns.map((c) => c.done());
+    return this.slot.map((k) => arrays[k]);
   }
 }
 

@@ -9,13 +9,21 @@
 import type { DataType, RecordBatch } from "apache-arrow";
 import type { Compressors } from "hyparquet";
 import { BumpscanError } from "../errors.js";
-import { type Column, type ColumnChoice, columnIndex } from "./column.js";
+import { type Column, type ColumnChoice, resolveColumns, type Wanted } from "./column.js";
+import { readPlanned } from "./select.js";
 
-/** The event and weight columns chosen from a file's column names (errors list the names). */
-function chosen(names: string[], label: string, { column, weights }: ColumnChoice): string[] {
-  const picked = [names[columnIndex(label, names, column)]];
-  if (weights) picked.push(names[columnIndex(label, names, weights)]);
-  return picked;
+/**
+ * The wanted columns among a file's (errors list the names): the names to read, each once, and
+ * where each wanted column's array is among them. A column of lists is refused by name.
+ */
+function chosen(names: string[], label: string, wanted: Wanted, isList: (i: number) => boolean) {
+  const { read, slot } = resolveColumns(label, names, wanted);
+  const list = read.find(isList);
+  if (list !== undefined)
+    throw new BumpscanError(
+      `${label}: column ${names[list]} holds lists (variable-length per event): bumpscan reads one number per event`,
+    );
+  return { picked: read.map((i) => names[i]), slot };
 }
 
 /** What a value that is not a finite number is, in words that show no text of the file. */
@@ -119,8 +127,8 @@ class Collect {
     });
     this.rows += batch.numRows;
   }
-  done(): Column {
-    const [values, weights] = this.parts.map((parts) => {
+  done(): Float64Array[] {
+    return this.parts.map((parts) => {
       const all = new Float64Array(parts.reduce((n, p) => n + p.length, 0));
       let at = 0;
       for (const p of parts) {
@@ -129,7 +137,6 @@ class Collect {
       }
       return all;
     });
-    return { values, weights };
   }
 }
 
@@ -143,6 +150,10 @@ class Collect {
  * values.length; // => 1000
  */
 export async function parquetColumn(source: Blob, label: string, choice: ColumnChoice): Promise<Column> {
+  return readPlanned(label, choice, (wanted) => parquetColumns(source, label, wanted));
+}
+
+async function parquetColumns(source: Blob, label: string, wanted: Wanted): Promise<Float64Array[]> {
   const { parquetMetadataAsync, parquetRead, parquetSchema } = await import("hyparquet");
   const unreadable = (e: unknown) =>
     new BumpscanError(`${label}: not a readable Parquet file (${(e as Error).message ?? e})`);
@@ -151,14 +162,19 @@ export async function parquetColumn(source: Blob, label: string, choice: ColumnC
     slice: (start: number, end?: number) => source.slice(start, end).arrayBuffer(),
   };
   let metadata: Awaited<ReturnType<typeof parquetMetadataAsync>>;
-  let names: string[];
+  let schema: ReturnType<typeof parquetSchema>["children"];
   try {
     metadata = await parquetMetadataAsync(file);
-    names = parquetSchema(metadata).children.map((c) => c.element.name);
+    schema = parquetSchema(metadata).children;
   } catch (e) {
     throw unreadable(e);
   }
-  const picked = chosen(names, label, choice);
+  const { picked, slot } = chosen(
+    schema.map((c) => c.element.name),
+    label,
+    wanted,
+    (i) => schema[i].children.length > 0 || schema[i].element.repetition_type === "REPEATED",
+  );
   const rows = Number(metadata.num_rows);
   const out = picked.map(() => new Float64Array(rows));
   const filled = picked.map(() => 0);
@@ -190,7 +206,7 @@ export async function parquetColumn(source: Blob, label: string, choice: ColumnC
   if (bad) throw badRow(label, bad.row, bad.name, bad.value);
   const short = filled.findIndex((n) => n !== rows);
   if (short >= 0) throw unreadable(new Error(`column ${picked[short]} has ${filled[short]} of ${rows} rows`));
-  return { values: out[0], weights: out[1] };
+  return slot.map((k) => out[k]);
 }
 
 /** Node's fs.promises FileHandle, as apache-arrow recognises it (declared here: this module is browser-safe). */
@@ -213,6 +229,10 @@ export async function arrowColumn(
   label: string,
   choice: ColumnChoice,
 ): Promise<Column> {
+  return readPlanned(label, choice, (wanted) => arrowColumns(source, label, wanted));
+}
+
+async function arrowColumns(source: Uint8Array | FileHandleLike, label: string, wanted: Wanted) {
   const { RecordBatchReader } = await import("apache-arrow");
   let reader: import("apache-arrow").RecordBatchReader;
   try {
@@ -222,19 +242,20 @@ export async function arrowColumn(
   } catch (e) {
     throw new BumpscanError(`${label}: not a readable Arrow IPC file (${(e as Error).message})`);
   }
-  const collect = new Collect(
+  const fields = reader.schema.fields;
+  const { picked, slot } = chosen(
+    fields.map((f) => f.name),
     label,
-    chosen(
-      reader.schema.fields.map((f) => f.name),
-      label,
-      choice,
-    ),
+    wanted,
+    (i) => (fields[i].type.children?.length ?? 0) > 0,
   );
+  const collect = new Collect(label, picked);
   try {
     for await (const batch of reader) collect.add(batch);
   } catch (e) {
     if (e instanceof BumpscanError) throw e;
     throw new BumpscanError(`${label}: not a readable Arrow IPC file (truncated or corrupt: ${(e as Error).message})`);
   }
-  return collect.done();
+  const arrays = collect.done();
+  return slot.map((k) => arrays[k]);
 }

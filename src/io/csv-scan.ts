@@ -10,7 +10,7 @@
  */
 import { parse } from "csv-parse/browser/esm/sync";
 import { BumpscanError } from "../errors.js";
-import { badCell, type Column, type ColumnChoice, CSV_OPTIONS, columnIndex, decimal, Growing } from "./column.js";
+import { badCell, CSV_OPTIONS, decimal, Growing, resolveColumns, type Wanted } from "./column.js";
 
 /** The powers of ten that are exact doubles. */
 const POW10 = [
@@ -172,9 +172,9 @@ function blanks(b: Uint8Array, s: number, e: number): boolean {
 }
 
 /**
- * Reads the event (and weight) column of CSV/TSV bytes pushed in pieces of any size. Bad values
- * throw a BumpscanError naming the label, the line (counted in the file, 1-based) and the column,
- * as csv-parse's reader does; what this scanner does not read throws NotPlainCsv.
+ * Reads the wanted columns (the event column, weights, an expression's) of CSV/TSV bytes pushed
+ * in pieces of any size. Bad values throw a BumpscanError naming the label, the line (counted in
+ * the file, 1-based) and the column, as csv-parse's reader does; what this scanner does not read throws NotPlainCsv.
  */
 export class CsvScanner {
   private carry?: Uint8Array;
@@ -185,17 +185,22 @@ export class CsvScanner {
   private line = 1;
   /** The header's number of fields; 0 before the header. */
   private fields = 0;
-  private col = -1;
-  private wcol = -1;
-  private readonly values = new Growing();
-  private readonly w = new Growing();
+  /** For each field of a row, the wanted column it is (-1: none); empty before the header. */
+  private slotOf = new Int32Array(0);
+  /** The wanted columns' values, names (as the spec gives them) and, for the row being read, fields. */
+  private columns: Growing[] = [];
+  private names: string[] = [];
+  private slot: number[] = [];
+  private rowValue = new Float64Array(0);
+  private rowStart = new Int32Array(0);
+  private rowEnd = new Int32Array(0);
   /** The content of the last quoted field: b[qs, qe). */
   private qs = -1;
   private qe = -1;
 
   constructor(
     private readonly label: string,
-    private readonly choice: ColumnChoice,
+    private readonly wanted: Wanted,
   ) {}
 
   /** The next bytes of the file. */
@@ -225,8 +230,8 @@ export class CsvScanner {
     if (last + 1 < b.length) this.carry = b.slice(last + 1);
   }
 
-  /** The end of the file: the column read. */
-  end(): Column {
+  /** The end of the file: the wanted columns, in their order. */
+  end(): Float64Array[] {
     const rest = this.carry;
     this.carry = undefined;
     if (rest && rest.length > 0) {
@@ -236,7 +241,8 @@ export class CsvScanner {
     }
     forgetText();
     if (this.fields === 0) throw new BumpscanError(`${this.label}: empty file (expected a header line)`);
-    return { values: this.values.done(), weights: this.wcol >= 0 ? this.w.done() : undefined };
+    const arrays = this.columns.map((c) => c.done());
+    return this.slot.map((k) => arrays[k]);
   }
 
   /** Where the text starts in the file's first bytes: after a UTF-8 byte order mark; UTF-16 is not read here. */
@@ -267,8 +273,8 @@ export class CsvScanner {
 
   /** The lines in b[from, to): whole lines, the last one ending at `to` (a '\n' or the file's end). */
   private lines(b: Uint8Array, from: number, to: number): void {
-    const col = this.col;
-    const wcol = this.wcol;
+    const { slotOf, rowValue, rowStart, rowEnd } = this;
+    const header = this.fields === 0;
     let i = from;
     while (i < to) {
       const start = i;
@@ -276,15 +282,11 @@ export class CsvScanner {
       let fieldStart = i;
       let quoteStart = -1; // the content of a quoted field: b[quoteStart, quoteEnd)
       let quoteEnd = -1;
-      let vs = -1;
-      let ve = -1;
-      let ws = -1;
-      let we = -1;
-      let v = Number.NaN; // the values when their fields were read as plain numbers
-      let wv = Number.NaN;
+      rowValue.fill(Number.NaN); // the values when their fields were read as plain numbers
       let kind = LINE_END;
       for (;;) {
-        if (field === col || field === wcol) {
+        const slot = field < slotOf.length ? slotOf[field] : -1;
+        if (slot >= 0) {
           // the column's number, parsed as the bytes are read; the field's end must follow it
           let j = i;
           let c = b[j];
@@ -295,8 +297,7 @@ export class CsvScanner {
           while (c === 32 || c === 11 || c === 12 || c === 13) c = b[++k];
           const next = k < to ? KIND[c] : LINE_END;
           if (!Number.isNaN(x) && next !== 0 && next !== QUOTE) {
-            if (field === col) v = x;
-            if (field === wcol) wv = x;
+            rowValue[slot] = x;
             i = k;
           } else i = j; // anything else: read on as any field, its value from its text at the end
         }
@@ -308,13 +309,9 @@ export class CsvScanner {
           quoteStart = this.qs;
           quoteEnd = this.qe;
         }
-        if (field === col) {
-          vs = quoteStart >= 0 ? quoteStart : fieldStart;
-          ve = quoteStart >= 0 ? quoteEnd : i;
-        }
-        if (field === wcol) {
-          ws = quoteStart >= 0 ? quoteStart : fieldStart;
-          we = quoteStart >= 0 ? quoteEnd : i;
+        if (slot >= 0) {
+          rowStart[slot] = quoteStart >= 0 ? quoteStart : fieldStart;
+          rowEnd[slot] = quoteStart >= 0 ? quoteEnd : i;
         }
         if (kind !== DELIMITER) break;
         quoteStart = -1;
@@ -332,13 +329,16 @@ export class CsvScanner {
         if (this.fields === 0) this.header(b, start, end, field + 1);
         else {
           if (field + 1 !== this.fields) throw new NotPlainCsv("a row with another number of fields");
-          this.values.push(v - v === 0 ? v : this.value(b, vs, ve, this.choice.column ?? "1"));
-          if (wcol >= 0) this.w.push(wv - wv === 0 ? wv : this.value(b, ws, we, this.choice.weights!));
+          for (let k = 0; k < rowValue.length; k++) {
+            const v = rowValue[k];
+            this.columns[k].push(v - v === 0 ? v : this.value(b, rowStart[k], rowEnd[k], this.names[k]));
+          }
         }
       }
       this.line++;
       i++; // past the '\n'
-      if (col !== this.col) return this.lines(b, i, to); // this line was the header: its columns from here on
+      // this line was the header: its columns from here on
+      if (header && this.fields !== 0) return this.lines(b, i, to);
     }
   }
 
@@ -376,9 +376,16 @@ export class CsvScanner {
       throw new NotPlainCsv("an unusual header");
     }
     if (records.length !== 1 || records[0].length !== fields) throw new NotPlainCsv("an unusual header");
-    const names = records[0];
-    this.col = columnIndex(this.label, names, this.choice.column, false);
-    this.wcol = this.choice.weights ? columnIndex(this.label, names, this.choice.weights, false) : -1;
+    const { read, slot } = resolveColumns(this.label, records[0], this.wanted, false);
+    this.slotOf = new Int32Array(fields).fill(-1);
+    read.forEach((field, k) => (this.slotOf[field] = k));
+    this.slot = slot;
+    this.columns = read.map(() => new Growing());
+    // a column by the name the spec gave it (the header itself is file content)
+    this.names = read.map((_, k) => this.wanted[slot.indexOf(k)] ?? "1");
+    this.rowValue = new Float64Array(read.length);
+    this.rowStart = new Int32Array(read.length);
+    this.rowEnd = new Int32Array(read.length);
     this.fields = fields;
   }
 

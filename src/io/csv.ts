@@ -5,8 +5,18 @@
  */
 import { parse } from "csv-parse/browser/esm/sync";
 import { BumpscanError } from "../errors.js";
-import { BadValue, type Column, type ColumnChoice, CSV_OPTIONS, csvProblem, CsvColumns, lineOfRow } from "./column.js";
+import {
+  BadValue,
+  type Column,
+  type ColumnChoice,
+  CSV_OPTIONS,
+  csvProblem,
+  CsvColumns,
+  lineOfRow,
+  type Wanted,
+} from "./column.js";
 import { CsvScanner, NotPlainCsv } from "./csv-scan.js";
+import { readPlanned, readPlannedSync } from "./select.js";
 
 /**
  * Read one numeric column (and optionally a weights column) from CSV or TSV text. Rejects a
@@ -17,14 +27,16 @@ import { CsvScanner, NotPlainCsv } from "./csv-scan.js";
  * parseCsvColumn(text, "ev.csv", { column: "m", weights: "w" }); // => { values: [4.2, 4.3], weights: [1, 2] }
  */
 export function parseCsvColumn(text: string, label: string, choice: ColumnChoice): Column {
-  try {
-    const scanner = new CsvScanner(label, choice);
-    scanner.push(new TextEncoder().encode(text));
-    return scanner.end();
-  } catch (e) {
-    if (!(e instanceof NotPlainCsv)) throw e;
-  }
-  return parseCsvGeneral(text, label, choice);
+  return readPlannedSync(label, choice, (wanted) => {
+    try {
+      const scanner = new CsvScanner(label, wanted);
+      scanner.push(new TextEncoder().encode(text));
+      return scanner.end();
+    } catch (e) {
+      if (!(e instanceof NotPlainCsv)) throw e;
+    }
+    return csvGeneral(text, label, wanted);
+  });
 }
 
 /**
@@ -33,8 +45,12 @@ export function parseCsvColumn(text: string, label: string, choice: ColumnChoice
  * parseCsvColumn's. What decodeColumn does with a .csv/.tsv name (its example shows it).
  */
 export async function decodeCsvColumn(source: Uint8Array | Blob, label: string, choice: ColumnChoice): Promise<Column> {
+  return readPlanned(label, choice, (wanted) => decodeCsv(source, label, wanted));
+}
+
+async function decodeCsv(source: Uint8Array | Blob, label: string, wanted: Wanted): Promise<Float64Array[]> {
   try {
-    const scanner = new CsvScanner(label, choice);
+    const scanner = new CsvScanner(label, wanted);
     if (source instanceof Uint8Array) scanner.push(source);
     else {
       const reader = source.stream().getReader();
@@ -54,7 +70,7 @@ export async function decodeCsvColumn(source: Uint8Array | Blob, label: string, 
     if (!(e instanceof NotPlainCsv)) throw e;
   }
   const bytes = source instanceof Uint8Array ? source : new Uint8Array(await source.arrayBuffer());
-  return parseCsvGeneral(new TextDecoder().decode(bytes), label, choice);
+  return csvGeneral(new TextDecoder().decode(bytes), label, wanted);
 }
 
 /**
@@ -62,7 +78,11 @@ export async function decodeCsvColumn(source: Uint8Array | Blob, label: string, 
  * reference the scanner is tested against.
  */
 export function parseCsvGeneral(text: string, label: string, choice: ColumnChoice): Column {
-  const columns = new CsvColumns(label, choice);
+  return readPlannedSync(label, choice, (wanted) => csvGeneral(text, label, wanted));
+}
+
+function csvGeneral(text: string, label: string, wanted: Wanted): Float64Array[] {
+  const columns = new CsvColumns(label, wanted);
   try {
     // each record goes straight into the column; none is kept
     parse(text, { ...CSV_OPTIONS, on_record: (record: string[]) => (columns.add(record), null) });

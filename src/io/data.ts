@@ -8,7 +8,7 @@ import { regionNames, regionSpec } from "../model/regions.js";
 import { type Spec, specSamples } from "../model/spec.js";
 import type { Dataset } from "../core/compile.js";
 import { readColumn } from "./files.js";
-import { inRange } from "./column.js";
+import { inRange, type Selection } from "./column.js";
 import type { ShapeSpec } from "../model/types.js";
 import { DEFAULT_TEMPLATE_BINS, type TemplateHistograms, templateFromEvents } from "../model/template.js";
 
@@ -18,6 +18,8 @@ export interface LoadedEvents extends Dataset {
   read: number;
   /** Events outside the observable range, dropped. */
   dropped: number;
+  /** With data.cut or data.expr: the events in the file and those passing the cut (before the range). */
+  selected?: Selection;
 }
 
 /**
@@ -35,7 +37,8 @@ export async function loadSpecData(spec: Spec, baseDir: string): Promise<LoadedE
     throw new BumpscanError('the spec has no data entry: add "data": {"path": "events.csv", "column": "m"}');
   const path = isAbsolute(spec.data.path) ? spec.data.path : join(baseDir, spec.data.path);
   const col = await readColumn(path, spec.data);
-  return { path, read: col.values.length, ...inRange(col.values, col.weights, spec.observable.range) };
+  const events = { path, read: col.values.length, ...inRange(col.values, col.weights, spec.observable.range) };
+  return col.selected ? { ...events, selected: col.selected } : events;
 }
 
 /**

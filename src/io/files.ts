@@ -8,7 +8,17 @@ import { createReadStream, openAsBlob } from "node:fs";
 import { access, open, readFile, stat } from "node:fs/promises";
 import { parse } from "csv-parse";
 import { BumpscanError } from "../errors.js";
-import { BadValue, type Column, type ColumnChoice, CSV_OPTIONS, csvProblem, CsvColumns, lineOfRow } from "./column.js";
+import {
+  BadValue,
+  type Column,
+  type ColumnChoice,
+  CSV_OPTIONS,
+  csvProblem,
+  CsvColumns,
+  lineOfRow,
+  type Wanted,
+} from "./column.js";
+import { readPlanned } from "./select.js";
 import { CsvScanner, NotPlainCsv } from "./csv-scan.js";
 import { decodeColumn, formatOf } from "./decode.js";
 import { rootColumn } from "./root.js";
@@ -47,7 +57,7 @@ async function readable(path: string): Promise<void> {
  */
 export async function readColumn(path: string, choice: ColumnChoice = {}): Promise<Column> {
   const format = formatOf(path);
-  if (format === "csv") return readCsvColumn(path, choice.column, choice.weights);
+  if (format === "csv") return readPlanned(path, choice, (wanted) => readCsv(path, wanted));
   await readable(path);
   if (format === "root") return rootColumn(path, path, choice); // jsroot reads the baskets it needs
   if (format === "parquet") return parquetColumn(await openAsBlob(path), path, choice); // only the column chunks
@@ -68,9 +78,13 @@ export async function readColumn(path: string, choice: ColumnChoice = {}): Promi
  * values.length; // => 10112
  */
 export async function readCsvColumn(path: string, column?: string, weights?: string): Promise<Column> {
+  return readPlanned(path, { column, weights }, (wanted) => readCsv(path, wanted));
+}
+
+async function readCsv(path: string, wanted: Wanted): Promise<Float64Array[]> {
   await readable(path);
   try {
-    const scanner = new CsvScanner(path, { column, weights });
+    const scanner = new CsvScanner(path, wanted);
     for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>)
       scanner.push(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.length));
     return scanner.end();
@@ -80,7 +94,7 @@ export async function readCsvColumn(path: string, column?: string, weights?: str
     if (!(e instanceof NotPlainCsv)) throw e;
   }
   // csv-parse, a record per row: quotes inside fields, CR line ends, UTF-16, and what is wrong
-  const columns = new CsvColumns(path, { column, weights });
+  const columns = new CsvColumns(path, wanted);
   try {
     for await (const record of createReadStream(path).pipe(parse(CSV_OPTIONS)) as AsyncIterable<string[]>)
       columns.add(record);

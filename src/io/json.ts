@@ -3,7 +3,8 @@
  * name a position, never the text.
  */
 import { BumpscanError } from "../errors.js";
-import type { Column, ColumnChoice } from "./column.js";
+import { type Column, type ColumnChoice, NoSuchColumn } from "./column.js";
+import { readPlannedSync } from "./select.js";
 
 /**
  * The offset of the first syntax error in JSON text (text.length when it ends early), found by a
@@ -136,13 +137,13 @@ function kindOf(v: unknown): string {
  * const rows = '[{"m": 4.1, "w": 1}]';
  * parseJsonColumn(rows, "ev.json", { column: "m", weights: "w" }); // => { values: [4.1], weights: [1] }
  */
-export function parseJsonColumn(text: string, label: string, { column, weights }: ColumnChoice): Column {
+export function parseJsonColumn(text: string, label: string, choice: ColumnChoice): Column {
   const json = parseJsonText(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text, label);
   if (!Array.isArray(json)) throw new BumpscanError(`${label}: expected a JSON array of events`);
   const pick = (entry: unknown, i: number, key?: string): number => {
     const raw = key === undefined ? entry : (entry as Record<string, unknown> | null)?.[key];
     if (key !== undefined && (entry === null || typeof entry !== "object" || !Object.hasOwn(entry, key))) {
-      throw new BumpscanError(`${label} entry ${i + 1}: no field "${key}"`);
+      throw new NoSuchColumn(`${label} entry ${i + 1}: no field "${key}"`, key);
     }
     // a number in JSON is always decimal; 1e999 parses as Infinity and is refused here
     if (typeof raw !== "number" || !Number.isFinite(raw)) {
@@ -152,8 +153,7 @@ export function parseJsonColumn(text: string, label: string, { column, weights }
     }
     return raw;
   };
-  return {
-    values: Float64Array.from(json, (e, i) => pick(e, i, column)),
-    weights: weights ? Float64Array.from(json, (e, i) => pick(e, i, weights)) : undefined,
-  };
+  return readPlannedSync(label, choice, (wanted) =>
+    wanted.map((key) => Float64Array.from(json, (e, i) => pick(e, i, key))),
+  );
 }

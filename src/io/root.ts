@@ -1,14 +1,24 @@
 /**
- * ROOT files (jsroot): one numeric branch of a TTree (and optionally a weights branch), read
- * basket by basket. jsroot is an optional peer dependency of the package, loaded only when such
- * a file is read: without it, reading one fails with a one-line message saying how to add it.
+ * ROOT files (jsroot): numeric branches of a TTree (the event branch, or those a cut or an
+ * expression names, and optionally weights), read basket by basket; cuts and expressions are
+ * evaluated on them by select.ts, as for every format, rather than by jsroot's TTree::Draw, so
+ * they mean the same on any file. jsroot is an optional peer dependency of the package, loaded
+ * only when such a file is read: without it, reading one fails with a one-line message saying how to add it.
  */
 import { BumpscanError } from "../errors.js";
-import { type Column, type ColumnChoice, Growing } from "./column.js";
+import { type Column, type ColumnChoice, Growing, resolveColumns, type Wanted } from "./column.js";
+import { readPlanned } from "./select.js";
 
+interface Leaf {
+  _typename: string;
+  fName?: string;
+  fLen: number;
+  /** The leaf holding each entry's number of values, for a variable-length array. */
+  fLeafCount?: { fName?: string } | null;
+}
 interface Branch {
   fName: string;
-  fLeaves?: { arr: { _typename: string; fLen: number }[] };
+  fLeaves?: { arr: Leaf[] };
 }
 interface Tree {
   fEntries: number;
@@ -42,8 +52,35 @@ async function loadJsroot() {
 }
 
 /**
- * Read one numeric branch (and optional weights) of a TTree: from a path under Node or a File in
- * a browser (both read in pieces), or from the file's bytes. The tree is `choice.tree`, or the file's only TTree.
+ * Why a branch cannot be read as one number per entry, or undefined when it can: a jagged
+ * (variable-length) array, a fixed-size one, several leaves or a type that is not a number.
+ * @example
+ * import { rootBranchProblem } from "bumpscan/io";
+ * const leaf = { _typename: "TLeafF", fLen: 1, fLeafCount: { fName: "nHits" } };
+ * const jagged = rootBranchProblem({ fName: "hitE", fLeaves: { arr: [leaf] } });
+ * jagged; // => "branch hitE[nHits] is jagged (variable-length per event): bumpscan reads one number per event"
+ * rootBranchProblem({ fName: "m", fLeaves: { arr: [{ _typename: "TLeafD", fLen: 1 }] } }); // => undefined
+ */
+export function rootBranchProblem(b: Branch): string | undefined {
+  const leaves = b.fLeaves?.arr ?? [];
+  const leaf = leaves[0];
+  if (leaf?.fLeafCount)
+    return (
+      `branch ${b.fName}[${leaf.fLeafCount.fName ?? "..."}] is jagged (variable-length per event): ` +
+      "bumpscan reads one number per event"
+    );
+  if (leaves.length === 1 && leaf.fLen > 1)
+    return `branch ${b.fName}[${leaf.fLen}] holds ${leaf.fLen} numbers per event: bumpscan reads one number per event`;
+  if (leaves.length !== 1 || !/^TLeaf[DFILSBO]$/.test(leaf._typename) || leaf.fLen !== 1)
+    return `branch "${b.fName}" does not hold one number per entry`;
+  return undefined;
+}
+
+/**
+ * Read one numeric branch (and optional weights) of a TTree — or, with `choice.expr` or
+ * `choice.cut`, the branches they name (docs/spec.md): from a path under Node or a File in a
+ * browser (both read in pieces), or from the file's bytes. The tree is `choice.tree`, or the
+ * file's only TTree.
  * @example
  * import { readFileSync } from "node:fs";
  * import { rootColumn } from "bumpscan/io";
@@ -56,7 +93,12 @@ export async function rootColumn(
   label: string,
   choice: ColumnChoice,
 ): Promise<Column> {
-  const { openFile, TSelector, treeProcess } = await loadJsroot();
+  return readPlanned(label, choice, (wanted) => rootBranches(source, label, wanted, choice.tree));
+}
+
+/** The named TTree of a ROOT file, or its only one. */
+async function openTree(source: string | ArrayBuffer | File, label: string, tree?: string) {
+  const { openFile } = await loadJsroot();
   let file: Awaited<ReturnType<typeof openFile>>;
   try {
     file = await openFile(source);
@@ -64,7 +106,7 @@ export async function rootColumn(
     throw new BumpscanError(`${label}: not a readable ROOT file (${(e as Error).message})`);
   }
   const trees = [...new Set(file.fKeys.filter((k) => k.fClassName === "TTree").map((k) => k.fName))];
-  const name = choice.tree ?? (trees.length === 1 ? trees[0] : undefined);
+  const name = tree ?? (trees.length === 1 ? trees[0] : undefined);
   if (name === undefined) {
     throw new BumpscanError(
       trees.length
@@ -74,45 +116,42 @@ export async function rootColumn(
   }
   if (!trees.includes(name))
     throw new BumpscanError(`${label} has no TTree "${name}" (trees: ${trees.join(", ") || "none"})`);
-  const tree = (await file.readObject(name)) as Tree;
-  const branch = (key: string | undefined, what: string): string => {
-    const names = tree.fBranches.arr.map((b) => b.fName);
-    const chosen = key ?? (names.length === 1 ? names[0] : undefined);
-    if (chosen === undefined)
-      throw new BumpscanError(
-        `${label} tree ${name} has branches ${names.join(", ")}: name one in the spec's data.${what}`,
-      );
-    const b = tree.fBranches.arr.find((x) => x.fName === chosen);
-    if (!b) throw new BumpscanError(`${label} tree ${name} has no branch "${chosen}" (branches: ${names.join(", ")})`);
-    const leaves = b.fLeaves?.arr ?? [];
-    if (leaves.length !== 1 || !/^TLeaf[DFILSBO]$/.test(leaves[0]._typename) || leaves[0].fLen !== 1) {
-      throw new BumpscanError(`${label} tree ${name} branch "${chosen}" does not hold one number per entry`);
-    }
-    return chosen;
-  };
-  const v = branch(choice.column, "column");
-  const w = choice.weights ? branch(choice.weights, "weights") : undefined;
-  const values = new Growing(),
-    weights = new Growing();
+  return { name, tree: (await file.readObject(name)) as Tree };
+}
+
+/** The wanted branches of a TTree, one number per entry each, read basket by basket. */
+async function rootBranches(
+  source: string | ArrayBuffer | File,
+  label: string,
+  wanted: Wanted,
+  treeName?: string,
+): Promise<Float64Array[]> {
+  const { TSelector, treeProcess } = await loadJsroot();
+  const { name, tree } = await openTree(source, label, treeName);
+  const names = tree.fBranches.arr.map((b) => b.fName);
+  const where = `${label} tree ${name}`;
+  const { read, slot } = resolveColumns(where, names, wanted, true, ["branch", "branches"]);
+  for (const i of read) {
+    const problem = rootBranchProblem(tree.fBranches.arr[i]);
+    if (problem) throw new BumpscanError(`${where}: ${problem}`);
+  }
+  const columns = read.map(() => new Growing());
   let bad: BumpscanError | undefined;
   const selector = new TSelector();
-  selector.addBranch(v, "v");
-  if (w) selector.addBranch(w, "w");
+  read.forEach((i, k) => selector.addBranch(names[i], `b${k}`));
   selector.Process = function (entry: number) {
-    const x = Number(this.tgtobj.v),
-      wx = w ? Number(this.tgtobj.w) : 1;
-    if (!Number.isFinite(x) || !Number.isFinite(wx)) {
-      bad ??= new BumpscanError(
-        `${label} tree ${name} entry ${entry}: branch ${Number.isFinite(x) ? w : v} is ` +
-          `${Number.isFinite(x) ? wx : x}, not a finite number`,
-      );
-      this.Abort();
-      return;
+    for (let k = 0; k < read.length; k++) {
+      const x = Number(this.tgtobj[`b${k}`]);
+      if (!Number.isFinite(x)) {
+        bad ??= new BumpscanError(`${where} entry ${entry}: branch ${names[read[k]]} is ${x}, not a finite number`);
+        this.Abort();
+        return;
+      }
+      columns[k].push(x);
     }
-    values.push(x);
-    if (w) weights.push(wx);
   };
   await treeProcess(tree, selector);
   if (bad) throw bad;
-  return { values: values.done(), weights: w ? weights.done() : undefined };
+  const arrays = columns.map((c) => c.done());
+  return slot.map((k) => arrays[k]);
 }

@@ -11,8 +11,9 @@ import { validate as generated } from "./spec-validator.js";
 import { type MassFunction, massFunctionProblem } from "./mass-function.js";
 import { backgroundsOf, componentName, fieldsOf, signalOf } from "./spec.js";
 import { regionSpec } from "./regions.js";
-import type { ShapeSpec, Spec } from "./types.js";
+import type { DataSpec, ShapeSpec, Spec } from "./types.js";
 import { DEFAULT_TEMPLATE_BINS, templateProblem } from "./template.js";
+import { parseExpression } from "./expression.js";
 
 const validate = generated as unknown as ValidateFunction;
 
@@ -56,6 +57,7 @@ function specProblem(spec: Spec): string | undefined {
     templateSpecProblem(spec.signal, "signal") ??
     backgroundProblem(spec.background, "background") ??
     sampleProblems(spec) ??
+    dataProblems(spec) ??
     nuisanceProblems(spec) ??
     functionProblems(spec) ??
     regionProblems(spec)
@@ -157,6 +159,25 @@ function sampleProblems(spec: Spec) {
       (s.signal && shapeProblem(s.signal, `${where}.signal`, true, spec.signal.shape)) ??
       (s.background && backgroundProblem(s.background, `${where}.background`));
     if (p) return p;
+  }
+  return undefined;
+}
+
+/** Each data entry: `column` or `expr`, not both; the syntax of `expr` and `cut`. */
+function dataProblems(spec: Spec) {
+  const entries: [DataSpec | undefined, string][] = [
+    [spec.data, "data"],
+    ...(spec.samples ?? []).map((s, i): [DataSpec, string] => [s.data, `samples[${i}] (${s.name}).data`]),
+  ];
+  for (const [d, where] of entries) {
+    if (d?.column !== undefined && d.expr !== undefined) return `${where}: give "column" or "expr", not both`;
+    try {
+      if (d?.expr !== undefined) parseExpression(d.expr, `${where}.expr`);
+      if (d?.cut !== undefined) parseExpression(d.cut, `${where}.cut`);
+    } catch (e) {
+      if (e instanceof BumpscanError) return e.message;
+      throw e;
+    }
   }
   return undefined;
 }

@@ -4,7 +4,10 @@
 import { MAX_TEMPLATE_BINS } from "../core/abi.js";
 
 const number = { type: "number" };
-/** An event file: the column (a TTree branch for ROOT files) and optional weights column; `tree` names the TTree. */
+/**
+ * An event file: the column (a TTree branch for ROOT files) or an expression of columns (`expr`),
+ * optional weights column, a cut; `tree` names the TTree.
+ */
 const data = {
   type: "object",
   required: ["path"],
@@ -14,6 +17,8 @@ const data = {
     column: { type: "string", minLength: 1 },
     weights: { type: "string" },
     tree: { type: "string", minLength: 1 },
+    expr: { type: "string", minLength: 1 },
+    cut: { type: "string", minLength: 1 },
   },
 };
 /** A mass function: a number, {"poly": [a0, a1, …]} (a0 + a1·m + …) or {"table": [[m, value], …]}. */

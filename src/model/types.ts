@@ -51,6 +51,10 @@ export interface DataSpec {
   column?: string;
   weights?: string;
   tree?: string;
+  /** The observable as an expression of columns, instead of `column` (docs/spec.md). */
+  expr?: string;
+  /** The events kept: those for which this expression of columns is true. */
+  cut?: string;
 }
 
 /** One dataset of a simultaneous fit, with what differs from the top level. */

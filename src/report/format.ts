@@ -2,6 +2,7 @@
 import type { InjectReport } from "../job/inject.js";
 import type { FitReport, LimitReport } from "../job/mass-job.js";
 import type { ScanResult } from "../scan/scan.js";
+import type { Selection } from "../io/column.js";
 
 /**
  * A number for the terminal; anything not finite (NaN, ±Infinity, a null error) prints as "—", never
@@ -20,6 +21,28 @@ const num = (x: number | null | undefined, digits = 6) =>
 export const formatNumber = num;
 
 /**
+ * A file's selection as the CLI prints it: the events read, those passing data.cut, the observable's expression.
+ * @example
+ * import { formatSelection } from "bumpscan/report";
+ * const line = formatSelection("ntuple.root", { events: 10000, passed: 4123, cut: "nTracks == 2", expr: "px + py" });
+ * line; // => 'ntuple.root: 4123 of 10000 events pass data.cut "nTracks == 2"; observable data.expr "px + py"'
+ */
+export function formatSelection(file: string, s: Selection): string {
+  const cut = s.cut === undefined ? "no data.cut" : `pass data.cut ${JSON.stringify(s.cut)}`;
+  const expr = s.expr === undefined ? "" : `; observable data.expr ${JSON.stringify(s.expr)}`;
+  return `${file}: ${s.passed} of ${s.events} events ${cut}${expr}`;
+}
+
+/** The selection lines of a report (one per file with a cut or an expression). */
+function selectionLines(selected: FileSelection | (FileSelection | undefined)[] | undefined): string[] {
+  const all = Array.isArray(selected) ? selected : [selected];
+  return all.flatMap((s) => (s ? [`selected   ${formatSelection(s.file, s)}`] : []));
+}
+
+/** A file's selection in a report's JSON: the file with its Selection. */
+export type FileSelection = Selection & { file: string };
+
+/**
  * A fit report as a readable table.
  * @example
  * import { readFileSync } from "node:fs";
@@ -29,12 +52,16 @@ export const formatNumber = num;
  * import { formatFit } from "bumpscan/report";
  * console.log(formatFit(await fit(spec, { values }, 4.2), "GeV")); // what `bumpscan fit` prints
  */
-export function formatFit(r: FitReport & { dropped?: number }, unit = ""): string {
+export function formatFit(
+  r: FitReport & { dropped?: number; selected?: FileSelection | (FileSelection | undefined)[] },
+  unit = "",
+): string {
   const lines = [
     `fit at m = ${r.mass}${unit ? " " + unit : ""}: ${r.events} ` +
       `events${r.dropped ? ` (${r.dropped} outside the range dropped)` : ""}`,
     `status ${r.status}${r.valid ? "" : " (not valid)"}, edm ${num(r.edm, 3)}, ${r.nfcn} calls, ` +
       `${num(r.timing.fitMs, 3)} ms, NLL ${num(r.nll, 12)}`,
+    ...selectionLines(r.selected),
     "",
     `${"parameter".padEnd(14)}${"value".padStart(16)}${"error".padStart(14)}`,
     ...Object.entries(r.parameters).map(
@@ -62,7 +89,10 @@ export function formatFit(r: FitReport & { dropped?: number }, unit = ""): strin
  * import { formatLimit } from "bumpscan/report";
  * console.log(formatLimit(await limit(spec, { values }, 4.2), "GeV")); // what `bumpscan limit` prints
  */
-export function formatLimit(r: LimitReport & { events?: number; dropped?: number }, unit = ""): string {
+export function formatLimit(
+  r: LimitReport & { events?: number; dropped?: number; selected?: FileSelection | (FileSelection | undefined)[] },
+  unit = "",
+): string {
   const what =
     r.method === "bayes"
       ? `Bayesian (${r.nuisances} nuisances)`
@@ -76,6 +106,7 @@ export function formatLimit(r: LimitReport & { events?: number; dropped?: number
       `${what}${r.events !== undefined ? `, ${r.events} events` : ""}`,
     ...(r.interval ? [`interval   [${num(r.interval[0], 5)}, ${num(r.interval[1], 5)}]`] : []),
     `observed   ${num(r.observed, 5)}${error}${r.interval ? ", the interval's upper end" : ""}`,
+    ...selectionLines(r.selected),
   ];
   if (r.expected) {
     const e = r.expected;

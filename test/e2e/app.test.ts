@@ -259,6 +259,12 @@ describe.skipIf(!chromiumPath && !process.env.CI)("the web app in Chromium", () 
       document.getElementById("data-status")!.textContent!.startsWith("run1.root: 500 events"),
     );
     await shot(page, "08-root-file");
+    // a cut reads the file again through the same expression module as the CLI
+    await page.fill("#cut", "mass > 4 && abs(mass - 6) < 5");
+    await page.dispatchEvent("#cut", "change");
+    await page.waitForFunction(() =>
+      document.getElementById("data-status")!.textContent!.startsWith("run1.root: 250 events (of 500 read"),
+    );
     expect(errors).toEqual([]);
     await page.close();
   });

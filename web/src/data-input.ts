@@ -3,12 +3,15 @@
  * stays responsive; no upload: the data stay on this machine).
  */
 import { BumpscanError, type ColumnChoice } from "../../src/browser.js";
+import type { Selection } from "../../src/io/column.js";
 import type { ReadReply, ReadRequest } from "./read-worker.js";
 
 export interface Events {
   name: string;
   values: Float64Array;
   weights?: Float64Array;
+  /** With a cut or an expression: the events read and those passing. */
+  selected?: Selection;
 }
 
 /**
@@ -49,7 +52,7 @@ export async function readEvents(file: File, choice: ColumnChoice): Promise<Even
       worker.postMessage({ file, choice } satisfies ReadRequest);
     });
     if ("error" in reply) throw new BumpscanError(reply.error);
-    return { name: file.name, values: reply.values, weights: reply.weights };
+    return { name: file.name, values: reply.values, weights: reply.weights, selected: reply.selected };
   } finally {
     worker.terminate();
   }

@@ -50,6 +50,8 @@ const choice = () => ({
   column: byId<HTMLInputElement>("column").value.trim() || undefined,
   weights: byId<HTMLInputElement>("weights").value.trim() || undefined,
   tree: byId<HTMLInputElement>("tree").value.trim() || undefined,
+  expr: byId<HTMLInputElement>("expr").value.trim() || undefined,
+  cut: byId<HTMLInputElement>("cut").value.trim() || undefined,
 });
 
 function specOrNull(): Spec | null {
@@ -81,7 +83,9 @@ function eventsInRange(spec: Spec): { values: Float64Array; weights?: Float64Arr
 function loaded(events: Events): void {
   app.events = events;
   const w = events.weights ? ", weighted" : "";
-  byId("data-status").textContent = `${events.name}: ${events.values.length.toLocaleString("en")} events${w}.`;
+  const s = events.selected;
+  const passed = s ? ` (of ${s.events.toLocaleString("en")} read, passing the cut and expression)` : "";
+  byId("data-status").textContent = `${events.name}: ${events.values.length.toLocaleString("en")} events${passed}${w}.`;
   showError();
   if (!app.running) {
     // results of other data would mislead; a scan under way goes on with the events it was given
@@ -240,8 +244,8 @@ byId("workers").innerHTML = Array.from(
   (_, i) => `<option${i + 1 === cores ? " selected" : ""}>${i + 1}</option>`,
 ).join("");
 acceptFiles(byId("drop"), byId<HTMLInputElement>("file"), (f) => void loadFile(f));
-// a changed column, weights or tree name reads the file again
-for (const id of ["column", "weights", "tree"])
+// a changed column, weights, tree, expression or cut reads the file again
+for (const id of ["column", "weights", "tree", "expr", "cut"])
   byId(id).addEventListener(
     "change",
     () => app.file && app.choice !== JSON.stringify(choice()) && void loadFile(app.file),

@@ -1,10 +1,12 @@
 /**
  * The Web Worker that decodes a file for the page (data-input.ts starts one per file): reading a
  * 1e6-row CSV or Parquet file takes a few hundred milliseconds, and the page stays responsive
- * meanwhile. It answers one message, { file, choice }, with the columns (their buffers
- * transferred, not copied) or the error's message.
+ * meanwhile. A cut and an expression (data.cut, data.expr) are applied here, by the same
+ * expression module as everywhere (no eval: the page's Content-Security-Policy allows it). It
+ * answers one message, { file, choice }, with the columns (their buffers transferred, not copied)
+ * or the error's message.
  */
-import type { ColumnChoice } from "../../src/io/column.js";
+import type { ColumnChoice, Selection } from "../../src/io/column.js";
 import { decodeColumn } from "../../src/io/decode.js";
 
 /** What the page sends. */
@@ -13,8 +15,8 @@ export interface ReadRequest {
   choice: ColumnChoice;
 }
 
-/** What the worker answers. */
-export type ReadReply = { values: Float64Array; weights?: Float64Array } | { error: string };
+/** What the worker answers: with a cut or an expression, the events read and passing too. */
+export type ReadReply = { values: Float64Array; weights?: Float64Array; selected?: Selection } | { error: string };
 
 const scope = self as unknown as {
   onmessage: (e: MessageEvent<ReadRequest>) => void;
@@ -24,8 +26,9 @@ const scope = self as unknown as {
 scope.onmessage = async ({ data: { file, choice } }) => {
   let reply: ReadReply;
   try {
-    const { values, weights } = await decodeColumn(file.name, file, choice); // Parquet and ROOT: only the pieces needed
-    reply = { values, weights };
+    // Parquet and ROOT: only the pieces needed; the cut and expression as the CLI applies them
+    const { values, weights, selected } = await decodeColumn(file.name, file, choice);
+    reply = { values, weights, selected };
   } catch (e) {
     scope.postMessage({ error: e instanceof Error ? e.message : String(e) } satisfies ReadReply);
     return;
