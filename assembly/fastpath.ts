@@ -1,7 +1,10 @@
 // The fused f64x2 kernel for the bump-hunt shape: one cached component (the signal at a fixed
-// mass, its arguments and their factors fixed; its per-event values sit in a buffer) plus one expPoly
-// background of order ≤ 4 without argument factors, unweighted. Normalisations and their derivatives
-// are the scalar path's (vetoes included).
+// mass, its arguments and their factors fixed; its per-event values sit in a buffer) plus one
+// exponential-family background without argument factors, unweighted: expPoly of order ≤ 4, or an
+// exponential e^{λm}, which over the sample's range is exactly expPoly order 1 in the mapped
+// x = (m − mid)/half with c1 = λ·half (the constant e^{λ·mid} cancels in the normalised density,
+// so its normalisation is taken in that shifted frame: no overflow, and ∂/∂λ = half·∂/∂c1).
+// Normalisations (vetoes included) are the scalar path's closed forms and quadratures.
 // One pass over the events computes the NLL and, on request, every gradient sum.
 // No per-event log: Σ ln d_i = ln Π d_i. The product runs in f64x2 with its mantissa renormalised
 // at every step and the exponents summed as integers; one log per lane at the end. This is both
@@ -10,12 +13,15 @@ import { constants, vexp, K_MANT, K_ONE } from "./vexp";
 import {
   word, setWord, iword, value, sEvents, sData, sWeights, sLo, sHi, sComponents, component, cKind, cArgs, cArgIndex,
   cArgPtr, cBuf, yieldOf, nParams, sMapped, sMappedValid, sFastComponent, cArgFactors,
-  cFactorParam, argFactorIndex,
+  cFactorParam, argFactorIndex, sHoles, sHoleLo, sHoleHi,
 } from "./model";
 import { SAMPLE_MAPPED_VALID } from "../src/core/abi";
-import { EXP_POLY } from "./pdf/index";
+import { EXP_POLY, EXPONENTIAL } from "./pdf/index";
+import { expPolyMoment } from "./pdf/exppoly";
+import { exponentialIntegral } from "./pdf/exponential";
+import { GL_N, glNode, glWeight } from "./quadrature";
 import {
-  freeMask, refresh, refreshNorm, addYieldGradient, addGradient, guardsHold, rangeIntegralDerivative,
+  freeMask, refresh, refreshNorm, addYieldGradient, addGradient, guardsHold,
 } from "./nll";
 
 // Parameter splats (v128 slots) and results (f64 words) of one kernel call.
@@ -28,7 +34,14 @@ const O_LOG: i32 = 0, O_DMIN: i32 = 8, O_SB: i32 = 16, O_T1: i32 = 24, O_S0: i32
   return p >= nParams() || load<f64>(freeMask + (<usize>p << 3)) == 0;
 }
 
-/** Index of the sample's expPoly component when the fast kernel applies to it, else −1. */
+/** Whether c can be the kernel's background: expPoly (order ≤ 4, fixed mapping) or exponential. */
+function backgroundKind(c: usize): bool {
+  if (cArgFactors(c) != 0) return false;
+  if (cKind(c) == EXPONENTIAL) return true;
+  return cKind(c) == EXP_POLY && cArgs(c) <= 6 && isFixed(cArgIndex(c, 0)) && isFixed(cArgIndex(c, 1));
+}
+
+/** Index of the sample's background component when the fast kernel applies to it, else −1. */
 export function fastEligible(s: usize): i32 {
   const nc = sComponents(s);
   if (sWeights(s) != 0 || nc < 1 || nc > 2) return -1;
@@ -36,8 +49,7 @@ export function fastEligible(s: usize): i32 {
   for (let j = 0; j < nc; j++) {
     const c = component(s, j);
     const ng = cArgFactors(c);
-    if (ng == 0 && cKind(c) == EXP_POLY && cArgs(c) <= 6 && isFixed(cArgIndex(c, 0)) && isFixed(cArgIndex(c, 1)) &&
-      b < 0) {
+    if (b < 0 && backgroundKind(c)) {
       b = j;
       continue;
     }
@@ -50,12 +62,20 @@ export function fastEligible(s: usize): i32 {
   return b;
 }
 
-/** x_i = 2(m_i − xlo)/(xhi − xlo) − 1, once per dataset (xlo, xhi are model constants). */
+/** The background's mapping range: expPoly's own [xlo, xhi] (model constants), else the sample's. */
+@inline function mapLo(s: usize, c: usize): f64 {
+  return cKind(c) == EXP_POLY ? value(cArgIndex(c, 0)) : sLo(s);
+}
+@inline function mapHi(s: usize, c: usize): f64 {
+  return cKind(c) == EXP_POLY ? value(cArgIndex(c, 1)) : sHi(s);
+}
+
+/** x_i = 2(m_i − xlo)/(xhi − xlo) − 1, once per dataset. */
 function mapEvents(s: usize, c: usize): void {
   const n = sEvents(s);
   const xs = sMapped(s);
   const m = sData(s);
-  const xlo = value(cArgIndex(c, 0)), xhi = value(cArgIndex(c, 1));
+  const xlo = mapLo(s, c), xhi = mapHi(s, c);
   for (let i = 0; i < n; i++) {
     store<f64>(xs + (<usize>i << 3), 2.0 * (load<f64>(m + (<usize>i << 3)) - xlo) / (xhi - xlo) - 1.0);
   }
@@ -157,6 +177,66 @@ function runKernel(xs: usize, buf: usize, pairs: i32, grad: bool, high: bool): v
   }
 }
 
+const COEF = memory.data(8 << 3, 16); // the background's c1 … c4 (and the odd event's scratch)
+
+/**
+ * ∫ x^k e^{c·x} dm over one allowed piece [p0, p1]: expPoly's own moment (the scalar path's
+ * quadrature), or for the exponential its closed form (k = 0) and 128-node Gauss–Legendre (k ≥ 1),
+ * in the frame u = m − mid so e^{λ·mid} never appears.
+ */
+function pieceMoment(c: usize, p0: f64, p1: f64, k: i32, mid: f64, half: f64): f64 {
+  const args = cArgPtr(c);
+  if (cKind(c) == EXP_POLY) return expPolyMoment(p0, p1, args, cArgs(c) - 2, k);
+  if (k == 0) return exponentialIntegral(p0 - mid, p1 - mid, args);
+  const lambda = load<f64>(args);
+  let sum: f64 = 0;
+  for (let i = 0; i < GL_N; i++) {
+    const u = glNode(i, p0, p1) - mid;
+    sum += glWeight(i, p0, p1) * Math.pow(u / half, <f64>k) * Math.exp(lambda * u);
+  }
+  return sum;
+}
+
+/** ∫ x^k e^{poly(x)} dm over the sample's range less its vetoes (the background's moments). */
+export function backgroundMoment(s: usize, c: usize, k: i32): f64 {
+  const lo = sLo(s), hi = sHi(s);
+  const mid = 0.5 * (mapLo(s, c) + mapHi(s, c)), half = 0.5 * (mapHi(s, c) - mapLo(s, c));
+  const nh = sHoles(s);
+  let sum: f64 = 0;
+  let start = lo;
+  for (let j = 0; j < nh && start < hi; j++) {
+    const h0 = sHoleLo(s, j), h1 = sHoleHi(s, j);
+    if (h1 <= start) continue;
+    if (h0 > start) sum += pieceMoment(c, start, Math.min(h0, hi), k, mid, half);
+    start = h1;
+  }
+  if (start < hi) sum += pieceMoment(c, start, hi, k, mid, half);
+  return sum;
+}
+
+/** The background's polynomial order in x and its coefficients into COEF (c_k at word k − 1). */
+function loadCoefficients(s: usize, c: usize): i32 {
+  const args = cArgPtr(c);
+  if (cKind(c) == EXPONENTIAL) {
+    store<f64>(COEF, load<f64>(args) * 0.5 * (mapHi(s, c) - mapLo(s, c)));
+    for (let k = 1; k < 4; k++) store<f64>(COEF + (<usize>k << 3), 0);
+    return 1;
+  }
+  const order = cArgs(c) - 2;
+  for (let k = 0; k < 4; k++) {
+    store<f64>(COEF + (<usize>k << 3), k < order ? load<f64>(args + (<usize>(k + 2) << 3)) : 0.0);
+  }
+  return order;
+}
+
+/** The parameter c_k stands for and ∂c_k/∂parameter (the exponential's λ: c1 = λ·half). */
+@inline function coefParam(c: usize, k: i32): i32 {
+  return cKind(c) == EXPONENTIAL ? cArgIndex(c, 0) : cArgIndex(c, k + 1);
+}
+@inline function coefSlope(s: usize, c: usize): f64 {
+  return cKind(c) == EXPONENTIAL ? 0.5 * (mapHi(s, c) - mapLo(s, c)) : 1.0;
+}
+
 /** One sample through the fused kernel: returns its NLL, adds its gradient when grad ≠ 0. */
 export function fastSample(s: usize, grad: usize): f64 {
   const bi = sFastComponent(s);
@@ -172,17 +252,15 @@ export function fastSample(s: usize, grad: usize): f64 {
     nu0 = yieldOf(c0);
     buf = cBuf(c0);
   }
-  const norm = refreshNorm(s, cb);
-  const args = cArgPtr(cb);
-  const order = cArgs(cb) - 2;
+  const scalarNorm = refreshNorm(s, cb); // the guards' density uses it
+  const norm = cKind(cb) == EXP_POLY ? scalarNorm : backgroundMoment(s, cb, 0);
+  const order = loadCoefficients(s, cb);
   const nuB = yieldOf(cb);
   const scaleB = nuB / norm;
-  for (let k = 0; k < 4; k++) {
-    v128.store(P + <usize>(16 * k), f64x2.splat(k < order ? load<f64>(args + (<usize>(k + 2) << 3)) : 0.0));
-  }
+  for (let k = 0; k < 4; k++) v128.store(P + <usize>(16 * k), v128.load64_splat(COEF + (<usize>k << 3)));
   v128.store(P + <usize>P_SB, f64x2.splat(scaleB));
   v128.store(P + <usize>P_NU0, f64x2.splat(nu0));
-  if (!guardsHold(s)) return Infinity;
+  if (!(norm > 0) || !guardsHold(s)) return Infinity;
   const pairs = n >> 1;
   runKernel(xs, buf, pairs, grad != 0, order > 2);
   let logSum = load<f64>(OUT + <usize>O_LOG);
@@ -199,7 +277,7 @@ export function fastSample(s: usize, grad: usize): f64 {
     const off = <usize>(n - 1) << 3;
     const x = load<f64>(xs + off);
     let p: f64 = 0;
-    for (let k = order; k >= 1; k--) p = (p + load<f64>(args + (<usize>(k + 1) << 3))) * x;
+    for (let k = order; k >= 1; k--) p = (p + load<f64>(COEF + (<usize>(k - 1) << 3))) * x;
     const e = Math.exp(p);
     const f0 = load<f64>(buf + off);
     const d = scaleB * e + nu0 * f0;
@@ -219,10 +297,10 @@ export function fastSample(s: usize, grad: usize): f64 {
     if (c0 != 0) addYieldGradient(c0, 1.0 - S0, grad);
     addYieldGradient(cb, 1.0 - Sb / norm, grad);
     for (let k = 1; k <= order; k++) {
-      const p = cArgIndex(cb, k + 1);
+      const p = coefParam(cb, k);
       if (isFixed(p)) continue;
-      const J = rangeIntegralDerivative(s, EXP_POLY, sLo(s), sHi(s), args, cArgs(cb), k + 1);
-      addGradient(grad, p, -scaleB * (load<f64>(T + (<usize>(k - 1) << 3)) - Sb * J / norm));
+      const J = backgroundMoment(s, cb, k);
+      addGradient(grad, p, -scaleB * coefSlope(s, cb) * (load<f64>(T + (<usize>(k - 1) << 3)) - Sb * J / norm));
     }
   }
   return nu0 + nuB - logSum;

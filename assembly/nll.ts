@@ -4,8 +4,8 @@
 // f_c, refilled only when its arguments change, so a shape with constant arguments (the signal at
 // a fixed mass) is evaluated once per dataset. Gradients: analytic for yields, constraints and the
 // exponential/linear shape families; central differences of the whole NLL for other free shape
-// arguments. Samples of the common bump-hunt shape (cached components + one expPoly background,
-// unweighted) run the fused f64x2 kernel in fastpath.ts instead of the scalar passes here.
+// arguments. Samples of the common bump-hunt shape (a cached component + one expPoly or exponential
+// background, unweighted) run the fused f64x2 kernel in fastpath.ts instead of the scalar passes here.
 import { alloc } from "./memory";
 import {
   model, value, nParams, nSamples, nConstraints, constraint, sample, component, word, setWord, iword,
@@ -31,6 +31,10 @@ let fastPathEnabled = true;
 /** Allow or forbid the fused SIMD kernel (benchmarks and tests compare it with the scalar path). */
 export function setFastPath(enabled: bool): void {
   fastPathEnabled = enabled;
+}
+/** The component sample k's fused kernel takes as background, −1 when it takes the scalar passes (tests). */
+export function fusedComponent(k: i32): i32 {
+  return sFastComponent(sample(k));
 }
 const yields = memory.data(MAX_COMPONENTS << 3, 16); // per-component yields of one sample
 const buffers = memory.data(MAX_COMPONENTS << 3, 16); // their per-event buffers (pointers)
