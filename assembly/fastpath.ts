@@ -4,6 +4,8 @@
 // exponential e^{λm}, which over the sample's range is exactly expPoly order 1 in the mapped
 // x = (m − mid)/half with c1 = λ·half (the constant e^{λ·mid} cancels in the normalised density,
 // so its normalisation is taken in that shifted frame: no overflow, and ∂/∂λ = half·∂/∂c1).
+// The signal is either cached (its per-event values sit in a buffer) or a Gaussian whose mean or
+// width floats, computed in the kernel (a second vector exp) with analytic derivatives.
 // Normalisations (vetoes included) are the scalar path's closed forms and quadratures.
 // One pass over the events computes the NLL and, on request, every gradient sum.
 // No per-event log: Σ ln d_i = ln Π d_i. The product runs in f64x2 with its mantissa renormalised
@@ -13,22 +15,24 @@ import { constants, vexp, K_MANT, K_ONE } from "./vexp";
 import {
   word, setWord, iword, value, sEvents, sData, sWeights, sLo, sHi, sComponents, component, cKind, cArgs, cArgIndex,
   cArgPtr, cBuf, yieldOf, nParams, sMapped, sMappedValid, sFastComponent, cArgFactors,
-  cFactorParam, argFactorIndex, sHoles, sHoleLo, sHoleHi,
+  cFactorParam, argFactorIndex, sHoles, sHoleLo, sHoleHi, cNorm,
 } from "./model";
 import { SAMPLE_MAPPED_VALID } from "../src/core/abi";
-import { EXP_POLY, EXPONENTIAL } from "./pdf/index";
+import { EXP_POLY, EXPONENTIAL, GAUSSIAN } from "./pdf/index";
 import { expPolyMoment } from "./pdf/exppoly";
 import { exponentialIntegral } from "./pdf/exponential";
 import { GL_N, glNode, glWeight } from "./quadrature";
 import {
-  freeMask, refresh, refreshNorm, addYieldGradient, addGradient, guardsHold,
+  freeMask, refresh, refreshNorm, addYieldGradient, addGradient, guardsHold, rangeIntegralDerivative,
 } from "./nll";
 
 // Parameter splats (v128 slots) and results (f64 words) of one kernel call.
-const P = memory.data(8 * 16, 16);
+// P_NU0 is the signal's coefficient: its yield (cached, normalised buffer) or ν/I (Gaussian).
+const P = memory.data(10 * 16, 16);
 const P_C1: i32 = 0, P_C2: i32 = 16, P_C3: i32 = 32, P_C4: i32 = 48, P_SB: i32 = 64, P_NU0: i32 = 80;
+const P_MU: i32 = 96, P_INVS: i32 = 112, P_MHALF: i32 = 128;
 const OUT = memory.data(16 * 8, 16);
-const O_LOG: i32 = 0, O_DMIN: i32 = 8, O_SB: i32 = 16, O_T1: i32 = 24, O_S0: i32 = 56;
+const O_LOG: i32 = 0, O_DMIN: i32 = 8, O_SB: i32 = 16, O_T1: i32 = 24, O_S0: i32 = 56, O_G1: i32 = 64;
 
 @inline function isFixed(p: i32): bool {
   return p >= nParams() || load<f64>(freeMask + (<usize>p << 3)) == 0;
@@ -53,6 +57,7 @@ export function fastEligible(s: usize): i32 {
       b = j;
       continue;
     }
+    if (cKind(c) == GAUSSIAN && ng == 0) continue; // computed in the kernel when its mean or width floats
     // the cached component: constant only if its arguments' bases and factors are all fixed
     for (let a = 0; a < cArgs(c); a++) if (!isFixed(cArgIndex(c, a))) return -1;
     for (let g = 0; g < ng; g++) if (!isFixed(cFactorParam(c, argFactorIndex(c, g)))) return -1;
@@ -107,8 +112,19 @@ function mapEvents(s: usize, c: usize): void {
   store<f64>(OUT + <usize>O_DMIN, Math.min(f64x2.extract_lane(dmin, 0), f64x2.extract_lane(dmin, 1)));
 }
 
+/** The Gaussian signal's t = (m − μ)/σ of a pair (sig = the raw events). */
+@inline function gaussT(sig: usize, off: usize): v128 {
+  return f64x2.mul(f64x2.sub(v128.load(sig + off), pv(P_MU)), pv(P_INVS));
+}
+
+/** The signal's term of a pair: the cached density f0 (sig = its buffer), or g = exp(−t²/2). */
+@inline function signalTerm(sig: usize, off: usize, t: v128, gauss: bool, K: usize): v128 {
+  if (!gauss) return v128.load(sig + off);
+  return vexp(f64x2.mul(f64x2.mul(t, t), pv(P_MHALF)), K);
+}
+
 /** NLL-only pass over `pairs` event pairs. */
-@inline function kernelValue(xs: usize, buf: usize, pairs: i32, high: bool): void {
+@inline function kernelValue(xs: usize, sig: usize, pairs: i32, high: bool, gauss: bool): void {
   const K = constants();
   let prod = f64x2.splat(1.0);
   let expAcc = i64x2.splat(0);
@@ -118,7 +134,8 @@ function mapEvents(s: usize, c: usize): void {
     const x = v128.load(xs + off);
     const x2 = f64x2.mul(x, x);
     const e = vexp(exponent(x, x2, high), K);
-    const d = f64x2.add(f64x2.mul(pv(P_SB), e), f64x2.mul(pv(P_NU0), v128.load(buf + off)));
+    const t = gauss ? gaussT(sig, off) : x;
+    const d = f64x2.add(f64x2.mul(pv(P_SB), e), f64x2.mul(pv(P_NU0), signalTerm(sig, off, t, gauss, K)));
     dmin = f64x2.min(dmin, d);
     prod = f64x2.mul(prod, d);
     expAcc = i64x2.add(expAcc, i64x2.shr_u(prod, 52));
@@ -127,20 +144,28 @@ function mapEvents(s: usize, c: usize): void {
   finish(prod, expAcc, pairs, dmin);
 }
 
-/** NLL and gradient sums: S_b = Σ e/d, T_k = Σ x^k e/d, S_0 = Σ f_0/d. */
-@inline function kernelGrad(xs: usize, buf: usize, pairs: i32, high: bool): void {
+@inline function hsum(v: v128): f64 {
+  return f64x2.extract_lane(v, 0) + f64x2.extract_lane(v, 1);
+}
+
+/**
+ * NLL and gradient sums: S_b = Σ e/d, T_k = Σ x^k e/d, S_0 = Σ f_0/d (cached signal) or Σ g/d
+ * with G_1 = Σ g·t/d, G_2 = Σ g·t²/d (Gaussian signal).
+ */
+@inline function kernelGrad(xs: usize, sig: usize, pairs: i32, high: bool, gauss: bool): void {
   const K = constants();
   let prod = f64x2.splat(1.0);
   let expAcc = i64x2.splat(0);
   let dmin = f64x2.splat(Infinity);
   let sb = f64x2.splat(0), t1 = f64x2.splat(0), t2 = f64x2.splat(0), t3 = f64x2.splat(0), t4 = f64x2.splat(0);
-  let s0 = f64x2.splat(0);
+  let s0 = f64x2.splat(0), g1 = f64x2.splat(0), g2 = f64x2.splat(0);
   const end = <usize>pairs << 4;
   for (let off: usize = 0; off < end; off += 16) {
     const x = v128.load(xs + off);
     const x2 = f64x2.mul(x, x);
     const e = vexp(exponent(x, x2, high), K);
-    const f0 = v128.load(buf + off);
+    const t = gauss ? gaussT(sig, off) : x;
+    const f0 = signalTerm(sig, off, t, gauss, K);
     const d = f64x2.add(f64x2.mul(pv(P_SB), e), f64x2.mul(pv(P_NU0), f0));
     dmin = f64x2.min(dmin, d);
     prod = f64x2.mul(prod, d);
@@ -148,7 +173,13 @@ function mapEvents(s: usize, c: usize): void {
     prod = renormalise(prod, K);
     const r = f64x2.div(f64x2.splat(1.0), d);
     const q = f64x2.mul(r, e);
-    s0 = f64x2.add(s0, f64x2.mul(r, f0));
+    const rf = f64x2.mul(r, f0);
+    s0 = f64x2.add(s0, rf);
+    if (gauss) {
+      const rft = f64x2.mul(rf, t);
+      g1 = f64x2.add(g1, rft);
+      g2 = f64x2.add(g2, f64x2.mul(rft, t));
+    }
     sb = f64x2.add(sb, q);
     t1 = f64x2.add(t1, f64x2.mul(q, x));
     t2 = f64x2.add(t2, f64x2.mul(q, x2));
@@ -159,22 +190,30 @@ function mapEvents(s: usize, c: usize): void {
     }
   }
   finish(prod, expAcc, pairs, dmin);
-  store<f64>(OUT + <usize>O_SB, f64x2.extract_lane(sb, 0) + f64x2.extract_lane(sb, 1));
-  store<f64>(OUT + <usize>O_T1, f64x2.extract_lane(t1, 0) + f64x2.extract_lane(t1, 1));
-  store<f64>(OUT + <usize>O_T1 + 8, f64x2.extract_lane(t2, 0) + f64x2.extract_lane(t2, 1));
-  store<f64>(OUT + <usize>O_T1 + 16, f64x2.extract_lane(t3, 0) + f64x2.extract_lane(t3, 1));
-  store<f64>(OUT + <usize>O_T1 + 24, f64x2.extract_lane(t4, 0) + f64x2.extract_lane(t4, 1));
-  store<f64>(OUT + <usize>O_S0, f64x2.extract_lane(s0, 0) + f64x2.extract_lane(s0, 1));
+  store<f64>(OUT + <usize>O_SB, hsum(sb));
+  store<f64>(OUT + <usize>O_T1, hsum(t1));
+  store<f64>(OUT + <usize>O_T1 + 8, hsum(t2));
+  store<f64>(OUT + <usize>O_T1 + 16, hsum(t3));
+  store<f64>(OUT + <usize>O_T1 + 24, hsum(t4));
+  store<f64>(OUT + <usize>O_S0, hsum(s0));
+  store<f64>(OUT + <usize>O_G1, hsum(g1));
+  store<f64>(OUT + <usize>O_G1 + 8, hsum(g2));
 }
 
-function runKernel(xs: usize, buf: usize, pairs: i32, grad: bool, high: bool): void {
-  if (grad) {
-    if (high) kernelGrad(xs, buf, pairs, true);
-    else kernelGrad(xs, buf, pairs, false);
-  } else {
-    if (high) kernelValue(xs, buf, pairs, true);
-    else kernelValue(xs, buf, pairs, false);
+function runKernel(xs: usize, sig: usize, pairs: i32, grad: bool, high: bool, gauss: bool): void {
+  if (gauss) {
+    if (grad) {
+      if (high) kernelGrad(xs, sig, pairs, true, true);
+      else kernelGrad(xs, sig, pairs, false, true);
+    } else if (high) kernelValue(xs, sig, pairs, true, true);
+    else kernelValue(xs, sig, pairs, false, true);
+    return;
   }
+  if (grad) {
+    if (high) kernelGrad(xs, sig, pairs, true, false);
+    else kernelGrad(xs, sig, pairs, false, false);
+  } else if (high) kernelValue(xs, sig, pairs, true, false);
+  else kernelValue(xs, sig, pairs, false, false);
 }
 
 const COEF = memory.data(8 << 3, 16); // the background's c1 … c4 (and the odd event's scratch)
@@ -237,6 +276,93 @@ function loadCoefficients(s: usize, c: usize): i32 {
   return cKind(c) == EXPONENTIAL ? 0.5 * (mapHi(s, c) - mapLo(s, c)) : 1.0;
 }
 
+/** Whether the sample's signal c0 is a Gaussian computed in the kernel (its mean or width floats). */
+@inline function inKernelGauss(c0: usize): bool {
+  return c0 != 0 && cKind(c0) == GAUSSIAN && (!isFixed(cArgIndex(c0, 0)) || !isFixed(cArgIndex(c0, 1)));
+}
+
+// the sums of one sample's pass, the odd event's included
+const SUMS = memory.data(10 << 3, 16);
+const S_LOG = 0, S_DMIN = 1, S_SB = 2, S_T1 = 3, S_S0 = 7, S_G1 = 8;
+@inline function sum(i: i32): f64 { return load<f64>(SUMS + (<usize>i << 3)); }
+@inline function addSum(i: i32, v: f64): void { store<f64>(SUMS + (<usize>i << 3), sum(i) + v); }
+
+/** The kernel's sums of `pairs` pairs into SUMS (zero when there are none). */
+function collect(pairs: i32, grad: bool): void {
+  memory.fill(SUMS, 0, 10 << 3);
+  store<f64>(SUMS + (<usize>S_DMIN << 3), Infinity);
+  if (pairs == 0) return;
+  store<f64>(SUMS + (<usize>S_LOG << 3), load<f64>(OUT + <usize>O_LOG));
+  store<f64>(SUMS + (<usize>S_DMIN << 3), load<f64>(OUT + <usize>O_DMIN));
+  if (!grad) return;
+  store<f64>(SUMS + (<usize>S_SB << 3), load<f64>(OUT + <usize>O_SB));
+  for (let k = 0; k < 4; k++) store<f64>(SUMS + (<usize>(S_T1 + k) << 3), load<f64>(OUT + <usize>(O_T1 + 8 * k)));
+  store<f64>(SUMS + (<usize>S_S0 << 3), load<f64>(OUT + <usize>O_S0));
+  store<f64>(SUMS + (<usize>S_G1 << 3), load<f64>(OUT + <usize>O_G1));
+  store<f64>(SUMS + (<usize>(S_G1 + 1) << 3), load<f64>(OUT + <usize>O_G1 + 8));
+}
+
+/** The odd last event in scalar arithmetic, added to SUMS. */
+function oddEvent(i: i32, xs: usize, sig: usize, order: i32, scaleB: f64, a0: f64, gauss: bool): void {
+  const off = <usize>i << 3;
+  const x = load<f64>(xs + off);
+  let p: f64 = 0;
+  for (let k = order; k >= 1; k--) p = (p + load<f64>(COEF + (<usize>(k - 1) << 3))) * x;
+  const e = Math.exp(p);
+  let t: f64 = 0, f0: f64;
+  if (gauss) {
+    t = (load<f64>(sig + off) - load<f64>(P + <usize>P_MU)) * load<f64>(P + <usize>P_INVS);
+    f0 = Math.exp(-0.5 * t * t);
+  } else f0 = load<f64>(sig + off);
+  const d = scaleB * e + a0 * f0;
+  store<f64>(SUMS + (<usize>S_DMIN << 3), Math.min(sum(S_DMIN), d));
+  addSum(S_LOG, Math.log(d));
+  const r = 1.0 / d;
+  addSum(S_SB, r * e);
+  addSum(S_S0, r * f0);
+  addSum(S_G1, r * f0 * t);
+  addSum(S_G1 + 1, r * f0 * t * t);
+  let xk = x;
+  for (let k = 0; k < 4; k++) {
+    addSum(S_T1 + k, r * e * xk);
+    xk *= x;
+  }
+}
+
+/**
+ * The signal's gradient: its yield's, and for a Gaussian in the kernel ∂/∂μ = −(ν/I)(G_1/σ − S_0·I_μ/I),
+ * ∂/∂σ = −(ν/I)(G_2/σ − S_0·I_σ/I) (S_0 = Σ g/d; for a cached signal S_0 = Σ f_0/d).
+ */
+function signalGradient(s: usize, c0: usize, gauss: bool, grad: usize): void {
+  if (!gauss) {
+    addYieldGradient(c0, 1.0 - sum(S_S0), grad);
+    return;
+  }
+  const norm = cNorm(c0);
+  const args = cArgPtr(c0);
+  const sigma = load<f64>(args, 8);
+  addYieldGradient(c0, 1.0 - sum(S_S0) / norm, grad);
+  const a = yieldOf(c0) / norm;
+  for (let j = 0; j < 2; j++) {
+    const p = cArgIndex(c0, j);
+    if (isFixed(p)) continue;
+    const J = rangeIntegralDerivative(s, GAUSSIAN, sLo(s), sHi(s), args, 2, j);
+    addGradient(grad, p, -a * (sum(S_G1 + j) / sigma - sum(S_S0) * J / norm));
+  }
+}
+
+/** Set the signal's splats; returns its coefficient (ν cached, ν/I Gaussian), NaN where invalid. */
+function signalSetup(s: usize, c0: usize, gauss: bool): f64 {
+  if (c0 == 0) return 0;
+  if (!gauss) return refresh(s, c0) ? yieldOf(c0) : NaN;
+  const norm = refreshNorm(s, c0);
+  const args = cArgPtr(c0);
+  v128.store(P + <usize>P_MU, v128.load64_splat(args));
+  v128.store(P + <usize>P_INVS, f64x2.splat(1.0 / load<f64>(args, 8)));
+  v128.store(P + <usize>P_MHALF, f64x2.splat(-0.5));
+  return yieldOf(c0) / norm;
+}
+
 /** One sample through the fused kernel: returns its NLL, adds its gradient when grad ≠ 0. */
 export function fastSample(s: usize, grad: usize): f64 {
   const bi = sFastComponent(s);
@@ -245,13 +371,12 @@ export function fastSample(s: usize, grad: usize): f64 {
   const c0 = nc == 2 ? component(s, 1 - bi) : 0;
   const n = sEvents(s);
   const xs = sMapped(s);
-  let nu0: f64 = 0;
-  let buf = xs; // any readable buffer when there is no cached component (its yield is 0)
-  if (c0 != 0) {
-    if (!refresh(s, c0)) return Infinity;
-    nu0 = yieldOf(c0);
-    buf = cBuf(c0);
-  }
+  const gauss = inKernelGauss(c0);
+  // the signal's per-event source: the raw events (Gaussian), its buffer (cached), any readable buffer
+  // when there is no signal (its coefficient is 0)
+  const a0 = signalSetup(s, c0, gauss);
+  if (isNaN(a0)) return Infinity;
+  const sig = gauss ? sData(s) : c0 != 0 ? cBuf(c0) : xs;
   const scalarNorm = refreshNorm(s, cb); // the guards' density uses it
   const norm = cKind(cb) == EXP_POLY ? scalarNorm : backgroundMoment(s, cb, 0);
   const order = loadCoefficients(s, cb);
@@ -259,49 +384,24 @@ export function fastSample(s: usize, grad: usize): f64 {
   const scaleB = nuB / norm;
   for (let k = 0; k < 4; k++) v128.store(P + <usize>(16 * k), v128.load64_splat(COEF + (<usize>k << 3)));
   v128.store(P + <usize>P_SB, f64x2.splat(scaleB));
-  v128.store(P + <usize>P_NU0, f64x2.splat(nu0));
+  v128.store(P + <usize>P_NU0, f64x2.splat(a0));
   if (!(norm > 0) || !guardsHold(s)) return Infinity;
   const pairs = n >> 1;
-  runKernel(xs, buf, pairs, grad != 0, order > 2);
-  let logSum = load<f64>(OUT + <usize>O_LOG);
-  let dmin = pairs > 0 ? load<f64>(OUT + <usize>O_DMIN) : Infinity;
-  let Sb = grad != 0 && pairs > 0 ? load<f64>(OUT + <usize>O_SB) : 0.0;
-  let S0 = grad != 0 && pairs > 0 ? load<f64>(OUT + <usize>O_S0) : 0.0;
-  const T = memory.data(4 << 3, 8);
-  for (let k = 0; k < 4; k++) {
-    store<f64>(T + (<usize>k << 3), grad != 0 && pairs > 0 ? load<f64>(OUT + <usize>(O_T1 + 8 * k)) : 0.0);
-  }
-  if (pairs == 0) logSum = 0;
-  if (n & 1) {
-    // the odd last event, in scalar arithmetic
-    const off = <usize>(n - 1) << 3;
-    const x = load<f64>(xs + off);
-    let p: f64 = 0;
-    for (let k = order; k >= 1; k--) p = (p + load<f64>(COEF + (<usize>(k - 1) << 3))) * x;
-    const e = Math.exp(p);
-    const f0 = load<f64>(buf + off);
-    const d = scaleB * e + nu0 * f0;
-    dmin = Math.min(dmin, d);
-    logSum += Math.log(d);
-    const r = 1.0 / d;
-    Sb += r * e;
-    S0 += r * f0;
-    let xk = x;
-    for (let k = 0; k < 4; k++) {
-      store<f64>(T + (<usize>k << 3), load<f64>(T + (<usize>k << 3)) + r * e * xk);
-      xk *= x;
-    }
-  }
-  if (!(dmin > 1e-300)) return Infinity;
+  runKernel(xs, sig, pairs, grad != 0, order > 2, gauss);
+  collect(pairs, grad != 0);
+  if (n & 1) oddEvent(n - 1, xs, sig, order, scaleB, a0, gauss);
+  if (!(sum(S_DMIN) > 1e-300)) return Infinity;
   if (grad != 0) {
-    if (c0 != 0) addYieldGradient(c0, 1.0 - S0, grad);
+    if (c0 != 0) signalGradient(s, c0, gauss, grad);
+    const Sb = sum(S_SB);
     addYieldGradient(cb, 1.0 - Sb / norm, grad);
     for (let k = 1; k <= order; k++) {
       const p = coefParam(cb, k);
       if (isFixed(p)) continue;
       const J = backgroundMoment(s, cb, k);
-      addGradient(grad, p, -scaleB * coefSlope(s, cb) * (load<f64>(T + (<usize>(k - 1) << 3)) - Sb * J / norm));
+      addGradient(grad, p, -scaleB * coefSlope(s, cb) * (sum(S_T1 + k - 1) - Sb * J / norm));
     }
   }
-  return nu0 + nuB - logSum;
+  const nuS = c0 != 0 ? yieldOf(c0) : 0.0;
+  return nuS + nuB - sum(S_LOG);
 }

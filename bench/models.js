@@ -1,7 +1,8 @@
 // Fit times and passes per fit for the models of issue 14 (items 1, 2, 5), and NLL ns/event per
 // shape: `node bench/models.js [--sizes 1e5,1e6] [--runs 9] [--nll]` after `npm run build`.
-//   morefit      Gaussian signal with free mean and width + exponential, 4 free parameters
-//                (yields, mean, sigma, lambda), extended, HESSE (MoreFit's benchmark model)
+//   morefit      Gaussian signal with free mean and width + exponential (λ fixed), 4 free
+//                parameters (nsig, nbkg, mean, sigma), extended, HESSE (MoreFit's benchmark model)
+//   morefit5     the same with λ free as well (5 free parameters)
 //   exponential  CB signal at a fixed mass (cached) + exponential, nsig, nbkg, λ free
 //   expPoly1     the same background written as expPoly order 1
 // Cases run interleaved (one run of each case, then again); medians. Fused = the fused kernel
@@ -22,6 +23,15 @@ const core = await instantiateCore();
 
 const MODELS = {
   morefit: (N) =>
+    new ModelBuilder("m", [0, 10])
+      .parameter("nsig", 0.1 * N)
+      .parameter("nbkg", 0.9 * N, { lo: 0 })
+      .parameter("mean", 5)
+      .parameter("sigma", 0.5, { lo: 0.01 })
+      .component("sig", "gaussian", ["mean", "sigma"], "nsig")
+      .component("bkg", "exponential", [-0.3], "nbkg")
+      .build("nsig"),
+  morefit5: (N) =>
     new ModelBuilder("m", [0, 10])
       .parameter("nsig", 0.1 * N)
       .parameter("nbkg", 0.9 * N, { lo: 0 })

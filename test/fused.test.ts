@@ -101,3 +101,47 @@ describe("exponential background through the fused kernel (expPoly order 1 in th
     await expectAgreement(model, values, [[800], [760]]);
   });
 });
+
+describe("a Gaussian signal with a free mean and width computed in the kernel (MoreFit's model)", () => {
+  const gaussModel = (bkg: "exponential" | "expPoly", exclude: [number, number][], free: ("mean" | "sigma")[]) => {
+    const b = new ModelBuilder("m", [0, 10])
+      .exclude(exclude)
+      .parameter("nsig", 400)
+      .parameter("nbkg", 3000, { lo: 0 })
+      .parameter("mean", 5)
+      .parameter("sigma", 0.4, { lo: 0.01 })
+      .parameter("c1", -0.35)
+      .parameter("c2", 0.1);
+    const args = [free.includes("mean") ? "mean" : 5, free.includes("sigma") ? "sigma" : 0.4];
+    b.component("sig", "gaussian", args, "nsig");
+    if (bkg === "exponential") b.component("bkg", "exponential", ["c1"], "nbkg");
+    else b.component("bkg", "expPoly", [0, 10, "c1", "c2"], "nbkg");
+    return b.build("nsig");
+  };
+  const points = [
+    [400, 3000, 5, 0.4, -0.35, 0.1],
+    [350, 3100, 5.1, 0.5, -0.3, 0.05],
+    [-20, 2900, 4.8, 0.3, -0.45, 0.2],
+  ];
+  for (const bkg of ["exponential", "expPoly"] as const) {
+    for (const exclude of [[], VETOES]) {
+      for (const odd of [false, true]) {
+        test(`${bkg}, ${exclude.length ? "vetoes" : "whole range"}, ${odd ? "odd" : "even"} count`, async () => {
+          const model = gaussModel(bkg, exclude, ["mean", "sigma"]);
+          const [all] = generate(model, {}, 8);
+          const values = (all.length % 2 === 1) === odd ? all : all.subarray(1);
+          // exponential: c2 is not in the model (its gradient is 0 on both paths)
+          await expectAgreement(model, values, points);
+        });
+      }
+    }
+  }
+
+  test("only the width floats, and only the mean", async () => {
+    for (const free of [["sigma"], ["mean"]] as ("mean" | "sigma")[][]) {
+      const model = gaussModel("expPoly", VETOES, free);
+      const [values] = generate(model, {}, 9);
+      await expectAgreement(model, values, points);
+    }
+  });
+});
