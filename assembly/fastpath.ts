@@ -17,7 +17,7 @@ import {
   cArgPtr, cBuf, yieldOf, nParams, sMapped, sMappedValid, sFastComponent, cArgFactors,
   cFactorParam, argFactorIndex, sHoles, sHoleLo, sHoleHi, cNorm,
 } from "./model";
-import { SAMPLE_MAPPED_VALID } from "../src/core/abi";
+import { SAMPLE_MAPPED_VALID, MAX_HOLES } from "../src/core/abi";
 import { EXP_POLY, EXPONENTIAL, GAUSSIAN } from "./pdf/index";
 import { expPolyMoment } from "./pdf/exppoly";
 import { exponentialIntegral } from "./pdf/exponential";
@@ -28,13 +28,13 @@ import {
 
 // Parameter splats (v128 slots) and results (f64 words) of one kernel call.
 // P_NU0 is the signal's coefficient: its yield (cached, normalised buffer) or ν/I (Gaussian).
-const P = memory.data(10 * 16, 16);
-const P_C1: i32 = 0, P_C2: i32 = 16, P_C3: i32 = 32, P_C4: i32 = 48, P_SB: i32 = 64, P_NU0: i32 = 80;
-const P_MU: i32 = 96, P_INVS: i32 = 112, P_MHALF: i32 = 128;
+export const P = memory.data(10 * 16, 16);
+export const P_C1: i32 = 0, P_C2: i32 = 16, P_C3: i32 = 32, P_C4: i32 = 48, P_SB: i32 = 64, P_NU0: i32 = 80;
+export const P_MU: i32 = 96, P_INVS: i32 = 112, P_MHALF: i32 = 128;
 const OUT = memory.data(16 * 8, 16);
 const O_LOG: i32 = 0, O_DMIN: i32 = 8, O_SB: i32 = 16, O_T1: i32 = 24, O_S0: i32 = 56, O_G1: i32 = 64;
 
-@inline function isFixed(p: i32): bool {
+@inline export function isFixed(p: i32): bool {
   return p >= nParams() || load<f64>(freeMask + (<usize>p << 3)) == 0;
 }
 
@@ -87,19 +87,19 @@ function mapEvents(s: usize, c: usize): void {
   setWord(s, SAMPLE_MAPPED_VALID, 1);
 }
 
-@inline function pv(off: i32): v128 {
+@inline export function pv(off: i32): v128 {
   return v128.load(P + <usize>off);
 }
 
 /** The exponent c1·x + c2·x² (+ c3·x³ + c4·x⁴ when `high`), Estrin form. */
-@inline function exponent(x: v128, x2: v128, high: bool): v128 {
+@inline export function exponent(x: v128, x2: v128, high: bool): v128 {
   let e = f64x2.mul(x, f64x2.add(pv(P_C1), f64x2.mul(pv(P_C2), x)));
   if (high) e = f64x2.add(e, f64x2.mul(f64x2.mul(x2, x), f64x2.add(pv(P_C3), f64x2.mul(pv(P_C4), x))));
   return e;
 }
 
 /** Multiply d into the running product, keep its mantissa in [1, 2), return the exponent field. */
-@inline function renormalise(prod: v128, K: usize): v128 {
+@inline export function renormalise(prod: v128, K: usize): v128 {
   return v128.or(v128.and(prod, v128.load(K + <usize>K_MANT)), v128.load(K + <usize>K_ONE));
 }
 
@@ -113,12 +113,12 @@ function mapEvents(s: usize, c: usize): void {
 }
 
 /** The Gaussian signal's t = (m − μ)/σ of a pair (sig = the raw events). */
-@inline function gaussT(sig: usize, off: usize): v128 {
+@inline export function gaussT(sig: usize, off: usize): v128 {
   return f64x2.mul(f64x2.sub(v128.load(sig + off), pv(P_MU)), pv(P_INVS));
 }
 
 /** The signal's term of a pair: the cached density f0 (sig = its buffer), or g = exp(−t²/2). */
-@inline function signalTerm(sig: usize, off: usize, t: v128, gauss: bool, K: usize): v128 {
+@inline export function signalTerm(sig: usize, off: usize, t: v128, gauss: bool, K: usize): v128 {
   if (!gauss) return v128.load(sig + off);
   return vexp(f64x2.mul(f64x2.mul(t, t), pv(P_MHALF)), K);
 }
@@ -236,20 +236,37 @@ function pieceMoment(c: usize, p0: f64, p1: f64, k: i32, mid: f64, half: f64): f
   return sum;
 }
 
-/** ∫ x^k e^{poly(x)} dm over the sample's range less its vetoes (the background's moments). */
-export function backgroundMoment(s: usize, c: usize, k: i32): f64 {
+const PIECES = memory.data(2 * (MAX_HOLES + 1) << 3, 16);
+
+/** The allowed pieces [a, b] of the sample's range (less its vetoes) into PIECES; their count. */
+export function pieces(s: usize): i32 {
   const lo = sLo(s), hi = sHi(s);
-  const mid = 0.5 * (mapLo(s, c) + mapHi(s, c)), half = 0.5 * (mapHi(s, c) - mapLo(s, c));
   const nh = sHoles(s);
-  let sum: f64 = 0;
+  let np = 0;
   let start = lo;
   for (let j = 0; j < nh && start < hi; j++) {
     const h0 = sHoleLo(s, j), h1 = sHoleHi(s, j);
     if (h1 <= start) continue;
-    if (h0 > start) sum += pieceMoment(c, start, Math.min(h0, hi), k, mid, half);
+    if (h0 > start) np = addPiece(np, start, Math.min(h0, hi));
     start = h1;
   }
-  if (start < hi) sum += pieceMoment(c, start, hi, k, mid, half);
+  if (start < hi) np = addPiece(np, start, hi);
+  return np;
+}
+function addPiece(np: i32, a: f64, b: f64): i32 {
+  store<f64>(PIECES + (<usize>(2 * np) << 3), a);
+  store<f64>(PIECES + (<usize>(2 * np + 1) << 3), b);
+  return np + 1;
+}
+@inline export function pieceLo(j: i32): f64 { return load<f64>(PIECES + (<usize>(2 * j) << 3)); }
+@inline export function pieceHi(j: i32): f64 { return load<f64>(PIECES + (<usize>(2 * j + 1) << 3)); }
+
+/** ∫ x^k e^{poly(x)} dm over the sample's range less its vetoes (the background's moments). */
+export function backgroundMoment(s: usize, c: usize, k: i32): f64 {
+  const mid = 0.5 * (mapLo(s, c) + mapHi(s, c)), half = 0.5 * (mapHi(s, c) - mapLo(s, c));
+  const np = pieces(s);
+  let sum: f64 = 0;
+  for (let j = 0; j < np; j++) sum += pieceMoment(c, pieceLo(j), pieceHi(j), k, mid, half);
   return sum;
 }
 
@@ -269,10 +286,10 @@ function loadCoefficients(s: usize, c: usize): i32 {
 }
 
 /** The parameter c_k stands for and ∂c_k/∂parameter (the exponential's λ: c1 = λ·half). */
-@inline function coefParam(c: usize, k: i32): i32 {
+@inline export function coefParam(c: usize, k: i32): i32 {
   return cKind(c) == EXPONENTIAL ? cArgIndex(c, 0) : cArgIndex(c, k + 1);
 }
-@inline function coefSlope(s: usize, c: usize): f64 {
+@inline export function coefSlope(s: usize, c: usize): f64 {
   return cKind(c) == EXPONENTIAL ? 0.5 * (mapHi(s, c) - mapLo(s, c)) : 1.0;
 }
 
@@ -363,45 +380,62 @@ function signalSetup(s: usize, c0: usize, gauss: bool): f64 {
   return yieldOf(c0) / norm;
 }
 
-/** One sample through the fused kernel: returns its NLL, adds its gradient when grad ≠ 0. */
-export function fastSample(s: usize, grad: usize): f64 {
+// One sample's fused set-up (setupFused): its signal c0 (0: none) and background cb, whether the
+// signal is a Gaussian computed in the kernel, the signal's coefficient a0 (ν cached, ν/I Gaussian)
+// and per-event source, the background's normalisation (shifted frame), order, yield and ν/N.
+export let fc0: usize = 0;
+export let fcb: usize = 0;
+export let fGauss = false;
+export let fA0: f64 = 0;
+export let fSig: usize = 0;
+export let fNorm: f64 = 0;
+export let fOrder: i32 = 0;
+export let fNuB: f64 = 0;
+export let fScaleB: f64 = 0;
+
+/** Refresh the sample's components and set the kernel's splats; false where the NLL is +∞. */
+export function setupFused(s: usize): bool {
   const bi = sFastComponent(s);
-  const nc = sComponents(s);
-  const cb = component(s, bi);
-  const c0 = nc == 2 ? component(s, 1 - bi) : 0;
-  const n = sEvents(s);
-  const xs = sMapped(s);
-  const gauss = inKernelGauss(c0);
+  fcb = component(s, bi);
+  fc0 = sComponents(s) == 2 ? component(s, 1 - bi) : 0;
+  fGauss = inKernelGauss(fc0);
+  fA0 = signalSetup(s, fc0, fGauss);
+  if (isNaN(fA0)) return false;
   // the signal's per-event source: the raw events (Gaussian), its buffer (cached), any readable buffer
   // when there is no signal (its coefficient is 0)
-  const a0 = signalSetup(s, c0, gauss);
-  if (isNaN(a0)) return Infinity;
-  const sig = gauss ? sData(s) : c0 != 0 ? cBuf(c0) : xs;
-  const scalarNorm = refreshNorm(s, cb); // the guards' density uses it
-  const norm = cKind(cb) == EXP_POLY ? scalarNorm : backgroundMoment(s, cb, 0);
-  const order = loadCoefficients(s, cb);
-  const nuB = yieldOf(cb);
-  const scaleB = nuB / norm;
+  fSig = fGauss ? sData(s) : fc0 != 0 ? cBuf(fc0) : sMapped(s);
+  const scalarNorm = refreshNorm(s, fcb); // the guards' density uses it
+  fNorm = cKind(fcb) == EXP_POLY ? scalarNorm : backgroundMoment(s, fcb, 0);
+  fOrder = loadCoefficients(s, fcb);
+  fNuB = yieldOf(fcb);
+  fScaleB = fNuB / fNorm;
   for (let k = 0; k < 4; k++) v128.store(P + <usize>(16 * k), v128.load64_splat(COEF + (<usize>k << 3)));
-  v128.store(P + <usize>P_SB, f64x2.splat(scaleB));
-  v128.store(P + <usize>P_NU0, f64x2.splat(a0));
-  if (!(norm > 0) || !guardsHold(s)) return Infinity;
+  v128.store(P + <usize>P_SB, f64x2.splat(fScaleB));
+  v128.store(P + <usize>P_NU0, f64x2.splat(fA0));
+  return fNorm > 0 && guardsHold(s);
+}
+
+/** One sample through the fused kernel: returns its NLL, adds its gradient when grad ≠ 0. */
+export function fastSample(s: usize, grad: usize): f64 {
+  if (!setupFused(s)) return Infinity;
+  const n = sEvents(s);
+  const xs = sMapped(s);
   const pairs = n >> 1;
-  runKernel(xs, sig, pairs, grad != 0, order > 2, gauss);
+  runKernel(xs, fSig, pairs, grad != 0, fOrder > 2, fGauss);
   collect(pairs, grad != 0);
-  if (n & 1) oddEvent(n - 1, xs, sig, order, scaleB, a0, gauss);
+  if (n & 1) oddEvent(n - 1, xs, fSig, fOrder, fScaleB, fA0, fGauss);
   if (!(sum(S_DMIN) > 1e-300)) return Infinity;
   if (grad != 0) {
-    if (c0 != 0) signalGradient(s, c0, gauss, grad);
+    if (fc0 != 0) signalGradient(s, fc0, fGauss, grad);
     const Sb = sum(S_SB);
-    addYieldGradient(cb, 1.0 - Sb / norm, grad);
-    for (let k = 1; k <= order; k++) {
-      const p = coefParam(cb, k);
+    addYieldGradient(fcb, 1.0 - Sb / fNorm, grad);
+    for (let k = 1; k <= fOrder; k++) {
+      const p = coefParam(fcb, k);
       if (isFixed(p)) continue;
-      const J = backgroundMoment(s, cb, k);
-      addGradient(grad, p, -scaleB * coefSlope(s, cb) * (sum(S_T1 + k - 1) - Sb * J / norm));
+      const J = backgroundMoment(s, fcb, k);
+      addGradient(grad, p, -fScaleB * coefSlope(s, fcb) * (sum(S_T1 + k - 1) - Sb * J / fNorm));
     }
   }
-  const nuS = c0 != 0 ? yieldOf(c0) : 0.0;
-  return nuS + nuB - sum(S_LOG);
+  const nuS = fc0 != 0 ? yieldOf(fc0) : 0.0;
+  return nuS + fNuB - sum(S_LOG);
 }

@@ -17,6 +17,7 @@ import {
   pdfValue, pdfIntegral, pdfFill, pdfArgAnalytic, pdfDerivative, pdfIntegralDerivative, EXP_POLY,
 } from "./pdf/index";
 import { fastSample, fastEligible } from "./fastpath";
+import { fusedHessian } from "./hessian";
 import { values } from "./model";
 import {
   MAX_PARAMS, MAX_COMPONENTS, SAMPLE_R, SAMPLE_MAPPED, SAMPLE_FAST_COMPONENT, SAMPLE_MAPPED_VALID, COMPONENT_BUFFER,
@@ -441,6 +442,52 @@ export function nllGrad(grad: usize): f64 {
   }
   if (np > 0 && numericAny()) total(0); // leave the caches at the central point
   return f;
+}
+
+/**
+ * Whether nllHess applies: every sample on the fused kernel, every gradient analytic, and sample
+ * weights absent (their scale 1).
+ */
+export function hessianAvailable(): bool {
+  if (numericAny()) return false;
+  const ns = nSamples();
+  for (let k = 0; k < ns; k++) if (sFastComponent(sample(k)) < 0) return false;
+  return ns > 0;
+}
+
+export const freeSlot = memory.data(MAX_PARAMS << 2, 16); // a parameter's index among the free ones (−1 fixed)
+export let nFreeSlots = 0;
+
+/**
+ * The NLL, its gradient (grad, nParams words) and its analytic Hessian over the free parameters (H,
+ * nFree² words, row-major, free parameters in index order) in one pass per sample; NaN when
+ * !hessianAvailable(), +∞ where the density is not positive.
+ */
+export function nllHess(grad: usize, H: usize): f64 {
+  if (!hessianAvailable()) return NaN;
+  const np = nParams();
+  nFreeSlots = 0;
+  for (let p = 0; p < np; p++) store<i32>(freeSlot + (<usize>p << 2), isFree(p) ? nFreeSlots++ : -1);
+  memory.fill(grad, 0, <usize>np << 3);
+  memory.fill(H, 0, <usize>(nFreeSlots * nFreeSlots) << 3);
+  let nll = constraintsTerm(grad);
+  const nk = nConstraints();
+  for (let k = 0; k < nk; k++) {
+    const q = constraint(k);
+    const p = iword(q, CONSTRAINT_PARAM);
+    const sigma = word(q, CONSTRAINT_SIGMA);
+    if (!isFree(p)) continue;
+    const at = H + (<usize>(load<i32>(freeSlot + (<usize>p << 2)) * (nFreeSlots + 1)) << 3);
+    store<f64>(at, load<f64>(at) + 1.0 / (sigma * sigma));
+  }
+  const ns = nSamples();
+  for (let k = 0; k < ns; k++) {
+    const s = sample(k);
+    const v = fusedHessian(s, grad, H, sScale(s));
+    if (!isFinite(v)) return Infinity;
+    nll += sScale(s) * v;
+  }
+  return nll;
 }
 
 function numericAny(): bool {

@@ -6,7 +6,9 @@ import { OracleNll } from "../src/core/oracle.js";
 import { generate } from "../src/core/generate.js";
 import { ModelBuilder, type Model } from "../src/model/model.js";
 import type { CompiledModel } from "../src/core/compile.js";
-import { compile, relDiff } from "./helpers.js";
+import { compile, referenceModel, relDiff } from "./helpers.js";
+import { fit } from "../src/infer/fit.js";
+import { Matrix, inverse } from "ml-matrix";
 
 const VETOES: [number, number][] = [
   [2.0, 2.4],
@@ -144,4 +146,139 @@ describe("a Gaussian signal with a free mean and width computed in the kernel (M
       await expectAgreement(model, values, points);
     }
   });
+});
+
+/**
+ * The analytic Hessian (one fused pass) against Richardson-extrapolated central differences of the
+ * scalar path's analytic gradient (steps h and h/2: truncation O(h⁴)); entries compared on the
+ * scale √(H_ii·H_jj).
+ */
+async function expectHessian(model: Model, values: Float64Array, v: number[], scale: number[], tol = 1e-9) {
+  const cm = await compile(model, [{ values }]);
+  const free = v.map(() => true);
+  cm.values = v;
+  cm.core.setFastPath(1);
+  cm.setFree(free);
+  const analytic = cm.hessian(scale)!;
+  expect(analytic.nfcn, "one pass").toBe(1);
+  cm.core.setFastPath(0);
+  cm.setFree(free);
+  const coarse = cm.hessian(scale)!;
+  const fine = cm.hessian(scale.map((h) => h / 2))!;
+  expect(fine.nfcn).toBe(2 * v.length);
+  cm.core.setFastPath(1);
+  const H = analytic.matrix;
+  for (let i = 0; i < v.length; i++) {
+    for (let j = 0; j < v.length; j++) {
+      const want = (4 * fine.matrix[i][j] - coarse.matrix[i][j]) / 3;
+      const unit = Math.sqrt(Math.abs(H[i][i] * H[j][j]));
+      expect(Math.abs(H[i][j] - want) / unit, `H[${cm.names[i]}][${cm.names[j]}]: ${H[i][j]} vs ${want}`).toBeLessThan(
+        tol,
+      );
+    }
+  }
+  cm.dispose();
+}
+
+describe("the analytic Hessian of the fused models equals differences of the gradient", () => {
+  const gaussExp = (exclude: [number, number][], bkg: "exponential" | "expPoly4") => {
+    const b = new ModelBuilder("m", [0, 10])
+      .exclude(exclude)
+      .parameter("nsig", 400)
+      .parameter("nbkg", 3000, { lo: 0 })
+      .parameter("mean", 5)
+      .parameter("sigma", 0.4, { lo: 0.01 });
+    if (bkg === "exponential") b.parameter("lambda", -0.35);
+    else b.parameter("c1", -1).parameter("c2", 0.3).parameter("c3", 0.1).parameter("c4", -0.05);
+    b.component("sig", "gaussian", ["mean", "sigma"], "nsig");
+    if (bkg === "exponential") b.component("bkg", "exponential", ["lambda"], "nbkg");
+    else b.component("bkg", "expPoly", [0, 10, "c1", "c2", "c3", "c4"], "nbkg");
+    return b.build("nsig");
+  };
+  for (const exclude of [[], VETOES]) {
+    test(`Gaussian (mean, σ free) + exponential, ${exclude.length ? "vetoes" : "whole range"}, odd count`, async () => {
+      const model = gaussExp(exclude, "exponential");
+      const [all] = generate(model, {}, 8);
+      const values = all.length % 2 === 1 ? all : all.subarray(1);
+      await expectHessian(model, values, [380, 3050, 5.05, 0.42, -0.33], [1, 1, 1e-3, 1e-3, 1e-3]);
+    });
+    test(`Gaussian (mean, σ free) + expPoly order 4, ${exclude.length ? "vetoes" : "whole range"}`, async () => {
+      const model = gaussExp(exclude, "expPoly4");
+      const [values] = generate(model, {}, 12);
+      await expectHessian(
+        model,
+        values,
+        [420, 2950, 4.95, 0.38, -1.1, 0.35, 0.05, -0.02],
+        [1, 1, ...Array(6).fill(1e-3)],
+      );
+    });
+  }
+
+  test("cached Crystal Ball with a yield μ·ε (ε lnN, constrained) + exponential", async () => {
+    const model = new ModelBuilder("m", [0, 10])
+      .exclude(VETOES)
+      .parameter("mu", 30)
+      .parameter("eff", 0.2)
+      .parameter("nbkg", 2000, { lo: 0 })
+      .parameter("lambda", -0.3)
+      .component("sig", "crystalBall", [4.2, 0.1, 1.5, 3], {
+        constant: 1.5,
+        factors: [{ param: "mu" }, { param: "eff", kappa: 1.1 }],
+      })
+      .component("bkg", "exponential", ["lambda"], "nbkg")
+      .constrain("eff", 0, 1)
+      .build("mu");
+    const [values] = generate(model, { eff: 0 }, 5);
+    await expectHessian(model, values, [28, 0.3, 2020, -0.31], [0.1, 1e-3, 1, 1e-3]);
+  });
+
+  test("the reference model (cached Crystal Ball + expPoly order 2), and a background alone", async () => {
+    const ref = new ModelBuilder("m", [0, 10])
+      .parameter("nsig", 50)
+      .parameter("nbkg", 10000, { lo: 0 })
+      .parameter("c1", -1.2)
+      .parameter("c2", 0.3)
+      .component("sig", "crystalBall", [4.2, 0.05, 1.5, 3], "nsig")
+      .component("bkg", "expPoly", [0, 10, "c1", "c2"], "nbkg")
+      .build("nsig");
+    const [values] = generate(ref, {}, 6);
+    await expectHessian(ref, values, [45, 10010, -1.21, 0.31], [0.1, 1, 1e-3, 1e-3]);
+    const alone = new ModelBuilder("m", [0, 10])
+      .parameter("nbkg", 800, { lo: 0 })
+      .parameter("lambda", -0.2)
+      .component("bkg", "exponential", ["lambda"], "nbkg")
+      .build("nbkg");
+    const [few] = generate(alone, {}, 2);
+    await expectHessian(alone, few, [790, -0.21], [1, 1e-3]);
+  });
+});
+
+describe("fits with the analytic Hessian (start metric and HESSE)", () => {
+  for (const name of ["bump-1e4", "nobump-1e5"] as const) {
+    test(`${name}: HESSE errors equal extrapolated differences to 1e-7, the differenced HESSE to 1e-6`, async () => {
+      const { cm } = await referenceModel(name);
+      // a tight tolerance: HESSE runs before the Newton polish, so both must evaluate it at the minimum
+      const analytic = fit(cm, { tol: 1e-6 });
+      cm.core.setFastPath(0);
+      const differenced = fit(cm, { tol: 1e-6 });
+      // at the analytic fit's minimum: central differences of the gradient, steps 1% and 0.5% of the errors
+      cm.values = cm.names.map((n) => analytic.values[n]);
+      cm.setFree(cm.names.map(() => true));
+      const steps = cm.names.map((n) => 0.01 * analytic.errors[n]);
+      const coarse = cm.hessian(steps)!.matrix;
+      const fine = cm.hessian(steps.map((h) => h / 2))!.matrix;
+      cm.core.setFastPath(1);
+      const extrapolated = new Matrix(fine.map((row, i) => row.map((x, j) => (4 * x - coarse[i][j]) / 3)));
+      const cov = inverse(extrapolated);
+      expect(analytic.status).toBe("converged");
+      expect(differenced.status).toBe("converged");
+      cm.names.forEach((n, i) => {
+        expect(relDiff(analytic.errors[n], Math.sqrt(cov.get(i, i))), `error of ${n}`).toBeLessThan(1e-7);
+        expect(relDiff(analytic.errors[n], differenced.errors[n]), `error of ${n}`).toBeLessThan(1e-6);
+        const shift = Math.abs(analytic.values[n] - differenced.values[n]) / analytic.errors[n];
+        expect(shift, `value of ${n}`).toBeLessThan(1e-6);
+      });
+      expect(analytic.nfcn).toBeLessThan(differenced.nfcn);
+    });
+  }
 });

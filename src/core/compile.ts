@@ -270,7 +270,10 @@ export class CompiledModel {
     };
   }
 
-  /** Hessian over the free parameters by central differences of the gradient with the given steps. */
+  /**
+   * Hessian over the free parameters: analytic in one pass (nfcn 1) on fused models, else central
+   * differences of the gradient with the given steps.
+   */
   hessian(steps: number[]): { matrix: number[][]; nfcn: number } | undefined {
     this.activate();
     const n = steps.length;

@@ -1,7 +1,7 @@
 /**
  * Maximum-likelihood fits, shaped like iminuit: values, errors, covariance, fmin-like status.
- * The minimisation runs inside WASM; HESSE's Hessian comes from the core (differences of the
- * analytic gradient) and is inverted here with ml-matrix.
+ * The minimisation runs inside WASM; HESSE's Hessian comes from the core (analytic on fused
+ * models, else differences of the analytic gradient) and is inverted here with ml-matrix.
  */
 import { CholeskyDecomposition, EigenvalueDecomposition, Matrix } from "ml-matrix";
 import type { CompiledModel, FitStatus } from "../core/compile.js";
