@@ -358,7 +358,8 @@ function report(out: usize, f: f64, edm: f64, iter: i32, status: i32): i32 {
 /**
  * The Hessian of the NLL in external coordinates over the free parameters: analytic in one pass
  * where the model has it (steps unused), else by central differences of the analytic gradient
- * with steps `steps` (nFree words). Writes nFree² words to out (row-major).
+ * with steps `steps` (nFree words). Analytic: returns 1, and out[nFree² …] holds the gradient
+ * (nParams words) and then the NLL at the point. Writes nFree² words to out (row-major).
  * Returns the number of gradient evaluations, or −1 if the NLL is not finite nearby.
  */
 export function hesse(steps: usize, out: usize): i32 {
@@ -370,7 +371,15 @@ export function hesse(steps: usize, out: usize): i32 {
     n++;
   }
   const row = memory.data(MAX_PARAMS << 3, 16);
-  if (hessianAvailable() && isFinite(nllHess(row, out))) return 1; // analytic: one pass, no steps
+  if (hessianAvailable()) {
+    // analytic: one pass, no steps; the gradient (nParams words) and the NLL follow the matrix
+    const f = nllHess(row, out);
+    if (isFinite(f)) {
+      memory.copy(out + (<usize>(n * n) << 3), row, <usize>np << 3);
+      put(out, n * n + np, f);
+      return 1;
+    }
+  }
   let evals = 0;
   for (let k = 0; k < n; k++) {
     const p = freeIndex(k);
