@@ -256,5 +256,18 @@ function hesse(
     }
     return { covariance, forced, nfcn: h.nfcn, at: h.at };
   }
-  return { covariance: inverse.mul(2 * UP).to2DArray(), forced, nfcn: h.nfcn, at: h.at };
+  const covariance = inverse.mul(2 * UP).to2DArray();
+  // The analytic Hessian is exact where differences were noise: a parameter with no curvature to
+  // speak of (a yield at its floor with no events under its peak: the NLL is linear in it) gets a
+  // tiny positive one. Over its would-be error the linear term dwarfs the quadratic: no error.
+  if (h.at) {
+    const idx = freeNames.map((name) => cm.names.indexOf(name));
+    idx.forEach((p, k) => {
+      if (Math.abs(h.at!.grad[p]) * Math.sqrt(covariance[k][k]) > 1e6) {
+        covariance[k][k] = NaN;
+        forced = true;
+      }
+    });
+  }
+  return { covariance, forced, nfcn: h.nfcn, at: h.at };
 }
