@@ -2,7 +2,9 @@
 // arena, then calls these; nothing here calls back into JS.
 export { alloc, mark, release } from "./memory";
 export { setModel } from "./model";
-export { prepareModel, setFree, setFastPath, nll, nllGrad, sampleDensity, sampleBinYields, sampleNorms } from "./nll";
+export {
+  prepareModel, setFree, setFastPath, fusedComponent, nll, nllGrad, sampleDensity, sampleBinYields, sampleNorms,
+} from "./nll";
 export { minimize, hesse, useMetricSlot, forgetMetrics } from "./minimizer";
 export { erf, erfc } from "./special";
 import { pdfValue, pdfIntegral } from "./pdf/index";

@@ -1,11 +1,13 @@
 // A variable-metric (MIGRAD-like) minimizer over the free parameters, entirely inside WASM.
 // Bounded parameters are mapped to an unbounded internal variable as Minuit does (sine transform
-// for two bounds, sqrt transform for one). The inverse Hessian starts from forward differences of
-// the analytic gradient (so the first steps are Newton steps) and is kept by BFGS updates; each
-// step is a backtracking line search with the Armijo condition. Convergence: EDM = ½ gᵀVg below
-// edmMax (Minuit's 0.002·tol·up). HESSE then differences the gradient in external coordinates.
+// for two bounds, sqrt transform for one). The inverse Hessian starts from the analytic Hessian
+// where the model has one (every sample on the fused kernel: one pass gives f, g and H), else from
+// forward differences of the analytic gradient (so the first steps are Newton steps), and is kept
+// by BFGS updates; each step is a backtracking line search with the Armijo condition. Convergence:
+// EDM = ½ gᵀVg below edmMax (Minuit's 0.002·tol·up). HESSE is the analytic Hessian (one pass) or
+// central differences of the gradient in external coordinates.
 import { values, nParams } from "./model";
-import { nll, nllGrad, freeMask } from "./nll";
+import { nll, nllGrad, nllHess, hessianAvailable, freeMask } from "./nll";
 import {
   STATUS_CONVERGED as CONVERGED, STATUS_CALL_LIMIT as CALL_LIMIT, STATUS_EDM_ABOVE_MAX as EDM_ABOVE_MAX,
   STATUS_FAILED as FAILED, MAX_FREE, MAX_PARAMS, MINIMIZE_FVAL, MINIMIZE_EDM, MINIMIZE_NFCN, MINIMIZE_ITERATIONS,
@@ -134,6 +136,45 @@ function setValues(x: usize): void {
   for (let k = 0; k < nFree; k++) put(values, freeIndex(k), toExternal(freeIndex(k), at(x, k)));
 }
 
+/** d²p/dx² at internal x (the bound transforms' curvature). */
+function curvature(p: i32, x: f64): f64 {
+  const a = lo(p), b = hi(p);
+  const hasLo = a > -Infinity, hasHi = b < Infinity;
+  const q = x * x + 1.0;
+  if (hasLo && hasHi) return -0.5 * (b - a) * Math.sin(x);
+  if (hasLo) return 1.0 / (q * Math.sqrt(q));
+  if (hasHi) return -1.0 / (q * Math.sqrt(q));
+  return 0.0;
+}
+
+/**
+ * Evaluate at internal x with the analytic Hessian (one pass): the NLL, the internal gradient into
+ * g and the internal Hessian J·H·J + diag(∂NLL/∂p · p″) into H.
+ */
+function evaluateHessian(x: usize): f64 {
+  for (let k = 0; k < nFree; k++) put(values, freeIndex(k), toExternal(freeIndex(k), at(x, k)));
+  calls++;
+  const f = nllHess(gradExt, H);
+  if (!isFinite(f)) return Infinity;
+  // nllHess wrote stride nFree: spread to stride MAX_FREE from the end (no unread word is overwritten)
+  for (let i = nFree - 1; i >= 0; i--) {
+    for (let j = nFree - 1; j >= 0; j--) mput(H, i, j, load<f64>(H + (<usize>(i * nFree + j) << 3)));
+  }
+  for (let i = 0; i < nFree; i++) {
+    const di = derivative(freeIndex(i), at(x, i));
+    const ge = at(gradExt, freeIndex(i));
+    put(g, i, ge * di);
+    for (let j = 0; j < nFree; j++) mput(H, i, j, m(H, i, j) * di * derivative(freeIndex(j), at(x, j)));
+    mput(H, i, i, m(H, i, i) + ge * curvature(freeIndex(i), at(x, i)));
+  }
+  return f;
+}
+
+/** V = H⁻¹ from the analytic internal Hessian in H (a scaled diagonal where it is not positive definite). */
+function metricFromHessian(): void {
+  if (!invertPD(H, V, nFree)) diagonalMetric(H);
+}
+
 /**
  * Start V from forward differences of the gradient (the Hessian, symmetrised, inverted); a scaled
  * diagonal where that is not positive definite. The gradient at the centre stays in g.
@@ -217,8 +258,12 @@ export function freezeMetrics(): void {
   frozen = true;
 }
 
+function hasStoredMetric(): bool {
+  return slot >= 0 && load<i32>(storedN + (<usize>slot << 2)) == nFree;
+}
+
 function loadStoredMetric(): bool {
-  if (slot < 0 || load<i32>(storedN + (<usize>slot << 2)) != nFree) return false;
+  if (!hasStoredMetric()) return false;
   const base = stored + (<usize>(slot * MAX_FREE * MAX_FREE) << 3);
   memory.copy(V, base, <usize>(MAX_FREE * MAX_FREE) << 3);
   return true;
@@ -247,10 +292,13 @@ export function minimize(bnds: usize, maxCalls: i32, edmMax: f64, out: usize): i
     }
   }
   for (let k = 0; k < nFree; k++) put(u, k, startInternal(freeIndex(k), at(values, freeIndex(k))));
-  let f = evaluate(u, g);
+  // the analytic Hessian, where the model has one, starts the metric in the same pass as f and g
+  const analytic = nFree > 0 && !hasStoredMetric() && hessianAvailable();
+  let f = analytic ? evaluateHessian(u) : evaluate(u, g);
   if (!isFinite(f)) return report(out, f, Infinity, 0, FAILED);
   if (nFree == 0) return report(out, f, 0, 0, CONVERGED);
-  if (!loadStoredMetric()) initialMetric();
+  if (analytic) metricFromHessian();
+  else if (!loadStoredMetric()) initialMetric();
   let edm = edmOf();
   if (!(edm >= 0) || !isFinite(edm)) { diagonalMetric(0); edm = edmOf(); }
   let iter = 0;
@@ -308,8 +356,10 @@ function report(out: usize, f: f64, edm: f64, iter: i32, status: i32): i32 {
 }
 
 /**
- * The Hessian of the NLL in external coordinates over the free parameters, by central differences
- * of the analytic gradient with steps `steps` (nFree words). Writes nFree² words to out (row-major).
+ * The Hessian of the NLL in external coordinates over the free parameters: analytic in one pass
+ * where the model has it (steps unused), else by central differences of the analytic gradient
+ * with steps `steps` (nFree words). Analytic: returns 1, and out[nFree² …] holds the gradient
+ * (nParams words) and then the NLL at the point. Writes nFree² words to out (row-major).
  * Returns the number of gradient evaluations, or −1 if the NLL is not finite nearby.
  */
 export function hesse(steps: usize, out: usize): i32 {
@@ -321,6 +371,15 @@ export function hesse(steps: usize, out: usize): i32 {
     n++;
   }
   const row = memory.data(MAX_PARAMS << 3, 16);
+  if (hessianAvailable()) {
+    // analytic: one pass, no steps; the gradient (nParams words) and the NLL follow the matrix
+    const f = nllHess(row, out);
+    if (isFinite(f)) {
+      memory.copy(out + (<usize>(n * n) << 3), row, <usize>np << 3);
+      put(out, n * n + np, f);
+      return 1;
+    }
+  }
   let evals = 0;
   for (let k = 0; k < n; k++) {
     const p = freeIndex(k);

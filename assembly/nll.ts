@@ -4,8 +4,8 @@
 // f_c, refilled only when its arguments change, so a shape with constant arguments (the signal at
 // a fixed mass) is evaluated once per dataset. Gradients: analytic for yields, constraints and the
 // exponential/linear shape families; central differences of the whole NLL for other free shape
-// arguments. Samples of the common bump-hunt shape (cached components + one expPoly background,
-// unweighted) run the fused f64x2 kernel in fastpath.ts instead of the scalar passes here.
+// arguments. Samples of the common bump-hunt shape (a cached component + one expPoly or exponential
+// background, unweighted) run the fused f64x2 kernel in fastpath.ts instead of the scalar passes here.
 import { alloc } from "./memory";
 import {
   model, value, nParams, nSamples, nConstraints, constraint, sample, component, word, setWord, iword,
@@ -17,6 +17,7 @@ import {
   pdfValue, pdfIntegral, pdfFill, pdfArgAnalytic, pdfDerivative, pdfIntegralDerivative, EXP_POLY,
 } from "./pdf/index";
 import { fastSample, fastEligible } from "./fastpath";
+import { fusedHessian } from "./hessian";
 import { values } from "./model";
 import {
   MAX_PARAMS, MAX_COMPONENTS, SAMPLE_R, SAMPLE_MAPPED, SAMPLE_FAST_COMPONENT, SAMPLE_MAPPED_VALID, COMPONENT_BUFFER,
@@ -31,6 +32,10 @@ let fastPathEnabled = true;
 /** Allow or forbid the fused SIMD kernel (benchmarks and tests compare it with the scalar path). */
 export function setFastPath(enabled: bool): void {
   fastPathEnabled = enabled;
+}
+/** The component sample k's fused kernel takes as background, −1 when it takes the scalar passes (tests). */
+export function fusedComponent(k: i32): i32 {
+  return sFastComponent(sample(k));
 }
 const yields = memory.data(MAX_COMPONENTS << 3, 16); // per-component yields of one sample
 const buffers = memory.data(MAX_COMPONENTS << 3, 16); // their per-event buffers (pointers)
@@ -437,6 +442,52 @@ export function nllGrad(grad: usize): f64 {
   }
   if (np > 0 && numericAny()) total(0); // leave the caches at the central point
   return f;
+}
+
+/**
+ * Whether nllHess applies: every sample on the fused kernel, every gradient analytic, and sample
+ * weights absent (their scale 1).
+ */
+export function hessianAvailable(): bool {
+  if (numericAny()) return false;
+  const ns = nSamples();
+  for (let k = 0; k < ns; k++) if (sFastComponent(sample(k)) < 0) return false;
+  return ns > 0;
+}
+
+export const freeSlot = memory.data(MAX_PARAMS << 2, 16); // a parameter's index among the free ones (−1 fixed)
+export let nFreeSlots = 0;
+
+/**
+ * The NLL, its gradient (grad, nParams words) and its analytic Hessian over the free parameters (H,
+ * nFree² words, row-major, free parameters in index order) in one pass per sample; NaN when
+ * !hessianAvailable(), +∞ where the density is not positive.
+ */
+export function nllHess(grad: usize, H: usize): f64 {
+  if (!hessianAvailable()) return NaN;
+  const np = nParams();
+  nFreeSlots = 0;
+  for (let p = 0; p < np; p++) store<i32>(freeSlot + (<usize>p << 2), isFree(p) ? nFreeSlots++ : -1);
+  memory.fill(grad, 0, <usize>np << 3);
+  memory.fill(H, 0, <usize>(nFreeSlots * nFreeSlots) << 3);
+  let nll = constraintsTerm(grad);
+  const nk = nConstraints();
+  for (let k = 0; k < nk; k++) {
+    const q = constraint(k);
+    const p = iword(q, CONSTRAINT_PARAM);
+    const sigma = word(q, CONSTRAINT_SIGMA);
+    if (!isFree(p)) continue;
+    const at = H + (<usize>(load<i32>(freeSlot + (<usize>p << 2)) * (nFreeSlots + 1)) << 3);
+    store<f64>(at, load<f64>(at) + 1.0 / (sigma * sigma));
+  }
+  const ns = nSamples();
+  for (let k = 0; k < ns; k++) {
+    const s = sample(k);
+    const v = fusedHessian(s, grad, H, sScale(s));
+    if (!isFinite(v)) return Infinity;
+    nll += sScale(s) * v;
+  }
+  return nll;
 }
 
 function numericAny(): bool {

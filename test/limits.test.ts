@@ -211,7 +211,8 @@ describe("toys", () => {
 
   test("failed toy fits are counted and excluded, never abort", async () => {
     const { cm } = await referenceModel("bump-1e4");
-    const calc = new ToyCalculator(cm, { toys: 60, seed: 2, maxCalls: 9 });
+    // the analytic Hessian starts the metric: 9 calls (the earlier limit) now suffice for most toys
+    const calc = new ToyCalculator(cm, { toys: 60, seed: 2, maxCalls: 3 });
     const p = await calc.pvalues(15 * calc.step); // one grid point: 60 s+b and 120 b-only toys
     const counts = calc.counts();
     expect(counts.failed).toBeGreaterThan(0);

@@ -48,7 +48,7 @@ export const SAMPLE_N_COMPONENTS = 5;
 export const SAMPLE_R = 6;
 /** (core) Byte offset of the events mapped to [−1, 1] for the fused kernel's expPoly. */
 export const SAMPLE_MAPPED = 7;
-/** (core) Index of the expPoly component when the fused kernel applies, else −1. */
+/** (core) Index of the background component (expPoly, exponential) when the fused kernel applies, else −1. */
 export const SAMPLE_FAST_COMPONENT = 8;
 export const SAMPLE_N_GUARDS = 9;
 /** Offset of the guard points: observable values where the density must stay ≥ 0. */

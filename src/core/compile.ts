@@ -270,18 +270,24 @@ export class CompiledModel {
     };
   }
 
-  /** Hessian over the free parameters by central differences of the gradient with the given steps. */
-  hessian(steps: number[]): { matrix: number[][]; nfcn: number } | undefined {
+  /**
+   * Hessian over the free parameters: analytic in one pass (nfcn 1) on fused models, with the NLL
+   * and gradient at the point (`at`), else central differences of the gradient with the given steps.
+   */
+  hessian(steps: number[]): { matrix: number[][]; nfcn: number; at?: { nll: number; grad: Float64Array } } | undefined {
     this.activate();
     const n = steps.length;
     const mark = this.core.mark();
     const sPtr = writeF64(this.core, steps);
-    const outPtr = writeF64(this.core, new Float64Array(n * n));
+    // room for the analytic path's gradient and NLL after the matrix
+    const outPtr = writeF64(this.core, new Float64Array(n * n + this.nParams + 1));
     const evals = this.core.hesse(sPtr, outPtr);
-    const flat = viewF64(this.core, outPtr, n * n).slice();
+    const flat = viewF64(this.core, outPtr, n * n + this.nParams + 1).slice();
     this.core.release(mark);
     if (evals < 0) return undefined;
-    return { matrix: Array.from({ length: n }, (_, i) => Array.from(flat.subarray(i * n, (i + 1) * n))), nfcn: evals };
+    const matrix = Array.from({ length: n }, (_, i) => Array.from(flat.subarray(i * n, (i + 1) * n)));
+    if (evals !== 1) return { matrix, nfcn: evals };
+    return { matrix, nfcn: 1, at: { grad: flat.slice(n * n, n * n + this.nParams), nll: flat[n * n + this.nParams] } };
   }
 
   /**

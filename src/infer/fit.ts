@@ -1,7 +1,7 @@
 /**
  * Maximum-likelihood fits, shaped like iminuit: values, errors, covariance, fmin-like status.
- * The minimisation runs inside WASM; HESSE's Hessian comes from the core (differences of the
- * analytic gradient) and is inverted here with ml-matrix.
+ * The minimisation runs inside WASM; HESSE's Hessian comes from the core (analytic on fused
+ * models, else differences of the analytic gradient) and is inverted here with ml-matrix.
  */
 import { CholeskyDecomposition, EigenvalueDecomposition, Matrix } from "ml-matrix";
 import type { CompiledModel, FitStatus } from "../core/compile.js";
@@ -103,7 +103,7 @@ export function fit(cm: CompiledModel, options: FitOptions = {}): FitResult {
       forced = h.forced;
       freeNames.forEach((n, k) => (errors[n] = Math.sqrt(h.covariance[k][k])));
       if (m.status === "converged" && !forced) {
-        const polished = newtonPolish(cm, freeNames, values, h.covariance);
+        const polished = newtonPolish(cm, freeNames, values, h.covariance, h.at);
         nfcn += polished.nfcn;
         if (polished.accepted) ({ values, nll, edm } = polished);
       }
@@ -149,9 +149,10 @@ function newtonPolish(
   freeNames: string[],
   values: Float64Array,
   cov: number[][],
+  at?: { nll: number; grad: Float64Array },
 ): { accepted: boolean; values: Float64Array; nll: number; edm: number; nfcn: number } {
   const idx = freeNames.map((n) => cm.names.indexOf(n));
-  const before = cm.nllGrad(values);
+  const before = at ?? cm.nllGrad(values); // the analytic HESSE's pass gave them at this point
   const next = values.slice();
   idx.forEach((i, k) => (next[i] -= idx.reduce((s, j, l) => s + (cov[k][l] / (2 * UP)) * before.grad[j], 0)));
   const inside = idx.every((i) => next[i] >= cm.model.parameters[i].lo && next[i] <= cm.model.parameters[i].hi);
@@ -164,7 +165,8 @@ function newtonPolish(
       (s, i, k) => s + final.grad[i] * idx.reduce((t, j, l) => t + (cov[k][l] / (2 * UP)) * final.grad[j], 0),
       0,
     );
-  return { accepted, values: accepted ? next : values, nll: final.nll, edm, nfcn: accepted ? 2 : 3 };
+  const nfcn = (at ? 0 : 1) + (inside ? 1 : 0) + (accepted ? 0 : 1);
+  return { accepted, values: accepted ? next : values, nll: final.nll, edm, nfcn };
 }
 
 /**
@@ -215,7 +217,7 @@ function hesse(
   freeNames: string[],
   values: Float64Array,
   guess: number[],
-): { covariance: number[][]; forced: boolean; nfcn: number } | undefined {
+): { covariance: number[][]; forced: boolean; nfcn: number; at?: { nll: number; grad: Float64Array } } | undefined {
   const steps = freeNames.map((n, k) => {
     const v = values[cm.names.indexOf(n)];
     const g = guess[k];
@@ -241,7 +243,7 @@ function hesse(
     const lambda = eig.realEigenvalues;
     const top = Math.max(...lambda);
     // no curvature at all (e.g. a yield at its bound with no events): the errors are undefined
-    if (!(top > 0)) return { covariance: lambda.map(() => lambda.map(() => NaN)), forced, nfcn: h.nfcn };
+    if (!(top > 0)) return { covariance: lambda.map(() => lambda.map(() => NaN)), forced, nfcn: h.nfcn, at: h.at };
     const floor = 1e-8 * top;
     const V = eig.eigenvectorMatrix;
     const D = Matrix.diag(lambda.map((l) => 1 / Math.max(l, floor)));
@@ -252,7 +254,20 @@ function hesse(
     for (let i = 0; i < n; i++) {
       if (lambda.some((_, k) => flat[k] && V.get(i, k) ** 2 > 1e-6)) covariance[i][i] = NaN;
     }
-    return { covariance, forced, nfcn: h.nfcn };
+    return { covariance, forced, nfcn: h.nfcn, at: h.at };
   }
-  return { covariance: inverse.mul(2 * UP).to2DArray(), forced, nfcn: h.nfcn };
+  const covariance = inverse.mul(2 * UP).to2DArray();
+  // The analytic Hessian is exact where differences were noise: a parameter with no curvature to
+  // speak of (a yield at its floor with no events under its peak: the NLL is linear in it) gets a
+  // tiny positive one. Over its would-be error the linear term dwarfs the quadratic: no error.
+  if (h.at) {
+    const idx = freeNames.map((name) => cm.names.indexOf(name));
+    idx.forEach((p, k) => {
+      if (Math.abs(h.at!.grad[p]) * Math.sqrt(covariance[k][k]) > 1e6) {
+        covariance[k][k] = NaN;
+        forced = true;
+      }
+    });
+  }
+  return { covariance, forced, nfcn: h.nfcn, at: h.at };
 }

@@ -1,0 +1,181 @@
+// Fit times and passes per fit for the models of issue 14 (items 1, 2, 5), and NLL ns/event per
+// shape: `node bench/models.js [--sizes 1e5,1e6] [--runs 9] [--nll]` after `npm run build`.
+//   morefit      Gaussian signal with free mean and width + exponential (λ fixed), 4 free
+//                parameters (nsig, nbkg, mean, sigma), extended, HESSE (MoreFit's benchmark model)
+//   morefit5     the same with λ free as well (5 free parameters)
+//   exponential  CB signal at a fixed mass (cached) + exponential, nsig, nbkg, λ free
+//   expPoly1     the same background written as expPoly order 1
+// Cases run interleaved (one run of each case, then again); medians. Fused = the fused kernel
+// allowed (default), scalar = forbidden (setFastPath(0)), in the same run.
+// --nll: per-event time of one NLL evaluation at 1e6 events for each shape as the signal (cached)
+// over an expPoly(2) background, and each shape as the background.
+import { instantiateCore } from "../dist/core/wasm.js";
+import { CompiledModel, loadData } from "../dist/core/compile.js";
+import { ModelBuilder } from "../dist/model/model.js";
+import { generate } from "../dist/core/generate.js";
+import { fit } from "../dist/infer/fit.js";
+
+const args = process.argv.slice(2);
+const opt = (name, dflt) => (args.includes(name) ? args[args.indexOf(name) + 1] : dflt);
+const sizes = opt("--sizes", "1e4,1e5,1e6").split(",").map(Number);
+const runs = Number(opt("--runs", "9"));
+const core = await instantiateCore();
+
+const MODELS = {
+  morefit: (N) =>
+    new ModelBuilder("m", [0, 10])
+      .parameter("nsig", 0.1 * N)
+      .parameter("nbkg", 0.9 * N, { lo: 0 })
+      .parameter("mean", 5)
+      .parameter("sigma", 0.5, { lo: 0.01 })
+      .component("sig", "gaussian", ["mean", "sigma"], "nsig")
+      .component("bkg", "exponential", [-0.3], "nbkg")
+      .build("nsig"),
+  morefit5: (N) =>
+    new ModelBuilder("m", [0, 10])
+      .parameter("nsig", 0.1 * N)
+      .parameter("nbkg", 0.9 * N, { lo: 0 })
+      .parameter("mean", 5)
+      .parameter("sigma", 0.5, { lo: 0.01 })
+      .parameter("lambda", -0.3)
+      .component("sig", "gaussian", ["mean", "sigma"], "nsig")
+      .component("bkg", "exponential", ["lambda"], "nbkg")
+      .build("nsig"),
+  exponential: (N) =>
+    new ModelBuilder("m", [0, 10])
+      .parameter("nsig", 0.006 * N)
+      .parameter("nbkg", N, { lo: 0 })
+      .parameter("lambda", -0.3)
+      .component("sig", "crystalBall", [4.2, 0.05, 1.5, 3], "nsig")
+      .component("bkg", "exponential", ["lambda"], "nbkg")
+      .build("nsig"),
+  expPoly1: (N) =>
+    new ModelBuilder("m", [0, 10])
+      .parameter("nsig", 0.006 * N)
+      .parameter("nbkg", N, { lo: 0 })
+      .parameter("c1", -1.5)
+      .component("sig", "crystalBall", [4.2, 0.05, 1.5, 3], "nsig")
+      .component("bkg", "expPoly", [0, 10, "c1"], "nbkg")
+      .build("nsig"),
+};
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+/** One fit from a start away from the truth, in ms. */
+function timedFit(cm, start) {
+  cm.values = start;
+  const t0 = performance.now();
+  const r = fit(cm, { start: Object.fromEntries(cm.names.map((n, i) => [n, start[i]])) });
+  return { ms: performance.now() - t0, nfcn: r.nfcn, status: r.status, r };
+}
+
+function fits() {
+  const rows = [];
+  for (const N of sizes) {
+    const cases = [];
+    for (const [name, build] of Object.entries(MODELS)) {
+      const model = build(N);
+      const [values] = generate(model, {}, 3);
+      const cm = new CompiledModel(core, model, loadData(core, [{ values }]));
+      const truth = model.parameters.map((p) => p.value);
+      // yields 10% low, shape parameters 2% off (a start 1σ_peak off the peak sends the first Newton step
+      // out of the range at 1e5: the minimizer has no trust region)
+      const start = truth.map((v, i) => (model.parameters[i].name.startsWith("n") ? v * 0.9 + 1 : v * 0.98));
+      for (const fused of [1, 0]) cases.push({ name, fused, cm, start, times: [], nfcn: 0, status: "" });
+    }
+    for (let k = 0; k < runs; k++) {
+      for (const c of cases) {
+        core.setFastPath(c.fused);
+        const t = timedFit(c.cm, c.start);
+        c.times.push(t.ms);
+        c.nfcn = t.nfcn;
+        c.status = t.status;
+      }
+    }
+    core.setFastPath(1);
+    for (const c of cases) {
+      rows.push({
+        N,
+        model: c.name,
+        path: c.fused ? "fused" : "scalar",
+        ms: median(c.times),
+        nfcn: c.nfcn,
+        status: c.status,
+      });
+      if (!c.fused) c.cm.dispose();
+    }
+  }
+  console.log("| events | model | path | fit incl. HESSE, median | calls |");
+  console.log("|---:|---|---|---:|---:|");
+  for (const r of rows)
+    console.log(`| ${r.N} | ${r.model} | ${r.path} | ${r.ms.toFixed(2)} ms | ${r.nfcn} (${r.status}) |`);
+}
+
+/** ns/event of one NLL (and NLL+gradient) evaluation, the first free shape parameter moved every call. */
+function perEvent(cm, v, k, n) {
+  const w = [...v];
+  let tick = 0;
+  const next = () => ((w[k] = v[k] * (1 + 1e-9 * (tick++ % 1000))), w);
+  const time = (fn) => {
+    for (let i = 0; i < 5; i++) fn(); // warm-up (the engine's optimising tier)
+    const ts = [];
+    for (let r = 0; r < runs; r++) {
+      const t0 = performance.now();
+      for (let i = 0; i < 5; i++) fn();
+      ts.push((performance.now() - t0) / 5);
+    }
+    return (median(ts) * 1e6) / n;
+  };
+  return { nll: time(() => cm.nll(next())), grad: time(() => cm.nllGrad(next())) };
+}
+
+/** Each shape as the cached signal over a free expPoly(2), and each background shape free, at 1e6. */
+function nllPerShape() {
+  const N = 1e6;
+  const signals = {
+    gaussian: [4.2, 0.05],
+    crystalBall: [4.2, 0.05, 1.5, 3],
+    doubleCrystalBall: [4.2, 0.05, 0.06, 1.5, 3, 2, 4],
+    uniform: [],
+  };
+  const backgrounds = {
+    expPoly2: ["expPoly", [0, 10, "b1", "b2"], [-1.2, 0.3]],
+    exponential: ["exponential", ["b1"], [-0.3]],
+    chebyshev2: ["chebyshev", [0, 10, "b1", "b2"], [-0.3, 0.05]],
+    polynomial2: ["polynomial", [0, 10, "b1", "b2"], [-0.3, 0.05]],
+    argus: ["argus", [10.5, "b1", 0.5], [-2]],
+  };
+  const rows = [];
+  const build = (sig, sigArgs, [shape, args, b]) => {
+    const mb = new ModelBuilder("m", [0, 10]).parameter("nsig", 0.006 * N).parameter("nbkg", N, { lo: 0 });
+    b.forEach((x, i) => mb.parameter(`b${i + 1}`, x));
+    return mb.component("sig", sig, sigArgs, "nsig").component("bkg", shape, args, "nbkg").build("nsig");
+  };
+  const cases = [
+    ...Object.entries(signals).map(([name, a]) => [
+      `signal ${name} (cached) + expPoly2`,
+      build(name, a, backgrounds.expPoly2),
+    ]),
+    ...Object.entries(backgrounds).map(([name, b]) => [
+      `crystalBall (cached) + ${name}`,
+      build("crystalBall", signals.crystalBall, b),
+    ]),
+  ];
+  cases.push(["MoreFit: gaussian (mean, σ free, in the kernel) + exponential", MODELS.morefit5(N)]);
+  for (const [label, model] of cases) {
+    const [values] = generate(model, {}, 4);
+    const cm = new CompiledModel(core, model, loadData(core, [{ values }]));
+    const v = model.parameters.map((p) => p.value);
+    cm.setFree(v.map(() => true));
+    const path = core.fusedComponent(0) >= 0 ? "fused" : "scalar";
+    const t = perEvent(cm, v, 2, values.length);
+    rows.push(`| ${label} | ${path} | ${t.nll.toFixed(2)} ns | ${t.grad.toFixed(2)} ns |`);
+    cm.dispose();
+  }
+  console.log("| model (1e6 events, shape parameters free) | path | NLL per event | NLL+gradient per event |");
+  console.log("|---|---|---:|---:|");
+  for (const r of rows) console.log(r);
+}
+
+if (args.includes("--nll")) nllPerShape();
+else fits();
