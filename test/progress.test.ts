@@ -14,7 +14,7 @@ const sink = (isTTY: boolean) => {
 };
 
 describe("the reporter", () => {
-  test("a log gets a first line after the interval, then one per interval, naming the work, total and time", async () => {
+  test("a log: a first line after the interval, then one per interval, naming work, total, time", async () => {
     const { out, stream } = sink(false);
     const r = new Reporter("scan", stream, { BUMPSCAN_PROGRESS_SECONDS: "0.05" });
     r.update(0, 10, "mass points"); // before the first interval: no line

@@ -2,6 +2,7 @@
  * The command line's HS3 side (docs/hs3.md): `export-hs3` writes a spec's model and data at one
  * mass as an HS3 document; `fit` given an HS3 document fits it as it stands.
  */
+import { provenance } from "./provenance.js";
 import { writeFile } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import { BumpscanError, errnoWords } from "../errors.js";
@@ -32,7 +33,7 @@ export async function fitHs3File(
     if (given) throw new BumpscanError(`${path} is an HS3 document, whose model is fixed: ${flag} does not apply`);
   }
   const report = await fitHs3(doc, { errors: opts.errors });
-  const out = { ...report, file: path, dropped: report.eventsOutside };
+  const out = { ...report, file: path, dropped: report.eventsOutside, bumpscan: provenance(doc) };
   console.log(opts.json ? JSON.stringify(out, null, 2) : formatFit(out));
   if (report.status !== "converged" || report.background.status !== "converged") process.exitCode = 1;
   return true;

@@ -35,6 +35,9 @@ import {
 } from "./options.js";
 import { exitOnInterrupt, INTERRUPTED, stoppable } from "./interrupt.js";
 import { reporter } from "./progress.js";
+import { type Provenance, provenance } from "./provenance.js";
+import type { FitOutput, InjectOutput, InputFiles, LimitOutput } from "./output-types.js";
+import { DEFAULT_SEED } from "../infer/toys.js";
 
 /**
  * The modules that do the work, loaded by the command that runs: `--help` and `--version` load
@@ -121,16 +124,21 @@ program
     overrides = { set, fix };
   });
 
+/** A result with its provenance first (`bumpscan`: version, spec hash, seed). */
+function withProvenance<T extends object>(result: T, spec: unknown, seed?: number): T & { bumpscan: Provenance } {
+  return { bumpscan: provenance(spec, seed), ...result };
+}
+
 /**
  * The input files, the events dropped outside the range and, with data.cut or data.expr, the
  * events read and passing per file (one entry per sample for several).
  */
-function files(samples: LoadedEvents[]) {
-  const selected = samples.map((s) => s.selected && { file: s.path, ...s.selected });
+function files(samples: LoadedEvents[]): InputFiles {
+  const selected = samples.map((s) => (s.selected ? { file: s.path, ...s.selected } : null));
   return {
     file: samples.length === 1 ? samples[0].path : samples.map((s) => s.path),
     dropped: samples.reduce((n, s) => n + s.dropped, 0),
-    ...(selected.some(Boolean) ? { selected: samples.length === 1 ? selected[0] : selected } : {}),
+    ...(selected.some(Boolean) ? { selected: samples.length === 1 ? (selected[0] ?? undefined) : selected } : {}),
   };
 }
 
@@ -269,7 +277,12 @@ withWindow(
         window: windowOption(opts.window),
         errors: opts.errors,
       });
-      const out = { ...report, ...files(samples), timing: { readMs, fitMs: report.timing.fitMs } };
+      const out: FitOutput = {
+        ...report,
+        ...files(samples),
+        bumpscan: provenance(spec),
+        timing: { readMs, fitMs: report.timing.fitMs },
+      };
       console.log(opts.json ? JSON.stringify(out, null, 2) : formatFit(out, spec.observable.unit));
       if (report.status !== "converged" || report.background.status !== "converged") process.exitCode = 1;
     },
@@ -382,10 +395,12 @@ withWindow(
         window: windowOption(opts.window),
         onProgress: (done, total, unit) => bar.update(done, total, unit),
       }).finally(() => (bar.stop(), pool?.close()));
-      const out = {
-        ...report,
-        curve: undefined,
+      const { curve: _, ...shown } = report;
+      const random = report.toys || report.expectedToys; // the numbers depend on the seed
+      const out: LimitOutput = {
+        ...shown,
         ...files(samples),
+        bumpscan: provenance(spec, random ? (opts.seed ?? spec.limit?.seed ?? DEFAULT_SEED) : undefined),
         timing: { readMs, limitMs: report.timing.limitMs },
       };
       console.log(opts.json ? JSON.stringify(out, null, 2) : formatLimit(out, spec.observable.unit));
@@ -487,7 +502,7 @@ withLimitOptions(
           await pool?.close();
         }),
       );
-      const text = await writeScanOutputs(result, opts, opts.units);
+      const text = await writeScanOutputs(withProvenance(result, result.spec, result.seed), opts, opts.units);
       if (opts.json) process.stdout.write(text);
       else
         console.log(
@@ -589,7 +604,7 @@ withOverrides(program.command("count"))
             await pool?.close();
           }),
       );
-      const files = w.countingOutputs(table);
+      const files = w.countingOutputs(withProvenance(table, table.spec, table.seed));
       const text = (name: string) => files.find((f) => f.name === name)!.text;
       if (opts.out) await w.writeAtomic(opts.out, text("counting.json"));
       if (opts.csv) await w.writeAtomic(opts.csv, text("counting.csv"));
@@ -659,7 +674,8 @@ withWindow(
       });
       bar.stop();
       if (opts.plot) await writeAtomic(opts.plot, pullPlot(report.pulls, `${report.poi} at ${opts.mass}`));
-      console.log(opts.json ? JSON.stringify(report, null, 2) : formatInjection(report));
+      const out: InjectOutput = withProvenance(report, spec, report.seed);
+      console.log(opts.json ? JSON.stringify(out, null, 2) : formatInjection(report));
       const off = (v: { value: number; error: number }, want: number) => Math.abs(v.value - want) > 3 * v.error;
       if (off(report.pullMean, 0) || off(report.pullWidth, 1)) process.exitCode = 1;
     },
@@ -683,7 +699,7 @@ program
     const parts: ScanResult[] = [];
     for (const f of files) parts.push(checkScanResult(await readJsonFile(f, ""), f));
     const merged = mergeScans(parts, files);
-    const text = JSON.stringify(merged, null, 2) + "\n";
+    const text = JSON.stringify(withProvenance(merged, merged.spec, merged.seed), null, 2) + "\n";
     await writeAtomic(opts.out, text);
     if (opts.json) process.stdout.write(text);
     else console.log(`merged ${files.length} shards: ${merged.points.length} mass points written to ${opts.out}`);

@@ -1,7 +1,8 @@
 /**
  * Progress of a long job on stderr: on a terminal one line redrawn in place (at most 5 times a
  * second); otherwise (a batch log, Slurm's output file) a first line after 2 s, then one every 30 s,
- * so a log shows the job is alive and how far it got, and a short job leaves stderr clean. `BUMPSCAN_PROGRESS_SECONDS` changes that interval.
+ * so a log shows the job is alive and how far it got, and a short job leaves stderr clean.
+ * `BUMPSCAN_PROGRESS_SECONDS` changes that interval.
  */
 
 /** Seconds between progress lines in a log (not a terminal) unless BUMPSCAN_PROGRESS_SECONDS says otherwise. */

@@ -34,7 +34,7 @@ export function formatSelection(file: string, s: Selection): string {
 }
 
 /** The selection lines of a report (one per file with a cut or an expression). */
-function selectionLines(selected: FileSelection | (FileSelection | undefined)[] | undefined): string[] {
+function selectionLines(selected: FileSelection | (FileSelection | null)[] | undefined): string[] {
   const all = Array.isArray(selected) ? selected : [selected];
   return all.flatMap((s) => (s ? [`selected   ${formatSelection(s.file, s)}`] : []));
 }
@@ -53,7 +53,7 @@ export type FileSelection = Selection & { file: string };
  * console.log(formatFit(await fit(spec, { values }, 4.2), "GeV")); // what `bumpscan fit` prints
  */
 export function formatFit(
-  r: FitReport & { dropped?: number; selected?: FileSelection | (FileSelection | undefined)[] },
+  r: FitReport & { dropped?: number; selected?: FileSelection | (FileSelection | null)[] },
   unit = "",
 ): string {
   const lines = [
@@ -90,7 +90,7 @@ export function formatFit(
  * console.log(formatLimit(await limit(spec, { values }, 4.2), "GeV")); // what `bumpscan limit` prints
  */
 export function formatLimit(
-  r: LimitReport & { events?: number; dropped?: number; selected?: FileSelection | (FileSelection | undefined)[] },
+  r: LimitReport & { events?: number; dropped?: number; selected?: FileSelection | (FileSelection | null)[] },
   unit = "",
 ): string {
   const what =

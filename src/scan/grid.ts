@@ -49,10 +49,13 @@ export function massGrid(spec: Spec): GridPoint[] {
     }
     if (!(scan.from <= scan.to)) throw new BumpscanError(`scan.from ${scan.from} must not exceed scan.to ${scan.to}`);
     masses = [];
+    // 12 significant digits: no floating noise (1.2149999999999999) in the outputs, and each mass
+    // is the step rule applied to the previous mass as printed
+    const rounded = (m: number) => Number(m.toPrecision(12));
     for (
-      let m = scan.from;
+      let m = rounded(scan.from);
       m <= scan.to + 1e-12 * Math.abs(scan.to);
-      m += (scan.step * sigmaAt(spec, m)) / step(spec, m)
+      m = rounded(m + (scan.step * sigmaAt(spec, m)) / step(spec, m))
     ) {
       masses.push(m);
       if (masses.length > 1e6) throw new BumpscanError("scan: more than a million mass points; check scan.step");
