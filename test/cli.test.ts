@@ -88,6 +88,42 @@ describe("bumpscan fit", () => {
     expect(out.parameters.nbkg.value).toBeLessThan(1e-3);
     expect(out.q0).toBe(0);
   });
+
+  test("data.path - reads CSV from standard input: the same fit as from the file; not with a spec from it too", () => {
+    const csv = readFileSync(resolve("test/fixtures/bump-1e4.csv"), "utf8");
+    const fromFile = JSON.parse(
+      run(["fit", spec("file", { data: { path: resolve("test/fixtures/bump-1e4.csv") } }), "--mass", "4.2", "--json"])
+        .out,
+    );
+    const path = spec("stdin", { data: { path: "-", column: "m" } });
+    const r = spawnSync(process.execPath, [cli, "fit", path, "--mass", "4.2", "--json"], {
+      cwd: dir,
+      input: csv,
+      encoding: "utf8",
+    });
+    expect(r.status, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.file).toBe("-");
+    expect(out.events).toBe(fromFile.events);
+    expect(out.parameters.nsig.value).toBe(fromFile.parameters.nsig.value);
+    const both = spawnSync(process.execPath, [cli, "fit", "-", "--mass", "4.2"], {
+      cwd: dir,
+      input: readFileSync(path, "utf8"),
+      encoding: "utf8",
+    });
+    expect(both.status).toBe(2);
+    expect(both.stderr).toBe('bumpscan: standard input (-) is already the spec: the data cannot be "-" too\n');
+    const twice = spec("twice", {
+      samples: ["a", "b"].map((name) => ({ name, data: { path: "-", column: "m" }, scale: 1 })),
+    });
+    const two = spawnSync(process.execPath, [cli, "fit", twice, "--mass", "4.2"], {
+      cwd: dir,
+      input: csv,
+      encoding: "utf8",
+    });
+    expect(two.stderr).toBe("bumpscan: samples a, b all read standard input (-): at most one sample can\n");
+    expect(two.status).toBe(2);
+  });
 });
 
 describe("bad input: one clear line, exit code 2, no stack trace", () => {

@@ -9,6 +9,7 @@ import { dirname, resolve } from "node:path";
 import type { LimitMethod } from "../job/mass-job.js";
 import type { ErrorMode } from "../infer/weights.js";
 import type { LoadedEvents } from "../io/data.js";
+import { standardInput } from "../io/stdin.js";
 import type { Spec } from "../model/spec.js";
 import type { ScanResult } from "../scan/scan.js";
 import { starterSpec } from "./starter.js";
@@ -142,17 +143,6 @@ function files(samples: LoadedEvents[]): InputFiles {
   };
 }
 
-/** All of standard input as text (a spec given as `-`). */
-async function readStdin(): Promise<string> {
-  stdinText ??= (async () => {
-    const chunks: Buffer[] = [];
-    for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-    return Buffer.concat(chunks).toString("utf8");
-  })();
-  return stdinText;
-}
-let stdinText: Promise<string> | undefined; // read once: a command may look at its spec twice
-
 /** For scan and count (their standard output is the result): each file's selection, on standard error. */
 function reportSelections(events: Record<string, LoadedEvents[]>, quiet?: boolean): void {
   if (quiet) return;
@@ -164,7 +154,7 @@ function reportSelections(events: Record<string, LoadedEvents[]>, quiet?: boolea
 async function readJsonFile(path: string, what: string): Promise<unknown> {
   let text: string;
   try {
-    if (path === "-") text = await readStdin();
+    if (path === "-") text = new TextDecoder().decode(await standardInput("the spec"));
     else if ((await stat(path)).isDirectory()) throw Object.assign(new Error(), { code: "EISDIR" });
     else text = await readFile(path, "utf8");
   } catch (e) {

@@ -35,7 +35,7 @@ export interface LoadedEvents extends Dataset {
 export async function loadSpecData(spec: Spec, baseDir: string): Promise<LoadedEvents> {
   if (!spec.data)
     throw new BumpscanError('the spec has no data entry: add "data": {"path": "events.csv", "column": "m"}');
-  const path = isAbsolute(spec.data.path) ? spec.data.path : join(baseDir, spec.data.path);
+  const path = relativeTo(baseDir, spec.data.path);
   const col = await readColumn(path, spec.data);
   const events = { path, read: col.values.length, ...inRange(col.values, col.weights, spec.observable.range) };
   return col.selected ? { ...events, selected: col.selected } : events;
@@ -55,7 +55,16 @@ export async function loadSpecData(spec: Spec, baseDir: string): Promise<LoadedE
  * [a.values.length, b.values.length]; // => [10112, 1000]
  */
 export async function loadSpecSamples(spec: Spec, baseDir: string): Promise<LoadedEvents[]> {
-  return Promise.all(specSamples(spec).map((s) => loadSpecData({ ...spec, data: s.data }, baseDir)));
+  const samples = specSamples(spec);
+  const fromStdin = samples.filter((s) => s.data?.path === "-").map((s) => s.name);
+  if (fromStdin.length > 1)
+    throw new BumpscanError(`samples ${fromStdin.join(", ")} all read standard input (-): at most one sample can`);
+  return Promise.all(samples.map((s) => loadSpecData({ ...spec, data: s.data }, baseDir)));
+}
+
+/** A data path as given relative to the spec's folder (`-`, standard input, as it is). */
+function relativeTo(baseDir: string, path: string): string {
+  return path === "-" || isAbsolute(path) ? path : join(baseDir, path);
 }
 
 /**
@@ -124,7 +133,7 @@ export async function loadSpecTemplates(spec: Spec, baseDir: string): Promise<Sp
 
 /** A template's histograms from its file: the observable and true-mass columns, grouped by true mass. */
 async function readTemplate(s: ShapeSpec, range: [number, number], baseDir: string): Promise<TemplateHistograms> {
-  const path = isAbsolute(s.path!) ? s.path! : join(baseDir, s.path!);
+  const path = relativeTo(baseDir, s.path!);
   const col = await readColumn(path, { column: s.column, weights: s.massColumn, tree: s.tree });
   return templateFromEvents(
     col.values,

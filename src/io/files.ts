@@ -22,6 +22,8 @@ import { readPlanned } from "./select.js";
 import { CsvScanner, NotPlainCsv } from "./csv-scan.js";
 import { decodeColumn, formatOf } from "./decode.js";
 import { rootColumn } from "./root.js";
+import { decodeCsvColumn } from "./csv.js";
+import { standardInput } from "./stdin.js";
 import { arrowColumn, parquetColumn } from "./columnar.js";
 import { errnoWords } from "../errors.js";
 
@@ -49,13 +51,14 @@ async function readable(path: string): Promise<void> {
 
 /**
  * An event column from a file of any supported format, chosen by its extension: .root,
- * .parquet, .arrow/.feather, .json, otherwise CSV/TSV.
+ * .parquet, .arrow/.feather, .json, otherwise CSV/TSV; `-` is standard input, as CSV/TSV.
  * @example
  * import { readColumn } from "bumpscan";
  * const { values } = await readColumn("events.root", { tree: "events", column: "mass" });
  * values.length; // => 1000
  */
 export async function readColumn(path: string, choice: ColumnChoice = {}): Promise<Column> {
+  if (path === "-") return decodeCsvColumn(await standardInput("the data"), "standard input", choice);
   const format = formatOf(path);
   if (format === "csv") return readPlanned(path, choice, (wanted) => readCsv(path, wanted));
   await readable(path);
