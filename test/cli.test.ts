@@ -126,6 +126,24 @@ describe("bumpscan fit", () => {
   });
 });
 
+describe("bumpscan completion", () => {
+  test("bash completes the commands, then the options of the command typed", () => {
+    const complete = (...words: string[]) =>
+      spawnSync(
+        "bash",
+        [
+          "-c",
+          `source <("${process.execPath}" "${cli}" completion); COMP_WORDS=(${words.join(" ")}); ` +
+            `COMP_CWORD=${words.length - 1}; _bumpscan; echo "\${COMPREPLY[@]}"`,
+        ],
+        { encoding: "utf8" },
+      ).stdout.trim();
+    expect(complete("bumpscan", "sc")).toBe("scan");
+    expect(complete("bumpscan", "limit", "--ma")).toBe("--mass --marginalise");
+    expect(complete("bumpscan", "scan", "--lee")).toBe("--lee-toys");
+  });
+});
+
 describe("bad input: one clear line, exit code 2, no stack trace", () => {
   const cases: [string, () => string[], RegExp][] = [
     [

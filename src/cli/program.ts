@@ -10,6 +10,7 @@ import type { LimitMethod } from "../job/mass-job.js";
 import type { ErrorMode } from "../infer/weights.js";
 import type { LoadedEvents } from "../io/data.js";
 import { standardInput } from "../io/stdin.js";
+import { completionScript } from "./completion.js";
 import type { Spec } from "../model/spec.js";
 import type { ScanResult } from "../scan/scan.js";
 import { starterSpec } from "./starter.js";
@@ -693,6 +694,14 @@ program
     await writeAtomic(opts.out, text);
     if (opts.json) process.stdout.write(text);
     else console.log(`merged ${files.length} shards: ${merged.points.length} mass points written to ${opts.out}`);
+  });
+
+program
+  .command("completion")
+  .description("print a shell completion script for bash (zsh: after bashcompinit)")
+  .addHelpText("after", "\nExample:\n  source <(bumpscan completion)      # or append it to ~/.bashrc")
+  .action(() => {
+    process.stdout.write(completionScript(program));
   });
 
 program
