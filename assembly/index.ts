@@ -27,7 +27,7 @@ export function vexpBatch(input: usize, output: usize, n: i32): void {
     v128.store(output + (<usize>i << 3), vexp(v128.load(input + (<usize>i << 3)), K));
   }
 }
-export { setToyGrid, runToys, takeEnvelopeViolations, takeToyCalls, generateOnly } from "./toys";
+export { setToyGrid, runToys, takeEnvelopeViolations, takeToyCalls, generateOnly, generateToy } from "./toys";
 export { philox, seedStream, uniform, poisson, gaussian } from "./rng";
 export { invalidateSample } from "./nll";
 import {

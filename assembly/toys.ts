@@ -61,6 +61,27 @@ export function generateOnly(gen: usize, n: i32, seedLo: u32, seedHi: u32): void
   }
 }
 
+/**
+ * One toy dataset of every sample, no fits: drawn at `gen` from the stream (seed, toy, grid,
+ * massHyp) into the samples' event buffers (setToyGrid's grids and capacities); counts gets each
+ * sample's number of events. Returns 0, or −1 where a sample overflowed its capacity.
+ */
+export function generateToy(
+  gen: usize, seedLo: u32, seedHi: u32, toy: u32, grid: u32, massHyp: u32, counts: usize,
+): i32 {
+  const np = <usize>nParams();
+  memory.copy(values, gen, np << 3);
+  for (let k = 0; k < nSamples(); k++) prepareGeneration(k);
+  seedStream(seedLo, seedHi, toy, grid, massHyp);
+  let status: i32 = 0;
+  for (let k = 0; k < nSamples(); k++) {
+    const n = generateSample(k);
+    setF(counts, k, <f64>n);
+    if (n < 0) status = -1;
+  }
+  return status;
+}
+
 @inline function getP(table: usize, k: i32): usize { return <usize>load<f64>(table + (<usize>k << 3)); }
 @inline function getF(table: usize, k: i32): f64 { return load<f64>(table + (<usize>k << 3)); }
 @inline function setF(table: usize, k: i32, v: f64): void { store<f64>(table + (<usize>k << 3), v); }

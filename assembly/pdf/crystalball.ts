@@ -169,7 +169,10 @@ export function crystalBallFill(a: usize, xs: usize, n: i32, out: usize, scale: 
   const whole = nn == Math.floor(nn) && nn >= 1 && nn <= 16 ? <i32>nn : 0;
   for (let i = 0; i < n; i++) {
     const t = (load<f64>(xs + (<usize>i << 3)) - mean) * inv;
-    const v = t > -alpha ? scale * Math.exp(-0.5 * t * t) : tailScale * powNeg(tailU(t, alpha, nn), nn, whole);
+    // beyond t = 38.61 the core's exp(−t²/2) is exactly 0 in f64 (its argument below −745.14): skip it
+    const v = t > -alpha
+      ? (t > 38.61 ? 0.0 : scale * Math.exp(-0.5 * t * t))
+      : tailScale * powNeg(tailU(t, alpha, nn), nn, whole);
     store<f64>(out + (<usize>i << 3), v);
   }
 }

@@ -7,8 +7,9 @@
  */
 export { fit } from "../infer/fit.js";
 export type { FitOptions, FitResult } from "../infer/fit.js";
-export { discovery } from "../infer/significance.js";
-export type { Discovery } from "../infer/significance.js";
+export { discovery, discoveryFrom } from "../infer/significance.js";
+export type { Discovery, QuickDiscovery } from "../infer/significance.js";
+export { fitBackground } from "../infer/background.js";
 export { q0, qmu, qmuTilde } from "../infer/test-statistics.js";
 export { AsymptoticCalculator, asymptoticPvalues } from "../infer/asymptotic.js";
 export { asimovData } from "../infer/asimov.js";

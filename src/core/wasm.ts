@@ -38,6 +38,15 @@ export interface CoreExports {
   takeEnvelopeViolations(): number;
   takeToyCalls(): number;
   generateOnly(gen: number, n: number, seedLo: number, seedHi: number): void;
+  generateToy(
+    gen: number,
+    seedLo: number,
+    seedHi: number,
+    toy: number,
+    grid: number,
+    massHyp: number,
+    counts: number,
+  ): number;
   philox(c0: number, c1: number, c2: number, c3: number, k0: number, k1: number, dst: number): void;
   seedStream(seedLo: number, seedHi: number, toy: number, poi: number, massHyp: number): void;
   uniform(): number;

@@ -7,6 +7,7 @@ import * as abi from "../core/abi.js";
 import { boundsTable, checkCoreLimits, CompiledModel, type LoadedData } from "../core/compile.js";
 import { type CoreExports, viewF64, writeF64 } from "../core/wasm.js";
 import type { Model } from "../model/model.js";
+import { BumpscanError } from "../errors.js";
 
 /** Everything a runner needs; plain data, so it can be posted to a worker. */
 export interface ToyRunnerConfig {
@@ -82,6 +83,7 @@ export class ToyRunner {
     block: number;
   };
   private readonly grids: { edges: number; n: number; work: number; capacity: number }[];
+  private readonly buffers: LoadedData;
 
   /**
    * Set up the toy engine of `config.model` on `core` (refused if the core cannot hold the model).
@@ -101,6 +103,7 @@ export class ToyRunner {
       })),
     };
     this.toyModel = new CompiledModel(core, model, loaded);
+    this.buffers = loaded;
     this.grids = config.grids.map((edges, k) => ({
       edges: writeF64(core, edges),
       n: edges.length,
@@ -149,6 +152,27 @@ export class ToyRunner {
       ...collect(out, stride, request.count, j),
       violations: j === 0 ? violations : 0,
     }));
+  }
+
+  /**
+   * Toy `toy` of the stream keyed by (seed, mass index, `hypothesis`, `grid`) drawn at `gen`, no
+   * fits: one dataset per sample (the toy spectra of background-only toy scans), unsorted.
+   */
+  generate(gen: ArrayLike<number>, toy: number, grid: number, hypothesis: number): Float64Array[] {
+    const core = this.core;
+    this.toyModel.activate();
+    this.grids.forEach((g, k) => core.setToyGrid(k, g.edges, g.n, g.work, g.capacity));
+    viewF64(core, this.ptr.gen, gen.length).set(gen);
+    const mark = core.mark();
+    const counts = writeF64(core, new Float64Array(this.grids.length));
+    const { seed, massIndex } = this.config;
+    const seedHi = Math.floor(seed / 2 ** 32) >>> 0;
+    const massHyp = ((massIndex << 8) | hypothesis) >>> 0;
+    const status = core.generateToy(this.ptr.gen, seed >>> 0, seedHi, toy >>> 0, grid >>> 0, massHyp, counts);
+    const n = viewF64(core, counts, this.grids.length).slice();
+    core.release(mark);
+    if (status < 0) throw new BumpscanError(`toy ${toy} overflowed its event buffer (${n.join(", ")} events)`);
+    return this.buffers.ptrs.map((p, k) => viewF64(core, p.data, n[k]).slice());
   }
 
   /** Fill the core's RUN_* parameter block for one runToys call. */

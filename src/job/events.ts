@@ -140,15 +140,7 @@ export function compileAt(
   layout: PointLayout = layoutAt(spec, mass, false),
   scales?: number[],
 ): { model: Model; cm: CompiledModel } {
-  const loaded = "ptrs" in events ? events : loadData(core, Array.isArray(events) ? events : [events]);
-  const windowed = layout.samples.some((w) => w.range[0] !== w.full[0] || w.range[1] !== w.full[1]);
-  const model = buildModel(spec, {
-    mass,
-    nEvents: loaded.ptrs.map((p) => p.n),
-    layout,
-    share: windowed ? shareIn(spec, layout) : undefined,
-  });
-  const cm = new CompiledModel(core, model, loaded, { scales });
+  const { model, cm } = compileUnchecked(core, spec, events, mass, layout, scales);
   const start = cm.nll(model.parameters.map((p) => p.value));
   if (!Number.isFinite(start)) {
     throw new BumpscanError(
@@ -158,4 +150,27 @@ export function compileAt(
     );
   }
   return { model, cm };
+}
+
+/**
+ * compileAt without its check of the start values (a pass over the events): for callers that
+ * evaluate the NLL at values of their own first (the quick q0 of background-only toy scans).
+ */
+export function compileUnchecked(
+  core: CoreExports,
+  spec: Spec,
+  events: Dataset | Dataset[] | LoadedData,
+  mass: number,
+  layout: PointLayout = layoutAt(spec, mass, false),
+  scales?: number[],
+): { model: Model; cm: CompiledModel } {
+  const loaded = "ptrs" in events ? events : loadData(core, Array.isArray(events) ? events : [events]);
+  const windowed = layout.samples.some((w) => w.range[0] !== w.full[0] || w.range[1] !== w.full[1]);
+  const model = buildModel(spec, {
+    mass,
+    nEvents: loaded.ptrs.map((p) => p.n),
+    layout,
+    share: windowed ? shareIn(spec, layout) : undefined,
+  });
+  return { model, cm: new CompiledModel(core, model, loaded, { scales }) };
 }

@@ -2,21 +2,25 @@
  * One mass point of a scan: the fit with its local significance, and the upper limit. Runs
  * wherever the scan puts it (the calling thread or a worker), on the events it was given once.
  */
-import { type Dataset, loadData, type LoadedData } from "../core/compile.js";
+import { type CompiledModel, type Dataset, loadData, type LoadedData } from "../core/compile.js";
 import { isWeighted, nllScales, weightedErrors } from "../infer/weights.js";
-import { compileAt } from "../job/events.js";
+import { compileAt, compileUnchecked } from "../job/events.js";
 import { limitOf, withCoupling } from "../job/mass-job.js";
 import type { CoreExports } from "../core/wasm.js";
 import type { LimitResult } from "../infer/limits.js";
-import { discovery } from "../infer/significance.js";
+import { discovery, discoveryFrom } from "../infer/significance.js";
 import type { Spec } from "../model/spec.js";
 import { type CountingSummary, countingSummary } from "../model/counting.js";
 import type { GridPoint } from "./grid.js";
 import type { ToyExecutor } from "../infer/executor.js";
 
 export interface ScanOptions {
-  /** "none": fits and local significance only (background-only toy scans). */
-  method: "asymptotic" | "toys" | "bayes" | "fc" | "none";
+  /**
+   * "none": fits and local significance only. "q0": q0 alone, for background-only toy scans:
+   * full-range points take it from the scan's background-only fit (`start`, the toy's own), see
+   * `discoveryFrom`; the other points fit as "none" does.
+   */
+  method: "asymptotic" | "toys" | "bayes" | "fc" | "none" | "q0";
   cl: number;
   toys?: number;
   seed?: number;
@@ -59,6 +63,20 @@ export interface PointResult {
   counting?: CountingSummary;
 }
 
+/** A toy-scan point from the toy's background-only fit (a failed quick fit falls back to `discovery`). */
+function quickPoint(
+  cm: CompiledModel,
+  background: Record<string, number>,
+  events: number,
+): Omit<PointResult, "index" | "mass"> {
+  const d = discoveryFrom(cm, background);
+  if (d.status === "converged") return { status: d.status, nsig: d.muHat, q0: d.q0, z: d.z, events };
+  const full = discovery(cm, { start: background });
+  return full.valid
+    ? { status: "converged", nsig: full.free.values[cm.model.poi], q0: full.q0, z: full.z, events }
+    : { status: full.free.status === "converged" ? "failed" : full.free.status, events };
+}
+
 /** First index with sorted[i] ≥ x. */
 function lowerBound(sorted: Float64Array, x: number): number {
   let a = 0,
@@ -84,6 +102,8 @@ export class ScanWorkspace {
     readonly start?: Record<string, number>,
   ) {
     this.full = loadData(core, sorted);
+    core.forgetMetrics(); // the quick q0 fits (method "q0") pass their metric from point to point
+
     this.base = core.mark();
   }
 
@@ -116,14 +136,12 @@ export class ScanWorkspace {
       const data = full ? this.full : loadData(this.core, events);
       const n = data.ptrs.reduce((sum, p) => sum + p.n, 0);
       const weighted = isWeighted(events);
-      const { model, cm } = compileAt(
-        this.core,
-        this.spec,
-        data,
-        g.mass,
-        layout,
-        weighted ? nllScales(events) : undefined,
-      );
+      const scales = weighted ? nllScales(events) : undefined;
+      if (options.method === "q0" && full && this.start) {
+        const quick = compileUnchecked(this.core, this.spec, data, g.mass, layout, scales);
+        return { ...head, ...quickPoint(quick.cm, this.start, n) };
+      }
+      const { model, cm } = compileAt(this.core, this.spec, data, g.mass, layout, scales);
       // full-range points start from the scan's one background-only fit (it does not depend on the mass)
       const d = discovery(cm, full && this.start ? { start: this.start } : {});
       const poi = model.poi;
@@ -154,7 +172,7 @@ export class ScanWorkspace {
           `(${d.free.status !== "converged" ? d.free.status : d.background.status})`;
         return result;
       }
-      if (options.method === "none") return result;
+      if (options.method === "none" || options.method === "q0") return result;
       const lim = await limitOf(
         cm,
         {

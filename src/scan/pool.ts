@@ -18,6 +18,7 @@ import type { Spec } from "../model/spec.js";
 import type { Dataset } from "../core/compile.js";
 import type { GridPoint } from "./grid.js";
 import type { PointResult, ScanOptions } from "./point.js";
+import type { LeeJob, ToyScan } from "./lee-toys.js";
 
 /** How `WorkerPool.start` starts its workers. */
 export interface PoolOptions {
@@ -199,6 +200,28 @@ export class WorkerPool {
       }
     };
     // every worker finishes (or fails) its point before the scan stops: a stopped scan keeps them all
+    const settled = await this.call(Promise.allSettled(this.remotes.map(work)));
+    const failure = settled.find((r): r is PromiseRejectedResult => r.status === "rejected");
+    if (failure) throw failure.reason;
+    return out;
+  }
+
+  /**
+   * Background-only toy scans of a LEE job as tasks, one toy scan each: each worker takes the next
+   * toy when it is free. The results come back in the order of `toys`, whichever worker ran them.
+   */
+  async runToyScans(job: LeeJob, toys: number[], done: () => void, signal?: AbortSignal): Promise<ToyScan[]> {
+    await this.each((r) => r.configureLee(job));
+    const out: ToyScan[] = new Array(toys.length);
+    let next = 0;
+    const work = async (remote: Comlink.Remote<WorkerApi>) => {
+      while (next < toys.length) {
+        if (signal?.aborted) throw new BumpscanError("scan cancelled");
+        const i = next++;
+        out[i] = await this.call(remote.leeToyScan(toys[i]));
+        done();
+      }
+    };
     const settled = await this.call(Promise.allSettled(this.remotes.map(work)));
     const failure = settled.find((r): r is PromiseRejectedResult => r.status === "rejected");
     if (failure) throw failure.reason;

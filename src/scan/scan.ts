@@ -6,15 +6,13 @@
  */
 import { BumpscanError } from "../errors.js";
 import type { Spec } from "../model/spec.js";
-import type { Model } from "../model/model.js";
 import { instantiateCore } from "../core/wasm.js";
 import { checkDataset, compileAt } from "../job/events.js";
 import { DEFAULT_EXPECTED_TOYS, limitSettings } from "../job/mass-job.js";
 import { fit } from "../infer/fit.js";
-import { generate } from "../core/generate.js";
 import { inHole, sampleRange, samplesOf } from "../model/window.js";
 import { regionNames, regionSpec } from "../model/regions.js";
-import { grossVitells } from "./global.js";
+import { type LeeJob, LeeScanner, type ToyScan } from "./lee-toys.js";
 import { type GridPoint, scanGrid } from "./grid.js";
 import { type PointResult, type ScanOptions, ScanWorkspace } from "./point.js";
 import type { WorkerPool } from "./pool.js";
@@ -110,16 +108,16 @@ export async function runScan(
   events: ScanEvents | RegionEvents,
   options: RunScanOptions = {},
 ): Promise<ScanResult> {
-  const none = options.method === "none";
+  const none = options.method === "none" || options.method === "q0";
   const settings = limitSettings(spec, {
-    method: options.method === "none" ? undefined : options.method,
+    method: options.method === "none" || options.method === "q0" ? undefined : options.method,
     cl: options.cl,
     toys: options.toys,
     seed: options.seed,
   });
   const bayes = !none && settings.method === "bayes";
   const scanOptions: ScanOptions = {
-    method: none ? "none" : settings.method,
+    method: none ? (options.method as "none" | "q0") : settings.method,
     cl: settings.cl,
     toys: settings.toys,
     seed: settings.seed,
@@ -199,7 +197,7 @@ export async function runScan(
           stage: "lee",
         });
       const scans = await cancellable(options.signal, async () =>
-        leeToyScans(await toyModels(regions), toys, result.cl, record.seed!, options.pool, options.signal, onToy),
+        leeToyScans(await leeJob(regions, record.seed!), toys, options.pool, options.signal, onToy),
       );
       if (shard) result.leeShard = { toys: n, index: toys, ...scans };
       else result.lee = leeFromToys(scans.maxZ, scans.upcrossings, result.maxLocalZ?.z ?? 0);
@@ -265,23 +263,13 @@ async function cancellable<T>(signal: AbortSignal | undefined, work: () => Promi
   }
 }
 
-/** What a region's background-only toy spectra are drawn from: its model over every sample's whole range. */
-interface ToyModel {
-  run: RegionRun;
-  model: Model;
-  /** The background-only fit to the region's events over the whole range (POI at 0). */
-  background: Record<string, number>;
-  /** Start values of the toy scan's points: the fit itself where the points fit the whole range. */
-  start?: Record<string, number>;
-}
-
 /**
  * Each region's background-only fit over every sample's whole range (windows and the points' own
- * ranges aside): the model the toy spectra are drawn from.
+ * ranges aside): the model its toy spectra are drawn from.
  */
-async function toyModels(regions: RegionRun[]): Promise<ToyModel[]> {
+async function leeJob(regions: RegionRun[], seed: number): Promise<LeeJob> {
   const core = await instantiateCore();
-  return regions.map((run) => {
+  const list = regions.map((run) => {
     const first = run.grid.find((g) => !g.skipped);
     const where = run.name === undefined ? "" : ` of region ${run.name}`;
     if (!first) throw new BumpscanError(`--lee-toys: no mass point${where} is fitted`);
@@ -295,52 +283,45 @@ async function toyModels(regions: RegionRun[]): Promise<ToyModel[]> {
           `--lee-toys: the background-only fit over the whole range${where} did not converge (${b.status}); ` +
             `the toy spectra are drawn from it`,
         );
-      const windowed = run.spec.scan?.window !== undefined;
-      return { run, model, background: b.values, start: windowed ? undefined : b.values };
+      const fullRange = run.spec.scan?.window === undefined;
+      return { spec: run.spec, grid: run.grid, model, background: b.values, fullRange };
     } finally {
       core.release(mark);
     }
   });
+  return { regions: list, seed };
 }
 
 /**
- * Background-only toy scans: pseudo-spectra drawn from each region's background-only fit over its
- * whole range (Poisson counts, no event in a veto, seeded per toy index and region, so a toy scan is
- * the same in whichever run or shard it runs), each scanned exactly as the data — windows, vetoes,
- * samples, regions — for its largest local Z and its up-crossings. The fraction reaching the observed
- * maximum is the global p-value that Gross–Vitells approximates (`leeFromToys`).
+ * The background-only toy scans `toys` (toyScan), on the pool's workers (one toy scan per task)
+ * or here, in toy order whatever ran them: the fraction reaching the observed maximum is the
+ * global p-value that Gross–Vitells approximates (`leeFromToys`).
  */
 async function leeToyScans(
-  models: ToyModel[],
+  job: LeeJob,
   toys: number[],
-  cl: number,
-  seed: number,
   pool?: WorkerPool,
   signal?: AbortSignal,
   onToy?: (done: number) => void,
 ): Promise<{ maxZ: number[]; upcrossings: number[] }> {
-  const maxZ: number[] = [];
-  const upcrossings: number[] = [];
-  for (const t of toys) {
-    const points: PointResult[] = [];
-    for (const [r, { run, model, background, start }] of models.entries()) {
-      if (signal?.aborted) throw new BumpscanError("scan cancelled");
-      // one stream per (toy, region); without regions the stream of toy t is t + 1, as it always was
-      const stream = (t + 1) * models.length + r;
-      const data = generate(model, { ...background, [model.poi]: 0 }, seed, stream).map((d) => ({ values: d.sort() }));
-      const options = { method: "none" as const, cl };
-      points.push(
-        ...(pool
-          ? await pool.runScan(run.spec, data, run.grid, options, () => {}, signal, start)
-          : await serial(run.spec, data, run.grid, options, () => {}, signal, start)),
-      );
+  let done = 0;
+  const scans: ToyScan[] = [];
+  if (pool) scans.push(...(await pool.runToyScans(job, toys, () => onToy?.(++done), signal)));
+  else {
+    const core = await instantiateCore();
+    const mark = core.mark();
+    try {
+      const scanner = new LeeScanner(core, job);
+      for (const t of toys) {
+        await nextTurn(); // lets an abort (Ctrl-C) be heard between toy scans
+        scans.push(await scanner.scan(t, () => !!signal?.aborted));
+        onToy?.(++done);
+      }
+    } finally {
+      core.release(mark);
     }
-    const g = grossVitells(points.sort((a, b) => a.index - b.index));
-    maxZ.push(g.maxLocalZ?.z ?? 0);
-    upcrossings.push(g.upcrossings);
-    onToy?.(maxZ.length);
   }
-  return { maxZ, upcrossings };
+  return { maxZ: scans.map((s) => s.maxZ), upcrossings: scans.map((s) => s.upcrossings) };
 }
 
 /**

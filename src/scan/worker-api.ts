@@ -9,6 +9,7 @@ import type { Spec } from "../model/spec.js";
 import type { Dataset } from "../core/compile.js";
 import type { GridPoint } from "./grid.js";
 import { type PointResult, type ScanOptions, ScanWorkspace } from "./point.js";
+import { type LeeJob, LeeScanner } from "./lee-toys.js";
 
 /**
  * The worker's API object, to hand to Comlink.expose.
@@ -17,12 +18,14 @@ export function workerApi() {
   let core: CoreExports | undefined;
   let runner: ToyRunner | undefined;
   let workspace: ScanWorkspace | undefined;
+  let lee: LeeScanner | undefined;
   let base = 0;
   const ready = () => {
     if (!core) throw new Error("worker not initialised");
     core.release(base);
     runner = undefined;
     workspace = undefined;
+    lee = undefined;
     return core;
   };
   return {
@@ -42,6 +45,14 @@ export function workerApi() {
     async scanPoint(point: GridPoint, options: ScanOptions): Promise<PointResult> {
       if (!workspace) throw new Error("scan not configured");
       return workspace.point(point, options);
+    },
+    /** Take a LEE job; its toy scans then arrive one by one. */
+    configureLee(job: LeeJob): void {
+      lee = new LeeScanner(ready(), job);
+    },
+    async leeToyScan(t: number) {
+      if (!lee) throw new Error("LEE toy scans not configured");
+      return lee.scan(t);
     },
     runBatch(request: ToyRequest): ToyBatch[] {
       if (!runner) throw new Error("toys not configured");
