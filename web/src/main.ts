@@ -8,6 +8,7 @@ import {
   demoEvents,
   demoSpec,
   type FitReport,
+  type LimitReport,
   fitPlotAtMass,
   type OutputFile,
   type PointResult,
@@ -20,6 +21,7 @@ import { inRange } from "../../src/api/io.js";
 import { assemble } from "../../src/api/scan.js";
 import { acceptFiles, type Events, readEvents } from "./data-input.js";
 import { byId, esc, messageOf, showError } from "./dom.js";
+import { limitRows, type RunningJob, startLimit } from "./limit-panel.js";
 import { type RunningScan, startScan } from "./scan-runner.js";
 import { SpecEditor } from "./spec-editor.js";
 
@@ -30,16 +32,17 @@ const app: {
   choice?: string;
   result?: ScanResult;
   scanMs?: number;
-  running?: RunningScan;
+  running?: RunningScan | RunningJob<unknown>;
   fit?: FitReport;
+  limit?: LimitReport;
 } = {};
 (window as unknown as { bumpscan: typeof app }).bumpscan = app;
 
 /** The live plots' redraw interval. */
 const REDRAW_MS = 400;
 
-const setState = (s: "idle" | "loading" | "fitting" | "scanning" | "done" | "cancelled" | "error") =>
-  (document.body.dataset.state = s);
+type State = "idle" | "loading" | "fitting" | "limiting" | "scanning" | "done" | "cancelled" | "error";
+const setState = (s: State) => (document.body.dataset.state = s);
 const editor = new SpecEditor(
   byId<HTMLFormElement>("spec-form"),
   byId<HTMLTextAreaElement>("spec-json"),
@@ -65,6 +68,7 @@ function specOrNull(): Spec | null {
 function updateButtons(): void {
   const ready = !!app.events && !!specOrNull() && !app.running;
   byId<HTMLButtonElement>("fit").disabled = !ready;
+  byId<HTMLButtonElement>("limit").disabled = !ready;
   byId<HTMLButtonElement>("scan").disabled = !ready;
   byId<HTMLButtonElement>("cancel").disabled = !app.running;
 }
@@ -89,7 +93,7 @@ function loaded(events: Events): void {
   showError();
   if (!app.running) {
     // results of other data would mislead; a scan under way goes on with the events it was given
-    byId("fit-view").hidden = byId("scan-view").hidden = true;
+    byId("fit-view").hidden = byId("scan-view").hidden = byId("limit-view").hidden = true;
     setState("idle");
   }
   updateButtons();
@@ -118,13 +122,20 @@ function loadDemo(): void {
   loaded({ name: "demo spectrum (BABAR-like recoil mass, 45 signal events at 5.1 GeV)", values: demoEvents() });
 }
 
+/** The mass field's value; a message when it is empty or not a number. */
+function massField(what: string): number {
+  const text = byId<HTMLInputElement>("fit-mass").value.trim();
+  if (text === "") throw new BumpscanError(`enter the mass to ${what} at`);
+  const mass = Number(text);
+  if (!Number.isFinite(mass)) throw new BumpscanError(`the mass "${text}" is not a number`);
+  return mass;
+}
+
 async function runFit(): Promise<void> {
   showError();
   try {
     const spec = editor.current();
-    const text = byId<HTMLInputElement>("fit-mass").value.trim();
-    if (text === "") throw new BumpscanError("enter the mass to fit at");
-    const mass = Number(text);
+    const mass = massField("fit");
     const events = eventsInRange(spec);
     setState("fitting");
     const { report, svg } = await fitPlotAtMass(spec, events, mass); // one fit: the report and its plot
@@ -147,6 +158,69 @@ async function runFit(): Promise<void> {
     setState("error");
   }
 }
+
+/** The upper limit at the mass field's mass, off the page's thread, with progress for the long methods. */
+async function runLimitInPage(): Promise<void> {
+  showError();
+  const progress = byId<HTMLProgressElement>("progress");
+  const eta = byId("eta");
+  let job: RunningJob<LimitReport>;
+  try {
+    const spec = editor.current();
+    const mass = massField("compute the limit");
+    const events = eventsInRange(spec);
+    const method = spec.limit?.method ?? "asymptotic";
+    const marginalise = byId<HTMLInputElement>("marginalise").checked;
+    if (marginalise && method !== "bayes")
+      byId("run-status").textContent = "Marginalising applies to Bayesian limits only: the nuisances are profiled.";
+    const options = { method, cl: spec.limit?.cl, toys: spec.limit?.toys, seed: spec.limit?.seed };
+    job = startLimit(
+      {
+        spec,
+        events,
+        mass,
+        options: { ...options, marginalise: method === "bayes" && marginalise },
+        workers: workers(),
+      },
+      (done, total, unit) => {
+        if (total) {
+          progress.max = total;
+          progress.value = done;
+        } else progress.removeAttribute("value"); // toy limits: the toys needed are not known in advance
+        eta.textContent = `${done.toLocaleString("en")}${total ? ` / ${total.toLocaleString("en")}` : ""} ${unit}`;
+      },
+    );
+  } catch (e) {
+    showError(messageOf(e));
+    setState("error");
+    return;
+  }
+  setState("limiting");
+  progress.value = 0;
+  eta.textContent = "";
+  app.running = job;
+  updateButtons();
+  try {
+    const report = await job.result;
+    app.limit = report;
+    byId("limit-table").innerHTML = limitRows(report, editor.current().observable.unit);
+    byId("limit-view").hidden = false;
+    progress.max = progress.value = 1;
+    setState("done");
+  } catch (e) {
+    const cancelled = messageOf(e) === "limit cancelled";
+    progress.value = 0;
+    eta.textContent = "";
+    if (cancelled) byId("run-status").textContent = "Limit cancelled.";
+    else showError(messageOf(e));
+    setState(cancelled ? "cancelled" : "error");
+  } finally {
+    app.running = undefined;
+    updateButtons();
+  }
+}
+
+const workers = () => Number(byId<HTMLSelectElement>("workers").value);
 
 function drawScan(result: ScanResult): void {
   if (result.points.filter((p) => p.status !== "skipped" && p.status !== "failed").length < 2) return;
@@ -189,7 +263,7 @@ async function runScanInPage(): Promise<void> {
   setState("scanning");
   const t0 = performance.now();
   try {
-    app.running = await startScan(spec, events, Number(byId<HTMLSelectElement>("workers").value), {
+    const running = await startScan(spec, events, workers(), {
       onPoint: (points) => {
         latest = points;
         // redraw at most every REDRAW_MS: the workers need the cores more than the plots do
@@ -206,8 +280,9 @@ async function runScanInPage(): Promise<void> {
           `${p.done < p.total ? `about ${(p.etaMs / 1000).toFixed(1)} s left` : "done"}`;
       },
     });
+    app.running = running;
     updateButtons();
-    const result = await app.running.result;
+    const result = await running.result;
     app.scanMs = performance.now() - t0;
     app.result = result;
     clearTimeout(pending);
@@ -252,6 +327,7 @@ for (const id of ["column", "weights", "tree", "expr", "cut"])
   );
 byId("demo").addEventListener("click", loadDemo);
 byId("fit").addEventListener("click", () => void runFit());
+byId("limit").addEventListener("click", () => void runLimitInPage());
 byId("scan").addEventListener("click", () => void runScanInPage());
 byId("cancel").addEventListener("click", () => app.running?.cancel());
 editor.set(demoSpec());

@@ -1,0 +1,152 @@
+// The web app's physics views end to end in Chromium (Debian's, via playwright-core): the limit at
+// one mass by every method, LEE toys and marginalised Bayes in scans, clicking, hovering and zooming
+// the scan plots, the whole spectrum with the background-only fit, the column picker and the range
+// from the data, and one file per sample. Every number is compared with the same computation in Node.
+// The app is built into test/browser/out/app-physics (app.test.ts builds web/dist: the two may run at once).
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { mkdirSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { build } from "vite";
+import type { Browser, Page } from "playwright-core";
+import { demoEvents, demoSpec } from "../../src/demo-data.js";
+import { type LimitReport, limitAtMass } from "../../src/job/mass-job.js";
+import { parseSpec } from "../../src/model/parse.js";
+import { chromiumPath, launchChromium } from "./chromium.js";
+import { serveFiles } from "./static-server.js";
+
+const out = resolve("test/browser/out/app-physics");
+const shots = resolve("test/e2e/screenshots");
+let browser: Browser;
+let url = "";
+let close = () => {};
+
+beforeAll(async () => {
+  if (!chromiumPath) return;
+  await build({
+    configFile: resolve("web/vite.config.ts"),
+    logLevel: "error",
+    build: { outDir: out, emptyOutDir: true },
+  });
+  mkdirSync(shots, { recursive: true });
+  ({ url, close } = await serveFiles((p) => join(out, p === "/" ? "index.html" : p)));
+  browser = await launchChromium();
+}, 180_000);
+
+afterAll(async () => {
+  await browser?.close();
+  close();
+});
+
+type Win = { bumpscan: Record<string, unknown> & { running?: unknown } };
+
+async function openApp(): Promise<{ page: Page; errors: string[] }> {
+  const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+  const errors: string[] = [];
+  page.on("pageerror", (e) => errors.push(e.message));
+  page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
+  await page.goto(url);
+  await page.waitForSelector("body[data-ready=true]");
+  return { page, errors };
+}
+
+const state = (page: Page) => page.evaluate(() => document.body.dataset.state);
+const waitState = (page: Page, ...s: string[]) =>
+  page.waitForFunction(
+    (want) => want.includes(document.body.dataset.state!) && !(window as unknown as Win).bumpscan.running,
+    s,
+    { timeout: 120_000 },
+  );
+const shot = (page: Page, name: string) => page.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
+const appValue = <T>(page: Page, key: string) =>
+  page.evaluate((k) => (window as unknown as Win).bumpscan[k], key) as Promise<T>;
+
+/** Node and Chromium agree to the last bits of the JS Math functions (see app.test.ts). */
+function expectSame(there: unknown, here: unknown, path = ""): void {
+  if (typeof here === "number" && typeof there === "number") {
+    if (!(Math.abs(there - here) <= 1e-8 * Math.max(1, Math.abs(here))))
+      expect.fail(`${path}: ${there} in Chromium, ${here} in Node`);
+  } else if (here && typeof here === "object") {
+    expect(Object.keys(there as object).sort(), path).toEqual(Object.keys(here).sort());
+    for (const k of Object.keys(here))
+      expectSame((there as Record<string, unknown>)[k], (here as Record<string, unknown>)[k], `${path}.${k}`);
+  } else expect(there, path).toEqual(here);
+}
+
+/** Set the spec's JSON (the form follows it). */
+async function setSpec(page: Page, spec: object): Promise<void> {
+  await page.evaluate(() => ((document.querySelector("details") as HTMLDetailsElement).open = true));
+  await page.fill("#spec-json", JSON.stringify(spec));
+  expect(await page.textContent("#spec-status")).toBe("Spec valid.");
+}
+
+const limitOf = (r: LimitReport) => ({ observed: r.observed, expected: r.expected, nuisances: r.nuisances });
+
+describe.skipIf(!chromiumPath && !process.env.CI)("the web app's physics views in Chromium", () => {
+  test("the limit at one mass: asymptotic, Bayesian and Bayesian marginalised equal Node's", async () => {
+    const { page, errors } = await openApp();
+    await page.click("#demo");
+    await page.fill("#fit-mass", "5.1");
+    const spec = demoSpec();
+    const events = { values: demoEvents() };
+    // asymptotic (the demo spec's method)
+    await page.click("#limit");
+    await waitState(page, "done", "error");
+    expect(await state(page)).toBe("done");
+    let there = await appValue<LimitReport>(page, "limit");
+    let here = await limitAtMass(spec, events, 5.1);
+    expectSame(limitOf(there), limitOf(here), "asymptotic");
+    expect(there.method).toBe("asymptotic");
+    expect(await page.textContent("#limit-table .observed")).toBe(String(Number(here.observed.toPrecision(4))));
+    expect(await page.textContent("#limit-table .expected")).toBe(String(Number(here.expected!["0"].toPrecision(4))));
+    expect(await page.textContent("#limit-table")).toMatch(/expected ±2σ\[[\d.]+, [\d.]+\]/);
+    await shot(page, "20-limit-asymptotic");
+    // Bayesian, the band from 100 pseudo-experiments (progress shown as they go)
+    const bayes = { ...JSON.parse(await page.inputValue("#spec-json")) };
+    bayes.limit = { ...bayes.limit, method: "bayes" };
+    await setSpec(page, bayes);
+    for (const marginalise of [false, true]) {
+      await page.setChecked("#marginalise", marginalise);
+      await page.click("#limit");
+      await page.waitForFunction(() => /pseudo-experiments/.test(document.getElementById("eta")!.textContent!));
+      await waitState(page, "done", "error");
+      expect(await state(page)).toBe("done");
+      there = await appValue<LimitReport>(page, "limit");
+      here = await limitAtMass(parseSpec(bayes), events, 5.1, { method: "bayes", marginalise });
+      expect(there.method).toBe("bayes");
+      expect(there.nuisances).toBe(marginalise ? "marginalised" : "profiled");
+      expectSame(limitOf(there), limitOf(here), `bayes${marginalise ? ", marginalised" : ""}`);
+      expect(await page.textContent("#limit-table")).toContain(`nuisances ${here.nuisances}`);
+    }
+    await shot(page, "21-limit-bayes");
+    expect(await page.textContent("#limit-table")).not.toMatch(/NaN|Infinity/);
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 300_000);
+
+  test("a toy limit runs on the worker pool with progress, and Cancel stops it", async () => {
+    const { page, errors } = await openApp();
+    await page.click("#demo");
+    const spec = JSON.parse(await page.inputValue("#spec-json"));
+    spec.limit = { ...spec.limit, method: "toys", toys: 200, seed: 7 };
+    await setSpec(page, spec);
+    await page.fill("#fit-mass", "5.1");
+    await page.click("#limit");
+    await page.waitForFunction(() => /\d toys/.test(document.getElementById("eta")!.textContent!));
+    await waitState(page, "done", "error");
+    expect(await state(page)).toBe("done");
+    const there = await appValue<LimitReport>(page, "limit");
+    const here = await limitAtMass(parseSpec(spec), { values: demoEvents() }, 5.1);
+    expect(there.method).toBe("toys");
+    expectSame({ observed: there.observed, toys: there.toys }, { observed: here.observed, toys: here.toys }, "toys");
+    expect(await page.textContent("#limit-table")).toMatch(/± [\d.]+/);
+    // a second run, cancelled at once
+    await page.click("#limit");
+    await page.click("#cancel");
+    await waitState(page, "cancelled", "error");
+    expect(await state(page)).toBe("cancelled");
+    expect(await page.textContent("#run-status")).toBe("Limit cancelled.");
+    expect(await page.isEnabled("#limit")).toBe(true);
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 300_000);
+});
