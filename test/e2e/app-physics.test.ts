@@ -10,6 +10,7 @@ import { build } from "vite";
 import type { Browser, Page } from "playwright-core";
 import { demoEvents, demoSpec } from "../../src/demo-data.js";
 import { type LimitReport, limitAtMass } from "../../src/job/mass-job.js";
+import { runScan, type ScanResult } from "../../src/scan/scan.js";
 import { parseSpec } from "../../src/model/parse.js";
 import { chromiumPath, launchChromium } from "./chromium.js";
 import { serveFiles } from "./static-server.js";
@@ -146,6 +147,41 @@ describe.skipIf(!chromiumPath && !process.env.CI)("the web app's physics views i
     expect(await state(page)).toBe("cancelled");
     expect(await page.textContent("#run-status")).toBe("Limit cancelled.");
     expect(await page.isEnabled("#limit")).toBe(true);
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 300_000);
+
+  test("a short scan with LEE toy scans gives Node's global significance with the same seed", async () => {
+    const { page, errors } = await openApp();
+    await page.click("#demo");
+    const spec = JSON.parse(await page.inputValue("#spec-json"));
+    spec.scan = { ...spec.scan, from: 4.6, to: 5.6, step: 2 };
+    spec.limit = { ...spec.limit, seed: 11 };
+    await setSpec(page, spec);
+    await page.fill("#lee-toys", "2.5");
+    await page.click("#scan");
+    expect(await page.textContent("#error")).toBe('LEE toys must be a whole number from 0 to 1,000,000 (got "2.5")');
+    await page.fill("#lee-toys", "4");
+    await page.click("#scan");
+    await page.waitForFunction(() => /LEE toy scans/.test(document.getElementById("eta")!.textContent!));
+    await waitState(page, "done", "error");
+    expect(await state(page)).toBe("done");
+    await shot(page, "22-scan-lee");
+    const there = await appValue<ScanResult>(page, "result");
+    const here = await runScan(parseSpec(spec), demoEvents(), { leeToys: 4 });
+    expect(there.lee).toBeDefined();
+    expect(there.seed).toBe(11);
+    expectSame(there.points, here.points, "points");
+    expectSame(there.lee, here.lee, "lee");
+    const lee = here.lee!;
+    const z = String(Number(lee.globalZ.toPrecision(3)));
+    expect(await page.textContent("#summary")).toContain(
+      lee.globalZIsLowerBound
+        ? "LEE from 4 background-only toy scans: no toy scan reached the observed local Z: " +
+            `global p < 0.25, global Z > ${z}σ.`
+        : `LEE from 4 background-only toy scans: global p = ${Number(lee.globalP.toPrecision(3))} ± `,
+    );
+    expect(await page.textContent("#summary")).not.toMatch(/NaN|Infinity/);
     expect(errors).toEqual([]);
     await page.close();
   }, 300_000);

@@ -23,6 +23,7 @@ import { acceptFiles, type Events, readEvents } from "./data-input.js";
 import { byId, esc, messageOf, showError } from "./dom.js";
 import { limitRows, type RunningJob, startLimit } from "./limit-panel.js";
 import { type RunningScan, startScan } from "./scan-runner.js";
+import { leeSummary, scanOptionsOfPage } from "./scan-options.js";
 import { SpecEditor } from "./spec-editor.js";
 
 /** What the page holds; exposed as window.bumpscan for the end-to-end tests and the bench. */
@@ -245,8 +246,10 @@ function offerDownloads(result: ScanResult): void {
 async function runScanInPage(): Promise<void> {
   showError();
   let spec: Spec, events: { values: Float64Array; weights?: Float64Array };
+  let extra: ReturnType<typeof scanOptionsOfPage>;
   try {
     spec = editor.current();
+    extra = scanOptionsOfPage(spec);
     events = eventsInRange(spec); // weighted events are scanned as the fit treats them
   } catch (e) {
     showError(messageOf(e));
@@ -264,6 +267,7 @@ async function runScanInPage(): Promise<void> {
   const t0 = performance.now();
   try {
     const running = await startScan(spec, events, workers(), {
+      options: extra,
       onPoint: (points) => {
         latest = points;
         // redraw at most every REDRAW_MS: the workers need the cores more than the plots do
@@ -276,7 +280,7 @@ async function runScanInPage(): Promise<void> {
         progress.max = p.total;
         progress.value = p.done;
         byId("eta").textContent =
-          `${p.done} / ${p.total} mass points · ` +
+          `${p.done} / ${p.total} ${p.stage === "lee" ? "LEE toy scans" : "mass points"} · ` +
           `${p.done < p.total ? `about ${(p.etaMs / 1000).toFixed(1)} s left` : "done"}`;
       },
     });
@@ -295,7 +299,8 @@ async function runScanInPage(): Promise<void> {
       (top
         ? `Largest excess: local Z = ${top.z.toFixed(2)}σ at ${top.mass.toPrecision(4)}${unit}; global Z = ` +
           `${result.globalZ.toFixed(2)}σ (Gross–Vitells).`
-        : "No fitted mass point.");
+        : "No fitted mass point.") +
+      (result.lee ? ` ${leeSummary(result.lee)}` : "");
     setState("done");
   } catch (e) {
     clearTimeout(pending);
