@@ -3,7 +3,6 @@
  * a fit at one mass, and a scan on Web Workers whose Brazil and significance plots grow live.
  */
 import {
-  brazilPlot,
   BumpscanError,
   demoEvents,
   demoSpec,
@@ -14,7 +13,6 @@ import {
   type PointResult,
   type ScanResult,
   scanOutputs,
-  significancePlot,
   type Spec,
 } from "../../src/browser.js";
 import { inRange } from "../../src/api/io.js";
@@ -22,6 +20,7 @@ import { assemble } from "../../src/api/scan.js";
 import { acceptFiles, type Events, readEvents } from "./data-input.js";
 import { byId, esc, messageOf, showError } from "./dom.js";
 import { limitRows, type RunningJob, startLimit } from "./limit-panel.js";
+import { ScanPlots } from "./plot-interaction.js";
 import { type RunningScan, startScan } from "./scan-runner.js";
 import { leeSummary, scanOptionsOfPage } from "./scan-options.js";
 import { SpecEditor } from "./spec-editor.js";
@@ -223,10 +222,15 @@ async function runLimitInPage(): Promise<void> {
 
 const workers = () => Number(byId<HTMLSelectElement>("workers").value);
 
+/** The scan plots; a point clicked is fitted (once no scan runs). */
+const plots = new ScanPlots([byId("brazil"), byId("significance")], (mass) => {
+  byId<HTMLInputElement>("fit-mass").value = String(mass);
+  if (!app.running) void runFit();
+});
+
 function drawScan(result: ScanResult): void {
   if (result.points.filter((p) => p.status !== "skipped" && p.status !== "failed").length < 2) return;
-  byId("brazil").innerHTML = brazilPlot(result);
-  byId("significance").innerHTML = significancePlot(result);
+  plots.draw(result);
 }
 
 /** A download link for a file made in the page. */
@@ -262,7 +266,7 @@ async function runScanInPage(): Promise<void> {
   byId("scan-view").hidden = false;
   byId("downloads").replaceChildren();
   byId("summary").textContent = "";
-  byId("brazil").innerHTML = byId("significance").innerHTML = "";
+  plots.reset();
   setState("scanning");
   const t0 = performance.now();
   try {
