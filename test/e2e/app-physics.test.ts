@@ -12,6 +12,7 @@ import { demoEvents, demoSpec } from "../../src/demo-data.js";
 import { type FitReport, fitAtMass, type LimitReport, limitAtMass } from "../../src/job/mass-job.js";
 import { runScan, type ScanResult } from "../../src/scan/scan.js";
 import { parseSpec } from "../../src/model/parse.js";
+import type { SampleSpectrum } from "../../web/src/job-worker.js";
 import { chromiumPath, launchChromium } from "./chromium.js";
 import { serveFiles } from "./static-server.js";
 
@@ -246,6 +247,45 @@ describe.skipIf(!chromiumPath && !process.env.CI)("the web app's physics views i
     expect(dragged[1] - dragged[0]).toBeGreaterThan(0.2 * (whole[1] - whole[0]));
     await shot(page, "24-plot-zoomed");
     expect(await page.evaluate(() => (window as unknown as Win).bumpscan.fit)).toMatchObject({ mass: fitted[j].mass });
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 300_000);
+
+  test("the whole spectrum with the background-only fit after a fit: its curve integrates to the events", async () => {
+    const { page, errors } = await openApp();
+    await page.click("#demo");
+    await page.fill("#fit-mass", "3");
+    await page.click("#fit");
+    await waitState(page, "done", "error");
+    await page.waitForSelector("#spectrum-view:not([hidden]) #spectrum svg path.background");
+    type View = { spectrum: { status: string; parameters: Record<string, number>; samples: SampleSpectrum[] } };
+    const there = await page.evaluate(
+      () => (window as unknown as { bumpscan: { spectrum: View } }).bumpscan.spectrum.spectrum,
+    );
+    const events = demoEvents();
+    const [s] = there.samples;
+    expect(there.status).toBe("converged");
+    expect(s.counts.length).toBe(100);
+    expect(s.counts.reduce((a, b) => a + b, 0)).toBe(events.length);
+    expect(s.events).toBe(events.length);
+    // the extended background-only fit: its curve's integral over the whole range is the event count
+    const integral = s.background.reduce((a, b) => a + b, 0);
+    expect(Math.abs(integral - events.length) / events.length).toBeLessThan(1e-3);
+    // the same fit in Node (the background-only fit of fitAtMass over the whole range)
+    const node = await fitAtMass(demoSpec(), { values: events }, 3);
+    for (const k of ["nbkg", "c1", "c2"])
+      expect(Math.abs(there.parameters[k] - node.background.parameters[k])).toBeLessThan(
+        1e-4 * Math.max(1, Math.abs(node.background.parameters[k])),
+      );
+    // one vertex per bin in the drawn curve; the text says the totals
+    expect(((await page.getAttribute("#spectrum path.background", "d"))!.match(/[ML]/g) ?? []).length).toBe(100);
+    expect(await page.textContent("#spectrum-status")).toMatch(
+      /converged; it expects 2009\d\.?\d* events, the data have 20,098\./,
+    );
+    await page.check("#spectrum-log");
+    expect(await page.locator("#spectrum svg").count()).toBe(1);
+    await shot(page, "25-spectrum");
+    expect(await page.textContent("#spectrum-view")).not.toMatch(/NaN|Infinity/);
     expect(errors).toEqual([]);
     await page.close();
   }, 300_000);

@@ -21,6 +21,7 @@ import { acceptFiles, type Events, readEvents } from "./data-input.js";
 import { byId, esc, messageOf, showError } from "./dom.js";
 import { limitRows, type RunningJob, startLimit } from "./limit-panel.js";
 import { ScanPlots } from "./plot-interaction.js";
+import { SpectrumView } from "./spectrum-view.js";
 import { type RunningScan, startScan } from "./scan-runner.js";
 import { leeSummary, scanOptionsOfPage } from "./scan-options.js";
 import { SpecEditor } from "./spec-editor.js";
@@ -35,6 +36,7 @@ const app: {
   running?: RunningScan | RunningJob<unknown>;
   fit?: FitReport;
   limit?: LimitReport;
+  spectrum?: SpectrumView;
 } = {};
 (window as unknown as { bumpscan: typeof app }).bumpscan = app;
 
@@ -94,6 +96,7 @@ function loaded(events: Events): void {
   if (!app.running) {
     // results of other data would mislead; a scan under way goes on with the events it was given
     byId("fit-view").hidden = byId("scan-view").hidden = byId("limit-view").hidden = true;
+    spectrum.clear();
     setState("idle");
   }
   updateButtons();
@@ -153,6 +156,7 @@ async function runFit(): Promise<void> {
       `σ</td><td></td></tr><tr><td>status</td><td>${esc(report.status)}</td><td></td></tr>`;
     byId("fit-view").hidden = false;
     setState("done");
+    void spectrum.show(spec, events, app.events);
   } catch (e) {
     showError(messageOf(e));
     setState("error");
@@ -221,6 +225,15 @@ async function runLimitInPage(): Promise<void> {
 }
 
 const workers = () => Number(byId<HTMLSelectElement>("workers").value);
+
+/** The whole spectrum with the background-only fit, after a fit or a scan. */
+const spectrum = new SpectrumView(
+  byId("spectrum-view"),
+  byId("spectrum"),
+  byId("spectrum-status"),
+  byId<HTMLInputElement>("spectrum-log"),
+);
+app.spectrum = spectrum;
 
 /** The scan plots; a point clicked is fitted (once no scan runs). */
 const plots = new ScanPlots([byId("brazil"), byId("significance")], (mass) => {
@@ -296,6 +309,7 @@ async function runScanInPage(): Promise<void> {
     clearTimeout(pending);
     drawScan(result);
     offerDownloads(result);
+    void spectrum.show(spec, events, app.events);
     const top = result.maxLocalZ;
     const unit = spec.observable.unit ? ` ${spec.observable.unit}` : "";
     byId("summary").textContent =
