@@ -14,6 +14,7 @@ import { runScan, type ScanResult } from "../../src/scan/scan.js";
 import { parseSpec } from "../../src/model/parse.js";
 import type { SampleSpectrum } from "../../web/src/job-worker.js";
 import { chromiumPath, launchChromium } from "./chromium.js";
+import { writeRootFile } from "../root-file.js";
 import { serveFiles } from "./static-server.js";
 
 const out = resolve("test/browser/out/app-physics");
@@ -286,6 +287,87 @@ describe.skipIf(!chromiumPath && !process.env.CI)("the web app's physics views i
     expect(await page.locator("#spectrum svg").count()).toBe(1);
     await shot(page, "25-spectrum");
     expect(await page.textContent("#spectrum-view")).not.toMatch(/NaN|Infinity/);
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 300_000);
+
+  test("a file's numeric columns in a select; choosing one loads it; the range from the data", async () => {
+    const { page, errors } = await openApp();
+    const mass = Array.from({ length: 300 }, (_, i) => 2.5 + ((i * 37) % 300) / 100);
+    const csv =
+      "# two numeric columns and a label\nmass,energy,label\n" +
+      mass.map((m, i) => `${m},${(i % 7) + 0.5},run${i % 3}`).join("\n");
+    await page.setInputFiles("#file", { name: "two.csv", mimeType: "text/csv", buffer: Buffer.from(csv) });
+    await page.waitForSelector("#error:not([hidden])");
+    expect(await page.textContent("#error")).toBe("two.csv has 3 columns: name one in the spec's data.column");
+    await page.waitForSelector("#column-pick:not([hidden])");
+    expect(await page.$$eval("#column-pick option", (os) => os.map((o) => (o as HTMLOptionElement).value))).toEqual([
+      "",
+      "mass",
+      "energy",
+    ]);
+    expect(await page.isDisabled("#range-from-data")).toBe(true);
+    await page.selectOption("#column-pick", "energy");
+    await page.waitForFunction(() => document.getElementById("data-status")!.textContent === "two.csv: 300 events.");
+    expect(await page.inputValue("#column")).toBe("energy");
+    const sum = await page.evaluate(() =>
+      (window as unknown as { bumpscan: { events: { values: Float64Array } } }).bumpscan.events.values.reduce(
+        (a, b) => a + b,
+        0,
+      ),
+    );
+    expect(sum).toBeCloseTo(
+      mass.reduce((a, _, i) => a + (i % 7) + 0.5, 0),
+      9,
+    );
+    await page.selectOption("#column-pick", "mass");
+    await page.waitForFunction(() => document.getElementById("data-status")!.textContent === "two.csv: 300 events.");
+    await page.waitForFunction(() => (document.getElementById("column") as HTMLInputElement).value === "mass");
+    expect(await page.inputValue("#column-pick")).toBe("mass");
+    expect(await page.isHidden("#error")).toBe(true);
+    // the range from the data: observable.range and the scan's from/to, and the form shows them
+    await page.click("#range-from-data");
+    const spec = JSON.parse(await page.inputValue("#spec-json"));
+    const [lo, hi] = [Math.min(...mass), Math.max(...mass)];
+    expect(spec.observable.range).toEqual([lo, hi]);
+    expect([spec.scan.from, spec.scan.to]).toEqual([lo, hi]);
+    expect(await page.inputValue('[data-spec="observable.range.0"]')).toBe(String(lo));
+    expect(await page.inputValue('[data-spec="scan.to"]')).toBe(String(hi));
+    expect(await page.textContent("#spec-status")).toBe("Spec valid.");
+    // every event is now inside the range: a fit uses them all
+    await page.fill("#fit-mass", "4");
+    await page.click("#fit");
+    await waitState(page, "done", "error");
+    expect(await state(page)).toBe("done");
+    expect(await page.textContent("#run-status")).toBe("");
+    const fit = await appValue<FitReport>(page, "fit");
+    const here = await fitAtMass(parseSpec(spec), { values: Float64Array.from(mass) }, 4);
+    expect(fit.events).toBe(300);
+    expectSame(fit.parameters, here.parameters, "parameters");
+    await shot(page, "26-column-picker");
+    // a ROOT file: the tree's branches
+    await page.fill("#column", "");
+    await page.setInputFiles("#file", {
+      name: "two.root",
+      mimeType: "application/octet-stream",
+      buffer: Buffer.from(
+        writeRootFile("events", [
+          { name: "mass", values: Float64Array.from(mass) },
+          { name: "pt", values: Float64Array.from(mass, (m) => m / 2) },
+        ]),
+      ),
+    });
+    await page.waitForSelector("#error:not([hidden])");
+    await page.waitForFunction(
+      () => (document.getElementById("column-pick") as HTMLSelectElement).options.length === 3,
+    );
+    expect(await page.$$eval("#column-pick option", (os) => os.map((o) => (o as HTMLOptionElement).value))).toEqual([
+      "",
+      "mass",
+      "pt",
+    ]);
+    await page.selectOption("#column-pick", "pt");
+    await page.waitForFunction(() => document.getElementById("data-status")!.textContent === "two.root: 300 events.");
     expect(errors).toEqual([]);
     await page.close();
   }, 300_000);

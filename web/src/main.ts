@@ -17,7 +17,8 @@ import {
 } from "../../src/browser.js";
 import { inRange } from "../../src/api/io.js";
 import { assemble } from "../../src/api/scan.js";
-import { acceptFiles, type Events, readEvents } from "./data-input.js";
+import { pickColumns, rangeFromData, showColumns } from "./column-picker.js";
+import { acceptFiles, type Events, readEvents, UnreadFile } from "./data-input.js";
 import { byId, esc, messageOf, showError } from "./dom.js";
 import { limitRows, type RunningJob, startLimit } from "./limit-panel.js";
 import { ScanPlots } from "./plot-interaction.js";
@@ -73,6 +74,7 @@ function updateButtons(): void {
   byId<HTMLButtonElement>("limit").disabled = !ready;
   byId<HTMLButtonElement>("scan").disabled = !ready;
   byId<HTMLButtonElement>("cancel").disabled = !app.running;
+  byId<HTMLButtonElement>("range-from-data").disabled = !app.events || !!app.running;
 }
 
 /** The events inside the spec's range (the others dropped and counted, as the CLI does). */
@@ -108,9 +110,12 @@ async function loadFile(file: File): Promise<void> {
   setState("loading");
   byId("data-status").textContent = `reading ${file.name} …`;
   try {
-    loaded(await readEvents(file, choice()));
+    const events = await readEvents(file, choice());
+    showColumns(byId("column-pick"), byId("column"), events.columns);
+    loaded(events);
   } catch (e) {
     app.events = undefined;
+    showColumns(byId("column-pick"), byId("column"), e instanceof UnreadFile ? e.columns : undefined);
     byId("data-status").textContent = `${file.name}: not loaded.`;
     showError(messageOf(e));
     setState("error");
@@ -120,6 +125,7 @@ async function loadFile(file: File): Promise<void> {
 
 function loadDemo(): void {
   app.file = undefined;
+  showColumns(byId("column-pick"), byId("column"));
   editor.set(demoSpec());
   byId<HTMLInputElement>("fit-mass").value = "5.1";
   loaded({ name: "demo spectrum (BABAR-like recoil mass, 45 signal events at 5.1 GeV)", values: demoEvents() });
@@ -349,6 +355,14 @@ for (const id of ["column", "weights", "tree", "expr", "cut"])
     () => app.file && app.choice !== JSON.stringify(choice()) && void loadFile(app.file),
   );
 byId("demo").addEventListener("click", loadDemo);
+pickColumns(byId("column-pick"), byId("column"));
+byId("range-from-data").addEventListener("click", () => {
+  try {
+    if (app.events) editor.set(rangeFromData(byId<HTMLTextAreaElement>("spec-json").value, [app.events.values]));
+  } catch (e) {
+    showError(messageOf(e));
+  }
+});
 byId("fit").addEventListener("click", () => void runFit());
 byId("limit").addEventListener("click", () => void runLimitInPage());
 byId("scan").addEventListener("click", () => void runScanInPage());
