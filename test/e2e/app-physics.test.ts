@@ -371,4 +371,62 @@ describe.skipIf(!chromiumPath && !process.env.CI)("the web app's physics views i
     expect(errors).toEqual([]);
     await page.close();
   }, 300_000);
+
+  test("a spec with two samples takes one file per sample; the scan and the fit equal Node's", async () => {
+    const { page, errors } = await openApp();
+    await page.click("#demo");
+    const spec = JSON.parse(await page.inputValue("#spec-json"));
+    delete spec.data;
+    spec.samples = [
+      { name: "Y3S", data: { path: "y3s.csv", column: "m" }, scale: 1 },
+      { name: "Y4S", data: { path: "y4s.csv", column: "mass" }, scale: 0.5, range: [1, 8] },
+    ];
+    spec.scan = { ...spec.scan, from: 4.6, to: 5.6, step: 2 };
+    await setSpec(page, spec);
+    // the demo's single spectrum does not do for two samples: a file per sample, and the runs wait for them
+    expect(await page.locator("#sample-files input[type=file]").count()).toBe(2);
+    expect(await page.isDisabled("#scan")).toBe(true);
+    const all = demoEvents();
+    const a = all.filter((_, i) => i % 2 === 0);
+    const b = all.filter((_, i) => i % 2 === 1);
+    const csv = (name: string, v: Float64Array) => Buffer.from(`${name}\n${Array.from(v).join("\n")}\n`);
+    await page.setInputFiles('#sample-files input[data-sample="Y3S"]', {
+      name: "y3s.csv",
+      mimeType: "text/csv",
+      buffer: csv("m", a),
+    });
+    await page.waitForFunction(() =>
+      /y3s\.csv: 10,049 events/.test(document.querySelector('.sample-status[data-sample="Y3S"]')!.textContent!),
+    );
+    expect(await page.isDisabled("#scan")).toBe(true);
+    await page.setInputFiles('#sample-files input[data-sample="Y4S"]', {
+      name: "y4s.csv",
+      mimeType: "text/csv",
+      buffer: csv("mass", b),
+    });
+    await page.waitForFunction(() => !(document.getElementById("scan") as HTMLButtonElement).disabled);
+    await page.click("#scan");
+    await waitState(page, "done", "error");
+    expect(await state(page)).toBe("done");
+    await shot(page, "27-two-samples");
+    const there = await appValue<ScanResult>(page, "result");
+    const parsed = parseSpec(spec);
+    const here = await runScan(parsed, [{ values: a }, { values: b }]);
+    expect(there.points.filter((p) => p.status === "failed")).toEqual([]);
+    expect(there.points.length).toBeGreaterThan(5);
+    expectSame(there.points, here.points, "points");
+    expectSame(there.maxLocalZ, here.maxLocalZ, "maxLocalZ");
+    // the fit at one mass fits both samples
+    await page.fill("#fit-mass", "5.1");
+    await page.click("#fit");
+    await waitState(page, "done", "error");
+    const fit = await appValue<FitReport>(page, "fit");
+    const node = await fitAtMass(parsed, [{ values: a }, { values: b }], 5.1);
+    expect(Object.keys(fit.parameters)).toContain("nbkg_Y4S");
+    expectSame(fit.parameters, node.parameters, "parameters");
+    // and the spectrum view shows each sample
+    await page.waitForFunction(() => document.querySelectorAll("#spectrum svg").length === 2);
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 300_000);
 });

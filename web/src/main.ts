@@ -7,6 +7,7 @@ import {
   demoEvents,
   demoSpec,
   type FitReport,
+  type Dataset,
   type LimitReport,
   fitPlotAtMass,
   type OutputFile,
@@ -22,6 +23,7 @@ import { acceptFiles, type Events, readEvents, UnreadFile } from "./data-input.j
 import { byId, esc, messageOf, showError } from "./dom.js";
 import { limitRows, type RunningJob, startLimit } from "./limit-panel.js";
 import { ScanPlots } from "./plot-interaction.js";
+import { SampleFiles } from "./sample-files.js";
 import { SpectrumView } from "./spectrum-view.js";
 import { type RunningScan, startScan } from "./scan-runner.js";
 import { leeSummary, scanOptionsOfPage } from "./scan-options.js";
@@ -68,17 +70,30 @@ function specOrNull(): Spec | null {
   }
 }
 
+/** One file per sample, for a spec with several samples. */
+const sampleFiles = new SampleFiles(byId("sample-files"), choice, () => updateButtons(), specOrNull);
+
 function updateButtons(): void {
-  const ready = !!app.events && !!specOrNull() && !app.running;
+  const spec = specOrNull();
+  sampleFiles.sync(spec);
+  const data = sampleFiles.active(spec) ? sampleFiles.complete(spec) : !!app.events;
+  const ready = data && !!spec && !app.running;
   byId<HTMLButtonElement>("fit").disabled = !ready;
   byId<HTMLButtonElement>("limit").disabled = !ready;
   byId<HTMLButtonElement>("scan").disabled = !ready;
   byId<HTMLButtonElement>("cancel").disabled = !app.running;
-  byId<HTMLButtonElement>("range-from-data").disabled = !app.events || !!app.running;
+  byId<HTMLButtonElement>("range-from-data").disabled = !data || !!app.running;
 }
 
-/** The events inside the spec's range (the others dropped and counted, as the CLI does). */
-function eventsInRange(spec: Spec): { values: Float64Array; weights?: Float64Array } {
+/**
+ * The events inside the spec's range (the others dropped and counted, as the CLI does); with
+ * several samples, each sample's file (the fit and the scan keep each sample's range).
+ */
+function eventsInRange(spec: Spec): Dataset | Dataset[] {
+  if (sampleFiles.active(spec)) {
+    byId("run-status").textContent = "";
+    return sampleFiles.datasets(spec);
+  }
   if (!app.events) throw new BumpscanError("load a data file or the demo spectrum first");
   const events = inRange(app.events.values, app.events.weights, spec.observable.range);
   const [lo, hi] = spec.observable.range;
@@ -147,7 +162,8 @@ async function runFit(): Promise<void> {
     const mass = massField("fit");
     const events = eventsInRange(spec);
     setState("fitting");
-    const { report, svg } = await fitPlotAtMass(spec, events, mass); // one fit: the report and its plot
+    // one fit: the report and its plot (several samples: fitted together, the first one plotted)
+    const { report, svg } = await fitPlotAtMass(spec, events as Dataset, mass);
     app.fit = report;
     byId("fit-plot").innerHTML = svg;
     byId("fit-download").replaceChildren(download({ name: `fit-${mass}.svg`, type: "image/svg+xml", text: svg }));
@@ -162,7 +178,7 @@ async function runFit(): Promise<void> {
       `σ</td><td></td></tr><tr><td>status</td><td>${esc(report.status)}</td><td></td></tr>`;
     byId("fit-view").hidden = false;
     setState("done");
-    void spectrum.show(spec, events, app.events);
+    void spectrum.show(spec, events, dataSource(spec, events));
   } catch (e) {
     showError(messageOf(e));
     setState("error");
@@ -232,6 +248,9 @@ async function runLimitInPage(): Promise<void> {
 
 const workers = () => Number(byId<HTMLSelectElement>("workers").value);
 
+/** What the events came from: the spectrum is recomputed when it changes. */
+const dataSource = (spec: Spec, events: Dataset | Dataset[]) => (sampleFiles.active(spec) ? events : app.events);
+
 /** The whole spectrum with the background-only fit, after a fit or a scan. */
 const spectrum = new SpectrumView(
   byId("spectrum-view"),
@@ -268,7 +287,7 @@ function offerDownloads(result: ScanResult): void {
 
 async function runScanInPage(): Promise<void> {
   showError();
-  let spec: Spec, events: { values: Float64Array; weights?: Float64Array };
+  let spec: Spec, events: Dataset | Dataset[];
   let extra: ReturnType<typeof scanOptionsOfPage>;
   try {
     spec = editor.current();
@@ -315,7 +334,7 @@ async function runScanInPage(): Promise<void> {
     clearTimeout(pending);
     drawScan(result);
     offerDownloads(result);
-    void spectrum.show(spec, events, app.events);
+    void spectrum.show(spec, events, dataSource(spec, events));
     const top = result.maxLocalZ;
     const unit = spec.observable.unit ? ` ${spec.observable.unit}` : "";
     byId("summary").textContent =
@@ -358,7 +377,15 @@ byId("demo").addEventListener("click", loadDemo);
 pickColumns(byId("column-pick"), byId("column"));
 byId("range-from-data").addEventListener("click", () => {
   try {
-    if (app.events) editor.set(rangeFromData(byId<HTMLTextAreaElement>("spec-json").value, [app.events.values]));
+    const spec = specOrNull();
+    const data = sampleFiles.active(spec) && spec ? sampleFiles.datasets(spec) : app.events ? [app.events] : [];
+    if (data.length)
+      editor.set(
+        rangeFromData(
+          byId<HTMLTextAreaElement>("spec-json").value,
+          data.map((d) => d.values),
+        ),
+      );
   } catch (e) {
     showError(messageOf(e));
   }
