@@ -426,6 +426,17 @@ describe.skipIf(!chromiumPath && !process.env.CI)("the web app's physics views i
     expectSame(fit.parameters, node.parameters, "parameters");
     // and the spectrum view shows each sample
     await page.waitForFunction(() => document.querySelectorAll("#spectrum svg").length === 2);
+    // another file for a sample: the results of the old data go
+    await page.setInputFiles('#sample-files input[data-sample="Y4S"]', {
+      name: "y4s-half.csv",
+      mimeType: "text/csv",
+      buffer: csv("mass", b.slice(0, 5000)),
+    });
+    await page.waitForFunction(() =>
+      /y4s-half\.csv: 5,000 events/.test(document.querySelector('.sample-status[data-sample="Y4S"]')!.textContent!),
+    );
+    expect(await page.isHidden("#scan-view")).toBe(true);
+    expect(await page.isHidden("#spectrum-view")).toBe(true);
     expect(errors).toEqual([]);
     await page.close();
   }, 300_000);

@@ -71,7 +71,19 @@ function specOrNull(): Spec | null {
 }
 
 /** One file per sample, for a spec with several samples. */
-const sampleFiles = new SampleFiles(byId("sample-files"), choice, () => updateButtons(), specOrNull);
+const sampleFiles = new SampleFiles(
+  byId("sample-files"),
+  choice,
+  () => {
+    if (!app.running) {
+      // results of other data would mislead (as when the one file changes)
+      byId("fit-view").hidden = byId("scan-view").hidden = byId("limit-view").hidden = true;
+      spectrum.clear();
+    }
+    updateButtons();
+  },
+  specOrNull,
+);
 
 function updateButtons(): void {
   const spec = specOrNull();
