@@ -233,8 +233,13 @@ describe.skipIf(!chromiumPath && !process.env.CI)("the web app's physics views i
     const masses = await page.$$eval("#brazil rect.hit", (rs) => rs.map((r) => Number(r.getAttribute("data-mass"))));
     expect(masses.length).toBeLessThan(fitted.length);
     expect(masses.every((m) => m >= zoomed[0] && m <= zoomed[1])).toBe(true);
+    // the largest excess (at the upper end) is outside the zoomed range: its circle is not drawn off the frame
+    expect(await page.locator("#significance svg circle").count()).toBe(
+      result.maxLocalZ!.mass <= zoomed[1] && result.maxLocalZ!.mass >= zoomed[0] ? 1 : 0,
+    );
     await page.click("#zoom-reset");
     expect(await range()).toEqual(whole);
+    expect(await page.locator("#significance svg circle").count()).toBe(1);
     const box = (await page.locator('#brazil svg > rect[stroke="#333"]').first().boundingBox())!;
     await page.mouse.move(box.x + 0.2 * box.width, box.y + box.height / 2);
     await page.mouse.down();

@@ -138,6 +138,11 @@ export class ScanPlots {
     const f = svg && ScanPlots.frameOf(svg);
     if (!svg || !f || !(hi > lo)) return;
     const px = (m: number) => f.x0 + ((m - lo) / (hi - lo)) * (f.x1 - f.x0);
+    // zoomed: a mark of a point outside the range shown (the largest excess's circle) would sit off the frame
+    for (const c of svg.querySelectorAll("circle")) {
+      const x = Number(c.getAttribute("cx"));
+      if (x < f.x0 - 0.5 || x > f.x1 + 0.5) c.remove();
+    }
     const g = document.createElementNS(SVG, "g");
     g.setAttribute("class", "hits");
     points.forEach((p, i) => {
