@@ -12,6 +12,18 @@ export interface Events {
   weights?: Float64Array;
   /** With a cut or an expression: the events read and those passing. */
   selected?: Selection;
+  /** The file's numeric columns, where the reader can tell. */
+  columns?: string[];
+}
+
+/** A file not read, with its numeric columns where the reader could tell (to pick one). */
+export class UnreadFile extends BumpscanError {
+  constructor(
+    message: string,
+    readonly columns?: string[],
+  ) {
+    super(message);
+  }
 }
 
 /**
@@ -51,8 +63,9 @@ export async function readEvents(file: File, choice: ColumnChoice): Promise<Even
       worker.onerror = (e) => reject(new BumpscanError(`${file.name}: the file reader did not start (${e.message})`));
       worker.postMessage({ file, choice } satisfies ReadRequest);
     });
-    if ("error" in reply) throw new BumpscanError(reply.error);
-    return { name: file.name, values: reply.values, weights: reply.weights, selected: reply.selected };
+    if ("error" in reply) throw new UnreadFile(reply.error, reply.columns);
+    const { values, weights, selected, columns } = reply;
+    return { name: file.name, values, weights, selected, ...(columns ? { columns } : {}) };
   } finally {
     worker.terminate();
   }

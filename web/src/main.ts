@@ -3,24 +3,30 @@
  * a fit at one mass, and a scan on Web Workers whose Brazil and significance plots grow live.
  */
 import {
-  brazilPlot,
   BumpscanError,
   demoEvents,
   demoSpec,
   type FitReport,
+  type Dataset,
+  type LimitReport,
   fitPlotAtMass,
   type OutputFile,
   type PointResult,
   type ScanResult,
   scanOutputs,
-  significancePlot,
   type Spec,
 } from "../../src/browser.js";
 import { inRange } from "../../src/api/io.js";
 import { assemble } from "../../src/api/scan.js";
-import { acceptFiles, type Events, readEvents } from "./data-input.js";
+import { pickColumns, rangeFromData, showColumns } from "./column-picker.js";
+import { acceptFiles, type Events, readEvents, UnreadFile } from "./data-input.js";
 import { byId, esc, messageOf, showError } from "./dom.js";
+import { limitRows, type RunningJob, startLimit } from "./limit-panel.js";
+import { ScanPlots } from "./plot-interaction.js";
+import { SampleFiles } from "./sample-files.js";
+import { SpectrumView } from "./spectrum-view.js";
 import { type RunningScan, startScan } from "./scan-runner.js";
+import { leeSummary, scanOptionsOfPage } from "./scan-options.js";
 import { SpecEditor } from "./spec-editor.js";
 
 /** What the page holds; exposed as window.bumpscan for the end-to-end tests and the bench. */
@@ -30,16 +36,18 @@ const app: {
   choice?: string;
   result?: ScanResult;
   scanMs?: number;
-  running?: RunningScan;
+  running?: RunningScan | RunningJob<unknown>;
   fit?: FitReport;
+  limit?: LimitReport;
+  spectrum?: SpectrumView;
 } = {};
 (window as unknown as { bumpscan: typeof app }).bumpscan = app;
 
 /** The live plots' redraw interval. */
 const REDRAW_MS = 400;
 
-const setState = (s: "idle" | "loading" | "fitting" | "scanning" | "done" | "cancelled" | "error") =>
-  (document.body.dataset.state = s);
+type State = "idle" | "loading" | "fitting" | "limiting" | "scanning" | "done" | "cancelled" | "error";
+const setState = (s: State) => (document.body.dataset.state = s);
 const editor = new SpecEditor(
   byId<HTMLFormElement>("spec-form"),
   byId<HTMLTextAreaElement>("spec-json"),
@@ -62,15 +70,42 @@ function specOrNull(): Spec | null {
   }
 }
 
+/** One file per sample, for a spec with several samples. */
+const sampleFiles = new SampleFiles(
+  byId("sample-files"),
+  choice,
+  () => {
+    if (!app.running) {
+      // results of other data would mislead (as when the one file changes)
+      byId("fit-view").hidden = byId("scan-view").hidden = byId("limit-view").hidden = true;
+      spectrum.clear();
+    }
+    updateButtons();
+  },
+  specOrNull,
+);
+
 function updateButtons(): void {
-  const ready = !!app.events && !!specOrNull() && !app.running;
+  const spec = specOrNull();
+  sampleFiles.sync(spec);
+  const data = sampleFiles.active(spec) ? sampleFiles.complete(spec) : !!app.events;
+  const ready = data && !!spec && !app.running;
   byId<HTMLButtonElement>("fit").disabled = !ready;
+  byId<HTMLButtonElement>("limit").disabled = !ready;
   byId<HTMLButtonElement>("scan").disabled = !ready;
   byId<HTMLButtonElement>("cancel").disabled = !app.running;
+  byId<HTMLButtonElement>("range-from-data").disabled = !data || !!app.running;
 }
 
-/** The events inside the spec's range (the others dropped and counted, as the CLI does). */
-function eventsInRange(spec: Spec): { values: Float64Array; weights?: Float64Array } {
+/**
+ * The events inside the spec's range (the others dropped and counted, as the CLI does); with
+ * several samples, each sample's file (the fit and the scan keep each sample's range).
+ */
+function eventsInRange(spec: Spec): Dataset | Dataset[] {
+  if (sampleFiles.active(spec)) {
+    byId("run-status").textContent = "";
+    return sampleFiles.datasets(spec);
+  }
   if (!app.events) throw new BumpscanError("load a data file or the demo spectrum first");
   const events = inRange(app.events.values, app.events.weights, spec.observable.range);
   const [lo, hi] = spec.observable.range;
@@ -89,7 +124,8 @@ function loaded(events: Events): void {
   showError();
   if (!app.running) {
     // results of other data would mislead; a scan under way goes on with the events it was given
-    byId("fit-view").hidden = byId("scan-view").hidden = true;
+    byId("fit-view").hidden = byId("scan-view").hidden = byId("limit-view").hidden = true;
+    spectrum.clear();
     setState("idle");
   }
   updateButtons();
@@ -101,9 +137,12 @@ async function loadFile(file: File): Promise<void> {
   setState("loading");
   byId("data-status").textContent = `reading ${file.name} …`;
   try {
-    loaded(await readEvents(file, choice()));
+    const events = await readEvents(file, choice());
+    showColumns(byId("column-pick"), byId("column"), events.columns);
+    loaded(events);
   } catch (e) {
     app.events = undefined;
+    showColumns(byId("column-pick"), byId("column"), e instanceof UnreadFile ? e.columns : undefined);
     byId("data-status").textContent = `${file.name}: not loaded.`;
     showError(messageOf(e));
     setState("error");
@@ -113,21 +152,30 @@ async function loadFile(file: File): Promise<void> {
 
 function loadDemo(): void {
   app.file = undefined;
+  showColumns(byId("column-pick"), byId("column"));
   editor.set(demoSpec());
   byId<HTMLInputElement>("fit-mass").value = "5.1";
   loaded({ name: "demo spectrum (BABAR-like recoil mass, 45 signal events at 5.1 GeV)", values: demoEvents() });
+}
+
+/** The mass field's value; a message when it is empty or not a number. */
+function massField(what: string): number {
+  const text = byId<HTMLInputElement>("fit-mass").value.trim();
+  if (text === "") throw new BumpscanError(`enter the mass to ${what} at`);
+  const mass = Number(text);
+  if (!Number.isFinite(mass)) throw new BumpscanError(`the mass "${text}" is not a number`);
+  return mass;
 }
 
 async function runFit(): Promise<void> {
   showError();
   try {
     const spec = editor.current();
-    const text = byId<HTMLInputElement>("fit-mass").value.trim();
-    if (text === "") throw new BumpscanError("enter the mass to fit at");
-    const mass = Number(text);
+    const mass = massField("fit");
     const events = eventsInRange(spec);
     setState("fitting");
-    const { report, svg } = await fitPlotAtMass(spec, events, mass); // one fit: the report and its plot
+    // one fit: the report and its plot (several samples: fitted together, the first one plotted)
+    const { report, svg } = await fitPlotAtMass(spec, events as Dataset, mass);
     app.fit = report;
     byId("fit-plot").innerHTML = svg;
     byId("fit-download").replaceChildren(download({ name: `fit-${mass}.svg`, type: "image/svg+xml", text: svg }));
@@ -142,16 +190,97 @@ async function runFit(): Promise<void> {
       `σ</td><td></td></tr><tr><td>status</td><td>${esc(report.status)}</td><td></td></tr>`;
     byId("fit-view").hidden = false;
     setState("done");
+    void spectrum.show(spec, events, dataSource(spec, events));
   } catch (e) {
     showError(messageOf(e));
     setState("error");
   }
 }
 
+/** The upper limit at the mass field's mass, off the page's thread, with progress for the long methods. */
+async function runLimitInPage(): Promise<void> {
+  showError();
+  const progress = byId<HTMLProgressElement>("progress");
+  const eta = byId("eta");
+  let job: RunningJob<LimitReport>;
+  try {
+    const spec = editor.current();
+    const mass = massField("compute the limit");
+    const events = eventsInRange(spec);
+    const method = spec.limit?.method ?? "asymptotic";
+    const marginalise = byId<HTMLInputElement>("marginalise").checked;
+    if (marginalise && method !== "bayes")
+      byId("run-status").textContent = "Marginalising applies to Bayesian limits only: the nuisances are profiled.";
+    const options = { method, cl: spec.limit?.cl, toys: spec.limit?.toys, seed: spec.limit?.seed };
+    job = startLimit(
+      {
+        spec,
+        events,
+        mass,
+        options: { ...options, marginalise: method === "bayes" && marginalise },
+        workers: workers(),
+      },
+      (done, total, unit) => {
+        if (total) {
+          progress.max = total;
+          progress.value = done;
+        } else progress.removeAttribute("value"); // toy limits: the toys needed are not known in advance
+        eta.textContent = `${done.toLocaleString("en")}${total ? ` / ${total.toLocaleString("en")}` : ""} ${unit}`;
+      },
+    );
+  } catch (e) {
+    showError(messageOf(e));
+    setState("error");
+    return;
+  }
+  setState("limiting");
+  progress.value = 0;
+  eta.textContent = "";
+  app.running = job;
+  updateButtons();
+  try {
+    const report = await job.result;
+    app.limit = report;
+    byId("limit-table").innerHTML = limitRows(report, editor.current().observable.unit);
+    byId("limit-view").hidden = false;
+    progress.max = progress.value = 1;
+    setState("done");
+  } catch (e) {
+    const cancelled = messageOf(e) === "limit cancelled";
+    progress.value = 0;
+    eta.textContent = "";
+    if (cancelled) byId("run-status").textContent = "Limit cancelled.";
+    else showError(messageOf(e));
+    setState(cancelled ? "cancelled" : "error");
+  } finally {
+    app.running = undefined;
+    updateButtons();
+  }
+}
+
+const workers = () => Number(byId<HTMLSelectElement>("workers").value);
+
+/** What the events came from: the spectrum is recomputed when it changes. */
+const dataSource = (spec: Spec, events: Dataset | Dataset[]) => (sampleFiles.active(spec) ? events : app.events);
+
+/** The whole spectrum with the background-only fit, after a fit or a scan. */
+const spectrum = new SpectrumView(
+  byId("spectrum-view"),
+  byId("spectrum"),
+  byId("spectrum-status"),
+  byId<HTMLInputElement>("spectrum-log"),
+);
+app.spectrum = spectrum;
+
+/** The scan plots; a point clicked is fitted (once no scan runs). */
+const plots = new ScanPlots([byId("brazil"), byId("significance")], (mass) => {
+  byId<HTMLInputElement>("fit-mass").value = String(mass);
+  if (!app.running) void runFit();
+});
+
 function drawScan(result: ScanResult): void {
   if (result.points.filter((p) => p.status !== "skipped" && p.status !== "failed").length < 2) return;
-  byId("brazil").innerHTML = brazilPlot(result);
-  byId("significance").innerHTML = significancePlot(result);
+  plots.draw(result);
 }
 
 /** A download link for a file made in the page. */
@@ -170,9 +299,11 @@ function offerDownloads(result: ScanResult): void {
 
 async function runScanInPage(): Promise<void> {
   showError();
-  let spec: Spec, events: { values: Float64Array; weights?: Float64Array };
+  let spec: Spec, events: Dataset | Dataset[];
+  let extra: ReturnType<typeof scanOptionsOfPage>;
   try {
     spec = editor.current();
+    extra = scanOptionsOfPage(spec);
     events = eventsInRange(spec); // weighted events are scanned as the fit treats them
   } catch (e) {
     showError(messageOf(e));
@@ -185,11 +316,12 @@ async function runScanInPage(): Promise<void> {
   byId("scan-view").hidden = false;
   byId("downloads").replaceChildren();
   byId("summary").textContent = "";
-  byId("brazil").innerHTML = byId("significance").innerHTML = "";
+  plots.reset();
   setState("scanning");
   const t0 = performance.now();
   try {
-    app.running = await startScan(spec, events, Number(byId<HTMLSelectElement>("workers").value), {
+    const running = await startScan(spec, events, workers(), {
+      options: extra,
       onPoint: (points) => {
         latest = points;
         // redraw at most every REDRAW_MS: the workers need the cores more than the plots do
@@ -202,17 +334,19 @@ async function runScanInPage(): Promise<void> {
         progress.max = p.total;
         progress.value = p.done;
         byId("eta").textContent =
-          `${p.done} / ${p.total} mass points · ` +
+          `${p.done} / ${p.total} ${p.stage === "lee" ? "LEE toy scans" : "mass points"} · ` +
           `${p.done < p.total ? `about ${(p.etaMs / 1000).toFixed(1)} s left` : "done"}`;
       },
     });
+    app.running = running;
     updateButtons();
-    const result = await app.running.result;
+    const result = await running.result;
     app.scanMs = performance.now() - t0;
     app.result = result;
     clearTimeout(pending);
     drawScan(result);
     offerDownloads(result);
+    void spectrum.show(spec, events, dataSource(spec, events));
     const top = result.maxLocalZ;
     const unit = spec.observable.unit ? ` ${spec.observable.unit}` : "";
     byId("summary").textContent =
@@ -220,7 +354,8 @@ async function runScanInPage(): Promise<void> {
       (top
         ? `Largest excess: local Z = ${top.z.toFixed(2)}σ at ${top.mass.toPrecision(4)}${unit}; global Z = ` +
           `${result.globalZ.toFixed(2)}σ (Gross–Vitells).`
-        : "No fitted mass point.");
+        : "No fitted mass point.") +
+      (result.lee ? ` ${leeSummary(result.lee)}` : "");
     setState("done");
   } catch (e) {
     clearTimeout(pending);
@@ -251,7 +386,24 @@ for (const id of ["column", "weights", "tree", "expr", "cut"])
     () => app.file && app.choice !== JSON.stringify(choice()) && void loadFile(app.file),
   );
 byId("demo").addEventListener("click", loadDemo);
+pickColumns(byId("column-pick"), byId("column"));
+byId("range-from-data").addEventListener("click", () => {
+  try {
+    const spec = specOrNull();
+    const data = sampleFiles.active(spec) && spec ? sampleFiles.datasets(spec) : app.events ? [app.events] : [];
+    if (data.length)
+      editor.set(
+        rangeFromData(
+          byId<HTMLTextAreaElement>("spec-json").value,
+          data.map((d) => d.values),
+        ),
+      );
+  } catch (e) {
+    showError(messageOf(e));
+  }
+});
 byId("fit").addEventListener("click", () => void runFit());
+byId("limit").addEventListener("click", () => void runLimitInPage());
 byId("scan").addEventListener("click", () => void runScanInPage());
 byId("cancel").addEventListener("click", () => app.running?.cancel());
 editor.set(demoSpec());

@@ -8,6 +8,7 @@
  */
 import type { ColumnChoice, Selection } from "../../src/io/column.js";
 import { decodeColumn } from "../../src/io/decode.js";
+import { numericColumns } from "./column-picker.js";
 
 /** What the page sends. */
 export interface ReadRequest {
@@ -15,8 +16,13 @@ export interface ReadRequest {
   choice: ColumnChoice;
 }
 
-/** What the worker answers: with a cut or an expression, the events read and passing too. */
-export type ReadReply = { values: Float64Array; weights?: Float64Array; selected?: Selection } | { error: string };
+/**
+ * What the worker answers: with a cut or an expression, the events read and passing too; and the
+ * file's numeric columns where it can tell (for the column picker).
+ */
+export type ReadReply = ({ values: Float64Array; weights?: Float64Array; selected?: Selection } | { error: string }) & {
+  columns?: string[];
+};
 
 const scope = self as unknown as {
   onmessage: (e: MessageEvent<ReadRequest>) => void;
@@ -25,12 +31,13 @@ const scope = self as unknown as {
 
 scope.onmessage = async ({ data: { file, choice } }) => {
   let reply: ReadReply;
+  const columns = await numericColumns(file, choice);
   try {
     // Parquet and ROOT: only the pieces needed; the cut and expression as the CLI applies them
     const { values, weights, selected } = await decodeColumn(file.name, file, choice);
-    reply = { values, weights, selected };
+    reply = { values, weights, selected, columns };
   } catch (e) {
-    scope.postMessage({ error: e instanceof Error ? e.message : String(e) } satisfies ReadReply);
+    scope.postMessage({ error: e instanceof Error ? e.message : String(e), columns } satisfies ReadReply);
     return;
   }
   scope.postMessage(reply, [reply.values.buffer, ...(reply.weights ? [reply.weights.buffer] : [])]);
