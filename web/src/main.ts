@@ -20,6 +20,7 @@ import { inRange } from "../../src/api/io.js";
 import { assemble } from "../../src/api/scan.js";
 import { acceptFiles, type Events, readEvents } from "./data-input.js";
 import { byId, esc, messageOf, showError } from "./dom.js";
+import { failedPointsHtml, formatNumber, formatZ } from "./format.js";
 import { type RunningScan, startScan } from "./scan-runner.js";
 import { SpecEditor } from "./spec-editor.js";
 
@@ -135,11 +136,12 @@ async function runFit(): Promise<void> {
       "<tr><th>parameter</th><th>value</th><th>error</th></tr>" +
       Object.entries(report.parameters)
         .map(
-          ([k, v]) => `<tr><td>${esc(k)}</td><td>${v.value.toPrecision(6)}</td><td>${v.error.toPrecision(3)}</td></tr>`,
+          ([k, v]) =>
+            `<tr><td>${esc(k)}</td><td>${formatNumber(v.value, 6)}</td><td>${formatNumber(v.error, 3)}</td></tr>`,
         )
         .join("") +
-      `<tr><td>local Z</td><td>${report.z.toFixed(2)} ` +
-      `σ</td><td></td></tr><tr><td>status</td><td>${esc(report.status)}</td><td></td></tr>`;
+      `<tr><td>local Z</td><td>${formatZ(report.z)}</td><td></td></tr>` +
+      `<tr><td>status</td><td>${esc(report.status)}</td><td></td></tr>`;
     byId("fit-view").hidden = false;
     setState("done");
   } catch (e) {
@@ -185,6 +187,11 @@ async function runScanInPage(): Promise<void> {
   byId("scan-view").hidden = false;
   byId("downloads").replaceChildren();
   byId("summary").textContent = "";
+  byId("failed-points").innerHTML = "";
+  // nothing of the last scan's progress may show while this one starts its workers
+  progress.value = 0;
+  progress.max = 1;
+  byId("eta").textContent = "";
   byId("brazil").innerHTML = byId("significance").innerHTML = "";
   setState("scanning");
   const t0 = performance.now();
@@ -213,19 +220,23 @@ async function runScanInPage(): Promise<void> {
     clearTimeout(pending);
     drawScan(result);
     offerDownloads(result);
+    byId("failed-points").innerHTML = failedPointsHtml(result.points, spec.observable.unit);
     const top = result.maxLocalZ;
     const unit = spec.observable.unit ? ` ${spec.observable.unit}` : "";
     byId("summary").textContent =
       `${result.points.length} mass points in ${(app.scanMs / 1000).toFixed(2)} s. ` +
       (top
-        ? `Largest excess: local Z = ${top.z.toFixed(2)}σ at ${top.mass.toPrecision(4)}${unit}; global Z = ` +
-          `${result.globalZ.toFixed(2)}σ (Gross–Vitells).`
+        ? `Largest excess: local Z = ${formatZ(top.z)} at ${top.mass.toPrecision(4)}${unit}; global Z = ` +
+          `${formatZ(result.globalZ)} (Gross–Vitells).`
         : "No fitted mass point.");
     setState("done");
   } catch (e) {
     clearTimeout(pending);
     const cancelled = messageOf(e) === "scan cancelled";
-    if (cancelled) drawScan(assemble(spec, options, latest)); // what was done
+    if (cancelled) {
+      drawScan(assemble(spec, options, latest)); // what was done
+      byId("failed-points").innerHTML = failedPointsHtml(latest, spec.observable.unit);
+    }
     byId("eta").textContent = "";
     byId("run-status").textContent = cancelled
       ? `Scan cancelled after ${progress.value} of ${progress.max} mass points.`

@@ -1,0 +1,143 @@
+// The web app as physicists expect it (the issue "The app physicists expect"), end to end in
+// Debian's Chromium: significances past 8σ, progress and cancel, failed points, a strict CSP,
+// offline use, the session in the URL, PNG export. The app is built into a folder of its own
+// (test/e2e/app-harness.ts), so this file and app.test.ts can run side by side.
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import type { Page } from "playwright-core";
+import type { ScanResult } from "../../src/scan/scan.js";
+import { chromiumPath } from "./chromium.js";
+import { type Harness, openApp, pageSpec, setSpec, startHarness, waitState } from "./app-harness.js";
+
+let h: Harness;
+
+beforeAll(async () => {
+  if (chromiumPath) h = await startHarness();
+}, 180_000);
+
+afterAll(async () => {
+  await h?.close();
+});
+
+const result = (page: Page) =>
+  page.evaluate(() => (window as unknown as { bumpscan: { result: ScanResult } }).bumpscan.result);
+
+/**
+ * Drop a CSV with a huge bump on the page: 4000 exponential background events in [0, 8] and 1500
+ * signal events at 5.1 (the demo's σ there): the fit's local Z is about 74 in Node.
+ */
+async function dropHugeBump(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    let x = 12345;
+    const rnd = () => (x = (Math.imul(x, 1103515245) + 12345) >>> 0) / 4294967296;
+    const v: number[] = [];
+    while (v.length < 4000) {
+      const m = -Math.log(1 - rnd()) / 0.3;
+      if (m < 8) v.push(m);
+    }
+    for (let i = 0; i < 1500; i++) {
+      const u = rnd() || 1e-9;
+      v.push(5.1 + 0.0558 * Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * rnd()));
+    }
+    const dt = new DataTransfer();
+    dt.items.add(new File([`m\n${v.join("\n")}\n`], "huge-bump.csv"));
+    document.getElementById("drop")!.dispatchEvent(new DragEvent("drop", { dataTransfer: dt, bubbles: true }));
+  });
+  await page.waitForFunction(
+    () => document.getElementById("data-status")!.textContent === "huge-bump.csv: 5,500 events.",
+  );
+}
+
+describe.skipIf(!chromiumPath && !process.env.CI)("the app physicists expect, in Chromium", () => {
+  test("a local and global significance past 8σ shows as '> 8σ', never Infinity or 74σ", async () => {
+    const { page, errors } = await openApp(h.browser, h.url);
+    await dropHugeBump(page);
+    await page.fill("#fit-mass", "5.1");
+    await page.click("#fit");
+    await waitState(page, "done", "error");
+    const table = (await page.textContent("#fit-table"))!;
+    expect(table).toContain("local Z> 8σ");
+    expect(table).not.toMatch(/Infinity|NaN|\d{2}\.\d\dσ/);
+    const spec = await pageSpec(page);
+    await setSpec(page, { ...spec, scan: { from: 4.8, to: 5.4, step: 2 } });
+    await page.click("#scan");
+    await waitState(page, "done", "error");
+    expect(await result(page).then((r) => r.maxLocalZ!.z)).toBeGreaterThan(8); // the numbers stay in the files
+    expect(await page.textContent("#summary")).toMatch(
+      /^6 mass points in [\d.]+ s\. Largest excess: local Z = > 8σ at 5\.1\d\d GeV; global Z = > 8σ \(Gross–Vitells\)/,
+    );
+    expect(await page.textContent("#results")).not.toMatch(/Infinity|NaN/);
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 120_000);
+
+  test("a new scan starts with the progress bar and the time left cleared, not the last scan's", async () => {
+    const { page, errors } = await openApp(h.browser, h.url);
+    await page.click("#demo");
+    await setSpec(page, { ...(await pageSpec(page)), scan: { from: 4.5, to: 5.5, step: 2 } });
+    await page.click("#scan");
+    await waitState(page, "done", "error");
+    expect(await page.textContent("#eta")).toMatch(/^(\d+) \/ \1 mass points · done$/);
+    // read in the same task as the click: before the new scan's first point can report
+    const atStart = await page.evaluate(() => {
+      document.getElementById("scan")!.click();
+      const p = document.getElementById("progress") as HTMLProgressElement;
+      return { value: p.value, max: p.max, eta: document.getElementById("eta")!.textContent };
+    });
+    expect(atStart).toEqual({ value: 0, max: 1, eta: "" });
+    await waitState(page, "done", "error");
+    expect(await state(page)).toBe("done");
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 120_000);
+
+  test("Cancel, at once or mid-scan, leaves no uncaught error in the page", async () => {
+    const { page, errors } = await openApp(h.browser, h.url);
+    await page.click("#demo");
+    // at once: as soon as the workers are up
+    await page.click("#scan");
+    await page.waitForSelector("#cancel:enabled");
+    await page.click("#cancel");
+    await waitState(page, "cancelled", "done");
+    // mid-scan, with points on the plots
+    await page.click("#scan");
+    await page.waitForFunction(() => (document.getElementById("progress") as HTMLProgressElement).value >= 20);
+    await page.click("#cancel");
+    await waitState(page, "cancelled");
+    await page.waitForTimeout(1500); // the redraw timer and the terminated workers have had their say
+    expect(await page.textContent("#run-status")).toMatch(/^Scan cancelled after \d+ of 372 mass points\.$/);
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 120_000);
+
+  test("mass points whose fit failed are listed with their mass, status and reason", async () => {
+    const { page, errors } = await openApp(h.browser, h.url);
+    await page.click("#demo");
+    // a signal yield starting at −200: where the peak is narrow (low masses) the model density is
+    // negative at some event and the fit cannot start (Node: 7 of 23 points fail)
+    const spec = await pageSpec(page);
+    await setSpec(page, { ...spec, parameters: { nsig: { init: -200 } }, scan: { from: 0.5, to: 7.5, step: 8 } });
+    await page.click("#scan");
+    await waitState(page, "done", "error");
+    const failed = (await result(page)).points.filter((p) => p.status === "failed");
+    expect(failed.length).toBeGreaterThan(0);
+    expect(failed.length).toBeLessThan(23);
+    expect(await page.textContent("#failed-points p")).toBe(
+      `${failed.length} of 23 mass points not fitted (no limit or significance there):`,
+    );
+    const rows = await page.$$eval("#failed-points tr", (trs) =>
+      trs.slice(1).map((tr) => [...tr.querySelectorAll("td")].map((td) => td.textContent)),
+    );
+    expect(rows).toEqual(
+      failed.map((p) => [`${p.mass.toPrecision(5)} GeV`, "failed", expect.stringMatching(/density is ≤ 0/)]),
+    );
+    // a scan without failures lists none
+    await setSpec(page, { ...spec, scan: { from: 4.5, to: 5.5, step: 2 } });
+    await page.click("#scan");
+    await waitState(page, "done", "error");
+    expect(await page.innerHTML("#failed-points")).toBe("");
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 120_000);
+});
+
+const state = (page: Page) => page.evaluate(() => document.body.dataset.state);
