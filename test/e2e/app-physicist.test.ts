@@ -6,7 +6,8 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import type { Page } from "playwright-core";
 import type { ScanResult } from "../../src/scan/scan.js";
 import { chromiumPath } from "./chromium.js";
-import { type Harness, openApp, pageSpec, setSpec, startHarness, waitState } from "./app-harness.js";
+import { type Harness, openApp, pageSpec, setSpec, STRICT_CSP, startHarness, waitState } from "./app-harness.js";
+import { writeRootFile } from "../root-file.js";
 
 let h: Harness;
 
@@ -135,6 +136,47 @@ describe.skipIf(!chromiumPath && !process.env.CI)("the app physicists expect, in
     await page.click("#scan");
     await waitState(page, "done", "error");
     expect(await page.innerHTML("#failed-points")).toBe("");
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 120_000);
+
+  test(`the app runs under "Content-Security-Policy: ${STRICT_CSP}": files, fit, scan, no violation`, async () => {
+    const { page, errors, violations } = await openApp(h.browser, h.cspUrl);
+    // the header is there and enforced: an inline script is refused (and reported)
+    const inlineRan = await page.evaluate(() => {
+      const script = document.createElement("script");
+      script.textContent = "window.inlineRan = true";
+      document.head.append(script);
+      return (window as unknown as { inlineRan?: boolean }).inlineRan === true;
+    });
+    expect(inlineRan).toBe(false);
+    await expect.poll(() => violations.length).toBe(1);
+    expect(violations[0]).toMatch(/^script-src-elem blocked inline/);
+    violations.length = 0;
+    errors.length = 0;
+    // a CSV and a ROOT file through the reading worker (jsroot's chunk loaded on demand)
+    await page.setInputFiles("#file", { name: "m.csv", mimeType: "text/csv", buffer: Buffer.from("m\n1.5\n2.5\n") });
+    await page.waitForFunction(() => document.getElementById("data-status")!.textContent === "m.csv: 2 events.");
+    const mass = Float64Array.from({ length: 300 }, (_, i) => (i * 8) / 300 + 0.01);
+    await page.setInputFiles("#file", {
+      name: "run1.root",
+      mimeType: "application/octet-stream",
+      buffer: Buffer.from(writeRootFile("events", [{ name: "mass", values: mass }])),
+    });
+    await page.waitForFunction(() => document.getElementById("data-status")!.textContent === "run1.root: 300 events.");
+    // the demo: a fit (WASM in the page) and a short scan (WASM in the pool's workers)
+    await page.click("#demo");
+    await page.click("#fit");
+    await waitState(page, "done", "error");
+    expect(await page.textContent("#fit-table")).toMatch(/local Z\d\.\d\dσ/);
+    await setSpec(page, { ...(await pageSpec(page)), scan: { from: 4.5, to: 5.5, step: 2 } });
+    // submitting the spec form (Enter in a field) is handled without an inline handler: no reload
+    await page.evaluate(() => (document.getElementById("spec-form") as HTMLFormElement).requestSubmit());
+    await page.click("#scan");
+    await waitState(page, "done", "error");
+    expect(await state(page)).toBe("done");
+    expect((await result(page)).points.length).toBeGreaterThan(3);
+    expect(violations).toEqual([]);
     expect(errors).toEqual([]);
     await page.close();
   }, 120_000);
