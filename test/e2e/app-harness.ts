@@ -17,6 +17,8 @@ export interface Harness {
   url: string;
   /** The app served with STRICT_CSP. */
   cspUrl: string;
+  /** The built file for a URL path (to serve the app once more). */
+  fileFor(path: string): string;
   close(): Promise<void>;
 }
 
@@ -32,6 +34,7 @@ export async function startHarness(): Promise<Harness> {
     browser,
     url: plain.url,
     cspUrl: strict.url,
+    fileFor,
     close: async () => {
       await browser.close();
       plain.close();

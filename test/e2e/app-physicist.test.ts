@@ -8,6 +8,7 @@ import type { ScanResult } from "../../src/scan/scan.js";
 import { chromiumPath } from "./chromium.js";
 import { type Harness, openApp, pageSpec, setSpec, STRICT_CSP, startHarness, waitState } from "./app-harness.js";
 import { writeRootFile } from "../root-file.js";
+import { serveFiles } from "./static-server.js";
 
 let h: Harness;
 
@@ -179,6 +180,54 @@ describe.skipIf(!chromiumPath && !process.env.CI)("the app physicists expect, in
     expect(violations).toEqual([]);
     expect(errors).toEqual([]);
     await page.close();
+  }, 120_000);
+
+  test("after the first visit the app works offline: reload, demo, fit, a file, a scan", async () => {
+    const server = await serveFiles(h.fileFor); // an origin of its own, closed below
+    const context = await h.browser.newContext();
+    try {
+      const { page, errors } = await openApp(context, server.url);
+      await page.waitForFunction(() => document.getElementById("offline-status")!.textContent!.startsWith("Available"));
+      const cached = await page.evaluate(async () => {
+        const keys = await caches.keys();
+        const cache = await caches.open(keys[0]);
+        return { keys, urls: (await cache.keys()).map((r) => new URL(r.url).pathname) };
+      });
+      expect(cached.keys).toHaveLength(1);
+      for (const want of [/^\/$/, /^\/index\.html$/, /bumpscan-.*\.wasm$/, /web-worker-.*\.js$/, /read-worker-.*\.js$/])
+        expect(
+          cached.urls.some((u) => want.test(u)),
+          String(want),
+        ).toBe(true);
+      // the network gone: the browser offline and the server closed
+      await context.setOffline(true);
+      server.close();
+      await page.reload();
+      await page.waitForSelector("body[data-ready=true]");
+      expect(await page.evaluate(() => !!navigator.serviceWorker.controller)).toBe(true);
+      const mass = Float64Array.from({ length: 300 }, (_, i) => (i * 8) / 300 + 0.01);
+      await page.setInputFiles("#file", {
+        name: "run1.root",
+        mimeType: "application/octet-stream",
+        buffer: Buffer.from(writeRootFile("events", [{ name: "mass", values: mass }])),
+      });
+      await page.waitForFunction(
+        () => document.getElementById("data-status")!.textContent === "run1.root: 300 events.",
+      );
+      await page.click("#demo");
+      await page.click("#fit");
+      await waitState(page, "done", "error");
+      expect(await page.textContent("#fit-table")).toMatch(/local Z\d\.\d\dσ/);
+      await setSpec(page, { ...(await pageSpec(page)), scan: { from: 4.5, to: 5.5, step: 2 } });
+      await page.click("#scan");
+      await waitState(page, "done", "error");
+      expect(await state(page)).toBe("done");
+      expect(await page.textContent("#summary")).toMatch(/^\d+ mass points in/);
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+      server.close();
+    }
   }, 120_000);
 });
 

@@ -30,5 +30,10 @@ export async function serveFiles(fileFor, { headers = {} } = {}) {
     res.writeHead(200, { ...headers, "content-type": TYPES[extname(file)] ?? "application/octet-stream" }).end(body);
   });
   await new Promise((ok) => server.listen(0, "127.0.0.1", ok));
-  return { url: `http://127.0.0.1:${server.address().port}/`, close: () => server.close() };
+  // close: the open (keep-alive) connections too, as a server that went away
+  const close = () => {
+    server.close();
+    server.closeAllConnections();
+  };
+  return { url: `http://127.0.0.1:${server.address().port}/`, close };
 }
