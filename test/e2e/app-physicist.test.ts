@@ -229,6 +229,55 @@ describe.skipIf(!chromiumPath && !process.env.CI)("the app physicists expect, in
       server.close();
     }
   }, 120_000);
+
+  test("the spec and options live in localStorage and the URL: a reload and a copied link restore them", async () => {
+    const context = await h.browser.newContext();
+    await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: h.url.replace(/\/$/, "") });
+    const stepOf = async (page: Page) => (await pageSpec(page)).scan.step;
+    try {
+      const { page, errors } = await openApp(context, h.url);
+      expect(await stepOf(page)).toBe(0.5); // the demo's
+      await page.fill('[data-spec="scan.step"]', "1.5");
+      await page.fill("#fit-mass", "4.2");
+      await page.dispatchEvent("#fit-mass", "change");
+      expect(page.url()).toMatch(/#s=[\w-]+$/);
+      await page.reload();
+      await page.waitForSelector("body[data-ready=true]");
+      expect(await stepOf(page)).toBe(1.5);
+      expect(await page.inputValue('[data-spec="scan.step"]')).toBe("1.5");
+      expect(await page.inputValue("#fit-mass")).toBe("4.2");
+      // without the link: from localStorage
+      await page.goto(h.url);
+      await page.waitForSelector("body[data-ready=true]");
+      expect(await stepOf(page)).toBe(1.5);
+      await page.click("#copy-link");
+      expect(await page.textContent("#link-status")).toMatch(/^Link copied/);
+      const link = await page.evaluate(() => navigator.clipboard.readText());
+      expect(link).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/#s=[\w-]+$/);
+      // a later change is stored; the link still opens its own spec (the link wins over localStorage)
+      await page.fill('[data-spec="scan.step"]', "3");
+      const second = await openApp(context, link);
+      expect(await stepOf(second.page)).toBe(1.5);
+      expect(await second.page.inputValue("#fit-mass")).toBe("4.2");
+      // elsewhere (nothing stored): the same spec, valid and ready to run on the demo
+      const other = await h.browser.newContext();
+      const third = await openApp(other, link);
+      expect(await pageSpec(third.page)).toEqual({ ...(await pageSpec(second.page)) });
+      expect(await third.page.textContent("#spec-status")).toBe("Spec valid.");
+      await other.close();
+      // a link cut short, nothing stored: a one-line message and the demo's spec
+      const fresh = await h.browser.newContext();
+      const broken = await openApp(fresh, `${h.url}#s=eyJzcGVjIjp7`);
+      expect(await broken.page.textContent("#link-status")).toBe(
+        "The link's session was not restored: it is not a bumpscan session (cut short when copied?).",
+      );
+      expect(await stepOf(broken.page)).toBe(0.5);
+      await fresh.close();
+      expect([...errors, ...second.errors, ...third.errors, ...broken.errors]).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  }, 120_000);
 });
 
 const state = (page: Page) => page.evaluate(() => document.body.dataset.state);

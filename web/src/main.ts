@@ -23,6 +23,7 @@ import { byId, esc, messageOf, showError } from "./dom.js";
 import { registerOffline } from "./offline.js";
 import { failedPointsHtml, formatNumber, formatZ } from "./format.js";
 import { type RunningScan, startScan } from "./scan-runner.js";
+import { saveSession, startSession } from "./session.js";
 import { SpecEditor } from "./spec-editor.js";
 
 /** What the page holds; exposed as window.bumpscan for the end-to-end tests and the bench. */
@@ -46,7 +47,10 @@ const editor = new SpecEditor(
   byId<HTMLFormElement>("spec-form"),
   byId<HTMLTextAreaElement>("spec-json"),
   byId("spec-status"),
-  () => updateButtons(),
+  () => {
+    updateButtons();
+    if (document.body.dataset.ready) saveSession(); // the session in localStorage and the URL
+  },
 );
 const choice = () => ({
   column: byId<HTMLInputElement>("column").value.trim() || undefined,
@@ -266,7 +270,7 @@ byId("demo").addEventListener("click", loadDemo);
 byId("fit").addEventListener("click", () => void runFit());
 byId("scan").addEventListener("click", () => void runScanInPage());
 byId("cancel").addEventListener("click", () => app.running?.cancel());
-editor.set(demoSpec());
+startSession(demoSpec(), (spec) => editor.set(spec)); // the link's or the stored spec, else the demo's
 byId("run-status").textContent = "";
 document.body.dataset.ready = "true";
 void registerOffline((text) => (byId("offline-status").textContent = text));
