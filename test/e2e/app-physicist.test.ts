@@ -3,6 +3,7 @@
 // offline use, the session in the URL, PNG export. The app is built into a folder of its own
 // (test/e2e/app-harness.ts), so this file and app.test.ts can run side by side.
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { readFileSync } from "node:fs";
 import type { Page } from "playwright-core";
 import type { ScanResult } from "../../src/scan/scan.js";
 import { chromiumPath } from "./chromium.js";
@@ -277,6 +278,62 @@ describe.skipIf(!chromiumPath && !process.env.CI)("the app physicists expect, in
     } finally {
       await context.close();
     }
+  }, 120_000);
+
+  test("each plot downloads as PNG beside its SVG, at the plot's size, under the strict CSP", async () => {
+    const { page, errors, violations } = await openApp(h.browser, h.cspUrl);
+    /** The downloaded PNG's width and height (its IHDR chunk), after checking the signature. */
+    const downloadPng = async (selector: string) => {
+      const [download] = await Promise.all([page.waitForEvent("download"), page.click(selector)]);
+      const bytes = readFileSync((await download.path())!);
+      expect([...bytes.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+      expect(bytes.toString("latin1", 12, 16)).toBe("IHDR");
+      return { name: download.suggestedFilename(), width: bytes.readUInt32BE(16), height: bytes.readUInt32BE(20) };
+    };
+    const svgSize = (selector: string) =>
+      page.$eval(selector, (svg) => ({
+        width: Number(svg.getAttribute("width")),
+        height: Number(svg.getAttribute("height")),
+      }));
+    await page.click("#demo");
+    await page.click("#fit");
+    await waitState(page, "done", "error");
+    await page.waitForSelector("#fit-png a");
+    const fitSize = await svgSize("#fit-plot svg");
+    expect(fitSize.width).toBeGreaterThan(100);
+    expect(await downloadPng("#fit-png a")).toEqual({ name: "fit-5.1.png", ...fitSize });
+    await setSpec(page, { ...(await pageSpec(page)), scan: { from: 4.5, to: 5.5, step: 2 } });
+    await page.click("#scan");
+    await waitState(page, "done", "error");
+    await page.waitForFunction(() => document.querySelectorAll("#png-downloads a").length === 2);
+    expect(await page.$$eval("#png-downloads a", (as) => as.map((a) => a.textContent))).toEqual([
+      "brazil.png",
+      "significance.png",
+    ]);
+    expect(await downloadPng("#png-downloads a >> nth=0")).toEqual({
+      name: "brazil.png",
+      ...(await svgSize("#brazil svg")),
+    });
+    expect(await downloadPng("#png-downloads a >> nth=1")).toEqual({
+      name: "significance.png",
+      ...(await svgSize("#significance svg")),
+    });
+    // the picture is drawn: many pixels are neither white nor transparent
+    const inked = await page.evaluate(async () => {
+      const a = document.querySelector("#png-downloads a") as HTMLAnchorElement;
+      const bitmap = await createImageBitmap(await (await fetch(a.href)).blob());
+      const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
+      const ctx = canvas.getContext("2d")!;
+      ctx.drawImage(bitmap, 0, 0);
+      const px = ctx.getImageData(0, 0, bitmap.width, bitmap.height).data;
+      let n = 0;
+      for (let i = 0; i < px.length; i += 4) if (px[i + 3] > 0 && px[i] + px[i + 1] + px[i + 2] < 600) n++;
+      return n;
+    });
+    expect(inked).toBeGreaterThan(2000);
+    expect(violations).toEqual([]);
+    expect(errors).toEqual([]);
+    await page.close();
   }, 120_000);
 });
 

@@ -21,6 +21,7 @@ import { assemble } from "../../src/api/scan.js";
 import { acceptFiles, type Events, readEvents } from "./data-input.js";
 import { byId, esc, messageOf, showError } from "./dom.js";
 import { registerOffline } from "./offline.js";
+import { offerPngs } from "./png.js";
 import { failedPointsHtml, formatNumber, formatZ } from "./format.js";
 import { type RunningScan, startScan } from "./scan-runner.js";
 import { saveSession, startSession } from "./session.js";
@@ -137,6 +138,7 @@ async function runFit(): Promise<void> {
     app.fit = report;
     byId("fit-plot").innerHTML = svg;
     byId("fit-download").replaceChildren(download({ name: `fit-${mass}.svg`, type: "image/svg+xml", text: svg }));
+    void offerPngs(byId("fit-png"), [{ name: `fit-${mass}.png`, svg }], showError);
     byId("fit-table").innerHTML =
       "<tr><th>parameter</th><th>value</th><th>error</th></tr>" +
       Object.entries(report.parameters)
@@ -172,7 +174,12 @@ function download(f: OutputFile): HTMLAnchorElement {
 
 function offerDownloads(result: ScanResult): void {
   for (const a of byId("downloads").querySelectorAll("a")) URL.revokeObjectURL(a.href);
-  byId("downloads").replaceChildren(...scanOutputs(result).map(download));
+  const files = scanOutputs(result);
+  byId("downloads").replaceChildren(...files.map(download));
+  // the plots as PNG too, from the same SVG files
+  const svgs = files.filter((f) => f.name.endsWith(".svg"));
+  const plots = svgs.map((f) => ({ name: f.name.replace("/", "-").replace(/\.svg$/, ".png"), svg: f.text }));
+  void offerPngs(byId("png-downloads"), plots, showError);
 }
 
 async function runScanInPage(): Promise<void> {
@@ -191,6 +198,7 @@ async function runScanInPage(): Promise<void> {
   let latest: PointResult[] = [];
   byId("scan-view").hidden = false;
   byId("downloads").replaceChildren();
+  void offerPngs(byId("png-downloads"), [], showError);
   byId("summary").textContent = "";
   byId("failed-points").innerHTML = "";
   // nothing of the last scan's progress may show while this one starts its workers
