@@ -17,6 +17,8 @@ export interface Harness {
   url: string;
   /** The app served with STRICT_CSP. */
   cspUrl: string;
+  /** The folder of the build. */
+  outDir: string;
   /** The built file for a URL path (to serve the app once more). */
   fileFor(path: string): string;
   close(): Promise<void>;
@@ -34,6 +36,7 @@ export async function startHarness(): Promise<Harness> {
     browser,
     url: plain.url,
     cspUrl: strict.url,
+    outDir,
     fileFor,
     close: async () => {
       await browser.close();

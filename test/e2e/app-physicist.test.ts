@@ -3,7 +3,8 @@
 // offline use, the session in the URL, PNG export. The app is built into a folder of its own
 // (test/e2e/app-harness.ts), so this file and app.test.ts can run side by side.
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import type { Page } from "playwright-core";
 import type { ScanResult } from "../../src/scan/scan.js";
 import { chromiumPath } from "./chromium.js";
@@ -181,6 +182,11 @@ describe.skipIf(!chromiumPath && !process.env.CI)("the app physicists expect, in
     expect(violations).toEqual([]);
     expect(errors).toEqual([]);
     await page.close();
+    // nor any code path not run here: no eval or Function constructor anywhere in the build
+    const scripts = readdirSync(join(h.outDir, "assets")).filter((f) => f.endsWith(".js"));
+    expect(scripts.length).toBeGreaterThan(5);
+    for (const f of scripts)
+      expect(readFileSync(join(h.outDir, "assets", f), "utf8"), f).not.toMatch(/\bnew Function\(|[^.\w]eval\(/);
   }, 120_000);
 
   test("after the first visit the app works offline: reload, demo, fit, a file, a scan", async () => {
