@@ -304,10 +304,10 @@ describe.skipIf(!chromiumPath && !process.env.CI)("the app physicists expect, in
     await page.click("#demo");
     await page.click("#fit");
     await waitState(page, "done", "error");
-    await page.waitForSelector("#fit-png a");
+    await page.waitForSelector("#fit-download-png a");
     const fitSize = await svgSize("#fit-plot svg");
     expect(fitSize.width).toBeGreaterThan(100);
-    expect(await downloadPng("#fit-png a")).toEqual({ name: "fit-5.1.png", ...fitSize });
+    expect(await downloadPng("#fit-download-png a")).toEqual({ name: "fit-5.1.png", ...fitSize });
     await setSpec(page, { ...(await pageSpec(page)), scan: { from: 4.5, to: 5.5, step: 2 } });
     await page.click("#scan");
     await waitState(page, "done", "error");

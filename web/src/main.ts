@@ -21,7 +21,7 @@ import { assemble } from "../../src/api/scan.js";
 import { acceptFiles, type Events, readEvents } from "./data-input.js";
 import { byId, esc, messageOf, showError } from "./dom.js";
 import { registerOffline } from "./offline.js";
-import { offerPngs } from "./png.js";
+import { offerPngs, pngRowAfter } from "./png.js";
 import { failedPointsHtml, formatNumber, formatZ } from "./format.js";
 import { type RunningScan, startScan } from "./scan-runner.js";
 import { saveSession, startSession } from "./session.js";
@@ -138,7 +138,7 @@ async function runFit(): Promise<void> {
     app.fit = report;
     byId("fit-plot").innerHTML = svg;
     byId("fit-download").replaceChildren(download({ name: `fit-${mass}.svg`, type: "image/svg+xml", text: svg }));
-    void offerPngs(byId("fit-png"), [{ name: `fit-${mass}.png`, svg }], showError);
+    void offerPngs(pngRowAfter("fit-download"), [{ name: `fit-${mass}.png`, svg }], showError);
     byId("fit-table").innerHTML =
       "<tr><th>parameter</th><th>value</th><th>error</th></tr>" +
       Object.entries(report.parameters)

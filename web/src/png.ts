@@ -46,6 +46,21 @@ export async function svgToPng(svg: string): Promise<Blob> {
   }
 }
 
+/**
+ * The row for PNG links right after the element `id` (`#<id>-png`), made on first use.
+ * @example
+ * void offerPngs(pngRowAfter("fit-download"), [{ name: "fit.png", svg }], showError);
+ */
+export function pngRowAfter(id: string): HTMLElement {
+  const existing = document.getElementById(`${id}-png`);
+  if (existing) return existing;
+  const row = document.createElement("div");
+  row.id = `${id}-png`;
+  row.className = "row downloads";
+  document.getElementById(id)!.after(row);
+  return row;
+}
+
 /** The latest call per box. */
 const latest = new WeakMap<HTMLElement, number>();
 let calls = 0;
