@@ -258,7 +258,7 @@ describe.skipIf(!chromiumPath && !process.env.CI)("the app physicists expect, in
       await page.waitForSelector("body[data-ready=true]");
       expect(await stepOf(page)).toBe(1.5);
       await page.click("#copy-link");
-      expect(await page.textContent("#link-status")).toMatch(/^Link copied/);
+      await expect.poll(() => page.textContent("#link-status")).toMatch(/^Link copied/); // the clipboard is async
       const link = await page.evaluate(() => navigator.clipboard.readText());
       expect(link).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/#s=[\w-]+$/);
       // a later change is stored; the link still opens its own spec (the link wins over localStorage)
