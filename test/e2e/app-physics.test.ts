@@ -103,10 +103,11 @@ describe.skipIf(!chromiumPath && !process.env.CI)("the web app's physics views i
     expect(await page.textContent("#limit-table .expected")).toBe(String(Number(here.expected!["0"].toPrecision(4))));
     expect(await page.textContent("#limit-table")).toMatch(/expected ±2σ\[[\d.]+, [\d.]+\]/);
     await shot(page, "20-limit-asymptotic");
-    // Bayesian, the band from 100 pseudo-experiments (progress shown as they go)
+    // Bayesian, the band from 20 pseudo-experiments (progress shown as they go)
     const bayes = { ...JSON.parse(await page.inputValue("#spec-json")) };
     bayes.limit = { ...bayes.limit, method: "bayes" };
     await setSpec(page, bayes);
+    await page.fill("#expected-toys", "20");
     for (const marginalise of [false, true]) {
       await page.setChecked("#marginalise", marginalise);
       await page.click("#limit");
@@ -114,7 +115,7 @@ describe.skipIf(!chromiumPath && !process.env.CI)("the web app's physics views i
       await waitState(page, "done", "error");
       expect(await state(page)).toBe("done");
       there = await appValue<LimitReport>(page, "limit");
-      here = await limitAtMass(parseSpec(bayes), events, 5.1, { method: "bayes", marginalise });
+      here = await limitAtMass(parseSpec(bayes), events, 5.1, { method: "bayes", marginalise, expectedToys: 20 });
       expect(there.method).toBe("bayes");
       expect(there.nuisances).toBe(marginalise ? "marginalised" : "profiled");
       expectSame(limitOf(there), limitOf(here), `bayes${marginalise ? ", marginalised" : ""}`);
@@ -184,6 +185,20 @@ describe.skipIf(!chromiumPath && !process.env.CI)("the web app's physics views i
         : `LEE from 4 background-only toy scans: global p = ${Number(lee.globalP.toPrecision(3))} ± `,
     );
     expect(await page.textContent("#summary")).not.toMatch(/NaN|Infinity/);
+    // a Bayesian scan with marginalised nuisances and a 5-experiment band: Node's numbers
+    const bayes = { ...spec, limit: { ...spec.limit, method: "bayes" } };
+    await setSpec(page, bayes);
+    await page.fill("#lee-toys", "0");
+    await page.fill("#expected-toys", "5");
+    await page.setChecked("#marginalise", true);
+    await page.click("#scan");
+    await waitState(page, "done", "error");
+    expect(await state(page)).toBe("done");
+    const b = await appValue<ScanResult>(page, "result");
+    const bHere = await runScan(parseSpec(bayes), demoEvents(), { marginalise: true, expectedToys: 5 });
+    expect(b.nuisances).toBe("marginalised");
+    expect(b.expectedToys).toBe(5);
+    expectSame(b.points, bHere.points, "bayes points");
     expect(errors).toEqual([]);
     await page.close();
   }, 300_000);

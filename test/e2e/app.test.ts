@@ -36,7 +36,8 @@ afterAll(async () => {
 
 /** The app, opened fresh, with every page error collected. */
 async function openApp(): Promise<{ page: Page; errors: string[] }> {
-  const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+  // no service worker (web/offline-plugin.ts): its cache would answer the requests these tests route
+  const page = await browser.newPage({ viewport: { width: 1400, height: 1000 }, serviceWorkers: "block" });
   const errors: string[] = [];
   page.on("pageerror", (e) => errors.push(e.message));
   page.on("console", (m) => m.type() === "error" && errors.push(m.text()));

@@ -51,7 +51,7 @@ export interface LimitRequest {
   spec: Spec;
   events: Dataset | Dataset[];
   mass: number;
-  options: Pick<LimitOptions, "method" | "cl" | "toys" | "seed" | "marginalise">;
+  options: Pick<LimitOptions, "method" | "cl" | "toys" | "seed" | "marginalise" | "expectedToys">;
   /** Workers for toy limits. */
   workers: number;
 }

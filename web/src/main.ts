@@ -26,7 +26,11 @@ import { ScanPlots } from "./plot-interaction.js";
 import { SampleFiles } from "./sample-files.js";
 import { SpectrumView } from "./spectrum-view.js";
 import { type RunningScan, startScan } from "./scan-runner.js";
-import { leeSummary, scanOptionsOfPage } from "./scan-options.js";
+import { expectedToysOfPage, leeSummary, scanOptionsOfPage } from "./scan-options.js";
+import { registerOffline } from "./offline.js";
+import { offerPngs, pngRowAfter } from "./png.js";
+import { failedPointsHtml, formatNumber, formatZ } from "./format.js";
+import { saveSession, startSession } from "./session.js";
 import { SpecEditor } from "./spec-editor.js";
 
 /** What the page holds; exposed as window.bumpscan for the end-to-end tests and the bench. */
@@ -52,7 +56,10 @@ const editor = new SpecEditor(
   byId<HTMLFormElement>("spec-form"),
   byId<HTMLTextAreaElement>("spec-json"),
   byId("spec-status"),
-  () => updateButtons(),
+  () => {
+    updateButtons();
+    if (document.body.dataset.ready) saveSession(); // the session in localStorage and the URL
+  },
 );
 const choice = () => ({
   column: byId<HTMLInputElement>("column").value.trim() || undefined,
@@ -179,15 +186,17 @@ async function runFit(): Promise<void> {
     app.fit = report;
     byId("fit-plot").innerHTML = svg;
     byId("fit-download").replaceChildren(download({ name: `fit-${mass}.svg`, type: "image/svg+xml", text: svg }));
+    void offerPngs(pngRowAfter("fit-download"), [{ name: `fit-${mass}.png`, svg }], showError);
     byId("fit-table").innerHTML =
       "<tr><th>parameter</th><th>value</th><th>error</th></tr>" +
       Object.entries(report.parameters)
         .map(
-          ([k, v]) => `<tr><td>${esc(k)}</td><td>${v.value.toPrecision(6)}</td><td>${v.error.toPrecision(3)}</td></tr>`,
+          ([k, v]) =>
+            `<tr><td>${esc(k)}</td><td>${formatNumber(v.value, 6)}</td><td>${formatNumber(v.error, 3)}</td></tr>`,
         )
         .join("") +
-      `<tr><td>local Z</td><td>${report.z.toFixed(2)} ` +
-      `σ</td><td></td></tr><tr><td>status</td><td>${esc(report.status)}</td><td></td></tr>`;
+      `<tr><td>local Z</td><td>${formatZ(report.z)}</td><td></td></tr>` +
+      `<tr><td>status</td><td>${esc(report.status)}</td><td></td></tr>`;
     byId("fit-view").hidden = false;
     setState("done");
     void spectrum.show(spec, events, dataSource(spec, events));
@@ -217,7 +226,11 @@ async function runLimitInPage(): Promise<void> {
         spec,
         events,
         mass,
-        options: { ...options, marginalise: method === "bayes" && marginalise },
+        options: {
+          ...options,
+          marginalise: method === "bayes" && marginalise,
+          ...(method === "bayes" ? { expectedToys: expectedToysOfPage() } : {}),
+        },
         workers: workers(),
       },
       (done, total, unit) => {
@@ -294,7 +307,12 @@ function download(f: OutputFile): HTMLAnchorElement {
 
 function offerDownloads(result: ScanResult): void {
   for (const a of byId("downloads").querySelectorAll("a")) URL.revokeObjectURL(a.href);
-  byId("downloads").replaceChildren(...scanOutputs(result).map(download));
+  const files = scanOutputs(result);
+  byId("downloads").replaceChildren(...files.map(download));
+  // the plots as PNG too, from the same SVG files
+  const svgs = files.filter((f) => f.name.endsWith(".svg"));
+  const plots = svgs.map((f) => ({ name: f.name.replace("/", "-").replace(/\.svg$/, ".png"), svg: f.text }));
+  void offerPngs(byId("png-downloads"), plots, showError);
 }
 
 async function runScanInPage(): Promise<void> {
@@ -315,8 +333,14 @@ async function runScanInPage(): Promise<void> {
   let latest: PointResult[] = [];
   byId("scan-view").hidden = false;
   byId("downloads").replaceChildren();
+  void offerPngs(byId("png-downloads"), [], showError);
   byId("summary").textContent = "";
   plots.reset();
+  byId("failed-points").innerHTML = "";
+  // nothing of the last scan's progress may show while this one starts its workers
+  progress.value = 0;
+  progress.max = 1;
+  byId("eta").textContent = "";
   setState("scanning");
   const t0 = performance.now();
   try {
@@ -347,20 +371,24 @@ async function runScanInPage(): Promise<void> {
     drawScan(result);
     offerDownloads(result);
     void spectrum.show(spec, events, dataSource(spec, events));
+    byId("failed-points").innerHTML = failedPointsHtml(result.points, spec.observable.unit);
     const top = result.maxLocalZ;
     const unit = spec.observable.unit ? ` ${spec.observable.unit}` : "";
     byId("summary").textContent =
       `${result.points.length} mass points in ${(app.scanMs / 1000).toFixed(2)} s. ` +
       (top
-        ? `Largest excess: local Z = ${top.z.toFixed(2)}σ at ${top.mass.toPrecision(4)}${unit}; global Z = ` +
-          `${result.globalZ.toFixed(2)}σ (Gross–Vitells).`
+        ? `Largest excess: local Z = ${formatZ(top.z)} at ${top.mass.toPrecision(4)}${unit}; global Z = ` +
+          `${formatZ(result.globalZ)} (Gross–Vitells).`
         : "No fitted mass point.") +
       (result.lee ? ` ${leeSummary(result.lee)}` : "");
     setState("done");
   } catch (e) {
     clearTimeout(pending);
     const cancelled = messageOf(e) === "scan cancelled";
-    if (cancelled) drawScan(assemble(spec, options, latest)); // what was done
+    if (cancelled) {
+      drawScan(assemble(spec, options, latest)); // what was done
+      byId("failed-points").innerHTML = failedPointsHtml(latest, spec.observable.unit);
+    }
     byId("eta").textContent = "";
     byId("run-status").textContent = cancelled
       ? `Scan cancelled after ${progress.value} of ${progress.max} mass points.`
@@ -406,6 +434,7 @@ byId("fit").addEventListener("click", () => void runFit());
 byId("limit").addEventListener("click", () => void runLimitInPage());
 byId("scan").addEventListener("click", () => void runScanInPage());
 byId("cancel").addEventListener("click", () => app.running?.cancel());
-editor.set(demoSpec());
+startSession(demoSpec(), (spec) => editor.set(spec)); // the link's or the stored spec, else the demo's
 byId("run-status").textContent = "";
 document.body.dataset.ready = "true";
+void registerOffline((text) => (byId("offline-status").textContent = text));

@@ -13,8 +13,23 @@ import { num } from "./limit-panel.js";
 /** The CLI's bound on --lee-toys. */
 const MAX_LEE_TOYS = 1_000_000;
 
+/** The CLI's bound on --expected-toys. */
+const MAX_EXPECTED_TOYS = 100_000;
+
+/** The Bayesian band's pseudo-experiments (the CLI's --expected-toys); a message unless 1 to 100 000. */
+export function expectedToysOfPage(): number {
+  const text = byId<HTMLInputElement>("expected-toys").value.trim();
+  const n = text === "" ? 100 : Number(text);
+  if (!(Number.isInteger(n) && n >= 1 && n <= MAX_EXPECTED_TOYS))
+    throw new BumpscanError(
+      `band pseudo-experiments must be a whole number from 1 to ${MAX_EXPECTED_TOYS.toLocaleString("en")} ` +
+        `(got "${text}")`,
+    );
+  return n;
+}
+
 /** The scan options the page adds to the spec's; a message for a toy count that is not a whole number ≥ 0. */
-export function scanOptionsOfPage(spec: Spec): { leeToys?: number; marginalise?: boolean } {
+export function scanOptionsOfPage(spec: Spec): { leeToys?: number; marginalise?: boolean; expectedToys?: number } {
   const text = byId<HTMLInputElement>("lee-toys").value.trim();
   const leeToys = text === "" ? 0 : Number(text);
   if (!(Number.isInteger(leeToys) && leeToys >= 0 && leeToys <= MAX_LEE_TOYS))
@@ -22,7 +37,12 @@ export function scanOptionsOfPage(spec: Spec): { leeToys?: number; marginalise?:
       `LEE toys must be a whole number from 0 to ${MAX_LEE_TOYS.toLocaleString("en")} (got "${text}")`,
     );
   const marginalise = byId<HTMLInputElement>("marginalise").checked && spec.limit?.method === "bayes";
-  return { ...(leeToys ? { leeToys } : {}), ...(marginalise ? { marginalise } : {}) };
+  const bayes = spec.limit?.method === "bayes";
+  return {
+    ...(leeToys ? { leeToys } : {}),
+    ...(marginalise ? { marginalise } : {}),
+    ...(bayes ? { expectedToys: expectedToysOfPage() } : {}),
+  };
 }
 
 const zOf = (p: number) => zFromLogP(Math.log(p));

@@ -16,7 +16,7 @@ export interface ScanHooks {
   onPoint(points: PointResult[]): void;
   onProgress(p: Progress): void;
   /** Background-only toy scans (LEE) and marginalised Bayesian nuisances. */
-  options?: Pick<RunScanOptions, "leeToys" | "marginalise">;
+  options?: Pick<RunScanOptions, "leeToys" | "marginalise" | "expectedToys">;
 }
 
 export interface RunningScan {

@@ -48,6 +48,8 @@ export class SpecEditor {
     private readonly status: HTMLElement,
     private readonly changed: () => void,
   ) {
+    // Enter in a field submits: no page load (a listener, not an inline handler: the page's CSP)
+    form.addEventListener("submit", (e) => e.preventDefault());
     this.inputs = [...form.querySelectorAll<HTMLInputElement | HTMLSelectElement>("[data-spec]")];
     for (const input of this.inputs) input.addEventListener("input", () => this.fromForm(input));
     json.addEventListener("input", () => this.fromJson());
