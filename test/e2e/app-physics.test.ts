@@ -186,7 +186,7 @@ describe.skipIf(!chromiumPath && !process.env.CI)("the web app's physics views i
     );
     expect(await page.textContent("#summary")).not.toMatch(/NaN|Infinity/);
     // a Bayesian scan with marginalised nuisances and a 5-experiment band: Node's numbers
-    const bayes = { ...spec, limit: { ...spec.limit, method: "bayes" } };
+    const bayes = { ...spec, scan: { ...spec.scan, from: 5, to: 5.2 }, limit: { ...spec.limit, method: "bayes" } };
     await setSpec(page, bayes);
     await page.fill("#lee-toys", "0");
     await page.fill("#expected-toys", "5");
