@@ -298,6 +298,21 @@ describe.skipIf(!chromiumPath && !process.env.CI)("the web app in Chromium", () 
     let want = 0;
     for (let i = 0; i < 200_000; i++) want += ((i * 7919) % 80000) / 10000;
     expect(sum).toBeCloseTo(want, 6);
+    // the worker reported its progress: bytes read, rising to the file's size, then decoding
+    type Step = { stage: string; loaded: number; total: number };
+    const reading = await page.evaluate(
+      () => (window as unknown as { bumpscan: { reading: Step[] } }).bumpscan.reading,
+    );
+    const size = 2; // the header, "m\n"
+    const bytes = Array.from({ length: 200_000 }, (_, i) => `${((i * 7919) % 80000) / 10000}\n`.length).reduce(
+      (a, b) => a + b,
+      size,
+    );
+    const read = reading.filter((p) => p.stage === "reading");
+    expect(read.length).toBeGreaterThan(0);
+    expect(read.every((p, i) => p.total === bytes && (i === 0 || p.loaded >= read[i - 1].loaded))).toBe(true);
+    expect(read.at(-1)!.loaded).toBe(bytes);
+    expect(reading.at(-1)).toEqual({ stage: "decoding", loaded: bytes, total: bytes });
     expect(errors).toEqual([]);
     await page.close();
   });

@@ -4,7 +4,7 @@
  */
 import { BumpscanError, type ColumnChoice } from "../../src/browser.js";
 import type { Selection } from "../../src/io/column.js";
-import type { ReadReply, ReadRequest } from "./read-worker.js";
+import type { ReadProgress, ReadReply, ReadRequest } from "./read-worker.js";
 
 export interface Events {
   name: string;
@@ -51,15 +51,23 @@ export function acceptFiles(zone: HTMLElement, input: HTMLInputElement, onFile: 
 }
 
 /**
- * The event column of a file, in whatever format its extension names, decoded off the main thread.
+ * The event column of a file, in whatever format its extension names, decoded off the main thread;
+ * `onProgress` hears how far the reading is.
  * @example
- * const events = await readEvents(file, { column: "m" });
+ * const events = await readEvents(file, { column: "m" }, (p) => console.log(p.stage, p.loaded));
  */
-export async function readEvents(file: File, choice: ColumnChoice): Promise<Events> {
+export async function readEvents(
+  file: File,
+  choice: ColumnChoice,
+  onProgress?: (p: ReadProgress["progress"]) => void,
+): Promise<Events> {
   const worker = new Worker(new URL("./read-worker.ts", import.meta.url), { type: "module" });
   try {
     const reply = await new Promise<ReadReply>((resolve, reject) => {
-      worker.onmessage = (e: MessageEvent<ReadReply>) => resolve(e.data);
+      worker.onmessage = (e: MessageEvent<ReadReply | ReadProgress>) => {
+        if ("progress" in e.data) onProgress?.(e.data.progress);
+        else resolve(e.data);
+      };
       worker.onerror = (e) => reject(new BumpscanError(`${file.name}: the file reader did not start (${e.message})`));
       worker.postMessage({ file, choice } satisfies ReadRequest);
     });

@@ -20,6 +20,7 @@ import { inRange } from "../../src/api/io.js";
 import { assemble } from "../../src/api/scan.js";
 import { pickColumns, rangeFromData, showColumns } from "./column-picker.js";
 import { acceptFiles, type Events, readEvents, UnreadFile } from "./data-input.js";
+import type { ReadProgress } from "./read-worker.js";
 import { byId, esc, messageOf, showError } from "./dom.js";
 import { limitRows, type RunningJob, startLimit } from "./limit-panel.js";
 import { ScanPlots } from "./plot-interaction.js";
@@ -44,6 +45,8 @@ const app: {
   fit?: FitReport;
   limit?: LimitReport;
   spectrum?: SpectrumView;
+  /** The last file's reading progress as the reading worker reported it. */
+  reading?: ReadProgress["progress"][];
 } = {};
 (window as unknown as { bumpscan: typeof app }).bumpscan = app;
 
@@ -138,13 +141,24 @@ function loaded(events: Events): void {
   updateButtons();
 }
 
+/** A file's reading progress in the data section (and in app.reading, for the tests). */
+function showReading(name: string, p: ReadProgress["progress"]): void {
+  app.reading = [...(app.reading ?? []), p];
+  const mb = (n: number) => `${(n / 1e6).toFixed(1)} MB`;
+  byId("data-status").textContent =
+    p.stage === "reading"
+      ? `reading ${name}: ${Math.round((100 * p.loaded) / Math.max(1, p.total))}% of ${mb(p.total)} …`
+      : `decoding ${name} (${mb(p.total)}) …`;
+}
+
 async function loadFile(file: File): Promise<void> {
+  app.reading = [];
   app.file = file;
   app.choice = JSON.stringify(choice());
   setState("loading");
   byId("data-status").textContent = `reading ${file.name} …`;
   try {
-    const events = await readEvents(file, choice());
+    const events = await readEvents(file, choice(), (p) => showReading(file.name, p));
     showColumns(byId("column-pick"), byId("column"), events.columns);
     loaded(events);
   } catch (e) {

@@ -107,7 +107,10 @@ export class SampleFiles {
     const el = this.box.querySelector<HTMLElement>(`.sample-status[data-sample="${CSS.escape(name)}"]`);
     if (el) el.textContent = `reading ${file.name} …`;
     try {
-      this.loaded.set(name, await readEvents(file, choice));
+      const show = (p: { stage: string; loaded: number; total: number }) => {
+        if (el) el.textContent = `${p.stage} ${file.name}: ${Math.round((100 * p.loaded) / Math.max(1, p.total))}% …`;
+      };
+      this.loaded.set(name, await readEvents(file, choice, show));
     } catch (e) {
       this.problems.set(name, `${messageOf(e)}`);
     }
