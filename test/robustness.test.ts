@@ -431,6 +431,30 @@ describe("Ctrl-C during a scan: what is done is written, marked partial, exit co
     }, 60_000);
   }
 
+  // long jobs at one mass on the calling thread (--workers 1) hear Ctrl-C between slices of toys:
+  // toy CLs, Feldman–Cousins, the Bayesian band's pseudo-experiments, signal injection
+  const longJobs: [string, string[]][] = [
+    ["toy CLs", ["limit", "--mass", "4.2", "--method", "toys", "--toys", "20000", "--workers", "1"]],
+    ["Feldman–Cousins", ["limit", "--mass", "4.2", "--method", "fc", "--toys", "20000", "--workers", "1"]],
+    ["the Bayesian band", ["limit", "--mass", "4.2", "--method", "bayes", "--expected-toys", "5000", "--workers", "1"]],
+    ["injection", ["inject", "--mass", "4.2", "--events", "40", "--toys", "20000"]],
+  ];
+  for (const [what, args] of longJobs)
+    test(`Ctrl-C stops ${what} within a second, exit 130, no output`, async () => {
+      const path = spec(`long-${args[0]}-${args[4]}`);
+      const child = spawn(process.execPath, [cli, args[0], path, ...args.slice(1), "--quiet"], { cwd: dir });
+      let out = "";
+      child.stdout.on("data", (d) => (out += d));
+      const closed = new Promise<number | null>((r) => child.on("close", (c) => r(c)));
+      await new Promise((r) => setTimeout(r, 2500));
+      const sent = performance.now();
+      child.kill("SIGINT");
+      const code = await closed;
+      expect(code).toBe(130);
+      expect(performance.now() - sent).toBeLessThan(1000);
+      expect(out).toBe("");
+    }, 30_000);
+
   test("a second SIGINT exits at once with 130 (while a slow toy point would still run for seconds)", async () => {
     const r = await interrupted("sigint-twice", "2", 2, 3000, ["--method", "toys", "--toys", "20000"]);
     expect(r.code).toBe(130);

@@ -5,6 +5,7 @@
  * so that a point's band is the same in any run, worker or shard), and its Bayesian limit set as
  * the data's; the band is the median and the ±1σ, ±2σ quantiles (Φ(N)) of the toys' limits.
  */
+import { nextTurn } from "./progress.js";
 import { normalCdf } from "../core/normal.js";
 import { CompiledModel, loadData } from "../core/compile.js";
 import { generate } from "../core/generate.js";
@@ -54,6 +55,7 @@ export async function bayesianExpected(
   const truth = { ...background, [model.poi]: 0 };
   const limits: number[] = [];
   for (let t = 0; t < toys; t++) {
+    await nextTurn(); // a Ctrl-C is heard between pseudo-experiments
     const mark = cm.core.mark();
     try {
       const data = generate(model, truth, seed, bayesStream(massIndex, t)).map((values) => ({ values }));

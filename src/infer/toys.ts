@@ -13,7 +13,7 @@ import { normalCdf } from "../core/normal.js";
 import type { CompiledModel } from "../core/compile.js";
 import { BumpscanError } from "../errors.js";
 import type { ToyExecutor } from "./executor.js";
-import type { OnProgress } from "./progress.js";
+import { nextTurn, type OnProgress } from "./progress.js";
 import { knots, panelEdges, peaks } from "./asimov.js";
 import { AsymptoticCalculator } from "./asymptotic.js";
 import { type LimitResult, upperLimit } from "./limits.js";
@@ -52,6 +52,30 @@ const SB = TOY_HYPOTHESIS_SB,
 const TIE = 1e-3;
 
 type GridPoint = { sb: ToyBatch; b: ToyBatch };
+
+/** The time one slice of toys on the calling thread runs before the event loop gets a turn. */
+const SLICE_MS = 200;
+
+/**
+ * The toys of `request` on this thread, in slices of about SLICE_MS with a turn of the event loop
+ * between them, so that a Ctrl-C (or any other event) is heard within a fraction of a second. The
+ * same toys as one batch: every toy's stream depends on its index only.
+ */
+async function inSlices(runner: ToyRunner, request: ToyRequest): Promise<ToyBatch[]> {
+  const parts: ToyBatch[][] = [];
+  const end = request.first + request.count;
+  let size = 8;
+  for (let first = request.first; first < end; ) {
+    const count = Math.min(size, end - first);
+    const t0 = performance.now();
+    parts.push(runner.runBatch({ ...request, first, count }));
+    const ms = performance.now() - t0;
+    first += count;
+    size = Math.max(1, Math.min(4 * size, Math.round((count * SLICE_MS) / Math.max(ms, 1e-3))));
+    if (first < end) await nextTurn();
+  }
+  return request.muTests.map((_, j) => joinBatches(parts.map((p) => p[j])));
+}
 
 /**
  * Toy-based CLs for one compiled model.
@@ -156,7 +180,7 @@ export class ToyCalculator implements Calculator {
       batches = await this.pool.runBatch(request);
     } else {
       this.runner ??= new ToyRunner(this.cm.core, this.config);
-      batches = this.runner.runBatch(request);
+      batches = await inSlices(this.runner, request);
     }
     for (const b of batches) this.envelopeViolations += b.violations;
     this.generated += run.count;

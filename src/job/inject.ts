@@ -11,6 +11,7 @@ import type { Dataset } from "../core/compile.js";
 import { instantiateCore, type CoreExports } from "../core/wasm.js";
 import { BumpscanError } from "../errors.js";
 import { fit } from "../infer/fit.js";
+import { nextTurn } from "../infer/progress.js";
 import type { Spec } from "../model/spec.js";
 import { compileAt, pointEvents, type RangeOptions } from "./events.js";
 import { limitOf, limitSettings } from "./mass-job.js";
@@ -86,6 +87,7 @@ export async function injectAtMass(
     let failed = 0;
     c.release(base);
     for (let t = 0; t < toys; t++) {
+      if (t % 4 === 0) await nextTurn(); // a Ctrl-C is heard between toys
       const mark = c.mark();
       try {
         const data = generate(model, truth, seed, t + 1).map((values) => ({ values }));

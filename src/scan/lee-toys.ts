@@ -7,6 +7,7 @@
  * as the data scan does.
  */
 import { BumpscanError } from "../errors.js";
+import { nextTurn } from "../infer/progress.js";
 import type { Spec } from "../model/spec.js";
 import { factorValue, type Model } from "../model/model.js";
 import type { Dataset } from "../core/compile.js";
@@ -43,10 +44,6 @@ export interface ToyScan {
   maxZ: number;
   upcrossings: number;
 }
-
-/** A turn of the event loop (setImmediate where there is one). */
-const nextTurn = () =>
-  new Promise<void>((r) => (typeof setImmediate === "function" ? setImmediate(r) : setTimeout(r, 0)));
 
 /** The mass index that keys the streams of LEE toy spectra (grid points have smaller ones). */
 export const LEE_STREAM = 0xffffff;

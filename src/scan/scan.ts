@@ -5,6 +5,7 @@
  * the same results.
  */
 import { BumpscanError } from "../errors.js";
+import { nextTurn } from "../infer/progress.js";
 import type { Spec } from "../model/spec.js";
 import { instantiateCore } from "../core/wasm.js";
 import { checkDataset, compileAt } from "../job/events.js";
@@ -248,10 +249,6 @@ function regionEvents(events: ScanEvents | RegionEvents, name: string): ScanEven
     throw new BumpscanError(`the scan has regions: give the events of region "${name}" under its name`);
   return own;
 }
-
-/** A turn of the event loop (setImmediate where there is one: a browser's setTimeout waits ≥ 4 ms). */
-const nextTurn = () =>
-  new Promise<void>((r) => (typeof setImmediate === "function" ? setImmediate(r) : setTimeout(r, 0)));
 
 /** Once the signal has aborted, whatever went wrong (a closed pool, say) is reported as the cancel it is. */
 async function cancellable<T>(signal: AbortSignal | undefined, work: () => Promise<T>): Promise<T> {
