@@ -237,6 +237,8 @@ describe.skipIf(!chromiumPath && !process.env.CI)("the web app's physics views i
     const fit = await appValue<FitReport>(page, "fit");
     const here = await fitAtMass(parseSpec(spec), { values: demoEvents() }, fitted[j].mass);
     expectSame(fit.parameters, here.parameters, "parameters");
+    // the fit's PNG link comes a moment later and moves the plots below it: wait for it before dragging
+    await page.waitForSelector("#fit-download-png a");
     // zoom: the buttons, a drag, the reset
     const range = async () => (await page.getAttribute("#brazil", "data-x-range"))!.split(" ").map(Number);
     const whole = await range();
