@@ -119,7 +119,7 @@ describe("LEE toy scans", () => {
     const grid = scanGrid(small);
     const { cm, model } = compileAt(core, small, [{ values }], grid[0].mass); // as the run does
     const b = fit(cm, { fixed: { nsig: 0 }, hesse: false });
-    const region = { spec: small, grid, model, background: b.values, fullRange: true };
+    const region = { spec: small, grid, model, background: b.values };
     const alone = await new LeeScanner(core, { regions: [region], seed: 11 }).scan(4);
     expect(alone.maxZ).toBe(here.lee!.maxZ[4]);
   }, 120_000);

@@ -29,8 +29,6 @@ export interface LeeRegion {
   model: Model;
   /** The background-only fit to the data over the whole range (the POI at 0). */
   background: Record<string, number>;
-  /** Whether the points fit the whole range (no scan window): they then take the quick q0. */
-  fullRange: boolean;
 }
 
 /** Everything a toy scan needs: plain data, so a worker can take it. */
@@ -114,7 +112,8 @@ export class LeeScanner {
       this.core.release(this.base);
       const gen = region.model.parameters.map((p) => (p.name === region.model.poi ? 0 : region.background[p.name]));
       const data = this.runners[r].generate(gen, t, r, TOY_HYPOTHESIS_B).map((v) => ({ values: v.sort() }));
-      const own = region.fullRange ? toyBackground(this.core, region, data) : undefined;
+      // without a scan window the points fit the whole range: they take q0 from the toy's own background-only fit
+      const own = region.spec.scan?.window === undefined ? toyBackground(this.core, region, data) : undefined;
       const workspace = new ScanWorkspace(this.core, region.spec, data, own);
       for (const [i, g] of region.grid.entries()) {
         if (i % 32 === 31) await nextTurn(); // a stop (Ctrl-C) is heard between points

@@ -280,8 +280,7 @@ async function leeJob(regions: RegionRun[], seed: number): Promise<LeeJob> {
           `--lee-toys: the background-only fit over the whole range${where} did not converge (${b.status}); ` +
             `the toy spectra are drawn from it`,
         );
-      const fullRange = run.spec.scan?.window === undefined;
-      return { spec: run.spec, grid: run.grid, model, background: b.values, fullRange };
+      return { spec: run.spec, grid: run.grid, model, background: b.values };
     } finally {
       core.release(mark);
     }
