@@ -8,7 +8,7 @@ export {
 export { minimize, hesse, useMetricSlot, forgetMetrics } from "./minimizer";
 export { erf, erfc } from "./special";
 import { pdfValue, pdfIntegral } from "./pdf/index";
-import { constants, vexp } from "./vexp";
+import { constants, vexp, vlog } from "./vexp";
 
 /** g(m) of one PDF kind (tests and plotting). */
 export function pdfValueAt(kind: i32, m: f64, args: usize, nargs: i32): f64 {
@@ -25,6 +25,13 @@ export function vexpBatch(input: usize, output: usize, n: i32): void {
   const K = constants();
   for (let i = 0; i < n; i += 2) {
     v128.store(output + (<usize>i << 3), vexp(v128.load(input + (<usize>i << 3)), K));
+  }
+}
+/** out[i] = ln(in[i]) through the weighted passes' vector log (n even, inputs normal and > 0; tests). */
+export function vlogBatch(input: usize, output: usize, n: i32): void {
+  const K = constants();
+  for (let i = 0; i < n; i += 2) {
+    v128.store(output + (<usize>i << 3), vlog(v128.load(input + (<usize>i << 3)), K));
   }
 }
 export { setToyGrid, runToys, takeEnvelopeViolations, takeToyCalls, generateOnly, generateToy } from "./toys";

@@ -2,10 +2,12 @@
 //   NLL = Σ_samples [ Σ_c ν_c − Σ_i w_i ln Σ_c ν_c f_c(m_i) ] + Σ_constraints ½((θ − mean)/σ)²
 // f_c = g_c/I_c normalised over the sample's range. Each component keeps a per-event buffer of
 // f_c, refilled only when its arguments change, so a shape with constant arguments (the signal at
-// a fixed mass) is evaluated once per dataset. Gradients: analytic for yields, constraints and the
-// exponential/linear shape families; central differences of the whole NLL for other free shape
-// arguments. Samples of the common bump-hunt shape (a cached component + one expPoly or exponential
-// background, unweighted) run the fused f64x2 kernel in fastpath.ts instead of the scalar passes here.
+// a fixed mass) is evaluated once per dataset. Gradients: analytic for yields, constraints, the
+// exponential and polynomial shape families, ARGUS's c and the peaks' mean and widths; central
+// differences of the whole NLL for other free shape arguments. Samples of the bump-hunt shape (a
+// cached or in-kernel Gaussian component + one expPoly or exponential background, unweighted) run
+// the fused f64x2 kernel of fastpath.ts (with the analytic Hessian); every other sample the general
+// f64x2 passes of general.ts.
 import { alloc } from "./memory";
 import {
   model, value, nParams, nSamples, nConstraints, constraint, sample, component, word, setWord, iword,
@@ -17,6 +19,7 @@ import {
   pdfValue, pdfIntegral, pdfFill, pdfArgAnalytic, pdfDerivative, pdfIntegralDerivative, EXP_POLY,
 } from "./pdf/index";
 import { fastSample, fastEligible } from "./fastpath";
+import { generalSample } from "./general";
 import { fusedHessian } from "./hessian";
 import { values } from "./model";
 import {
@@ -37,8 +40,6 @@ export function setFastPath(enabled: bool): void {
 export function fusedComponent(k: i32): i32 {
   return sFastComponent(sample(k));
 }
-const yields = memory.data(MAX_COMPONENTS << 3, 16); // per-component yields of one sample
-const buffers = memory.data(MAX_COMPONENTS << 3, 16); // their per-event buffers (pointers)
 
 /** Allocate each sample's and component's work buffers (call once after setModel). */
 export function prepareModel(): void {
@@ -100,7 +101,7 @@ export function setFree(mask: usize): void {
 }
 
 /** Whether p floats and takes its gradient analytically. */
-@inline function isAnalytic(p: i32): bool {
+@inline export function isAnalytic(p: i32): bool {
   return isFree(p) && load<f64>(numeric + (<usize>p << 3)) == 0;
 }
 
@@ -272,110 +273,6 @@ export function guardsHold(s: usize): bool {
   return true;
 }
 
-/** Scalar passes: fill buffers, sum the log-densities, and (grad ≠ 0) the gradient. */
-function genericSample(s: usize, grad: usize): f64 {
-  const nc = sComponents(s);
-  const n = sEvents(s);
-  let nll: f64 = 0;
-  for (let j = 0; j < nc; j++) {
-    const c = component(s, j);
-    if (!refresh(s, c)) return Infinity;
-    nll += yieldOf(c);
-  }
-  if (!guardsHold(s)) return Infinity;
-  const w = sWeights(s);
-  const r = sR(s);
-  for (let j = 0; j < nc; j++) {
-    const c = component(s, j);
-    store<f64>(yields + (<usize>j << 3), yieldOf(c));
-    store<usize>(buffers + (<usize>j << 3), cBuf(c)); // looked up once, not per event
-  }
-  let logSum: f64 = 0;
-  for (let i = 0; i < n; i++) {
-    const off = <usize>i << 3;
-    let d: f64 = 0;
-    for (let j = 0; j < nc; j++) {
-      d += load<f64>(yields + (<usize>j << 3)) * load<f64>(load<usize>(buffers + (<usize>j << 3)) + off);
-    }
-    const wi = w == 0 ? 1.0 : load<f64>(w + off);
-    if (wi == 0) { // an event of weight 0 (an empty Asimov node) says nothing, even where d = 0
-      store<f64>(r + off, 0);
-      continue;
-    }
-    if (!(d > 0)) return Infinity;
-    logSum += wi * Math.log(d);
-    store<f64>(r + off, wi / d);
-  }
-  nll -= logSum;
-  if (grad != 0) genericGradient(s, grad);
-  return nll;
-}
-
-/**
- * Gradient from r_i = w_i/d_i: yields (1 − S_c)·∂ν/∂p; shapes ∂NLL/∂a = −ν_c(T − S_c·J)/I for each
- * argument a with an analytic derivative (T = Σ r_i ∂g/∂a, J = ∂I/∂a), times ∂a/∂p for the
- * parameters in a (its base, its factors' parameters).
- */
-function genericGradient(s: usize, grad: usize): void {
-  const nc = sComponents(s);
-  const n = sEvents(s);
-  const r = sR(s);
-  const xs = sData(s);
-  for (let j = 0; j < nc; j++) {
-    const c = component(s, j);
-    const buf = cBuf(c);
-    let S: f64 = 0;
-    for (let i = 0; i < n; i++) S += load<f64>(r + (<usize>i << 3)) * load<f64>(buf + (<usize>i << 3));
-    addYieldGradient(c, 1.0 - S, grad);
-    const kind = cKind(c);
-    const na = cArgs(c);
-    const ng = cArgFactors(c);
-    let nu: f64 = NaN;
-    for (let a = 0; a < na; a++) {
-      if (!pdfArgAnalytic(kind, a) || !argFloats(c, a)) continue;
-      if (isNaN(nu)) nu = yieldOf(c);
-      const args = cArgPtr(c);
-      const norm = cNorm(c);
-      let T: f64 = 0;
-      for (let i = 0; i < n; i++) {
-        const off = <usize>i << 3;
-        T += load<f64>(r + off) * pdfDerivative(kind, load<f64>(xs + off), args, na, a);
-      }
-      const J = rangeIntegralDerivative(s, kind, sLo(s), sHi(s), args, na, a);
-      const dArg = -nu * (T - S * J) / norm;
-      if (ng == 0) {
-        addGradient(grad, cArgIndex(c, a), dArg);
-        continue;
-      }
-      // each distinct parameter of the argument once: argDerivative sums all the places it takes
-      const base = cArgIndex(c, a);
-      if (isAnalytic(base)) addGradient(grad, base, dArg * argDerivative(c, a, base));
-      for (let g = 0; g < ng; g++) {
-        const f = argFactorIndex(c, g);
-        const p = cFactorParam(c, f);
-        if (cFactorArg(c, f) != a || !isAnalytic(p) || p == base) continue;
-        let seen = false;
-        for (let h = 0; h < g; h++) {
-          const e = argFactorIndex(c, h);
-          if (cFactorArg(c, e) == a && cFactorParam(c, e) == p) seen = true;
-        }
-        if (!seen) addGradient(grad, p, dArg * argDerivative(c, a, p));
-      }
-    }
-  }
-}
-
-/** Whether argument a of component c has a floating, analytically handled parameter (base or factor). */
-function argFloats(c: usize, a: i32): bool {
-  if (isAnalytic(cArgIndex(c, a))) return true;
-  const ng = cArgFactors(c);
-  for (let g = 0; g < ng; g++) {
-    const f = argFactorIndex(c, g);
-    if (cFactorArg(c, f) == a && isAnalytic(cFactorParam(c, f))) return true;
-  }
-  return false;
-}
-
 @inline export function addGradient(grad: usize, p: i32, v: f64): void {
   const gp = grad + (<usize>p << 3);
   store<f64>(gp, load<f64>(gp) + v);
@@ -403,7 +300,7 @@ function total(grad: usize): f64 {
     const s = sample(k);
     const scale = sScale(s);
     if (grad != 0 && scale != 1.0) memory.copy(gradBefore, grad, <usize>np << 3);
-    const v = sFastComponent(s) >= 0 ? fastSample(s, grad) : genericSample(s, grad);
+    const v = sFastComponent(s) >= 0 ? fastSample(s, grad) : generalSample(s, grad);
     if (!isFinite(v)) return Infinity;
     nll += scale * v;
     if (grad != 0 && scale != 1.0) {

@@ -1,4 +1,4 @@
-// f64x2 exp for the fused NLL kernel (WebAssembly has no vector exp). exp(p) = 2^k · e^r with
+// f64x2 exp and log for the NLL kernels (WebAssembly has no vector exp or log). exp(p) = 2^k · e^r with
 // k = round(p/ln2) taken from the mantissa of p/ln2 + 1.5·2^52, r = p − k·ln2 (two-part ln2, exact
 // product), e^r by its degree-12 Taylor polynomial in Estrin form (|r| ≤ ln2/2: truncation < 1 ulp; ≤ 3 ulp
 // with rounding, tested), and
@@ -16,7 +16,13 @@ export const K_ONE: i32 = 96; // i64 exponent field of 1.0
 export const K_LO: i32 = 112;
 export const K_HI: i32 = 128;
 export const K_POLY: i32 = 144; // 13 Taylor coefficients 1/j!
-export const K_END: i32 = K_POLY + 13 * 16;
+export const K_SQRT2: i32 = K_POLY + 13 * 16;
+export const K_TWO52: i32 = K_SQRT2 + 16; // 2^52: an integer < 2^52 OR-ed into its mantissa reads as 2^52 + it
+export const K_MAGIC: i32 = K_TWO52 + 16; // 2^52 + 1023 (the exponent's bias)
+export const K_HALF: i32 = K_MAGIC + 16;
+export const K_MINUS1: i32 = K_HALF + 16;
+export const K_ATANH: i32 = K_MINUS1 + 16; // 12 coefficients 2/(2j + 1) of ln m = Σ 2 s^{2j+1}/(2j + 1)
+export const K_END: i32 = K_ATANH + 12 * 16;
 
 const table = memory.data(K_END, 16);
 let ready = false;
@@ -43,6 +49,12 @@ export function constants(): usize {
     if (j > 0) f /= <f64>j;
     splat(K_POLY + 16 * j, f);
   }
+  splat(K_SQRT2, Math.SQRT2);
+  splat(K_TWO52, 4503599627370496.0);
+  splat(K_MAGIC, 4503599627371519.0);
+  splat(K_HALF, 0.5);
+  splat(K_MINUS1, -1.0);
+  for (let j = 0; j < 12; j++) splat(K_ATANH + 16 * j, 2.0 / <f64>(2 * j + 1));
   return table;
 }
 
@@ -74,4 +86,37 @@ export function constants(): usize {
   const er = f64x2.add(s0, f64x2.mul(s1, r8));
   const scale = i64x2.shl(i64x2.add(ki, c(K, K_BIAS)), 52);
   return f64x2.mul(er, scale);
+}
+
+/**
+ * ln of both lanes of a normal, positive x (the weighted passes' Σ w ln d; zero, subnormal and
+ * negative lanes are the caller's to exclude). x = 2^e·m with m in [√½, √2): ln x = e·ln2 + ln m,
+ * ln m = 2 atanh(s) = Σ 2 s^{2j+1}/(2j + 1), s = (m − 1)/(m + 1), |s| ≤ 0.172: 12 terms, < 1 ulp
+ * truncation (tested against Math.log).
+ */
+@inline export function vlog(x: v128, K: usize): v128 {
+  // the mantissa as a double in [1, 2) (K_ONE's bits are 1.0's); halved (and e raised) above √2
+  const one = c(K, K_ONE);
+  let m = v128.or(v128.and(x, c(K, K_MANT)), one);
+  const big = f64x2.gt(m, c(K, K_SQRT2));
+  m = v128.bitselect(f64x2.mul(m, c(K, K_HALF)), m, big);
+  // the biased exponent field (0 … 2047) exactly as a double, less the bias, plus 1 where halved
+  const field = v128.or(i64x2.shr_u(x, 52), c(K, K_TWO52));
+  const e = f64x2.sub(f64x2.sub(field, c(K, K_MAGIC)), v128.and(big, c(K, K_MINUS1)));
+  const s = f64x2.div(f64x2.sub(m, one), f64x2.add(m, one));
+  const s2 = f64x2.mul(s, s);
+  let p = c(K, K_ATANH + 176);
+  p = f64x2.add(c(K, K_ATANH + 160), f64x2.mul(p, s2));
+  p = f64x2.add(c(K, K_ATANH + 144), f64x2.mul(p, s2));
+  p = f64x2.add(c(K, K_ATANH + 128), f64x2.mul(p, s2));
+  p = f64x2.add(c(K, K_ATANH + 112), f64x2.mul(p, s2));
+  p = f64x2.add(c(K, K_ATANH + 96), f64x2.mul(p, s2));
+  p = f64x2.add(c(K, K_ATANH + 80), f64x2.mul(p, s2));
+  p = f64x2.add(c(K, K_ATANH + 64), f64x2.mul(p, s2));
+  p = f64x2.add(c(K, K_ATANH + 48), f64x2.mul(p, s2));
+  p = f64x2.add(c(K, K_ATANH + 32), f64x2.mul(p, s2));
+  p = f64x2.add(c(K, K_ATANH + 16), f64x2.mul(p, s2));
+  p = f64x2.add(c(K, K_ATANH), f64x2.mul(p, s2));
+  // e·ln2 in two parts (e·ln2_hi is exact), the small terms added first
+  return f64x2.add(f64x2.mul(e, c(K, K_LN2HI)), f64x2.add(f64x2.mul(e, c(K, K_LN2LO)), f64x2.mul(s, p)));
 }

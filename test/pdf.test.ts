@@ -132,6 +132,29 @@ describe("special functions", () => {
     for (let i = 0; i < n; i++) worst = Math.max(worst, relDiff(out[i], Math.exp(xs[i])));
     expect(worst).toBeLessThan(6.7e-16);
   });
+
+  test("the vector log is within 1e-15 (absolute where |ln x| < 1, else relative) of Math.log", async () => {
+    const c = await core();
+    const n = 40000;
+    // log-uniform over the normal doubles, and a dense band around 1 (where ln x is small)
+    const xs = Float64Array.from({ length: n }, (_, i) =>
+      i % 2 ? Math.exp(-707 + (1414 * i) / n + 1e-3 * Math.sin(i)) : 1 + (2 * i) / n - 1 + 1e-9 * Math.cos(i),
+    );
+    xs[0] = Math.SQRT2;
+    xs[2] = Math.SQRT1_2;
+    xs[4] = 2.2250738585072014e-308; // the smallest normal
+    xs[6] = 1.7976931348623157e308;
+    const ptr = c.alloc(16 * n);
+    new Float64Array(c.memory.buffer, ptr, n).set(xs);
+    c.vlogBatch(ptr, ptr + 8 * n, n);
+    const out = new Float64Array(c.memory.buffer, ptr + 8 * n, n);
+    let worst = 0;
+    for (let i = 0; i < n; i++) {
+      const want = Math.log(xs[i]);
+      worst = Math.max(worst, Math.abs(out[i] - want) / Math.max(1, Math.abs(want)));
+    }
+    expect(worst).toBeLessThan(1e-15);
+  });
 });
 
 describe("Crystal Ball tails for every n > 0 (issue 10, item 13)", () => {

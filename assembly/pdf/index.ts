@@ -15,7 +15,8 @@ import {
   polynomialValue, polynomialIntegral, polynomialBasis, polynomialBasisIntegral,
 } from "./polynomials";
 import { expPolyExponent, expPolyValue, expPolyMoment } from "./exppoly";
-import { argusValue, argusIntegral } from "./argus";
+import { argusValue, argusIntegral, argusDerivative, argusIntegralDerivative } from "./argus";
+import { vectorFill } from "./vfill";
 import { templateValue, templateIntegral } from "./template";
 import { GL_N, glNode, glWeight } from "../quadrature";
 
@@ -65,13 +66,16 @@ export function pdfIntegral(kind: i32, lo: f64, hi: f64, a: usize, nargs: i32): 
   return NaN;
 }
 
-/** out[i] = scale · g(xs[i]) for n events; the kind switch sits outside the event loop. */
+/**
+ * out[i] = scale · g(xs[i]) for n events: the vector fill where the shape has one (pdf/vfill.ts),
+ * else a scalar loop with the kind switch outside it.
+ */
 export function pdfFill(kind: i32, a: usize, nargs: i32, xs: usize, n: i32, out: usize, scale: f64): void {
+  if (vectorFill(kind, a, nargs, xs, n, out, scale)) return;
   const end = xs + (<usize>n << 3);
   const d = out - xs;
   switch (kind) {
     case GAUSSIAN: for (let p = xs; p < end; p += 8) store<f64>(p + d, scale * gaussianValue(load<f64>(p), a)); return;
-    case CRYSTAL_BALL: crystalBallFill(a, xs, n, out, scale); return;
     case TEMPLATE: {
       for (let p = xs; p < end; p += 8) store<f64>(p + d, scale * templateValue(load<f64>(p), a, nargs - 2));
       return;
@@ -90,8 +94,8 @@ export function pdfFill(kind: i32, a: usize, nargs: i32, xs: usize, n: i32, out:
 /**
  * Whether argument j has an analytic derivative: the exponential's λ, the polynomial families'
  * coefficients, and the peaks' mean and widths (Gaussian mean, σ; Crystal Ball mean, σ;
- * double-sided mean, σ_L, σ_R). Other arguments (tails' α and n, ARGUS, mapping ranges) are
- * differentiated numerically.
+ * double-sided mean, σ_L, σ_R; ARGUS's c). Other arguments (tails' α and n, ARGUS's m0 and p, mapping
+ * ranges) are differentiated numerically.
  */
 export function pdfArgAnalytic(kind: i32, j: i32): bool {
   switch (kind) {
@@ -99,6 +103,7 @@ export function pdfArgAnalytic(kind: i32, j: i32): bool {
     case CHEBYSHEV: case POLYNOMIAL: case EXP_POLY: return j >= 2;
     case GAUSSIAN: case CRYSTAL_BALL: return j <= 1;
     case DOUBLE_CB: return j <= 2;
+    case ARGUS: return j == 1;
   }
   return false;
 }
@@ -116,6 +121,7 @@ export function pdfDerivative(kind: i32, m: f64, a: usize, nargs: i32, j: i32): 
       const x = mapX(m, a);
       return Math.pow(x, <f64>(j - 1)) * Math.exp(expPolyExponent(x, a, nargs - 2));
     }
+    case ARGUS: return argusDerivative(m, a);
   }
   return NaN;
 }
@@ -137,6 +143,7 @@ export function pdfIntegralDerivative(kind: i32, lo: f64, hi: f64, a: usize, nar
     case CHEBYSHEV: return chebyshevBasisIntegral(lo, hi, a, j - 1);
     case POLYNOMIAL: return polynomialBasisIntegral(lo, hi, a, j - 1);
     case EXP_POLY: return expPolyMoment(lo, hi, a, nargs - 2, j - 1);
+    case ARGUS: return argusIntegralDerivative(lo, hi, a);
   }
   return NaN;
 }

@@ -32,6 +32,7 @@ export interface CoreExports {
   pdfValueAt(kind: number, m: number, args: number, nargs: number): number;
   pdfIntegralOver(kind: number, lo: number, hi: number, args: number, nargs: number): number;
   vexpBatch(input: number, output: number, n: number): void;
+  vlogBatch(input: number, output: number, n: number): void;
   setToyGrid(sample: number, edges: number, nEdges: number, work: number, capacity: number): void;
   /** Runs the toys a parameter block of RUN_WORDS words describes (src/core/abi.ts). */
   runToys(block: number): void;

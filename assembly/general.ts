@@ -1,0 +1,324 @@
+// Every model's NLL and gradient in f64x2 passes: the models the fused kernel (fastpath.ts) does
+// not take — any number of components, any shapes, free peak and tail parameters, event weights.
+// Each component's normalised per-event buffer f_c is refreshed when its arguments changed (vector
+// fills for the shapes a fit moves, pdf/vfill.ts); then ONE pass over the events forms
+// d_i = Σ_c ν_c f_c(i) and Σ_i w_i ln d_i — the product of densities with its exponent
+// renormalised when unweighted (as the fused kernel: no per-event log), a vector log when weighted —
+// and, for the gradient, in the same pass S_c = Σ r_i f_c(i) (r_i = w_i/d_i) and the shape sums the
+// analytic derivatives need: Σ r_i B_k(x_i) for the polynomial families (B_k = T_k or x^k), and
+// Σ r_i f_c(i) φ_i^k for the exponential families and ARGUS's c (φ = x, m or u, since ∂g/∂c_k =
+// φ^k g). A peak's free mean or width takes Σ r_i ∂g/∂a in a scalar pass over the stored r_i.
+// An odd last event runs as a pair whose second lane is masked out.
+import { constants, vexp, vlog, K_MANT, K_ONE } from "./vexp";
+import {
+  sData, sWeights, sEvents, sLo, sHi, sComponents, sR, component, cKind, cArgs, cBuf, cArgPtr, cArgIndex, cNorm,
+  yieldOf, cArgFactors, argFactorIndex, cFactorArg, cFactorParam, argDerivative,
+} from "./model";
+import { pdfArgAnalytic, pdfDerivative, CHEBYSHEV, POLYNOMIAL, EXP_POLY, EXPONENTIAL, ARGUS } from "./pdf/index";
+import { refresh, guardsHold, rangeIntegralDerivative, addYieldGradient, addGradient, isAnalytic } from "./nll";
+import { MAX_COMPONENTS } from "../src/core/abi";
+
+// the shape sums' kinds: which basis a component's job sums
+const J_CHEB = 1, J_POLY = 2, J_EXP_X = 3, J_EXP_M = 4, J_EXP_U = 5;
+const MAX_ORDER = 6;
+const MAX_ACC = MAX_COMPONENTS * (1 + MAX_ORDER);
+
+const NU = memory.data(MAX_COMPONENTS * 16, 16); // ν_c splats
+const BUF = memory.data(MAX_COMPONENTS * 8, 16); // f_c buffers
+const ACC = memory.data(MAX_ACC * 16, 16); // S_c (index c), then the jobs' sums
+// per job: its component, kind, order, first sum, and the splats of its map φ = α·m + β (β unused
+// for m; for u = 1 − (m·α)²)
+const JOB_C = memory.data(MAX_COMPONENTS * 4, 16);
+const JOB_KIND = memory.data(MAX_COMPONENTS * 4, 16);
+const JOB_ORDER = memory.data(MAX_COMPONENTS * 4, 16);
+const JOB_ACC = memory.data(MAX_COMPONENTS * 4, 16);
+const JOB_MAP = memory.data(MAX_COMPONENTS * 32, 16);
+const COMP_JOB = memory.data(MAX_COMPONENTS * 4, 16); // a component's job, −1 for none
+const CONST = memory.data(4 * 16, 16); // 0, 1, the first lane's mask, 1e-300
+const Z = 0, ONE = 16, LANE0 = 32, TINY = 48;
+let nJobs = 0;
+let nAcc = 0;
+let logSum: f64 = 0;
+let dmin: f64 = 0;
+
+@inline function i32At(p: usize, j: i32): i32 { return load<i32>(p + (<usize>j << 2)); }
+@inline function setI32(p: usize, j: i32, v: i32): void { store<i32>(p + (<usize>j << 2), v); }
+@inline function cv(off: i32): v128 { return v128.load(CONST + <usize>off); }
+@inline function accAdd(k: i32, v: v128): void {
+  const p = ACC + (<usize>k << 4);
+  v128.store(p, f64x2.add(v128.load(p), v));
+}
+@inline function accSum(k: i32): f64 {
+  const p = ACC + (<usize>k << 4);
+  return load<f64>(p) + load<f64>(p, 8);
+}
+
+/** Whether argument a of component c floats with an analytic derivative (its base or a factor's parameter). */
+function argFloats(c: usize, a: i32): bool {
+  if (!pdfArgAnalytic(cKind(c), a)) return false;
+  if (isAnalytic(cArgIndex(c, a))) return true;
+  const ng = cArgFactors(c);
+  for (let g = 0; g < ng; g++) {
+    const f = argFactorIndex(c, g);
+    if (cFactorArg(c, f) == a && isAnalytic(cFactorParam(c, f))) return true;
+  }
+  return false;
+}
+
+/** The shape-sum order component c needs in the pass (its highest floating basis index), 0 for none. */
+function jobOrder(c: usize): i32 {
+  const kind = cKind(c);
+  if (kind == EXPONENTIAL) return argFloats(c, 0) ? 1 : 0;
+  if (kind == ARGUS) return argFloats(c, 1) ? 1 : 0;
+  if (kind != CHEBYSHEV && kind != POLYNOMIAL && kind != EXP_POLY) return 0;
+  let order = 0;
+  for (let a = 2; a < cArgs(c); a++) if (argFloats(c, a)) order = a - 1;
+  return order;
+}
+
+/** The pass's tables for sample s: ν, buffers, and (grad) the jobs and their sums' layout. */
+function plan(s: usize, grad: bool): void {
+  const nc = sComponents(s);
+  nJobs = 0;
+  nAcc = nc;
+  for (let j = 0; j < nc; j++) {
+    const c = component(s, j);
+    v128.store(NU + (<usize>j << 4), f64x2.splat(yieldOf(c)));
+    store<usize>(BUF + (<usize>j << 3), cBuf(c));
+    setI32(COMP_JOB, j, -1);
+    const order = grad ? jobOrder(c) : 0;
+    if (order == 0) continue;
+    const kind = cKind(c);
+    const a = cArgPtr(c);
+    let alpha: f64 = 1, beta: f64 = 0, jk = J_EXP_M;
+    if (kind == ARGUS) {
+      jk = J_EXP_U;
+      alpha = 1.0 / load<f64>(a);
+    } else if (kind != EXPONENTIAL) {
+      jk = kind == CHEBYSHEV ? J_CHEB : kind == POLYNOMIAL ? J_POLY : J_EXP_X;
+      alpha = 2.0 / (load<f64>(a, 8) - load<f64>(a));
+      beta = -alpha * load<f64>(a) - 1.0;
+    }
+    setI32(COMP_JOB, j, nJobs);
+    setI32(JOB_C, nJobs, j);
+    setI32(JOB_KIND, nJobs, jk);
+    setI32(JOB_ORDER, nJobs, order);
+    setI32(JOB_ACC, nJobs, nAcc);
+    v128.store(JOB_MAP + (<usize>nJobs << 5), f64x2.splat(alpha));
+    v128.store(JOB_MAP + (<usize>nJobs << 5) + 16, f64x2.splat(beta));
+    nAcc += order;
+    nJobs++;
+  }
+  memory.fill(ACC, 0, <usize>nAcc << 4);
+  v128.store(CONST + <usize>Z, f64x2.splat(0));
+  v128.store(CONST + <usize>ONE, f64x2.splat(1));
+  v128.store(CONST + <usize>LANE0, i64x2.replace_lane(i64x2.splat(-1), 1, 0));
+  v128.store(CONST + <usize>TINY, f64x2.splat(1e-300));
+}
+
+/** A pair of f64 at p, or (tail) the one at p in the first lane. */
+@inline function ld(p: usize, tail: bool): v128 {
+  return tail ? v128.load64_splat(p) : v128.load(p);
+}
+
+/** The jobs' shape sums of one pair (r: w/d, zero in a masked lane). */
+@inline function shapeSums(m: v128, r: v128, off: usize, tail: bool): void {
+  for (let k = 0; k < nJobs; k++) {
+    const kind = i32At(JOB_KIND, k);
+    const order = i32At(JOB_ORDER, k);
+    const base = i32At(JOB_ACC, k);
+    const alpha = v128.load(JOB_MAP + (<usize>k << 5));
+    if (kind == J_CHEB || kind == J_POLY) {
+      const x = f64x2.add(f64x2.mul(m, alpha), v128.load(JOB_MAP + (<usize>k << 5) + 16));
+      let t0 = cv(ONE), t1 = x;
+      accAdd(base, f64x2.mul(r, x));
+      for (let q = 2; q <= order; q++) {
+        const t2 = kind == J_CHEB ? f64x2.sub(f64x2.mul(f64x2.add(x, x), t1), t0) : f64x2.mul(x, t1);
+        t0 = t1;
+        t1 = t2;
+        accAdd(base + q - 1, f64x2.mul(r, t1));
+      }
+      continue;
+    }
+    let phi = m;
+    if (kind == J_EXP_X) phi = f64x2.add(f64x2.mul(m, alpha), v128.load(JOB_MAP + (<usize>k << 5) + 16));
+    else if (kind == J_EXP_U) {
+      const t = f64x2.mul(m, alpha);
+      phi = f64x2.sub(cv(ONE), f64x2.mul(t, t));
+    }
+    let q = f64x2.mul(r, ld(load<usize>(BUF + (<usize>i32At(JOB_C, k) << 3)) + off, tail));
+    for (let p = 0; p < order; p++) {
+      q = f64x2.mul(q, phi);
+      accAdd(base + p, q);
+    }
+  }
+}
+
+/**
+ * The pass over events [start, end) (byte offsets; tail: the one event at start, as a masked pair)
+ * of a sample with nc components: logSum += Σ w ln d, dmin = min d over events of weight ≠ 0, and
+ * (grad) the sums into ACC and r_i into rOut when rOut ≠ 0.
+ */
+@inline function sweep(
+  data: usize, w: usize, start: usize, end: usize, nc: i32, rOut: usize, tail: bool, weighted: bool, grad: bool,
+): void {
+  const K = constants();
+  let prod = cv(ONE);
+  let expAcc = i64x2.splat(0);
+  let logAcc = cv(Z);
+  let dm = f64x2.splat(Infinity);
+  let steps: i64 = 0;
+  for (let off = start; off < end; off += 16) {
+    let d = cv(Z);
+    for (let j = 0; j < nc; j++) {
+      d = f64x2.add(d, f64x2.mul(v128.load(NU + (<usize>j << 4)), ld(load<usize>(BUF + (<usize>j << 3)) + off, tail)));
+    }
+    let r: v128;
+    if (weighted) {
+      let wv = ld(w + off, tail);
+      if (tail) wv = v128.and(wv, cv(LANE0));
+      const dd = v128.bitselect(d, cv(ONE), f64x2.ne(wv, cv(Z))); // an event of weight 0 says nothing
+      dm = f64x2.min(dm, dd);
+      logAcc = f64x2.add(logAcc, f64x2.mul(wv, vlog(dd, K)));
+      r = f64x2.div(wv, dd);
+    } else {
+      if (tail) d = v128.bitselect(d, cv(ONE), cv(LANE0));
+      dm = f64x2.min(dm, d);
+      prod = f64x2.mul(prod, d);
+      expAcc = i64x2.add(expAcc, i64x2.shr_u(prod, 52));
+      prod = v128.or(v128.and(prod, v128.load(K + <usize>K_MANT)), v128.load(K + <usize>K_ONE));
+      steps++;
+      r = f64x2.div(cv(ONE), d);
+      if (tail) r = v128.and(r, cv(LANE0));
+    }
+    if (!grad) continue;
+    if (rOut != 0) {
+      if (tail) store<f64>(rOut + off, f64x2.extract_lane(r, 0));
+      else v128.store(rOut + off, r);
+    }
+    for (let j = 0; j < nc; j++) accAdd(j, f64x2.mul(r, ld(load<usize>(BUF + (<usize>j << 3)) + off, tail)));
+    if (nJobs > 0) shapeSums(ld(data + off, tail), r, off, tail);
+  }
+  dmin = Math.min(dmin, Math.min(f64x2.extract_lane(dm, 0), f64x2.extract_lane(dm, 1)));
+  if (weighted) {
+    logSum += f64x2.extract_lane(logAcc, 0) + f64x2.extract_lane(logAcc, 1);
+  } else if (steps > 0) {
+    const e0 = <f64>(i64x2.extract_lane(expAcc, 0) - 1023 * steps);
+    const e1 = <f64>(i64x2.extract_lane(expAcc, 1) - 1023 * steps);
+    logSum += Math.log(f64x2.extract_lane(prod, 0)) + Math.log(f64x2.extract_lane(prod, 1)) + (e0 + e1) * Math.LN2;
+  }
+}
+
+/** The whole pass over sample s's n events (grad: sums; rOut: where r_i go, 0 for nowhere). */
+function pass(s: usize, n: i32, grad: bool, rOut: usize): void {
+  const data = sData(s), w = sWeights(s), nc = sComponents(s);
+  const end = <usize>(n >> 1) << 4;
+  logSum = 0;
+  dmin = Infinity;
+  if (w != 0) {
+    if (grad) sweep(data, w, 0, end, nc, rOut, false, true, true);
+    else sweep(data, w, 0, end, nc, rOut, false, true, false);
+    if (n & 1) sweep(data, w, end, end + 16, nc, rOut, true, true, grad);
+    return;
+  }
+  if (grad) sweep(data, w, 0, end, nc, rOut, false, false, true);
+  else sweep(data, w, 0, end, nc, rOut, false, false, false);
+  if (n & 1) sweep(data, w, end, end + 16, nc, rOut, true, false, grad);
+}
+
+/** Whether some component's floating analytic argument has no shape sum in the pass (it needs r_i). */
+function needsR(s: usize): bool {
+  const nc = sComponents(s);
+  for (let j = 0; j < nc; j++) {
+    const c = component(s, j);
+    if (i32At(COMP_JOB, j) >= 0) continue;
+    for (let a = 0; a < cArgs(c); a++) if (argFloats(c, a)) return true;
+  }
+  return false;
+}
+
+/** One sample through the general passes: returns its NLL, adds its gradient when grad ≠ 0. */
+export function generalSample(s: usize, grad: usize): f64 {
+  const nc = sComponents(s);
+  let nll: f64 = 0;
+  for (let j = 0; j < nc; j++) {
+    const c = component(s, j);
+    if (!refresh(s, c)) return Infinity;
+    nll += yieldOf(c);
+  }
+  if (!guardsHold(s)) return Infinity;
+  plan(s, grad != 0);
+  const rOut = grad != 0 && needsR(s) ? sR(s) : 0;
+  pass(s, sEvents(s), grad != 0, rOut);
+  // every event of weight ≠ 0 needs a density > 0 (below 1e-300 the product's exponent bookkeeping,
+  // and any fit, is past meaning)
+  if (!(dmin > 1e-300)) return Infinity;
+  if (grad != 0) gradient(s, grad, rOut);
+  return nll - logSum;
+}
+
+/**
+ * Gradient from the pass's sums: yields (1 − S_c)·∂ν/∂p; shapes ∂NLL/∂a = −ν_c(T − S_c·J)/I for each
+ * floating analytic argument (T = Σ r_i ∂g/∂a: the pass's shape sum, times I where it summed f = g/I;
+ * J = ∂I/∂a), times ∂a/∂p for the parameters in a (its base, its factors' parameters).
+ */
+function gradient(s: usize, grad: usize, r: usize): void {
+  const nc = sComponents(s);
+  for (let j = 0; j < nc; j++) {
+    const c = component(s, j);
+    const S = accSum(j);
+    addYieldGradient(c, 1.0 - S, grad);
+    const kind = cKind(c);
+    const na = cArgs(c);
+    for (let a = 0; a < na; a++) {
+      if (!argFloats(c, a)) continue;
+      const args = cArgPtr(c);
+      const norm = cNorm(c);
+      const T = shapeSum(s, c, j, a, r);
+      const J = rangeIntegralDerivative(s, kind, sLo(s), sHi(s), args, na, a);
+      distribute(c, a, -yieldOf(c) * (T - S * J) / norm, grad);
+    }
+  }
+}
+
+/** T = Σ r_i ∂g/∂a_a(m_i): from the pass's sums, else a scalar pass over the stored r_i. */
+function shapeSum(s: usize, c: usize, j: i32, a: i32, r: usize): f64 {
+  const job = i32At(COMP_JOB, j);
+  const kind = cKind(c);
+  if (job >= 0) {
+    const base = i32At(JOB_ACC, job);
+    if (kind == CHEBYSHEV || kind == POLYNOMIAL) return accSum(base + a - 2);
+    const k = kind == EXP_POLY ? a - 1 : 1; // exponential: λ (a = 0); ARGUS: c (a = 1)
+    return cNorm(c) * accSum(base + k - 1);
+  }
+  const n = sEvents(s), xs = sData(s), args = cArgPtr(c), na = cArgs(c);
+  let T: f64 = 0;
+  for (let i = 0; i < n; i++) {
+    const off = <usize>i << 3;
+    T += load<f64>(r + off) * pdfDerivative(kind, load<f64>(xs + off), args, na, a);
+  }
+  return T;
+}
+
+/** Add ∂NLL/∂(argument a) to each distinct analytic parameter in it, times ∂a/∂p. */
+function distribute(c: usize, a: i32, dArg: f64, grad: usize): void {
+  const ng = cArgFactors(c);
+  if (ng == 0) {
+    addGradient(grad, cArgIndex(c, a), dArg);
+    return;
+  }
+  // each distinct parameter of the argument once: argDerivative sums all the places it takes
+  const base = cArgIndex(c, a);
+  if (isAnalytic(base)) addGradient(grad, base, dArg * argDerivative(c, a, base));
+  for (let g = 0; g < ng; g++) {
+    const f = argFactorIndex(c, g);
+    const p = cFactorParam(c, f);
+    if (cFactorArg(c, f) != a || !isAnalytic(p) || p == base) continue;
+    let seen = false;
+    for (let h = 0; h < g; h++) {
+      const e = argFactorIndex(c, h);
+      if (cFactorArg(c, e) == a && cFactorParam(c, e) == p) seen = true;
+    }
+    if (!seen) addGradient(grad, p, dArg * argDerivative(c, a, p));
+  }
+}

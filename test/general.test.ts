@@ -1,0 +1,202 @@
+// The general f64x2 passes (assembly/general.ts: every model the fused kernel does not take) against
+// the pure-TS oracle and central differences of the NLL: polynomial and Chebyshev backgrounds, ARGUS
+// with its c free (now an analytic gradient), three components with a free peak, templates, event
+// weights, vetoes, odd and even event counts, and the exponentials' scalar fallback.
+import { describe, expect, test } from "vitest";
+import { OracleNll } from "../src/core/oracle.js";
+import { generate } from "../src/core/generate.js";
+import { ModelBuilder, type Model } from "../src/model/model.js";
+import type { CompiledModel, Dataset } from "../src/core/compile.js";
+import { compile, relDiff } from "./helpers.js";
+import { fit } from "../src/infer/fit.js";
+import { Matrix, inverse } from "ml-matrix";
+
+const VETOES: [number, number][] = [
+  [2.0, 2.4],
+  [6.1, 6.5],
+];
+
+/** Central differences of the NLL (steps h and h/2, Richardson: O(h⁴)). */
+function numericGradient(cm: CompiledModel, v: number[], i: number): number {
+  const h = 1e-4 * (Math.abs(v[i]) + 1e-2);
+  const at = (d: number) => cm.nll(v.map((x, k) => (k === i ? x + d : x)));
+  const c1 = (at(h) - at(-h)) / (2 * h);
+  const c2 = (at(h / 2) - at(-h / 2)) / h;
+  return (4 * c2 - c1) / 3;
+}
+
+/** The model takes the general passes; NLL = oracle (1e-11), gradient = oracle and differences (1e-6). */
+async function expectAgreement(model: Model, data: Dataset[], points: number[][], oracleGradient = true) {
+  const cm = await compile(model, data);
+  const oracle = new OracleNll(model, data);
+  for (const v of points) {
+    cm.setFree(v.map(() => true));
+    expect(cm.core.fusedComponent(0), "the general passes apply").toBe(-1);
+    const { nll, grad } = cm.nllGrad(v);
+    expect(relDiff(nll, oracle.nll(v)), `NLL vs oracle at [${v}]`).toBeLessThan(1e-11);
+    expect(relDiff(cm.nll(v), nll), "NLL alone = NLL of nllGrad").toBeLessThan(1e-14);
+    const og = oracle.gradient(v);
+    grad.forEach((g, i) => {
+      const name = `∂/∂${cm.names[i]} at [${v}]`;
+      if (oracleGradient) expect(Math.abs(g - og[i]), `${name} vs oracle`).toBeLessThan(1e-6 * (Math.abs(og[i]) + 1));
+      const num = numericGradient(cm, v, i);
+      expect(Math.abs(g - num), `${name} vs differences`).toBeLessThan(1e-5 * (Math.abs(num) + 1));
+    });
+  }
+  cm.dispose();
+}
+
+/** Events of the model (generated at its start values); the first dropped when `odd` says so. */
+function eventsOf(model: Model, seed: number, odd: boolean): Float64Array {
+  const [all] = generate(model, {}, seed);
+  return (all.length % 2 === 1) === odd ? all : all.subarray(1);
+}
+
+const background = {
+  chebyshev3: ["chebyshev", [0, 10, "b1", "b2", "b3"], [-0.3, 0.05, 0.02]],
+  polynomial2: ["polynomial", [0, 10, "b1", "b2"], [-0.3, 0.05]],
+  argus: ["argus", [10.5, "b1", 0.5], [-2]],
+} as const;
+
+function cbPlus(name: keyof typeof background, exclude: [number, number][]): Model {
+  const [shape, args, start] = background[name];
+  const mb = new ModelBuilder("m", [0, 10]).exclude(exclude).parameter("nsig", 60).parameter("nbkg", 3000, { lo: 0 });
+  start.forEach((x, i) => mb.parameter(`b${i + 1}`, x));
+  return mb
+    .component("sig", "crystalBall", [4.2, 0.1, 1.5, 3], "nsig")
+    .component("bkg", shape, [...args], "nbkg")
+    .build("nsig");
+}
+
+describe("one free background shape with a cached signal", () => {
+  for (const name of Object.keys(background) as (keyof typeof background)[]) {
+    for (const exclude of [[], VETOES]) {
+      for (const odd of [false, true]) {
+        const where = `${exclude.length ? "vetoes" : "whole range"}, ${odd ? "odd" : "even"} count`;
+        test(`CB (cached) + ${name}, ${where}`, async () => {
+          const model = cbPlus(name, exclude);
+          const values = eventsOf(model, 31, odd);
+          const start = model.parameters.map((p) => p.value);
+          const moved = start.map((x, i) => (i < 2 ? x * 0.9 : x * 1.05 + 0.01));
+          await expectAgreement(model, [{ values }], [start, moved, [-5, 3100, ...start.slice(2)]]);
+        });
+      }
+    }
+  }
+});
+
+describe("three components, peaks with free mean and width, templates, weights", () => {
+  test("CB (cached) + Gaussian (mean, σ free) + Chebyshev(2): every gradient analytic in one pass", async () => {
+    const model = new ModelBuilder("m", [0, 10])
+      .exclude(VETOES)
+      .parameter("nsig", 80)
+      .parameter("npeak", 300)
+      .parameter("mean", 7.2)
+      .parameter("width", 0.3, { lo: 0.01 })
+      .parameter("nbkg", 2500, { lo: 0 })
+      .parameter("a1", -0.2)
+      .parameter("a2", 0.04)
+      .component("sig", "crystalBall", [4.2, 0.1, 1.5, 3], "nsig")
+      .component("peak", "gaussian", ["mean", "width"], "npeak")
+      .component("bkg", "chebyshev", [0, 10, "a1", "a2"], "nbkg")
+      .build("nsig");
+    const values = eventsOf(model, 7, true);
+    await expectAgreement(model, [{ values }], [
+      [80, 300, 7.2, 0.3, 2500, -0.2, 0.04],
+      [20, 330, 7.1, 0.35, 2400, -0.25, 0.06],
+    ]);
+  });
+
+  test("Crystal Ball with a free mean and width + template background", async () => {
+    const bins = Array.from({ length: 20 }, (_, k) => 5 + 3 * Math.exp(-k / 6));
+    const model = new ModelBuilder("m", [0, 10])
+      .parameter("nsig", 150)
+      .parameter("mean", 4.2)
+      .parameter("sigma", 0.15, { lo: 0.01 })
+      .parameter("nbkg", 2000, { lo: 0 })
+      .component("sig", "crystalBall", ["mean", "sigma", 1.5, 3], "nsig")
+      .component("bkg", "template", [0, 10, ...bins], "nbkg")
+      .build("nsig");
+    const values = eventsOf(model, 8, false);
+    await expectAgreement(model, [{ values }], [
+      [150, 4.2, 0.15, 2000],
+      [120, 4.25, 0.17, 2100],
+    ]);
+  });
+
+  test("weighted events (negative weights and weight 0 included): vector log, r = w/d", async () => {
+    const expPoly4 = new ModelBuilder("m", [0, 10])
+      .exclude(VETOES)
+      .parameter("nsig", 60)
+      .parameter("nbkg", 3000, { lo: 0 })
+      .parameter("c1", -1)
+      .parameter("c2", 0.3)
+      .parameter("c3", 0.1)
+      .parameter("c4", -0.05)
+      .component("sig", "crystalBall", [4.2, 0.1, 1.5, 3], "nsig")
+      .component("bkg", "expPoly", [0, 10, "c1", "c2", "c3", "c4"], "nbkg")
+      .build("nsig");
+    for (const [model, odd] of [
+      [cbPlus("chebyshev3", VETOES), false],
+      [cbPlus("chebyshev3", VETOES), true],
+      [expPoly4, true],
+    ] as const) {
+      const values = eventsOf(model, 12, odd);
+      const weights = Float64Array.from(values, (_, i) => (i % 7 === 0 ? -0.5 : i % 11 === 0 ? 0 : 1 + 0.3 * (i % 3)));
+      const start = model.parameters.map((p) => p.value);
+      await expectAgreement(model, [{ values, weights }], [start, start.map((x) => x * 1.03)]);
+    }
+  });
+
+  test("an exponential whose λm leaves ±700 takes the scalar fill: same NLL as the oracle", async () => {
+    // λm from −700.4 to −707.2: past the vector exp's exact range, still normal doubles
+    const model = new ModelBuilder("m", [206, 208])
+      .parameter("nbkg", 500, { lo: 0 })
+      .parameter("nother", 200, { lo: 0 })
+      .parameter("lambda", -3.4)
+      .parameter("a1", 0.1)
+      .component("bkg", "exponential", ["lambda"], "nbkg")
+      .component("other", "polynomial", [206, 208, "a1"], "nother")
+      .build("nbkg");
+    const values = eventsOf(model, 3, true);
+    // (the oracle's gradient underflows to NaN at e^{−700}: the differences check it)
+    const points = [
+      [500, 200, -3.4, 0.1],
+      [480, 210, -3.39, 0.12],
+    ];
+    await expectAgreement(model, [{ values }], points, false);
+  });
+
+  test("a density ≤ 0 at an event gives +∞ (a negative signal deeper than the background)", async () => {
+    const model = cbPlus("polynomial2", []);
+    const values = eventsOf(model, 5, true);
+    const cm = await compile(model, [{ values }]);
+    cm.setFree([true, true, true, true]);
+    expect(cm.nll([-3000, 100, -0.3, 0.05])).toBe(Infinity);
+    expect(cm.nllGrad([-3000, 100, -0.3, 0.05]).nll).toBe(Infinity);
+    cm.dispose();
+  });
+});
+
+describe("fits on the general passes", () => {
+  test("CB (cached) + ARGUS (c free, analytic gradient): at the fit's minimum the oracle's gradient is 0", async () => {
+    const model = cbPlus("argus", []);
+    const values = eventsOf(model, 9, false);
+    const cm = await compile(model, [{ values }]);
+    const r = fit(cm, { start: { nsig: 50, nbkg: 2900, b1: -1.8 } });
+    expect(r.status).toBe("converged");
+    const v = cm.names.map((n) => r.values[n]);
+    // the NLL's slope along each parameter, in units of its error: ≪ 1 at a true minimum
+    const oracle = new OracleNll(model, [{ values }]);
+    oracle.gradient(v).forEach((g, i) => expect(Math.abs(g * r.errors[cm.names[i]])).toBeLessThan(1e-3));
+    // HESSE's errors = the inverse of the extrapolated differences of the analytic gradient
+    cm.values = v;
+    cm.setFree(cm.names.map(() => true));
+    const steps = cm.names.map((n) => 0.01 * r.errors[n]);
+    const coarse = cm.hessian(steps)!.matrix;
+    const fine = cm.hessian(steps.map((h) => h / 2))!.matrix;
+    const cov = inverse(new Matrix(fine.map((row, i) => row.map((x, j) => (4 * x - coarse[i][j]) / 3))));
+    cm.names.forEach((n, i) => expect(relDiff(r.errors[n], Math.sqrt(cov.get(i, i))), n).toBeLessThan(1e-4));
+    cm.dispose();
+  });
+});
