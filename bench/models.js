@@ -8,7 +8,9 @@
 // Cases run interleaved (one run of each case, then again); medians. Fused = the fused kernel
 // allowed (default), scalar = forbidden (setFastPath(0)), in the same run.
 // --nll: per-event time of one NLL evaluation at 1e6 events for each shape as the signal (cached)
-// over an expPoly(2) background, and each shape as the background.
+// over an expPoly(2) background, and each shape as the background. bench/native.js imports the --nll cases
+// (nllCases, perEvent) to set them against native C.
+import { pathToFileURL } from "node:url";
 import { instantiateCore } from "../dist/core/wasm.js";
 import { CompiledModel, loadData } from "../dist/core/compile.js";
 import { ModelBuilder } from "../dist/model/model.js";
@@ -19,9 +21,9 @@ const args = process.argv.slice(2);
 const opt = (name, dflt) => (args.includes(name) ? args[args.indexOf(name) + 1] : dflt);
 const sizes = opt("--sizes", "1e4,1e5,1e6").split(",").map(Number);
 const runs = Number(opt("--runs", "9"));
-const core = await instantiateCore();
+export const core = await instantiateCore();
 
-const MODELS = {
+export const MODELS = {
   morefit: (N) =>
     new ModelBuilder("m", [0, 10])
       .parameter("nsig", 0.1 * N)
@@ -59,7 +61,7 @@ const MODELS = {
       .build("nsig"),
 };
 
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+export const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 /** One fit from a start away from the truth, in ms. */
 function timedFit(cm, start) {
@@ -111,15 +113,15 @@ function fits() {
     console.log(`| ${r.N} | ${r.model} | ${r.path} | ${r.ms.toFixed(2)} ms | ${r.nfcn} (${r.status}) |`);
 }
 
-/** ns/event of one NLL (and NLL+gradient) evaluation, the first free shape parameter moved every call. */
-function perEvent(cm, v, k, n) {
+/** ns/event of one NLL (and NLL+gradient) evaluation, parameter k moved every call (nothing stays cached). */
+export function perEvent(cm, v, k, n, nRuns = runs) {
   const w = [...v];
   let tick = 0;
   const next = () => ((w[k] = v[k] * (1 + 1e-9 * (tick++ % 1000))), w);
   const time = (fn) => {
     for (let i = 0; i < 5; i++) fn(); // warm-up (the engine's optimising tier)
     const ts = [];
-    for (let r = 0; r < runs; r++) {
+    for (let r = 0; r < nRuns; r++) {
       const t0 = performance.now();
       for (let i = 0; i < 5; i++) fn();
       ts.push((performance.now() - t0) / 5);
@@ -129,9 +131,8 @@ function perEvent(cm, v, k, n) {
   return { nll: time(() => cm.nll(next())), grad: time(() => cm.nllGrad(next())) };
 }
 
-/** Each shape as the cached signal over a free expPoly(2), and each background shape free, at 1e6. */
-function nllPerShape() {
-  const N = 1e6;
+/** The --nll cases at N events: each shape as the cached signal over a free expPoly(2), each background free. */
+export function nllCases(N = 1e6) {
   const signals = {
     gaussian: [4.2, 0.05],
     crystalBall: [4.2, 0.05, 1.5, 3],
@@ -145,13 +146,12 @@ function nllPerShape() {
     polynomial2: ["polynomial", [0, 10, "b1", "b2"], [-0.3, 0.05]],
     argus: ["argus", [10.5, "b1", 0.5], [-2]],
   };
-  const rows = [];
   const build = (sig, sigArgs, [shape, args, b]) => {
     const mb = new ModelBuilder("m", [0, 10]).parameter("nsig", 0.006 * N).parameter("nbkg", N, { lo: 0 });
     b.forEach((x, i) => mb.parameter(`b${i + 1}`, x));
     return mb.component("sig", sig, sigArgs, "nsig").component("bkg", shape, args, "nbkg").build("nsig");
   };
-  const cases = [
+  return [
     ...Object.entries(signals).map(([name, a]) => [
       `signal ${name} (cached) + expPoly2`,
       build(name, a, backgrounds.expPoly2),
@@ -160,9 +160,14 @@ function nllPerShape() {
       `crystalBall (cached) + ${name}`,
       build("crystalBall", signals.crystalBall, b),
     ]),
+    ["MoreFit: gaussian (mean, σ free, in the kernel) + exponential", MODELS.morefit5(N)],
   ];
-  cases.push(["MoreFit: gaussian (mean, σ free, in the kernel) + exponential", MODELS.morefit5(N)]);
-  for (const [label, model] of cases) {
+}
+
+/** Each shape as the cached signal over a free expPoly(2), and each background shape free, at 1e6. */
+function nllPerShape() {
+  const rows = [];
+  for (const [label, model] of nllCases()) {
     const [values] = generate(model, {}, 4);
     const cm = new CompiledModel(core, model, loadData(core, [{ values }]));
     const v = model.parameters.map((p) => p.value);
@@ -177,5 +182,7 @@ function nllPerShape() {
   for (const r of rows) console.log(r);
 }
 
-if (args.includes("--nll")) nllPerShape();
-else fits();
+if (import.meta.url === pathToFileURL(process.argv[1]).href) {
+  if (args.includes("--nll")) nllPerShape();
+  else fits();
+}
