@@ -6,7 +6,7 @@
 //   exponential  CB signal at a fixed mass (cached) + exponential, nsig, nbkg, λ free
 //   expPoly1     the same background written as expPoly order 1
 // Cases run interleaved (one run of each case, then again); medians. Fused = the fused kernel
-// allowed (default), scalar = forbidden (setFastPath(0)), in the same run.
+// allowed (default), general = forbidden (setFastPath(0): the general f64x2 passes and HESSE by differences).
 // --nll: per-event time of one NLL evaluation at 1e6 events for each shape as the signal (cached)
 // over an expPoly(2) background, and each shape as the background. bench/native.js imports the --nll cases
 // (nllCases, perEvent) to set them against native C.
@@ -99,7 +99,7 @@ function fits() {
       rows.push({
         N,
         model: c.name,
-        path: c.fused ? "fused" : "scalar",
+        path: c.fused ? "fused" : "general",
         ms: median(c.times),
         nfcn: c.nfcn,
         status: c.status,
@@ -164,15 +164,38 @@ export function nllCases(N = 1e6) {
   ];
 }
 
-/** Each shape as the cached signal over a free expPoly(2), and each background shape free, at 1e6. */
+/** Models beyond the shape table: free peak parameters, weighted events (the general passes). */
+function generalCases(N = 1e6) {
+  const cbCheb = (peakFree) => {
+    const mb = new ModelBuilder("m", [0, 10])
+      .parameter("nsig", 0.006 * N)
+      .parameter("nbkg", N, { lo: 0 })
+      .parameter("b1", -0.3)
+      .parameter("b2", 0.05);
+    if (peakFree) mb.parameter("mean", 4.2).parameter("sigma", 0.05, { lo: 0.01 });
+    const peak = peakFree ? ["mean", "sigma"] : [4.2, 0.05];
+    return mb
+      .component("sig", "crystalBall", [...peak, 1.5, 3], "nsig")
+      .component("bkg", "chebyshev", [0, 10, "b1", "b2"], "nbkg")
+      .build("nsig");
+  };
+  return [
+    ["crystalBall (mean, σ free) + chebyshev2", cbCheb(true), false],
+    ["crystalBall (cached) + chebyshev2, weighted events", cbCheb(false), true],
+    ["crystalBall (cached) + expPoly2, weighted events", nllCases(N)[4][1], true],
+  ];
+}
+
+/** Each shape as the cached signal over a free expPoly(2), each background shape free, and the general cases. */
 function nllPerShape() {
   const rows = [];
-  for (const [label, model] of nllCases()) {
+  for (const [label, model, weighted] of [...nllCases(), ...generalCases()]) {
     const [values] = generate(model, {}, 4);
-    const cm = new CompiledModel(core, model, loadData(core, [{ values }]));
+    const weights = weighted ? Float64Array.from(values, (_, i) => 0.5 + (i % 4) * 0.25) : undefined;
+    const cm = new CompiledModel(core, model, loadData(core, [{ values, weights }]));
     const v = model.parameters.map((p) => p.value);
     cm.setFree(v.map(() => true));
-    const path = core.fusedComponent(0) >= 0 ? "fused" : "scalar";
+    const path = core.fusedComponent(0) >= 0 ? "fused" : "general";
     const t = perEvent(cm, v, 2, values.length);
     rows.push(`| ${label} | ${path} | ${t.nll.toFixed(2)} ns | ${t.grad.toFixed(2)} ns |`);
     cm.dispose();

@@ -3,7 +3,8 @@
 // (plus a template background and a 3-component model) it times bumpscan's NLL and NLL+gradient per event at
 // 1e6 events, writes the same events and the cached components' normalised per-event densities to a file,
 // and times bench/native/nll.c on them, compiled with gcc -O3 -march=native (strict IEEE) and with
-// -ffast-math (vectorised exp/log from glibc's libmvec when gcc finds them). Each C result is checked against
+// -ffast-math (vectorised exp/log from glibc's libmvec when gcc finds them), native width and SSE4.2 only
+// (-march=x86-64-v2: 2 doubles per vector, WebAssembly SIMD's width). Each C result is checked against
 // bumpscan's cm.nll / cm.nllGrad at the same parameter values. Binaries and data go to a temporary directory.
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -108,6 +109,8 @@ if (gcc.status !== 0) {
 const builds = {
   strict: compile("strict", ["-O3", "-march=native"]),
   fast: compile("fast", ["-O3", "-march=native", "-ffast-math"]),
+  // the same width as WebAssembly's SIMD (2 doubles): SSE4.2, no AVX
+  fast2: compile("fast2", ["-O3", "-march=x86-64-v2", "-ffast-math"]),
 };
 
 const rows = [];
@@ -121,7 +124,7 @@ for (const [label, model] of [...nllCases(N), ...extraCases()]) {
   const cm = new CompiledModel(core, model, loadData(core, [{ values }]));
   const v = model.parameters.map((p) => p.value);
   cm.setFree(v.map(() => true));
-  const path = core.fusedComponent(0) >= 0 ? "fused" : "scalar";
+  const path = core.fusedComponent(0) >= 0 ? "fused" : "general";
   const k = Math.min(2, v.length - 1); // the first shape parameter (nbkg when there is none)
   const t = perEvent(cm, v, k, values.length, runs);
   const ref = cm.nllGrad(v);
@@ -133,7 +136,7 @@ for (const [label, model] of [...nllCases(N), ...extraCases()]) {
   writeFileSync(file, new Float64Array([...header, ...v, ...values, ...buffers.flatMap((b) => [...b])]));
   cm.dispose();
   core.release(mark);
-  const c = { strict: runC(builds.strict, file), fast: runC(builds.fast, file) };
+  const c = { strict: runC(builds.strict, file), fast: runC(builds.fast, file), fast2: runC(builds.fast2, file) };
   rows.push({ label, path, t, c });
   checks.push({
     label,
@@ -148,13 +151,19 @@ for (const [label, model] of [...nllCases(N), ...extraCases()]) {
 const ns = (x) => `${x.toFixed(2)} ns`;
 console.log(
   `| model (1e6 events, shape parameters free) | bumpscan NLL | bumpscan NLL+grad | C strict NLL | C strict NLL+grad ` +
-    "| C fast-math NLL | C fast-math NLL+grad | bumpscan / C fast-math NLL | bumpscan / C fast-math NLL+grad |",
+    "| C fast-math NLL | C fast-math NLL+grad | C fast-math 2-wide NLL | C fast-math 2-wide NLL+grad " +
+    "| bumpscan / C fast-math (NLL, NLL+grad) | bumpscan / C fast-math 2-wide (NLL, NLL+grad) |",
 );
-console.log("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+console.log("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
 for (const { label, path, t, c } of rows) {
-  const cells = [t.nll, t.grad, c.strict.nllNs, c.strict.gradNs, c.fast.nllNs, c.fast.gradNs].map(ns);
-  const ratios = [t.nll / c.fast.nllNs, t.grad / c.fast.gradNs].map((x) => `${x.toFixed(2)}×`);
-  console.log(`| ${label} (${path}) | ${[...cells, ...ratios].join(" | ")} |`);
+  const cells = [t.nll, t.grad, c.strict.nllNs, c.strict.gradNs, c.fast.nllNs, c.fast.gradNs, c.fast2.nllNs];
+  cells.push(c.fast2.gradNs);
+  const x = (a, b) => `${(a / b).toFixed(2)}×`;
+  const ratios = [
+    `${x(t.nll, c.fast.nllNs)}, ${x(t.grad, c.fast.gradNs)}`,
+    `${x(t.nll, c.fast2.nllNs)}, ${x(t.grad, c.fast2.gradNs)}`,
+  ];
+  console.log(`| ${label} (${path}) | ${[...cells.map(ns), ...ratios].join(" | ")} |`);
 }
 console.log("\nChecks at the model's parameter values (C against bumpscan's cm.nll and cm.nllGrad):\n");
 console.log("| model | NLL | C strict rel. diff | C fast-math rel. diff | gradient diff strict | fast-math |");
