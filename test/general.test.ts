@@ -101,10 +101,14 @@ describe("three components, peaks with free mean and width, templates, weights",
       .component("bkg", "chebyshev", [0, 10, "a1", "a2"], "nbkg")
       .build("nsig");
     const values = eventsOf(model, 7, true);
-    await expectAgreement(model, [{ values }], [
-      [80, 300, 7.2, 0.3, 2500, -0.2, 0.04],
-      [20, 330, 7.1, 0.35, 2400, -0.25, 0.06],
-    ]);
+    await expectAgreement(
+      model,
+      [{ values }],
+      [
+        [80, 300, 7.2, 0.3, 2500, -0.2, 0.04],
+        [20, 330, 7.1, 0.35, 2400, -0.25, 0.06],
+      ],
+    );
   });
 
   test("Crystal Ball with a free mean and width + template background", async () => {
@@ -118,10 +122,14 @@ describe("three components, peaks with free mean and width, templates, weights",
       .component("bkg", "template", [0, 10, ...bins], "nbkg")
       .build("nsig");
     const values = eventsOf(model, 8, false);
-    await expectAgreement(model, [{ values }], [
-      [150, 4.2, 0.15, 2000],
-      [120, 4.25, 0.17, 2100],
-    ]);
+    await expectAgreement(
+      model,
+      [{ values }],
+      [
+        [150, 4.2, 0.15, 2000],
+        [120, 4.25, 0.17, 2100],
+      ],
+    );
   });
 
   test("weighted events (negative weights and weight 0 included): vector log, r = w/d", async () => {

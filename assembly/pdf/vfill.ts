@@ -3,7 +3,8 @@
 // polynomial in the mapped x), the exponential families (expPoly, exponential), ARGUS with p = ½
 // (vector exp and square root), and the Crystal Ball (its own fill, crystalball.ts). Each returns
 // false where it does not apply (or, for the exponentials, found an exponent beyond the vector exp's
-// exact range); the caller then takes the scalar fill. An odd last event runs in scalar arithmetic through pdfValue's formulas.
+// exact range); the caller then takes the scalar fill. An odd last event runs in scalar arithmetic
+// through the shape's own formula.
 import { constants, vexp } from "../vexp";
 import {
   PDF_CHEBYSHEV as CHEBYSHEV, PDF_POLYNOMIAL as POLYNOMIAL, PDF_EXP_POLY as EXP_POLY, PDF_EXPONENTIAL as EXPONENTIAL,
