@@ -321,7 +321,7 @@ function localSlope(s: usize, a: i32, p: i32): f64 {
 }
 
 /** ∂²ν/∂p∂q of a yield C·Π F_f(θ_f): the κ^θ factors' own curvature and the products of two factors. */
-function yieldSecond(c: usize, p: i32, q: i32): f64 {
+export function yieldSecond(c: usize, p: i32, q: i32): f64 {
   const nf = cFactors(c);
   let sum: f64 = 0;
   for (let f = 0; f < nf; f++) {

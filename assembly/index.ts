@@ -3,7 +3,7 @@
 export { alloc, mark, release } from "./memory";
 export { setModel } from "./model";
 export {
-  prepareModel, setFree, setFastPath, fusedComponent, nll, nllGrad, sampleDensity, sampleBinYields, sampleNorms,
+  prepareModel, setFree, setFastPath, setAnalyticHessian, fusedComponent, nll, nllGrad, sampleDensity, sampleBinYields, sampleNorms,
 } from "./nll";
 export { minimize, hesse, useMetricSlot, forgetMetrics } from "./minimizer";
 export { erf, erfc } from "./special";

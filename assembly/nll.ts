@@ -21,6 +21,7 @@ import {
 import { fastSample, fastEligible } from "./fastpath";
 import { generalSample } from "./general";
 import { fusedHessian } from "./hessian";
+import { generalHessian, generalHessianAvailable } from "./general-hessian";
 import { values } from "./model";
 import {
   MAX_PARAMS, MAX_COMPONENTS, SAMPLE_R, SAMPLE_MAPPED, SAMPLE_FAST_COMPONENT, SAMPLE_MAPPED_VALID, COMPONENT_BUFFER,
@@ -32,9 +33,16 @@ export const freeMask = memory.data(MAX_PARAMS << 3, 16); // 1 free, 0 fixed (of
 const numeric = memory.data(MAX_PARAMS << 3, 16); // 1 where the gradient is taken by central differences
 let fastPathEnabled = true;
 
-/** Allow or forbid the fused SIMD kernel (benchmarks and tests compare it with the scalar path). */
+let analyticHessianEnabled = true;
+
+/** Allow or forbid the fused SIMD kernel (benchmarks and tests compare it with the general passes). */
 export function setFastPath(enabled: bool): void {
   fastPathEnabled = enabled;
+}
+
+/** Allow or forbid the analytic Hessian (benchmarks and tests compare it with HESSE by differences). */
+export function setAnalyticHessian(enabled: bool): void {
+  analyticHessianEnabled = enabled;
 }
 /** The component sample k's fused kernel takes as background, −1 when it takes the scalar passes (tests). */
 export function fusedComponent(k: i32): i32 {
@@ -342,13 +350,16 @@ export function nllGrad(grad: usize): f64 {
 }
 
 /**
- * Whether nllHess applies: every sample on the fused kernel, every gradient analytic, and sample
- * weights absent (their scale 1).
+ * Whether nllHess applies: every gradient analytic, and every sample on the fused kernel or a general
+ * sample whose free parameters are yields and shape coefficients (generalHessianAvailable).
  */
 export function hessianAvailable(): bool {
-  if (numericAny()) return false;
+  if (!analyticHessianEnabled || numericAny()) return false;
   const ns = nSamples();
-  for (let k = 0; k < ns; k++) if (sFastComponent(sample(k)) < 0) return false;
+  for (let k = 0; k < ns; k++) {
+    const s = sample(k);
+    if (sFastComponent(s) < 0 && !generalHessianAvailable(s)) return false;
+  }
   return ns > 0;
 }
 
@@ -380,7 +391,7 @@ export function nllHess(grad: usize, H: usize): f64 {
   const ns = nSamples();
   for (let k = 0; k < ns; k++) {
     const s = sample(k);
-    const v = fusedHessian(s, grad, H, sScale(s));
+    const v = sFastComponent(s) >= 0 ? fusedHessian(s, grad, H, sScale(s)) : generalHessian(s, grad, H, sScale(s));
     if (!isFinite(v)) return Infinity;
     nll += sScale(s) * v;
   }

@@ -5,8 +5,10 @@
 //   morefit5     the same with λ free as well (5 free parameters)
 //   exponential  CB signal at a fixed mass (cached) + exponential, nsig, nbkg, λ free
 //   expPoly1     the same background written as expPoly order 1
-// Cases run interleaved (one run of each case, then again); medians. Fused = the fused kernel
-// allowed (default), general = forbidden (setFastPath(0): the general f64x2 passes and HESSE by differences).
+//   chebyshev2   CB (cached) + chebyshev order 2; argus: CB (cached) + ARGUS with c free
+// Cases run interleaved (one run of each case, then again); medians. Variants: default (the fused
+// kernel where the model takes it), the general passes (setFastPath(0)), and the general passes with
+// the analytic Hessian forbidden (setAnalyticHessian(0): start metric and HESSE by differences).
 // --nll: per-event time of one NLL evaluation at 1e6 events for each shape as the signal (cached)
 // over an expPoly(2) background, and each shape as the background. bench/native.js imports the --nll cases
 // (nllCases, perEvent) to set them against native C.
@@ -51,6 +53,23 @@ export const MODELS = {
       .component("sig", "crystalBall", [4.2, 0.05, 1.5, 3], "nsig")
       .component("bkg", "exponential", ["lambda"], "nbkg")
       .build("nsig"),
+  chebyshev2: (N) =>
+    new ModelBuilder("m", [0, 10])
+      .parameter("nsig", 0.006 * N)
+      .parameter("nbkg", N, { lo: 0 })
+      .parameter("a1", -0.3)
+      .parameter("a2", 0.05)
+      .component("sig", "crystalBall", [4.2, 0.05, 1.5, 3], "nsig")
+      .component("bkg", "chebyshev", [0, 10, "a1", "a2"], "nbkg")
+      .build("nsig"),
+  argus: (N) =>
+    new ModelBuilder("m", [0, 10])
+      .parameter("nsig", 0.006 * N)
+      .parameter("nbkg", N, { lo: 0 })
+      .parameter("c", -2)
+      .component("sig", "crystalBall", [4.2, 0.05, 1.5, 3], "nsig")
+      .component("bkg", "argus", [10.5, "c", 0.5], "nbkg")
+      .build("nsig"),
   expPoly1: (N) =>
     new ModelBuilder("m", [0, 10])
       .parameter("nsig", 0.006 * N)
@@ -61,7 +80,14 @@ export const MODELS = {
       .build("nsig"),
 };
 
-export const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+export // [fused kernel allowed, analytic Hessian allowed]: the default, the general passes, and the general
+// passes with HESSE and the start metric by differences of the gradient
+const VARIANTS = [
+  [1, 1],
+  [0, 1],
+  [0, 0],
+];
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 /** One fit from a start away from the truth, in ms. */
 function timedFit(cm, start) {
@@ -83,11 +109,14 @@ function fits() {
       // yields 10% low, shape parameters 2% off (a start 1σ_peak off the peak sends the first Newton step
       // out of the range at 1e5: the minimizer has no trust region)
       const start = truth.map((v, i) => (model.parameters[i].name.startsWith("n") ? v * 0.9 + 1 : v * 0.98));
-      for (const fused of [1, 0]) cases.push({ name, fused, cm, start, times: [], nfcn: 0, status: "" });
+      for (const [fused, hessian] of VARIANTS) {
+        cases.push({ name, fused, hessian, cm, start, times: [], nfcn: 0, status: "" });
+      }
     }
     for (let k = 0; k < runs; k++) {
       for (const c of cases) {
         core.setFastPath(c.fused);
+        core.setAnalyticHessian(c.hessian);
         const t = timedFit(c.cm, c.start);
         c.times.push(t.ms);
         c.nfcn = t.nfcn;
@@ -95,16 +124,17 @@ function fits() {
       }
     }
     core.setFastPath(1);
+    core.setAnalyticHessian(1);
     for (const c of cases) {
       rows.push({
         N,
         model: c.name,
-        path: c.fused ? "fused" : "general",
+        path: c.fused ? "default" : c.hessian ? "general passes" : "general passes, differenced HESSE",
         ms: median(c.times),
         nfcn: c.nfcn,
         status: c.status,
       });
-      if (!c.fused) c.cm.dispose();
+      if (!c.fused && !c.hessian) c.cm.dispose();
     }
   }
   console.log("| events | model | path | fit incl. HESSE, median | calls |");

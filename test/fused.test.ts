@@ -162,11 +162,13 @@ async function expectHessian(model: Model, values: Float64Array, v: number[], sc
   const analytic = cm.hessian(scale)!;
   expect(analytic.nfcn, "one pass").toBe(1);
   cm.core.setFastPath(0);
+  cm.core.setAnalyticHessian(0);
   cm.setFree(free);
   const coarse = cm.hessian(scale)!;
   const fine = cm.hessian(scale.map((h) => h / 2))!;
   expect(fine.nfcn).toBe(2 * v.length);
   cm.core.setFastPath(1);
+  cm.core.setAnalyticHessian(1);
   const H = analytic.matrix;
   for (let i = 0; i < v.length; i++) {
     for (let j = 0; j < v.length; j++) {
@@ -260,6 +262,7 @@ describe("fits with the analytic Hessian (start metric and HESSE)", () => {
       // a tight tolerance: HESSE runs before the Newton polish, so both must evaluate it at the minimum
       const analytic = fit(cm, { tol: 1e-6 });
       cm.core.setFastPath(0);
+      cm.core.setAnalyticHessian(0);
       const differenced = fit(cm, { tol: 1e-6 });
       // at the analytic fit's minimum: central differences of the gradient, steps 1% and 0.5% of the errors
       cm.values = cm.names.map((n) => analytic.values[n]);
@@ -268,6 +271,7 @@ describe("fits with the analytic Hessian (start metric and HESSE)", () => {
       const coarse = cm.hessian(steps)!.matrix;
       const fine = cm.hessian(steps.map((h) => h / 2))!.matrix;
       cm.core.setFastPath(1);
+      cm.core.setAnalyticHessian(1);
       const extrapolated = new Matrix(fine.map((row, i) => row.map((x, j) => (4 * x - coarse[i][j]) / 3)));
       const cov = inverse(extrapolated);
       expect(analytic.status).toBe("converged");

@@ -208,3 +208,103 @@ describe("fits on the general passes", () => {
     cm.dispose();
   });
 });
+
+/**
+ * The general passes' analytic Hessian (one pass) against Richardson-extrapolated central differences
+ * of the analytic gradient (steps h and h/2), entries on the scale √(H_ii·H_jj); and its gradient and
+ * NLL against nllGrad's.
+ */
+async function expectHessian(model: Model, data: Dataset[], v: number[], steps: number[], tol = 1e-7) {
+  const cm = await compile(model, data);
+  cm.values = v;
+  cm.setFree(v.map(() => true));
+  expect(cm.core.fusedComponent(0), "the general passes apply").toBe(-1);
+  const analytic = cm.hessian(steps)!;
+  expect(analytic.nfcn, "one pass").toBe(1);
+  const ref = cm.nllGrad(v);
+  expect(relDiff(analytic.at!.nll, ref.nll)).toBeLessThan(1e-13);
+  ref.grad.forEach((g, i) => expect(Math.abs(analytic.at!.grad[i] - g)).toBeLessThan(1e-9 * (Math.abs(g) + 1)));
+  cm.core.setAnalyticHessian(0);
+  const coarse = cm.hessian(steps)!;
+  const fine = cm.hessian(steps.map((h) => h / 2))!;
+  cm.core.setAnalyticHessian(1);
+  expect(fine.nfcn).toBe(2 * v.length);
+  const H = analytic.matrix;
+  for (let i = 0; i < v.length; i++) {
+    for (let j = 0; j < v.length; j++) {
+      const want = (4 * fine.matrix[i][j] - coarse.matrix[i][j]) / 3;
+      const unit = Math.sqrt(Math.abs(H[i][i] * H[j][j]));
+      expect(Math.abs(H[i][j] - want) / unit, `H[${cm.names[i]}][${cm.names[j]}]: ${H[i][j]} vs ${want}`).toBeLessThan(
+        tol,
+      );
+    }
+  }
+  cm.dispose();
+}
+
+describe("the general passes' analytic Hessian equals differences of the gradient", () => {
+  const shapeSteps = [0.5, 5, 1e-3, 1e-3, 1e-3];
+  for (const name of Object.keys(background) as (keyof typeof background)[]) {
+    for (const exclude of [[], VETOES]) {
+      test(`CB (cached) + ${name}, ${exclude.length ? "vetoes" : "whole range"}, odd count`, async () => {
+        const model = cbPlus(name, exclude);
+        const values = eventsOf(model, 41, true);
+        const v = model.parameters.map((p) => p.value * 1.02);
+        await expectHessian(model, [{ values }], v, shapeSteps.slice(0, v.length));
+      });
+    }
+  }
+
+  test("weighted expPoly(4) + CB, and three components (exponential λ, polynomial, cached CB)", async () => {
+    const expPoly4 = new ModelBuilder("m", [0, 10])
+      .exclude(VETOES)
+      .parameter("nsig", 60)
+      .parameter("nbkg", 3000, { lo: 0 })
+      .parameter("c1", -1)
+      .parameter("c2", 0.3)
+      .parameter("c3", 0.1)
+      .parameter("c4", -0.05)
+      .component("sig", "crystalBall", [4.2, 0.1, 1.5, 3], "nsig")
+      .component("bkg", "expPoly", [0, 10, "c1", "c2", "c3", "c4"], "nbkg")
+      .build("nsig");
+    const values = eventsOf(expPoly4, 13, true);
+    const weights = Float64Array.from(values, (_, i) => (i % 5 === 0 ? 0.5 : 1.2));
+    const v = expPoly4.parameters.map((p) => p.value);
+    await expectHessian(expPoly4, [{ values, weights }], v, [0.5, 5, 1e-3, 1e-3, 1e-3, 1e-3]);
+    const three = new ModelBuilder("m", [1, 9])
+      .parameter("nsig", 40)
+      .parameter("nexp", 1500, { lo: 0 })
+      .parameter("lambda", -0.4)
+      .parameter("npol", 800, { lo: 0 })
+      .parameter("a1", 0.2)
+      .parameter("a2", -0.1)
+      .component("sig", "crystalBall", [4.2, 0.1, 1.5, 3], "nsig")
+      .component("exp", "exponential", ["lambda"], "nexp")
+      .component("pol", "polynomial", [1, 9, "a1", "a2"], "npol")
+      .build("nsig");
+    const events = eventsOf(three, 14, false);
+    await expectHessian(
+      three,
+      [{ values: events }],
+      [45, 1450, -0.38, 820, 0.21, -0.09],
+      [0.5, 5, 1e-3, 5, 1e-3, 1e-3],
+    );
+  });
+
+  test("a yield μ·ε with a constrained log-normal ε over a Chebyshev background", async () => {
+    const model = new ModelBuilder("m", [0, 10])
+      .parameter("mu", 30)
+      .parameter("eps", 0)
+      .parameter("nbkg", 2000, { lo: 0 })
+      .parameter("a1", -0.2)
+      .component("sig", "crystalBall", [4.2, 0.1, 1.5, 3], {
+        constant: 1.5,
+        factors: [{ param: "mu" }, { param: "eps", kappa: 1.1 }],
+      })
+      .component("bkg", "chebyshev", [0, 10, "a1"], "nbkg")
+      .constrain("eps", 0, 1)
+      .build("mu");
+    const values = eventsOf(model, 15, true);
+    await expectHessian(model, [{ values }], [32, 0.3, 1990, -0.21], [0.5, 0.01, 5, 1e-3]);
+  });
+});

@@ -16,6 +16,7 @@ export interface CoreExports {
   prepareModel(): void;
   setFree(mask: number): void;
   setFastPath(enabled: number): void;
+  setAnalyticHessian(enabled: number): void;
   /** The background component sample k's fused kernel takes, −1 on the scalar path (tests). */
   fusedComponent(sample: number): number;
   sampleDensity(sample: number, xs: number, n: number, out: number): void;
