@@ -319,7 +319,8 @@ function localRows(s: usize): void {
     put(U, (nLoc - 1) * NBASIS + b0, 1.0);
     for (let m = 1; m <= 2 * K; m++) {
       let v: f64 = 0;
-      if (fam == LINEAR && m <= K) v = rangeIntegralDerivative(s, cKind(c), sLo(s), sHi(s), cArgPtr(c), cArgs(c), m + 1);
+      const args = cArgPtr(c);
+      if (fam == LINEAR && m <= K) v = rangeIntegralDerivative(s, cKind(c), sLo(s), sHi(s), args, cArgs(c), m + 1);
       else if (fam == EXPFAM) v = shapeMoment(s, c, m);
       put(MOM, j * (2 * MAX_K + 1) + m, v);
     }

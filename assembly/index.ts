@@ -3,7 +3,8 @@
 export { alloc, mark, release } from "./memory";
 export { setModel } from "./model";
 export {
-  prepareModel, setFree, setFastPath, setAnalyticHessian, fusedComponent, nll, nllGrad, sampleDensity, sampleBinYields, sampleNorms,
+  prepareModel, setFree, setFastPath, setAnalyticHessian, fusedComponent, nll, nllGrad, sampleDensity, sampleBinYields,
+  sampleNorms,
 } from "./nll";
 export { minimize, hesse, useMetricSlot, forgetMetrics } from "./minimizer";
 export { erf, erfc } from "./special";
