@@ -16,10 +16,11 @@ import {
   sHoleHi, inHole, cArgFactors, argFactorIndex, cFactorArg, gatherArgs, argDerivative,
 } from "./model";
 import {
-  pdfValue, pdfIntegral, pdfFill, pdfArgAnalytic, pdfDerivative, pdfIntegralDerivative, EXP_POLY,
+  pdfValue, pdfIntegral, pdfFill, pdfArgAnalytic, pdfDerivative, pdfIntegralDerivative, EXP_POLY, ARGUS,
 } from "./pdf/index";
 import { fastSample, fastEligible } from "./fastpath";
 import { generalSample } from "./general";
+import { argusForget } from "./pdf/vfill";
 import { fusedHessian } from "./hessian";
 import { generalHessian, generalHessianAvailable } from "./general-hessian";
 import { values } from "./model";
@@ -63,7 +64,11 @@ export function prepareModel(): void {
     for (let j = 0; j < nc; j++) {
       const c = component(s, j);
       const na = <usize>cArgs(c);
-      setWord(c, COMPONENT_BUFFER, <f64>alloc(n << 3));
+      // ARGUS keeps its per-event prefactor m·u^p after its buffer and the prefactor's (m0, p) before it
+      const argus = cKind(c) == ARGUS;
+      const buf = alloc((argus ? 2 * n + 2 : n) << 3) + (argus ? 16 : 0);
+      setWord(c, COMPONENT_BUFFER, <f64>buf);
+      if (argus) argusForget(buf);
       setWord(c, COMPONENT_ARG_VALUES, <f64>alloc(na << 3));
       const snap = alloc(na << 3);
       for (let a: usize = 0; a < na; a++) store<f64>(snap + (a << 3), NaN);
@@ -152,7 +157,11 @@ export function rangeIntegralDerivative(s: usize, kind: i32, lo: f64, hi: f64, a
 export function invalidateSample(k: i32): void {
   const s = sample(k);
   const nc = sComponents(s);
-  for (let j = 0; j < nc; j++) setNorm(component(s, j), NaN);
+  for (let j = 0; j < nc; j++) {
+    const c = component(s, j);
+    setNorm(c, NaN);
+    if (cKind(c) == ARGUS) argusForget(cBuf(c));
+  }
   setWord(s, SAMPLE_MAPPED_VALID, 0);
   if (sFastComponent(s) >= 0) setWord(s, SAMPLE_FAST_COMPONENT, <f64>fastEligible(s));
 }

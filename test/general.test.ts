@@ -10,6 +10,11 @@ import type { CompiledModel, Dataset } from "../src/core/compile.js";
 import { compile, relDiff } from "./helpers.js";
 import { fit } from "../src/infer/fit.js";
 import { Matrix, inverse } from "ml-matrix";
+import * as abi from "../src/core/abi.js";
+import { CompiledModel as Compiled, loadData } from "../src/core/compile.js";
+import { viewF64, writeF64 } from "../src/core/wasm.js";
+import { knots, panelEdges, peaks } from "../src/infer/asimov.js";
+import { core } from "./helpers.js";
 
 const VETOES: [number, number][] = [
   [2.0, 2.4],
@@ -182,6 +187,58 @@ describe("three components, peaks with free mean and width, templates, weights",
     cm.setFree([true, true, true, true]);
     expect(cm.nll([-3000, 100, -0.3, 0.05])).toBe(Infinity);
     expect(cm.nllGrad([-3000, 100, -0.3, 0.05]).nll).toBe(Infinity);
+    cm.dispose();
+  });
+});
+
+describe("ARGUS keeps its prefactor m·u^p per event", () => {
+  const argus = (p: number) =>
+    new ModelBuilder("m", [5, 10.4])
+      .parameter("nsig", 60)
+      .parameter("nbkg", 3000, { lo: 0 })
+      .parameter("c", -3)
+      .component("sig", "crystalBall", [8.2, 0.1, 1.5, 3], "nsig")
+      .component("bkg", "argus", [10.5, "c", p], "nbkg")
+      .build("nsig");
+
+  test("any p (here 1 and 2.5), with vetoes: NLL and gradient = oracle and differences", async () => {
+    for (const p of [1, 2.5]) {
+      const model = argus(p);
+      const values = eventsOf(model, 16, true);
+      await expectAgreement(
+        model,
+        [{ values }],
+        [
+          [60, 3000, -3],
+          [40, 3100, -2.5],
+        ],
+      );
+    }
+  });
+
+  test("new toy events in the same buffers: the prefactor is recomputed (NLL = oracle on each toy)", async () => {
+    const model = argus(0.5);
+    const c = await core();
+    const cap = 6000;
+    const loaded = loadData(c, [{ values: new Float64Array(cap).fill(7) }]);
+    const cm = new Compiled(c, model, loaded);
+    const edges = panelEdges([5, 10.4], peaks(model, 0), 400, 4, [], knots(model, 0));
+    const work = writeF64(c, new Float64Array(abi.GRID_WORK_PER_CELL * edges.length));
+    c.setToyGrid(0, writeF64(c, edges), edges.length, work, cap);
+    const genPtr = writeF64(c, [60, 3000, -3]);
+    const v = [55, 2950, -2.8];
+    for (let toy = 0; toy < 3; toy++) {
+      const buf = viewF64(c, loaded.ptrs[0].data, cap);
+      buf.fill(Number.NaN);
+      cm.activate();
+      c.generateOnly(genPtr, 1, 3000 + toy, 7);
+      const events = viewF64(c, loaded.ptrs[0].data, cap);
+      const n = events.findIndex((x) => Number.isNaN(x));
+      const values = Float64Array.from(events.subarray(0, n < 0 ? cap : n));
+      cm.setFree([true, true, true]);
+      const oracle = new OracleNll(model, [{ values }]);
+      expect(relDiff(cm.nll(v), oracle.nll(v)), `toy ${toy}`).toBeLessThan(1e-11);
+    }
     cm.dispose();
   });
 });

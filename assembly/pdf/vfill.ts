@@ -1,7 +1,7 @@
 // f64x2 fills of a component's per-event buffer, out[i] = scale · g(m_i), for the shapes a fit
 // refills at every call when their parameters float: the polynomial families (chebyshev,
-// polynomial in the mapped x), the exponential families (expPoly, exponential), ARGUS with p = ½
-// (vector exp and square root), and the Crystal Ball (its own fill, crystalball.ts). Each returns
+// polynomial in the mapped x), the exponential families (expPoly, exponential), ARGUS (its
+// prefactor kept per event), and the Crystal Ball (its own fill, crystalball.ts). Each returns
 // false where it does not apply (or, for the exponentials, found an exponent beyond the vector exp's
 // exact range); the caller then takes the scalar fill. An odd last event runs in scalar arithmetic
 // through the shape's own formula.
@@ -17,7 +17,7 @@ import { argusValue } from "./argus";
 import { crystalBallFill } from "./crystalball";
 
 const C = memory.data(16 * 16, 16); // splats: the coefficients, then α, β (x = α·m + β), scale, …
-const S_ALPHA = 8 * 16, S_BETA = 9 * 16, S_SCALE = 10 * 16, S_A = 11 * 16, S_B = 12 * 16, S_ZERO = 13 * 16;
+const S_ALPHA = 8 * 16, S_BETA = 9 * 16, S_SCALE = 10 * 16, S_A = 11 * 16, S_B = 12 * 16;
 const EXP_LIMIT: f64 = 700; // |exponent| the vector exp takes without its clamp at ±708 mattering
 
 @inline function splat(off: i32, v: f64): void {
@@ -30,7 +30,6 @@ const EXP_LIMIT: f64 = 700; // |exponent| the vector exp takes without its clamp
 /** The vector fill of `kind` if it has one for these arguments; false otherwise (nothing written). */
 export function vectorFill(kind: i32, a: usize, nargs: i32, xs: usize, n: i32, out: usize, scale: f64): bool {
   splat(S_SCALE, scale);
-  splat(S_ZERO, 0.0);
   switch (kind) {
     case CHEBYSHEV: case POLYNOMIAL: return polyFill(kind, a, nargs - 2, xs, n, out, scale);
     case EXP_POLY: return expPolyFill(a, nargs - 2, xs, n, out, scale);
@@ -125,23 +124,44 @@ function exponentialFill(a: usize, xs: usize, n: i32, out: usize, scale: f64): b
   return withinExpRange(emax);
 }
 
-/** ARGUS m·√u·e^{c·u}, u = 1 − (m/m0)² (0 for m ≥ m0), when p = ½ and |c| < 700. */
+/**
+ * ARGUS m·u^p·e^{c·u}, u = 1 − (m/m0)² (0 for m ≥ m0): the prefactor m·u^p depends on m0 and p
+ * only, so it is kept after the buffer (at out + n) and its (m0, p) before it (at out − 2: the
+ * component's buffer has room, nll.ts prepareModel); a refill as c moves is one vector exp per pair.
+ * False (and a scalar refill) where |c·u| leaves 700.
+ */
 function argusFill(a: usize, xs: usize, n: i32, out: usize, scale: f64): bool {
   const m0 = load<f64>(a), c = load<f64>(a, 8), p = load<f64>(a, 16);
-  if (p != 0.5 || !(Math.abs(c) < EXP_LIMIT) || !(m0 > 0)) return false;
+  if (!(m0 > 0)) return false;
+  const pre = out + (<usize>n << 3);
+  const key = out - 16;
+  if (load<f64>(key) != m0 || load<f64>(key, 8) != p) {
+    for (let i = 0; i < n; i++) {
+      const m = load<f64>(xs + (<usize>i << 3));
+      const t = m / m0;
+      const u = 1.0 - t * t;
+      store<f64>(pre + (<usize>i << 3), u > 0 ? m * Math.pow(u, p) : 0.0);
+    }
+    store<f64>(key, m0);
+    store<f64>(key, p, 8);
+  }
   splat(S_A, c);
   splat(S_B, 1.0 / m0);
   const K = constants();
   const one = f64x2.splat(1.0);
+  let emax = f64x2.splat(0);
   const end = <usize>(n >> 1) << 4;
   for (let off: usize = 0; off < end; off += 16) {
-    const m = v128.load(xs + off);
-    const t = f64x2.mul(m, sp(S_B));
-    const u = f64x2.sub(one, f64x2.mul(t, t));
-    const g = f64x2.mul(f64x2.mul(m, f64x2.sqrt(f64x2.max(u, sp(S_ZERO)))), vexp(f64x2.mul(u, sp(S_A)), K));
-    // m ≥ m0 (u ≤ 0): exactly 0, as the scalar shape
-    v128.store(out + off, v128.bitselect(f64x2.mul(g, sp(S_SCALE)), sp(S_ZERO), f64x2.gt(u, sp(S_ZERO))));
+    const t = f64x2.mul(v128.load(xs + off), sp(S_B));
+    const e = f64x2.mul(f64x2.sub(one, f64x2.mul(t, t)), sp(S_A));
+    emax = f64x2.max(emax, f64x2.abs(e));
+    v128.store(out + off, f64x2.mul(f64x2.mul(v128.load(pre + off), vexp(e, K)), sp(S_SCALE)));
   }
   if (n & 1) store<f64>(out + end, scale * argusValue(load<f64>(xs + end), a));
-  return true;
+  return withinExpRange(emax);
+}
+
+/** Forget ARGUS's kept prefactor (new events, or a new buffer). */
+export function argusForget(buf: usize): void {
+  store<f64>(buf - 16, NaN);
 }
