@@ -7,19 +7,24 @@
 // and, for the gradient, in the same pass S_c = Σ r_i f_c(i) (r_i = w_i/d_i) and the shape sums the
 // analytic derivatives need: Σ r_i B_k(x_i) for the polynomial families (B_k = T_k or x^k), and
 // Σ r_i f_c(i) φ_i^k for the exponential families and ARGUS's c (φ = x, m or u, since ∂g/∂c_k =
-// φ^k g). A peak's free mean or width takes Σ r_i ∂g/∂a in a scalar pass over the stored r_i.
+// φ^k g), and for a Gaussian's or a Crystal Ball's free mean or width Σ r_i f_c(i) h_i and
+// Σ r_i f_c(i) h_i t_i (∂g/∂μ = h·g/σ, ∂g/∂σ = t·h·g/σ, t = (m − μ)/σ, h = t in the core and
+// −α/(1 + u) in the tail). Other free arguments with an analytic derivative (the double-sided Crystal
+// Ball's) take Σ r_i ∂g/∂a in a scalar pass over the stored r_i.
 // An odd last event runs as a pair whose second lane is masked out.
 import { constants, vexp, vlog, K_MANT, K_ONE } from "./vexp";
 import {
   sData, sWeights, sEvents, sLo, sHi, sComponents, sR, component, cKind, cArgs, cBuf, cArgPtr, cArgIndex, cNorm,
   yieldOf, cArgFactors, argFactorIndex, cFactorArg, cFactorParam, argDerivative,
 } from "./model";
-import { pdfArgAnalytic, pdfDerivative, CHEBYSHEV, POLYNOMIAL, EXP_POLY, EXPONENTIAL, ARGUS } from "./pdf/index";
+import {
+  pdfArgAnalytic, pdfDerivative, CHEBYSHEV, POLYNOMIAL, EXP_POLY, EXPONENTIAL, ARGUS, GAUSSIAN, CRYSTAL_BALL,
+} from "./pdf/index";
 import { refresh, guardsHold, rangeIntegralDerivative, addYieldGradient, addGradient, isAnalytic } from "./nll";
 import { MAX_COMPONENTS } from "../src/core/abi";
 
 // the shape sums' kinds: which basis a component's job sums
-const J_CHEB = 1, J_POLY = 2, J_EXP_X = 3, J_EXP_M = 4, J_EXP_U = 5;
+const J_CHEB = 1, J_POLY = 2, J_EXP_X = 3, J_EXP_M = 4, J_EXP_U = 5, J_PEAK = 6;
 const MAX_ORDER = 6;
 const MAX_ACC = MAX_COMPONENTS * (1 + MAX_ORDER);
 
@@ -32,7 +37,7 @@ const JOB_C = memory.data(MAX_COMPONENTS * 4, 16);
 const JOB_KIND = memory.data(MAX_COMPONENTS * 4, 16);
 const JOB_ORDER = memory.data(MAX_COMPONENTS * 4, 16);
 const JOB_ACC = memory.data(MAX_COMPONENTS * 4, 16);
-const JOB_MAP = memory.data(MAX_COMPONENTS * 32, 16);
+const JOB_MAP = memory.data(MAX_COMPONENTS * 80, 16); // a job's splats: α, β; a peak's μ, 1/σ, −α, α/n, 1
 const COMP_JOB = memory.data(MAX_COMPONENTS * 4, 16); // a component's job, −1 for none
 const CONST = memory.data(4 * 16, 16); // 0, 1, the first lane's mask, 1e-300
 const Z = 0, ONE = 16, LANE0 = 32, TINY = 48;
@@ -70,6 +75,7 @@ function jobOrder(c: usize): i32 {
   const kind = cKind(c);
   if (kind == EXPONENTIAL) return argFloats(c, 0) ? 1 : 0;
   if (kind == ARGUS) return argFloats(c, 1) ? 1 : 0;
+  if (kind == GAUSSIAN || kind == CRYSTAL_BALL) return argFloats(c, 0) || argFloats(c, 1) ? 2 : 0;
   if (kind != CHEBYSHEV && kind != POLYNOMIAL && kind != EXP_POLY) return 0;
   let order = 0;
   for (let a = 2; a < cArgs(c); a++) if (argFloats(c, a)) order = a - 1;
@@ -91,7 +97,8 @@ function plan(s: usize, grad: bool): void {
     const kind = cKind(c);
     const a = cArgPtr(c);
     let alpha: f64 = 1, beta: f64 = 0, jk = J_EXP_M;
-    if (kind == ARGUS) {
+    if (kind == GAUSSIAN || kind == CRYSTAL_BALL) jk = J_PEAK;
+    else if (kind == ARGUS) {
       jk = J_EXP_U;
       alpha = 1.0 / load<f64>(a);
     } else if (kind != EXPONENTIAL) {
@@ -104,8 +111,10 @@ function plan(s: usize, grad: bool): void {
     setI32(JOB_KIND, nJobs, jk);
     setI32(JOB_ORDER, nJobs, order);
     setI32(JOB_ACC, nJobs, nAcc);
-    v128.store(JOB_MAP + (<usize>nJobs << 5), f64x2.splat(alpha));
-    v128.store(JOB_MAP + (<usize>nJobs << 5) + 16, f64x2.splat(beta));
+    const map = JOB_MAP + <usize>nJobs * 80;
+    v128.store(map, f64x2.splat(alpha));
+    v128.store(map + 16, f64x2.splat(beta));
+    if (jk == J_PEAK) peakSplats(map, kind, a);
     nAcc += order;
     nJobs++;
   }
@@ -127,9 +136,13 @@ function plan(s: usize, grad: bool): void {
     const kind = i32At(JOB_KIND, k);
     const order = i32At(JOB_ORDER, k);
     const base = i32At(JOB_ACC, k);
-    const alpha = v128.load(JOB_MAP + (<usize>k << 5));
+    const alpha = v128.load(JOB_MAP + <usize>k * 80);
+    if (kind == J_PEAK) {
+      peakSums(k, m, f64x2.mul(r, ld(load<usize>(BUF + (<usize>i32At(JOB_C, k) << 3)) + off, tail)), base);
+      continue;
+    }
     if (kind == J_CHEB || kind == J_POLY) {
-      const x = f64x2.add(f64x2.mul(m, alpha), v128.load(JOB_MAP + (<usize>k << 5) + 16));
+      const x = f64x2.add(f64x2.mul(m, alpha), v128.load(JOB_MAP + <usize>k * 80 + 16));
       let t0 = cv(ONE), t1 = x;
       accAdd(base, f64x2.mul(r, x));
       for (let q = 2; q <= order; q++) {
@@ -141,7 +154,7 @@ function plan(s: usize, grad: bool): void {
       continue;
     }
     let phi = m;
-    if (kind == J_EXP_X) phi = f64x2.add(f64x2.mul(m, alpha), v128.load(JOB_MAP + (<usize>k << 5) + 16));
+    if (kind == J_EXP_X) phi = f64x2.add(f64x2.mul(m, alpha), v128.load(JOB_MAP + <usize>k * 80 + 16));
     else if (kind == J_EXP_U) {
       const t = f64x2.mul(m, alpha);
       phi = f64x2.sub(cv(ONE), f64x2.mul(t, t));
@@ -152,6 +165,33 @@ function plan(s: usize, grad: bool): void {
       accAdd(base + p, q);
     }
   }
+}
+
+/** A peak's splats: μ, 1/σ, −α, α/n, 1 (a Gaussian: no tail, α = +∞). */
+function peakSplats(map: usize, kind: i32, a: usize): void {
+  const alpha = kind == CRYSTAL_BALL ? load<f64>(a, 16) : Infinity;
+  const n = kind == CRYSTAL_BALL ? Math.min(load<f64>(a, 24), 1e200) : 1.0;
+  v128.store(map, f64x2.splat(load<f64>(a)));
+  v128.store(map + 16, f64x2.splat(1.0 / load<f64>(a, 8)));
+  v128.store(map + 32, f64x2.splat(-alpha));
+  v128.store(map + 48, f64x2.splat(kind == CRYSTAL_BALL ? alpha / n : 0.0));
+  v128.store(map + 64, f64x2.splat(1.0));
+}
+
+/**
+ * A peak's sums Σ r f h and Σ r f h t (rf = r·f of the pair): h = t in the core (t > −α), and
+ * −α/(1 + u), u = −α(α + t)/n, in the tail.
+ */
+@inline function peakSums(k: i32, m: v128, rf: v128, base: i32): void {
+  const map = JOB_MAP + <usize>k * 80;
+  const t = f64x2.mul(f64x2.sub(m, v128.load(map)), v128.load(map, 16));
+  const negAlpha = v128.load(map, 32);
+  const onePlusU = f64x2.sub(v128.load(map, 64), f64x2.mul(v128.load(map, 48), f64x2.sub(t, negAlpha)));
+  const tail = f64x2.div(negAlpha, onePlusU);
+  const h = v128.bitselect(t, tail, f64x2.gt(t, negAlpha));
+  const rfh = f64x2.mul(rf, h);
+  accAdd(base, rfh);
+  accAdd(base + 1, f64x2.mul(rfh, t));
 }
 
 /**
@@ -288,6 +328,7 @@ function shapeSum(s: usize, c: usize, j: i32, a: i32, r: usize): f64 {
   if (job >= 0) {
     const base = i32At(JOB_ACC, job);
     if (kind == CHEBYSHEV || kind == POLYNOMIAL) return accSum(base + a - 2);
+    if (kind == GAUSSIAN || kind == CRYSTAL_BALL) return cNorm(c) * accSum(base + a) / load<f64>(cArgPtr(c), 8);
     const k = kind == EXP_POLY ? a - 1 : 1; // exponential: λ (a = 0); ARGUS: c (a = 1)
     return cNorm(c) * accSum(base + k - 1);
   }

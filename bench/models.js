@@ -80,14 +80,14 @@ export const MODELS = {
       .build("nsig"),
 };
 
-export // [fused kernel allowed, analytic Hessian allowed]: the default, the general passes, and the general
+// [fused kernel allowed, analytic Hessian allowed]: the default, the general passes, and the general
 // passes with HESSE and the start metric by differences of the gradient
 const VARIANTS = [
   [1, 1],
   [0, 1],
   [0, 0],
 ];
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+export const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 /** One fit from a start away from the truth, in ms. */
 function timedFit(cm, start) {

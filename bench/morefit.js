@@ -1,7 +1,7 @@
 // Side by side with MoreFit (arXiv:2505.12414; issue 14, item 5): the `morefit` model of bench/models.js
 // (Gaussian mean, σ free + exponential λ = -0.3 fixed on [0, 10], nsig, nbkg free, extended, HESSE), fitted by
 // bumpscan and by MoreFit on the SAME events, from the same start (yields 10% low, shape parameters 2% off).
-//   MOREFIT_BENCH=/work/morefit-bench/morefit_bench node bench/morefit.js [--sizes 1e4,1e5,1e6] [--runs 9]
+//   MOREFIT_BENCH=/tmp/morefit_bench node bench/morefit.js [--sizes 1e4,1e5,1e6] [--runs 9]
 // after `npm run build`. Events come from bumpscan's generator (seed 3, as bench/models.js), written to a temp
 // file of little-endian f64 that the MoreFit binary reads. Rounds interleave one bumpscan fit with one MoreFit
 // process (3 warm fits each: its kernels are JIT-compiled once per process, outside the timing); medians.
@@ -17,8 +17,9 @@ import { core, MODELS, median } from "./models.js";
 
 const bin = process.env.MOREFIT_BENCH;
 if (!bin) {
-  console.log("MOREFIT_BENCH is not set: nothing to compare against. Build MoreFit's bench binary as bench/RESULTS.md");
-  console.log('tells ("## MoreFit side by side"), then: MOREFIT_BENCH=/path/to/morefit_bench node bench/morefit.js');
+  console.log("MOREFIT_BENCH is not set: nothing to compare against. Build MoreFit as bench/RESULTS.md tells");
+  console.log('("## MoreFit side by side"), build its bench program with `sh bench/morefit/build.sh`, then run');
+  console.log("MOREFIT_BENCH=/tmp/morefit_bench node bench/morefit.js");
   process.exit(0);
 }
 if (endianness() !== "LE") throw new Error("the events file is written in the machine's byte order: LE expected");

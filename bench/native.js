@@ -175,8 +175,7 @@ for (const r of checks) {
     `| ${r.label} | ${r.nll.toFixed(3)} | ${e(r.strict)}${ok} | ${e(r.fast)} | ${e(r.gStrict)} | ${e(r.gFast)} |`,
   );
 }
-console.log("\n(gradient diff: max over parameters of |Δg| / max(1, |g|); bumpscan differentiates numerically where");
-console.log("its shapes have no analytic derivative, e.g. ARGUS's c)\n");
+console.log("\n(gradient diff: max over parameters of |Δg| / max(1, |g|))\n");
 for (const b of Object.values(builds)) {
   const mvec = b.mvec.length ? b.mvec.join(", ") : "none";
   console.log(`gcc ${b.flags.join(" ")}: ${b.loops} loops vectorised; libmvec calls: ${mvec}`);

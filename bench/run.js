@@ -1,6 +1,7 @@
 // bumpscan benchmarks (benchmark.js): `npm run bench` (builds first).
 //   1. One NLL evaluation on the reference model (CB signal at a fixed mass, cached; expPoly(2)
-//      background free), per event, N = 1e4, 1e5, 1e6: WASM fused f64x2 kernel, WASM scalar path,
+//      background free), per event, N = 1e4, 1e5, 1e6: WASM fused f64x2 kernel, WASM general passes
+//      (the fused kernel forbidden),
 //      and the pure-TypeScript oracle NLL of the same model, measured in the same run.
 //   2. A full fit (MIGRAD-like minimisation + HESSE + Newton polish) of the same model, N = 1e4, 1e5, 1e6.
 // Options: --quick (shorter timing runs), --sizes 1e4,1e5
@@ -56,7 +57,7 @@ for (const N of sizes) {
     core.setFastPath(1);
     cm.setFree([true, true, true, true]);
   };
-  const scalar = () => {
+  const general = () => {
     core.setFastPath(0);
     cm.setFree([true, true, true, true]);
   };
@@ -66,10 +67,10 @@ for (const N of sizes) {
     ["wasm simd nll", () => cm.nll(next())],
     ["wasm simd nll+grad", () => cm.nllGrad(next())],
   ]);
-  scalar();
-  const r2 = await run(`nll scalar ${N}`, [
-    ["wasm scalar nll", () => cm.nll(next())],
-    ["wasm scalar nll+grad", () => cm.nllGrad(next())],
+  general();
+  const r2 = await run(`nll general ${N}`, [
+    ["wasm general nll", () => cm.nll(next())],
+    ["wasm general nll+grad", () => cm.nllGrad(next())],
   ]);
   simd();
   const r3 = await run(`nll ts ${N}`, [["ts nll", () => oracle.nll(next())]]);
@@ -80,8 +81,8 @@ for (const N of sizes) {
     N: values.length,
     simdNll: perEvent(r1["wasm simd nll"]),
     simdNllGrad: perEvent(r1["wasm simd nll+grad"]),
-    scalarNll: perEvent(r2["wasm scalar nll"]),
-    scalarNllGrad: perEvent(r2["wasm scalar nll+grad"]),
+    generalNll: perEvent(r2["wasm general nll"]),
+    generalNllGrad: perEvent(r2["wasm general nll+grad"]),
     tsNll: perEvent(r3["ts nll"]),
     fitMs: r4["fit incl. hesse"].mean * 1e3,
     fitRme: r4["fit incl. hesse"].rme,
@@ -94,13 +95,13 @@ for (const N of sizes) {
 
 const fmt = (x, d = 2) => x.toFixed(d);
 const lines = [
-  "| events | WASM SIMD NLL | WASM SIMD NLL+grad | WASM scalar NLL | WASM scalar NLL+grad | pure TS NLL | SIMD vs " +
+  "| events | WASM SIMD NLL | WASM SIMD NLL+grad | WASM general NLL | WASM general NLL+grad | pure TS NLL | SIMD vs " +
     "TS | fit incl. HESSE | calls |",
   "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
   ...rows.map(
     (r) =>
-      `| ${r.N} | ${fmt(r.simdNll)} ns | ${fmt(r.simdNllGrad)} ns | ${fmt(r.scalarNll)} ns | ` +
-      `${fmt(r.scalarNllGrad)} ns | ${fmt(r.tsNll)} ns | ${fmt(r.tsNll / r.simdNll, 1)}× | ${fmt(r.fitMs, 1)} ms ` +
+      `| ${r.N} | ${fmt(r.simdNll)} ns | ${fmt(r.simdNllGrad)} ns | ${fmt(r.generalNll)} ns | ` +
+      `${fmt(r.generalNllGrad)} ns | ${fmt(r.tsNll)} ns | ${fmt(r.tsNll / r.simdNll, 1)}× | ${fmt(r.fitMs, 1)} ms ` +
       `±${fmt(r.fitRme, 1)}% | ${r.nfcn} (${r.status}) |`,
   ),
 ];
