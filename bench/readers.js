@@ -66,7 +66,7 @@ for (const codec of ["SNAPPY", "ZSTD", "UNCOMPRESSED"]) {
 
 /** The CSV reader before the scanner: csv-parse streaming a record of strings per row. */
 async function csvParseReader(path, choice) {
-  const columns = new CsvColumns(path, choice);
+  const columns = new CsvColumns(path, [choice.column, choice.weights].filter(Boolean));
   for await (const record of createReadStream(path).pipe(parse(CSV_OPTIONS))) columns.add(record);
   return columns.done();
 }

@@ -71,8 +71,12 @@ const COLUMN: Noun = ["column", "columns"];
 
 /** A Float64Array that grows by doubling. */
 export class Growing {
-  data = new Float64Array(1024);
+  data: Float64Array;
   length = 0;
+  /** `capacity`: the expected count (a good guess saves the copies of doubling). */
+  constructor(capacity = 1024) {
+    this.data = new Float64Array(Math.max(16, Math.min(capacity, 1 << 27)));
+  }
   push(v: number): void {
     if (this.length === this.data.length) {
       const next = new Float64Array(2 * this.data.length);

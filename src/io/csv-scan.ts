@@ -198,9 +198,11 @@ export class CsvScanner {
   private qs = -1;
   private qe = -1;
 
+  /** `bytes`: the file's size when known, to size the columns from the first rows' length. */
   constructor(
     private readonly label: string,
     private readonly wanted: Wanted,
+    private readonly bytes = 0,
   ) {}
 
   /** The next bytes of the file. */
@@ -337,9 +339,25 @@ export class CsvScanner {
       }
       this.line++;
       i++; // past the '\n'
-      // this line was the header: its columns from here on
-      if (header && this.fields !== 0) return this.lines(b, i, to);
+      // this line was the header: its columns, sized from the next rows' length, from here on
+      if (header && this.fields !== 0) {
+        const capacity = this.expectedRows(b, i, to);
+        this.columns = this.columns.map(() => new Growing(capacity));
+        return this.lines(b, i, to);
+      }
     }
+  }
+
+  /** The file's rows as its size over the mean length of (up to 1000) lines after b[from]; 1024 when unknown. */
+  private expectedRows(b: Uint8Array, from: number, to: number): number {
+    let lines = 0;
+    let end = from;
+    for (let i = b.indexOf(10, from); lines < 1000 && i >= 0 && i < to; i = b.indexOf(10, i + 1)) {
+      lines++;
+      end = i + 1;
+    }
+    if (this.bytes === 0 || lines === 0) return 1024;
+    return Math.ceil((1.02 * this.bytes * lines) / (end - from)) + 16;
   }
 
   /**

@@ -29,8 +29,9 @@ import { readPlanned, readPlannedSync } from "./select.js";
 export function parseCsvColumn(text: string, label: string, choice: ColumnChoice): Column {
   return readPlannedSync(label, choice, (wanted) => {
     try {
-      const scanner = new CsvScanner(label, wanted);
-      scanner.push(new TextEncoder().encode(text));
+      const bytes = new TextEncoder().encode(text);
+      const scanner = new CsvScanner(label, wanted, bytes.length);
+      scanner.push(bytes);
       return scanner.end();
     } catch (e) {
       if (!(e instanceof NotPlainCsv)) throw e;
@@ -50,7 +51,7 @@ export async function decodeCsvColumn(source: Uint8Array | Blob, label: string, 
 
 async function decodeCsv(source: Uint8Array | Blob, label: string, wanted: Wanted): Promise<Float64Array[]> {
   try {
-    const scanner = new CsvScanner(label, wanted);
+    const scanner = new CsvScanner(label, wanted, source instanceof Uint8Array ? source.length : source.size);
     if (source instanceof Uint8Array) scanner.push(source);
     else {
       const reader = source.stream().getReader();

@@ -87,7 +87,7 @@ export async function readCsvColumn(path: string, column?: string, weights?: str
 async function readCsv(path: string, wanted: Wanted): Promise<Float64Array[]> {
   await readable(path);
   try {
-    const scanner = new CsvScanner(path, wanted);
+    const scanner = new CsvScanner(path, wanted, (await stat(path)).size);
     for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>)
       scanner.push(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.length));
     return scanner.end();
