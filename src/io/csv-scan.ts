@@ -205,15 +205,25 @@ export class CsvScanner {
     private readonly bytes = 0,
   ) {}
 
-  /** The next bytes of the file. */
+  /**
+   * The next bytes of the file. Nothing of `chunk` is kept after the call (what a line needs from
+   * the next chunk is copied), so the caller may read the file into one buffer over and over.
+   */
   push(chunk: Uint8Array): void {
-    let b = chunk;
-    if (this.carry) {
-      b = new Uint8Array(this.carry.length + chunk.length);
-      b.set(this.carry);
-      b.set(chunk, this.carry.length);
-      this.carry = undefined;
-    }
+    if (!this.carry) return this.scan(chunk);
+    // the carried start of a line, completed by this chunk's first line (a small copy), then the rest
+    const nl = chunk.indexOf(10);
+    const head = nl < 0 ? chunk : chunk.subarray(0, nl + 1);
+    const b = new Uint8Array(this.carry.length + head.length);
+    b.set(this.carry);
+    b.set(head, this.carry.length);
+    this.carry = undefined;
+    this.scan(b);
+    if (nl >= 0 && nl + 1 < chunk.length) this.push(chunk.subarray(nl + 1));
+  }
+
+  /** Bytes that follow what was read so far, with nothing carried before them. */
+  private scan(b: Uint8Array): void {
     if (!this.started && b.length < 3) {
       this.carry = b.slice();
       return;

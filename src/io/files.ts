@@ -88,8 +88,15 @@ async function readCsv(path: string, wanted: Wanted): Promise<Float64Array[]> {
   await readable(path);
   try {
     const scanner = new CsvScanner(path, wanted, (await stat(path)).size);
-    for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>)
-      scanner.push(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.length));
+    // one buffer read into again and again: no allocation per chunk (the scanner keeps none of it)
+    const file = await open(path, "r");
+    try {
+      const buffer = new Uint8Array(1 << 20);
+      for (let n; (n = (await file.read(buffer, 0, buffer.length, null)).bytesRead) > 0; )
+        scanner.push(buffer.subarray(0, n));
+    } finally {
+      await file.close();
+    }
     return scanner.end();
   } catch (e) {
     if (e instanceof BumpscanError) throw e;

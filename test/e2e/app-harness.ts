@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { build } from "vite";
 import type { Browser, BrowserContext, Page } from "playwright-core";
+import { expect } from "vitest";
 import { launchChromium } from "./chromium.js";
 import { serveFiles } from "./static-server.js";
 
@@ -77,10 +78,10 @@ export const waitState = (page: Page, ...s: string[]) =>
       want.includes(document.body.dataset.state!) &&
       !(window as unknown as { bumpscan: { running?: unknown } }).bumpscan.running,
     s,
-    { timeout: 90_000 },
+    { timeout: 120_000 },
   );
 
-/** Replace the spec's JSON in the page (opening its panel) and check it validates. */
+/** Replace the spec's JSON in the page (opening its panel). */
 export async function setSpec(page: Page, spec: object): Promise<void> {
   if (!(await page.isVisible("#spec-json"))) await page.click("summary");
   await page.fill("#spec-json", JSON.stringify(spec));
@@ -88,3 +89,19 @@ export async function setSpec(page: Page, spec: object): Promise<void> {
 
 /** The spec the page holds. */
 export const pageSpec = async (page: Page) => JSON.parse(await page.inputValue("#spec-json"));
+
+/**
+ * Browser and Node agree to the last few bits only: the JS Math functions (exp, log, pow …)
+ * differ in the last bit between V8 versions (Node 20's and Chromium's), and the JS side of a fit
+ * (HESSE, the Newton polish, normal quantiles) uses them. The WASM core itself is bit-identical.
+ */
+export function expectSame(there: unknown, here: unknown, path = ""): void {
+  if (typeof here === "number" && typeof there === "number") {
+    if (!(Math.abs(there - here) <= 1e-8 * Math.max(1, Math.abs(here))))
+      expect.fail(`${path}: ${there} in Chromium, ${here} in Node`);
+  } else if (here && typeof here === "object") {
+    expect(Object.keys(there as object).sort(), path).toEqual(Object.keys(here).sort());
+    for (const k of Object.keys(here))
+      expectSame((there as Record<string, unknown>)[k], (here as Record<string, unknown>)[k], `${path}.${k}`);
+  } else expect(there, path).toEqual(here);
+}

@@ -2,83 +2,52 @@
 // one mass by every method, LEE toys and marginalised Bayes in scans, clicking, hovering and zooming
 // the scan plots, the whole spectrum with the background-only fit, the column picker and the range
 // from the data, and one file per sample. Every number is compared with the same computation in Node.
-// The app is built into test/browser/out/app-physics (app.test.ts builds web/dist: the two may run at once).
+// The app is built into a folder of its own (test/e2e/app-harness.ts; app.test.ts builds web/dist: the two may
+// run at once).
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { build } from "vite";
-import type { Browser, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { demoEvents, demoSpec } from "../../src/demo-data.js";
 import { type FitReport, fitAtMass, type LimitReport, limitAtMass } from "../../src/job/mass-job.js";
 import { runScan, type ScanResult } from "../../src/scan/scan.js";
 import { parseSpec } from "../../src/model/parse.js";
 import type { SampleSpectrum } from "../../web/src/job-worker.js";
-import { chromiumPath, launchChromium } from "./chromium.js";
+import { chromiumPath } from "./chromium.js";
+import {
+  expectSame,
+  type Harness,
+  openApp as openPage,
+  setSpec as setPageSpec,
+  startHarness,
+  waitState,
+} from "./app-harness.js";
 import { writeRootFile } from "../root-file.js";
-import { serveFiles } from "./static-server.js";
 
-const out = resolve("test/browser/out/app-physics");
 const shots = resolve("test/e2e/screenshots");
-let browser: Browser;
-let url = "";
-let close = () => {};
+let h: Harness;
 
 beforeAll(async () => {
   if (!chromiumPath) return;
-  await build({
-    configFile: resolve("web/vite.config.ts"),
-    logLevel: "error",
-    build: { outDir: out, emptyOutDir: true },
-  });
+  h = await startHarness();
   mkdirSync(shots, { recursive: true });
-  ({ url, close } = await serveFiles((p) => join(out, p === "/" ? "index.html" : p)));
-  browser = await launchChromium();
 }, 180_000);
 
 afterAll(async () => {
-  await browser?.close();
-  close();
+  await h?.close();
 });
 
 type Win = { bumpscan: Record<string, unknown> & { running?: unknown } };
 
-async function openApp(): Promise<{ page: Page; errors: string[] }> {
-  const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-  const errors: string[] = [];
-  page.on("pageerror", (e) => errors.push(e.message));
-  page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
-  await page.goto(url);
-  await page.waitForSelector("body[data-ready=true]");
-  return { page, errors };
-}
-
+const openApp = () => openPage(h.browser, h.url);
 const state = (page: Page) => page.evaluate(() => document.body.dataset.state);
-const waitState = (page: Page, ...s: string[]) =>
-  page.waitForFunction(
-    (want) => want.includes(document.body.dataset.state!) && !(window as unknown as Win).bumpscan.running,
-    s,
-    { timeout: 120_000 },
-  );
 const shot = (page: Page, name: string) => page.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
 const appValue = <T>(page: Page, key: string) =>
   page.evaluate((k) => (window as unknown as Win).bumpscan[k], key) as Promise<T>;
 
-/** Node and Chromium agree to the last bits of the JS Math functions (see app.test.ts). */
-function expectSame(there: unknown, here: unknown, path = ""): void {
-  if (typeof here === "number" && typeof there === "number") {
-    if (!(Math.abs(there - here) <= 1e-8 * Math.max(1, Math.abs(here))))
-      expect.fail(`${path}: ${there} in Chromium, ${here} in Node`);
-  } else if (here && typeof here === "object") {
-    expect(Object.keys(there as object).sort(), path).toEqual(Object.keys(here).sort());
-    for (const k of Object.keys(here))
-      expectSame((there as Record<string, unknown>)[k], (here as Record<string, unknown>)[k], `${path}.${k}`);
-  } else expect(there, path).toEqual(here);
-}
-
-/** Set the spec's JSON (the form follows it). */
+/** Set the spec's JSON (the form follows it) and check that it validates. */
 async function setSpec(page: Page, spec: object): Promise<void> {
-  await page.evaluate(() => ((document.querySelector("details") as HTMLDetailsElement).open = true));
-  await page.fill("#spec-json", JSON.stringify(spec));
+  await setPageSpec(page, spec);
   expect(await page.textContent("#spec-status")).toBe("Spec valid.");
 }
 

@@ -13,6 +13,7 @@ import { fitAtMass } from "../../src/job/mass-job.js";
 import { parseSpec } from "../../src/model/parse.js";
 import { chromiumPath, launchChromium } from "./chromium.js";
 import { serveFiles } from "./static-server.js";
+import { expectSame, waitState } from "./app-harness.js";
 import { writeRootFile } from "../root-file.js";
 
 const dist = resolve("web/dist");
@@ -47,31 +48,7 @@ async function openApp(): Promise<{ page: Page; errors: string[] }> {
 }
 
 const state = (page: Page) => page.evaluate(() => document.body.dataset.state);
-const waitState = (page: Page, ...s: string[]) =>
-  page.waitForFunction(
-    (want) =>
-      want.includes(document.body.dataset.state!) &&
-      !(window as unknown as { bumpscan: { running?: unknown } }).bumpscan.running,
-    s,
-    { timeout: 90_000 },
-  );
 const shot = (page: Page, name: string) => page.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
-
-/**
- * Browser and Node agree to the last few bits only: the JS Math functions (exp, log, pow …)
- * differ in the last bit between V8 versions (Node 20's and Chromium's), and the JS side of a fit
- * (HESSE, the Newton polish, normal quantiles) uses them. The WASM core itself is bit-identical.
- */
-function expectSame(there: unknown, here: unknown, path = ""): void {
-  if (typeof here === "number" && typeof there === "number") {
-    if (!(Math.abs(there - here) <= 1e-8 * Math.max(1, Math.abs(here))))
-      expect.fail(`${path}: ${there} in Chromium, ${here} in Node`);
-  } else if (here && typeof here === "object") {
-    expect(Object.keys(there as object).sort(), path).toEqual(Object.keys(here).sort());
-    for (const k of Object.keys(here))
-      expectSame((there as Record<string, unknown>)[k], (here as Record<string, unknown>)[k], `${path}.${k}`);
-  } else expect(there, path).toEqual(here);
-}
 
 /** Vertices of an SVG path (its M and L commands). */
 const vertices = (d: string) => (d.match(/[ML]/g) ?? []).length;
