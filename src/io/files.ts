@@ -92,8 +92,11 @@ async function readCsv(path: string, wanted: Wanted): Promise<Float64Array[]> {
     const file = await open(path, "r");
     try {
       const buffer = new Uint8Array(1 << 20);
-      for (let n; (n = (await file.read(buffer, 0, buffer.length, null)).bytesRead) > 0; )
-        scanner.push(buffer.subarray(0, n));
+      for (;;) {
+        const { bytesRead } = await file.read(buffer, 0, buffer.length, null);
+        if (bytesRead === 0) break;
+        scanner.push(buffer.subarray(0, bytesRead));
+      }
     } finally {
       await file.close();
     }
