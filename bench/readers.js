@@ -12,8 +12,9 @@
 //   *.parquet  float64 columns, by parquet-wasm (Rust's parquet crate), snappy / zstd / none,
 //   m.arrow    Arrow IPC file format.
 // Each reader runs `runs` times, cases and readers interleaved (numpy in a python process per
-// timing, timed inside it); the table shows the medians and bumpscan's ratio to numpy.loadtxt's on
-// the same file (usecols: the same columns).
+// timing, timed inside it; bumpscan also as the first read of a fresh Node process, as the CLI
+// reads); the table shows the medians and bumpscan's ratio to numpy.loadtxt's on the same file
+// (usecols: the same columns).
 import { spawnSync } from "node:child_process";
 import { createReadStream, mkdtempSync, openAsBlob, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -105,6 +106,22 @@ async function arrowGetReader(path, choice) {
     });
   }
   return { values: Float64Array.from(out[0]), weights: out[1] && Float64Array.from(out[1]) };
+}
+
+/**
+ * bumpscan's time (ms) for the same read as the first of a fresh Node process (what the CLI does),
+ * timed inside it (its start-up and imports left out).
+ */
+function freshTime(path, choice) {
+  const files = new URL("../dist/io/files.js", import.meta.url).href;
+  const script = [
+    `const { readColumn } = await import(${JSON.stringify(files)});`,
+    "const t = performance.now();",
+    `await readColumn(${JSON.stringify(path)}, ${JSON.stringify(choice)});`,
+    "console.log(performance.now() - t);",
+  ].join("\n");
+  const r = spawnSync(process.execPath, ["--input-type=module", "-e", script], { encoding: "utf8" });
+  return r.status === 0 ? Number(r.stdout.trim()) : undefined;
 }
 
 /** numpy.loadtxt's time (ms) on a file, timed inside python (its start-up and import left out). */
@@ -204,7 +221,7 @@ async function nodeTable() {
     ["m.arrow", "m"],
     ["m.arrow", "m + w"],
   ];
-  const results = cases.map(() => ({ now: [], before: [], numpy: [] }));
+  const results = cases.map(() => ({ now: [], fresh: [], before: [], numpy: [] }));
   for (let run = 0; run < runs; run++) {
     for (const [k, [file, columns, cols, sep]] of cases.entries()) {
       const path = join(dir, file);
@@ -227,6 +244,8 @@ async function nodeTable() {
         await before(path, choice);
         results[k].before.push(performance.now() - t);
       }
+      const fresh = freshTime(path, choice);
+      if (fresh !== undefined) results[k].fresh.push(fresh);
       const np = cols ? numpyTime(file, cols, sep) : undefined;
       if (np !== undefined) results[k].numpy.push(np);
     }
@@ -234,14 +253,17 @@ async function nodeTable() {
   }
   console.log(`${rows} rows, median of ${runs}; Node ${process.version}`);
   console.log(
-    "| file | columns | bumpscan | before (csv-parse / parquet-wasm / Vector.get) | numpy.loadtxt | bumpscan ÷ numpy |",
+    "| file | columns | bumpscan | bumpscan, a fresh process | before (csv-parse / parquet-wasm / Vector.get) " +
+      "| numpy.loadtxt | bumpscan ÷ numpy |",
   );
-  console.log("|---|---|---:|---:|---:|---:|");
+  console.log("|---|---|---:|---:|---:|---:|---:|");
   for (const [k, [file, cols]] of cases.entries()) {
     const now = median(results[k].now);
     const before = results[k].before.length ? median(results[k].before) : undefined;
     const np = results[k].numpy.length ? median(results[k].numpy) : undefined;
-    console.log(`| ${file} | ${cols} | ${ms(now)} | ${ms(before)} | ${ms(np)} | ${np ? (now / np).toFixed(2) : "—"} |`);
+    const fresh = results[k].fresh.length ? median(results[k].fresh) : undefined;
+    const ratio = np ? (now / np).toFixed(2) : "—";
+    console.log(`| ${file} | ${cols} | ${ms(now)} | ${ms(fresh)} | ${ms(before)} | ${ms(np)} | ${ratio} |`);
   }
   if (results.every((r) => r.numpy.length === 0)) console.log("(no numpy figures: python3 -c 'import numpy' failed)");
 }
