@@ -18,9 +18,10 @@ import { CHEBYSHEV, POLYNOMIAL, EXP_POLY, EXPONENTIAL, ARGUS } from "./pdf/index
 import { expPolyMoment } from "./pdf/exppoly";
 import { argusIntegral } from "./pdf/argus";
 import { GL_N, glNode, glWeight } from "./quadrature";
-import { refresh, guardsHold, rangeIntegralDerivative, freeSlot, nFreeSlots, isAnalytic } from "./nll";
+import { rangeIntegralDerivative, freeSlot, nFreeSlots, isAnalytic } from "./nll";
+import { refreshSample } from "./general";
 import { pieces, pieceLo, pieceHi, isFixed } from "./fastpath";
-import { yieldSecond } from "./hessian";
+import { yieldSecond, yieldParams } from "./hessian";
 
 const MAX_C = 8; // components
 const MAX_K = 4; // shape coefficients per component (order)
@@ -415,15 +416,7 @@ function localParams(s: usize): void {
     if (iat(L_ORDER, a) > 0) {
       iput(PL, a * 8, cArgIndex(c, iat(L_ARG, a)));
       n = 1;
-    } else {
-      for (let f = 0; f < cFactors(c) && n < 8; f++) {
-        const p = cFactorParam(c, f);
-        if (isFixed(p)) continue;
-        let seen = false;
-        for (let k = 0; k < n; k++) if (iat(PL, a * 8 + k) == p) seen = true;
-        if (!seen) iput(PL, a * 8 + n++, p);
-      }
-    }
+    } else n = yieldParams(c, PL + (<usize>(a * 8) << 2));
     iput(PN, a, n);
   }
 }
@@ -472,14 +465,8 @@ function addGlobal(s: usize, grad: usize, H: usize, scale: f64): void {
  * generalHessianAvailable). +∞ where the density is not positive (nothing added then).
  */
 export function generalHessian(s: usize, grad: usize, H: usize, scale: f64): f64 {
-  const nc = sComponents(s);
-  let nll: f64 = 0;
-  for (let j = 0; j < nc; j++) {
-    const c = component(s, j);
-    if (!refresh(s, c)) return Infinity;
-    nll += yieldOf(c);
-  }
-  if (!guardsHold(s)) return Infinity;
+  const nll = refreshSample(s);
+  if (!isFinite(nll)) return Infinity;
   layout(s);
   pass(s);
   if (!(dmin > 1e-300)) return Infinity;

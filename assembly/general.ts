@@ -277,16 +277,25 @@ function needsR(s: usize): bool {
   return false;
 }
 
-/** One sample through the general passes: returns its NLL, adds its gradient when grad ≠ 0. */
-export function generalSample(s: usize, grad: usize): f64 {
+/**
+ * Refresh sample s's components (their buffers where their arguments moved) and return Σ ν_c; +∞
+ * where an argument or the density at a guard point is invalid.
+ */
+export function refreshSample(s: usize): f64 {
   const nc = sComponents(s);
-  let nll: f64 = 0;
+  let nu: f64 = 0;
   for (let j = 0; j < nc; j++) {
     const c = component(s, j);
     if (!refresh(s, c)) return Infinity;
-    nll += yieldOf(c);
+    nu += yieldOf(c);
   }
-  if (!guardsHold(s)) return Infinity;
+  return guardsHold(s) ? nu : Infinity;
+}
+
+/** One sample through the general passes: returns its NLL, adds its gradient when grad ≠ 0. */
+export function generalSample(s: usize, grad: usize): f64 {
+  const nll = refreshSample(s);
+  if (!isFinite(nll)) return Infinity;
   plan(s, grad != 0);
   const rOut = grad != 0 && needsR(s) ? sR(s) : 0;
   pass(s, sEvents(s), grad != 0, rOut);

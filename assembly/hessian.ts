@@ -342,6 +342,19 @@ export function yieldSecond(c: usize, p: i32, q: i32): f64 {
   return sum;
 }
 
+/** The distinct free parameters among yield c's factors (at most 8) into out (i32 each); their count. */
+export function yieldParams(c: usize, out: usize): i32 {
+  let n = 0;
+  for (let f = 0; f < cFactors(c) && n < 8; f++) {
+    const p = cFactorParam(c, f);
+    if (isFixed(p)) continue;
+    let seen = false;
+    for (let k = 0; k < n; k++) if (iat(out, k) == p) seen = true;
+    if (!seen) store<i32>(out + (<usize>(n++) << 2), p);
+  }
+  return n;
+}
+
 const PL = memory.data(NLOC * 8 << 2, 16); // per local parameter: up to 8 parameters it depends on
 const PN = memory.data(NLOC << 2, 16);
 
@@ -355,15 +368,7 @@ function localParams(): void {
       const p = iat(locComp, a) == 0 ? cArgIndex(c, j) : coefParam(c, j);
       store<i32>(PL + (<usize>(a * 8) << 2), p);
       n = 1;
-    } else {
-      for (let f = 0; f < cFactors(c) && n < 8; f++) {
-        const p = cFactorParam(c, f);
-        if (isFixed(p)) continue;
-        let seen = false;
-        for (let k = 0; k < n; k++) if (iat(PL, a * 8 + k) == p) seen = true;
-        if (!seen) store<i32>(PL + (<usize>(a * 8 + n++) << 2), p);
-      }
-    }
+    } else n = yieldParams(c, PL + (<usize>(a * 8) << 2));
     store<i32>(PN + (<usize>a << 2), n);
   }
 }

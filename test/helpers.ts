@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { expect } from "vitest";
 import { CompiledModel, loadData, type Dataset } from "../src/core/compile.js";
 import { type CoreExports, instantiateCore, writeF64 } from "../src/core/wasm.js";
 import type { Model } from "../src/model/model.js";
@@ -52,3 +53,17 @@ export async function corePdf(kind: number, args: number[]) {
 }
 
 export const relDiff = (a: number, b: number) => Math.abs(a - b) / Math.max(Math.abs(b), 1e-300);
+
+/**
+ * An analytic Hessian against Richardson-extrapolated central differences of the gradient (steps h
+ * and h/2: truncation O(h⁴)), every entry on the scale √(H_ii·H_jj).
+ */
+export function expectHessianNear(H: number[][], fine: number[][], coarse: number[][], names: string[], tol: number) {
+  for (let i = 0; i < H.length; i++) {
+    for (let j = 0; j < H.length; j++) {
+      const want = (4 * fine[i][j] - coarse[i][j]) / 3;
+      const unit = Math.sqrt(Math.abs(H[i][i] * H[j][j]));
+      expect(Math.abs(H[i][j] - want) / unit, `H[${names[i]}][${names[j]}]: ${H[i][j]} vs ${want}`).toBeLessThan(tol);
+    }
+  }
+}
