@@ -350,3 +350,29 @@ describe("the general passes' analytic Hessian equals differences of the gradien
     await expectHessian(model, [{ values }], [32, 0.3, 1990, -0.21], [0.5, 0.01, 5, 1e-3]);
   });
 });
+
+describe("the general Hessian over samples", () => {
+  test("two samples sharing the signal strength, one weighted (its NLL scaled by Σw/Σw²)", async () => {
+    const model = new ModelBuilder("m", [0, 10])
+      .parameter("mu", 40)
+      .parameter("nbkg_a", 2000, { lo: 0 })
+      .parameter("a1", -0.2)
+      .parameter("nbkg_b", 1200, { lo: 0 })
+      .parameter("lambda", -0.3)
+      .sample("a", [0, 10])
+      .component("sig", "crystalBall", [4.2, 0.1, 1.5, 3], { constant: 1.5, factors: [{ param: "mu" }] })
+      .component("bkg", "chebyshev", [0, 10, "a1"], "nbkg_a")
+      .sample("b", [1, 9])
+      .component("sig", "gaussian", [4.2, 0.12], { constant: 0.8, factors: [{ param: "mu" }] })
+      .component("bkg", "exponential", ["lambda"], "nbkg_b")
+      .build("mu");
+    const [a, b] = generate(model, {}, 17);
+    const weights = Float64Array.from(b, (_, i) => (i % 3 === 0 ? 0.7 : 1.1));
+    await expectHessian(
+      model,
+      [{ values: a }, { values: b, weights }],
+      [42, 1990, -0.21, 1210, -0.31],
+      [0.5, 5, 1e-3, 5, 1e-3],
+    );
+  });
+});
