@@ -9,7 +9,7 @@
 // Σ r_i f_c(i) φ_i^k for the exponential families and ARGUS's c (φ = x, m or u, since ∂g/∂c_k =
 // φ^k g), and for a Gaussian's or a Crystal Ball's free mean or width Σ r_i f_c(i) h_i and
 // Σ r_i f_c(i) h_i t_i (∂g/∂μ = h·g/σ, ∂g/∂σ = t·h·g/σ, t = (m − μ)/σ, h = t in the core and
-// −α/(1 + u) in the tail). Other free arguments with an analytic derivative (the double-sided Crystal
+// −α/(1 + u) in the tail), and for a Crystal Ball's free tail Σ r_i f_c(i) ∂ln g/∂α and ∂ln g/∂n. Other free arguments with an analytic derivative (the double-sided Crystal
 // Ball's) take Σ r_i ∂g/∂a in a scalar pass over the stored r_i.
 // An odd last event runs as a pair whose second lane is masked out.
 import { constants, vexp, vlog, K_MANT, K_ONE } from "./vexp";
@@ -75,6 +75,7 @@ function jobOrder(c: usize): i32 {
   const kind = cKind(c);
   if (kind == EXPONENTIAL) return argFloats(c, 0) ? 1 : 0;
   if (kind == ARGUS) return argFloats(c, 1) ? 1 : 0;
+  if (kind == CRYSTAL_BALL && (argFloats(c, 2) || argFloats(c, 3))) return 4; // the tail's α, n too
   if (kind == GAUSSIAN || kind == CRYSTAL_BALL) return argFloats(c, 0) || argFloats(c, 1) ? 2 : 0;
   if (kind != CHEBYSHEV && kind != POLYNOMIAL && kind != EXP_POLY) return 0;
   let order = 0;
@@ -138,7 +139,9 @@ function plan(s: usize, grad: bool): void {
     const base = i32At(JOB_ACC, k);
     const alpha = v128.load(JOB_MAP + <usize>k * 80);
     if (kind == J_PEAK) {
-      peakSums(k, m, f64x2.mul(r, ld(load<usize>(BUF + (<usize>i32At(JOB_C, k) << 3)) + off, tail)), base);
+      const rf = f64x2.mul(r, ld(load<usize>(BUF + (<usize>i32At(JOB_C, k) << 3)) + off, tail));
+      if (order == 4) peakSums(k, m, rf, base, true);
+      else peakSums(k, m, rf, base, false);
       continue;
     }
     if (kind == J_CHEB || kind == J_POLY) {
@@ -182,16 +185,25 @@ function peakSplats(map: usize, kind: i32, a: usize): void {
  * A peak's sums Σ r f h and Σ r f h t (rf = r·f of the pair): h = t in the core (t > −α), and
  * −α/(1 + u), u = −α(α + t)/n, in the tail.
  */
-@inline function peakSums(k: i32, m: v128, rf: v128, base: i32): void {
+@inline function peakSums(k: i32, m: v128, rf: v128, base: i32, tails: bool): void {
   const map = JOB_MAP + <usize>k * 80;
   const t = f64x2.mul(f64x2.sub(m, v128.load(map)), v128.load(map, 16));
   const negAlpha = v128.load(map, 32);
-  const onePlusU = f64x2.sub(v128.load(map, 64), f64x2.mul(v128.load(map, 48), f64x2.sub(t, negAlpha)));
-  const tail = f64x2.div(negAlpha, onePlusU);
-  const h = v128.bitselect(t, tail, f64x2.gt(t, negAlpha));
+  const one = v128.load(map, 64);
+  const onePlusU = f64x2.sub(one, f64x2.mul(v128.load(map, 48), f64x2.sub(t, negAlpha)));
+  const core = f64x2.gt(t, negAlpha);
+  const h = v128.bitselect(t, f64x2.div(negAlpha, onePlusU), core);
   const rfh = f64x2.mul(rf, h);
   accAdd(base, rfh);
   accAdd(base + 1, f64x2.mul(rfh, t));
+  if (!tails) return;
+  // the tail's ∂ln g/∂α = −α + (2α + t)/(1 + u) and ∂ln g/∂n = u/(1 + u) − ln(1 + u); 0 in the core
+  const zero = f64x2.sub(one, one);
+  const inv = f64x2.div(one, onePlusU);
+  const dAlpha = f64x2.add(negAlpha, f64x2.mul(f64x2.sub(t, f64x2.add(negAlpha, negAlpha)), inv));
+  const dN = f64x2.sub(f64x2.mul(f64x2.sub(onePlusU, one), inv), vlog(onePlusU, constants()));
+  accAdd(base + 2, f64x2.mul(rf, v128.bitselect(zero, dAlpha, core)));
+  accAdd(base + 3, f64x2.mul(rf, v128.bitselect(zero, dN, core)));
 }
 
 /**
@@ -337,7 +349,10 @@ function shapeSum(s: usize, c: usize, j: i32, a: i32, r: usize): f64 {
   if (job >= 0) {
     const base = i32At(JOB_ACC, job);
     if (kind == CHEBYSHEV || kind == POLYNOMIAL) return accSum(base + a - 2);
-    if (kind == GAUSSIAN || kind == CRYSTAL_BALL) return cNorm(c) * accSum(base + a) / load<f64>(cArgPtr(c), 8);
+    // a peak: ∂g/∂μ = h·g/σ, ∂g/∂σ = t·h·g/σ; the Crystal Ball's tail: ∂g/∂α, ∂g/∂n = g·∂ln g
+    if (kind == GAUSSIAN || kind == CRYSTAL_BALL) {
+      return (cNorm(c) * accSum(base + a)) / (a >= 2 ? 1.0 : load<f64>(cArgPtr(c), 8));
+    }
     const k = kind == EXP_POLY ? a - 1 : 1; // exponential: λ (a = 0); ARGUS: c (a = 1)
     return cNorm(c) * accSum(base + k - 1);
   }

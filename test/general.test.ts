@@ -151,6 +151,29 @@ describe("three components, peaks with free mean and width, templates, weights",
     );
   });
 
+  test("a Crystal Ball's free tail (α, n) with its mean and width, over a Chebyshev background, vetoes", async () => {
+    const model = new ModelBuilder("m", [0, 10])
+      .exclude(VETOES)
+      .parameter("nsig", 400)
+      .parameter("mean", 4.2)
+      .parameter("sigma", 0.15, { lo: 0.01 })
+      .parameter("alpha", 1.2, { lo: 0.1 })
+      .parameter("n", 3, { lo: 0.5 })
+      .parameter("nbkg", 2000, { lo: 0 })
+      .parameter("a1", -0.2)
+      .component("sig", "crystalBall", ["mean", "sigma", "alpha", "n"], "nsig")
+      .component("bkg", "chebyshev", [0, 10, "a1"], "nbkg")
+      .build("nsig");
+    for (const odd of [false, true]) {
+      const values = eventsOf(model, 19, odd);
+      await expectAgreement(model, [{ values }], [
+        [400, 4.2, 0.15, 1.2, 3, 2000, -0.2],
+        [380, 4.22, 0.16, 0.9, 1, 2050, -0.25], // n = 1: the tail integral's logarithm
+        [420, 4.18, 0.14, 2.1, 40, 1950, -0.15],
+      ]);
+    }
+  });
+
   test("weighted events (negative weights and weight 0 included): vector log, r = w/d", async () => {
     const expPoly4 = cbExpPoly4();
     for (const [model, odd] of [

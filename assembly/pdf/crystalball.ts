@@ -100,7 +100,13 @@ function cbDerivative(m: f64, a: usize, j: i32, oneSigma: bool): f64 {
 }
 
 export function crystalBallDerivative(m: f64, a: usize, j: i32): f64 {
-  return cbDerivative(m, a, j, true);
+  if (j <= 1) return cbDerivative(m, a, j, true);
+  // the tail's α (j = 2) and n (j = 3): g·∂ln g, 0 in the core
+  const t = (m - load<f64>(a)) / load<f64>(a, 8), alpha = load<f64>(a, 16), n = Math.min(load<f64>(a, 24), N_MAX);
+  if (t > -alpha) return 0.0;
+  const u = tailU(t, alpha, n);
+  const dlog = j == 2 ? -alpha + (2.0 * alpha + t) / (1.0 + u) : u / (1.0 + u) - Math.log1p(u);
+  return crystalBallValue(m, a) * dlog;
 }
 
 export function doubleCBDerivative(m: f64, a: usize, j: i32): f64 {
@@ -113,10 +119,36 @@ export function doubleCBDerivative(m: f64, a: usize, j: i32): f64 {
  * on σ's side of the mean (the double-sided shape's σ_L and σ_R).
  */
 export function crystalBallIntegralDerivative(lo: f64, hi: f64, a: usize, j: i32): f64 {
+  if (j >= 2) return tailIntegralDerivative(lo, hi, a, j);
   const gLo = crystalBallValue(lo, a), gHi = crystalBallValue(hi, a);
   if (j == 0) return gLo - gHi;
   const mean = load<f64>(a), s = load<f64>(a, 8);
   return crystalBallIntegral(lo, hi, a) / s - ((hi - mean) / s * gHi - (lo - mean) / s * gLo);
+}
+
+const SHIFTED = memory.data(4 << 3, 16);
+
+/**
+ * ∂/∂α (j = 2) or ∂/∂n (j = 3) of the one-sided shape's integral over [lo, hi]: central differences
+ * of its closed form, steps 1e-5 of the argument (the integral is smooth in both: ∂g/∂α is
+ * continuous where the tail meets the core), extrapolated from h and h/2 (error O(h⁴), ~1e-11).
+ */
+function tailIntegralDerivative(lo: f64, hi: f64, a: usize, j: i32): f64 {
+  memory.copy(SHIFTED, a, 4 << 3);
+  const at = SHIFTED + (<usize>j << 3);
+  const x = load<f64>(at);
+  const h = 1e-5 * Math.abs(x);
+  const coarse = shiftedDifference(lo, hi, at, x, h), fine = shiftedDifference(lo, hi, at, x, 0.5 * h);
+  store<f64>(at, x);
+  return (4.0 * fine - coarse) / 3.0;
+}
+
+/** The central difference of SHIFTED's integral over [lo, hi] when the argument at `at` moves ±h from x. */
+function shiftedDifference(lo: f64, hi: f64, at: usize, x: f64, h: f64): f64 {
+  store<f64>(at, x + h);
+  const up = crystalBallIntegral(lo, hi, SHIFTED);
+  store<f64>(at, x - h);
+  return (up - crystalBallIntegral(lo, hi, SHIFTED)) / (2.0 * h);
 }
 
 export function doubleCBIntegralDerivative(lo: f64, hi: f64, a: usize, j: i32): f64 {
