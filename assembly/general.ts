@@ -9,7 +9,8 @@
 // Σ r_i f_c(i) φ_i^k for the exponential families and ARGUS's c (φ = x, m or u, since ∂g/∂c_k =
 // φ^k g), and for a Gaussian's or a Crystal Ball's free mean or width Σ r_i f_c(i) h_i and
 // Σ r_i f_c(i) h_i t_i (∂g/∂μ = h·g/σ, ∂g/∂σ = t·h·g/σ, t = (m − μ)/σ, h = t in the core and
-// −α/(1 + u) in the tail), and for a Crystal Ball's free tail Σ r_i f_c(i) ∂ln g/∂α and ∂ln g/∂n. Other free arguments with an analytic derivative (the double-sided Crystal
+// −α/(1 + u) in the tail), and for a Crystal Ball's free tail Σ r_i f_c(i) ∂ln g/∂α and
+// Σ r_i f_c(i) ∂ln g/∂n. Other free arguments with an analytic derivative (the double-sided Crystal
 // Ball's) take Σ r_i ∂g/∂a in a scalar pass over the stored r_i.
 // An odd last event runs as a pair whose second lane is masked out.
 import { constants, vexp, vlog, K_MANT, K_ONE } from "./vexp";

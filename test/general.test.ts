@@ -166,11 +166,15 @@ describe("three components, peaks with free mean and width, templates, weights",
       .build("nsig");
     for (const odd of [false, true]) {
       const values = eventsOf(model, 19, odd);
-      await expectAgreement(model, [{ values }], [
-        [400, 4.2, 0.15, 1.2, 3, 2000, -0.2],
-        [380, 4.22, 0.16, 0.9, 1, 2050, -0.25], // n = 1: the tail integral's logarithm
-        [420, 4.18, 0.14, 2.1, 40, 1950, -0.15],
-      ]);
+      await expectAgreement(
+        model,
+        [{ values }],
+        [
+          [400, 4.2, 0.15, 1.2, 3, 2000, -0.2],
+          [380, 4.22, 0.16, 0.9, 1, 2050, -0.25], // n = 1: the tail integral's logarithm
+          [420, 4.18, 0.14, 2.1, 40, 1950, -0.15],
+        ],
+      );
     }
   });
 
