@@ -203,14 +203,17 @@ function generalCases(N = 1e6) {
       .parameter("b1", -0.3)
       .parameter("b2", 0.05);
     if (peakFree) mb.parameter("mean", 4.2).parameter("sigma", 0.05, { lo: 0.01 });
+    if (peakFree === "tail") mb.parameter("alpha", 1.5, { lo: 0.1 }).parameter("n", 3, { lo: 0.5 });
     const peak = peakFree ? ["mean", "sigma"] : [4.2, 0.05];
+    const tail = peakFree === "tail" ? ["alpha", "n"] : [1.5, 3];
     return mb
-      .component("sig", "crystalBall", [...peak, 1.5, 3], "nsig")
+      .component("sig", "crystalBall", [...peak, ...tail], "nsig")
       .component("bkg", "chebyshev", [0, 10, "b1", "b2"], "nbkg")
       .build("nsig");
   };
   return [
     ["crystalBall (mean, σ free) + chebyshev2", cbCheb(true), false],
+    ["crystalBall (mean, σ, α, n free) + chebyshev2", cbCheb("tail"), false],
     ["crystalBall (cached) + chebyshev2, weighted events", cbCheb(false), true],
     ["crystalBall (cached) + expPoly2, weighted events", nllCases(N)[4][1], true],
   ];
