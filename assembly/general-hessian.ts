@@ -12,15 +12,15 @@
 import { constants, vexp, vlog, K_MANT, K_ONE } from "./vexp";
 import {
   sData, sWeights, sEvents, sLo, sHi, sComponents, component, cKind, cArgs, cBuf, cArgPtr, cArgIndex, cNorm,
-  cArgFactors, yieldOf, yieldDerivative, cFactors, cFactorParam,
+  cArgFactors, yieldOf, yieldDerivative,
 } from "./model";
 import { CHEBYSHEV, POLYNOMIAL, EXP_POLY, EXPONENTIAL, ARGUS } from "./pdf/index";
 import { expPolyMoment } from "./pdf/exppoly";
 import { argusIntegral } from "./pdf/argus";
 import { GL_N, glNode, glWeight } from "./quadrature";
-import { rangeIntegralDerivative, freeSlot, nFreeSlots, isAnalytic } from "./nll";
-import { refreshSample } from "./general";
-import { pieces, pieceLo, pieceHi, isFixed } from "./fastpath";
+import { rangeIntegralDerivative, freeSlot, nFreeSlots } from "./nll";
+import { refreshSample, argFloats } from "./general";
+import { pieces, pieceLo, pieceHi } from "./fastpath";
 import { yieldSecond, yieldParams } from "./hessian";
 
 const MAX_C = 8; // components
@@ -68,24 +68,17 @@ function coefOrder(c: usize, a: i32): i32 {
   return 0;
 }
 
-/** Whether argument a of c has a free parameter (its base or a factor's). */
-function argFree(c: usize, a: i32): bool {
-  if (!isFixed(cArgIndex(c, a))) return true;
-  return cArgFactors(c) != 0 && !argFactorsFixed(c);
-}
-function argFactorsFixed(c: usize): bool {
-  const ng = cArgFactors(c);
-  for (let g = 0; g < ng; g++) if (!isFixed(cFactorParam(c, cFactors(c) + g))) return false;
-  return true;
-}
-
-/** The highest floating coefficient order of c (0: its shape is constant), −1 where no Hessian applies. */
+/**
+ * The highest floating coefficient order of c (0: its shape is constant), −1 where no Hessian
+ * applies: a floating argument that is not a coefficient, or carries factors. (nllHess asks only
+ * when no parameter is differentiated numerically, so every free argument floats analytically.)
+ */
 function floatingOrder(c: usize): i32 {
   let order = 0;
   for (let a = 0; a < cArgs(c); a++) {
-    if (!argFree(c, a)) continue;
+    if (!argFloats(c, a)) continue;
     const k = coefOrder(c, a);
-    if (k == 0 || cArgFactors(c) != 0 || !isAnalytic(cArgIndex(c, a))) return -1;
+    if (k == 0 || cArgFactors(c) != 0) return -1;
     order = max(order, k);
   }
   return order > MAX_K ? -1 : order;
@@ -327,7 +320,7 @@ function localRows(s: usize): void {
     }
     for (let a = 0; a < cArgs(c); a++) {
       const k = coefOrder(c, a);
-      if (k == 0 || !argFree(c, a)) continue;
+      if (k == 0 || !argFloats(c, a)) continue;
       addLocal(j, k, a);
       const row = (nLoc - 1) * NBASIS;
       // ∂d/∂a_k = ν(B_k − f·J_k)/I (polynomial families), ν(φ^k f − f·N_k/I) (exponential families)

@@ -19,8 +19,9 @@ import {
   yieldOf, cArgFactors, argFactorIndex, cFactorArg, cFactorParam, argDerivative,
 } from "./model";
 import {
-  pdfArgAnalytic, pdfDerivative, CHEBYSHEV, POLYNOMIAL, EXP_POLY, EXPONENTIAL, ARGUS, GAUSSIAN, CRYSTAL_BALL,
+  pdfArgAnalytic, CHEBYSHEV, POLYNOMIAL, EXP_POLY, EXPONENTIAL, ARGUS, GAUSSIAN, CRYSTAL_BALL,
 } from "./pdf/index";
+import { doubleCBDerivative } from "./pdf/crystalball";
 import { refresh, guardsHold, rangeIntegralDerivative, addYieldGradient, addGradient, isAnalytic } from "./nll";
 import { MAX_COMPONENTS } from "../src/core/abi";
 
@@ -40,8 +41,8 @@ const JOB_ORDER = memory.data(MAX_COMPONENTS * 4, 16);
 const JOB_ACC = memory.data(MAX_COMPONENTS * 4, 16);
 const JOB_MAP = memory.data(MAX_COMPONENTS * 80, 16); // a job's splats: α, β; a peak's μ, 1/σ, −α, α/n, 1
 const COMP_JOB = memory.data(MAX_COMPONENTS * 4, 16); // a component's job, −1 for none
-const CONST = memory.data(4 * 16, 16); // 0, 1, the first lane's mask, 1e-300
-const Z = 0, ONE = 16, LANE0 = 32, TINY = 48;
+const CONST = memory.data(3 * 16, 16); // 0, 1, the first lane's mask
+const Z = 0, ONE = 16, LANE0 = 32;
 let nJobs = 0;
 let nAcc = 0;
 let logSum: f64 = 0;
@@ -60,7 +61,7 @@ let dmin: f64 = 0;
 }
 
 /** Whether argument a of component c floats with an analytic derivative (its base or a factor's parameter). */
-function argFloats(c: usize, a: i32): bool {
+export function argFloats(c: usize, a: i32): bool {
   if (!pdfArgAnalytic(cKind(c), a)) return false;
   if (isAnalytic(cArgIndex(c, a))) return true;
   const ng = cArgFactors(c);
@@ -124,7 +125,6 @@ function plan(s: usize, grad: bool): void {
   v128.store(CONST + <usize>Z, f64x2.splat(0));
   v128.store(CONST + <usize>ONE, f64x2.splat(1));
   v128.store(CONST + <usize>LANE0, i64x2.replace_lane(i64x2.splat(-1), 1, 0));
-  v128.store(CONST + <usize>TINY, f64x2.splat(1e-300));
 }
 
 /** A pair of f64 at p, or (tail) the one at p in the first lane. */
@@ -343,7 +343,7 @@ function gradient(s: usize, grad: usize, r: usize): void {
   }
 }
 
-/** T = Σ r_i ∂g/∂a_a(m_i): from the pass's sums, else a scalar pass over the stored r_i. */
+/** T = Σ r_i ∂g/∂a_a(m_i): from the pass's sums, else (double-sided CB) a scalar pass over the stored r_i. */
 function shapeSum(s: usize, c: usize, j: i32, a: i32, r: usize): f64 {
   const job = i32At(COMP_JOB, j);
   const kind = cKind(c);
@@ -357,11 +357,12 @@ function shapeSum(s: usize, c: usize, j: i32, a: i32, r: usize): f64 {
     const k = kind == EXP_POLY ? a - 1 : 1; // exponential: λ (a = 0); ARGUS: c (a = 1)
     return cNorm(c) * accSum(base + k - 1);
   }
-  const n = sEvents(s), xs = sData(s), args = cArgPtr(c), na = cArgs(c);
+  // the double-sided Crystal Ball (no shape sums of its own)
+  const n = sEvents(s), xs = sData(s), args = cArgPtr(c);
   let T: f64 = 0;
   for (let i = 0; i < n; i++) {
     const off = <usize>i << 3;
-    T += load<f64>(r + off) * pdfDerivative(kind, load<f64>(xs + off), args, na, a);
+    T += load<f64>(r + off) * doubleCBDerivative(load<f64>(xs + off), args, a);
   }
   return T;
 }

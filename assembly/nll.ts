@@ -16,7 +16,7 @@ import {
   sHoleHi, inHole, cArgFactors, argFactorIndex, cFactorArg, gatherArgs, argDerivative,
 } from "./model";
 import {
-  pdfValue, pdfIntegral, pdfFill, pdfArgAnalytic, pdfDerivative, pdfIntegralDerivative, EXP_POLY, ARGUS,
+  pdfValue, pdfIntegral, pdfFill, pdfArgAnalytic, pdfIntegralDerivative, EXP_POLY, ARGUS,
 } from "./pdf/index";
 import { fastSample, fastEligible } from "./fastpath";
 import { generalSample } from "./general";

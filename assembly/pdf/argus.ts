@@ -74,12 +74,6 @@ export function argusIntegral(lo: f64, hi: f64, a: usize): f64 {
   return 0.5 * m0 * m0 * (inTail ? argusTail(uh, c, p) - argusTail(ul, c, p) : argusF(ul, c, p) - argusF(uh, c, p));
 }
 
-/** ∂g/∂c = u·g (u = 1 − (m/m0)²; 0 for m ≥ m0). */
-export function argusDerivative(m: f64, a: usize): f64 {
-  const t = m / load<f64>(a);
-  return (1.0 - t * t) * argusValue(m, a);
-}
-
 const SHIFTED = memory.data(3 << 3, 16);
 
 /** ∂/∂c ∫ g dm = ∫ m·u^{p+1}·e^{c·u} dm: the same closed form with p + 1. */

@@ -84,33 +84,17 @@ function cbSlope(m: f64, mean: f64, sL: f64, sR: f64, aL: f64, nL: f64, aR: f64,
 }
 
 /**
- * ∂g/∂a_j of the general CB for the location and scales: j = 0 the mean (−dg/dm), j = 1 σ_L
- * (−(m − μ)/σ_L · dg/dm below the mean), j = 2 σ_R (above it). `oneSigma`: the one-sided shape,
- * whose σ (j = 1) scales both sides.
+ * ∂g/∂a_j of the double-sided shape for the location and scales: j = 0 the mean (−dg/dm), j = 1 σ_L
+ * (−(m − μ)/σ_L · dg/dm below the mean), j = 2 σ_R (above it). (The one-sided shape's derivatives
+ * are summed in the general passes, general.ts.)
  */
-function cbDerivative(m: f64, a: usize, j: i32, oneSigma: bool): f64 {
+export function doubleCBDerivative(m: f64, a: usize, j: i32): f64 {
   const mean = load<f64>(a), sL = load<f64>(a, 8);
-  const slope = oneSigma
-    ? cbSlope(m, mean, sL, sL, load<f64>(a, 16), load<f64>(a, 24), Infinity, 1.0)
-    : cbSlope(m, mean, sL, load<f64>(a, 16), load<f64>(a, 24), load<f64>(a, 32), load<f64>(a, 40), load<f64>(a, 48));
+  const slope = cbSlope(m, mean, sL, load<f64>(a, 16), load<f64>(a, 24), load<f64>(a, 32), load<f64>(a, 40),
+    load<f64>(a, 48));
   if (j == 0) return -slope;
-  if (oneSigma) return -(m - mean) / sL * slope;
   if (j == 1) return m < mean ? -(m - mean) / sL * slope : 0.0;
   return m < mean ? 0.0 : -(m - mean) / load<f64>(a, 16) * slope;
-}
-
-export function crystalBallDerivative(m: f64, a: usize, j: i32): f64 {
-  if (j <= 1) return cbDerivative(m, a, j, true);
-  // the tail's α (j = 2) and n (j = 3): g·∂ln g, 0 in the core
-  const t = (m - load<f64>(a)) / load<f64>(a, 8), alpha = load<f64>(a, 16), n = Math.min(load<f64>(a, 24), N_MAX);
-  if (t > -alpha) return 0.0;
-  const u = tailU(t, alpha, n);
-  const dlog = j == 2 ? -alpha + (2.0 * alpha + t) / (1.0 + u) : u / (1.0 + u) - Math.log1p(u);
-  return crystalBallValue(m, a) * dlog;
-}
-
-export function doubleCBDerivative(m: f64, a: usize, j: i32): f64 {
-  return cbDerivative(m, a, j, false);
 }
 
 /**

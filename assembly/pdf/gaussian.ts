@@ -18,14 +18,6 @@ export function gaussianIntegral(lo: f64, hi: f64, a: usize): f64 {
   return gaussCoreIntegral(lo, hi, load<f64>(a), load<f64>(a, 8));
 }
 
-/** ∂g/∂mean = g·t/σ (j = 0), ∂g/∂σ = g·t²/σ (j = 1). */
-export function gaussianDerivative(m: f64, a: usize, j: i32): f64 {
-  const s = load<f64>(a, 8);
-  const t = (m - load<f64>(a)) / s;
-  const g = Math.exp(-0.5 * t * t);
-  return j == 0 ? g * t / s : g * t * t / s;
-}
-
 /** ∂/∂mean of ∫ g over [lo, hi] = g(lo) − g(hi); ∂/∂σ = I/σ − [t·g] from lo to hi. */
 export function gaussianIntegralDerivative(lo: f64, hi: f64, a: usize, j: i32): f64 {
   const mean = load<f64>(a), s = load<f64>(a, 8);

@@ -1,21 +1,22 @@
 // One entry point per PDF operation, dispatching on the kind code the compiled model stores.
 // `a` points at the component's gathered arguments (f64 each); `nargs` is their count.
 // Kinds with an analytic shape gradient (exponential families, linear shapes, the peaks' location
-// and scales) also give the derivative of the unnormalised density and of its integral with
-// respect to argument j.
+// and scales) also give the derivative of their integral with respect to argument j; the per-event
+// derivatives are summed in the general passes (general.ts), the double-sided Crystal Ball's by
+// doubleCBDerivative.
 import { uniformIntegral } from "./uniform";
-import { gaussianValue, gaussianIntegral, gaussianDerivative, gaussianIntegralDerivative } from "./gaussian";
+import { gaussianValue, gaussianIntegral, gaussianIntegralDerivative } from "./gaussian";
 import {
-  crystalBallValue, crystalBallIntegral, crystalBallFill, doubleCBValue, doubleCBIntegral, crystalBallDerivative,
-  doubleCBDerivative, crystalBallIntegralDerivative, doubleCBIntegralDerivative,
+  crystalBallValue, crystalBallIntegral, crystalBallFill, doubleCBValue, doubleCBIntegral,
+  crystalBallIntegralDerivative, doubleCBIntegralDerivative,
 } from "./crystalball";
 import { exponentialValue, exponentialIntegral } from "./exponential";
 import {
-  mapX, chebyshevValue, chebyshevIntegral, chebyshevBasis, chebyshevBasisIntegral,
-  polynomialValue, polynomialIntegral, polynomialBasis, polynomialBasisIntegral,
+  mapX, chebyshevValue, chebyshevIntegral, chebyshevBasisIntegral,
+  polynomialValue, polynomialIntegral, polynomialBasisIntegral,
 } from "./polynomials";
 import { expPolyExponent, expPolyValue, expPolyMoment } from "./exppoly";
-import { argusValue, argusIntegral, argusDerivative, argusIntegralDerivative } from "./argus";
+import { argusValue, argusIntegral, argusIntegralDerivative } from "./argus";
 import { vectorFill } from "./vfill";
 import { templateValue, templateIntegral } from "./template";
 import { GL_N, glNode, glWeight } from "../quadrature";
@@ -107,24 +108,6 @@ export function pdfArgAnalytic(kind: i32, j: i32): bool {
     case ARGUS: return j == 1;
   }
   return false;
-}
-
-/** ∂g/∂a_j at m, where pdfArgAnalytic(kind, j). */
-export function pdfDerivative(kind: i32, m: f64, a: usize, nargs: i32, j: i32): f64 {
-  switch (kind) {
-    case GAUSSIAN: return gaussianDerivative(m, a, j);
-    case CRYSTAL_BALL: return crystalBallDerivative(m, a, j);
-    case DOUBLE_CB: return doubleCBDerivative(m, a, j);
-    case EXPONENTIAL: return m * exponentialValue(m, a);
-    case CHEBYSHEV: return chebyshevBasis(m, a, j - 1);
-    case POLYNOMIAL: return polynomialBasis(m, a, j - 1);
-    case EXP_POLY: {
-      const x = mapX(m, a);
-      return Math.pow(x, <f64>(j - 1)) * Math.exp(expPolyExponent(x, a, nargs - 2));
-    }
-    case ARGUS: return argusDerivative(m, a);
-  }
-  return NaN;
 }
 
 /** ∂/∂a_j of ∫ g dm over [lo, hi]. */

@@ -40,11 +40,6 @@ export function chebyshevValue(m: f64, a: usize, order: i32): f64 {
   return sum;
 }
 
-/** ∂/∂a_k of the chebyshev shape: T_k(x). */
-export function chebyshevBasis(m: f64, a: usize, k: i32): f64 {
-  return chebT(k, mapX(m, a));
-}
-
 export function chebyshevBasisIntegral(lo: f64, hi: f64, a: usize, k: i32): f64 {
   const half = 0.5 * (load<f64>(a, 8) - load<f64>(a));
   return half * (chebTIntegral(k, mapX(hi, a)) - chebTIntegral(k, mapX(lo, a)));
@@ -61,11 +56,6 @@ export function polynomialValue(m: f64, a: usize, order: i32): f64 {
   let sum: f64 = 0;
   for (let k = order; k >= 1; k--) sum = (sum + load<f64>(a + (<usize>(k + 1) << 3))) * x;
   return 1.0 + sum;
-}
-
-/** ∂/∂a_k of the polynomial shape: x^k. */
-export function polynomialBasis(m: f64, a: usize, k: i32): f64 {
-  return Math.pow(mapX(m, a), <f64>k);
 }
 
 export function polynomialBasisIntegral(lo: f64, hi: f64, a: usize, k: i32): f64 {
