@@ -14,18 +14,18 @@ import {
   sData, sWeights, sEvents, sLo, sHi, sComponents, component, cKind, cArgs, cBuf, cArgPtr, cArgIndex, cNorm,
   cArgFactors, yieldOf, yieldDerivative,
 } from "./model";
-import { CHEBYSHEV, POLYNOMIAL, EXP_POLY, EXPONENTIAL, ARGUS } from "./pdf/index";
+import { CHEBYSHEV, POLYNOMIAL, EXP_POLY, EXPONENTIAL, ARGUS, GAUSSIAN, CRYSTAL_BALL } from "./pdf/index";
 import { expPolyMoment } from "./pdf/exppoly";
 import { argusIntegral } from "./pdf/argus";
 import { GL_N, glNode, glWeight } from "./quadrature";
 import { rangeIntegralDerivative, freeSlot, nFreeSlots } from "./nll";
 import { refreshSample, argFloats } from "./general";
 import { pieces, pieceLo, pieceHi } from "./fastpath";
-import { yieldSecond, yieldParams } from "./hessian";
+import { yieldSecond, yieldParams, peakNormSecond } from "./hessian";
 
 const MAX_C = 8; // components
 const MAX_K = 4; // shape coefficients per component (order)
-const NPHI = MAX_C * (2 * MAX_K + 1); // block functions
+const NPHI = MAX_C * (2 * MAX_K + 1); // block functions (a peak's 6 fit in 2·MAX_K + 1)
 const NBASIS = MAX_C * (MAX_K + 1);
 const NLOC = MAX_C * (MAX_K + 1);
 
@@ -37,14 +37,15 @@ const LACC = memory.data(NPHI * 16, 16);
 const MACC = memory.data(NBASIS * NBASIS * 16, 16);
 const MIDX = memory.data(NBASIS * NBASIS * 8, 16); // the (k, l ≥ k) pairs of M: PHI byte offsets
 const BASIS = memory.data(NBASIS * 4, 16); // basis function k of M → its PHI index
-const C_KIND = memory.data(MAX_C * 4, 16); // 0 plain, 1 polynomial family, 2 exponential family
+const C_KIND = memory.data(MAX_C * 4, 16); // 0 plain, 1 polynomial family, 2 exponential family, 3 peak
 const C_MAP = memory.data(MAX_C * 4, 16); // φ: 0 x = α·m + β, 1 m, 2 u = 1 − (α·m)²; C_CHEB: T_k, else x^k
 const C_CHEB = memory.data(MAX_C * 4, 16);
 const C_ORDER = memory.data(MAX_C * 4, 16); // K_c
 const C_PHI = memory.data(MAX_C * 4, 16); // first PHI index of the block
 const C_BASIS = memory.data(MAX_C * 4, 16); // first basis index of the block
+const TAIL = memory.data(MAX_C * 32, 16); // a peak's −α, α/n splats (a Gaussian: −∞, 0)
 const CONST = memory.data(3 * 16, 16); // 0, 1, the first lane's mask
-const PLAIN = 0, LINEAR = 1, EXPFAM = 2;
+const PLAIN = 0, LINEAR = 1, EXPFAM = 2, PEAK = 3;
 let nPhi = 0;
 let nBasis = 0;
 let nPairs = 0;
@@ -59,9 +60,10 @@ let dmin: f64 = 0;
   return load<f64>(LACC + (<usize>j << 4)) + load<f64>(LACC + (<usize>j << 4) + 8);
 }
 
-/** The coefficient order k argument a of c stands for (0: not a coefficient). */
+/** The coefficient order k argument a of c stands for (a peak: 1 its mean, 2 its σ; 0: neither). */
 function coefOrder(c: usize, a: i32): i32 {
   const kind = cKind(c);
+  if (kind == GAUSSIAN || kind == CRYSTAL_BALL) return a <= 1 ? a + 1 : 0;
   if (kind == CHEBYSHEV || kind == POLYNOMIAL || kind == EXP_POLY) return a >= 2 ? a - 1 : 0;
   if (kind == EXPONENTIAL) return a == 0 ? 1 : 0;
   if (kind == ARGUS) return a == 1 ? 1 : 0;
@@ -81,7 +83,12 @@ function floatingOrder(c: usize): i32 {
     if (k == 0 || cArgFactors(c) != 0) return -1;
     order = max(order, k);
   }
+  if (order > 0 && isPeak(c)) return 2;
   return order > MAX_K ? -1 : order;
+}
+
+@inline function isPeak(c: usize): bool {
+  return cKind(c) == GAUSSIAN || cKind(c) == CRYSTAL_BALL;
 }
 
 /** Whether generalHessian applies to sample s. */
@@ -101,7 +108,7 @@ function layout(s: usize): void {
     const c = component(s, j);
     const K = floatingOrder(c);
     const kind = cKind(c);
-    const fam = K == 0 ? PLAIN : kind == CHEBYSHEV || kind == POLYNOMIAL ? LINEAR : EXPFAM;
+    const fam = K == 0 ? PLAIN : kind == CHEBYSHEV || kind == POLYNOMIAL ? LINEAR : isPeak(c) ? PEAK : EXPFAM;
     iput(C_KIND, j, fam);
     iput(C_MAP, j, kind == EXPONENTIAL ? 1 : kind == ARGUS ? 2 : 0);
     iput(C_CHEB, j, kind == CHEBYSHEV ? 1 : 0);
@@ -110,7 +117,7 @@ function layout(s: usize): void {
     iput(C_BASIS, j, nBasis);
     for (let k = 0; k <= K; k++) iput(BASIS, nBasis + k, nPhi + k);
     nBasis += K + 1;
-    nPhi += fam == EXPFAM ? 2 * K + 1 : K + 1;
+    nPhi += fam == PEAK ? 6 : fam == EXPFAM ? 2 * K + 1 : K + 1;
     v128.store(NU + (<usize>j << 4), f64x2.splat(yieldOf(c)));
     store<usize>(BUF + (<usize>j << 3), cBuf(c));
     const a = cArgPtr(c);
@@ -119,6 +126,13 @@ function layout(s: usize): void {
     else if (kind == CHEBYSHEV || kind == POLYNOMIAL || kind == EXP_POLY) {
       alpha = 2.0 / (load<f64>(a, 8) - load<f64>(a));
       beta = -alpha * load<f64>(a) - 1.0;
+    } else if (fam == PEAK) {
+      alpha = 1.0 / load<f64>(a, 8); // t = (m − μ)/σ
+      beta = -alpha * load<f64>(a);
+      const cb = kind == CRYSTAL_BALL;
+      const tailAlpha = cb ? load<f64>(a, 16) : Infinity;
+      v128.store(TAIL + (<usize>j << 5), f64x2.splat(-tailAlpha));
+      v128.store(TAIL + (<usize>j << 5) + 16, f64x2.splat(cb ? tailAlpha / Math.min(load<f64>(a, 24), 1e200) : 0.0));
     }
     v128.store(MAP + (<usize>j << 5), f64x2.splat(alpha));
     v128.store(MAP + (<usize>j << 5) + 16, f64x2.splat(beta));
@@ -153,7 +167,7 @@ function layout(s: usize): void {
   return f64x2.add(f64x2.mul(m, alpha), v128.load(MAP + (<usize>j << 5) + 16));
 }
 
-/** Component j's block functions of one pair into PHI (f, then B_k or φ^k f). */
+/** Component j's block functions of one pair into PHI (f, then B_k, φ^k f or a peak's). */
 @inline function block(j: i32, m: v128, f: v128): void {
   const p = PHI + (<usize>iat(C_PHI, j) << 4);
   v128.store(p, f);
@@ -161,6 +175,10 @@ function layout(s: usize): void {
   if (fam == PLAIN) return;
   const K = iat(C_ORDER, j);
   const phi = mapOf(j, m);
+  if (fam == PEAK) {
+    peakBlock(j, p, phi, f);
+    return;
+  }
   if (fam == LINEAR) {
     const cheb = iat(C_CHEB, j) != 0;
     let t0 = cv(16), t1 = phi;
@@ -178,6 +196,27 @@ function layout(s: usize): void {
     q = f64x2.mul(q, phi);
     v128.store(p + (<usize>k << 4), q);
   }
+}
+
+/**
+ * A peak's block at t: f, f·h, f·h·t, f·q, f·q·t, f·q·t² with h = −∂ln g/∂t and q = ∂²g/∂t² / g:
+ * h = t, q = t² − 1 in the core (t > −α); h = −α/(1 + u), u = −α(α + t)/n, q = h²(1 + 1/n) in the tail.
+ */
+@inline function peakBlock(j: i32, p: usize, t: v128, f: v128): void {
+  const one = cv(16);
+  const negAlpha = v128.load(TAIL + (<usize>j << 5));
+  const slope = v128.load(TAIL + (<usize>j << 5) + 16); // α/n
+  const core = f64x2.gt(t, negAlpha);
+  const tailH = f64x2.div(negAlpha, f64x2.sub(one, f64x2.mul(slope, f64x2.sub(t, negAlpha))));
+  const h = v128.bitselect(t, tailH, core);
+  const tailQ = f64x2.mul(f64x2.mul(h, h), f64x2.sub(one, f64x2.div(slope, negAlpha)));
+  const q = v128.bitselect(f64x2.sub(f64x2.mul(t, t), one), tailQ, core);
+  const fh = f64x2.mul(f, h), fq = f64x2.mul(f, q), fqt = f64x2.mul(fq, t);
+  v128.store(p + 16, fh);
+  v128.store(p + 32, f64x2.mul(fh, t));
+  v128.store(p + 48, fq);
+  v128.store(p + 64, fqt);
+  v128.store(p + 80, f64x2.mul(fqt, t));
 }
 
 /** The pass over [start, end) (tail: the one event at start, a masked pair): logSum, dmin, LACC, MACC. */
@@ -311,21 +350,28 @@ function localRows(s: usize): void {
     const fam = iat(C_KIND, j);
     addLocal(j, 0, -1);
     put(U, (nLoc - 1) * NBASIS + b0, 1.0);
-    for (let m = 1; m <= 2 * K; m++) {
-      let v: f64 = 0;
-      const args = cArgPtr(c);
-      if (fam == LINEAR && m <= K) v = rangeIntegralDerivative(s, cKind(c), sLo(s), sHi(s), args, cArgs(c), m + 1);
-      else if (fam == EXPFAM) v = shapeMoment(s, c, m);
-      put(MOM, j * (2 * MAX_K + 1) + m, v);
+    const args = cArgPtr(c);
+    if (fam == PEAK) peakMoments(s, c, j);
+    else {
+      for (let m = 1; m <= 2 * K; m++) {
+        let v: f64 = 0;
+        if (fam == LINEAR && m <= K) v = rangeIntegralDerivative(s, cKind(c), sLo(s), sHi(s), args, cArgs(c), m + 1);
+        else if (fam == EXPFAM) v = shapeMoment(s, c, m);
+        put(MOM, j * (2 * MAX_K + 1) + m, v);
+      }
     }
     for (let a = 0; a < cArgs(c); a++) {
       const k = coefOrder(c, a);
       if (k == 0 || !argFloats(c, a)) continue;
       addLocal(j, k, a);
       const row = (nLoc - 1) * NBASIS;
-      // ∂d/∂a_k = ν(B_k − f·J_k)/I (polynomial families), ν(φ^k f − f·N_k/I) (exponential families)
+      // ∂d/∂a_k = ν(B_k − f·J_k)/I (polynomial families), ν(φ^k f − f·N_k/I) (exponential families),
+      // ν(P_k/σ − f·J_k/I) (a peak: P_1 = f·h, P_2 = f·h·t; J_1 = ∂I/∂μ, J_2 = ∂I/∂σ)
       if (fam == LINEAR) {
         put(U, row + b0 + k, nu / I);
+        put(U, row + b0, -nu * mom(j, k) / I);
+      } else if (fam == PEAK) {
+        put(U, row + b0 + k, nu / load<f64>(args, 8));
         put(U, row + b0, -nu * mom(j, k) / I);
       } else {
         put(U, row + b0 + k, nu);
@@ -333,6 +379,13 @@ function localRows(s: usize): void {
       }
     }
   }
+}
+
+/** A peak's normalisation derivatives into its moments: 1 ∂I/∂μ, 2 ∂I/∂σ, 3 ∂²I/∂μ², 4 ∂²I/∂μ∂σ, 5 ∂²I/∂σ². */
+function peakMoments(s: usize, c: usize, j: i32): void {
+  const kind = cKind(c), args = cArgPtr(c), na = cArgs(c);
+  for (let a = 0; a < 2; a++) put(MOM, j * (2 * MAX_K + 1) + 1 + a, rangeIntegralDerivative(s, kind, sLo(s), sHi(s), args, na, a));
+  for (let jk = 0; jk < 3; jk++) put(MOM, j * (2 * MAX_K + 1) + 3 + jk, peakNormSecond(s, kind, args, na, jk));
 }
 
 function addLocal(j: i32, k: i32, a: i32): void {
@@ -352,17 +405,36 @@ function rowDotL(a: i32): f64 {
   return sum;
 }
 
-/** Σ r ∂f_c/∂a_k: (T_k − S·J_k)/I (polynomial families), L_k − S·N_k/I (exponential families). */
-function shapeFirst(j: i32, k: i32, I: f64): f64 {
+/**
+ * Σ r ∂f_c/∂a_k: (T_k − S·J_k)/I (polynomial families), L_k − S·N_k/I (exponential families),
+ * L_k/σ − S·J_k/I (a peak).
+ */
+function shapeFirst(s: usize, j: i32, k: i32, I: f64): f64 {
   const p = iat(C_PHI, j);
   if (iat(C_KIND, j) == LINEAR) return (lin(p + k) - lin(p) * mom(j, k)) / I;
+  if (iat(C_KIND, j) == PEAK) return lin(p + k) / peakSigma(s, j) - lin(p) * mom(j, k) / I;
   return lin(p + k) - lin(p) * mom(j, k) / I;
 }
 
-/** Σ r ∂²f_c/∂a_j∂a_k for two coefficients of component j (its block's sums and moments). */
-function shapeSecond(j: i32, ka: i32, kb: i32, I: f64): f64 {
+@inline function peakSigma(s: usize, j: i32): f64 {
+  return load<f64>(cArgPtr(component(s, j)), 8);
+}
+
+/**
+ * Σ r ∂²f_c/∂a_j∂a_k for two coefficients of component j (its block's sums and moments). A peak:
+ * ∂²f = ∂²g/I − (∂_a g·J_b + ∂_b g·J_a)/I² − g·J_ab/I² + 2g·J_a·J_b/I³, with ∂g/∂μ = g·h/σ,
+ * ∂g/∂σ = g·h·t/σ, ∂²g/∂μ² = g·q/σ², ∂²g/∂μ∂σ = g(q·t − h)/σ², ∂²g/∂σ² = g(q·t² − 2h·t)/σ².
+ */
+function shapeSecond(s: usize, j: i32, ka: i32, kb: i32, I: f64): f64 {
   const p = iat(C_PHI, j);
   const S = lin(p);
+  if (iat(C_KIND, j) == PEAK) {
+    const sg = peakSigma(s, j);
+    const Ja = mom(j, ka), Jb = mom(j, kb), Jab = mom(j, 1 + ka + kb);
+    const g2 = ka + kb == 2 ? lin(p + 3) : ka + kb == 3 ? lin(p + 4) - lin(p + 1) : lin(p + 5) - 2.0 * lin(p + 2);
+    const ga = lin(p + ka) / sg, gb = lin(p + kb) / sg;
+    return g2 / (sg * sg) - (ga * Jb + gb * Ja) / I - S * Jab / I + 2.0 * S * Ja * Jb / (I * I);
+  }
   if (iat(C_KIND, j) == LINEAR) {
     const Ja = mom(j, ka), Jb = mom(j, kb);
     return (-(lin(p + ka) * Jb + lin(p + kb) * Ja) + 2.0 * S * Ja * Jb) / (I * I);
@@ -388,9 +460,9 @@ function localDerivatives(s: usize): void {
         const c = component(s, j);
         const yb = iat(L_ORDER, b) == 0;
         // ∂²d/∂ν∂a_k = ∂f/∂a_k
-        if (ya && !yb) h -= shapeFirst(j, iat(L_ORDER, b), cNorm(c));
-        else if (!ya && yb) h -= shapeFirst(j, iat(L_ORDER, a), cNorm(c));
-        else if (!ya && !yb) h -= yieldOf(c) * shapeSecond(j, iat(L_ORDER, a), iat(L_ORDER, b), cNorm(c));
+        if (ya && !yb) h -= shapeFirst(s, j, iat(L_ORDER, b), cNorm(c));
+        else if (!ya && yb) h -= shapeFirst(s, j, iat(L_ORDER, a), cNorm(c));
+        else if (!ya && !yb) h -= yieldOf(c) * shapeSecond(s, j, iat(L_ORDER, a), iat(L_ORDER, b), cNorm(c));
       }
       put(HL, a * NLOC + b, h);
       put(HL, b * NLOC + a, h);

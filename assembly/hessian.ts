@@ -19,8 +19,8 @@ import {
   isFixed, coefParam, coefSlope, backgroundMoment, pieces, pieceLo, pieceHi,
 } from "./fastpath";
 import { rangeIntegralDerivative, freeSlot, nFreeSlots } from "./nll";
-import { gaussianIntegral } from "./pdf/gaussian";
-import { GAUSSIAN } from "./pdf/index";
+import { GAUSSIAN, CRYSTAL_BALL, pdfValue, pdfIntegral, pdfIntegralDerivative } from "./pdf/index";
+import { peakSlope } from "./pdf/crystalball";
 import { FORM_LOG_NORMAL, COMPONENT_YIELD_CONSTANT } from "../src/core/abi";
 
 @inline function yieldConstant(c: usize): f64 {
@@ -178,24 +178,27 @@ function addLocal(comp: i32, arg: i32): i32 {
 }
 
 /**
- * ∂²I/∂a_j∂a_k of the Gaussian over the allowed pieces (j + k: 0 μμ, 1 μσ, 2 σσ), from
- * I_μ = −[G], I_σ = I/σ − [t·G] on each piece ([F] = F(b) − F(a), G = e^{−t²/2}):
- * I_μμ = −[G·t]/σ, I_μσ = −[G·t²]/σ, I_σσ = I_σ/σ − I/σ² − [G(t³ − t)]/σ.
+ * ∂²I/∂a_j∂a_k of a peak (Gaussian or Crystal Ball, g = G(t), t = (m − μ)/σ, G' = −h·G) over the
+ * sample's allowed pieces (j + k: 0 μμ, 1 μσ, 2 σσ), from I_μ = −[G], I_σ = I/σ − [t·G] on each
+ * piece ([F] = F(b) − F(a)): I_μμ = −[h·G]/σ, I_μσ = −[h·G·t]/σ, I_σσ = I_σ/σ − I/σ² + [t·G − t²·h·G]/σ.
  */
-function gaussNormSecond(s: usize, args: usize, jk: i32): f64 {
+export function peakNormSecond(s: usize, kind: i32, args: usize, na: i32, jk: i32): f64 {
   const mean = load<f64>(args), sg = load<f64>(args, 8);
+  const alpha = kind == CRYSTAL_BALL ? load<f64>(args, 16) : Infinity;
+  const n = kind == CRYSTAL_BALL ? load<f64>(args, 24) : 1.0;
   const np = pieces(s);
   let sum: f64 = 0;
   for (let q = 0; q < np; q++) {
     const lo = pieceLo(q), hi = pieceHi(q);
     const ta = (lo - mean) / sg, tb = (hi - mean) / sg;
-    const ga = Math.exp(-0.5 * ta * ta), gb = Math.exp(-0.5 * tb * tb);
-    if (jk == 0) sum -= (gb * tb - ga * ta) / sg;
-    else if (jk == 1) sum -= (gb * tb * tb - ga * ta * ta) / sg;
+    const ga = pdfValue(kind, lo, args, na), gb = pdfValue(kind, hi, args, na);
+    const hga = peakSlope(ta, alpha, n) * ga, hgb = peakSlope(tb, alpha, n) * gb;
+    if (jk == 0) sum -= (hgb - hga) / sg;
+    else if (jk == 1) sum -= (hgb * tb - hga * ta) / sg;
     else {
-      const I = gaussianIntegral(lo, hi, args);
-      const Is = I / sg - (tb * gb - ta * ga);
-      sum += Is / sg - I / (sg * sg) - (gb * (tb * tb * tb - tb) - ga * (ta * ta * ta - ta)) / sg;
+      const I = pdfIntegral(kind, lo, hi, args, na);
+      const Is = pdfIntegralDerivative(kind, lo, hi, args, na, 1);
+      sum += Is / sg - I / (sg * sg) + (tb * gb - ta * ga - (tb * tb * hgb - ta * ta * hga)) / sg;
     }
   }
   return sum;
@@ -239,7 +242,7 @@ function gaussRows(s: usize, a: i32): void {
   for (let j = 0; j < 2; j++) {
     store<f64>(GNORM + (<usize>j << 3), rangeIntegralDerivative(s, GAUSSIAN, sLo(s), sHi(s), args, 2, j));
   }
-  for (let jk = 0; jk < 3; jk++) store<f64>(GNORM + (<usize>(2 + jk) << 3), gaussNormSecond(s, args, jk));
+  for (let jk = 0; jk < 3; jk++) store<f64>(GNORM + (<usize>(2 + jk) << 3), peakNormSecond(s, GAUSSIAN, args, 2, jk));
   for (let j = 0; j < 2; j++) {
     if (isFixed(cArgIndex(fc0, j))) continue;
     const b = addLocal(0, j);

@@ -6,6 +6,7 @@
 //   exponential  CB signal at a fixed mass (cached) + exponential, nsig, nbkg, λ free
 //   expPoly1     the same background written as expPoly order 1
 //   chebyshev2   CB (cached) + chebyshev order 2; argus: CB (cached) + ARGUS with c free
+//   cbFree       CB with free mean and width (tail fixed) + chebyshev order 2: the general passes only
 // Cases run interleaved (one run of each case, then again); medians. Variants: default (the fused
 // kernel where the model takes it), the general passes (setFastPath(0)), and the general passes with
 // the analytic Hessian forbidden (setAnalyticHessian(0): start metric and HESSE by differences).
@@ -69,6 +70,17 @@ export const MODELS = {
       .parameter("c", -2)
       .component("sig", "crystalBall", [4.2, 0.05, 1.5, 3], "nsig")
       .component("bkg", "argus", [10.5, "c", 0.5], "nbkg")
+      .build("nsig"),
+  cbFree: (N) =>
+    new ModelBuilder("m", [0, 10])
+      .parameter("nsig", 0.05 * N)
+      .parameter("nbkg", N, { lo: 0 })
+      .parameter("mean", 4.2)
+      .parameter("sigma", 0.1, { lo: 0.01 })
+      .parameter("a1", -0.3)
+      .parameter("a2", 0.05)
+      .component("sig", "crystalBall", ["mean", "sigma", 1.5, 3], "nsig")
+      .component("bkg", "chebyshev", [0, 10, "a1", "a2"], "nbkg")
       .build("nsig"),
   expPoly1: (N) =>
     new ModelBuilder("m", [0, 10])

@@ -378,6 +378,66 @@ describe("the general passes' analytic Hessian equals differences of the gradien
   });
 });
 
+describe("the general Hessian of a free peak (mean, width) equals differences of the gradient", () => {
+  /** A peak with mean and σ free over a Chebyshev(1) background; vetoes and a weight rule optional. */
+  function peakModel(shape: "gaussian" | "crystalBall", exclude: [number, number][], free = ["mean", "sigma"]) {
+    const mb = new ModelBuilder("m", [0, 10]).exclude(exclude).parameter("nsig", 400);
+    if (free.includes("mean")) mb.parameter("mean", 4.2);
+    if (free.includes("sigma")) mb.parameter("sigma", 0.15, { lo: 0.01 });
+    const mean = free.includes("mean") ? "mean" : 4.2;
+    const sigma = free.includes("sigma") ? "sigma" : 0.15;
+    const args = shape === "gaussian" ? [mean, sigma] : [mean, sigma, 1.2, 2.5];
+    return mb
+      .parameter("nbkg", 2000, { lo: 0 })
+      .parameter("a1", -0.2)
+      .component("sig", shape, args, "nsig")
+      .component("bkg", "chebyshev", [0, 10, "a1"], "nbkg")
+      .build("nsig");
+  }
+  // a veto next to the peak (t from 1 to 2.5): the normalisation's boundary terms count. Steps in μ and
+  // σ of 1e-5: the Crystal Ball's ∂²ln g jumps where the tail meets the core, and the differences are
+  // only as good as the few events a step carries across that seam
+  const NEAR: [number, number][] = [
+    [2.0, 2.4],
+    [4.35, 4.575],
+  ];
+  for (const shape of ["gaussian", "crystalBall"] as const) {
+    for (const exclude of [[], NEAR]) {
+      test(`${shape} (mean, σ free) + Chebyshev(1), ${exclude.length ? "a veto by the peak" : "whole range"}`, async () => {
+        const model = peakModel(shape, exclude);
+        const values = eventsOf(model, 43, true);
+        await expectHessian(model, [{ values }], [410, 4.21, 0.155, 1990, -0.21], [0.5, 1e-5, 1e-5, 5, 1e-3]);
+      });
+    }
+  }
+
+  test("the Crystal Ball's tail at the range's edge: a peak near the low bound, every tail event in range", async () => {
+    const model = new ModelBuilder("m", [0, 10])
+      .parameter("nsig", 600)
+      .parameter("mean", 0.5)
+      .parameter("sigma", 0.2, { lo: 0.01 })
+      .parameter("nbkg", 1500, { lo: 0 })
+      .component("sig", "crystalBall", ["mean", "sigma", 0.8, 1.5], "nsig")
+      .component("bkg", "exponential", [-0.2], "nbkg")
+      .build("nsig");
+    const values = eventsOf(model, 44, false);
+    await expectHessian(model, [{ values }], [590, 0.51, 0.21, 1510], [0.5, 1e-5, 1e-5, 5]);
+  });
+
+  test("only the mean free, only σ free; weighted events with a Gaussian of free mean and σ", async () => {
+    for (const free of [["mean"], ["sigma"]]) {
+      const model = peakModel("crystalBall", NEAR, free);
+      const values = eventsOf(model, 45, true);
+      const v = [405, free[0] === "mean" ? 4.19 : 0.16, 1995, -0.19];
+      await expectHessian(model, [{ values }], v, [0.5, 1e-5, 5, 1e-3]);
+    }
+    const model = peakModel("gaussian", NEAR);
+    const values = eventsOf(model, 46, false);
+    const weights = Float64Array.from(values, (_, i) => (i % 4 === 0 ? 0.6 : 1.3));
+    await expectHessian(model, [{ values, weights }], [410, 4.21, 0.155, 1990, -0.21], [0.5, 1e-3, 1e-3, 5, 1e-3]);
+  });
+});
+
 describe("the general Hessian over samples", () => {
   test("two samples sharing the signal strength, one weighted (its NLL scaled by Σw/Σw²)", async () => {
     const model = new ModelBuilder("m", [0, 10])

@@ -40,6 +40,15 @@ function tailIntegralT(ta: f64, tb: f64, alpha: f64, n: f64): f64 {
   return Math.exp(-0.5 * alpha * alpha + e * Math.log1p(ub)) * (n / alpha) * ratio;
 }
 
+/**
+ * A peak's h = −∂ln g/∂t (so ∂ln g/∂μ = h/σ, ∂ln g/∂σ = h·t/σ): t in the Gaussian core (t > −α),
+ * −α/(1 + u) in the Crystal Ball's tail (a Gaussian: α = +∞).
+ */
+export function peakSlope(t: f64, alpha: f64, n: f64): f64 {
+  if (t > -alpha) return t;
+  return -alpha / (1.0 + tailU(t, alpha, Math.min(n, N_MAX)));
+}
+
 /** Value of the half on one side: `t` already oriented so the tail is at t < −α. */
 @inline function halfValue(t: f64, alpha: f64, n: f64): f64 {
   return t > -alpha ? Math.exp(-0.5 * t * t) : tailValue(t, alpha, n);
