@@ -384,8 +384,9 @@ function localRows(s: usize): void {
 /** A peak's normalisation derivatives into its moments: 1 ∂I/∂μ, 2 ∂I/∂σ, 3 ∂²I/∂μ², 4 ∂²I/∂μ∂σ, 5 ∂²I/∂σ². */
 function peakMoments(s: usize, c: usize, j: i32): void {
   const kind = cKind(c), args = cArgPtr(c), na = cArgs(c);
-  for (let a = 0; a < 2; a++) put(MOM, j * (2 * MAX_K + 1) + 1 + a, rangeIntegralDerivative(s, kind, sLo(s), sHi(s), args, na, a));
-  for (let jk = 0; jk < 3; jk++) put(MOM, j * (2 * MAX_K + 1) + 3 + jk, peakNormSecond(s, kind, args, na, jk));
+  const at = j * (2 * MAX_K + 1);
+  for (let a = 0; a < 2; a++) put(MOM, at + 1 + a, rangeIntegralDerivative(s, kind, sLo(s), sHi(s), args, na, a));
+  for (let jk = 0; jk < 3; jk++) put(MOM, at + 3 + jk, peakNormSecond(s, kind, args, na, jk));
 }
 
 function addLocal(j: i32, k: i32, a: i32): void {

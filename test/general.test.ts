@@ -403,7 +403,8 @@ describe("the general Hessian of a free peak (mean, width) equals differences of
   ];
   for (const shape of ["gaussian", "crystalBall"] as const) {
     for (const exclude of [[], NEAR]) {
-      test(`${shape} (mean, σ free) + Chebyshev(1), ${exclude.length ? "a veto by the peak" : "whole range"}`, async () => {
+      const where = exclude.length ? "a veto by the peak" : "whole range";
+      test(`${shape} (mean, σ free) + Chebyshev(1), ${where}`, async () => {
         const model = peakModel(shape, exclude);
         const values = eventsOf(model, 43, true);
         await expectHessian(model, [{ values }], [410, 4.21, 0.155, 1990, -0.21], [0.5, 1e-5, 1e-5, 5, 1e-3]);
@@ -411,7 +412,7 @@ describe("the general Hessian of a free peak (mean, width) equals differences of
     }
   }
 
-  test("the Crystal Ball's tail at the range's edge: a peak near the low bound, every tail event in range", async () => {
+  test("the Crystal Ball's tail reaching the range's low bound (its boundary terms from the tail)", async () => {
     const model = new ModelBuilder("m", [0, 10])
       .parameter("nsig", 600)
       .parameter("mean", 0.5)
