@@ -172,7 +172,40 @@ describe("the number scanner", () => {
     }
     expect(checked).toBeGreaterThan(150_000);
   });
+
+  test("50 000 texts within 1e-19 of a midpoint between two doubles, 16 to 19 digits: Number()'s value", () => {
+    for (const s of nearMidpoints(rng(2), 50_000)) {
+      for (const text of [s, `-${s}`, s.replace(/e/, "0e")]) {
+        const b = enc(`${text},`);
+        expect(Object.is(decimalBytes(b, 0, b.length - 1), Number(text)), text).toBe(true);
+      }
+    }
+  });
 });
+
+/**
+ * Texts next to a midpoint between two neighbouring doubles, where a correctly rounded parser must
+ * look at every digit: the exact midpoint's first 16 to 19 significant digits, truncated, and with
+ * the last digit one up (the midpoints themselves have up to 767 digits).
+ */
+function nearMidpoints(r: () => number, count: number): string[] {
+  const view = new DataView(new ArrayBuffer(8));
+  const out: string[] = [];
+  while (out.length < count) {
+    view.setFloat64(0, (0.5 + r()) * 10 ** Math.floor(r() * 60 - 30));
+    const bits = view.getBigUint64(0);
+    const exp = Number((bits >> 52n) & 0x7ffn) - 1075; // x = mantissa · 2^exp
+    const mantissa = (bits & ((1n << 52n) - 1n)) | (1n << 52n);
+    // the midpoint (2·mantissa + 1)·2^(exp − 1) as digits · 10^-q
+    const q = Math.max(0, 1 - exp);
+    const digits = ((2n * mantissa + 1n) * (q > 0 ? 5n ** BigInt(q) : 2n ** BigInt(exp - 1))).toString();
+    const n = 16 + Math.floor(r() * 4);
+    const head = digits.slice(0, n);
+    const decimals = q - (digits.length - n); // head · 10^-decimals
+    for (const m of [BigInt(head), BigInt(head) + 1n]) out.push(`${m}e${-decimals}`);
+  }
+  return out;
+}
 
 /** A random CSV text, usually well formed, sometimes not; with the choice to read it with. */
 function randomCsv(r: () => number): { text: string; choice: ColumnChoice } {

@@ -17,8 +17,72 @@ const POW10 = [
   1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20,
   1e21, 1e22,
 ];
-/** While the mantissa is below this, mantissa·10 + 9 < 2^53: every step of the digit loop is exact. */
-const EXACT_MANTISSA = 900719925474099;
+/** The significant digits the mantissa's high part holds: below 10^15 < 2^53 every step is exact. */
+const HIGH_DIGITS = 15;
+/** The significant digits read in all (high and low parts): 10^19 < 2^64, two doubles hold it exactly. */
+const MAX_DIGITS = 19;
+
+/** 10^k for |k| ≤ POW_RANGE as a double-double hi + lo (relative error below 2^-105). */
+const POW_RANGE = 64;
+const POW_HI = new Float64Array(2 * POW_RANGE + 1);
+const POW_LO = new Float64Array(2 * POW_RANGE + 1);
+for (let k = -POW_RANGE; k <= POW_RANGE; k++) {
+  // 10^k exactly (k ≥ 0) or 10^k·2^400 truncated (k < 0, 187 bits and more), split into two doubles
+  const exact = k >= 0 ? 10n ** BigInt(k) : 2n ** 400n / 10n ** BigInt(-k);
+  const hi = Number(exact);
+  const scale = k >= 0 ? 1 : 2 ** -400;
+  POW_HI[k + POW_RANGE] = hi * scale;
+  POW_LO[k + POW_RANGE] = Number(exact - BigInt(hi)) * scale;
+}
+
+/** Veltkamp's splitter for Dekker's exact product (no fused multiply-add in JavaScript). */
+const SPLIT = 134217729; // 2^27 + 1
+/** The rounding error of p = fl(a·b): a·b − p exactly (|a|, |b| < 2^996). */
+function productError(a: number, b: number, p: number): number {
+  let t = SPLIT * a;
+  const ah = t - (t - a);
+  const al = a - ah;
+  t = SPLIT * b;
+  const bh = t - (t - b);
+  const bl = b - bh;
+  return ah * bh - p + ah * bl + al * bh + al * bl;
+}
+
+const BITS = new Float64Array(1);
+const WORDS = new Uint32Array(BITS.buffer);
+
+/**
+ * high·10^lowDigits + low (16 to 19 significant digits) times 10^k, correctly rounded; NaN when it
+ * cannot tell (then Number() decides). The mantissa is two doubles holding it exactly, 10^k a
+ * double-double, their product exact but for roundings below 2^-100 of the value: the nearest
+ * double r of that product is the nearest of the true value unless the product lies within that
+ * error of a midpoint between r and a neighbour. Then, and outside normal numbers, or at a power of
+ * two (whose lower neighbour is nearer), it gives NaN.
+ */
+function nearest(high: number, lowDigits: number, low: number, k: number): number {
+  if (k < -POW_RANGE || k > POW_RANGE) return Number.NaN;
+  const p = POW10[lowDigits];
+  const x = high * p; // an integer below 2^64: its error xe is an integer below 2^11
+  const xe = productError(high, p, x);
+  const s = x + low;
+  const t = low - (s - x) + xe; // small integers: exact, s + t is the mantissa
+  const m1 = s + t; // renormalised: |m2| ≤ half an ulp of m1
+  const m2 = t - (m1 - s);
+  const p1 = POW_HI[k + POW_RANGE];
+  const p2 = POW_LO[k + POW_RANGE];
+  const h = m1 * p1;
+  const l = productError(m1, p1, h) + (m1 * p2 + m2 * p1);
+  const r = h + l;
+  const e = h - r + l; // the product less r
+  BITS[0] = r;
+  const top = WORDS[1];
+  const biased = (top >>> 20) & 0x7ff;
+  if (biased < 64 || biased > 2000 || ((top & 0xfffff) === 0 && WORDS[0] === 0)) return Number.NaN;
+  WORDS[1] = (biased - 53) << 20; // half an ulp of r: 2^(biased − 1023 − 53)
+  WORDS[0] = 0;
+  const half = BITS[0];
+  return half - Math.abs(e) > half * 2 ** -30 ? r : Number.NaN;
+}
 
 const utf8 = new TextDecoder();
 
@@ -53,10 +117,10 @@ let stop = 0;
 /**
  * The value of the decimal number whose text starts at b[s] (a sign, digits with an optional
  * point, an optional exponent) and ends at the first byte that cannot continue it, left in `stop`;
- * NaN when there is no such number there. Digits go into an integer mantissa; when it stays below
- * 2^53 and the power of ten is at most 22 either way, mantissa × 10^k or mantissa / 10^k is one
- * correctly rounded operation on exact doubles, so the result is Number()'s, bit for bit (Clinger's
- * fast path); otherwise Number() parses the text.
+ * NaN when there is no such number there. Up to 15 digits make an exact integer mantissa; with the
+ * power of ten at most 22 either way, mantissa × 10^k or mantissa / 10^k is one correctly rounded
+ * operation on exact doubles, so the result is Number()'s, bit for bit (Clinger's fast path).
+ * Longer mantissas (shortest round-trip output has up to 17 digits) take long().
  */
 function numberAt(b: Uint8Array, s: number): number {
   let i = s;
@@ -66,30 +130,31 @@ function numberAt(b: Uint8Array, s: number): number {
     negative = c === 45;
     c = b[++i];
   }
-  let mantissa = 0;
-  let digits = 0;
-  let scale = 0; // digits after the point
-  let exact = true;
+  const intStart = i;
+  let mantissa = 0; // exact while there are at most 15 digits
   while (c >= 48 && c <= 57) {
-    if (mantissa < EXACT_MANTISSA) mantissa = mantissa * 10 + (c - 48);
-    else exact = false;
-    digits++;
+    mantissa = mantissa * 10 + (c - 48);
     c = b[++i];
   }
+  const intEnd = i;
+  let fracStart = i;
+  let more = i; // where the digits past the first 15 start (a longer mantissa)
   if (c === 46) {
-    c = b[++i];
-    while (c >= 48 && c <= 57) {
-      if (mantissa < EXACT_MANTISSA) {
-        mantissa = mantissa * 10 + (c - 48);
-        scale++;
-      } else exact = false;
-      digits++;
+    fracStart = ++i;
+    c = b[i];
+    const exactEnd = fracStart + HIGH_DIGITS - (intEnd - intStart);
+    while (c >= 48 && c <= 57 && i < exactEnd) {
+      mantissa = mantissa * 10 + (c - 48);
       c = b[++i];
     }
+    more = i;
+    while (c >= 48 && c <= 57) c = b[++i];
   }
+  const fracEnd = i;
+  const digits = intEnd - intStart + (fracEnd - fracStart);
   if (digits === 0) {
     stop = i;
-    return NaN;
+    return Number.NaN;
   }
   let exponent = 0;
   if (c === 101 || c === 69) {
@@ -101,7 +166,7 @@ function numberAt(b: Uint8Array, s: number): number {
     }
     if (!(c >= 48 && c <= 57)) {
       stop = i;
-      return NaN;
+      return Number.NaN;
     }
     while (c >= 48 && c <= 57) {
       if (exponent < 100000) exponent = exponent * 10 + (c - 48);
@@ -110,15 +175,43 @@ function numberAt(b: Uint8Array, s: number): number {
     if (minus) exponent = -exponent;
   }
   stop = i;
-  if (exact) {
-    if (mantissa === 0) return negative ? -0 : 0;
-    const k = exponent - scale;
-    if (k >= -22 && k <= 22) {
-      const v = k < 0 ? mantissa / POW10[-k] : mantissa * POW10[k];
-      return negative ? -v : v;
-    }
-  }
+  let v = Number.NaN;
+  const k = exponent - (fracEnd - fracStart);
+  if (digits > HIGH_DIGITS) {
+    v = intEnd - intStart > HIGH_DIGITS ? Number.NaN : long(b, mantissa, more, fracEnd, k);
+  } else if (mantissa === 0) v = 0;
+  else if (k >= -22 && k <= 22) v = k < 0 ? mantissa / POW10[-k] : mantissa * POW10[k];
+  else v = nearest(mantissa, 0, 0, k);
+  if (!Number.isNaN(v)) return negative ? -v : v;
   return Number(textSlice(b, s, i));
+}
+
+/**
+ * A mantissa of more than 15 digits (the first 15 are `first`, the fraction's rest b[from, to))
+ * times 10^k: its first 15 significant digits and the next 4 (at most 19: 10^19 < 2^64) to
+ * nearest(), NaN beyond (then Number() decides).
+ */
+function long(b: Uint8Array, first: number, from: number, to: number, k: number): number {
+  let high = first;
+  let significant = HIGH_DIGITS; // digits of `first` from its first non-zero one
+  if (first < 1e14) for (significant = 0; significant < HIGH_DIGITS && POW10[significant] <= first; ) significant++;
+  let low = 0;
+  for (let i = from; i < to; i++) {
+    const d = b[i] - 48;
+    if (significant < HIGH_DIGITS) {
+      high = high * 10 + d;
+      if (high !== 0) significant++;
+    } else if (significant < MAX_DIGITS) {
+      low = low * 10 + d;
+      significant++;
+    } else return Number.NaN;
+  }
+  if (high === 0) return 0;
+  const lowDigits = Math.max(0, significant - HIGH_DIGITS);
+  // a mantissa below 2^53 (16 digits, or leading zeros) takes Clinger's path still
+  const m = high * POW10[lowDigits] + low;
+  if (m < 9007199254740992 && k >= -22 && k <= 22) return k < 0 ? m / POW10[-k] : m * POW10[k];
+  return nearest(high, lowDigits, low, k);
 }
 
 /**
@@ -285,8 +378,9 @@ export class CsvScanner {
 
   /** The lines in b[from, to): whole lines, the last one ending at `to` (a '\n' or the file's end). */
   private lines(b: Uint8Array, from: number, to: number): void {
-    const { slotOf, rowValue, rowStart, rowEnd } = this;
-    const header = this.fields === 0;
+    const { slotOf, rowValue, rowStart, rowEnd, columns, fields } = this;
+    const header = fields === 0;
+    const crlf = this.crlf === true;
     let i = from;
     while (i < to) {
       const start = i;
@@ -294,7 +388,7 @@ export class CsvScanner {
       let fieldStart = i;
       let quoteStart = -1; // the content of a quoted field: b[quoteStart, quoteEnd)
       let quoteEnd = -1;
-      rowValue.fill(Number.NaN); // the values when their fields were read as plain numbers
+      for (let k = 0; k < rowValue.length; k++) rowValue[k] = Number.NaN; // the values read as plain numbers
       let kind = LINE_END;
       for (;;) {
         const slot = field < slotOf.length ? slotOf[field] : -1;
@@ -335,15 +429,15 @@ export class CsvScanner {
         const nl = b.indexOf(10, i);
         i = nl < 0 || nl >= to ? to : nl;
       }
-      if (i < to && this.crlf && b[i - 1] !== 13) throw new NotPlainCsv("LF in a CRLF file");
+      if (i < to && crlf && b[i - 1] !== 13) throw new NotPlainCsv("LF in a CRLF file");
       // csv-parse skips a line of blanks (space, FF, CR), with or without a comment
       if (field > 0 || quoteStart >= 0 || !blanks(b, fieldStart, end)) {
         if (this.fields === 0) this.header(b, start, end, field + 1);
         else {
-          if (field + 1 !== this.fields) throw new NotPlainCsv("a row with another number of fields");
+          if (field + 1 !== fields) throw new NotPlainCsv("a row with another number of fields");
           for (let k = 0; k < rowValue.length; k++) {
             const v = rowValue[k];
-            this.columns[k].push(v - v === 0 ? v : this.value(b, rowStart[k], rowEnd[k], this.names[k]));
+            columns[k].push(v - v === 0 ? v : this.value(b, rowStart[k], rowEnd[k], this.names[k]));
           }
         }
       }

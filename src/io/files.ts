@@ -88,16 +88,20 @@ async function readCsv(path: string, wanted: Wanted): Promise<Float64Array[]> {
   await readable(path);
   try {
     const scanner = new CsvScanner(path, wanted, (await stat(path)).size);
-    // one buffer read into again and again: no allocation per chunk (the scanner keeps none of it)
+    // two buffers read into again and again (the scanner keeps none of a chunk): the next chunk
+    // is read while this one is scanned
     const file = await open(path, "r");
+    const buffers = [new Uint8Array(1 << 20), new Uint8Array(1 << 20)];
+    let next = file.read(buffers[0], 0, 1 << 20, null);
     try {
-      const buffer = new Uint8Array(1 << 20);
-      for (;;) {
-        const { bytesRead } = await file.read(buffer, 0, buffer.length, null);
+      for (let k = 0; ; k ^= 1) {
+        const { bytesRead } = await next;
         if (bytesRead === 0) break;
-        scanner.push(buffer.subarray(0, bytesRead));
+        next = file.read(buffers[k ^ 1], 0, 1 << 20, null);
+        scanner.push(buffers[k].subarray(0, bytesRead));
       }
     } finally {
+      await next.catch(() => undefined); // no read left running on a closed file
       await file.close();
     }
     return scanner.end();
