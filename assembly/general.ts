@@ -9,24 +9,22 @@
 // Σ r_i f_c(i) φ_i^k for the exponential families and ARGUS's c (φ = x, m or u, since ∂g/∂c_k =
 // φ^k g), and for a Gaussian's or a Crystal Ball's free mean or width Σ r_i f_c(i) h_i and
 // Σ r_i f_c(i) h_i t_i (∂g/∂μ = h·g/σ, ∂g/∂σ = t·h·g/σ, t = (m − μ)/σ, h = t in the core and
-// −α/(1 + u) in the tail), and for a Crystal Ball's free tail Σ r_i f_c(i) ∂ln g/∂α and
-// Σ r_i f_c(i) ∂ln g/∂n. Other free arguments with an analytic derivative (the double-sided Crystal
-// Ball's) take Σ r_i ∂g/∂a in a scalar pass over the stored r_i.
+// −α/(1 + u) in the tail; the double-sided Crystal Ball's σ_L and σ_R each on its side), and for a
+// Crystal Ball's free tail Σ r_i f_c(i) ∂ln g/∂α and Σ r_i f_c(i) ∂ln g/∂n.
 // An odd last event runs as a pair whose second lane is masked out.
 import { constants, vexp, vlog, K_MANT, K_ONE } from "./vexp";
 import {
-  sData, sWeights, sEvents, sLo, sHi, sComponents, sR, component, cKind, cArgs, cBuf, cArgPtr, cArgIndex, cNorm,
+  sData, sWeights, sEvents, sLo, sHi, sComponents, component, cKind, cArgs, cBuf, cArgPtr, cArgIndex, cNorm,
   yieldOf, cArgFactors, argFactorIndex, cFactorArg, cFactorParam, argDerivative,
 } from "./model";
 import {
-  pdfArgAnalytic, CHEBYSHEV, POLYNOMIAL, EXP_POLY, EXPONENTIAL, ARGUS, GAUSSIAN, CRYSTAL_BALL,
+  pdfArgAnalytic, CHEBYSHEV, POLYNOMIAL, EXP_POLY, EXPONENTIAL, ARGUS, GAUSSIAN, CRYSTAL_BALL, DOUBLE_CB,
 } from "./pdf/index";
-import { doubleCBDerivative } from "./pdf/crystalball";
 import { refresh, guardsHold, rangeIntegralDerivative, addYieldGradient, addGradient, isAnalytic } from "./nll";
 import { MAX_COMPONENTS } from "../src/core/abi";
 
 // the shape sums' kinds: which basis a component's job sums
-const J_CHEB = 1, J_POLY = 2, J_EXP_X = 3, J_EXP_M = 4, J_EXP_U = 5, J_PEAK = 6;
+const J_CHEB = 1, J_POLY = 2, J_EXP_X = 3, J_EXP_M = 4, J_EXP_U = 5, J_PEAK = 6, J_DCB = 7;
 const MAX_ORDER = 6;
 const MAX_ACC = MAX_COMPONENTS * (1 + MAX_ORDER);
 
@@ -39,7 +37,10 @@ const JOB_C = memory.data(MAX_COMPONENTS * 4, 16);
 const JOB_KIND = memory.data(MAX_COMPONENTS * 4, 16);
 const JOB_ORDER = memory.data(MAX_COMPONENTS * 4, 16);
 const JOB_ACC = memory.data(MAX_COMPONENTS * 4, 16);
-const JOB_MAP = memory.data(MAX_COMPONENTS * 80, 16); // a job's splats: α, β; a peak's μ, 1/σ, −α, α/n, 1
+// a job's splats: α, β; a peak's μ, 1/σ, −α, α/n, 1; a double-sided peak's μ, 1/σ_L, 1/σ_R, −α_L,
+// α_L/n_L, −α_R, α_R/n_R, 1
+const MAP_BYTES = 128;
+const JOB_MAP = memory.data(MAX_COMPONENTS * MAP_BYTES, 16);
 const COMP_JOB = memory.data(MAX_COMPONENTS * 4, 16); // a component's job, −1 for none
 const CONST = memory.data(3 * 16, 16); // 0, 1, the first lane's mask
 const Z = 0, ONE = 16, LANE0 = 32;
@@ -79,6 +80,7 @@ function jobOrder(c: usize): i32 {
   if (kind == ARGUS) return argFloats(c, 1) ? 1 : 0;
   if (kind == CRYSTAL_BALL && (argFloats(c, 2) || argFloats(c, 3))) return 4; // the tail's α, n too
   if (kind == GAUSSIAN || kind == CRYSTAL_BALL) return argFloats(c, 0) || argFloats(c, 1) ? 2 : 0;
+  if (kind == DOUBLE_CB) return argFloats(c, 0) || argFloats(c, 1) || argFloats(c, 2) ? 3 : 0;
   if (kind != CHEBYSHEV && kind != POLYNOMIAL && kind != EXP_POLY) return 0;
   let order = 0;
   for (let a = 2; a < cArgs(c); a++) if (argFloats(c, a)) order = a - 1;
@@ -101,6 +103,7 @@ function plan(s: usize, grad: bool): void {
     const a = cArgPtr(c);
     let alpha: f64 = 1, beta: f64 = 0, jk = J_EXP_M;
     if (kind == GAUSSIAN || kind == CRYSTAL_BALL) jk = J_PEAK;
+    else if (kind == DOUBLE_CB) jk = J_DCB;
     else if (kind == ARGUS) {
       jk = J_EXP_U;
       alpha = 1.0 / load<f64>(a);
@@ -114,10 +117,11 @@ function plan(s: usize, grad: bool): void {
     setI32(JOB_KIND, nJobs, jk);
     setI32(JOB_ORDER, nJobs, order);
     setI32(JOB_ACC, nJobs, nAcc);
-    const map = JOB_MAP + <usize>nJobs * 80;
+    const map = JOB_MAP + <usize>nJobs * MAP_BYTES;
     v128.store(map, f64x2.splat(alpha));
     v128.store(map + 16, f64x2.splat(beta));
     if (jk == J_PEAK) peakSplats(map, kind, a);
+    if (jk == J_DCB) doubleSplats(map, a);
     nAcc += order;
     nJobs++;
   }
@@ -138,15 +142,16 @@ function plan(s: usize, grad: bool): void {
     const kind = i32At(JOB_KIND, k);
     const order = i32At(JOB_ORDER, k);
     const base = i32At(JOB_ACC, k);
-    const alpha = v128.load(JOB_MAP + <usize>k * 80);
-    if (kind == J_PEAK) {
+    const alpha = v128.load(JOB_MAP + <usize>k * MAP_BYTES);
+    if (kind == J_PEAK || kind == J_DCB) {
       const rf = f64x2.mul(r, ld(load<usize>(BUF + (<usize>i32At(JOB_C, k) << 3)) + off, tail));
-      if (order == 4) peakSums(k, m, rf, base, true);
+      if (kind == J_DCB) doubleSums(k, m, rf, base);
+      else if (order == 4) peakSums(k, m, rf, base, true);
       else peakSums(k, m, rf, base, false);
       continue;
     }
     if (kind == J_CHEB || kind == J_POLY) {
-      const x = f64x2.add(f64x2.mul(m, alpha), v128.load(JOB_MAP + <usize>k * 80 + 16));
+      const x = f64x2.add(f64x2.mul(m, alpha), v128.load(JOB_MAP + <usize>k * MAP_BYTES + 16));
       let t0 = cv(ONE), t1 = x;
       accAdd(base, f64x2.mul(r, x));
       for (let q = 2; q <= order; q++) {
@@ -158,7 +163,7 @@ function plan(s: usize, grad: bool): void {
       continue;
     }
     let phi = m;
-    if (kind == J_EXP_X) phi = f64x2.add(f64x2.mul(m, alpha), v128.load(JOB_MAP + <usize>k * 80 + 16));
+    if (kind == J_EXP_X) phi = f64x2.add(f64x2.mul(m, alpha), v128.load(JOB_MAP + <usize>k * MAP_BYTES + 16));
     else if (kind == J_EXP_U) {
       const t = f64x2.mul(m, alpha);
       phi = f64x2.sub(cv(ONE), f64x2.mul(t, t));
@@ -182,12 +187,48 @@ function peakSplats(map: usize, kind: i32, a: usize): void {
   v128.store(map + 64, f64x2.splat(1.0));
 }
 
+/** A double-sided peak's splats (arguments μ, σ_L, σ_R, α_L, n_L, α_R, n_R). */
+function doubleSplats(map: usize, a: usize): void {
+  v128.store(map, f64x2.splat(load<f64>(a)));
+  v128.store(map + 16, f64x2.splat(1.0 / load<f64>(a, 8)));
+  v128.store(map + 32, f64x2.splat(1.0 / load<f64>(a, 16)));
+  for (let side = 0; side < 2; side++) {
+    const tail = a + 24 + 16 * <usize>side; // α, n of the side
+    const alpha = load<f64>(tail), n = Math.min(load<f64>(tail, 8), 1e200);
+    v128.store(map + 48 + 32 * <usize>side, f64x2.splat(-alpha));
+    v128.store(map + 64 + 32 * <usize>side, f64x2.splat(alpha / n));
+  }
+  v128.store(map + 112, f64x2.splat(1.0));
+}
+
+/**
+ * A double-sided peak's sums Σ r f h/σ (the mean), Σ r f h t/σ_L below the mean and Σ r f h t/σ_R
+ * above it: t = (m − μ)/σ with the side's σ, h = −∂ln g/∂t from the side's core or tail (each side's
+ * shape runs in o = ±t, the tail at o < −α).
+ */
+@inline function doubleSums(k: i32, m: v128, rf: v128, base: i32): void {
+  const map = JOB_MAP + <usize>k * MAP_BYTES;
+  const left = f64x2.lt(m, v128.load(map));
+  const inv = v128.bitselect(v128.load(map, 16), v128.load(map, 32), left);
+  const t = f64x2.mul(f64x2.sub(m, v128.load(map)), inv);
+  const o = v128.bitselect(t, f64x2.neg(t), left);
+  const negAlpha = v128.bitselect(v128.load(map, 48), v128.load(map, 80), left);
+  const slope = v128.bitselect(v128.load(map, 64), v128.load(map, 96), left);
+  const onePlusU = f64x2.sub(v128.load(map, 112), f64x2.mul(slope, f64x2.sub(o, negAlpha)));
+  const ho = v128.bitselect(o, f64x2.div(negAlpha, onePlusU), f64x2.gt(o, negAlpha));
+  const rfh = f64x2.mul(f64x2.mul(rf, v128.bitselect(ho, f64x2.neg(ho), left)), inv);
+  accAdd(base, rfh);
+  const rfht = f64x2.mul(rfh, t);
+  accAdd(base + 1, v128.and(rfht, left));
+  accAdd(base + 2, v128.andnot(rfht, left));
+}
+
 /**
  * A peak's sums Σ r f h and Σ r f h t (rf = r·f of the pair): h = t in the core (t > −α), and
  * −α/(1 + u), u = −α(α + t)/n, in the tail.
  */
 @inline function peakSums(k: i32, m: v128, rf: v128, base: i32, tails: bool): void {
-  const map = JOB_MAP + <usize>k * 80;
+  const map = JOB_MAP + <usize>k * MAP_BYTES;
   const t = f64x2.mul(f64x2.sub(m, v128.load(map)), v128.load(map, 16));
   const negAlpha = v128.load(map, 32);
   const one = v128.load(map, 64);
@@ -210,10 +251,10 @@ function peakSplats(map: usize, kind: i32, a: usize): void {
 /**
  * The pass over events [start, end) (byte offsets; tail: the one event at start, as a masked pair)
  * of a sample with nc components: logSum += Σ w ln d, dmin = min d over events of weight ≠ 0, and
- * (grad) the sums into ACC and r_i into rOut when rOut ≠ 0.
+ * (grad) the sums into ACC.
  */
 @inline function sweep(
-  data: usize, w: usize, start: usize, end: usize, nc: i32, rOut: usize, tail: bool, weighted: bool, grad: bool,
+  data: usize, w: usize, start: usize, end: usize, nc: i32, tail: bool, weighted: bool, grad: bool,
 ): void {
   const K = constants();
   let prod = cv(ONE);
@@ -245,10 +286,6 @@ function peakSplats(map: usize, kind: i32, a: usize): void {
       if (tail) r = v128.and(r, cv(LANE0));
     }
     if (!grad) continue;
-    if (rOut != 0) {
-      if (tail) store<f64>(rOut + off, f64x2.extract_lane(r, 0));
-      else v128.store(rOut + off, r);
-    }
     for (let j = 0; j < nc; j++) accAdd(j, f64x2.mul(r, ld(load<usize>(BUF + (<usize>j << 3)) + off, tail)));
     if (nJobs > 0) shapeSums(ld(data + off, tail), r, off, tail);
   }
@@ -262,32 +299,21 @@ function peakSplats(map: usize, kind: i32, a: usize): void {
   }
 }
 
-/** The whole pass over sample s's n events (grad: sums; rOut: where r_i go, 0 for nowhere). */
-function pass(s: usize, n: i32, grad: bool, rOut: usize): void {
+/** The whole pass over sample s's n events (grad: with the gradient's sums). */
+function pass(s: usize, n: i32, grad: bool): void {
   const data = sData(s), w = sWeights(s), nc = sComponents(s);
   const end = <usize>(n >> 1) << 4;
   logSum = 0;
   dmin = Infinity;
   if (w != 0) {
-    if (grad) sweep(data, w, 0, end, nc, rOut, false, true, true);
-    else sweep(data, w, 0, end, nc, rOut, false, true, false);
-    if (n & 1) sweep(data, w, end, end + 16, nc, rOut, true, true, grad);
+    if (grad) sweep(data, w, 0, end, nc, false, true, true);
+    else sweep(data, w, 0, end, nc, false, true, false);
+    if (n & 1) sweep(data, w, end, end + 16, nc, true, true, grad);
     return;
   }
-  if (grad) sweep(data, w, 0, end, nc, rOut, false, false, true);
-  else sweep(data, w, 0, end, nc, rOut, false, false, false);
-  if (n & 1) sweep(data, w, end, end + 16, nc, rOut, true, false, grad);
-}
-
-/** Whether some component's floating analytic argument has no shape sum in the pass (it needs r_i). */
-function needsR(s: usize): bool {
-  const nc = sComponents(s);
-  for (let j = 0; j < nc; j++) {
-    const c = component(s, j);
-    if (i32At(COMP_JOB, j) >= 0) continue;
-    for (let a = 0; a < cArgs(c); a++) if (argFloats(c, a)) return true;
-  }
-  return false;
+  if (grad) sweep(data, w, 0, end, nc, false, false, true);
+  else sweep(data, w, 0, end, nc, false, false, false);
+  if (n & 1) sweep(data, w, end, end + 16, nc, true, false, grad);
 }
 
 /**
@@ -310,12 +336,11 @@ export function generalSample(s: usize, grad: usize): f64 {
   const nll = refreshSample(s);
   if (!isFinite(nll)) return Infinity;
   plan(s, grad != 0);
-  const rOut = grad != 0 && needsR(s) ? sR(s) : 0;
-  pass(s, sEvents(s), grad != 0, rOut);
+  pass(s, sEvents(s), grad != 0);
   // every event of weight ≠ 0 needs a density > 0 (below 1e-300 the product's exponent bookkeeping,
   // and any fit, is past meaning)
   if (!(dmin > 1e-300)) return Infinity;
-  if (grad != 0) gradient(s, grad, rOut);
+  if (grad != 0) gradient(s, grad);
   return nll - logSum;
 }
 
@@ -324,7 +349,7 @@ export function generalSample(s: usize, grad: usize): f64 {
  * floating analytic argument (T = Σ r_i ∂g/∂a: the pass's shape sum, times I where it summed f = g/I;
  * J = ∂I/∂a), times ∂a/∂p for the parameters in a (its base, its factors' parameters).
  */
-function gradient(s: usize, grad: usize, r: usize): void {
+function gradient(s: usize, grad: usize): void {
   const nc = sComponents(s);
   for (let j = 0; j < nc; j++) {
     const c = component(s, j);
@@ -336,35 +361,26 @@ function gradient(s: usize, grad: usize, r: usize): void {
       if (!argFloats(c, a)) continue;
       const args = cArgPtr(c);
       const norm = cNorm(c);
-      const T = shapeSum(s, c, j, a, r);
+      const T = shapeSum(c, j, a);
       const J = rangeIntegralDerivative(s, kind, sLo(s), sHi(s), args, na, a);
       distribute(c, a, -yieldOf(c) * (T - S * J) / norm, grad);
     }
   }
 }
 
-/** T = Σ r_i ∂g/∂a_a(m_i): from the pass's sums, else (double-sided CB) a scalar pass over the stored r_i. */
-function shapeSum(s: usize, c: usize, j: i32, a: i32, r: usize): f64 {
-  const job = i32At(COMP_JOB, j);
+/** T = Σ r_i ∂g/∂a_a(m_i), from the pass's sums (every floating analytic argument has a job). */
+function shapeSum(c: usize, j: i32, a: i32): f64 {
+  const base = i32At(JOB_ACC, i32At(COMP_JOB, j));
   const kind = cKind(c);
-  if (job >= 0) {
-    const base = i32At(JOB_ACC, job);
-    if (kind == CHEBYSHEV || kind == POLYNOMIAL) return accSum(base + a - 2);
-    // a peak: ∂g/∂μ = h·g/σ, ∂g/∂σ = t·h·g/σ; the Crystal Ball's tail: ∂g/∂α, ∂g/∂n = g·∂ln g
-    if (kind == GAUSSIAN || kind == CRYSTAL_BALL) {
-      return (cNorm(c) * accSum(base + a)) / (a >= 2 ? 1.0 : load<f64>(cArgPtr(c), 8));
-    }
-    const k = kind == EXP_POLY ? a - 1 : 1; // exponential: λ (a = 0); ARGUS: c (a = 1)
-    return cNorm(c) * accSum(base + k - 1);
+  if (kind == CHEBYSHEV || kind == POLYNOMIAL) return accSum(base + a - 2);
+  // a peak: ∂g/∂μ = h·g/σ, ∂g/∂σ = t·h·g/σ; the Crystal Ball's tail: ∂g/∂α, ∂g/∂n = g·∂ln g; the
+  // double-sided one's sums carry their 1/σ
+  if (kind == GAUSSIAN || kind == CRYSTAL_BALL) {
+    return (cNorm(c) * accSum(base + a)) / (a >= 2 ? 1.0 : load<f64>(cArgPtr(c), 8));
   }
-  // the double-sided Crystal Ball (no shape sums of its own)
-  const n = sEvents(s), xs = sData(s), args = cArgPtr(c);
-  let T: f64 = 0;
-  for (let i = 0; i < n; i++) {
-    const off = <usize>i << 3;
-    T += load<f64>(r + off) * doubleCBDerivative(load<f64>(xs + off), args, a);
-  }
-  return T;
+  if (kind == DOUBLE_CB) return cNorm(c) * accSum(base + a);
+  const k = kind == EXP_POLY ? a - 1 : 1; // exponential: λ (a = 0); ARGUS: c (a = 1)
+  return cNorm(c) * accSum(base + k - 1);
 }
 
 /** Add ∂NLL/∂(argument a) to each distinct analytic parameter in it, times ∂a/∂p. */

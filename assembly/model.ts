@@ -9,7 +9,7 @@
 import {
   MODEL_N_PARAMS, MODEL_N_SAMPLES, MODEL_N_CONSTRAINTS, MODEL_CONSTRAINTS, MODEL_SAMPLES, CONSTRAINT_WORDS,
   SAMPLE_DATA, SAMPLE_WEIGHTS, SAMPLE_EVENTS, SAMPLE_LO, SAMPLE_HI, SAMPLE_N_COMPONENTS, SAMPLE_N_GUARDS,
-  SAMPLE_GUARDS, SAMPLE_NLL_SCALE, SAMPLE_COMPONENTS, SAMPLE_R, SAMPLE_MAPPED, SAMPLE_FAST_COMPONENT,
+  SAMPLE_GUARDS, SAMPLE_NLL_SCALE, SAMPLE_COMPONENTS, SAMPLE_MAPPED, SAMPLE_FAST_COMPONENT,
   SAMPLE_MAPPED_VALID, SAMPLE_N_HOLES, SAMPLE_HOLES, COMPONENT_KIND, COMPONENT_N_ARGS, COMPONENT_YIELD_CONSTANT,
   COMPONENT_N_FACTORS, COMPONENT_BUFFER, COMPONENT_ARG_VALUES, COMPONENT_SNAPSHOT, COMPONENT_NORM,
   COMPONENT_N_ARG_FACTORS, COMPONENT_ARGS, FACTOR_PARAM, FACTOR_FORM, FACTOR_COEF, FACTOR_ARG, FACTOR_WORDS,
@@ -59,7 +59,6 @@ export function setModel(m: usize, v: usize): void {
 @inline export function sGuards(s: usize): i32 { return iword(s, SAMPLE_N_GUARDS); }
 @inline export function sScale(s: usize): f64 { return word(s, SAMPLE_NLL_SCALE); }
 @inline export function sGuard(s: usize, k: i32): f64 { return word(model, iword(s, SAMPLE_GUARDS) + k); }
-@inline export function sR(s: usize): usize { return pword(s, SAMPLE_R); }
 @inline export function sMapped(s: usize): usize { return pword(s, SAMPLE_MAPPED); }
 @inline export function sFastComponent(s: usize): i32 { return iword(s, SAMPLE_FAST_COMPONENT); }
 @inline export function sMappedValid(s: usize): bool { return word(s, SAMPLE_MAPPED_VALID) != 0; }

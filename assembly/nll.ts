@@ -11,7 +11,7 @@
 import { alloc } from "./memory";
 import {
   model, value, nParams, nSamples, nConstraints, constraint, sample, component, word, setWord, iword,
-  sData, sWeights, sEvents, sLo, sHi, sComponents, sGuards, sGuard, sScale, sR, sFastComponent, cKind, cArgs, cBuf,
+  sData, sWeights, sEvents, sLo, sHi, sComponents, sGuards, sGuard, sScale, sFastComponent, cKind, cArgs, cBuf,
   cArgPtr, cArgIndex, cFactors, cFactorParam, cSnapshot, cNorm, setNorm, yieldOf, yieldDerivative, sHoles, sHoleLo,
   sHoleHi, inHole, cArgFactors, argFactorIndex, cFactorArg, gatherArgs, argDerivative,
 } from "./model";
@@ -25,7 +25,7 @@ import { fusedHessian } from "./hessian";
 import { generalHessian, generalHessianAvailable } from "./general-hessian";
 import { values } from "./model";
 import {
-  MAX_PARAMS, MAX_COMPONENTS, SAMPLE_R, SAMPLE_MAPPED, SAMPLE_FAST_COMPONENT, SAMPLE_MAPPED_VALID, COMPONENT_BUFFER,
+  MAX_PARAMS, MAX_COMPONENTS, SAMPLE_MAPPED, SAMPLE_FAST_COMPONENT, SAMPLE_MAPPED_VALID, COMPONENT_BUFFER,
   COMPONENT_ARG_VALUES, COMPONENT_SNAPSHOT, CONSTRAINT_PARAM, CONSTRAINT_MEAN, CONSTRAINT_SIGMA,
 } from "../src/core/abi";
 
@@ -56,7 +56,6 @@ export function prepareModel(): void {
   for (let k = 0; k < ns; k++) {
     const s = sample(k);
     const n = <usize>sEvents(s);
-    setWord(s, SAMPLE_R, <f64>alloc(n << 3)); // r_i = w_i / density_i
     setWord(s, SAMPLE_MAPPED, <f64>alloc((n + 2) << 3)); // x_i mapped for the fused kernel's expPoly
     setWord(s, SAMPLE_FAST_COMPONENT, -1);
     setWord(s, SAMPLE_MAPPED_VALID, 0);

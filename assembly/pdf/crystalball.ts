@@ -76,36 +76,6 @@ function cbIntegral(lo: f64, hi: f64, mean: f64, sL: f64, sR: f64, aL: f64, nL: 
   return sum;
 }
 
-/** dg/dm: the core's −t·g/σ, the tail's α·g/((1 + u)σ) (signs for the side m is on). */
-function cbSlope(m: f64, mean: f64, sL: f64, sR: f64, aL: f64, nL: f64, aR: f64, nR: f64): f64 {
-  const left = m < mean;
-  const sigma = left ? sL : sR;
-  const alpha = left ? aL : aR;
-  const t = left ? (m - mean) / sL : -(m - mean) / sR; // oriented: the tail at t < −α
-  let dgdt: f64;
-  if (t > -alpha) dgdt = -t * Math.exp(-0.5 * t * t);
-  else {
-    const n = Math.min(left ? nL : nR, N_MAX);
-    const u = tailU(t, alpha, n);
-    dgdt = alpha * tailValue(t, alpha, n) / (1.0 + u);
-  }
-  return left ? dgdt / sigma : -dgdt / sigma;
-}
-
-/**
- * ∂g/∂a_j of the double-sided shape for the location and scales: j = 0 the mean (−dg/dm), j = 1 σ_L
- * (−(m − μ)/σ_L · dg/dm below the mean), j = 2 σ_R (above it). (The one-sided shape's derivatives
- * are summed in the general passes, general.ts.)
- */
-export function doubleCBDerivative(m: f64, a: usize, j: i32): f64 {
-  const mean = load<f64>(a), sL = load<f64>(a, 8);
-  const slope = cbSlope(m, mean, sL, load<f64>(a, 16), load<f64>(a, 24), load<f64>(a, 32), load<f64>(a, 40),
-    load<f64>(a, 48));
-  if (j == 0) return -slope;
-  if (j == 1) return m < mean ? -(m - mean) / sL * slope : 0.0;
-  return m < mean ? 0.0 : -(m - mean) / load<f64>(a, 16) * slope;
-}
-
 /**
  * ∂/∂a_j of ∫ g over [lo, hi] for the location and scales, in closed form: for g = h((m − μ)/σ),
  * ∂I/∂μ = g(lo) − g(hi) and ∂I/∂σ = I/σ − [(m − μ)/σ · g(m)] from lo to hi, over the part of [lo, hi]

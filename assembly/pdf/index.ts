@@ -2,8 +2,7 @@
 // `a` points at the component's gathered arguments (f64 each); `nargs` is their count.
 // Kinds with an analytic shape gradient (exponential families, linear shapes, the peaks' location
 // and scales) also give the derivative of their integral with respect to argument j; the per-event
-// derivatives are summed in the general passes (general.ts), the double-sided Crystal Ball's by
-// doubleCBDerivative.
+// derivatives are summed in the general passes (general.ts).
 import { uniformIntegral } from "./uniform";
 import { gaussianValue, gaussianIntegral, gaussianIntegralDerivative } from "./gaussian";
 import {

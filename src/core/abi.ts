@@ -44,25 +44,23 @@ export const SAMPLE_EVENTS = 2;
 export const SAMPLE_LO = 3;
 export const SAMPLE_HI = 4;
 export const SAMPLE_N_COMPONENTS = 5;
-/** (core) Byte offset of r_i = w_i / density_i, one per event. */
-export const SAMPLE_R = 6;
 /** (core) Byte offset of the events mapped to [−1, 1] for the fused kernel's expPoly. */
-export const SAMPLE_MAPPED = 7;
+export const SAMPLE_MAPPED = 6;
 /** (core) Index of the background component (expPoly, exponential) when the fused kernel applies, else −1. */
-export const SAMPLE_FAST_COMPONENT = 8;
-export const SAMPLE_N_GUARDS = 9;
+export const SAMPLE_FAST_COMPONENT = 7;
+export const SAMPLE_N_GUARDS = 8;
 /** Offset of the guard points: observable values where the density must stay ≥ 0. */
-export const SAMPLE_GUARDS = 10;
+export const SAMPLE_GUARDS = 9;
 /** (core) 1 once SAMPLE_MAPPED holds the current events. */
-export const SAMPLE_MAPPED_VALID = 11;
+export const SAMPLE_MAPPED_VALID = 10;
 /** The sample's NLL is multiplied by this (1, or Σw/Σw² for weighted events). */
-export const SAMPLE_NLL_SCALE = 12;
+export const SAMPLE_NLL_SCALE = 11;
 /** Number of vetoes: open intervals (a, b) taken out of the range (0: the range is whole). */
-export const SAMPLE_N_HOLES = 13;
+export const SAMPLE_N_HOLES = 12;
 /** Offset of the vetoes: 2 words (a, b) each, sorted, disjoint, strictly inside [lo, hi]. */
-export const SAMPLE_HOLES = 14;
+export const SAMPLE_HOLES = 13;
 /** First of nComponents words: the offset of each COMPONENT record. */
-export const SAMPLE_COMPONENTS = 15;
+export const SAMPLE_COMPONENTS = 14;
 
 // ---------------------------------------------------------------------------------------------
 // COMPONENT record: kind, arguments, yield = constant × Π factors, argument = base × Π factors.
