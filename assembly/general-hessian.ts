@@ -1,27 +1,33 @@
 // The analytic Hessian of a general sample (general.ts models) whose free parameters are yields
-// (their factors' parameters) and the coefficients of polynomial-family, exponential-family and
-// ARGUS shapes, with its NLL and gradient, in one f64x2 pass. With d = Σ_c ν_c f_c, f_c = g_c/I_c:
+// (their factors' parameters), the coefficients of polynomial-family, exponential-family and ARGUS
+// shapes, and the means and widths of peaks (Gaussian, Crystal Ball and double-sided Crystal Ball
+// with their tails fixed), with its NLL and gradient, in one f64x2 pass. With d = Σ_c ν_c f_c,
+// f_c = g_c/I_c:
 //   ∂²NLL/∂a∂b = ∂²Σν/∂a∂b − Σ_i w_i ∂²d_i/∂a∂b / d_i + Σ_i w_i ∂_a d_i ∂_b d_i / d_i².
 // Each component c contributes a block of per-event functions: f_c, then B_k (polynomial families:
-// ∂g/∂a_k = B_k) or φ^k f_c (exponential families and ARGUS, ∂g/∂c_k = φ^k g). Every ∂d/∂a is a
-// fixed combination (row U_a) of the blocks' first K + 1 functions, so the pass sums
-// M_kl = Σ w φ_k φ_l/d² over those and the linear sums L_j = Σ w φ_j/d over whole blocks (φ^m f up
-// to m = 2K for the second derivatives). Then H = U M Uᵀ − W, W from L and the normalisations'
-// derivatives (J_k = ∫B_k; N_m = ∫φ^m g). The pass's Σ w ln d is the general passes' (product of
-// densities unweighted, vector log weighted); an odd last event runs as a masked pair.
+// ∂g/∂a_k = B_k), φ^k f_c (exponential families and ARGUS, ∂g/∂c_k = φ^k g) or a peak's scores and
+// second derivatives (f·h, f·h·t, f·q, … with t = (m − μ)/σ, h = −∂ln g/∂t, q = ∂²g/∂t² / g). Every
+// ∂d/∂a is a fixed combination (row U_a) of the blocks' first functions, so the pass sums
+// M_kl = Σ w φ_k φ_l/d² over those and the linear sums L_j = Σ w φ_j/d over whole blocks. Then
+// H = U M Uᵀ − W, W from L and the normalisations' derivatives (J_k = ∫B_k; N_m = ∫φ^m g; a peak's
+// ∂I and ∂²I in closed form from its values at the pieces' ends). The pass's Σ w ln d is the general
+// passes' (product of densities unweighted, vector log weighted); an odd last event runs as a masked
+// pair.
 import { constants, vexp, vlog, K_MANT, K_ONE } from "./vexp";
 import {
   sData, sWeights, sEvents, sLo, sHi, sComponents, component, cKind, cArgs, cBuf, cArgPtr, cArgIndex, cNorm,
   cArgFactors, yieldOf, yieldDerivative,
 } from "./model";
-import { CHEBYSHEV, POLYNOMIAL, EXP_POLY, EXPONENTIAL, ARGUS, GAUSSIAN, CRYSTAL_BALL } from "./pdf/index";
+import {
+  CHEBYSHEV, POLYNOMIAL, EXP_POLY, EXPONENTIAL, ARGUS, GAUSSIAN, CRYSTAL_BALL, DOUBLE_CB,
+} from "./pdf/index";
 import { expPolyMoment } from "./pdf/exppoly";
 import { argusIntegral } from "./pdf/argus";
 import { GL_N, glNode, glWeight } from "./quadrature";
 import { rangeIntegralDerivative, freeSlot, nFreeSlots } from "./nll";
 import { refreshSample, argFloats } from "./general";
 import { pieces, pieceLo, pieceHi } from "./fastpath";
-import { yieldSecond, yieldParams, peakNormSecond } from "./hessian";
+import { yieldSecond, yieldParams, peakNormSecond, doublePeakNormSecond } from "./hessian";
 
 const MAX_C = 8; // components
 const MAX_K = 4; // shape coefficients per component (order)
@@ -37,15 +43,18 @@ const LACC = memory.data(NPHI * 16, 16);
 const MACC = memory.data(NBASIS * NBASIS * 16, 16);
 const MIDX = memory.data(NBASIS * NBASIS * 8, 16); // the (k, l ≥ k) pairs of M: PHI byte offsets
 const BASIS = memory.data(NBASIS * 4, 16); // basis function k of M → its PHI index
-const C_KIND = memory.data(MAX_C * 4, 16); // 0 plain, 1 polynomial family, 2 exponential family, 3 peak
+// 0 plain, 1 polynomial family, 2 exponential family, 3 peak, 4 double-sided peak
+const C_KIND = memory.data(MAX_C * 4, 16);
 const C_MAP = memory.data(MAX_C * 4, 16); // φ: 0 x = α·m + β, 1 m, 2 u = 1 − (α·m)²; C_CHEB: T_k, else x^k
 const C_CHEB = memory.data(MAX_C * 4, 16);
 const C_ORDER = memory.data(MAX_C * 4, 16); // K_c
 const C_PHI = memory.data(MAX_C * 4, 16); // first PHI index of the block
 const C_BASIS = memory.data(MAX_C * 4, 16); // first basis index of the block
 const TAIL = memory.data(MAX_C * 32, 16); // a peak's −α, α/n splats (a Gaussian: −∞, 0)
+// a double-sided peak's μ, 1/σ_L, 1/σ_R, −α_L, α_L/n_L, −α_R, α_R/n_R splats
+const DOUBLE = memory.data(MAX_C * 112, 16);
 const CONST = memory.data(3 * 16, 16); // 0, 1, the first lane's mask
-const PLAIN = 0, LINEAR = 1, EXPFAM = 2, PEAK = 3;
+const PLAIN = 0, LINEAR = 1, EXPFAM = 2, PEAK = 3, DOUBLE_PEAK = 4;
 let nPhi = 0;
 let nBasis = 0;
 let nPairs = 0;
@@ -60,9 +69,13 @@ let dmin: f64 = 0;
   return load<f64>(LACC + (<usize>j << 4)) + load<f64>(LACC + (<usize>j << 4) + 8);
 }
 
-/** The coefficient order k argument a of c stands for (a peak: 1 its mean, 2 its σ; 0: neither). */
+/**
+ * The coefficient order k argument a of c stands for (a peak: 1 its mean, 2 its σ; a double-sided
+ * one: 1 μ, 2 σ_L, 3 σ_R; 0: neither).
+ */
 function coefOrder(c: usize, a: i32): i32 {
   const kind = cKind(c);
+  if (kind == DOUBLE_CB) return a <= 2 ? a + 1 : 0;
   if (kind == GAUSSIAN || kind == CRYSTAL_BALL) return a <= 1 ? a + 1 : 0;
   if (kind == CHEBYSHEV || kind == POLYNOMIAL || kind == EXP_POLY) return a >= 2 ? a - 1 : 0;
   if (kind == EXPONENTIAL) return a == 0 ? 1 : 0;
@@ -84,6 +97,7 @@ function floatingOrder(c: usize): i32 {
     order = max(order, k);
   }
   if (order > 0 && isPeak(c)) return 2;
+  if (order > 0 && cKind(c) == DOUBLE_CB) return 3;
   return order > MAX_K ? -1 : order;
 }
 
@@ -108,7 +122,8 @@ function layout(s: usize): void {
     const c = component(s, j);
     const K = floatingOrder(c);
     const kind = cKind(c);
-    const fam = K == 0 ? PLAIN : kind == CHEBYSHEV || kind == POLYNOMIAL ? LINEAR : isPeak(c) ? PEAK : EXPFAM;
+    let fam = K == 0 ? PLAIN : kind == CHEBYSHEV || kind == POLYNOMIAL ? LINEAR : isPeak(c) ? PEAK : EXPFAM;
+    if (K > 0 && kind == DOUBLE_CB) fam = DOUBLE_PEAK;
     iput(C_KIND, j, fam);
     iput(C_MAP, j, kind == EXPONENTIAL ? 1 : kind == ARGUS ? 2 : 0);
     iput(C_CHEB, j, kind == CHEBYSHEV ? 1 : 0);
@@ -117,7 +132,7 @@ function layout(s: usize): void {
     iput(C_BASIS, j, nBasis);
     for (let k = 0; k <= K; k++) iput(BASIS, nBasis + k, nPhi + k);
     nBasis += K + 1;
-    nPhi += fam == PEAK ? 6 : fam == EXPFAM ? 2 * K + 1 : K + 1;
+    nPhi += fam == PEAK ? 6 : fam == DOUBLE_PEAK ? 9 : fam == EXPFAM ? 2 * K + 1 : K + 1;
     v128.store(NU + (<usize>j << 4), f64x2.splat(yieldOf(c)));
     store<usize>(BUF + (<usize>j << 3), cBuf(c));
     const a = cArgPtr(c);
@@ -133,7 +148,7 @@ function layout(s: usize): void {
       const tailAlpha = cb ? load<f64>(a, 16) : Infinity;
       v128.store(TAIL + (<usize>j << 5), f64x2.splat(-tailAlpha));
       v128.store(TAIL + (<usize>j << 5) + 16, f64x2.splat(cb ? tailAlpha / Math.min(load<f64>(a, 24), 1e200) : 0.0));
-    }
+    } else if (fam == DOUBLE_PEAK) doubleSplats(j, a);
     v128.store(MAP + (<usize>j << 5), f64x2.splat(alpha));
     v128.store(MAP + (<usize>j << 5) + 16, f64x2.splat(beta));
   }
@@ -179,6 +194,10 @@ function layout(s: usize): void {
     peakBlock(j, p, phi, f);
     return;
   }
+  if (fam == DOUBLE_PEAK) {
+    doubleBlock(j, p, m, f);
+    return;
+  }
   if (fam == LINEAR) {
     const cheb = iat(C_CHEB, j) != 0;
     let t0 = cv(16), t1 = phi;
@@ -217,6 +236,54 @@ function layout(s: usize): void {
   v128.store(p + 48, fq);
   v128.store(p + 64, fqt);
   v128.store(p + 80, f64x2.mul(fqt, t));
+}
+
+function doubleSplats(j: i32, a: usize): void {
+  const q = DOUBLE + <usize>j * 112;
+  v128.store(q, f64x2.splat(load<f64>(a)));
+  v128.store(q + 16, f64x2.splat(1.0 / load<f64>(a, 8)));
+  v128.store(q + 32, f64x2.splat(1.0 / load<f64>(a, 16)));
+  for (let side = 0; side < 2; side++) {
+    const tail = a + 24 + 16 * <usize>side;
+    const alpha = load<f64>(tail);
+    v128.store(q + 48 + 32 * <usize>side, f64x2.splat(-alpha));
+    v128.store(q + 64 + 32 * <usize>side, f64x2.splat(alpha / Math.min(load<f64>(tail, 8), 1e200)));
+  }
+}
+
+/**
+ * A double-sided peak's block: f; the scores f·h/σ (μ), f·h·t/σ_L below μ, f·h·t/σ_R above; the
+ * second derivatives f·q/σ² (μμ), f(q·t − h)/σ_L², f(q·t − h)/σ_R² (μσ), f(q·t² − 2h·t)/σ_L²,
+ * f(q·t² − 2h·t)/σ_R² (σσ), each σ on its side: t = (m − μ)/σ, h = −∂ln g/∂t, q = ∂²g/∂t² / g from
+ * the side's core or tail (its shape runs in o = ±t, the tail at o < −α).
+ */
+@inline function doubleBlock(j: i32, p: usize, m: v128, f: v128): void {
+  const q0 = DOUBLE + <usize>j * 112;
+  const one = cv(16);
+  const left = f64x2.lt(m, v128.load(q0));
+  const inv = v128.bitselect(v128.load(q0, 16), v128.load(q0, 32), left);
+  const t = f64x2.mul(f64x2.sub(m, v128.load(q0)), inv);
+  const o = v128.bitselect(t, f64x2.neg(t), left);
+  const negAlpha = v128.bitselect(v128.load(q0, 48), v128.load(q0, 80), left);
+  const slope = v128.bitselect(v128.load(q0, 64), v128.load(q0, 96), left);
+  const core = f64x2.gt(o, negAlpha);
+  const ho = v128.bitselect(o, f64x2.div(negAlpha, f64x2.sub(one, f64x2.mul(slope, f64x2.sub(o, negAlpha)))), core);
+  const h = v128.bitselect(ho, f64x2.neg(ho), left);
+  const tailQ = f64x2.mul(f64x2.mul(ho, ho), f64x2.sub(one, f64x2.div(slope, negAlpha)));
+  const q = v128.bitselect(f64x2.sub(f64x2.mul(t, t), one), tailQ, core);
+  const fi = f64x2.mul(f, inv), fi2 = f64x2.mul(fi, inv);
+  const score = f64x2.mul(fi, h);
+  const scoreT = f64x2.mul(score, t);
+  const mixed = f64x2.mul(fi2, f64x2.sub(f64x2.mul(q, t), h));
+  const scale = f64x2.mul(fi2, f64x2.mul(t, f64x2.sub(f64x2.mul(q, t), f64x2.add(h, h))));
+  v128.store(p + 16, score);
+  v128.store(p + 32, v128.and(scoreT, left));
+  v128.store(p + 48, v128.andnot(scoreT, left));
+  v128.store(p + 64, f64x2.mul(fi2, q));
+  v128.store(p + 80, v128.and(mixed, left));
+  v128.store(p + 96, v128.andnot(mixed, left));
+  v128.store(p + 112, v128.and(scale, left));
+  v128.store(p + 128, v128.andnot(scale, left));
 }
 
 /** The pass over [start, end) (tail: the one event at start, a masked pair): logSum, dmin, LACC, MACC. */
@@ -352,6 +419,7 @@ function localRows(s: usize): void {
     put(U, (nLoc - 1) * NBASIS + b0, 1.0);
     const args = cArgPtr(c);
     if (fam == PEAK) peakMoments(s, c, j);
+    else if (fam == DOUBLE_PEAK) doublePeakMoments(s, c, j);
     else {
       for (let m = 1; m <= 2 * K; m++) {
         let v: f64 = 0;
@@ -374,6 +442,7 @@ function localRows(s: usize): void {
         put(U, row + b0 + k, nu / load<f64>(args, 8));
         put(U, row + b0, -nu * mom(j, k) / I);
       } else {
+        // the exponential families, and the double-sided peak (its P_k carry their 1/σ)
         put(U, row + b0 + k, nu);
         put(U, row + b0, -nu * mom(j, k) / I);
       }
@@ -387,6 +456,23 @@ function peakMoments(s: usize, c: usize, j: i32): void {
   const at = j * (2 * MAX_K + 1);
   for (let a = 0; a < 2; a++) put(MOM, at + 1 + a, rangeIntegralDerivative(s, kind, sLo(s), sHi(s), args, na, a));
   for (let jk = 0; jk < 3; jk++) put(MOM, at + 3 + jk, peakNormSecond(s, kind, args, na, jk));
+}
+
+/**
+ * A double-sided peak's normalisation derivatives into its moments: 1–3 ∂I/∂μ, ∂I/∂σ_L, ∂I/∂σ_R;
+ * 4–8 ∂²I/∂μ², ∂²I/∂μ∂σ_L, ∂²I/∂μ∂σ_R, ∂²I/∂σ_L², ∂²I/∂σ_R² (∂²I/∂σ_L∂σ_R = 0).
+ */
+function doublePeakMoments(s: usize, c: usize, j: i32): void {
+  const args = cArgPtr(c), na = cArgs(c);
+  const at = j * (2 * MAX_K + 1);
+  for (let a = 0; a < 3; a++) put(MOM, at + 1 + a, rangeIntegralDerivative(s, DOUBLE_CB, sLo(s), sHi(s), args, na, a));
+  for (let jk = 0; jk < 5; jk++) put(MOM, at + 4 + jk, doublePeakNormSecond(s, args, jk));
+}
+
+/** A double-sided peak's second-derivative index (4–8 in its moments, 4 + its block's) of (ka ≤ kb); 0 for σ_L σ_R. */
+@inline function doublePair(ka: i32, kb: i32): i32 {
+  if (ka == 1) return 3 + kb;
+  return ka == kb ? 5 + ka : 0;
 }
 
 function addLocal(j: i32, k: i32, a: i32): void {
@@ -414,6 +500,7 @@ function shapeFirst(s: usize, j: i32, k: i32, I: f64): f64 {
   const p = iat(C_PHI, j);
   if (iat(C_KIND, j) == LINEAR) return (lin(p + k) - lin(p) * mom(j, k)) / I;
   if (iat(C_KIND, j) == PEAK) return lin(p + k) / peakSigma(s, j) - lin(p) * mom(j, k) / I;
+  if (iat(C_KIND, j) == DOUBLE_PEAK) return lin(p + k) - lin(p) * mom(j, k) / I;
   return lin(p + k) - lin(p) * mom(j, k) / I;
 }
 
@@ -429,6 +516,13 @@ function shapeFirst(s: usize, j: i32, k: i32, I: f64): f64 {
 function shapeSecond(s: usize, j: i32, ka: i32, kb: i32, I: f64): f64 {
   const p = iat(C_PHI, j);
   const S = lin(p);
+  if (iat(C_KIND, j) == DOUBLE_PEAK) {
+    const ka2 = min(ka, kb), kb2 = max(ka, kb);
+    const pair = doublePair(ka2, kb2);
+    const Ja = mom(j, ka), Jb = mom(j, kb), Jab = pair == 0 ? 0.0 : mom(j, pair);
+    const g2 = pair == 0 ? 0.0 : lin(p + pair);
+    return g2 - (lin(p + ka) * Jb + lin(p + kb) * Ja) / I - S * Jab / I + 2.0 * S * Ja * Jb / (I * I);
+  }
   if (iat(C_KIND, j) == PEAK) {
     const sg = peakSigma(s, j);
     const Ja = mom(j, ka), Jb = mom(j, kb), Jab = mom(j, 1 + ka + kb);

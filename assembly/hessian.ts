@@ -20,7 +20,7 @@ import {
 } from "./fastpath";
 import { rangeIntegralDerivative, freeSlot, nFreeSlots } from "./nll";
 import { GAUSSIAN, CRYSTAL_BALL, pdfValue, pdfIntegral, pdfIntegralDerivative } from "./pdf/index";
-import { peakSlope } from "./pdf/crystalball";
+import { peakSlope, doubleCBValue, doubleCBIntegral, doubleCBIntegralDerivative } from "./pdf/crystalball";
 import { FORM_LOG_NORMAL, COMPONENT_YIELD_CONSTANT } from "../src/core/abi";
 
 @inline function yieldConstant(c: usize): f64 {
@@ -202,6 +202,42 @@ export function peakNormSecond(s: usize, kind: i32, args: usize, na: i32, jk: i3
     }
   }
   return sum;
+}
+
+/**
+ * The double-sided Crystal Ball's ∂²I (jk: 0 μμ, 1 μσ_L, 2 μσ_R, 3 σ_Lσ_L, 4 σ_Rσ_R) over the
+ * sample's allowed pieces: each piece's part below μ is a one-sided peak in σ_L, its part above μ one
+ * in σ_R (oriented o = −t, h = −∂ln g/∂t); at m = μ both parts' boundary terms vanish (h = t = 0).
+ */
+export function doublePeakNormSecond(s: usize, args: usize, jk: i32): f64 {
+  const mean = load<f64>(args);
+  const np = pieces(s);
+  let sum: f64 = 0;
+  for (let q = 0; q < np; q++) {
+    const lo = pieceLo(q), hi = pieceHi(q);
+    const which = jk == 0 ? 0 : jk <= 2 ? 1 : 2; // μμ, μσ, σσ
+    if (jk != 2 && jk != 4 && lo < mean) sum += partSecond(args, lo, Math.min(hi, mean), 0, which);
+    if (jk != 1 && jk != 3 && hi > mean) sum += partSecond(args, Math.max(lo, mean), hi, 1, which);
+  }
+  return sum;
+}
+
+/** One side's part [a, b] of the double-sided shape: ∂²I (which: 0 μμ, 1 μσ, 2 σσ) as peakNormSecond's. */
+function partSecond(args: usize, a: f64, b: f64, side: i32, which: i32): f64 {
+  const mean = load<f64>(args);
+  const at = args + 8 * <usize>side; // σ_L, σ_R
+  const sg = load<f64>(at, 8);
+  const tail = args + 24 + 16 * <usize>side;
+  const alpha = load<f64>(tail), n = load<f64>(tail, 8);
+  const sgn: f64 = side == 0 ? 1.0 : -1.0;
+  const ta = (a - mean) / sg, tb = (b - mean) / sg;
+  const ga = doubleCBValue(a, args), gb = doubleCBValue(b, args);
+  const hga = sgn * peakSlope(sgn * ta, alpha, n) * ga, hgb = sgn * peakSlope(sgn * tb, alpha, n) * gb;
+  if (which == 0) return -(hgb - hga) / sg;
+  if (which == 1) return -(hgb * tb - hga * ta) / sg;
+  const I = doubleCBIntegral(a, b, args);
+  const Is = doubleCBIntegralDerivative(a, b, args, 1 + side);
+  return Is / sg - I / (sg * sg) + (tb * gb - ta * ga - (tb * tb * hgb - ta * ta * hga)) / sg;
 }
 
 /** Σ ∂²g/∂a_j∂a_k / d of the Gaussian from the linear sums L_i = Σ g·t^i/d, times σ². */

@@ -462,6 +462,28 @@ describe("the general Hessian of a free peak (mean, width) equals differences of
     await expectHessian(model, [{ values }], [590, 0.51, 0.21, 1510], [0.5, 1e-5, 1e-5, 5]);
   });
 
+  test("a double-sided Crystal Ball (mean, σ_L, σ_R free): whole range, a veto by the peak, weights", async () => {
+    for (const exclude of [[], NEAR]) {
+      const model = new ModelBuilder("m", [0, 10])
+        .exclude(exclude)
+        .parameter("nsig", 500)
+        .parameter("mean", 4.2)
+        .parameter("sigmaL", 0.15, { lo: 0.01 })
+        .parameter("sigmaR", 0.2, { lo: 0.01 })
+        .parameter("nbkg", 2000, { lo: 0 })
+        .parameter("a1", -0.2)
+        .component("sig", "doubleCrystalBall", ["mean", "sigmaL", "sigmaR", 1.2, 3, 1.5, 1.5], "nsig")
+        .component("bkg", "chebyshev", [0, 10, "a1"], "nbkg")
+        .build("nsig");
+      const values = eventsOf(model, 47, exclude.length > 0);
+      const v = [505, 4.21, 0.155, 0.19, 1990, -0.21];
+      const steps = [0.5, 1e-5, 1e-5, 1e-5, 5, 1e-3];
+      await expectHessian(model, [{ values }], v, steps);
+      const weights = Float64Array.from(values, (_, i) => (i % 4 === 0 ? 0.6 : 1.3));
+      await expectHessian(model, [{ values, weights }], v, steps);
+    }
+  });
+
   test("only the mean free, only σ free; weighted events with a Gaussian of free mean and σ", async () => {
     for (const free of [["mean"], ["sigma"]]) {
       const model = peakModel("crystalBall", NEAR, free);
