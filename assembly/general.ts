@@ -25,7 +25,7 @@ import { MAX_COMPONENTS } from "../src/core/abi";
 
 // the shape sums' kinds: which basis a component's job sums
 const J_CHEB = 1, J_POLY = 2, J_EXP_X = 3, J_EXP_M = 4, J_EXP_U = 5, J_PEAK = 6, J_DCB = 7;
-const MAX_ORDER = 6;
+const MAX_ORDER = 7; // the double-sided Crystal Ball with a free tail: μ, σ_L, σ_R, α_L, n_L, α_R, n_R
 const MAX_ACC = MAX_COMPONENTS * (1 + MAX_ORDER);
 
 const NU = memory.data(MAX_COMPONENTS * 16, 16); // ν_c splats
@@ -80,7 +80,10 @@ function jobOrder(c: usize): i32 {
   if (kind == ARGUS) return argFloats(c, 1) ? 1 : 0;
   if (kind == CRYSTAL_BALL && (argFloats(c, 2) || argFloats(c, 3))) return 4; // the tail's α, n too
   if (kind == GAUSSIAN || kind == CRYSTAL_BALL) return argFloats(c, 0) || argFloats(c, 1) ? 2 : 0;
-  if (kind == DOUBLE_CB) return argFloats(c, 0) || argFloats(c, 1) || argFloats(c, 2) ? 3 : 0;
+  if (kind == DOUBLE_CB) {
+    for (let a = 3; a < 7; a++) if (argFloats(c, a)) return 7; // a tail's α or n
+    return argFloats(c, 0) || argFloats(c, 1) || argFloats(c, 2) ? 3 : 0;
+  }
   if (kind != CHEBYSHEV && kind != POLYNOMIAL && kind != EXP_POLY) return 0;
   let order = 0;
   for (let a = 2; a < cArgs(c); a++) if (argFloats(c, a)) order = a - 1;
@@ -145,7 +148,7 @@ function plan(s: usize, grad: bool): void {
     const alpha = v128.load(JOB_MAP + <usize>k * MAP_BYTES);
     if (kind == J_PEAK || kind == J_DCB) {
       const rf = f64x2.mul(r, ld(load<usize>(BUF + (<usize>i32At(JOB_C, k) << 3)) + off, tail));
-      if (kind == J_DCB) doubleSums(k, m, rf, base);
+      if (kind == J_DCB) doubleSums(k, m, rf, base, order == 7);
       else if (order == 4) peakSums(k, m, rf, base, true);
       else peakSums(k, m, rf, base, false);
       continue;
@@ -204,9 +207,10 @@ function doubleSplats(map: usize, a: usize): void {
 /**
  * A double-sided peak's sums Σ r f h/σ (the mean), Σ r f h t/σ_L below the mean and Σ r f h t/σ_R
  * above it: t = (m − μ)/σ with the side's σ, h = −∂ln g/∂t from the side's core or tail (each side's
- * shape runs in o = ±t, the tail at o < −α).
+ * shape runs in o = ±t, the tail at o < −α); with `tails`, Σ r f ∂ln g/∂α and Σ r f ∂ln g/∂n in each
+ * side's tail (α_L, n_L, α_R, n_R).
  */
-@inline function doubleSums(k: i32, m: v128, rf: v128, base: i32): void {
+@inline function doubleSums(k: i32, m: v128, rf: v128, base: i32, tails: bool): void {
   const map = JOB_MAP + <usize>k * MAP_BYTES;
   const left = f64x2.lt(m, v128.load(map));
   const inv = v128.bitselect(v128.load(map, 16), v128.load(map, 32), left);
@@ -221,6 +225,18 @@ function doubleSplats(map: usize, a: usize): void {
   const rfht = f64x2.mul(rfh, t);
   accAdd(base + 1, v128.and(rfht, left));
   accAdd(base + 2, v128.andnot(rfht, left));
+  if (!tails) return;
+  // as the one-sided tail's, in o: ∂ln g/∂α = −α + (o + 2α)/(1 + u), ∂ln g/∂n = u/(1 + u) − ln(1 + u)
+  const one = v128.load(map, 112);
+  const inTail = f64x2.le(o, negAlpha);
+  const inv1u = f64x2.div(one, onePlusU);
+  const dAlpha = f64x2.mul(rf, f64x2.add(negAlpha, f64x2.mul(f64x2.sub(o, f64x2.add(negAlpha, negAlpha)), inv1u)));
+  const dN = f64x2.mul(rf, f64x2.sub(f64x2.mul(f64x2.sub(onePlusU, one), inv1u), vlog(onePlusU, constants())));
+  const leftTail = v128.and(inTail, left), rightTail = v128.andnot(inTail, left);
+  accAdd(base + 3, v128.and(dAlpha, leftTail));
+  accAdd(base + 4, v128.and(dN, leftTail));
+  accAdd(base + 5, v128.and(dAlpha, rightTail));
+  accAdd(base + 6, v128.and(dN, rightTail));
 }
 
 /**

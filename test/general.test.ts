@@ -215,6 +215,31 @@ describe("three components, peaks with free mean and width, templates, weights",
     }
   });
 
+  test("a double-sided Crystal Ball with every argument free (both tails' α and n), n = 1 included", async () => {
+    const model = new ModelBuilder("m", [0, 10])
+      .exclude(VETOES)
+      .parameter("nsig", 800)
+      .parameter("mean", 4.2)
+      .parameter("sigmaL", 0.15, { lo: 0.01 })
+      .parameter("sigmaR", 0.2, { lo: 0.01 })
+      .parameter("alphaL", 1.1, { lo: 0.1 })
+      .parameter("nL", 3, { lo: 0.5 })
+      .parameter("alphaR", 1.6, { lo: 0.1 })
+      .parameter("nR", 2, { lo: 0.5 })
+      .parameter("nbkg", 2000, { lo: 0 })
+      .parameter("a1", -0.2)
+      .component("sig", "doubleCrystalBall", ["mean", "sigmaL", "sigmaR", "alphaL", "nL", "alphaR", "nR"], "nsig")
+      .component("bkg", "chebyshev", [0, 10, "a1"], "nbkg")
+      .build("nsig");
+    const points = [
+      [800, 4.2, 0.15, 0.2, 1.1, 3, 1.6, 2, 2000, -0.2],
+      [780, 4.22, 0.14, 0.22, 0.9, 1, 2.1, 40, 2050, -0.25],
+    ];
+    for (const odd of [false, true]) {
+      await expectAgreement(model, [{ values: eventsOf(model, 22, odd) }], points, true, false);
+    }
+  });
+
   test("weighted events (negative weights and weight 0 included): vector log, r = w/d", async () => {
     const expPoly4 = cbExpPoly4();
     for (const [model, odd] of [

@@ -82,40 +82,42 @@ function cbIntegral(lo: f64, hi: f64, mean: f64, sL: f64, sR: f64, aL: f64, nL: 
  * on σ's side of the mean (the double-sided shape's σ_L and σ_R).
  */
 export function crystalBallIntegralDerivative(lo: f64, hi: f64, a: usize, j: i32): f64 {
-  if (j >= 2) return tailIntegralDerivative(lo, hi, a, j);
+  if (j >= 2) return tailIntegralDerivative(lo, hi, a, j, false);
   const gLo = crystalBallValue(lo, a), gHi = crystalBallValue(hi, a);
   if (j == 0) return gLo - gHi;
   const mean = load<f64>(a), s = load<f64>(a, 8);
   return crystalBallIntegral(lo, hi, a) / s - ((hi - mean) / s * gHi - (lo - mean) / s * gLo);
 }
 
-const SHIFTED = memory.data(4 << 3, 16);
+const SHIFTED = memory.data(7 << 3, 16);
 
 /**
  * ∂/∂α (j = 2) or ∂/∂n (j = 3) of the one-sided shape's integral over [lo, hi]: central differences
  * of its closed form, steps 1e-5 of the argument (the integral is smooth in both: ∂g/∂α is
  * continuous where the tail meets the core), extrapolated from h and h/2 (error O(h⁴), ~1e-11).
  */
-function tailIntegralDerivative(lo: f64, hi: f64, a: usize, j: i32): f64 {
-  memory.copy(SHIFTED, a, 4 << 3);
+function tailIntegralDerivative(lo: f64, hi: f64, a: usize, j: i32, double: bool): f64 {
+  memory.copy(SHIFTED, a, (double ? 7 : 4) << 3);
   const at = SHIFTED + (<usize>j << 3);
   const x = load<f64>(at);
   const h = 1e-5 * Math.abs(x);
-  const coarse = shiftedDifference(lo, hi, at, x, h), fine = shiftedDifference(lo, hi, at, x, 0.5 * h);
+  const coarse = shiftedDifference(lo, hi, at, x, h, double), fine = shiftedDifference(lo, hi, at, x, 0.5 * h, double);
   store<f64>(at, x);
   return (4.0 * fine - coarse) / 3.0;
 }
 
 /** The central difference of SHIFTED's integral over [lo, hi] when the argument at `at` moves ±h from x. */
-function shiftedDifference(lo: f64, hi: f64, at: usize, x: f64, h: f64): f64 {
+function shiftedDifference(lo: f64, hi: f64, at: usize, x: f64, h: f64, double: bool): f64 {
   store<f64>(at, x + h);
-  const up = crystalBallIntegral(lo, hi, SHIFTED);
+  const up = double ? doubleCBIntegral(lo, hi, SHIFTED) : crystalBallIntegral(lo, hi, SHIFTED);
   store<f64>(at, x - h);
-  return (up - crystalBallIntegral(lo, hi, SHIFTED)) / (2.0 * h);
+  return (up - (double ? doubleCBIntegral(lo, hi, SHIFTED) : crystalBallIntegral(lo, hi, SHIFTED))) / (2.0 * h);
 }
 
+/** The double-sided shape's: μ, σ_L, σ_R in closed form (as the one-sided's); the tails' α, n by differences. */
 export function doubleCBIntegralDerivative(lo: f64, hi: f64, a: usize, j: i32): f64 {
   if (j == 0) return doubleCBValue(lo, a) - doubleCBValue(hi, a);
+  if (j >= 3) return tailIntegralDerivative(lo, hi, a, j, true);
   const mean = load<f64>(a);
   // σ_L acts on [lo, min(hi, μ)], σ_R on [max(lo, μ), hi]; at m = μ the bracket term is 0
   const l = j == 1 ? lo : Math.max(lo, mean);

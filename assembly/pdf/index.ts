@@ -94,8 +94,8 @@ export function pdfFill(kind: i32, a: usize, nargs: i32, xs: usize, n: i32, out:
 /**
  * Whether argument j has an analytic derivative: the exponential's λ, the polynomial families'
  * coefficients, the peaks' mean and widths (Gaussian mean, σ; Crystal Ball mean, σ, and its tail's
- * α and n; double-sided mean, σ_L, σ_R; ARGUS's c). Other arguments (the double-sided tails' α and
- * n, ARGUS's m0 and p, mapping ranges) are differentiated numerically.
+ * α and n; double-sided mean, σ_L, σ_R and both tails' α and n; ARGUS's c). Other arguments (ARGUS's
+ * m0 and p, mapping ranges) are differentiated numerically.
  */
 export function pdfArgAnalytic(kind: i32, j: i32): bool {
   switch (kind) {
@@ -103,7 +103,7 @@ export function pdfArgAnalytic(kind: i32, j: i32): bool {
     case CHEBYSHEV: case POLYNOMIAL: case EXP_POLY: return j >= 2;
     case GAUSSIAN: return j <= 1;
     case CRYSTAL_BALL: return j <= 3;
-    case DOUBLE_CB: return j <= 2;
+    case DOUBLE_CB: return true;
     case ARGUS: return j == 1;
   }
   return false;
