@@ -18,22 +18,21 @@ import {
   sData, sWeights, sEvents, sLo, sHi, sComponents, component, cKind, cArgs, cBuf, cArgPtr, cArgIndex, cNorm,
   cArgFactors, yieldOf, yieldDerivative,
 } from "./model";
-import {
-  CHEBYSHEV, POLYNOMIAL, EXP_POLY, EXPONENTIAL, ARGUS, GAUSSIAN, CRYSTAL_BALL, DOUBLE_CB,
-} from "./pdf/index";
+import { CHEBYSHEV, POLYNOMIAL, EXP_POLY, EXPONENTIAL, ARGUS } from "./pdf/index";
 import { expPolyMoment } from "./pdf/exppoly";
 import { argusIntegral } from "./pdf/argus";
 import { GL_N, glNode, glWeight } from "./quadrature";
 import { rangeIntegralDerivative, freeSlot, nFreeSlots } from "./nll";
 import { refreshSample, argFloats } from "./general";
 import { pieces, pieceLo, pieceHi } from "./fastpath";
-import { yieldSecond, yieldParams, peakNormSecond, doublePeakNormSecond } from "./hessian";
+import { yieldSecond, yieldParams } from "./hessian";
+import { isPeak, peakLayout, peakBlock, peakMoments, blockSize, pairIndex, MAX_P, MAX_BLOCK } from "./peak-hessian";
 
 const MAX_C = 8; // components
 const MAX_K = 4; // shape coefficients per component (order)
-const NPHI = MAX_C * (2 * MAX_K + 1); // block functions (a peak's 6 fit in 2·MAX_K + 1)
-const NBASIS = MAX_C * (MAX_K + 1);
-const NLOC = MAX_C * (MAX_K + 1);
+const NPHI = MAX_C * MAX_BLOCK; // block functions (a peak's are the most, 2·MAX_K + 1 fit)
+const NBASIS = MAX_C * (MAX_P + 1);
+const NLOC = MAX_C * (MAX_P + 1);
 
 const NU = memory.data(MAX_C * 16, 16); // ν_c splats
 const BUF = memory.data(MAX_C * 8, 16);
@@ -43,18 +42,14 @@ const LACC = memory.data(NPHI * 16, 16);
 const MACC = memory.data(NBASIS * NBASIS * 16, 16);
 const MIDX = memory.data(NBASIS * NBASIS * 8, 16); // the (k, l ≥ k) pairs of M: PHI byte offsets
 const BASIS = memory.data(NBASIS * 4, 16); // basis function k of M → its PHI index
-// 0 plain, 1 polynomial family, 2 exponential family, 3 peak, 4 double-sided peak
-const C_KIND = memory.data(MAX_C * 4, 16);
+const C_KIND = memory.data(MAX_C * 4, 16); // 0 plain, 1 polynomial family, 2 exponential family, 3 peak
 const C_MAP = memory.data(MAX_C * 4, 16); // φ: 0 x = α·m + β, 1 m, 2 u = 1 − (α·m)²; C_CHEB: T_k, else x^k
 const C_CHEB = memory.data(MAX_C * 4, 16);
-const C_ORDER = memory.data(MAX_C * 4, 16); // K_c
+const C_ORDER = memory.data(MAX_C * 4, 16); // K_c (a peak: its P arguments in the block)
 const C_PHI = memory.data(MAX_C * 4, 16); // first PHI index of the block
 const C_BASIS = memory.data(MAX_C * 4, 16); // first basis index of the block
-const TAIL = memory.data(MAX_C * 32, 16); // a peak's −α, α/n splats (a Gaussian: −∞, 0)
-// a double-sided peak's μ, 1/σ_L, 1/σ_R, −α_L, α_L/n_L, −α_R, α_R/n_R splats
-const DOUBLE = memory.data(MAX_C * 112, 16);
 const CONST = memory.data(3 * 16, 16); // 0, 1, the first lane's mask
-const PLAIN = 0, LINEAR = 1, EXPFAM = 2, PEAK = 3, DOUBLE_PEAK = 4;
+const PLAIN = 0, LINEAR = 1, EXPFAM = 2, PEAK = 3;
 let nPhi = 0;
 let nBasis = 0;
 let nPairs = 0;
@@ -69,14 +64,10 @@ let dmin: f64 = 0;
   return load<f64>(LACC + (<usize>j << 4)) + load<f64>(LACC + (<usize>j << 4) + 8);
 }
 
-/**
- * The coefficient order k argument a of c stands for (a peak: 1 its mean, 2 its σ; a double-sided
- * one: 1 μ, 2 σ_L, 3 σ_R; 0: neither).
- */
+/** The coefficient order k argument a of c stands for (a peak: a + 1, every argument; 0: none). */
 function coefOrder(c: usize, a: i32): i32 {
   const kind = cKind(c);
-  if (kind == DOUBLE_CB) return a <= 2 ? a + 1 : 0;
-  if (kind == GAUSSIAN || kind == CRYSTAL_BALL) return a <= 1 ? a + 1 : 0;
+  if (isPeak(c)) return a + 1;
   if (kind == CHEBYSHEV || kind == POLYNOMIAL || kind == EXP_POLY) return a >= 2 ? a - 1 : 0;
   if (kind == EXPONENTIAL) return a == 0 ? 1 : 0;
   if (kind == ARGUS) return a == 1 ? 1 : 0;
@@ -96,13 +87,7 @@ function floatingOrder(c: usize): i32 {
     if (k == 0 || cArgFactors(c) != 0) return -1;
     order = max(order, k);
   }
-  if (order > 0 && isPeak(c)) return 2;
-  if (order > 0 && cKind(c) == DOUBLE_CB) return 3;
-  return order > MAX_K ? -1 : order;
-}
-
-@inline function isPeak(c: usize): bool {
-  return cKind(c) == GAUSSIAN || cKind(c) == CRYSTAL_BALL;
+  return order > MAX_K && !isPeak(c) ? -1 : order;
 }
 
 /** Whether generalHessian applies to sample s. */
@@ -122,8 +107,7 @@ function layout(s: usize): void {
     const c = component(s, j);
     const K = floatingOrder(c);
     const kind = cKind(c);
-    let fam = K == 0 ? PLAIN : kind == CHEBYSHEV || kind == POLYNOMIAL ? LINEAR : isPeak(c) ? PEAK : EXPFAM;
-    if (K > 0 && kind == DOUBLE_CB) fam = DOUBLE_PEAK;
+    const fam = K == 0 ? PLAIN : kind == CHEBYSHEV || kind == POLYNOMIAL ? LINEAR : isPeak(c) ? PEAK : EXPFAM;
     iput(C_KIND, j, fam);
     iput(C_MAP, j, kind == EXPONENTIAL ? 1 : kind == ARGUS ? 2 : 0);
     iput(C_CHEB, j, kind == CHEBYSHEV ? 1 : 0);
@@ -132,7 +116,7 @@ function layout(s: usize): void {
     iput(C_BASIS, j, nBasis);
     for (let k = 0; k <= K; k++) iput(BASIS, nBasis + k, nPhi + k);
     nBasis += K + 1;
-    nPhi += fam == PEAK ? 6 : fam == DOUBLE_PEAK ? 9 : fam == EXPFAM ? 2 * K + 1 : K + 1;
+    nPhi += fam == PEAK ? blockSize(K) : fam == EXPFAM ? 2 * K + 1 : K + 1;
     v128.store(NU + (<usize>j << 4), f64x2.splat(yieldOf(c)));
     store<usize>(BUF + (<usize>j << 3), cBuf(c));
     const a = cArgPtr(c);
@@ -141,14 +125,7 @@ function layout(s: usize): void {
     else if (kind == CHEBYSHEV || kind == POLYNOMIAL || kind == EXP_POLY) {
       alpha = 2.0 / (load<f64>(a, 8) - load<f64>(a));
       beta = -alpha * load<f64>(a) - 1.0;
-    } else if (fam == PEAK) {
-      alpha = 1.0 / load<f64>(a, 8); // t = (m − μ)/σ
-      beta = -alpha * load<f64>(a);
-      const cb = kind == CRYSTAL_BALL;
-      const tailAlpha = cb ? load<f64>(a, 16) : Infinity;
-      v128.store(TAIL + (<usize>j << 5), f64x2.splat(-tailAlpha));
-      v128.store(TAIL + (<usize>j << 5) + 16, f64x2.splat(cb ? tailAlpha / Math.min(load<f64>(a, 24), 1e200) : 0.0));
-    } else if (fam == DOUBLE_PEAK) doubleSplats(j, a);
+    } else if (fam == PEAK) peakLayout(j, c, K);
     v128.store(MAP + (<usize>j << 5), f64x2.splat(alpha));
     v128.store(MAP + (<usize>j << 5) + 16, f64x2.splat(beta));
   }
@@ -189,15 +166,11 @@ function layout(s: usize): void {
   const fam = iat(C_KIND, j);
   if (fam == PLAIN) return;
   const K = iat(C_ORDER, j);
-  const phi = mapOf(j, m);
   if (fam == PEAK) {
-    peakBlock(j, p, phi, f);
+    peakBlock(j, p, m, f);
     return;
   }
-  if (fam == DOUBLE_PEAK) {
-    doubleBlock(j, p, m, f);
-    return;
-  }
+  const phi = mapOf(j, m);
   if (fam == LINEAR) {
     const cheb = iat(C_CHEB, j) != 0;
     let t0 = cv(16), t1 = phi;
@@ -215,75 +188,6 @@ function layout(s: usize): void {
     q = f64x2.mul(q, phi);
     v128.store(p + (<usize>k << 4), q);
   }
-}
-
-/**
- * A peak's block at t: f, f·h, f·h·t, f·q, f·q·t, f·q·t² with h = −∂ln g/∂t and q = ∂²g/∂t² / g:
- * h = t, q = t² − 1 in the core (t > −α); h = −α/(1 + u), u = −α(α + t)/n, q = h²(1 + 1/n) in the tail.
- */
-@inline function peakBlock(j: i32, p: usize, t: v128, f: v128): void {
-  const one = cv(16);
-  const negAlpha = v128.load(TAIL + (<usize>j << 5));
-  const slope = v128.load(TAIL + (<usize>j << 5) + 16); // α/n
-  const core = f64x2.gt(t, negAlpha);
-  const tailH = f64x2.div(negAlpha, f64x2.sub(one, f64x2.mul(slope, f64x2.sub(t, negAlpha))));
-  const h = v128.bitselect(t, tailH, core);
-  const tailQ = f64x2.mul(f64x2.mul(h, h), f64x2.sub(one, f64x2.div(slope, negAlpha)));
-  const q = v128.bitselect(f64x2.sub(f64x2.mul(t, t), one), tailQ, core);
-  const fh = f64x2.mul(f, h), fq = f64x2.mul(f, q), fqt = f64x2.mul(fq, t);
-  v128.store(p + 16, fh);
-  v128.store(p + 32, f64x2.mul(fh, t));
-  v128.store(p + 48, fq);
-  v128.store(p + 64, fqt);
-  v128.store(p + 80, f64x2.mul(fqt, t));
-}
-
-function doubleSplats(j: i32, a: usize): void {
-  const q = DOUBLE + <usize>j * 112;
-  v128.store(q, f64x2.splat(load<f64>(a)));
-  v128.store(q + 16, f64x2.splat(1.0 / load<f64>(a, 8)));
-  v128.store(q + 32, f64x2.splat(1.0 / load<f64>(a, 16)));
-  for (let side = 0; side < 2; side++) {
-    const tail = a + 24 + 16 * <usize>side;
-    const alpha = load<f64>(tail);
-    v128.store(q + 48 + 32 * <usize>side, f64x2.splat(-alpha));
-    v128.store(q + 64 + 32 * <usize>side, f64x2.splat(alpha / Math.min(load<f64>(tail, 8), 1e200)));
-  }
-}
-
-/**
- * A double-sided peak's block: f; the scores f·h/σ (μ), f·h·t/σ_L below μ, f·h·t/σ_R above; the
- * second derivatives f·q/σ² (μμ), f(q·t − h)/σ_L², f(q·t − h)/σ_R² (μσ), f(q·t² − 2h·t)/σ_L²,
- * f(q·t² − 2h·t)/σ_R² (σσ), each σ on its side: t = (m − μ)/σ, h = −∂ln g/∂t, q = ∂²g/∂t² / g from
- * the side's core or tail (its shape runs in o = ±t, the tail at o < −α).
- */
-@inline function doubleBlock(j: i32, p: usize, m: v128, f: v128): void {
-  const q0 = DOUBLE + <usize>j * 112;
-  const one = cv(16);
-  const left = f64x2.lt(m, v128.load(q0));
-  const inv = v128.bitselect(v128.load(q0, 16), v128.load(q0, 32), left);
-  const t = f64x2.mul(f64x2.sub(m, v128.load(q0)), inv);
-  const o = v128.bitselect(t, f64x2.neg(t), left);
-  const negAlpha = v128.bitselect(v128.load(q0, 48), v128.load(q0, 80), left);
-  const slope = v128.bitselect(v128.load(q0, 64), v128.load(q0, 96), left);
-  const core = f64x2.gt(o, negAlpha);
-  const ho = v128.bitselect(o, f64x2.div(negAlpha, f64x2.sub(one, f64x2.mul(slope, f64x2.sub(o, negAlpha)))), core);
-  const h = v128.bitselect(ho, f64x2.neg(ho), left);
-  const tailQ = f64x2.mul(f64x2.mul(ho, ho), f64x2.sub(one, f64x2.div(slope, negAlpha)));
-  const q = v128.bitselect(f64x2.sub(f64x2.mul(t, t), one), tailQ, core);
-  const fi = f64x2.mul(f, inv), fi2 = f64x2.mul(fi, inv);
-  const score = f64x2.mul(fi, h);
-  const scoreT = f64x2.mul(score, t);
-  const mixed = f64x2.mul(fi2, f64x2.sub(f64x2.mul(q, t), h));
-  const scale = f64x2.mul(fi2, f64x2.mul(t, f64x2.sub(f64x2.mul(q, t), f64x2.add(h, h))));
-  v128.store(p + 16, score);
-  v128.store(p + 32, v128.and(scoreT, left));
-  v128.store(p + 48, v128.andnot(scoreT, left));
-  v128.store(p + 64, f64x2.mul(fi2, q));
-  v128.store(p + 80, v128.and(mixed, left));
-  v128.store(p + 96, v128.andnot(mixed, left));
-  v128.store(p + 112, v128.and(scale, left));
-  v128.store(p + 128, v128.andnot(scale, left));
 }
 
 /** The pass over [start, end) (tail: the one event at start, a masked pair): logSum, dmin, LACC, MACC. */
@@ -368,11 +272,12 @@ const L_ARG = memory.data(NLOC * 4, 16);
 const U = memory.data(NLOC * NBASIS * 8, 16); // ∂d/∂a over the basis of M
 const GL = memory.data(NLOC * 8, 16);
 const HL = memory.data(NLOC * NLOC * 8, 16);
-const MOM = memory.data(MAX_C * (2 * MAX_K + 1) * 8, 16); // per component: J_k (linear) or N_m (exponential)
+// per component: J_k (linear), N_m (exponential), ∂I and ∂²I at their block indices (a peak)
+const MOM = memory.data(MAX_C * MAX_BLOCK * 8, 16);
 let nLoc = 0;
 
 @inline function u(a: i32, k: i32): f64 { return at(U, a * NBASIS + k); }
-@inline function mom(j: i32, m: i32): f64 { return at(MOM, j * (2 * MAX_K + 1) + m); }
+@inline function mom(j: i32, m: i32): f64 { return at(MOM, j * MAX_BLOCK + m); }
 
 /** ∫ φ^m g over the sample's allowed pieces (exponential families and ARGUS). */
 function shapeMoment(s: usize, c: usize, m: i32): f64 {
@@ -418,14 +323,13 @@ function localRows(s: usize): void {
     addLocal(j, 0, -1);
     put(U, (nLoc - 1) * NBASIS + b0, 1.0);
     const args = cArgPtr(c);
-    if (fam == PEAK) peakMoments(s, c, j);
-    else if (fam == DOUBLE_PEAK) doublePeakMoments(s, c, j);
+    if (fam == PEAK) peakMoments(s, c, j, MOM + (<usize>(j * MAX_BLOCK) << 3));
     else {
       for (let m = 1; m <= 2 * K; m++) {
         let v: f64 = 0;
         if (fam == LINEAR && m <= K) v = rangeIntegralDerivative(s, cKind(c), sLo(s), sHi(s), args, cArgs(c), m + 1);
         else if (fam == EXPFAM) v = shapeMoment(s, c, m);
-        put(MOM, j * (2 * MAX_K + 1) + m, v);
+        put(MOM, j * MAX_BLOCK + m, v);
       }
     }
     for (let a = 0; a < cArgs(c); a++) {
@@ -434,45 +338,16 @@ function localRows(s: usize): void {
       addLocal(j, k, a);
       const row = (nLoc - 1) * NBASIS;
       // ∂d/∂a_k = ν(B_k − f·J_k)/I (polynomial families), ν(φ^k f − f·N_k/I) (exponential families),
-      // ν(P_k/σ − f·J_k/I) (a peak: P_1 = f·h, P_2 = f·h·t; J_1 = ∂I/∂μ, J_2 = ∂I/∂σ)
+      // ν(f·S_k − f·J_k/I) (a peak: J_k = ∂I/∂a_k)
       if (fam == LINEAR) {
         put(U, row + b0 + k, nu / I);
         put(U, row + b0, -nu * mom(j, k) / I);
-      } else if (fam == PEAK) {
-        put(U, row + b0 + k, nu / load<f64>(args, 8));
-        put(U, row + b0, -nu * mom(j, k) / I);
       } else {
-        // the exponential families, and the double-sided peak (its P_k carry their 1/σ)
         put(U, row + b0 + k, nu);
         put(U, row + b0, -nu * mom(j, k) / I);
       }
     }
   }
-}
-
-/** A peak's normalisation derivatives into its moments: 1 ∂I/∂μ, 2 ∂I/∂σ, 3 ∂²I/∂μ², 4 ∂²I/∂μ∂σ, 5 ∂²I/∂σ². */
-function peakMoments(s: usize, c: usize, j: i32): void {
-  const kind = cKind(c), args = cArgPtr(c), na = cArgs(c);
-  const at = j * (2 * MAX_K + 1);
-  for (let a = 0; a < 2; a++) put(MOM, at + 1 + a, rangeIntegralDerivative(s, kind, sLo(s), sHi(s), args, na, a));
-  for (let jk = 0; jk < 3; jk++) put(MOM, at + 3 + jk, peakNormSecond(s, kind, args, na, jk));
-}
-
-/**
- * A double-sided peak's normalisation derivatives into its moments: 1–3 ∂I/∂μ, ∂I/∂σ_L, ∂I/∂σ_R;
- * 4–8 ∂²I/∂μ², ∂²I/∂μ∂σ_L, ∂²I/∂μ∂σ_R, ∂²I/∂σ_L², ∂²I/∂σ_R² (∂²I/∂σ_L∂σ_R = 0).
- */
-function doublePeakMoments(s: usize, c: usize, j: i32): void {
-  const args = cArgPtr(c), na = cArgs(c);
-  const at = j * (2 * MAX_K + 1);
-  for (let a = 0; a < 3; a++) put(MOM, at + 1 + a, rangeIntegralDerivative(s, DOUBLE_CB, sLo(s), sHi(s), args, na, a));
-  for (let jk = 0; jk < 5; jk++) put(MOM, at + 4 + jk, doublePeakNormSecond(s, args, jk));
-}
-
-/** A double-sided peak's second-derivative index (4–8 in its moments, 4 + its block's) of (ka ≤ kb); 0 for σ_L σ_R. */
-@inline function doublePair(ka: i32, kb: i32): i32 {
-  if (ka == 1) return 3 + kb;
-  return ka == kb ? 5 + ka : 0;
 }
 
 function addLocal(j: i32, k: i32, a: i32): void {
@@ -493,42 +368,27 @@ function rowDotL(a: i32): f64 {
 }
 
 /**
- * Σ r ∂f_c/∂a_k: (T_k − S·J_k)/I (polynomial families), L_k − S·N_k/I (exponential families),
- * L_k/σ − S·J_k/I (a peak).
+ * Σ r ∂f_c/∂a_k: (T_k − S·J_k)/I (polynomial families), L_k − S·N_k/I (exponential families, and a
+ * peak: L_k = Σ r f·S_k, N_k = ∂I/∂a_k).
  */
-function shapeFirst(s: usize, j: i32, k: i32, I: f64): f64 {
+function shapeFirst(j: i32, k: i32, I: f64): f64 {
   const p = iat(C_PHI, j);
   if (iat(C_KIND, j) == LINEAR) return (lin(p + k) - lin(p) * mom(j, k)) / I;
-  if (iat(C_KIND, j) == PEAK) return lin(p + k) / peakSigma(s, j) - lin(p) * mom(j, k) / I;
-  if (iat(C_KIND, j) == DOUBLE_PEAK) return lin(p + k) - lin(p) * mom(j, k) / I;
   return lin(p + k) - lin(p) * mom(j, k) / I;
-}
-
-@inline function peakSigma(s: usize, j: i32): f64 {
-  return load<f64>(cArgPtr(component(s, j)), 8);
 }
 
 /**
  * Σ r ∂²f_c/∂a_j∂a_k for two coefficients of component j (its block's sums and moments). A peak:
- * ∂²f = ∂²g/I − (∂_a g·J_b + ∂_b g·J_a)/I² − g·J_ab/I² + 2g·J_a·J_b/I³, with ∂g/∂μ = g·h/σ,
- * ∂g/∂σ = g·h·t/σ, ∂²g/∂μ² = g·q/σ², ∂²g/∂μ∂σ = g(q·t − h)/σ², ∂²g/∂σ² = g(q·t² − 2h·t)/σ².
+ * ∂²f = ∂²g/I − (∂_a g·J_b + ∂_b g·J_a)/I² − g·J_ab/I² + 2g·J_a·J_b/I³ with ∂g = g·S, ∂²g = g·Q.
  */
-function shapeSecond(s: usize, j: i32, ka: i32, kb: i32, I: f64): f64 {
+function shapeSecond(j: i32, ka: i32, kb: i32, I: f64): f64 {
   const p = iat(C_PHI, j);
   const S = lin(p);
-  if (iat(C_KIND, j) == DOUBLE_PEAK) {
-    const ka2 = min(ka, kb), kb2 = max(ka, kb);
-    const pair = doublePair(ka2, kb2);
-    const Ja = mom(j, ka), Jb = mom(j, kb), Jab = pair == 0 ? 0.0 : mom(j, pair);
-    const g2 = pair == 0 ? 0.0 : lin(p + pair);
-    return g2 - (lin(p + ka) * Jb + lin(p + kb) * Ja) / I - S * Jab / I + 2.0 * S * Ja * Jb / (I * I);
-  }
   if (iat(C_KIND, j) == PEAK) {
-    const sg = peakSigma(s, j);
-    const Ja = mom(j, ka), Jb = mom(j, kb), Jab = mom(j, 1 + ka + kb);
-    const g2 = ka + kb == 2 ? lin(p + 3) : ka + kb == 3 ? lin(p + 4) - lin(p + 1) : lin(p + 5) - 2.0 * lin(p + 2);
-    const ga = lin(p + ka) / sg, gb = lin(p + kb) / sg;
-    return g2 / (sg * sg) - (ga * Jb + gb * Ja) / I - S * Jab / I + 2.0 * S * Ja * Jb / (I * I);
+    const pair = pairIndex(iat(C_ORDER, j), min(ka, kb), max(ka, kb));
+    const Ja = mom(j, ka), Jb = mom(j, kb);
+    const g2 = lin(p + pair) - S * mom(j, pair) / I; // Σ r ∂²g/I less Σ r f·J_ab/I
+    return g2 - (lin(p + ka) * Jb + lin(p + kb) * Ja) / I + 2.0 * S * Ja * Jb / (I * I);
   }
   if (iat(C_KIND, j) == LINEAR) {
     const Ja = mom(j, ka), Jb = mom(j, kb);
@@ -555,9 +415,9 @@ function localDerivatives(s: usize): void {
         const c = component(s, j);
         const yb = iat(L_ORDER, b) == 0;
         // ∂²d/∂ν∂a_k = ∂f/∂a_k
-        if (ya && !yb) h -= shapeFirst(s, j, iat(L_ORDER, b), cNorm(c));
-        else if (!ya && yb) h -= shapeFirst(s, j, iat(L_ORDER, a), cNorm(c));
-        else if (!ya && !yb) h -= yieldOf(c) * shapeSecond(s, j, iat(L_ORDER, a), iat(L_ORDER, b), cNorm(c));
+        if (ya && !yb) h -= shapeFirst(j, iat(L_ORDER, b), cNorm(c));
+        else if (!ya && yb) h -= shapeFirst(j, iat(L_ORDER, a), cNorm(c));
+        else if (!ya && !yb) h -= yieldOf(c) * shapeSecond(j, iat(L_ORDER, a), iat(L_ORDER, b), cNorm(c));
       }
       put(HL, a * NLOC + b, h);
       put(HL, b * NLOC + a, h);

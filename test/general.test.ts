@@ -509,6 +509,65 @@ describe("the general Hessian of a free peak (mean, width) equals differences of
     }
   });
 
+  /**
+   * The events without those within 0.05σ of a seam at any of the points (the mean, where σ_L meets
+   * σ_R, and where a tail meets its core): ∂²ln g jumps there, and an event a difference step carries
+   * across a seam spoils the differences (by 1e-4 of the entry and more). So the steps can be large
+   * enough for differences in a tail's α and n not to be lost to rounding: 1e-3 in μ and σ (a seam
+   * moves by less than 0.05σ), 1e-3 of α and n. Even so, an n moves these NLLs so little (H_nn from
+   * 1e-3 to 2) that the differences of its gradient are good to a few 1e-6 of H_nn only (steps of
+   * 1e-3 and 3e-3 of n disagree by that much): the tails are held to 1e-5 of √(H_ii·H_jj) (a wrong
+   * term is off by 1e-3 or more).
+   */
+  function offSeams(events: Float64Array, seams: (v: number[]) => number[], points: number[][]): Float64Array {
+    return events.filter((m) => points.every((v) => seams(v).every((x) => Math.abs(m - x) > 0.05 * v[2])));
+  }
+  const tailSteps = (v: number[], tails: number[]) =>
+    v.map((x, i) => (i === 0 ? 0.5 : tails.includes(i) ? 1e-3 * x : i === v.length - 2 ? 5 : 1e-3));
+
+  test("free tails: a Crystal Ball's (μ, σ, α, n) and a double-sided one's (all seven), n = 1 and 40", async () => {
+    const cb = new ModelBuilder("m", [0, 10])
+      .exclude(NEAR)
+      .parameter("nsig", 800)
+      .parameter("mean", 4.2)
+      .parameter("sigma", 0.15, { lo: 0.01 })
+      .parameter("alpha", 1.1, { lo: 0.1 })
+      .parameter("n", 3, { lo: 0.5 })
+      .parameter("nbkg", 2000, { lo: 0 })
+      .parameter("a1", -0.2)
+      .component("sig", "crystalBall", ["mean", "sigma", "alpha", "n"], "nsig")
+      .component("bkg", "chebyshev", [0, 10, "a1"], "nbkg")
+      .build("nsig");
+    const cbPoints = [
+      [790, 4.21, 0.155, 1.12, 2.9, 1990, -0.21],
+      [810, 4.19, 0.145, 0.9, 1, 2010, -0.19],
+      [800, 4.2, 0.15, 1.3, 40, 2000, -0.2],
+    ];
+    const cbEvents = offSeams(eventsOf(cb, 48, true), (v) => [v[1] - v[3] * v[2]], cbPoints);
+    for (const v of cbPoints) await expectHessian(cb, [{ values: cbEvents }], v, tailSteps(v, [3, 4]), 1e-5);
+    const dcb = new ModelBuilder("m", [0, 10])
+      .parameter("nsig", 5000)
+      .parameter("mean", 4.2)
+      .parameter("sigmaL", 0.15, { lo: 0.01 })
+      .parameter("sigmaR", 0.2, { lo: 0.01 })
+      .parameter("alphaL", 0.9, { lo: 0.1 })
+      .parameter("nL", 1.5, { lo: 0.5 })
+      .parameter("alphaR", 1.1, { lo: 0.1 })
+      .parameter("nR", 1.3, { lo: 0.5 })
+      .parameter("nbkg", 1000, { lo: 0 })
+      .parameter("a1", -0.2)
+      .component("sig", "doubleCrystalBall", ["mean", "sigmaL", "sigmaR", "alphaL", "nL", "alphaR", "nR"], "nsig")
+      .component("bkg", "chebyshev", [0, 10, "a1"], "nbkg")
+      .build("nsig");
+    const v = [4990, 4.21, 0.155, 0.19, 0.92, 1.55, 1.08, 1.35, 1010, -0.21];
+    const seams = (u: number[]) => [u[1], u[1] - u[4] * u[2], u[1] + u[6] * u[3]];
+    const dcbEvents = offSeams(eventsOf(dcb, 49, false), seams, [v]);
+    const weights = Float64Array.from(dcbEvents, (_, i) => (i % 4 === 0 ? 0.6 : 1.3));
+    const steps = tailSteps(v, [4, 5, 6, 7]);
+    await expectHessian(dcb, [{ values: dcbEvents }], v, steps, 1e-5);
+    await expectHessian(dcb, [{ values: dcbEvents, weights }], v, steps, 1e-5);
+  });
+
   test("only the mean free, only σ free; weighted events with a Gaussian of free mean and σ", async () => {
     for (const free of [["mean"], ["sigma"]]) {
       const model = peakModel("crystalBall", NEAR, free);
