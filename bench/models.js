@@ -7,6 +7,8 @@
 //   expPoly1     the same background written as expPoly order 1
 //   chebyshev2   CB (cached) + chebyshev order 2; argus: CB (cached) + ARGUS with c free
 //   cbFree       CB with free mean and width (tail fixed) + chebyshev order 2: the general passes only
+//   cbTail       the same with the tail's α and n free too
+//   dcbFree      double-sided CB with all seven arguments free + chebyshev order 2
 // Cases run interleaved (one run of each case, then again); medians. Variants: default (the fused
 // kernel where the model takes it), the general passes (setFastPath(0)), and the general passes with
 // the analytic Hessian forbidden (setAnalyticHessian(0): start metric and HESSE by differences).
@@ -80,6 +82,35 @@ export const MODELS = {
       .parameter("a1", -0.3)
       .parameter("a2", 0.05)
       .component("sig", "crystalBall", ["mean", "sigma", 1.5, 3], "nsig")
+      .component("bkg", "chebyshev", [0, 10, "a1", "a2"], "nbkg")
+      .build("nsig"),
+  cbTail: (N) =>
+    new ModelBuilder("m", [0, 10])
+      .parameter("nsig", 0.05 * N)
+      .parameter("nbkg", N, { lo: 0 })
+      .parameter("mean", 4.2)
+      .parameter("sigma", 0.1, { lo: 0.01 })
+      .parameter("alpha", 1.2, { lo: 0.1 })
+      .parameter("n", 3, { lo: 0.5 })
+      .parameter("a1", -0.3)
+      .parameter("a2", 0.05)
+      .component("sig", "crystalBall", ["mean", "sigma", "alpha", "n"], "nsig")
+      .component("bkg", "chebyshev", [0, 10, "a1", "a2"], "nbkg")
+      .build("nsig"),
+  dcbFree: (N) =>
+    new ModelBuilder("m", [0, 10])
+      .parameter("nsig", 0.05 * N)
+      .parameter("nbkg", N, { lo: 0 })
+      .parameter("mean", 4.2)
+      .parameter("sigmaL", 0.1, { lo: 0.01 })
+      .parameter("sigmaR", 0.12, { lo: 0.01 })
+      .parameter("alphaL", 1.2, { lo: 0.1 })
+      .parameter("nL", 3, { lo: 0.5 })
+      .parameter("alphaR", 1.5, { lo: 0.1 })
+      .parameter("nR", 2, { lo: 0.5 })
+      .parameter("a1", -0.3)
+      .parameter("a2", 0.05)
+      .component("sig", "doubleCrystalBall", ["mean", "sigmaL", "sigmaR", "alphaL", "nL", "alphaR", "nR"], "nsig")
       .component("bkg", "chebyshev", [0, 10, "a1", "a2"], "nbkg")
       .build("nsig"),
   expPoly1: (N) =>
@@ -223,9 +254,28 @@ function generalCases(N = 1e6) {
       .component("bkg", "chebyshev", [0, 10, "b1", "b2"], "nbkg")
       .build("nsig");
   };
+  const dcb = (free) => {
+    const mb = new ModelBuilder("m", [0, 10]).parameter("nsig", 0.006 * N).parameter("nbkg", N, { lo: 0 });
+    const names = ["mean", "sigmaL", "sigmaR", "alphaL", "nL", "alphaR", "nR"];
+    const values = [4.2, 0.05, 0.06, 1.5, 3, 2, 4];
+    names.forEach((name, i) => i < free && mb.parameter(name, values[i], { lo: i === 0 ? undefined : 0.01 }));
+    return mb
+      .parameter("b1", -0.3)
+      .parameter("b2", 0.05)
+      .component(
+        "sig",
+        "doubleCrystalBall",
+        names.map((name, i) => (i < free ? name : values[i])),
+        "nsig",
+      )
+      .component("bkg", "chebyshev", [0, 10, "b1", "b2"], "nbkg")
+      .build("nsig");
+  };
   return [
     ["crystalBall (mean, σ free) + chebyshev2", cbCheb(true), false],
     ["crystalBall (mean, σ, α, n free) + chebyshev2", cbCheb("tail"), false],
+    ["doubleCrystalBall (mean, σ_L, σ_R free) + chebyshev2", dcb(3), false],
+    ["doubleCrystalBall (all 7 free) + chebyshev2", dcb(7), false],
     ["crystalBall (cached) + chebyshev2, weighted events", cbCheb(false), true],
     ["crystalBall (cached) + expPoly2, weighted events", nllCases(N)[4][1], true],
   ];

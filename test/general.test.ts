@@ -183,7 +183,9 @@ describe("three components, peaks with free mean and width, templates, weights",
         [
           [400, 4.2, 0.15, 1.2, 3, 2000, -0.2],
           [380, 4.22, 0.16, 0.9, 1, 2050, -0.25], // n = 1: the tail integral's logarithm
-          [420, 4.18, 0.14, 2.1, 40, 1950, -0.15],
+          [420, 4.18, 0.14, 2.1, 40, 1950, -0.15], // n past 16: the fill's exp-log tail (as any n not whole)
+          [410, 4.19, 0.15, 1.4, 2.5, 1990, -0.18],
+          [400, 4.2, 0.15, 1.2, 1e12, 2000, -0.2], // a huge n: the tail is its exponential limit (log1p)
         ],
       );
     }

@@ -5,7 +5,7 @@
 // exponential) instead of rounding to a flat e^{−α²/2}, and nothing overflows for any n > 0.
 // One-sided arguments: [mean, sigma, alpha, n]. Double-sided: [mean, sigmaL, sigmaR, alphaL, nL,
 // alphaR, nR]. Integrals are closed form (erf core, power-law tail with the n → 1 logarithm).
-import { constants, vexp } from "../vexp";
+import { constants, vexp, vlog } from "../vexp";
 import { gaussCoreIntegral } from "./gaussian";
 
 /**
@@ -159,15 +159,22 @@ export function doubleCBIntegral(lo: f64, hi: f64, a: usize): f64 {
 /**
  * out[i] = scale · g(xs[i]) for the one-sided Crystal Ball, with the per-call constants hoisted
  * (the tail's e^{−α²/2}, 1/σ, whether n is whole) — the signal cache refill of every scan point and
- * toy. With a whole n (the usual 2…5) a pair at a time in f64x2: the core by the vector exp (0 where
- * t²/2 > 700: the scalar exp is below 1e-304 there), the tail's (1 + u)^−n by multiplication.
+ * toy — a pair at a time in f64x2: the core by the vector exp (0 where t²/2 > 700: the scalar exp is
+ * below 1e-304 there), the tail's (1 + u)^−n by multiplication for a whole n (the usual 2…5), else
+ * as the double-sided shape's (peakPairs).
  */
 export function crystalBallFill(a: usize, xs: usize, n: i32, out: usize, scale: f64): void {
   const mean = load<f64>(a), inv = 1.0 / load<f64>(a, 8);
   const alpha = load<f64>(a, 16), nn = Math.min(load<f64>(a, 24), N_MAX);
   const tailScale = scale * Math.exp(-0.5 * alpha * alpha);
   const whole = nn == Math.floor(nn) && nn >= 1 && nn <= 16 ? <i32>nn : 0;
-  const start = whole > 0 ? crystalBallPairs(xs, n >> 1, out, mean, inv, alpha, nn, whole, scale, tailScale) : 0;
+  let start = 0;
+  if (whole > 0) start = crystalBallPairs(xs, n >> 1, out, mean, inv, alpha, nn, whole, scale, tailScale);
+  else {
+    // no tail above the mean: α = ∞ there
+    peakSplats(mean, inv, inv, alpha, nn, Infinity, 1.0, scale);
+    start = peakPairs(xs, n >> 1, out);
+  }
   for (let i = start; i < n; i++) {
     const t = (load<f64>(xs + (<usize>i << 3)) - mean) * inv;
     // beyond t = 38.61 the core's exp(−t²/2) is exactly 0 in f64 (its argument below −745.14): skip it
@@ -210,3 +217,75 @@ function crystalBallPairs(
   return pairs << 1;
 }
 const CB_SPLATS = memory.data(10 * 16, 16);
+
+/**
+ * out[i] = scale · g(xs[i]) for the double-sided Crystal Ball, a pair at a time (peakPairs); an odd
+ * last event through its scalar formula.
+ */
+export function doubleCBFill(a: usize, xs: usize, n: i32, out: usize, scale: f64): void {
+  peakSplats(load<f64>(a), 1.0 / load<f64>(a, 8), 1.0 / load<f64>(a, 16), load<f64>(a, 24),
+    Math.min(load<f64>(a, 32), N_MAX), load<f64>(a, 40), Math.min(load<f64>(a, 48), N_MAX), scale);
+  const start = peakPairs(xs, n >> 1, out);
+  for (let i = start; i < n; i++) {
+    store<f64>(out + (<usize>i << 3), scale * doubleCBValue(load<f64>(xs + (<usize>i << 3)), a));
+  }
+}
+
+// peakPairs' splats, each side's (below the mean, then above it): μ, 1/σ, −α, −α/n, n, e^{−α²/2}·scale
+const PEAK_SPLATS = memory.data(16 * 16, 16);
+const P_MEAN = 0, P_INV = 16, P_NEG_ALPHA = 48, P_SLOPE = 80, P_N = 112, P_TAIL = 144, P_SCALE = 176;
+const P_HALF = 192, P_LIMIT = 208, P_ONE = 224, P_ZERO = 240;
+
+function peakSplats(mean: f64, invL: f64, invR: f64, aL: f64, nL: f64, aR: f64, nR: f64, scale: f64): void {
+  const sp = PEAK_SPLATS;
+  v128.store(sp + P_MEAN, f64x2.splat(mean));
+  v128.store(sp + P_INV, f64x2.splat(invL));
+  v128.store(sp + P_INV + 16, f64x2.splat(invR));
+  v128.store(sp + P_NEG_ALPHA, f64x2.splat(-aL));
+  v128.store(sp + P_NEG_ALPHA + 16, f64x2.splat(-aR));
+  v128.store(sp + P_SLOPE, f64x2.splat(-aL / nL));
+  v128.store(sp + P_SLOPE + 16, f64x2.splat(aR == Infinity ? 0.0 : -aR / nR));
+  v128.store(sp + P_N, f64x2.splat(nL));
+  v128.store(sp + P_N + 16, f64x2.splat(nR));
+  v128.store(sp + P_TAIL, f64x2.splat(scale * Math.exp(-0.5 * aL * aL)));
+  v128.store(sp + P_TAIL + 16, f64x2.splat(scale * Math.exp(-0.5 * aR * aR)));
+  v128.store(sp + P_SCALE, f64x2.splat(scale));
+  v128.store(sp + P_HALF, f64x2.splat(-0.5));
+  v128.store(sp + P_LIMIT, f64x2.splat(-700));
+  v128.store(sp + P_ONE, f64x2.splat(1.0));
+  v128.store(sp + P_ZERO, f64x2.splat(0.0));
+}
+
+@inline function side(off: i32, left: v128): v128 {
+  return v128.bitselect(v128.load(PEAK_SPLATS + <usize>off), v128.load(PEAK_SPLATS + <usize>off + 16), left);
+}
+
+/**
+ * The f64x2 loop over `pairs` pairs for peakSplats' shape; returns the events it filled. Each side
+ * in its oriented o (+t below the mean, −t above): the core e^{−o²/2} by the vector exp, the tail
+ * e^{−α²/2}(1 + u)^−n = e^{−α²/2 − n·log1p(u)}, log1p(u) = ln s − (s − 1 − u)/s with s = 1 + u (the
+ * vector log keeps u's digits so: a huge n's tail tends to its exponential limit), 0 where an
+ * exponent is below −700 (below 1e-304).
+ */
+function peakPairs(xs: usize, pairs: i32, out: usize): i32 {
+  const K = constants();
+  const sp = PEAK_SPLATS;
+  const one = v128.load(sp + P_ONE), zero = v128.load(sp + P_ZERO), limit = v128.load(sp + P_LIMIT);
+  const end = <usize>pairs << 4;
+  for (let off: usize = 0; off < end; off += 16) {
+    const m = v128.load(xs + off);
+    const left = f64x2.lt(m, v128.load(sp + P_MEAN));
+    const t = f64x2.mul(f64x2.sub(m, v128.load(sp + P_MEAN)), side(P_INV, left));
+    const o = v128.bitselect(t, f64x2.neg(t), left);
+    const e = f64x2.mul(f64x2.mul(o, o), v128.load(sp + P_HALF));
+    const core = v128.bitselect(f64x2.mul(vexp(e, K), v128.load(sp + P_SCALE)), zero, f64x2.gt(e, limit));
+    const negAlpha = side(P_NEG_ALPHA, left);
+    const u = f64x2.mul(side(P_SLOPE, left), f64x2.sub(o, negAlpha));
+    const s = f64x2.add(one, u);
+    const log1p = f64x2.sub(vlog(s, K), f64x2.div(f64x2.sub(f64x2.sub(s, one), u), s));
+    const x = f64x2.neg(f64x2.mul(side(P_N, left), log1p));
+    const tail = v128.bitselect(f64x2.mul(vexp(x, K), side(P_TAIL, left)), zero, f64x2.gt(x, limit));
+    v128.store(out + off, v128.bitselect(core, tail, f64x2.gt(o, negAlpha)));
+  }
+  return pairs << 1;
+}

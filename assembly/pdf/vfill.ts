@@ -1,20 +1,20 @@
 // f64x2 fills of a component's per-event buffer, out[i] = scale · g(m_i), for the shapes a fit
 // refills at every call when their parameters float: the polynomial families (chebyshev,
 // polynomial in the mapped x), the exponential families (expPoly, exponential), ARGUS (its
-// prefactor kept per event), and the Crystal Ball (its own fill, crystalball.ts). Each returns
+// prefactor kept per event), and the Crystal Balls (their own fills, crystalball.ts). Each returns
 // false where it does not apply (or, for the exponentials, found an exponent beyond the vector exp's
 // exact range); the caller then takes the scalar fill. An odd last event runs in scalar arithmetic
 // through the shape's own formula.
 import { constants, vexp } from "../vexp";
 import {
   PDF_CHEBYSHEV as CHEBYSHEV, PDF_POLYNOMIAL as POLYNOMIAL, PDF_EXP_POLY as EXP_POLY, PDF_EXPONENTIAL as EXPONENTIAL,
-  PDF_ARGUS as ARGUS, PDF_CRYSTAL_BALL as CRYSTAL_BALL,
+  PDF_ARGUS as ARGUS, PDF_CRYSTAL_BALL as CRYSTAL_BALL, PDF_DOUBLE_CB as DOUBLE_CB,
 } from "../../src/core/abi";
 import { chebyshevValue, polynomialValue } from "./polynomials";
 import { expPolyValue } from "./exppoly";
 import { exponentialValue } from "./exponential";
 import { argusValue } from "./argus";
-import { crystalBallFill } from "./crystalball";
+import { crystalBallFill, doubleCBFill } from "./crystalball";
 
 const C = memory.data(16 * 16, 16); // splats: the coefficients, then α, β (x = α·m + β), scale, …
 const S_ALPHA = 8 * 16, S_BETA = 9 * 16, S_SCALE = 10 * 16, S_A = 11 * 16, S_B = 12 * 16;
@@ -37,6 +37,9 @@ export function vectorFill(kind: i32, a: usize, nargs: i32, xs: usize, n: i32, o
     case ARGUS: return argusFill(a, xs, n, out, scale);
     case CRYSTAL_BALL:
       crystalBallFill(a, xs, n, out, scale);
+      return true;
+    case DOUBLE_CB:
+      doubleCBFill(a, xs, n, out, scale);
       return true;
   }
   return false;
