@@ -16,11 +16,11 @@ import {
 } from "./model";
 import {
   setupFused, fc0, fcb, fGauss, fSig, fNorm, fOrder, fNuB, pv, exponent, signalTerm, P_SB, P_NU0, P_MU, P_INVS,
-  isFixed, coefParam, coefSlope, backgroundMoment, pieces, pieceLo, pieceHi,
+  isFixed, coefParam, coefSlope, backgroundMoment,
 } from "./fastpath";
 import { rangeIntegralDerivative, freeSlot, nFreeSlots } from "./nll";
-import { GAUSSIAN, CRYSTAL_BALL, pdfValue, pdfIntegral, pdfIntegralDerivative } from "./pdf/index";
-import { peakSlope, doubleCBValue, doubleCBIntegral, doubleCBIntegralDerivative } from "./pdf/crystalball";
+import { GAUSSIAN } from "./pdf/index";
+import { peakNormSecond } from "./peak-hessian";
 import { FORM_LOG_NORMAL, COMPONENT_YIELD_CONSTANT } from "../src/core/abi";
 
 @inline function yieldConstant(c: usize): f64 {
@@ -175,69 +175,6 @@ function addLocal(comp: i32, arg: i32): i32 {
     putm(R, nLoc, k, NB, 0);
   }
   return nLoc++;
-}
-
-/**
- * ∂²I/∂a_j∂a_k of a peak (Gaussian or Crystal Ball, g = G(t), t = (m − μ)/σ, G' = −h·G) over the
- * sample's allowed pieces (j + k: 0 μμ, 1 μσ, 2 σσ), from I_μ = −[G], I_σ = I/σ − [t·G] on each
- * piece ([F] = F(b) − F(a)): I_μμ = −[h·G]/σ, I_μσ = −[h·G·t]/σ, I_σσ = I_σ/σ − I/σ² + [t·G − t²·h·G]/σ.
- */
-export function peakNormSecond(s: usize, kind: i32, args: usize, na: i32, jk: i32): f64 {
-  const mean = load<f64>(args), sg = load<f64>(args, 8);
-  const alpha = kind == CRYSTAL_BALL ? load<f64>(args, 16) : Infinity;
-  const n = kind == CRYSTAL_BALL ? load<f64>(args, 24) : 1.0;
-  const np = pieces(s);
-  let sum: f64 = 0;
-  for (let q = 0; q < np; q++) {
-    const lo = pieceLo(q), hi = pieceHi(q);
-    const ta = (lo - mean) / sg, tb = (hi - mean) / sg;
-    const ga = pdfValue(kind, lo, args, na), gb = pdfValue(kind, hi, args, na);
-    const hga = peakSlope(ta, alpha, n) * ga, hgb = peakSlope(tb, alpha, n) * gb;
-    if (jk == 0) sum -= (hgb - hga) / sg;
-    else if (jk == 1) sum -= (hgb * tb - hga * ta) / sg;
-    else {
-      const I = pdfIntegral(kind, lo, hi, args, na);
-      const Is = pdfIntegralDerivative(kind, lo, hi, args, na, 1);
-      sum += Is / sg - I / (sg * sg) + (tb * gb - ta * ga - (tb * tb * hgb - ta * ta * hga)) / sg;
-    }
-  }
-  return sum;
-}
-
-/**
- * The double-sided Crystal Ball's ∂²I (jk: 0 μμ, 1 μσ_L, 2 μσ_R, 3 σ_Lσ_L, 4 σ_Rσ_R) over the
- * sample's allowed pieces: each piece's part below μ is a one-sided peak in σ_L, its part above μ one
- * in σ_R (oriented o = −t, h = −∂ln g/∂t); at m = μ both parts' boundary terms vanish (h = t = 0).
- */
-export function doublePeakNormSecond(s: usize, args: usize, jk: i32): f64 {
-  const mean = load<f64>(args);
-  const np = pieces(s);
-  let sum: f64 = 0;
-  for (let q = 0; q < np; q++) {
-    const lo = pieceLo(q), hi = pieceHi(q);
-    const which = jk == 0 ? 0 : jk <= 2 ? 1 : 2; // μμ, μσ, σσ
-    if (jk != 2 && jk != 4 && lo < mean) sum += partSecond(args, lo, Math.min(hi, mean), 0, which);
-    if (jk != 1 && jk != 3 && hi > mean) sum += partSecond(args, Math.max(lo, mean), hi, 1, which);
-  }
-  return sum;
-}
-
-/** One side's part [a, b] of the double-sided shape: ∂²I (which: 0 μμ, 1 μσ, 2 σσ) as peakNormSecond's. */
-function partSecond(args: usize, a: f64, b: f64, side: i32, which: i32): f64 {
-  const mean = load<f64>(args);
-  const at = args + 8 * <usize>side; // σ_L, σ_R
-  const sg = load<f64>(at, 8);
-  const tail = args + 24 + 16 * <usize>side;
-  const alpha = load<f64>(tail), n = load<f64>(tail, 8);
-  const sgn: f64 = side == 0 ? 1.0 : -1.0;
-  const ta = (a - mean) / sg, tb = (b - mean) / sg;
-  const ga = doubleCBValue(a, args), gb = doubleCBValue(b, args);
-  const hga = sgn * peakSlope(sgn * ta, alpha, n) * ga, hgb = sgn * peakSlope(sgn * tb, alpha, n) * gb;
-  if (which == 0) return -(hgb - hga) / sg;
-  if (which == 1) return -(hgb * tb - hga * ta) / sg;
-  const I = doubleCBIntegral(a, b, args);
-  const Is = doubleCBIntegralDerivative(a, b, args, 1 + side);
-  return Is / sg - I / (sg * sg) + (tb * gb - ta * ga - (tb * tb * hgb - ta * ta * hga)) / sg;
 }
 
 /** Σ ∂²g/∂a_j∂a_k / d of the Gaussian from the linear sums L_i = Σ g·t^i/d, times σ². */

@@ -10,9 +10,10 @@
 // closed form (or of its closed-form derivatives) where a tail's α or n takes part.
 import { constants, vlog } from "./vexp";
 import { cKind, cArgPtr, cArgs, sLo, sHi } from "./model";
-import { GAUSSIAN, CRYSTAL_BALL, DOUBLE_CB } from "./pdf/index";
+import { GAUSSIAN, CRYSTAL_BALL, DOUBLE_CB, pdfValue, pdfIntegral, pdfIntegralDerivative } from "./pdf/index";
+import { peakSlope, doubleCBValue, doubleCBIntegral, doubleCBIntegralDerivative } from "./pdf/crystalball";
 import { rangeIntegral, rangeIntegralDerivative } from "./nll";
-import { peakNormSecond, doublePeakNormSecond } from "./hessian";
+import { pieces, pieceLo, pieceHi } from "./fastpath";
 
 const MAX_PEAKS = 8; // components per sample (general-hessian.ts's MAX_C)
 /** The most arguments of a peak (the double-sided Crystal Ball's seven). */
@@ -171,6 +172,71 @@ export function peakLayout(j: i32, c: usize, P: i32): void {
   putL(MU, N, v128.bitselect(zero, f64x2.mul(lno, muScale), core));
   putL(SIGMA, ALPHA, v128.bitselect(zero, f64x2.mul(lao, sigmaScale), core));
   putL(SIGMA, N, v128.bitselect(zero, f64x2.mul(lno, sigmaScale), core));
+}
+
+/**
+ * ∂²I/∂a_j∂a_k of a one-sided peak (Gaussian or Crystal Ball) over the sample's allowed pieces
+ * (j + k: 0 μμ, 1 μσ, 2 σσ); also the fused kernel's Gaussian's (hessian.ts).
+ */
+export function peakNormSecond(s: usize, kind: i32, args: usize, na: i32, jk: i32): f64 {
+  const mean = load<f64>(args), sg = load<f64>(args, 8);
+  const alpha = kind == CRYSTAL_BALL ? load<f64>(args, 16) : Infinity;
+  const n = kind == CRYSTAL_BALL ? load<f64>(args, 24) : 1.0;
+  const np = pieces(s);
+  let sum: f64 = 0;
+  for (let q = 0; q < np; q++) {
+    const lo = pieceLo(q), hi = pieceHi(q);
+    const I = jk == 2 ? pdfIntegral(kind, lo, hi, args, na) : 0.0;
+    const Is = jk == 2 ? pdfIntegralDerivative(kind, lo, hi, args, na, 1) : 0.0;
+    const ga = pdfValue(kind, lo, args, na), gb = pdfValue(kind, hi, args, na);
+    sum += sideSecond(lo, hi, mean, sg, alpha, n, 1.0, ga, gb, I, Is, jk);
+  }
+  return sum;
+}
+
+/**
+ * The double-sided Crystal Ball's ∂²I (jk: 0 μμ, 1 μσ_L, 2 μσ_R, 3 σ_Lσ_L, 4 σ_Rσ_R) over the
+ * sample's allowed pieces: each piece's part below μ is a one-sided peak in σ_L, its part above μ one
+ * in σ_R (oriented o = −t); at m = μ both parts' boundary terms vanish (h = t = 0).
+ */
+function doublePeakNormSecond(s: usize, args: usize, jk: i32): f64 {
+  const mean = load<f64>(args);
+  const which = jk == 0 ? 0 : jk <= 2 ? 1 : 2; // μμ, μσ, σσ
+  const np = pieces(s);
+  let sum: f64 = 0;
+  for (let q = 0; q < np; q++) {
+    const lo = pieceLo(q), hi = pieceHi(q);
+    if (jk != 2 && jk != 4 && lo < mean) sum += doubleSide(args, lo, Math.min(hi, mean), 0, which);
+    if (jk != 1 && jk != 3 && hi > mean) sum += doubleSide(args, Math.max(lo, mean), hi, 1, which);
+  }
+  return sum;
+}
+
+/** One side's part [a, b] of the double-sided shape (side 0 below the mean, 1 above). */
+function doubleSide(args: usize, a: f64, b: f64, side: i32, which: i32): f64 {
+  const sg = load<f64>(args + 8 + 8 * <usize>side);
+  const tail = args + 24 + 16 * <usize>side; // its α, n
+  const I = which == 2 ? doubleCBIntegral(a, b, args) : 0.0;
+  const Is = which == 2 ? doubleCBIntegralDerivative(a, b, args, 1 + side) : 0.0;
+  const sgn: f64 = side == 0 ? 1.0 : -1.0;
+  const ga = doubleCBValue(a, args), gb = doubleCBValue(b, args);
+  return sideSecond(a, b, load<f64>(args), sg, load<f64>(tail), load<f64>(tail, 8), sgn, ga, gb, I, Is, which);
+}
+
+/**
+ * ∂²I over [a, b] for one side of a peak, g = G(t), t = (m − μ)/σ (the side's shape in o = sgn·t,
+ * G' = −h·G with h = sgn·peakSlope(o)), from I_μ = −[G] and I_σ = I/σ − [t·G] ([F] = F(b) − F(a)):
+ * which 0: I_μμ = −[h·G]/σ; 1: I_μσ = −[h·G·t]/σ; 2: I_σσ = I_σ/σ − I/σ² + [t·G − t²·h·G]/σ (I, I_σ
+ * of [a, b] given).
+ */
+function sideSecond(
+  a: f64, b: f64, mean: f64, sg: f64, alpha: f64, n: f64, sgn: f64, ga: f64, gb: f64, I: f64, Is: f64, which: i32,
+): f64 {
+  const ta = (a - mean) / sg, tb = (b - mean) / sg;
+  const hga = sgn * peakSlope(sgn * ta, alpha, n) * ga, hgb = sgn * peakSlope(sgn * tb, alpha, n) * gb;
+  if (which == 0) return -(hgb - hga) / sg;
+  if (which == 1) return -(hgb * tb - hga * ta) / sg;
+  return Is / sg - I / (sg * sg) + (tb * gb - ta * ga - (tb * tb * hgb - ta * ta * hga)) / sg;
 }
 
 /** Component j's normalisation derivatives into mom (its moments): J_a at a, ∂²I_ab at pairIndex. */

@@ -98,6 +98,29 @@ function cbPlus(name: keyof typeof background, exclude: [number, number][]): Mod
     .build("nsig");
 }
 
+const DCB_ARGS = ["mean", "sigmaL", "sigmaR", "alphaL", "nL", "alphaR", "nR"];
+
+/**
+ * A double-sided Crystal Ball at `args` with its first `free` arguments free, over a Chebyshev(1)
+ * background (yields nsig, nbkg; parameters nsig, the free arguments, nbkg, a1).
+ */
+function doubleCBModel(args: number[], free: number, [nsig, nbkg]: number[], exclude: [number, number][] = []): Model {
+  const mb = new ModelBuilder("m", [0, 10]).exclude(exclude).parameter("nsig", nsig);
+  const lower = [undefined, 0.01, 0.01, 0.1, 0.5, 0.1, 0.5];
+  DCB_ARGS.slice(0, free).forEach((name, i) => mb.parameter(name, args[i], { lo: lower[i] }));
+  return mb
+    .parameter("nbkg", nbkg, { lo: 0 })
+    .parameter("a1", -0.2)
+    .component(
+      "sig",
+      "doubleCrystalBall",
+      DCB_ARGS.map((name, i) => (i < free ? name : args[i])),
+      "nsig",
+    )
+    .component("bkg", "chebyshev", [0, 10, "a1"], "nbkg")
+    .build("nsig");
+}
+
 describe("one free background shape with a cached signal", () => {
   for (const name of Object.keys(background) as (keyof typeof background)[]) {
     for (const exclude of [[], VETOES]) {
@@ -192,17 +215,7 @@ describe("three components, peaks with free mean and width, templates, weights",
   });
 
   test("a double-sided Crystal Ball with free mean, σ_L and σ_R, vetoes, weights: every sum in the pass", async () => {
-    const model = new ModelBuilder("m", [0, 10])
-      .exclude(VETOES)
-      .parameter("nsig", 500)
-      .parameter("mean", 4.2)
-      .parameter("sigmaL", 0.15, { lo: 0.01 })
-      .parameter("sigmaR", 0.25, { lo: 0.01 })
-      .parameter("nbkg", 2000, { lo: 0 })
-      .parameter("a1", -0.2)
-      .component("sig", "doubleCrystalBall", ["mean", "sigmaL", "sigmaR", 1.2, 3, 1.8, 1], "nsig")
-      .component("bkg", "chebyshev", [0, 10, "a1"], "nbkg")
-      .build("nsig");
+    const model = doubleCBModel([4.2, 0.15, 0.25, 1.2, 3, 1.8, 1], 3, [500, 2000], VETOES);
     const points = [
       [500, 4.2, 0.15, 0.25, 2000, -0.2],
       [470, 4.25, 0.13, 0.3, 2050, -0.25],
@@ -218,21 +231,7 @@ describe("three components, peaks with free mean and width, templates, weights",
   });
 
   test("a double-sided Crystal Ball with every argument free (both tails' α and n), n = 1 included", async () => {
-    const model = new ModelBuilder("m", [0, 10])
-      .exclude(VETOES)
-      .parameter("nsig", 800)
-      .parameter("mean", 4.2)
-      .parameter("sigmaL", 0.15, { lo: 0.01 })
-      .parameter("sigmaR", 0.2, { lo: 0.01 })
-      .parameter("alphaL", 1.1, { lo: 0.1 })
-      .parameter("nL", 3, { lo: 0.5 })
-      .parameter("alphaR", 1.6, { lo: 0.1 })
-      .parameter("nR", 2, { lo: 0.5 })
-      .parameter("nbkg", 2000, { lo: 0 })
-      .parameter("a1", -0.2)
-      .component("sig", "doubleCrystalBall", ["mean", "sigmaL", "sigmaR", "alphaL", "nL", "alphaR", "nR"], "nsig")
-      .component("bkg", "chebyshev", [0, 10, "a1"], "nbkg")
-      .build("nsig");
+    const model = doubleCBModel([4.2, 0.15, 0.2, 1.1, 3, 1.6, 2], 7, [800, 2000], VETOES);
     const points = [
       [800, 4.2, 0.15, 0.2, 1.1, 3, 1.6, 2, 2000, -0.2],
       [780, 4.22, 0.14, 0.22, 0.9, 1, 2.1, 40, 2050, -0.25],
@@ -491,17 +490,7 @@ describe("the general Hessian of a free peak (mean, width) equals differences of
 
   test("a double-sided Crystal Ball (mean, σ_L, σ_R free): whole range, a veto by the peak, weights", async () => {
     for (const exclude of [[], NEAR]) {
-      const model = new ModelBuilder("m", [0, 10])
-        .exclude(exclude)
-        .parameter("nsig", 500)
-        .parameter("mean", 4.2)
-        .parameter("sigmaL", 0.15, { lo: 0.01 })
-        .parameter("sigmaR", 0.2, { lo: 0.01 })
-        .parameter("nbkg", 2000, { lo: 0 })
-        .parameter("a1", -0.2)
-        .component("sig", "doubleCrystalBall", ["mean", "sigmaL", "sigmaR", 1.2, 3, 1.5, 1.5], "nsig")
-        .component("bkg", "chebyshev", [0, 10, "a1"], "nbkg")
-        .build("nsig");
+      const model = doubleCBModel([4.2, 0.15, 0.2, 1.2, 3, 1.5, 1.5], 3, [500, 2000], exclude);
       const values = eventsOf(model, 47, exclude.length > 0);
       const v = [505, 4.21, 0.155, 0.19, 1990, -0.21];
       const steps = [0.5, 1e-5, 1e-5, 1e-5, 5, 1e-3];
@@ -547,20 +536,7 @@ describe("the general Hessian of a free peak (mean, width) equals differences of
     ];
     const cbEvents = offSeams(eventsOf(cb, 48, true), (v) => [v[1] - v[3] * v[2]], cbPoints);
     for (const v of cbPoints) await expectHessian(cb, [{ values: cbEvents }], v, tailSteps(v, [3, 4]), 1e-5);
-    const dcb = new ModelBuilder("m", [0, 10])
-      .parameter("nsig", 5000)
-      .parameter("mean", 4.2)
-      .parameter("sigmaL", 0.15, { lo: 0.01 })
-      .parameter("sigmaR", 0.2, { lo: 0.01 })
-      .parameter("alphaL", 0.9, { lo: 0.1 })
-      .parameter("nL", 1.5, { lo: 0.5 })
-      .parameter("alphaR", 1.1, { lo: 0.1 })
-      .parameter("nR", 1.3, { lo: 0.5 })
-      .parameter("nbkg", 1000, { lo: 0 })
-      .parameter("a1", -0.2)
-      .component("sig", "doubleCrystalBall", ["mean", "sigmaL", "sigmaR", "alphaL", "nL", "alphaR", "nR"], "nsig")
-      .component("bkg", "chebyshev", [0, 10, "a1"], "nbkg")
-      .build("nsig");
+    const dcb = doubleCBModel([4.2, 0.15, 0.2, 0.9, 1.5, 1.1, 1.3], 7, [5000, 1000]);
     const v = [4990, 4.21, 0.155, 0.19, 0.92, 1.55, 1.08, 1.35, 1010, -0.21];
     const seams = (u: number[]) => [u[1], u[1] - u[4] * u[2], u[1] + u[6] * u[3]];
     const dcbEvents = offSeams(eventsOf(dcb, 49, false), seams, [v]);
