@@ -546,6 +546,25 @@ describe("the general Hessian of a free peak (mean, width) equals differences of
     await expectHessian(dcb, [{ values: dcbEvents, weights }], v, steps, 1e-5);
   });
 
+  test("two free peaks in one sample (a Crystal Ball and a Gaussian, each μ and σ) over a Chebyshev(1)", async () => {
+    const model = new ModelBuilder("m", [0, 10])
+      .parameter("nsig", 400)
+      .parameter("mean", 4.2)
+      .parameter("sigma", 0.15, { lo: 0.01 })
+      .parameter("npeak", 300, { lo: 0 })
+      .parameter("mean2", 7.1)
+      .parameter("sigma2", 0.3, { lo: 0.01 })
+      .parameter("nbkg", 2000, { lo: 0 })
+      .parameter("a1", -0.2)
+      .component("sig", "crystalBall", ["mean", "sigma", 1.2, 2.5], "nsig")
+      .component("peak", "gaussian", ["mean2", "sigma2"], "npeak")
+      .component("bkg", "chebyshev", [0, 10, "a1"], "nbkg")
+      .build("nsig");
+    const values = eventsOf(model, 50, true);
+    const v = [410, 4.21, 0.155, 310, 7.12, 0.29, 1990, -0.21];
+    await expectHessian(model, [{ values }], v, [0.5, 1e-5, 1e-5, 0.5, 1e-5, 1e-5, 5, 1e-3]);
+  });
+
   test("only the mean free, only σ free; weighted events with a Gaussian of free mean and σ", async () => {
     for (const free of [["mean"], ["sigma"]]) {
       const model = peakModel("crystalBall", NEAR, free);
