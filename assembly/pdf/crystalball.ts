@@ -167,13 +167,13 @@ export function crystalBallFill(a: usize, xs: usize, n: i32, out: usize, scale: 
   const mean = load<f64>(a), inv = 1.0 / load<f64>(a, 8);
   const alpha = load<f64>(a, 16), nn = Math.min(load<f64>(a, 24), N_MAX);
   const tailScale = scale * Math.exp(-0.5 * alpha * alpha);
-  const whole = nn == Math.floor(nn) && nn >= 1 && nn <= 16 ? <i32>nn : 0;
+  const whole = wholePower(nn);
   let start = 0;
   if (whole > 0) start = crystalBallPairs(xs, n >> 1, out, mean, inv, alpha, nn, whole, scale, tailScale);
   else {
     // no tail above the mean: α = ∞ there
     peakSplats(mean, inv, inv, alpha, nn, Infinity, 1.0, scale);
-    start = peakPairs(xs, n >> 1, out);
+    start = peakPairs(xs, n >> 1, out, 0);
   }
   for (let i = start; i < n; i++) {
     const t = (load<f64>(xs + (<usize>i << 3)) - mean) * inv;
@@ -223,18 +223,26 @@ const CB_SPLATS = memory.data(10 * 16, 16);
  * last event through its scalar formula.
  */
 export function doubleCBFill(a: usize, xs: usize, n: i32, out: usize, scale: f64): void {
-  peakSplats(load<f64>(a), 1.0 / load<f64>(a, 8), 1.0 / load<f64>(a, 16), load<f64>(a, 24),
-    Math.min(load<f64>(a, 32), N_MAX), load<f64>(a, 40), Math.min(load<f64>(a, 48), N_MAX), scale);
-  const start = peakPairs(xs, n >> 1, out);
+  const nL = Math.min(load<f64>(a, 32), N_MAX), nR = Math.min(load<f64>(a, 48), N_MAX);
+  peakSplats(load<f64>(a), 1.0 / load<f64>(a, 8), 1.0 / load<f64>(a, 16), load<f64>(a, 24), nL, load<f64>(a, 40), nR,
+    scale);
+  const wL = wholePower(nL), wR = wholePower(nR);
+  const start = peakPairs(xs, n >> 1, out, wL > 0 && wR > 0 ? max(wL, wR) : 0);
   for (let i = start; i < n; i++) {
     store<f64>(out + (<usize>i << 3), scale * doubleCBValue(load<f64>(xs + (<usize>i << 3)), a));
   }
+}
+
+/** n when it is a whole number from 1 to 16 (the tail's power by multiplication), else 0. */
+@inline function wholePower(n: f64): i32 {
+  return n == Math.floor(n) && n >= 1 && n <= 16 ? <i32>n : 0;
 }
 
 // peakPairs' splats, each side's (below the mean, then above it): μ, 1/σ, −α, −α/n, n, e^{−α²/2}·scale
 const PEAK_SPLATS = memory.data(16 * 16, 16);
 const P_MEAN = 0, P_INV = 16, P_NEG_ALPHA = 48, P_SLOPE = 80, P_N = 112, P_TAIL = 144, P_SCALE = 176;
 const P_HALF = 192, P_LIMIT = 208, P_ONE = 224, P_ZERO = 240;
+const KTH = memory.data(16, 16); // the power loop's k
 
 function peakSplats(mean: f64, invL: f64, invR: f64, aL: f64, nL: f64, aR: f64, nR: f64, scale: f64): void {
   const sp = PEAK_SPLATS;
@@ -265,9 +273,10 @@ function peakSplats(mean: f64, invL: f64, invR: f64, aL: f64, nL: f64, aR: f64, 
  * in its oriented o (+t below the mean, −t above): the core e^{−o²/2} by the vector exp, the tail
  * e^{−α²/2}(1 + u)^−n = e^{−α²/2 − n·log1p(u)}, log1p(u) = ln s − (s − 1 − u)/s with s = 1 + u (the
  * vector log keeps u's digits so: a huge n's tail tends to its exponential limit), 0 where an
- * exponent is below −700 (below 1e-304).
+ * exponent is below −700 (below 1e-304). With `whole` > 0 (both sides' n whole, the larger of them)
+ * the tail is e^{−α²/2}/s^n by multiplication instead.
  */
-function peakPairs(xs: usize, pairs: i32, out: usize): i32 {
+function peakPairs(xs: usize, pairs: i32, out: usize, whole: i32): i32 {
   const K = constants();
   const sp = PEAK_SPLATS;
   const one = v128.load(sp + P_ONE), zero = v128.load(sp + P_ZERO), limit = v128.load(sp + P_LIMIT);
@@ -282,9 +291,20 @@ function peakPairs(xs: usize, pairs: i32, out: usize): i32 {
     const negAlpha = side(P_NEG_ALPHA, left);
     const u = f64x2.mul(side(P_SLOPE, left), f64x2.sub(o, negAlpha));
     const s = f64x2.add(one, u);
-    const log1p = f64x2.sub(vlog(s, K), f64x2.div(f64x2.sub(f64x2.sub(s, one), u), s));
-    const x = f64x2.neg(f64x2.mul(side(P_N, left), log1p));
-    const tail = v128.bitselect(f64x2.mul(vexp(x, K), side(P_TAIL, left)), zero, f64x2.gt(x, limit));
+    let tail: v128;
+    if (whole > 0) {
+      const n = side(P_N, left);
+      let p = s;
+      for (let k = 1; k < whole; k++) {
+        v128.store(KTH, f64x2.splat(<f64>k));
+        p = v128.bitselect(f64x2.mul(p, s), p, f64x2.lt(v128.load(KTH), n));
+      }
+      tail = f64x2.div(side(P_TAIL, left), p);
+    } else {
+      const log1p = f64x2.sub(vlog(s, K), f64x2.div(f64x2.sub(f64x2.sub(s, one), u), s));
+      const x = f64x2.neg(f64x2.mul(side(P_N, left), log1p));
+      tail = v128.bitselect(f64x2.mul(vexp(x, K), side(P_TAIL, left)), zero, f64x2.gt(x, limit));
+    }
     v128.store(out + off, v128.bitselect(core, tail, f64x2.gt(o, negAlpha)));
   }
   return pairs << 1;
