@@ -27,6 +27,7 @@ import { refreshSample, argFloats } from "./general";
 import { pieces, pieceLo, pieceHi } from "./fastpath";
 import { yieldSecond, yieldParams } from "./hessian";
 import { isPeak, peakLayout, peakBlock, peakMoments, blockSize, pairIndex, MAX_P, MAX_BLOCK } from "./peak-hessian";
+import { i32At, setI32, f64At, setF64 } from "./memory";
 
 const MAX_C = 8; // components
 const MAX_K = 4; // shape coefficients per component (order)
@@ -56,10 +57,6 @@ let nPairs = 0;
 let logSum: f64 = 0;
 let dmin: f64 = 0;
 
-@inline function iat(p: usize, i: i32): i32 { return load<i32>(p + (<usize>i << 2)); }
-@inline function iput(p: usize, i: i32, v: i32): void { store<i32>(p + (<usize>i << 2), v); }
-@inline function at(p: usize, i: i32): f64 { return load<f64>(p + (<usize>i << 3)); }
-@inline function put(p: usize, i: i32, v: f64): void { store<f64>(p + (<usize>i << 3), v); }
 @inline function lin(j: i32): f64 {
   return load<f64>(LACC + (<usize>j << 4)) + load<f64>(LACC + (<usize>j << 4) + 8);
 }
@@ -108,13 +105,13 @@ function layout(s: usize): void {
     const K = floatingOrder(c);
     const kind = cKind(c);
     const fam = K == 0 ? PLAIN : kind == CHEBYSHEV || kind == POLYNOMIAL ? LINEAR : isPeak(c) ? PEAK : EXPFAM;
-    iput(C_KIND, j, fam);
-    iput(C_MAP, j, kind == EXPONENTIAL ? 1 : kind == ARGUS ? 2 : 0);
-    iput(C_CHEB, j, kind == CHEBYSHEV ? 1 : 0);
-    iput(C_ORDER, j, K);
-    iput(C_PHI, j, nPhi);
-    iput(C_BASIS, j, nBasis);
-    for (let k = 0; k <= K; k++) iput(BASIS, nBasis + k, nPhi + k);
+    setI32(C_KIND, j, fam);
+    setI32(C_MAP, j, kind == EXPONENTIAL ? 1 : kind == ARGUS ? 2 : 0);
+    setI32(C_CHEB, j, kind == CHEBYSHEV ? 1 : 0);
+    setI32(C_ORDER, j, K);
+    setI32(C_PHI, j, nPhi);
+    setI32(C_BASIS, j, nBasis);
+    for (let k = 0; k <= K; k++) setI32(BASIS, nBasis + k, nPhi + k);
     nBasis += K + 1;
     nPhi += fam == PEAK ? blockSize(K) : fam == EXPFAM ? 2 * K + 1 : K + 1;
     v128.store(NU + (<usize>j << 4), f64x2.splat(yieldOf(c)));
@@ -132,8 +129,8 @@ function layout(s: usize): void {
   nPairs = 0;
   for (let k = 0; k < nBasis; k++) {
     for (let l = k; l < nBasis; l++) {
-      store<i32>(MIDX + (<usize>nPairs << 3), iat(BASIS, k) << 4);
-      store<i32>(MIDX + (<usize>nPairs << 3) + 4, iat(BASIS, l) << 4);
+      store<i32>(MIDX + (<usize>nPairs << 3), i32At(BASIS, k) << 4);
+      store<i32>(MIDX + (<usize>nPairs << 3) + 4, i32At(BASIS, l) << 4);
       nPairs++;
     }
   }
@@ -149,7 +146,7 @@ function layout(s: usize): void {
 
 /** φ of component j at a pair of events m. */
 @inline function mapOf(j: i32, m: v128): v128 {
-  const how = iat(C_MAP, j);
+  const how = i32At(C_MAP, j);
   if (how == 1) return m;
   const alpha = v128.load(MAP + (<usize>j << 5));
   if (how == 2) {
@@ -161,18 +158,18 @@ function layout(s: usize): void {
 
 /** Component j's block functions of one pair into PHI (f, then B_k, φ^k f or a peak's). */
 @inline function block(j: i32, m: v128, f: v128): void {
-  const p = PHI + (<usize>iat(C_PHI, j) << 4);
+  const p = PHI + (<usize>i32At(C_PHI, j) << 4);
   v128.store(p, f);
-  const fam = iat(C_KIND, j);
+  const fam = i32At(C_KIND, j);
   if (fam == PLAIN) return;
-  const K = iat(C_ORDER, j);
+  const K = i32At(C_ORDER, j);
   if (fam == PEAK) {
     peakBlock(j, p, m, f);
     return;
   }
   const phi = mapOf(j, m);
   if (fam == LINEAR) {
-    const cheb = iat(C_CHEB, j) != 0;
+    const cheb = i32At(C_CHEB, j) != 0;
     let t0 = cv(16), t1 = phi;
     v128.store(p + 16, t1);
     for (let k = 2; k <= K; k++) {
@@ -276,8 +273,8 @@ const HL = memory.data(NLOC * NLOC * 8, 16);
 const MOM = memory.data(MAX_C * MAX_BLOCK * 8, 16);
 let nLoc = 0;
 
-@inline function u(a: i32, k: i32): f64 { return at(U, a * NBASIS + k); }
-@inline function mom(j: i32, m: i32): f64 { return at(MOM, j * MAX_BLOCK + m); }
+@inline function u(a: i32, k: i32): f64 { return f64At(U, a * NBASIS + k); }
+@inline function mom(j: i32, m: i32): f64 { return f64At(MOM, j * MAX_BLOCK + m); }
 
 /** ∫ φ^m g over the sample's allowed pieces (exponential families and ARGUS). */
 function shapeMoment(s: usize, c: usize, m: i32): f64 {
@@ -316,12 +313,12 @@ function localRows(s: usize): void {
   memory.fill(U, 0, <usize>(NLOC * NBASIS) << 3);
   for (let j = 0; j < nc; j++) {
     const c = component(s, j);
-    const K = iat(C_ORDER, j);
-    const b0 = iat(C_BASIS, j);
+    const K = i32At(C_ORDER, j);
+    const b0 = i32At(C_BASIS, j);
     const I = cNorm(c), nu = yieldOf(c);
-    const fam = iat(C_KIND, j);
+    const fam = i32At(C_KIND, j);
     addLocal(j, 0, -1);
-    put(U, (nLoc - 1) * NBASIS + b0, 1.0);
+    setF64(U, (nLoc - 1) * NBASIS + b0, 1.0);
     const args = cArgPtr(c);
     if (fam == PEAK) peakMoments(s, c, j, MOM + (<usize>(j * MAX_BLOCK) << 3));
     else {
@@ -329,7 +326,7 @@ function localRows(s: usize): void {
         let v: f64 = 0;
         if (fam == LINEAR && m <= K) v = rangeIntegralDerivative(s, cKind(c), sLo(s), sHi(s), args, cArgs(c), m + 1);
         else if (fam == EXPFAM) v = shapeMoment(s, c, m);
-        put(MOM, j * MAX_BLOCK + m, v);
+        setF64(MOM, j * MAX_BLOCK + m, v);
       }
     }
     for (let a = 0; a < cArgs(c); a++) {
@@ -340,20 +337,20 @@ function localRows(s: usize): void {
       // ∂d/∂a_k = ν(B_k − f·J_k)/I (polynomial families), ν(φ^k f − f·N_k/I) (exponential families),
       // ν(f·S_k − f·J_k/I) (a peak: J_k = ∂I/∂a_k)
       if (fam == LINEAR) {
-        put(U, row + b0 + k, nu / I);
-        put(U, row + b0, -nu * mom(j, k) / I);
+        setF64(U, row + b0 + k, nu / I);
+        setF64(U, row + b0, -nu * mom(j, k) / I);
       } else {
-        put(U, row + b0 + k, nu);
-        put(U, row + b0, -nu * mom(j, k) / I);
+        setF64(U, row + b0 + k, nu);
+        setF64(U, row + b0, -nu * mom(j, k) / I);
       }
     }
   }
 }
 
 function addLocal(j: i32, k: i32, a: i32): void {
-  iput(L_COMP, nLoc, j);
-  iput(L_ORDER, nLoc, k);
-  iput(L_ARG, nLoc, a);
+  setI32(L_COMP, nLoc, j);
+  setI32(L_ORDER, nLoc, k);
+  setI32(L_ARG, nLoc, a);
   nLoc++;
 }
 
@@ -362,7 +359,7 @@ function rowDotL(a: i32): f64 {
   let sum: f64 = 0;
   for (let k = 0; k < nBasis; k++) {
     const v = u(a, k);
-    if (v != 0) sum += v * lin(iat(BASIS, k));
+    if (v != 0) sum += v * lin(i32At(BASIS, k));
   }
   return sum;
 }
@@ -372,8 +369,8 @@ function rowDotL(a: i32): f64 {
  * peak: L_k = Σ r f·S_k, N_k = ∂I/∂a_k).
  */
 function shapeFirst(j: i32, k: i32, I: f64): f64 {
-  const p = iat(C_PHI, j);
-  if (iat(C_KIND, j) == LINEAR) return (lin(p + k) - lin(p) * mom(j, k)) / I;
+  const p = i32At(C_PHI, j);
+  if (i32At(C_KIND, j) == LINEAR) return (lin(p + k) - lin(p) * mom(j, k)) / I;
   return lin(p + k) - lin(p) * mom(j, k) / I;
 }
 
@@ -382,15 +379,15 @@ function shapeFirst(j: i32, k: i32, I: f64): f64 {
  * ∂²f = ∂²g/I − (∂_a g·J_b + ∂_b g·J_a)/I² − g·J_ab/I² + 2g·J_a·J_b/I³ with ∂g = g·S, ∂²g = g·Q.
  */
 function shapeSecond(j: i32, ka: i32, kb: i32, I: f64): f64 {
-  const p = iat(C_PHI, j);
+  const p = i32At(C_PHI, j);
   const S = lin(p);
-  if (iat(C_KIND, j) == PEAK) {
-    const pair = pairIndex(iat(C_ORDER, j), min(ka, kb), max(ka, kb));
+  if (i32At(C_KIND, j) == PEAK) {
+    const pair = pairIndex(i32At(C_ORDER, j), min(ka, kb), max(ka, kb));
     const Ja = mom(j, ka), Jb = mom(j, kb);
     const g2 = lin(p + pair) - S * mom(j, pair) / I; // Σ r ∂²g/I less Σ r f·J_ab/I
     return g2 - (lin(p + ka) * Jb + lin(p + kb) * Ja) / I + 2.0 * S * Ja * Jb / (I * I);
   }
-  if (iat(C_KIND, j) == LINEAR) {
+  if (i32At(C_KIND, j) == LINEAR) {
     const Ja = mom(j, ka), Jb = mom(j, kb);
     return (-(lin(p + ka) * Jb + lin(p + kb) * Ja) + 2.0 * S * Ja * Jb) / (I * I);
   }
@@ -401,8 +398,8 @@ function shapeSecond(j: i32, ka: i32, kb: i32, I: f64): f64 {
 /** The local gradient GL and Hessian HL. */
 function localDerivatives(s: usize): void {
   for (let a = 0; a < nLoc; a++) {
-    const ya = iat(L_ORDER, a) == 0;
-    put(GL, a, (ya ? 1.0 : 0.0) - rowDotL(a));
+    const ya = i32At(L_ORDER, a) == 0;
+    setF64(GL, a, (ya ? 1.0 : 0.0) - rowDotL(a));
     for (let b = 0; b <= a; b++) {
       let h: f64 = 0;
       for (let k = 0; k < nBasis; k++) {
@@ -410,17 +407,17 @@ function localDerivatives(s: usize): void {
         if (uak == 0) continue;
         for (let l = 0; l < nBasis; l++) h += uak * mOf(k, l) * u(b, l);
       }
-      const j = iat(L_COMP, a);
-      if (j == iat(L_COMP, b)) {
+      const j = i32At(L_COMP, a);
+      if (j == i32At(L_COMP, b)) {
         const c = component(s, j);
-        const yb = iat(L_ORDER, b) == 0;
+        const yb = i32At(L_ORDER, b) == 0;
         // ∂²d/∂ν∂a_k = ∂f/∂a_k
-        if (ya && !yb) h -= shapeFirst(j, iat(L_ORDER, b), cNorm(c));
-        else if (!ya && yb) h -= shapeFirst(j, iat(L_ORDER, a), cNorm(c));
-        else if (!ya && !yb) h -= yieldOf(c) * shapeSecond(j, iat(L_ORDER, a), iat(L_ORDER, b), cNorm(c));
+        if (ya && !yb) h -= shapeFirst(j, i32At(L_ORDER, b), cNorm(c));
+        else if (!ya && yb) h -= shapeFirst(j, i32At(L_ORDER, a), cNorm(c));
+        else if (!ya && !yb) h -= yieldOf(c) * shapeSecond(j, i32At(L_ORDER, a), i32At(L_ORDER, b), cNorm(c));
       }
-      put(HL, a * NLOC + b, h);
-      put(HL, b * NLOC + a, h);
+      setF64(HL, a * NLOC + b, h);
+      setF64(HL, b * NLOC + a, h);
     }
   }
 }
@@ -431,21 +428,21 @@ const PN = memory.data(NLOC * 4, 16);
 /** The free parameters each local parameter depends on (a yield's factors, a coefficient's own). */
 function localParams(s: usize): void {
   for (let a = 0; a < nLoc; a++) {
-    const c = component(s, iat(L_COMP, a));
+    const c = component(s, i32At(L_COMP, a));
     let n = 0;
-    if (iat(L_ORDER, a) > 0) {
-      iput(PL, a * 8, cArgIndex(c, iat(L_ARG, a)));
+    if (i32At(L_ORDER, a) > 0) {
+      setI32(PL, a * 8, cArgIndex(c, i32At(L_ARG, a)));
       n = 1;
     } else n = yieldParams(c, PL + (<usize>(a * 8) << 2));
-    iput(PN, a, n);
+    setI32(PN, a, n);
   }
 }
 
 /** ∂(local a)/∂p: the yield's derivative, 1 for a coefficient's own parameter. */
 function localSlope(s: usize, a: i32, p: i32): f64 {
-  const c = component(s, iat(L_COMP, a));
-  if (iat(L_ORDER, a) == 0) return yieldDerivative(c, p);
-  return cArgIndex(c, iat(L_ARG, a)) == p ? 1.0 : 0.0;
+  const c = component(s, i32At(L_COMP, a));
+  if (i32At(L_ORDER, a) == 0) return yieldDerivative(c, p);
+  return cArgIndex(c, i32At(L_ARG, a)) == p ? 1.0 : 0.0;
 }
 
 @inline function slot(p: i32): i32 {
@@ -460,21 +457,21 @@ function localSlope(s: usize, a: i32, p: i32): f64 {
 function addGlobal(s: usize, grad: usize, H: usize, scale: f64): void {
   localParams(s);
   for (let a = 0; a < nLoc; a++) {
-    for (let i = 0; i < iat(PN, a); i++) {
-      const p = iat(PL, a * 8 + i);
+    for (let i = 0; i < i32At(PN, a); i++) {
+      const p = i32At(PL, a * 8 + i);
       const sp = localSlope(s, a, p);
-      put(grad, p, at(grad, p) + scale * sp * at(GL, a));
+      setF64(grad, p, f64At(grad, p) + scale * sp * f64At(GL, a));
       for (let b = 0; b < nLoc; b++) {
-        for (let k = 0; k < iat(PN, b); k++) {
-          const q = iat(PL, b * 8 + k);
-          hAdd(H, p, q, scale * sp * localSlope(s, b, q) * at(HL, a * NLOC + b));
+        for (let k = 0; k < i32At(PN, b); k++) {
+          const q = i32At(PL, b * 8 + k);
+          hAdd(H, p, q, scale * sp * localSlope(s, b, q) * f64At(HL, a * NLOC + b));
         }
       }
-      if (iat(L_ORDER, a) > 0) continue;
-      const c = component(s, iat(L_COMP, a));
-      for (let k = 0; k < iat(PN, a); k++) {
-        const q = iat(PL, a * 8 + k);
-        hAdd(H, p, q, scale * at(GL, a) * yieldSecond(c, p, q));
+      if (i32At(L_ORDER, a) > 0) continue;
+      const c = component(s, i32At(L_COMP, a));
+      for (let k = 0; k < i32At(PN, a); k++) {
+        const q = i32At(PL, a * 8 + k);
+        hAdd(H, p, q, scale * f64At(GL, a) * yieldSecond(c, p, q));
       }
     }
   }

@@ -22,6 +22,7 @@ import {
 } from "./pdf/index";
 import { refresh, guardsHold, rangeIntegralDerivative, addYieldGradient, addGradient, isAnalytic } from "./nll";
 import { MAX_COMPONENTS } from "../src/core/abi";
+import { i32At, setI32 } from "./memory";
 
 // the shape sums' kinds: which basis a component's job sums
 const J_CHEB = 1, J_POLY = 2, J_EXP_X = 3, J_EXP_M = 4, J_EXP_U = 5, J_PEAK = 6, J_DCB = 7;
@@ -49,8 +50,6 @@ let nAcc = 0;
 let logSum: f64 = 0;
 let dmin: f64 = 0;
 
-@inline function i32At(p: usize, j: i32): i32 { return load<i32>(p + (<usize>j << 2)); }
-@inline function setI32(p: usize, j: i32, v: i32): void { store<i32>(p + (<usize>j << 2), v); }
 @inline function cv(off: i32): v128 { return v128.load(CONST + <usize>off); }
 @inline function accAdd(k: i32, v: v128): void {
   const p = ACC + (<usize>k << 4);

@@ -22,6 +22,7 @@ import { rangeIntegralDerivative, freeSlot, nFreeSlots } from "./nll";
 import { GAUSSIAN } from "./pdf/index";
 import { peakNormSecond } from "./peak-hessian";
 import { FORM_LOG_NORMAL, COMPONENT_YIELD_CONSTANT } from "../src/core/abi";
+import { i32At, f64At } from "./memory";
 
 @inline function yieldConstant(c: usize): f64 {
   return word(c, COMPONENT_YIELD_CONSTANT);
@@ -164,8 +165,6 @@ const BNORM = memory.data(9 << 3, 16); // the background's moments N_0 … N_2K
 @inline function putm(p: usize, i: i32, j: i32, stride: i32, v: f64): void {
   store<f64>(p + (<usize>(i * stride + j) << 3), v);
 }
-@inline function iat(p: usize, i: i32): i32 { return load<i32>(p + (<usize>i << 2)); }
-@inline function at(p: usize, i: i32): f64 { return load<f64>(p + (<usize>i << 3)); }
 
 function addLocal(comp: i32, arg: i32): i32 {
   store<i32>(locComp + (<usize>nLoc << 2), comp);
@@ -200,7 +199,7 @@ function localRows(s: usize): void {
     if (isFixed(coefParam(fcb, k))) continue;
     const b = addLocal(1, k);
     putm(R, b, nSigM + k, NB, 1.0 / fNorm);
-    putm(R, b, nSigM, NB, -at(BNORM, k) / (fNorm * fNorm));
+    putm(R, b, nSigM, NB, -f64At(BNORM, k) / (fNorm * fNorm));
     for (let l = 0; l <= fOrder; l++) putm(U, b, nSigM + l, NB, fNuB * getm(R, b, nSigM + l, NB));
   }
 }
@@ -220,7 +219,7 @@ function gaussRows(s: usize, a: i32): void {
     if (isFixed(cArgIndex(fc0, j))) continue;
     const b = addLocal(0, j);
     putm(R, b, 1 + j, NB, 1.0 / (sg * I));
-    putm(R, b, 0, NB, -at(GNORM, j) / (I * I));
+    putm(R, b, 0, NB, -f64At(GNORM, j) / (I * I));
     for (let k = 0; k < 3; k++) putm(U, b, k, NB, nu * getm(R, b, k, NB));
   }
 }
@@ -234,17 +233,17 @@ function gaussRows(s: usize, a: i32): void {
  * ∂²f = ∂²g/I − (∂_a g·I_b + ∂_b g·I_a)/I² − g·I_ab/I² + 2g·I_a·I_b/I³.
  */
 function shapeSecond(a: i32, b: i32): f64 {
-  const ja = iat(locArg, a), jb = iat(locArg, b);
-  if (iat(locComp, a) == 0) {
+  const ja = i32At(locArg, a), jb = i32At(locArg, b);
+  if (i32At(locComp, a) == 0) {
     const sg = load<f64>(cArgPtr(fc0), 8);
     const I = cNorm(fc0);
-    const Ia = at(GNORM, ja), Ib = at(GNORM, jb), Iab = at(GNORM, 2 + ja + jb);
+    const Ia = f64At(GNORM, ja), Ib = f64At(GNORM, jb), Iab = f64At(GNORM, 2 + ja + jb);
     const La = lin(1 + ja) / sg, Lb = lin(1 + jb) / sg, L0 = lin(0);
     return gaussSecondSum(ja + jb) / (sg * sg * I) - (La * Ib + Lb * Ia) / (I * I) - L0 * Iab / (I * I) +
       2.0 * L0 * Ia * Ib / (I * I * I);
   }
   const N = fNorm;
-  const Na = at(BNORM, ja), Nb = at(BNORM, jb), Nab = at(BNORM, ja + jb);
+  const Na = f64At(BNORM, ja), Nb = f64At(BNORM, jb), Nab = f64At(BNORM, ja + jb);
   const L0 = bkgLin(0);
   return bkgLin(ja + jb) / N - (bkgLin(ja) * Nb + bkgLin(jb) * Na) / (N * N) - L0 * Nab / (N * N) +
     2.0 * L0 * Na * Nb / (N * N * N);
@@ -262,7 +261,7 @@ function rowDotL(p: usize, a: i32): f64 {
 function localDerivatives(): void {
   const nb = nSigM + fOrder + 1;
   for (let a = 0; a < nLoc; a++) {
-    store<f64>(GL + (<usize>a << 3), (iat(locArg, a) < 0 ? 1.0 : 0.0) - rowDotL(U, a));
+    store<f64>(GL + (<usize>a << 3), (i32At(locArg, a) < 0 ? 1.0 : 0.0) - rowDotL(U, a));
     for (let b = 0; b <= a; b++) {
       let h: f64 = 0;
       for (let k = 0; k < nb; k++) {
@@ -270,11 +269,11 @@ function localDerivatives(): void {
         if (uak == 0) continue;
         for (let l = 0; l < nb; l++) h += uak * mOf(k, l) * getm(U, b, l, NB);
       }
-      if (iat(locComp, a) == iat(locComp, b)) {
-        const ya = iat(locArg, a) < 0, yb = iat(locArg, b) < 0;
+      if (i32At(locComp, a) == i32At(locComp, b)) {
+        const ya = i32At(locArg, a) < 0, yb = i32At(locArg, b) < 0;
         if (ya && !yb) h -= rowDotL(R, b);
         else if (!ya && yb) h -= rowDotL(R, a);
-        else if (!ya && !yb) h -= (iat(locComp, a) == 0 ? yieldOf(fc0) : fNuB) * shapeSecond(a, b);
+        else if (!ya && !yb) h -= (i32At(locComp, a) == 0 ? yieldOf(fc0) : fNuB) * shapeSecond(a, b);
       }
       putm(HL, a, b, NLOC, h);
       putm(HL, b, a, NLOC, h);
@@ -284,16 +283,16 @@ function localDerivatives(): void {
 
 /** The component of local parameter a. */
 @inline function compOf(a: i32): usize {
-  return iat(locComp, a) == 0 ? fc0 : fcb;
+  return i32At(locComp, a) == 0 ? fc0 : fcb;
 }
 
 /** ∂a/∂p: the yield's derivative, or the shape argument's (1, the exponential's half). */
 function localSlope(s: usize, a: i32, p: i32): f64 {
   const c = compOf(a);
-  const j = iat(locArg, a);
+  const j = i32At(locArg, a);
   if (j < 0) return yieldDerivative(c, p);
-  const q = iat(locComp, a) == 0 ? cArgIndex(c, j) : coefParam(c, j);
-  return q == p ? (iat(locComp, a) == 0 ? 1.0 : coefSlope(s, c)) : 0.0;
+  const q = i32At(locComp, a) == 0 ? cArgIndex(c, j) : coefParam(c, j);
+  return q == p ? (i32At(locComp, a) == 0 ? 1.0 : coefSlope(s, c)) : 0.0;
 }
 
 /** ∂²ν/∂p∂q of a yield C·Π F_f(θ_f): the κ^θ factors' own curvature and the products of two factors. */
@@ -325,7 +324,7 @@ export function yieldParams(c: usize, out: usize): i32 {
     const p = cFactorParam(c, f);
     if (isFixed(p)) continue;
     let seen = false;
-    for (let k = 0; k < n; k++) if (iat(out, k) == p) seen = true;
+    for (let k = 0; k < n; k++) if (i32At(out, k) == p) seen = true;
     if (!seen) store<i32>(out + (<usize>(n++) << 2), p);
   }
   return n;
@@ -338,10 +337,10 @@ const PN = memory.data(NLOC << 2, 16);
 function localParams(): void {
   for (let a = 0; a < nLoc; a++) {
     const c = compOf(a);
-    const j = iat(locArg, a);
+    const j = i32At(locArg, a);
     let n = 0;
     if (j >= 0) {
-      const p = iat(locComp, a) == 0 ? cArgIndex(c, j) : coefParam(c, j);
+      const p = i32At(locComp, a) == 0 ? cArgIndex(c, j) : coefParam(c, j);
       store<i32>(PL + (<usize>(a * 8) << 2), p);
       n = 1;
     } else n = yieldParams(c, PL + (<usize>(a * 8) << 2));
@@ -358,21 +357,21 @@ function addGlobal(s: usize, grad: usize, H: usize, scale: f64): void {
   const nf = nFreeSlots;
   localParams();
   for (let a = 0; a < nLoc; a++) {
-    for (let i = 0; i < iat(PN, a); i++) {
-      const p = iat(PL, a * 8 + i);
+    for (let i = 0; i < i32At(PN, a); i++) {
+      const p = i32At(PL, a * 8 + i);
       const sp = localSlope(s, a, p);
-      store<f64>(grad + (<usize>p << 3), at(grad, p) + scale * sp * at(GL, a));
+      store<f64>(grad + (<usize>p << 3), f64At(grad, p) + scale * sp * f64At(GL, a));
       for (let b = 0; b < nLoc; b++) {
-        for (let k = 0; k < iat(PN, b); k++) {
-          const q = iat(PL, b * 8 + k);
+        for (let k = 0; k < i32At(PN, b); k++) {
+          const q = i32At(PL, b * 8 + k);
           const v = scale * sp * localSlope(s, b, q) * getm(HL, a, b, NLOC);
           putm(H, slot(p), slot(q), nf, getm(H, slot(p), slot(q), nf) + v);
         }
       }
-      if (iat(locArg, a) >= 0) continue;
-      for (let k = 0; k < iat(PN, a); k++) {
-        const q = iat(PL, a * 8 + k);
-        const v = scale * at(GL, a) * yieldSecond(compOf(a), p, q);
+      if (i32At(locArg, a) >= 0) continue;
+      for (let k = 0; k < i32At(PN, a); k++) {
+        const q = i32At(PL, a * 8 + k);
+        const v = scale * f64At(GL, a) * yieldSecond(compOf(a), p, q);
         putm(H, slot(p), slot(q), nf, getm(H, slot(p), slot(q), nf) + v);
       }
     }

@@ -33,3 +33,9 @@ export function mark(): usize {
 export function release(m: usize): void {
   top = m;
 }
+
+// Typed reads and writes of word i of a table at p (the core's tables are plain byte ranges).
+@inline export function i32At(p: usize, i: i32): i32 { return load<i32>(p + (<usize>i << 2)); }
+@inline export function setI32(p: usize, i: i32, v: i32): void { store<i32>(p + (<usize>i << 2), v); }
+@inline export function f64At(p: usize, i: i32): f64 { return load<f64>(p + (<usize>i << 3)); }
+@inline export function setF64(p: usize, i: i32, v: f64): void { store<f64>(p + (<usize>i << 3), v); }

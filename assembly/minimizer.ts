@@ -13,6 +13,7 @@ import {
   STATUS_FAILED as FAILED, MAX_FREE, MAX_PARAMS, MINIMIZE_FVAL, MINIMIZE_EDM, MINIMIZE_NFCN, MINIMIZE_ITERATIONS,
   MINIMIZE_ERRORS, BOUND_LO, BOUND_HI, BOUND_WORDS,
 } from "../src/core/abi";
+import { f64At, setF64 } from "./memory";
 
 export { CONVERGED, CALL_LIMIT, EDM_ABOVE_MAX, FAILED };
 
@@ -34,13 +35,11 @@ let bounds: usize = 0; // nParams × (lo, hi)
 let nFree: i32 = 0;
 let calls: i32 = 0;
 
-@inline function at(p: usize, i: i32): f64 { return load<f64>(p + (<usize>i << 3)); }
-@inline function put(p: usize, i: i32, v: f64): void { store<f64>(p + (<usize>i << 3), v); }
 @inline function m(p: usize, i: i32, j: i32): f64 { return load<f64>(p + (<usize>(i * MAX_FREE + j) << 3)); }
 @inline function mput(p: usize, i: i32, j: i32, v: f64): void { store<f64>(p + (<usize>(i * MAX_FREE + j) << 3), v); }
 @inline function freeIndex(k: i32): i32 { return load<i32>(free + (<usize>k << 2)); }
-@inline function lo(p: i32): f64 { return at(bounds, BOUND_WORDS * p + BOUND_LO); }
-@inline function hi(p: i32): f64 { return at(bounds, BOUND_WORDS * p + BOUND_HI); }
+@inline function lo(p: i32): f64 { return f64At(bounds, BOUND_WORDS * p + BOUND_LO); }
+@inline function hi(p: i32): f64 { return f64At(bounds, BOUND_WORDS * p + BOUND_HI); }
 
 /** External value of parameter p from internal coordinate x. */
 function toExternal(p: i32, x: f64): f64 {
@@ -86,14 +85,14 @@ function derivative(p: i32, x: f64): f64 {
 
 /** Set the external parameters from internal x; evaluate the NLL and the internal gradient. */
 function evaluate(x: usize, grad: usize): f64 {
-  for (let k = 0; k < nFree; k++) put(values, freeIndex(k), toExternal(freeIndex(k), at(x, k)));
+  for (let k = 0; k < nFree; k++) setF64(values, freeIndex(k), toExternal(freeIndex(k), f64At(x, k)));
   calls++;
   const f = nllGrad(gradExt);
   if (!isFinite(f)) return Infinity;
   for (let k = 0; k < nFree; k++) {
-    const gk = at(gradExt, freeIndex(k)) * derivative(freeIndex(k), at(x, k));
+    const gk = f64At(gradExt, freeIndex(k)) * derivative(freeIndex(k), f64At(x, k));
     if (!isFinite(gk)) return Infinity;
-    put(grad, k, gk);
+    setF64(grad, k, gk);
   }
   return f;
 }
@@ -119,11 +118,11 @@ function invertPD(A: usize, out: usize, n: i32): bool {
   for (let c = 0; c < n; c++) {
     for (let i = 0; i < n; i++) {
       let s: f64 = i == c ? 1.0 : 0.0;
-      for (let k = 0; k < i; k++) s -= m(L, i, k) * at(tmp, k);
-      put(tmp, i, s / m(L, i, i));
+      for (let k = 0; k < i; k++) s -= m(L, i, k) * f64At(tmp, k);
+      setF64(tmp, i, s / m(L, i, i));
     }
     for (let i = n - 1; i >= 0; i--) {
-      let s = at(tmp, i);
+      let s = f64At(tmp, i);
       for (let k = i + 1; k < n; k++) s -= m(L, k, i) * m(out, k, c);
       mput(out, i, c, s / m(L, i, i));
     }
@@ -133,7 +132,7 @@ function invertPD(A: usize, out: usize, n: i32): bool {
 
 /** External parameter values from internal coordinates x (no evaluation). */
 function setValues(x: usize): void {
-  for (let k = 0; k < nFree; k++) put(values, freeIndex(k), toExternal(freeIndex(k), at(x, k)));
+  for (let k = 0; k < nFree; k++) setF64(values, freeIndex(k), toExternal(freeIndex(k), f64At(x, k)));
 }
 
 /** d²p/dx² at internal x (the bound transforms' curvature). */
@@ -152,7 +151,7 @@ function curvature(p: i32, x: f64): f64 {
  * g and the internal Hessian J·H·J + diag(∂NLL/∂p · p″) into H.
  */
 function evaluateHessian(x: usize): f64 {
-  for (let k = 0; k < nFree; k++) put(values, freeIndex(k), toExternal(freeIndex(k), at(x, k)));
+  for (let k = 0; k < nFree; k++) setF64(values, freeIndex(k), toExternal(freeIndex(k), f64At(x, k)));
   calls++;
   const f = nllHess(gradExt, H);
   if (!isFinite(f)) return Infinity;
@@ -161,11 +160,11 @@ function evaluateHessian(x: usize): f64 {
     for (let j = nFree - 1; j >= 0; j--) mput(H, i, j, load<f64>(H + (<usize>(i * nFree + j) << 3)));
   }
   for (let i = 0; i < nFree; i++) {
-    const di = derivative(freeIndex(i), at(x, i));
-    const ge = at(gradExt, freeIndex(i));
-    put(g, i, ge * di);
-    for (let j = 0; j < nFree; j++) mput(H, i, j, m(H, i, j) * di * derivative(freeIndex(j), at(x, j)));
-    mput(H, i, i, m(H, i, i) + ge * curvature(freeIndex(i), at(x, i)));
+    const di = derivative(freeIndex(i), f64At(x, i));
+    const ge = f64At(gradExt, freeIndex(i));
+    setF64(g, i, ge * di);
+    for (let j = 0; j < nFree; j++) mput(H, i, j, m(H, i, j) * di * derivative(freeIndex(j), f64At(x, j)));
+    mput(H, i, i, m(H, i, i) + ge * curvature(freeIndex(i), f64At(x, i)));
   }
   return f;
 }
@@ -181,11 +180,11 @@ function metricFromHessian(): void {
  */
 function initialMetric(): void {
   for (let i = 0; i < nFree; i++) {
-    const h = 1e-3 * Math.max(Math.abs(at(u, i)), 1.0);
-    for (let k = 0; k < nFree; k++) put(u1, k, at(u, k));
-    put(u1, i, at(u, i) + h);
+    const h = 1e-3 * Math.max(Math.abs(f64At(u, i)), 1.0);
+    for (let k = 0; k < nFree; k++) setF64(u1, k, f64At(u, k));
+    setF64(u1, i, f64At(u, i) + h);
     const f1 = evaluate(u1, g1);
-    for (let j = 0; j < nFree; j++) mput(H, i, j, isFinite(f1) ? (at(g1, j) - at(g, j)) / h : NaN);
+    for (let j = 0; j < nFree; j++) mput(H, i, j, isFinite(f1) ? (f64At(g1, j) - f64At(g, j)) / h : NaN);
   }
   setValues(u); // back at the centre (its gradient is still in g)
   for (let i = 0; i < nFree; i++) for (let j = 0; j < i; j++) {
@@ -207,8 +206,8 @@ function edmOf(): f64 {
   let s: f64 = 0;
   for (let i = 0; i < nFree; i++) {
     let vi: f64 = 0;
-    for (let j = 0; j < nFree; j++) vi += m(V, i, j) * at(g, j);
-    s += at(g, i) * vi;
+    for (let j = 0; j < nFree; j++) vi += m(V, i, j) * f64At(g, j);
+    s += f64At(g, i) * vi;
   }
   return 0.5 * s;
 }
@@ -216,22 +215,22 @@ function edmOf(): f64 {
 /** BFGS update of the inverse Hessian with du = u1 − u, dg = g1 − g (skipped unless dgᵀdu > 0). */
 function updateMetric(): void {
   let dgdu: f64 = 0;
-  for (let i = 0; i < nFree; i++) dgdu += (at(g1, i) - at(g, i)) * (at(u1, i) - at(u, i));
+  for (let i = 0; i < nFree; i++) dgdu += (f64At(g1, i) - f64At(g, i)) * (f64At(u1, i) - f64At(u, i));
   if (!(dgdu > 1e-300)) return;
   // Vdg into tmp
   let gvg: f64 = 0;
   for (let i = 0; i < nFree; i++) {
     let s: f64 = 0;
-    for (let j = 0; j < nFree; j++) s += m(V, i, j) * (at(g1, j) - at(g, j));
-    put(tmp, i, s);
-    gvg += (at(g1, i) - at(g, i)) * s;
+    for (let j = 0; j < nFree; j++) s += m(V, i, j) * (f64At(g1, j) - f64At(g, j));
+    setF64(tmp, i, s);
+    gvg += (f64At(g1, i) - f64At(g, i)) * s;
   }
   const rho = 1.0 / dgdu;
   for (let i = 0; i < nFree; i++) {
-    const di = at(u1, i) - at(u, i);
+    const di = f64At(u1, i) - f64At(u, i);
     for (let j = 0; j < nFree; j++) {
-      const dj = at(u1, j) - at(u, j);
-      const v = m(V, i, j) + (1.0 + gvg * rho) * rho * di * dj - rho * (at(tmp, i) * dj + di * at(tmp, j));
+      const dj = f64At(u1, j) - f64At(u, j);
+      const v = m(V, i, j) + (1.0 + gvg * rho) * rho * di * dj - rho * (f64At(tmp, i) * dj + di * f64At(tmp, j));
       mput(V, i, j, v);
     }
   }
@@ -286,12 +285,12 @@ export function minimize(bnds: usize, maxCalls: i32, edmMax: f64, out: usize): i
   nFree = 0;
   const np = nParams();
   for (let p = 0; p < np && nFree < MAX_FREE; p++) {
-    if (at(freeMask, p) != 0) {
+    if (f64At(freeMask, p) != 0) {
       store<i32>(free + (<usize>nFree << 2), p);
       nFree++;
     }
   }
-  for (let k = 0; k < nFree; k++) put(u, k, startInternal(freeIndex(k), at(values, freeIndex(k))));
+  for (let k = 0; k < nFree; k++) setF64(u, k, startInternal(freeIndex(k), f64At(values, freeIndex(k))));
   // the analytic Hessian, where the model has one, starts the metric in the same pass as f and g
   const analytic = nFree > 0 && !hasStoredMetric() && hessianAvailable();
   let f = analytic ? evaluateHessian(u) : evaluate(u, g);
@@ -309,20 +308,20 @@ export function minimize(bnds: usize, maxCalls: i32, edmMax: f64, out: usize): i
     let gs: f64 = 0;
     for (let i = 0; i < nFree; i++) {
       let s: f64 = 0;
-      for (let j = 0; j < nFree; j++) s -= m(V, i, j) * at(g, j);
-      put(step, i, s);
-      gs += s * at(g, i);
+      for (let j = 0; j < nFree; j++) s -= m(V, i, j) * f64At(g, j);
+      setF64(step, i, s);
+      gs += s * f64At(g, i);
     }
     if (!(gs < 0)) {
       diagonalMetric(0);
       gs = 0;
-      for (let i = 0; i < nFree; i++) { put(step, i, -at(g, i)); gs -= at(g, i) * at(g, i); }
+      for (let i = 0; i < nFree; i++) { setF64(step, i, -f64At(g, i)); gs -= f64At(g, i) * f64At(g, i); }
     }
     let alpha: f64 = 1.0;
     let f1: f64 = Infinity;
     let accepted = false;
     for (let ls = 0; ls < 30; ls++) {
-      for (let i = 0; i < nFree; i++) put(u1, i, at(u, i) + alpha * at(step, i));
+      for (let i = 0; i < nFree; i++) setF64(u1, i, f64At(u, i) + alpha * f64At(step, i));
       f1 = evaluate(u1, g1);
       if (isFinite(f1) && f1 <= f + 1e-4 * alpha * gs) { accepted = true; break; }
       if (!isFinite(f1)) { alpha *= 0.2; continue; }
@@ -335,7 +334,7 @@ export function minimize(bnds: usize, maxCalls: i32, edmMax: f64, out: usize): i
       return report(out, f, edm, iter, EDM_ABOVE_MAX);
     }
     updateMetric();
-    for (let i = 0; i < nFree; i++) { put(u, i, at(u1, i)); put(g, i, at(g1, i)); }
+    for (let i = 0; i < nFree; i++) { setF64(u, i, f64At(u1, i)); setF64(g, i, f64At(g1, i)); }
     f = f1;
     edm = edmOf();
   }
@@ -344,13 +343,13 @@ export function minimize(bnds: usize, maxCalls: i32, edmMax: f64, out: usize): i
 }
 
 function report(out: usize, f: f64, edm: f64, iter: i32, status: i32): i32 {
-  put(out, MINIMIZE_FVAL, f);
-  put(out, MINIMIZE_EDM, edm);
-  put(out, MINIMIZE_NFCN, <f64>calls);
-  put(out, MINIMIZE_ITERATIONS, <f64>iter);
+  setF64(out, MINIMIZE_FVAL, f);
+  setF64(out, MINIMIZE_EDM, edm);
+  setF64(out, MINIMIZE_NFCN, <f64>calls);
+  setF64(out, MINIMIZE_ITERATIONS, <f64>iter);
   // error guesses √V_kk (errordef 0.5) in external units, to size HESSE's steps
   for (let k = 0; k < nFree; k++) {
-    put(out, MINIMIZE_ERRORS + k, Math.sqrt(Math.abs(m(V, k, k))) * Math.abs(derivative(freeIndex(k), at(u, k))));
+    setF64(out, MINIMIZE_ERRORS + k, Math.sqrt(Math.abs(m(V, k, k))) * Math.abs(derivative(freeIndex(k), f64At(u, k))));
   }
   return status;
 }
@@ -366,7 +365,7 @@ export function hesse(steps: usize, out: usize): i32 {
   const np = nParams();
   let n = 0;
   for (let p = 0; p < np; p++) {
-    if (at(freeMask, p) == 0) continue;
+    if (f64At(freeMask, p) == 0) continue;
     store<i32>(free + (<usize>n << 2), p);
     n++;
   }
@@ -376,21 +375,21 @@ export function hesse(steps: usize, out: usize): i32 {
     const f = nllHess(row, out);
     if (isFinite(f)) {
       memory.copy(out + (<usize>(n * n) << 3), row, <usize>np << 3);
-      put(out, n * n + np, f);
+      setF64(out, n * n + np, f);
       return 1;
     }
   }
   let evals = 0;
   for (let k = 0; k < n; k++) {
     const p = freeIndex(k);
-    const v = at(values, p);
-    const h = at(steps, k);
-    put(values, p, v + h);
+    const v = f64At(values, p);
+    const h = f64At(steps, k);
+    setF64(values, p, v + h);
     const fp = nllGrad(row);
-    for (let j = 0; j < n; j++) put(out, k * n + j, at(row, freeIndex(j)));
-    put(values, p, v - h);
+    for (let j = 0; j < n; j++) setF64(out, k * n + j, f64At(row, freeIndex(j)));
+    setF64(values, p, v - h);
     const fm = nllGrad(row);
-    put(values, p, v);
+    setF64(values, p, v);
     evals += 2;
     const central = isFinite(fp) && isFinite(fm);
     if (!central) {
@@ -399,9 +398,9 @@ export function hesse(steps: usize, out: usize): i32 {
       if (!isFinite(nllGrad(gradExt)) || (!isFinite(fp) && !isFinite(fm))) return -1;
     }
     for (let j = 0; j < n; j++) {
-      const gp = at(out, k * n + j), gm = at(row, freeIndex(j)), g0 = at(gradExt, freeIndex(j));
+      const gp = f64At(out, k * n + j), gm = f64At(row, freeIndex(j)), g0 = f64At(gradExt, freeIndex(j));
       const d = central ? (gp - gm) / (2.0 * h) : isFinite(fp) ? (gp - g0) / h : (g0 - gm) / h;
-      put(out, k * n + j, d);
+      setF64(out, k * n + j, d);
     }
   }
   nllGrad(row); // caches back at the minimum

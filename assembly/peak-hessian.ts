@@ -14,6 +14,7 @@ import { GAUSSIAN, CRYSTAL_BALL, DOUBLE_CB, pdfValue, pdfIntegral, pdfIntegralDe
 import { peakSlope, doubleCBValue, doubleCBIntegral, doubleCBIntegralDerivative } from "./pdf/crystalball";
 import { rangeIntegral, rangeIntegralDerivative } from "./nll";
 import { pieces, pieceLo, pieceHi } from "./fastpath";
+import { i32At, setI32 } from "./memory";
 
 const MAX_PEAKS = 8; // components per sample (general-hessian.ts's MAX_C)
 /** The most arguments of a peak (the double-sided Crystal Ball's seven). */
@@ -35,8 +36,6 @@ const SR = memory.data(4 * 16, 16); // one pair's S per role
 const LR = memory.data(16 * 16, 16); // one pair's ∂²ln g per pair of roles
 const MASK = memory.data(3 * 16, 16); // both sides, below μ, above μ
 
-@inline function iat(p: usize, i: i32): i32 { return load<i32>(p + (<usize>i << 2)); }
-@inline function iput(p: usize, i: i32, v: i32): void { store<i32>(p + (<usize>i << 2), v); }
 
 /** The block's index of Q_ab (1 ≤ a ≤ b ≤ P); S_a is at a, f at 0. */
 @inline export function pairIndex(P: i32, a: i32, b: i32): i32 {
@@ -83,11 +82,11 @@ export function peakLayout(j: i32, c: usize, P: i32): void {
       side = x == 1 || x == 3 || x == 4 ? LEFT : RIGHT;
     }
     if (role >= ALPHA) tails = 1;
-    iput(ROLE, j * MAX_P + x, role);
-    iput(SIDE, j * MAX_P + x, side);
+    setI32(ROLE, j * MAX_P + x, role);
+    setI32(SIDE, j * MAX_P + x, side);
   }
-  iput(ARGS_P, j, P);
-  iput(TAILS, j, tails);
+  setI32(ARGS_P, j, P);
+  setI32(TAILS, j, tails);
 }
 
 @inline function sel(q: usize, off: usize, left: v128): v128 {
@@ -123,19 +122,19 @@ export function peakLayout(j: i32, c: usize, P: i32): void {
   putL(MU, MU, f64x2.mul(loo, inv2));
   putL(MU, SIGMA, f64x2.mul(sgn, f64x2.mul(f64x2.add(f64x2.mul(loo, o), lo), inv2)));
   putL(SIGMA, SIGMA, f64x2.mul(f64x2.mul(o, f64x2.add(f64x2.mul(loo, o), f64x2.add(lo, lo))), inv2));
-  if (iat(TAILS, j) != 0) tailDerivatives(core, o, alpha, s1, is1, is2, invN, sgn, inv, one, zero);
-  const P = iat(ARGS_P, j);
+  if (i32At(TAILS, j) != 0) tailDerivatives(core, o, alpha, s1, is1, is2, invN, sgn, inv, one, zero);
+  const P = i32At(ARGS_P, j);
   v128.store(MASK, f64x2.eq(one, one));
   v128.store(MASK + 16, left);
   v128.store(MASK + 32, v128.not(left));
   for (let x = 1; x <= P; x++) {
-    const rx = iat(ROLE, j * MAX_P + x - 1);
-    const mx = v128.load(MASK + (<usize>iat(SIDE, j * MAX_P + x - 1) << 4));
+    const rx = i32At(ROLE, j * MAX_P + x - 1);
+    const mx = v128.load(MASK + (<usize>i32At(SIDE, j * MAX_P + x - 1) << 4));
     const sx = v128.load(SR + (<usize>rx << 4));
     v128.store(p + (<usize>x << 4), v128.and(f64x2.mul(f, sx), mx));
     for (let y = x; y <= P; y++) {
-      const ry = iat(ROLE, j * MAX_P + y - 1);
-      const my = v128.and(mx, v128.load(MASK + (<usize>iat(SIDE, j * MAX_P + y - 1) << 4)));
+      const ry = i32At(ROLE, j * MAX_P + y - 1);
+      const my = v128.and(mx, v128.load(MASK + (<usize>i32At(SIDE, j * MAX_P + y - 1) << 4)));
       const l = v128.load(LR + (<usize>(rx * 4 + ry) << 4));
       const qxy = f64x2.add(l, f64x2.mul(sx, v128.load(SR + (<usize>ry << 4))));
       v128.store(p + (<usize>pairIndex(P, x, y) << 4), v128.and(f64x2.mul(f, qxy), my));
@@ -241,7 +240,7 @@ function sideSecond(
 
 /** Component j's normalisation derivatives into mom (its moments): J_a at a, ∂²I_ab at pairIndex. */
 export function peakMoments(s: usize, c: usize, j: i32, mom: usize): void {
-  const P = iat(ARGS_P, j);
+  const P = i32At(ARGS_P, j);
   const kind = cKind(c), args = cArgPtr(c), na = cArgs(c);
   for (let x = 1; x <= P; x++) {
     store<f64>(mom + (<usize>x << 3), rangeIntegralDerivative(s, kind, sLo(s), sHi(s), args, na, x - 1));

@@ -98,23 +98,33 @@ function cbPlus(name: keyof typeof background, exclude: [number, number][]): Mod
     .build("nsig");
 }
 
+const CB_ARGS = ["mean", "sigma", "alpha", "n"];
 const DCB_ARGS = ["mean", "sigmaL", "sigmaR", "alphaL", "nL", "alphaR", "nR"];
 
 /**
- * A double-sided Crystal Ball at `args` with its first `free` arguments free, over a Chebyshev(1)
- * background (yields nsig, nbkg; parameters nsig, the free arguments, nbkg, a1).
+ * A Crystal Ball (`names` CB_ARGS) or double-sided one (DCB_ARGS) at `args` with its first `free`
+ * arguments free (bounded below: widths 0.01, α 0.1, n 0.5), over a Chebyshev(1) background
+ * (parameters nsig, the free arguments, nbkg, a1).
  */
-function doubleCBModel(args: number[], free: number, [nsig, nbkg]: number[], exclude: [number, number][] = []): Model {
+function crystalBallModel(
+  names: string[],
+  args: number[],
+  free: number,
+  [nsig, nbkg]: number[],
+  exclude: [number, number][] = [],
+): Model {
+  const shape = names === CB_ARGS ? "crystalBall" : "doubleCrystalBall";
   const mb = new ModelBuilder("m", [0, 10]).exclude(exclude).parameter("nsig", nsig);
-  const lower = [undefined, 0.01, 0.01, 0.1, 0.5, 0.1, 0.5];
-  DCB_ARGS.slice(0, free).forEach((name, i) => mb.parameter(name, args[i], { lo: lower[i] }));
+  const lower = (name: string) =>
+    name === "mean" ? undefined : name.startsWith("sigma") ? 0.01 : name.startsWith("alpha") ? 0.1 : 0.5;
+  names.slice(0, free).forEach((name, i) => mb.parameter(name, args[i], { lo: lower(name) }));
   return mb
     .parameter("nbkg", nbkg, { lo: 0 })
     .parameter("a1", -0.2)
     .component(
       "sig",
-      "doubleCrystalBall",
-      DCB_ARGS.map((name, i) => (i < free ? name : args[i])),
+      shape,
+      names.map((name, i) => (i < free ? name : args[i])),
       "nsig",
     )
     .component("bkg", "chebyshev", [0, 10, "a1"], "nbkg")
@@ -186,18 +196,7 @@ describe("three components, peaks with free mean and width, templates, weights",
   });
 
   test("a Crystal Ball's free tail (α, n) with its mean and width, over a Chebyshev background, vetoes", async () => {
-    const model = new ModelBuilder("m", [0, 10])
-      .exclude(VETOES)
-      .parameter("nsig", 400)
-      .parameter("mean", 4.2)
-      .parameter("sigma", 0.15, { lo: 0.01 })
-      .parameter("alpha", 1.2, { lo: 0.1 })
-      .parameter("n", 3, { lo: 0.5 })
-      .parameter("nbkg", 2000, { lo: 0 })
-      .parameter("a1", -0.2)
-      .component("sig", "crystalBall", ["mean", "sigma", "alpha", "n"], "nsig")
-      .component("bkg", "chebyshev", [0, 10, "a1"], "nbkg")
-      .build("nsig");
+    const model = crystalBallModel(CB_ARGS, [4.2, 0.15, 1.2, 3], 4, [400, 2000], VETOES);
     for (const odd of [false, true]) {
       const values = eventsOf(model, 19, odd);
       await expectAgreement(
@@ -215,7 +214,7 @@ describe("three components, peaks with free mean and width, templates, weights",
   });
 
   test("a double-sided Crystal Ball with free mean, σ_L and σ_R, vetoes, weights: every sum in the pass", async () => {
-    const model = doubleCBModel([4.2, 0.15, 0.25, 1.2, 3, 1.8, 1], 3, [500, 2000], VETOES);
+    const model = crystalBallModel(DCB_ARGS, [4.2, 0.15, 0.25, 1.2, 3, 1.8, 1], 3, [500, 2000], VETOES);
     const points = [
       [500, 4.2, 0.15, 0.25, 2000, -0.2],
       [470, 4.25, 0.13, 0.3, 2050, -0.25],
@@ -231,7 +230,7 @@ describe("three components, peaks with free mean and width, templates, weights",
   });
 
   test("a double-sided Crystal Ball with every argument free (both tails' α and n), n = 1 included", async () => {
-    const model = doubleCBModel([4.2, 0.15, 0.2, 1.1, 3, 1.6, 2], 7, [800, 2000], VETOES);
+    const model = crystalBallModel(DCB_ARGS, [4.2, 0.15, 0.2, 1.1, 3, 1.6, 2], 7, [800, 2000], VETOES);
     const points = [
       [800, 4.2, 0.15, 0.2, 1.1, 3, 1.6, 2, 2000, -0.2],
       [780, 4.22, 0.14, 0.22, 0.9, 1, 2.1, 40, 2050, -0.25],
@@ -490,7 +489,7 @@ describe("the general Hessian of a free peak (mean, width) equals differences of
 
   test("a double-sided Crystal Ball (mean, σ_L, σ_R free): whole range, a veto by the peak, weights", async () => {
     for (const exclude of [[], NEAR]) {
-      const model = doubleCBModel([4.2, 0.15, 0.2, 1.2, 3, 1.5, 1.5], 3, [500, 2000], exclude);
+      const model = crystalBallModel(DCB_ARGS, [4.2, 0.15, 0.2, 1.2, 3, 1.5, 1.5], 3, [500, 2000], exclude);
       const values = eventsOf(model, 47, exclude.length > 0);
       const v = [505, 4.21, 0.155, 0.19, 1990, -0.21];
       const steps = [0.5, 1e-5, 1e-5, 1e-5, 5, 1e-3];
@@ -517,18 +516,7 @@ describe("the general Hessian of a free peak (mean, width) equals differences of
     v.map((x, i) => (i === 0 ? 0.5 : tails.includes(i) ? 1e-3 * x : i === v.length - 2 ? 5 : 1e-3));
 
   test("free tails: a Crystal Ball's (μ, σ, α, n) and a double-sided one's (all seven), n = 1 and 40", async () => {
-    const cb = new ModelBuilder("m", [0, 10])
-      .exclude(NEAR)
-      .parameter("nsig", 800)
-      .parameter("mean", 4.2)
-      .parameter("sigma", 0.15, { lo: 0.01 })
-      .parameter("alpha", 1.1, { lo: 0.1 })
-      .parameter("n", 3, { lo: 0.5 })
-      .parameter("nbkg", 2000, { lo: 0 })
-      .parameter("a1", -0.2)
-      .component("sig", "crystalBall", ["mean", "sigma", "alpha", "n"], "nsig")
-      .component("bkg", "chebyshev", [0, 10, "a1"], "nbkg")
-      .build("nsig");
+    const cb = crystalBallModel(CB_ARGS, [4.2, 0.15, 1.1, 3], 4, [800, 2000], NEAR);
     const cbPoints = [
       [790, 4.21, 0.155, 1.12, 2.9, 1990, -0.21],
       [810, 4.19, 0.145, 0.9, 1, 2010, -0.19],
@@ -536,7 +524,7 @@ describe("the general Hessian of a free peak (mean, width) equals differences of
     ];
     const cbEvents = offSeams(eventsOf(cb, 48, true), (v) => [v[1] - v[3] * v[2]], cbPoints);
     for (const v of cbPoints) await expectHessian(cb, [{ values: cbEvents }], v, tailSteps(v, [3, 4]), 1e-5);
-    const dcb = doubleCBModel([4.2, 0.15, 0.2, 0.9, 1.5, 1.1, 1.3], 7, [5000, 1000]);
+    const dcb = crystalBallModel(DCB_ARGS, [4.2, 0.15, 0.2, 0.9, 1.5, 1.1, 1.3], 7, [5000, 1000]);
     const v = [4990, 4.21, 0.155, 0.19, 0.92, 1.55, 1.08, 1.35, 1010, -0.21];
     const seams = (u: number[]) => [u[1], u[1] - u[4] * u[2], u[1] + u[6] * u[3]];
     const dcbEvents = offSeams(eventsOf(dcb, 49, false), seams, [v]);

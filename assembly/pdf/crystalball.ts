@@ -242,7 +242,6 @@ export function doubleCBFill(a: usize, xs: usize, n: i32, out: usize, scale: f64
 const PEAK_SPLATS = memory.data(16 * 16, 16);
 const P_MEAN = 0, P_INV = 16, P_NEG_ALPHA = 48, P_SLOPE = 80, P_N = 112, P_TAIL = 144, P_SCALE = 176;
 const P_HALF = 192, P_LIMIT = 208, P_ONE = 224, P_ZERO = 240;
-const KTH = memory.data(16, 16); // the power loop's k
 
 function peakSplats(mean: f64, invL: f64, invR: f64, aL: f64, nL: f64, aR: f64, nR: f64, scale: f64): void {
   const sp = PEAK_SPLATS;
@@ -295,9 +294,10 @@ function peakPairs(xs: usize, pairs: i32, out: usize, whole: i32): i32 {
     if (whole > 0) {
       const n = side(P_N, left);
       let p = s;
-      for (let k = 1; k < whole; k++) {
-        v128.store(KTH, f64x2.splat(<f64>k));
-        p = v128.bitselect(f64x2.mul(p, s), p, f64x2.lt(v128.load(KTH), n));
+      let k = one; // s^k so far, each lane up to its side's n
+      for (let j = 1; j < whole; j++) {
+        p = v128.bitselect(f64x2.mul(p, s), p, f64x2.lt(k, n));
+        k = f64x2.add(k, one);
       }
       tail = f64x2.div(side(P_TAIL, left), p);
     } else {
