@@ -78,15 +78,28 @@ export class Growing {
     this.data = new Float64Array(Math.max(16, Math.min(capacity, 1 << 27)));
   }
   push(v: number): void {
-    if (this.length === this.data.length) {
-      const next = new Float64Array(2 * this.data.length);
-      next.set(this.data);
-      this.data = next;
-    }
+    if (this.length === this.data.length) this.grow(this.length + 1);
     this.data[this.length++] = v;
   }
+  /** Room for n more values: the index to write them at (the length is already counted). */
+  reserve(n: number): number {
+    if (this.length + n > this.data.length) this.grow(this.length + n);
+    this.length += n;
+    return this.length - n;
+  }
+  private grow(size: number): void {
+    let capacity = 2 * this.data.length;
+    while (capacity < size) capacity *= 2;
+    const next = new Float64Array(capacity);
+    next.set(this.data.subarray(0, this.length));
+    this.data = next;
+  }
+  /**
+   * The values. A view of the buffer when it is at least half full: a copy of a large column costs
+   * more than its idle tail (every fresh page of a copy is a page fault).
+   */
   done(): Float64Array {
-    return this.data.slice(0, this.length);
+    return 2 * this.length >= this.data.length ? this.data.subarray(0, this.length) : this.data.slice(0, this.length);
   }
 }
 

@@ -4,8 +4,8 @@
  * baskets read by jsroot as needed, Parquet column chunks read from a file-backed Blob, Arrow one
  * record batch at a time. JSON is read whole.
  */
-import { createReadStream, openAsBlob } from "node:fs";
-import { access, open, readFile, stat } from "node:fs/promises";
+import { createReadStream } from "node:fs";
+import { access, type FileHandle, open, readFile, stat } from "node:fs/promises";
 import { parse } from "csv-parse";
 import { BumpscanError } from "../errors.js";
 import {
@@ -24,7 +24,7 @@ import { decodeColumn, formatOf } from "./decode.js";
 import { rootColumn } from "./root.js";
 import { decodeCsvColumn } from "./csv.js";
 import { standardInput } from "./stdin.js";
-import { arrowColumn, parquetColumn } from "./columnar.js";
+import { arrowColumn, type ByteRanges, parquetColumn } from "./columnar.js";
 import { errnoWords } from "../errors.js";
 
 function unreadable(path: string, e: unknown): BumpscanError {
@@ -63,12 +63,31 @@ export async function readColumn(path: string, choice: ColumnChoice = {}): Promi
   if (format === "csv") return readPlanned(path, choice, (wanted) => readCsv(path, wanted));
   await readable(path);
   if (format === "root") return rootColumn(path, path, choice); // jsroot reads the baskets it needs
-  if (format === "parquet") return parquetColumn(await openAsBlob(path), path, choice); // only the column chunks
+  if (format === "parquet") {
+    const handle = await open(path); // only the column chunks
+    return parquetColumn(byteRanges(handle, (await handle.stat()).size), path, choice).finally(() => handle.close());
+  }
   if (format === "arrow") {
     const handle = await open(path); // one record batch at a time
     return arrowColumn(handle, path, choice).finally(() => handle.close());
   }
   return decodeColumn(path, await readFile(path).catch((e) => Promise.reject(unreadable(path, e))), choice);
+}
+
+/** A file's byte ranges, each read straight into its buffer (a Blob's would be read in pieces and joined). */
+function byteRanges(handle: FileHandle, size: number): ByteRanges {
+  return {
+    byteLength: size,
+    async slice(start: number, end = size) {
+      const bytes = new Uint8Array(Math.max(0, Math.min(end, size) - start));
+      for (let at = 0; at < bytes.length; ) {
+        const { bytesRead } = await handle.read(bytes, at, bytes.length - at, start + at);
+        if (bytesRead === 0) throw new Error(`the file ends at byte ${start + at}, before ${start + bytes.length}`);
+        at += bytesRead;
+      }
+      return bytes.buffer;
+    },
+  };
 }
 
 /**
