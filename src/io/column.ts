@@ -206,14 +206,15 @@ export class BadValue extends Error {
 }
 
 /**
- * The 1-based line of data row `row` in CSV text (the header is row 0; comments and blank lines are skipped).
+ * The 1-based line of data row `row` in CSV text (the header is row 0; comments and blank lines are
+ * skipped). Blank is csv-parse's: space, form feed and CR; a tab is a delimiter, so "\t# c" is a row.
  */
 export function lineOfRow(text: string, row: number): number {
   let line = 0,
     seen = -1;
   for (const raw of text.split(/\r?\n/)) {
     line++;
-    const t = raw.replace(/^\uFEFF/, "").trim();
+    const t = raw.replace(/^\uFEFF/, "").replace(/^[ \f\r]+|[ \f\r]+$/g, "");
     if (t === "" || t.startsWith("#")) continue;
     if (++seen === row) return line;
   }

@@ -124,7 +124,8 @@ class Collect {
             )
           : Array.from(vector);
       const column = this.columns[k];
-      const bad = copyChecked(values, column.data, column.reserve(values.length));
+      const at = column.reserve(values.length); // before reading column.data: it may grow
+      const bad = copyChecked(values, column.data, at);
       if (bad >= 0) throw badRow(this.label, this.rows + bad + 1, name, values[bad]);
     });
     this.rows += batch.numRows;

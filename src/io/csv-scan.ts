@@ -114,6 +114,30 @@ function forgetText(): void {
 /** Where the last numberAt() stopped: the first byte after the number's text. */
 let stop = 0;
 
+/** The last buffer numberAt() read, and a view of it for reading four bytes at once. */
+let viewOf: Uint8Array | undefined;
+let view: DataView = new DataView(new ArrayBuffer(0));
+
+/** Four bytes (little-endian) are all ASCII digits: each byte's high nibble is 3, and stays 3 with 6 added. */
+function fourDigits(x: number): boolean {
+  return ((x & 0xf0f0f0f0) | (((x + 0x06060606) & 0xf0f0f0f0) >>> 4)) === 0x33333333;
+}
+
+/**
+ * Four bytes (little-endian) are all in '.'..'9', none of them a byte the line scanner stops at: no
+ * byte has its high bit set, each byte + 82 has it (≥ 46) and each byte + 70 has not (≤ 57).
+ */
+function fourPlain(x: number): boolean {
+  return ((x | (x + 0x46464646) | ~(x + 0x52525252)) & 0x80808080) === 0;
+}
+
+/** The value of four ASCII digits (little-endian, the first the most significant): pairs, then the pair of pairs. */
+function valueOfFour(x: number): number {
+  const d = (x - 0x30303030) | 0;
+  const pairs = (Math.imul(d, 10) + (d >>> 8)) & 0x00ff00ff;
+  return (Math.imul(pairs, 100) + (pairs >>> 16)) & 0x3fff;
+}
+
 /**
  * The value of the decimal number whose text starts at b[s] (a sign, digits with an optional
  * point, an optional exponent) and ends at the first byte that cannot continue it, left in `stop`;
@@ -143,6 +167,16 @@ function numberAt(b: Uint8Array, s: number): number {
     fracStart = ++i;
     c = b[i];
     const exactEnd = fracStart + HIGH_DIGITS - (intEnd - intStart);
+    // four digits at a time while they fit (fractions are long), then one at a time
+    if (b !== viewOf) {
+      view = new DataView(b.buffer, b.byteOffset, b.length);
+      viewOf = b;
+    }
+    const last4 = Math.min(exactEnd, b.length) - 4;
+    for (let x = 0; i <= last4 && fourDigits((x = view.getUint32(i, true))); i += 4) {
+      mantissa = mantissa * 10000 + valueOfFour(x);
+    }
+    c = b[i];
     while (c >= 48 && c <= 57 && i < exactEnd) {
       mantissa = mantissa * 10 + (c - 48);
       c = b[++i];
@@ -194,7 +228,7 @@ function numberAt(b: Uint8Array, s: number): number {
 function long(b: Uint8Array, first: number, from: number, to: number, k: number): number {
   let high = first;
   let significant = HIGH_DIGITS; // digits of `first` from its first non-zero one
-  if (first < 1e14) for (significant = 0; significant < HIGH_DIGITS && POW10[significant] <= first; ) significant++;
+  while (significant > 0 && first < POW10[significant - 1]) significant--; // leading zeros: fewer
   let low = 0;
   for (let i = from; i < to; i++) {
     const d = b[i] - 48;
@@ -408,6 +442,12 @@ export class CsvScanner {
           } else i = j; // anything else: read on as any field, its value from its text at the end
         }
         for (;;) {
+          // a field's digits and points four at a time (a skipped column, a number read on), then byte by byte
+          if (b !== viewOf) {
+            view = new DataView(b.buffer, b.byteOffset, b.length);
+            viewOf = b;
+          }
+          while (i <= to - 4 && fourPlain(view.getUint32(i, true))) i += 4;
           while (i < to && (kind = KIND[b[i]]) === 0) i++;
           if (i >= to) kind = LINE_END;
           if (kind !== QUOTE) break;

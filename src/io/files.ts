@@ -85,7 +85,7 @@ function byteRanges(handle: FileHandle, size: number): ByteRanges {
         if (bytesRead === 0) throw new Error(`the file ends at byte ${start + at}, before ${start + bytes.length}`);
         at += bytesRead;
       }
-      return bytes.buffer;
+      return bytes.buffer as ArrayBuffer;
     },
   };
 }
