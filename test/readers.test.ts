@@ -11,6 +11,10 @@ import { CsvScanner, decimalBytes, NotPlainCsv } from "../src/io/csv-scan.js";
 import { decodeCsvColumn, parseCsvColumn, parseCsvGeneral } from "../src/io/csv.js";
 import { readColumn } from "../src/io/files.js";
 import type { Column, ColumnChoice } from "../src/io/column.js";
+import { arrowLayout } from "../src/io/arrow-file.js";
+import { BumpscanError } from "../src/errors.js";
+import { arrowColumn } from "../src/io/columnar.js";
+import { bytesRanges } from "../src/io/ranges.js";
 
 const dir = mkdtempSync(join(tmpdir(), "bumpscan-readers-"));
 const enc = (s: string) => new TextEncoder().encode(s);
@@ -467,5 +471,87 @@ describe("Arrow columns", () => {
     await expect(readColumn(join(dir, "types.arrow"), { column: "n" })).rejects.toThrow(
       /types\.arrow row 778: column n is null, not a finite number$/,
     );
+  });
+
+  test("read without apache-arrow: every number type after strings and booleans, over record batches", async () => {
+    const arrow = await import("apache-arrow");
+    const n = 700;
+    const ramp = (f: (i: number) => number) => Array.from({ length: n }, (_, i) => f(i));
+    const numbers = {
+      i8: Int8Array.from(ramp((i) => (i % 256) - 128)),
+      u16: Uint16Array.from(ramp((i) => i * 93)),
+      i32: Int32Array.from(ramp((i) => i * 3_000_001 - 1e9)),
+      u32: Uint32Array.from(ramp((i) => i * 6_000_001)),
+      i64: BigInt64Array.from(
+        ramp((i) => i * 1e12 - 3e14),
+        BigInt,
+      ),
+      u64: BigUint64Array.from(
+        ramp((i) => i * 1e13),
+        BigInt,
+      ),
+      f32: Float32Array.from(ramp((i) => i / 7 - 11)),
+      f64: Float64Array.from(ramp((i) => Math.sin(i) * 1e3)),
+    };
+    const batches = [0, 250, 251, 700].slice(1).map((end, b, ends) => {
+      const start = b === 0 ? 0 : ends[b - 1];
+      return new arrow.Table({
+        name: arrow.vectorFromArray(ramp((i) => `event ${i}`).slice(start, end), new arrow.Utf8()),
+        ok: arrow.vectorFromArray(ramp((i) => i % 3 === 0).slice(start, end), new arrow.Bool()),
+        ...Object.fromEntries(Object.entries(numbers).map(([k, v]) => [k, arrow.makeVector(v.slice(start, end))])),
+      }).batches[0];
+    });
+    const bytes = arrow.tableToIPC(new arrow.Table(batches), "file");
+    const layout = await arrowLayout(bytesRanges(bytes));
+    expect(layout?.names).toEqual(["name", "ok", ...Object.keys(numbers)]);
+    expect(layout?.batches.map((b) => b.rows)).toEqual([250, 1, 449]);
+    expect(layout?.types.slice(0, 3)).toEqual([undefined, undefined, { float: false, bits: 8, signed: true }]);
+    for (const [name, v] of Object.entries(numbers)) {
+      const c = await arrowColumn(bytes, "t.arrow", { column: name, weights: "f64" });
+      expect(same(c.values, Float64Array.from(v as ArrayLike<number | bigint>, Number)), name).toBe(true);
+      expect(same(c.weights!, numbers.f64)).toBe(true);
+    }
+    // the same through a file handle, and a wanted column of no number type from apache-arrow, with its message
+    const path = join(dir, "types-direct.arrow");
+    writeFileSync(path, bytes);
+    expect(same((await readColumn(path, { column: "u64" })).values, Float64Array.from(numbers.u64, Number))).toBe(true);
+    await expect(readColumn(path, { column: "name" })).rejects.toThrow(/row 1: column name is a string, not a finite/);
+    await expect(readColumn(path, { column: "none" })).rejects.toThrow(
+      /types-direct\.arrow has no column "none" \(columns: name, ok, i8, u16, i32, u32, i64, u64, f32, f64\)$/,
+    );
+  });
+
+  test("a stream goes to apache-arrow; a damaged file is read, refused as corrupt or left to apache-arrow", async () => {
+    const arrow = await import("apache-arrow");
+    const m = Float64Array.from({ length: 300 }, (_, i) => i / 3);
+    const table = arrow.tableFromArrays({ m, w: Float64Array.from(m, (x) => 2 * x) });
+    const stream = arrow.tableToIPC(table, "stream");
+    expect(await arrowLayout(bytesRanges(stream))).toBeUndefined();
+    expect(same((await arrowColumn(stream, "s.arrows", { column: "m" })).values, m)).toBe(true);
+    const file = arrow.tableToIPC(table, "file");
+    const r = rng(5);
+    const seen = { read: 0, corrupt: 0, unsupported: 0 };
+    for (let k = 0; k < 600; k++) {
+      // a byte of the batch's header or the footer changed (the values' bytes are data); apache-arrow,
+      // which takes what this reader leaves, is not run here: some damage makes it take seconds
+      const bad = file.slice();
+      const at = r() < 0.3 ? 8 + Math.floor(r() * 192) : file.length - 1 - Math.floor(r() * 220);
+      bad[at] ^= 1 + Math.floor(r() * 255);
+      const layout = await arrowLayout(bytesRanges(bad)).catch((e: Error) => e);
+      if (layout instanceof Error) {
+        expect(layout.constructor.name, `byte ${at}: ${layout.message}`).toBe("ArrowCorrupt");
+        await expect(arrowColumn(bad, "d.arrow", { column: "w" })).rejects.toThrow(
+          /^d\.arrow: not a readable Arrow IPC file \(corrupt: /,
+        );
+        seen.corrupt++;
+      } else if (layout === undefined) seen.unsupported++;
+      else {
+        const read = await arrowColumn(bad, "d.arrow", { column: layout.names[1] ?? "w" }).catch((e: Error) => e);
+        if (read instanceof Error) expect(read instanceof BumpscanError, read.message).toBe(true);
+        else expect(read.values.length).toBeLessThanOrEqual(300);
+        seen.read++;
+      }
+    }
+    expect(Math.min(seen.read, seen.corrupt, seen.unsupported), JSON.stringify(seen)).toBeGreaterThan(30);
   });
 });

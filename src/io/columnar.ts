@@ -11,6 +11,8 @@ import type { Compressors } from "hyparquet";
 import { BumpscanError } from "../errors.js";
 import { type Column, type ColumnChoice, Growing, resolveColumns, type Wanted } from "./column.js";
 import { readPlanned } from "./select.js";
+import { ArrowCorrupt, type ColumnPart, arrowLayout, type NumberType } from "./arrow-file.js";
+import { bytesRanges, type FileHandleLike, type FileRanges, handleRanges, sliceOf } from "./ranges.js";
 
 /**
  * The wanted columns among a file's (errors list the names): the names to read, each once, and
@@ -51,11 +53,7 @@ function copyChecked(values: ArrayLike<unknown>, out: Float64Array, at: number):
   ) {
     out.set(values, at);
     if (!(values instanceof Float64Array || values instanceof Float32Array)) return -1; // integers are finite
-    // native scans: a loop here runs cold (interpreted) on a process's first read, 25 ms per 1e6 values
-    const part = out.subarray(at, at + values.length);
-    if (part.includes(Number.NaN) || part.includes(Infinity) || part.includes(-Infinity))
-      return part.findIndex((x) => x - x !== 0);
-    return -1;
+    return firstNotFinite(out.subarray(at, at + values.length));
   }
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
@@ -63,6 +61,14 @@ function copyChecked(values: ArrayLike<unknown>, out: Float64Array, at: number):
     if (typeof x !== "number" || x - x !== 0) return i;
     out[at + i] = x;
   }
+  return -1;
+}
+
+/** The index of the first value that is not a finite number, or -1. */
+function firstNotFinite(values: Float64Array): number {
+  // native scans: a loop here runs cold (interpreted) on a process's first read, 25 ms per 1e6 values
+  if (values.includes(Number.NaN) || values.includes(Infinity) || values.includes(-Infinity))
+    return values.findIndex((x) => x - x !== 0);
   return -1;
 }
 
@@ -135,12 +141,6 @@ class Collect {
   }
 }
 
-/** A file's bytes by range, as hyparquet reads them: a Blob's, or (Node) a file's read straight into a buffer. */
-export interface ByteRanges {
-  byteLength: number;
-  slice(start: number, end?: number): Promise<ArrayBuffer>;
-}
-
 /**
  * Read one numeric column (and optional weights) of a Parquet file given as a Blob (a browser
  * File, or Node's fs.openAsBlob): only those columns' chunks are read.
@@ -150,18 +150,18 @@ export interface ByteRanges {
  * const { values } = await parquetColumn(await openAsBlob("events.parquet"), "events.parquet", { column: "m" });
  * values.length; // => 1000
  */
-export async function parquetColumn(source: Blob | ByteRanges, label: string, choice: ColumnChoice): Promise<Column> {
+export async function parquetColumn(source: Blob | FileRanges, label: string, choice: ColumnChoice): Promise<Column> {
   return readPlanned(label, choice, (wanted) => parquetColumns(source, label, wanted));
 }
 
-async function parquetColumns(source: Blob | ByteRanges, label: string, wanted: Wanted): Promise<Float64Array[]> {
+async function parquetColumns(source: Blob | FileRanges, label: string, wanted: Wanted): Promise<Float64Array[]> {
   const { parquetMetadataAsync, parquetRead, parquetSchema } = await import("hyparquet");
   const unreadable = (e: unknown) =>
     new BumpscanError(`${label}: not a readable Parquet file (${(e as Error).message ?? e})`);
   const file =
     source instanceof Blob
       ? { byteLength: source.size, slice: (start: number, end?: number) => source.slice(start, end).arrayBuffer() }
-      : source;
+      : { byteLength: source.size, slice: (start: number, end?: number) => sliceOf(source, start, end) };
   let metadata: Awaited<ReturnType<typeof parquetMetadataAsync>>;
   let schema: ReturnType<typeof parquetSchema>["children"];
   try {
@@ -210,12 +210,6 @@ async function parquetColumns(source: Blob | ByteRanges, label: string, wanted: 
   return slot.map((k) => out[k]);
 }
 
-/** Node's fs.promises FileHandle, as apache-arrow recognises it (declared here: this module is browser-safe). */
-export interface FileHandleLike {
-  fd: number;
-  stat(): Promise<unknown>;
-}
-
 /**
  * Read one numeric column (and optional weights) of an Arrow IPC file, record batch by record
  * batch, from its bytes or (Node) an open fs.promises FileHandle.
@@ -234,6 +228,12 @@ export async function arrowColumn(
 }
 
 async function arrowColumns(source: Uint8Array | FileHandleLike, label: string, wanted: Wanted) {
+  const direct = await arrowDirect(
+    source instanceof Uint8Array ? bytesRanges(source) : handleRanges(source, (await source.stat()).size),
+    label,
+    wanted,
+  );
+  if (direct) return direct;
   const { RecordBatchReader } = await import("apache-arrow");
   let reader: import("apache-arrow").RecordBatchReader;
   try {
@@ -264,3 +264,62 @@ async function arrowColumns(source: Uint8Array | FileHandleLike, label: string, 
   const arrays = (collect ?? new Collect(label, picked)).done();
   return slot.map((k) => arrays[k]);
 }
+
+/**
+ * The wanted columns read straight from an Arrow file of the common layout (see arrow-file.ts),
+ * a float64 column's values from the file into the result; undefined when apache-arrow must read
+ * the file: another layout, a wanted column that is not numbers or has nulls, a read that fails.
+ */
+async function arrowDirect(file: FileRanges, label: string, wanted: Wanted): Promise<Float64Array[] | undefined> {
+  const layout = await arrowLayout(file).catch((e) => {
+    if (e instanceof ArrowCorrupt)
+      throw new BumpscanError(`${label}: not a readable Arrow IPC file (corrupt: ${e.message})`);
+    throw e;
+  });
+  if (!layout) return undefined;
+  const { read, slot } = resolveColumns(label, layout.names, wanted); // flat columns only: no lists here
+  const parts = layout.batches.map((b) => read.map((i) => b.parts[i]));
+  if (read.some((i) => !layout.types[i]) || parts.some((p) => p.some((part) => !part || part.nulls > 0))) {
+    return undefined;
+  }
+  const out = read.map(() => new Float64Array(layout.batches.reduce((n, b) => n + b.rows, 0)));
+  let at = 0;
+  for (const [b, { rows }] of layout.batches.entries()) {
+    for (const [k, i] of read.entries()) {
+      const bad = await readNumbers(file, layout.types[i]!, parts[b][k]!, out[k].subarray(at, at + rows)).catch(
+        () => undefined,
+      );
+      if (bad === undefined) return undefined;
+      if (bad >= 0) throw badRow(label, at + bad + 1, layout.names[i], out[k][at + bad]);
+    }
+    at += rows;
+  }
+  return slot.map((k) => out[k]);
+}
+
+/** A column part's numbers into `out` (doubles read in place); the index of the first that is not finite, or -1. */
+async function readNumbers(file: FileRanges, type: NumberType, part: ColumnPart, out: Float64Array): Promise<number> {
+  if (type.float && type.bits === 64) {
+    await file.readInto(new Uint8Array(out.buffer, out.byteOffset, 8 * out.length), part.position);
+    return firstNotFinite(out);
+  }
+  const bytes = new Uint8Array((out.length * type.bits) / 8);
+  await file.readInto(bytes, part.position);
+  const values = type.float
+    ? new Float32Array(bytes.buffer)
+    : type.bits === 64
+      ? type.signed
+        ? new BigInt64Array(bytes.buffer)
+        : new BigUint64Array(bytes.buffer)
+      : new (INTS[`${type.signed}${type.bits}`] as Int32ArrayConstructor)(bytes.buffer);
+  return copyChecked(values, out, 0);
+}
+
+const INTS: Record<string, unknown> = {
+  true8: Int8Array,
+  false8: Uint8Array,
+  true16: Int16Array,
+  false16: Uint16Array,
+  true32: Int32Array,
+  false32: Uint32Array,
+};

@@ -5,7 +5,7 @@
  * record batch at a time. JSON is read whole.
  */
 import { createReadStream } from "node:fs";
-import { access, type FileHandle, open, readFile, stat } from "node:fs/promises";
+import { access, open, readFile, stat } from "node:fs/promises";
 import { parse } from "csv-parse";
 import { BumpscanError } from "../errors.js";
 import {
@@ -24,7 +24,8 @@ import { decodeColumn, formatOf } from "./decode.js";
 import { rootColumn } from "./root.js";
 import { decodeCsvColumn } from "./csv.js";
 import { standardInput } from "./stdin.js";
-import { arrowColumn, type ByteRanges, parquetColumn } from "./columnar.js";
+import { arrowColumn, parquetColumn } from "./columnar.js";
+import { handleRanges } from "./ranges.js";
 import { errnoWords } from "../errors.js";
 
 function unreadable(path: string, e: unknown): BumpscanError {
@@ -65,29 +66,13 @@ export async function readColumn(path: string, choice: ColumnChoice = {}): Promi
   if (format === "root") return rootColumn(path, path, choice); // jsroot reads the baskets it needs
   if (format === "parquet") {
     const handle = await open(path); // only the column chunks
-    return parquetColumn(byteRanges(handle, (await handle.stat()).size), path, choice).finally(() => handle.close());
+    return parquetColumn(handleRanges(handle, (await handle.stat()).size), path, choice).finally(() => handle.close());
   }
   if (format === "arrow") {
     const handle = await open(path); // one record batch at a time
     return arrowColumn(handle, path, choice).finally(() => handle.close());
   }
   return decodeColumn(path, await readFile(path).catch((e) => Promise.reject(unreadable(path, e))), choice);
-}
-
-/** A file's byte ranges, each read straight into its buffer (a Blob's would be read in pieces and joined). */
-function byteRanges(handle: FileHandle, size: number): ByteRanges {
-  return {
-    byteLength: size,
-    async slice(start: number, end = size) {
-      const bytes = new Uint8Array(Math.max(0, Math.min(end, size) - start));
-      for (let at = 0; at < bytes.length; ) {
-        const { bytesRead } = await handle.read(bytes, at, bytes.length - at, start + at);
-        if (bytesRead === 0) throw new Error(`the file ends at byte ${start + at}, before ${start + bytes.length}`);
-        at += bytesRead;
-      }
-      return bytes.buffer as ArrayBuffer;
-    },
-  };
 }
 
 /**
