@@ -521,7 +521,7 @@ describe("Arrow columns", () => {
     );
   });
 
-  test("a stream goes to apache-arrow; a damaged file is read, refused as corrupt or left to apache-arrow", async () => {
+  test("a stream goes to apache-arrow; a damaged file: read, refused as corrupt or left to apache-arrow", async () => {
     const arrow = await import("apache-arrow");
     const m = Float64Array.from({ length: 300 }, (_, i) => i / 3);
     const table = arrow.tableFromArrays({ m, w: Float64Array.from(m, (x) => 2 * x) });
