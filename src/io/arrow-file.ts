@@ -45,7 +45,7 @@ const need = (ok: boolean) => {
   if (!ok) throw new Unsupported();
 };
 
-/** An Arrow file whose structure contradicts itself (apache-arrow may loop forever on some of these). */
+/** An Arrow file whose structure contradicts itself (apache-arrow may take minutes over some of these). */
 export class ArrowCorrupt extends Error {}
 const check = (ok: boolean, why: string) => {
   if (!ok) throw new ArrowCorrupt(why);
