@@ -133,7 +133,7 @@ describe("special functions", () => {
     expect(worst).toBeLessThan(6.7e-16);
   });
 
-  test("the vector log is within 1e-15 (absolute where |ln x| < 1, else relative) of Math.log", async () => {
+  test("the vector log is within 1 ulp (2.3e-16: absolute where |ln x| < 1, else relative) of Math.log", async () => {
     const c = await core();
     const n = 40000;
     // log-uniform over the normal doubles, and a dense band around 1 (where ln x is small)
@@ -153,7 +153,7 @@ describe("special functions", () => {
       const want = Math.log(xs[i]);
       worst = Math.max(worst, Math.abs(out[i] - want) / Math.max(1, Math.abs(want)));
     }
-    expect(worst).toBeLessThan(1e-15);
+    expect(worst).toBeLessThan(2.3e-16); // the 12-term atanh series it replaced: 3 ulp
   });
 });
 
