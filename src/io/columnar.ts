@@ -1,10 +1,11 @@
 /**
- * Columnar event files: Parquet (hyparquet, pure JavaScript, reading from a Blob only the chunks
- * of the columns asked for; compressed pages through hyparquet-compressors — snappy in WASM, gzip,
- * brotli, lz4 — and zstddec for zstd, loaded only for such files) and Arrow IPC (.arrow, .feather,
- * file or stream format; apache-arrow, one record batch at a time, a plain numeric column copied
- * straight from its buffer). Values must be finite numbers; a null or NaN names its row. The
- * libraries load only when such a file is read.
+ * Columnar event files: Parquet (hyparquet, pure JavaScript, reading from a Blob or a file's byte
+ * ranges only the chunks of the columns asked for; compressed pages through hyparquet-compressors —
+ * snappy in WASM, gzip, brotli, lz4 — and zstddec for zstd, loaded only for such files) and Arrow
+ * IPC (.arrow, .feather, file or stream format). An Arrow file of flat, uncompressed columns has
+ * only the asked-for columns' buffers read (arrow-file.ts); any other goes through apache-arrow,
+ * one record batch at a time, a plain numeric column copied straight from its buffer. Values must
+ * be finite numbers; a null or NaN names its row. The libraries load only when such a file is read.
  */
 import type { DataType, RecordBatch } from "apache-arrow";
 import type { Compressors } from "hyparquet";

@@ -1,8 +1,8 @@
 /**
  * Event files on disk (Node), read without holding more than the event (and weight) column: CSV/TSV
  * streamed through the byte-level scanner (csv-scan.ts; csv-parse for what it hands back), ROOT
- * baskets read by jsroot as needed, Parquet column chunks read from a file-backed Blob, Arrow one
- * record batch at a time. JSON is read whole.
+ * baskets read by jsroot as needed, Parquet's column chunks and Arrow's column buffers read by
+ * position from the open file (ranges.ts). JSON is read whole.
  */
 import { createReadStream } from "node:fs";
 import { access, open, readFile, stat } from "node:fs/promises";
@@ -69,7 +69,7 @@ export async function readColumn(path: string, choice: ColumnChoice = {}): Promi
     return parquetColumn(handleRanges(handle, (await handle.stat()).size), path, choice).finally(() => handle.close());
   }
   if (format === "arrow") {
-    const handle = await open(path); // one record batch at a time
+    const handle = await open(path); // the named columns' buffers (apache-arrow: a record batch at a time)
     return arrowColumn(handle, path, choice).finally(() => handle.close());
   }
   return decodeColumn(path, await readFile(path).catch((e) => Promise.reject(unreadable(path, e))), choice);
