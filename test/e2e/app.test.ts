@@ -227,6 +227,15 @@ describe.skipIf(!chromiumPath && !process.env.CI)("the web app in Chromium", () 
     await page.click("#fit");
     await waitState(page, "done", "error");
     expect(await state(page)).toBe("done");
+    // an Arrow file: its column's buffer read without apache-arrow, in the page's reading worker
+    await page.setInputFiles("#file", {
+      name: "events.arrow",
+      mimeType: "application/octet-stream",
+      buffer: Buffer.from(tableToIPC(table, "file")),
+    });
+    await page.waitForFunction(() =>
+      document.getElementById("data-status")!.textContent!.startsWith("events.arrow: 500 events"),
+    );
     await page.fill("#tree", "events");
     await page.setInputFiles("#file", {
       name: "run1.root",
