@@ -36,6 +36,7 @@ const MAGIC = [0x41, 0x52, 0x52, 0x4f, 0x57, 0x31]; // "ARROW1"
 const TWO_BUFFERS = new Set([2, 3, 6, 7, 8, 9, 10, 11, 15, 18]); // Int, FloatingPoint, Bool, Decimal, … Duration
 const THREE_BUFFERS = new Set([4, 5, 19, 20]); // Binary, Utf8, LargeBinary, LargeUtf8
 const INT = 2;
+const utf8 = new TextDecoder();
 const FLOATING_POINT = 3;
 const RECORD_BATCH = 3; // MessageHeader union tag
 
@@ -90,7 +91,7 @@ class Flat {
   }
   string(t: number, i: number): string {
     const { start, length } = this.vector(t, i);
-    return new TextDecoder().decode(new Uint8Array(this.v.buffer, this.v.byteOffset + start, length));
+    return utf8.decode(new Uint8Array(this.v.buffer, this.v.byteOffset + start, length));
   }
 }
 

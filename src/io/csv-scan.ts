@@ -114,9 +114,16 @@ function forgetText(): void {
 /** Where the last numberAt() stopped: the first byte after the number's text. */
 let stop = 0;
 
-/** The last buffer numberAt() read, and a view of it for reading four bytes at once. */
+/** The last buffer scanned, and a view of it for reading four bytes at once. */
 let viewOf: Uint8Array | undefined;
 let view: DataView = new DataView(new ArrayBuffer(0));
+
+/** Points `view` at b (once per buffer: the scanner reads a whole chunk through it). */
+function viewBytes(b: Uint8Array): void {
+  if (b === viewOf) return;
+  view = new DataView(b.buffer, b.byteOffset, b.length);
+  viewOf = b;
+}
 
 /** Four bytes (little-endian) are all ASCII digits: each byte's high nibble is 3, and stays 3 with 6 added. */
 function fourDigits(x: number): boolean {
@@ -168,10 +175,7 @@ function numberAt(b: Uint8Array, s: number): number {
     c = b[i];
     const exactEnd = fracStart + HIGH_DIGITS - (intEnd - intStart);
     // four digits at a time while they fit (fractions are long), then one at a time
-    if (b !== viewOf) {
-      view = new DataView(b.buffer, b.byteOffset, b.length);
-      viewOf = b;
-    }
+    viewBytes(b);
     const last4 = Math.min(exactEnd, b.length) - 4;
     for (let x = 0; i <= last4 && fourDigits((x = view.getUint32(i, true))); i += 4) {
       mantissa = mantissa * 10000 + valueOfFour(x);
@@ -442,11 +446,9 @@ export class CsvScanner {
           } else i = j; // anything else: read on as any field, its value from its text at the end
         }
         for (;;) {
-          // a field's digits and points four at a time (a skipped column, a number read on), then byte by byte
-          if (b !== viewOf) {
-            view = new DataView(b.buffer, b.byteOffset, b.length);
-            viewOf = b;
-          }
+          // a field's digits and points four at a time (a skipped column, a number read on), then byte by
+          // byte; the view is checked per field, as a bad value's message parses a copy of its bytes
+          viewBytes(b);
           while (i <= to - 4 && fourPlain(view.getUint32(i, true))) i += 4;
           while (i < to && (kind = KIND[b[i]]) === 0) i++;
           if (i >= to) kind = LINE_END;
