@@ -13,7 +13,7 @@ import { readColumn } from "../src/io/files.js";
 import type { Column, ColumnChoice } from "../src/io/column.js";
 import { arrowLayout } from "../src/io/arrow-file.js";
 import { BumpscanError } from "../src/errors.js";
-import { arrowColumn } from "../src/io/columnar.js";
+import { arrowColumn, parquetColumn } from "../src/io/columnar.js";
 import { bytesRanges } from "../src/io/ranges.js";
 
 const dir = mkdtempSync(join(tmpdir(), "bumpscan-readers-"));
@@ -448,6 +448,245 @@ describe("Parquet (hyparquet) from files parquet-wasm wrote", () => {
     await expect(readColumn(join(dir, "cut.parquet"), { column: "i32" })).rejects.toThrow(
       /cut\.parquet: not a readable Parquet file/,
     );
+  });
+});
+
+describe("Parquet pages read straight into doubles", () => {
+  const n = 5000;
+  const random = rng(77);
+  const columns = {
+    m: Float64Array.from({ length: n }, () => 4 + 2 * random()), // distinct: a dictionary that falls back
+    five: Float64Array.from({ length: n }, (_, i) => 0.5 + (i % 5) / 3), // 3-bit dictionary indices
+    runs: Float64Array.from({ length: n }, (_, i) => Math.floor(i / 700) + 0.25), // long RLE runs
+    f32: Float32Array.from({ length: n }, () => random() * 10),
+    i32: Int32Array.from({ length: n }, () => Math.floor((random() - 0.5) * 2 ** 31)),
+    i64: BigInt64Array.from({ length: n }, () => BigInt(Math.floor((random() - 0.5) * 2 ** 53))),
+  };
+
+  /** A Parquet file of the columns (nullable or not) by parquet-wasm, with a writer's options. */
+  async function written(options: {
+    codec: string;
+    version: number;
+    dictionary: boolean;
+    page: number;
+    group: number;
+    nullable: boolean;
+  }) {
+    const arrow = await import("apache-arrow");
+    const pq = await import("parquet-wasm/node");
+    const vectors = Object.fromEntries(
+      Object.entries(columns).map(([name, values]) => [
+        name,
+        options.nullable
+          ? arrow.vectorFromArray(
+              values as unknown as number[],
+              values instanceof BigInt64Array
+                ? new arrow.Int64()
+                : values instanceof Int32Array
+                  ? new arrow.Int32()
+                  : values instanceof Float32Array
+                    ? new arrow.Float32()
+                    : new arrow.Float64(),
+            )
+          : arrow.makeVector(values),
+      ]),
+    );
+    const table = new arrow.Table(vectors);
+    const props = new pq.WriterPropertiesBuilder()
+      .setCompression(pq.Compression[options.codec as keyof typeof pq.Compression])
+      .setWriterVersion(options.version)
+      .setDictionaryEnabled(options.dictionary)
+      .setDataPageSizeLimit(options.page)
+      .setDictionaryPageSizeLimit(options.page)
+      .setMaxRowGroupSize(options.group)
+      .build();
+    return pq.writeParquet(pq.Table.fromIPCStream(arrow.tableToIPC(table, "stream")), props);
+  }
+
+  /** Each column chunk through the page reader: every one must be read, equal to the source. */
+  async function readPages(bytes: Uint8Array, label: string, version2: boolean) {
+    const { parquetMetadata, parquetSchema } = await import("hyparquet");
+    const { PageReader } = await import("../src/io/parquet-pages.js");
+    const { snappyInto } = await import("../src/io/snappy.js");
+    const { compressors } = await import("hyparquet-compressors");
+    const metadata = parquetMetadata(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length));
+    const schema = parquetSchema(metadata).children;
+    const reader = new PageReader(bytesRanges(bytes));
+    let skipped = 0;
+    for (const [name, source] of Object.entries(columns)) {
+      const element = schema.find((c) => c.element.name === name)!.element;
+      const out = new Float64Array(n);
+      let at = 0;
+      for (const group of metadata.row_groups) {
+        const meta = group.columns.find((c) => c.meta_data!.path_in_schema[0] === name)!.meta_data!;
+        const decode = compressors[meta.codec as keyof typeof compressors];
+        const decompress =
+          meta.codec === "UNCOMPRESSED"
+            ? undefined
+            : meta.codec === "SNAPPY"
+              ? snappyInto
+              : (input: Uint8Array, output: Uint8Array) => output.set(decode!(input, output.length));
+        const rows = Number(group.num_rows);
+        const read = await reader.chunk(meta, element, decompress, out.subarray(at, at + rows));
+        // v2 writers store integers that outgrow a dictionary as DELTA_BINARY_PACKED: left to hyparquet
+        if (!read && version2 && meta.type.startsWith("INT") && meta.encodings.includes("DELTA_BINARY_PACKED")) {
+          out.set(Float64Array.from(source.subarray(at, at + rows), Number), at);
+          skipped++;
+        } else expect(read, `${label} ${name}`).toBe(true);
+        at += rows;
+      }
+      expect(same(out, Float64Array.from(source, Number)), `${label} ${name}`).toBe(true);
+    }
+    return skipped;
+  }
+
+  test("v1 and v2 pages, PLAIN and dictionaries, nullable or not, 4 codecs, 4 types: every chunk read", async () => {
+    for (const codec of ["UNCOMPRESSED", "SNAPPY", "ZSTD", "GZIP"])
+      for (const version of [0, 1])
+        for (const dictionary of [true, false])
+          for (const nullable of [false, true]) {
+            const page = codec === "SNAPPY" ? 1 << 20 : 4096;
+            const bytes = await written({ codec, version, dictionary, page, group: 1800, nullable });
+            const label = `${codec} v${version + 1} dictionary ${dictionary} nullable ${nullable}`;
+            const skipped = await readPages(bytes, label, version === 1);
+            expect(skipped, label).toBeLessThanOrEqual(version === 1 ? 6 : 0); // i32 and i64 in 3 row groups
+          }
+  });
+
+  test("readColumn from disk: the same numbers as hyparquet's; what it leaves, hyparquet reads", async () => {
+    const { parquetReadObjects } = await import("hyparquet");
+    const { compressors } = await import("hyparquet-compressors");
+    const bytes = await written({
+      codec: "ZSTD",
+      version: 1,
+      dictionary: true,
+      page: 2048,
+      group: 3000,
+      nullable: true,
+    });
+    const path = join(dir, "pages.parquet");
+    writeFileSync(path, bytes);
+    const rows = await parquetReadObjects({ file: bytes.buffer as ArrayBuffer, compressors });
+    for (const name of Object.keys(columns)) {
+      const { values } = await readColumn(path, { column: name });
+      expect(
+        same(
+          values,
+          Float64Array.from(rows, (r) => Number(r[name])),
+        ),
+        name,
+      ).toBe(true);
+    }
+    // unsigned integers and BYTE_STREAM_SPLIT floats are not read by pages: hyparquet reads them
+    const arrow = await import("apache-arrow");
+    const pq = await import("parquet-wasm/node");
+    const u32 = Uint32Array.from({ length: 100 }, (_, i) => 4e9 + i);
+    const table = new arrow.Table({ u: arrow.makeVector(u32), m: arrow.makeVector(columns.m.subarray(0, 100)) });
+    const props = new pq.WriterPropertiesBuilder()
+      .setDictionaryEnabled(false)
+      .setColumnEncoding("m", pq.Encoding.BYTE_STREAM_SPLIT)
+      .build();
+    writeFileSync(path, pq.writeParquet(pq.Table.fromIPCStream(arrow.tableToIPC(table, "stream")), props));
+    const both = await readColumn(path, { column: "m", weights: "u" });
+    expect(same(both.values, columns.m.subarray(0, 100))).toBe(true);
+    expect(same(both.weights!, Float64Array.from(u32))).toBe(true);
+  });
+
+  test("600 one-byte corruptions of pages: hyparquet's numbers where it reads them, else one line", async () => {
+    const { parquetMetadata, parquetReadObjects } = await import("hyparquet");
+    const { parquetHeader } = await import("hyparquet/src/column.js");
+    const { compressors } = await import("hyparquet-compressors");
+    const base = await written({
+      codec: "SNAPPY",
+      version: 0,
+      dictionary: true,
+      page: 1024,
+      group: 2500,
+      nullable: true,
+    });
+    // where the pages of column "five" start: the corruptions fall on their headers, levels and indices
+    const starts: number[] = [];
+    for (const group of parquetMetadata(base.buffer as ArrayBuffer).row_groups) {
+      const meta = group.columns.find((c) => c.meta_data!.path_in_schema[0] === "five")!.meta_data!;
+      const reader = {
+        view: new DataView(base.buffer),
+        offset: Number(meta.dictionary_page_offset || meta.data_page_offset),
+      };
+      const end = reader.offset + Number(meta.total_compressed_size);
+      while (reader.offset < end) {
+        starts.push(reader.offset);
+        reader.offset += parquetHeader(reader).compressed_page_size;
+      }
+    }
+    const random = rng(5);
+    const outcomes = { same: 0, refused: 0, hyparquetFails: 0 };
+    for (let k = 0; k < 600; k++) {
+      const bytes = Uint8Array.from(base);
+      bytes[starts[Math.floor(random() * starts.length)] + Math.floor(random() * 48)] ^= 1 << Math.floor(random() * 8);
+      const ours = await parquetColumn(new Blob([bytes]), "c.parquet", { column: "five" }).then(
+        (c) => c.values,
+        (e: Error) => e,
+      );
+      const theirs = await parquetReadObjects({
+        file: bytes.buffer as ArrayBuffer,
+        compressors,
+        columns: ["five"],
+      }).then(
+        (rows) => Float64Array.from(rows, (r) => Number(r.five)),
+        (e: Error) => e,
+      );
+      if (ours instanceof Error) {
+        expect(ours, String(ours)).toBeInstanceOf(BumpscanError);
+        expect(ours.message).toMatch(/^c\.parquet(: not a readable Parquet file \(| row \d+: column five is )/);
+        expect(ours.message).not.toContain("\n");
+        outcomes.refused++;
+      } else if (theirs instanceof Error) outcomes.hyparquetFails++;
+      else {
+        expect(same(ours, theirs), `corruption ${k}`).toBe(true);
+        outcomes.same++;
+      }
+    }
+    expect(outcomes.same, JSON.stringify(outcomes)).toBeGreaterThan(100);
+    expect(outcomes.refused, JSON.stringify(outcomes)).toBeGreaterThan(100);
+  });
+});
+
+describe("snappy", () => {
+  test("blocks hysnappy compressed, of random, repetitive and mixed bytes: the same bytes back", async () => {
+    const { snappyCompress } = await import("hysnappy");
+    const { snappyInto } = await import("../src/io/snappy.js");
+    const random = rng(3);
+    for (let k = 0; k < 200; k++) {
+      const length = Math.floor(random() ** 3 * 300000);
+      const period = 1 + Math.floor(random() * 40);
+      const kind = k % 3;
+      const data = Uint8Array.from({ length }, (_, i) =>
+        kind === 0 ? random() * 256 : kind === 1 ? i % period : i % period < 3 ? random() * 256 : 7,
+      );
+      const out = new Uint8Array(length);
+      snappyInto(snappyCompress(data), out);
+      expect(same(Float64Array.from(out), Float64Array.from(data)), `block ${k}`).toBe(true);
+    }
+  });
+
+  test("a damaged block throws SnappyCorrupt (never a hang, never bytes of another length)", async () => {
+    const { snappyCompress } = await import("hysnappy");
+    const { snappyInto, SnappyCorrupt } = await import("../src/io/snappy.js");
+    const random = rng(4);
+    const data = Uint8Array.from({ length: 5000 }, (_, i) => (i % 97 < 10 ? random() * 256 : i % 13));
+    const block = snappyCompress(data);
+    let thrown = 0;
+    for (let k = 0; k < 2000; k++) {
+      const bad = Uint8Array.from(block.subarray(0, k % 7 === 0 ? Math.floor(random() * block.length) : block.length));
+      bad[Math.floor(random() * bad.length)] ^= 1 + Math.floor(random() * 255);
+      try {
+        snappyInto(bad, new Uint8Array(data.length));
+      } catch (e) {
+        expect(e).toBeInstanceOf(SnappyCorrupt);
+        thrown++;
+      }
+    }
+    expect(thrown).toBeGreaterThan(500);
   });
 });
 

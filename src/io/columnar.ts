@@ -1,19 +1,23 @@
 /**
- * Columnar event files: Parquet (hyparquet, pure JavaScript, reading from a Blob or a file's byte
- * ranges only the chunks of the columns asked for; compressed pages through hyparquet-compressors —
- * snappy in WASM, gzip, brotli, lz4 — and zstddec for zstd, loaded only for such files) and Arrow
- * IPC (.arrow, .feather, file or stream format). An Arrow file of flat, uncompressed columns has
+ * Columnar event files: Parquet and Arrow IPC (.arrow, .feather, file or stream format).
+ * Parquet: hyparquet reads the footer; a flat column of numbers without nulls in PLAIN or
+ * dictionary pages is then read page by page straight into doubles (parquet-pages.ts; snappy ours,
+ * zstd by zstddec's WASM); any other column (and a file whose pages do not add up) is read by
+ * hyparquet with hyparquet-compressors, which words its errors. Only the asked-for columns' chunks
+ * are read, from a Blob or a file's byte ranges. An Arrow file of flat, uncompressed columns has
  * only the asked-for columns' buffers read (arrow-file.ts); any other goes through apache-arrow,
  * one record batch at a time, a plain numeric column copied straight from its buffer. Values must
  * be finite numbers; a null or NaN names its row. The libraries load only when such a file is read.
  */
 import type { DataType, RecordBatch } from "apache-arrow";
-import type { Compressors } from "hyparquet";
+import type { Compressors, FileMetaData, SchemaElement } from "hyparquet";
 import { BumpscanError } from "../errors.js";
 import { type Column, type ColumnChoice, Growing, resolveColumns, type Wanted } from "./column.js";
 import { readPlanned } from "./select.js";
 import { ArrowCorrupt, type ColumnPart, arrowLayout, type NumberType } from "./arrow-file.js";
-import { bytesRanges, type FileHandleLike, type FileRanges, handleRanges, sliceOf } from "./ranges.js";
+import { type Decompress, PageReader } from "./parquet-pages.js";
+import { blobRanges, bytesRanges, type FileHandleLike, type FileRanges, handleRanges, sliceOf } from "./ranges.js";
+import { snappyInto } from "./snappy.js";
 
 /**
  * The wanted columns among a file's (errors list the names): the names to read, each once, and
@@ -78,26 +82,103 @@ function badRow(label: string, row: number, name: string, v: unknown): BumpscanE
   return new BumpscanError(`${label} row ${row}: column ${name} is ${describe(v)}, not a finite number`);
 }
 
-let zstdDecoders: Promise<Compressors> | undefined;
+type Decode = (input: Uint8Array, length: number) => Uint8Array;
+let zstd: Promise<Decompress | undefined> | undefined;
+
+/** The exports of zstddec's WebAssembly (emscripten's build of zstd) that a decode needs. */
+interface ZstdExports {
+  memory: WebAssembly.Memory;
+  malloc(size: number): number;
+  free(pointer: number): void;
+  ZSTD_decompress(dst: number, dstSize: number, src: number, srcSize: number): number;
+  ZSTD_isError(code: number): number;
+}
 
 /**
- * The page decoders: hyparquet-compressors' (snappy in WASM, gzip, brotli, lz4, zstd by fzstd),
- * and for zstd pages zstddec (WASM, about twice fzstd's speed) where it starts.
+ * zstddec's WebAssembly zstd (about twice fzstd's speed), decoding into the caller's buffer (its
+ * own decode returns a fresh copy per page); undefined where it cannot start (a page that allows
+ * no WASM from a data: URL).
  */
-async function decoders(zstd: boolean): Promise<Compressors> {
-  const { compressors } = await import("hyparquet-compressors");
-  if (!zstd) return compressors;
-  zstdDecoders ??= (async () => {
+function zstdDecoder(): Promise<Decompress | undefined> {
+  zstd ??= (async () => {
     try {
       const { ZSTDDecoder } = await import("zstddec");
       const decoder = new ZSTDDecoder();
-      await decoder.init();
-      return { ...compressors, ZSTD: (input: Uint8Array, length: number) => decoder.decode(input, length) };
+      let wasm: ZstdExports | undefined;
+      decoder._init = (result) => {
+        wasm = result.instance.exports as unknown as ZstdExports;
+        ZSTDDecoder.prototype._init.call(decoder, result);
+      };
+      await withoutNodeFetch(() => decoder.init());
+      return wasm && ((input: Uint8Array, output: Uint8Array) => zstdInto(wasm!, input, output));
     } catch {
-      return compressors; // a page that allows no WASM from a data: URL: fzstd
+      return undefined;
     }
   })();
-  return zstdDecoders;
+  return zstd;
+}
+
+/** One zstd frame into `output` (exactly its size), through the WebAssembly memory. */
+function zstdInto(wasm: ZstdExports, input: Uint8Array, output: Uint8Array): void {
+  const src = wasm.malloc(input.length);
+  const dst = wasm.malloc(output.length);
+  try {
+    if (!src || !dst) throw new Error("zstd: out of memory");
+    new Uint8Array(wasm.memory.buffer, src, input.length).set(input); // a view after malloc: memory may grow
+    const n = wasm.ZSTD_decompress(dst, output.length, src, input.length);
+    if (wasm.ZSTD_isError(n) || n !== output.length) throw new Error(`zstd: ${n} bytes, not ${output.length}`);
+    output.set(new Uint8Array(wasm.memory.buffer, dst, n));
+  } finally {
+    wasm.free(src);
+    wasm.free(dst);
+  }
+}
+
+/**
+ * Runs `start` with Node's global fetch hidden: zstddec loads its WASM through fetch where there is
+ * one, and Node's first fetch loads undici (60 ms); without it, zstddec decodes its bytes itself.
+ */
+function withoutNodeFetch<T>(start: () => T): T {
+  const fetch = Object.getOwnPropertyDescriptor(globalThis, "fetch");
+  const node = typeof process !== "undefined" && process.versions?.node !== undefined;
+  if (!node || !fetch?.configurable) return start();
+  Object.defineProperty(globalThis, "fetch", { value: undefined, configurable: true, writable: true });
+  try {
+    return start();
+  } finally {
+    Object.defineProperty(globalThis, "fetch", fetch);
+  }
+}
+
+/** hyparquet's page decoders: hyparquet-compressors' (snappy in WASM, gzip, brotli, lz4, zstd) and zstddec. */
+async function decoders(withZstd: boolean): Promise<Compressors> {
+  const { compressors } = await import("hyparquet-compressors");
+  const decompress = withZstd ? await zstdDecoder() : undefined;
+  if (!decompress) return compressors;
+  const ZSTD: Decode = (input, length) => {
+    const page = new Uint8Array(length);
+    decompress(input, page);
+    return page;
+  };
+  return { ...compressors, ZSTD };
+}
+
+/**
+ * How the page reader decompresses a codec's pages into its buffer: undefined for none, null for a
+ * codec it leaves to hyparquet. Snappy is ours (no copy out of a WASM memory per page).
+ */
+async function pageDecompressor(codec: string): Promise<Decompress | undefined | null> {
+  if (codec === "UNCOMPRESSED") return undefined;
+  if (codec === "SNAPPY") return snappyInto;
+  const zstd = codec === "ZSTD" ? await zstdDecoder() : undefined;
+  if (zstd) return zstd;
+  const decode = (await decoders(false))[codec as keyof Compressors];
+  if (!decode) return null;
+  return (input, output) => {
+    const page = decode(input, output.length);
+    if (page.length !== output.length) throw new Error(`a page of ${page.length}, not ${output.length} bytes`);
+    output.set(page);
+  };
 }
 
 /** A float (not half precision) or integer column without nulls: its values buffer holds the numbers. */
@@ -156,17 +237,15 @@ export async function parquetColumn(source: Blob | FileRanges, label: string, ch
 }
 
 async function parquetColumns(source: Blob | FileRanges, label: string, wanted: Wanted): Promise<Float64Array[]> {
-  const { parquetMetadataAsync, parquetRead, parquetSchema } = await import("hyparquet");
+  const { parquetMetadataAsync, parquetSchema } = await import("hyparquet/src/metadata.js");
   const unreadable = (e: unknown) =>
     new BumpscanError(`${label}: not a readable Parquet file (${(e as Error).message ?? e})`);
-  const file =
-    source instanceof Blob
-      ? { byteLength: source.size, slice: (start: number, end?: number) => source.slice(start, end).arrayBuffer() }
-      : { byteLength: source.size, slice: (start: number, end?: number) => sliceOf(source, start, end) };
-  let metadata: Awaited<ReturnType<typeof parquetMetadataAsync>>;
+  const ranges = source instanceof Blob ? blobRanges(source) : source;
+  const file = { byteLength: ranges.size, slice: (start: number, end?: number) => sliceOf(ranges, start, end) };
+  let metadata: FileMetaData;
   let schema: ReturnType<typeof parquetSchema>["children"];
   try {
-    metadata = await parquetMetadataAsync(file);
+    metadata = await parquetMetadataAsync(file, { initialFetchSize: 1 << 16 });
     schema = parquetSchema(metadata).children;
   } catch (e) {
     throw unreadable(e);
@@ -177,6 +256,58 @@ async function parquetColumns(source: Blob | FileRanges, label: string, wanted: 
     wanted,
     (i) => schema[i].children.length > 0 || schema[i].element.repetition_type === "REPEATED",
   );
+  const elements = picked.map((name) => schema.find((c) => c.element.name === name)!.element);
+  const out =
+    (await parquetDirect(ranges, metadata, picked, elements)) ??
+    (await parquetByHyparquet(file, label, metadata, picked).catch((e) => {
+      throw e instanceof BumpscanError ? e : unreadable(e);
+    }));
+  const bad = out.map(firstNotFinite);
+  const row = Math.min(...bad.filter((i) => i >= 0));
+  if (Number.isFinite(row)) {
+    const k = bad.indexOf(row);
+    throw badRow(label, row + 1, picked[k], out[k][row]);
+  }
+  return slot.map((k) => out[k]);
+}
+
+/**
+ * The picked columns read page by page straight into doubles (parquet-pages.ts); undefined when a
+ * chunk is not of the kinds read there, or the file does not add up: hyparquet then reads it.
+ */
+async function parquetDirect(
+  ranges: FileRanges,
+  metadata: FileMetaData,
+  picked: string[],
+  elements: SchemaElement[],
+): Promise<Float64Array[] | undefined> {
+  const rows = Number(metadata.num_rows);
+  const out = picked.map(() => new Float64Array(rows));
+  const reader = new PageReader(ranges);
+  let at = 0;
+  for (const group of metadata.row_groups) {
+    const n = Number(group.num_rows);
+    if (at + n > rows) return undefined;
+    for (const [k, name] of picked.entries()) {
+      const meta = group.columns.find((c) => c.meta_data?.path_in_schema.join(".") === name)?.meta_data;
+      const decompress = meta && (await pageDecompressor(meta.codec));
+      if (!meta || decompress === null) return undefined;
+      const read = await reader.chunk(meta, elements[k], decompress, out[k].subarray(at, at + n)).catch(() => false);
+      if (!read) return undefined;
+    }
+    at += n;
+  }
+  return at === rows ? out : undefined;
+}
+
+/** Every picked column through hyparquet's reader: any encoding, nulls (reported by row). */
+async function parquetByHyparquet(
+  file: { byteLength: number; slice(start: number, end?: number): Promise<ArrayBuffer> },
+  label: string,
+  metadata: FileMetaData,
+  picked: string[],
+): Promise<Float64Array[]> {
+  const { parquetRead } = await import("hyparquet");
   const rows = Number(metadata.num_rows);
   const out = picked.map(() => new Float64Array(rows));
   const filled = picked.map(() => 0);
@@ -186,29 +317,25 @@ async function parquetColumns(source: Blob | FileRanges, label: string, wanted: 
     g.columns.filter((c) => picked.includes(c.meta_data?.path_in_schema[0] ?? "")).map((c) => c.meta_data?.codec),
   );
   const compressors = codecs.some((c) => c !== "UNCOMPRESSED") ? await decoders(codecs.includes("ZSTD")) : undefined;
-  try {
-    await parquetRead({
-      file,
-      metadata,
-      columns: picked,
-      compressors,
-      onChunk: ({ columnName, columnData, rowStart }) => {
-        const k = picked.indexOf(columnName);
-        if (k < 0 || rowStart + columnData.length > rows) throw new Error(`a chunk of rows beyond the file's ${rows}`);
-        const i = copyChecked(columnData as ArrayLike<unknown>, out[k], rowStart);
-        // chunks may come in any order: the first bad row is reported
-        if (i >= 0 && (bad === undefined || rowStart + i + 1 < bad.row))
-          bad = { row: rowStart + i + 1, name: columnName, value: columnData[i] };
-        filled[k] += columnData.length;
-      },
-    });
-  } catch (e) {
-    throw unreadable(e);
-  }
+  await parquetRead({
+    file,
+    metadata,
+    columns: picked,
+    compressors,
+    onChunk: ({ columnName, columnData, rowStart }) => {
+      const k = picked.indexOf(columnName);
+      if (k < 0 || rowStart + columnData.length > rows) throw new Error(`a chunk of rows beyond the file's ${rows}`);
+      const i = copyChecked(columnData as ArrayLike<unknown>, out[k], rowStart);
+      // chunks may come in any order: the first bad row is reported
+      if (i >= 0 && (bad === undefined || rowStart + i + 1 < bad.row))
+        bad = { row: rowStart + i + 1, name: columnName, value: columnData[i] };
+      filled[k] += columnData.length;
+    },
+  });
   if (bad) throw badRow(label, bad.row, bad.name, bad.value);
   const short = filled.findIndex((n) => n !== rows);
-  if (short >= 0) throw unreadable(new Error(`column ${picked[short]} has ${filled[short]} of ${rows} rows`));
-  return slot.map((k) => out[k]);
+  if (short >= 0) throw new Error(`column ${picked[short]} has ${filled[short]} of ${rows} rows`);
+  return out;
 }
 
 /**

@@ -28,6 +28,17 @@ export function bytesRanges(bytes: Uint8Array): FileRanges {
   };
 }
 
+/** The byte ranges of a Blob (a browser File): each read is a slice of it. */
+export function blobRanges(blob: Blob): FileRanges {
+  return {
+    size: blob.size,
+    async readInto(target, position) {
+      if (position < 0 || position + target.length > blob.size) throw new RangeError("past the end of the file");
+      target.set(new Uint8Array(await blob.slice(position, position + target.length).arrayBuffer()));
+    },
+  };
+}
+
 /** The byte ranges of an open file of `size` bytes, each read straight into its buffer. */
 export function handleRanges(handle: FileHandleLike, size: number): FileRanges {
   return {
