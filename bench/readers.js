@@ -14,7 +14,10 @@
 // Each reader runs `runs` times, cases and readers interleaved. numpy runs in a python process per
 // timing, timed inside it; bumpscan in a Node process of its own per timing that reads the file
 // READS times (the first read is a fresh process's, as the CLI reads; the others are warm, as a
-// library or the web app reads again), so no other reader's garbage is collected in its time. The
+// library or the web app reads again), so no other reader's garbage is collected in its time; the
+// readers before each in a process of their own too (`--before NAME PATH CHOICE`), so that no
+// reader's background work (parquet-wasm's 5 MB of WebAssembly compiled on another core, a
+// collector's threads) runs during another's timing. The
 // table shows the medians and bumpscan's (warm) ratio to numpy.loadtxt's on the same file (usecols:
 // the same columns).
 import { spawnSync } from "node:child_process";
@@ -22,7 +25,6 @@ import { createReadStream, mkdtempSync, openAsBlob, readFileSync, rmSync, writeF
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse } from "csv-parse";
-import { readColumn } from "../dist/io/files.js";
 import { CSV_OPTIONS, CsvColumns } from "../dist/io/column.js";
 
 const arg = (name, dflt) => (process.argv.includes(name) ? Number(process.argv[process.argv.indexOf(name) + 1]) : dflt);
@@ -30,8 +32,11 @@ const rows = arg("--rows", 1_000_000);
 const runs = arg("--runs", 5);
 /** bumpscan's reads per process: the first is a fresh process's (as the CLI reads), the others warm. */
 const READS = 4;
-const dir = mkdtempSync(join(tmpdir(), "bumpscan-readers-bench-"));
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const arrow = await import("apache-arrow");
+const pq = await import("parquet-wasm/node");
+const before = process.argv.indexOf("--before");
+const dir = before < 0 ? mkdtempSync(join(tmpdir(), "bumpscan-readers-bench-")) : "";
 
 // the data: a seeded generator, so every run reads the same numbers
 let seed = 12345;
@@ -41,32 +46,34 @@ const random = () => {
   t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
   return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
 };
-const m = Float64Array.from({ length: rows }, () => 10 * random());
-const w = Float64Array.from({ length: rows }, () => 0.5 + random());
-const text = (sep, f) => {
-  const lines = [`m${sep}w`];
-  for (let i = 0; i < rows; i++) lines.push(`${f(m[i])}${sep}${f(w[i])}`);
-  return `${lines.join("\n")}\n`;
-};
-writeFileSync(
-  join(dir, "fixed.csv"),
-  text(",", (x) => x.toFixed(9)),
-);
-writeFileSync(
-  join(dir, "fixed.tsv"),
-  text("\t", (x) => x.toFixed(9)),
-);
-writeFileSync(join(dir, "repr.csv"), text(",", String));
-const arrow = await import("apache-arrow");
-const pq = await import("parquet-wasm/node");
-const table = arrow.tableFromArrays({ m, w });
-writeFileSync(join(dir, "m.arrow"), arrow.tableToIPC(table, "file"));
-for (const codec of ["SNAPPY", "ZSTD", "UNCOMPRESSED"]) {
-  const props = new pq.WriterPropertiesBuilder().setCompression(pq.Compression[codec]).build();
+const m = Float64Array.from({ length: before < 0 ? rows : 0 }, () => 10 * random());
+const w = Float64Array.from({ length: before < 0 ? rows : 0 }, () => 0.5 + random());
+
+/** The files read, written into `dir`. */
+function writeFiles() {
+  const text = (sep, f) => {
+    const lines = [`m${sep}w`];
+    for (let i = 0; i < rows; i++) lines.push(`${f(m[i])}${sep}${f(w[i])}`);
+    return `${lines.join("\n")}\n`;
+  };
   writeFileSync(
-    join(dir, `${codec.toLowerCase()}.parquet`),
-    pq.writeParquet(pq.Table.fromIPCStream(arrow.tableToIPC(table, "stream")), props),
+    join(dir, "fixed.csv"),
+    text(",", (x) => x.toFixed(9)),
   );
+  writeFileSync(
+    join(dir, "fixed.tsv"),
+    text("\t", (x) => x.toFixed(9)),
+  );
+  writeFileSync(join(dir, "repr.csv"), text(",", String));
+  const table = arrow.tableFromArrays({ m, w });
+  writeFileSync(join(dir, "m.arrow"), arrow.tableToIPC(table, "file"));
+  for (const codec of ["SNAPPY", "ZSTD", "UNCOMPRESSED"]) {
+    const props = new pq.WriterPropertiesBuilder().setCompression(pq.Compression[codec]).build();
+    writeFileSync(
+      join(dir, `${codec.toLowerCase()}.parquet`),
+      pq.writeParquet(pq.Table.fromIPCStream(arrow.tableToIPC(table, "stream")), props),
+    );
+  }
 }
 
 /** The CSV reader before the scanner: csv-parse streaming a record of strings per row. */
@@ -117,7 +124,7 @@ async function arrowGetReader(path, choice) {
  * (its start-up and imports left out): the first read (fresh: what the CLI does) and the median of
  * the others (warm).
  */
-function bumpscanTimes(path, choice) {
+function bumpscanTimes(path, choice, last) {
   const files = new URL("../dist/io/files.js", import.meta.url).href;
   const script = [
     `const { readColumn } = await import(${JSON.stringify(files)});`,
@@ -126,7 +133,8 @@ function bumpscanTimes(path, choice) {
     "  const t = performance.now();",
     `  const c = await readColumn(${JSON.stringify(path)}, ${JSON.stringify(choice)});`,
     "  times.push(performance.now() - t);",
-    `  if (c.values.length !== ${rows}) throw new Error("read " + c.values.length + " rows");`,
+    `  if (c.values.length !== ${rows} || c.values[${rows - 1}] !== ${last})`,
+    '    throw new Error(["read", c.values.length, "rows, the last", c.values.at(-1)].join(" "));',
     "}",
     "console.log(JSON.stringify(times));",
   ].join("\n");
@@ -134,6 +142,14 @@ function bumpscanTimes(path, choice) {
   if (r.status !== 0) throw new Error(`${path}: ${r.stderr}`);
   const times = JSON.parse(r.stdout);
   return { fresh: times[0], warm: median(times.slice(1)) };
+}
+
+/** The time (ms) of a reader before bumpscan's, in a Node process of its own (this script with --before). */
+function beforeTime(reader, path, choice) {
+  const args = [new URL(import.meta.url).pathname, "--before", reader, path, JSON.stringify(choice)];
+  const r = spawnSync(process.execPath, args, { encoding: "utf8" });
+  if (r.status !== 0) throw new Error(`${reader} ${path}: ${r.stderr}`);
+  return Number(r.stdout.trim());
 }
 
 /** numpy.loadtxt's time (ms) on a file, timed inside python (its start-up and import left out). */
@@ -238,25 +254,12 @@ async function nodeTable() {
     for (const [k, [file, columns, cols, sep]] of cases.entries()) {
       const path = join(dir, file);
       const choice = columns === "m" ? { column: "m" } : { column: "m", weights: "w" };
-      const { fresh, warm } = bumpscanTimes(path, choice);
+      const last = file.includes("fixed") ? Number(m[rows - 1].toFixed(9)) : m[rows - 1];
+      const { fresh, warm } = bumpscanTimes(path, choice, last);
       results[k].now.push(warm);
       results[k].fresh.push(fresh);
-      const c = await readColumn(path, choice);
-      if (
-        c.values.length !== rows ||
-        c.values[rows - 1] !== (file.includes("fixed") ? Number(m[rows - 1].toFixed(9)) : m[rows - 1])
-      )
-        throw new Error(`${file}: wrong values (${c.values.length} read, last ${c.values[c.values.length - 1]})`);
-      const before = file.endsWith(".parquet")
-        ? parquetWasmReader
-        : file.endsWith(".arrow")
-          ? arrowGetReader
-          : csvParseReader;
-      if (before) {
-        const t = performance.now();
-        await before(path, choice);
-        results[k].before.push(performance.now() - t);
-      }
+      const reader = file.endsWith(".parquet") ? "parquet-wasm" : file.endsWith(".arrow") ? "Vector.get" : "csv-parse";
+      results[k].before.push(beforeTime(reader, path, choice));
       const np = cols ? numpyTime(file, cols, sep) : undefined;
       if (np !== undefined) results[k].numpy.push(np);
     }
@@ -279,6 +282,15 @@ async function nodeTable() {
   if (results.every((r) => r.numpy.length === 0)) console.log("(no numpy figures: python3 -c 'import numpy' failed)");
 }
 
-if (process.argv.includes("--browser")) await chromiumTable();
-else await nodeTable();
-rmSync(dir, { recursive: true, force: true });
+if (before >= 0) {
+  const [name, path, choice] = process.argv.slice(before + 1);
+  const reader = { "parquet-wasm": parquetWasmReader, "Vector.get": arrowGetReader, "csv-parse": csvParseReader }[name];
+  const t = performance.now();
+  await reader(path, JSON.parse(choice));
+  console.log(performance.now() - t);
+} else {
+  writeFiles();
+  if (process.argv.includes("--browser")) await chromiumTable();
+  else await nodeTable();
+  rmSync(dir, { recursive: true, force: true });
+}
