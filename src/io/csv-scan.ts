@@ -215,7 +215,12 @@ function numberAt(b: Uint8Array, s: number): number {
   stop = i;
   let v = Number.NaN;
   const k = exponent - (fracEnd - fracStart);
-  if (digits > HIGH_DIGITS) {
+  if (digits === HIGH_DIGITS + 1 && intEnd - intStart <= HIGH_DIGITS && k >= -22 && k <= 22) {
+    // 16 digits (most shortest round-trip output): the 16th is the fraction's at `more`; below 2^53
+    // the mantissa is exact and Clinger's path holds (a computed m < 2^53 means every step was exact)
+    const m = mantissa * 10 + (b[more] - 48);
+    v = m < 9007199254740992 ? (k < 0 ? m / POW10[-k] : m * POW10[k]) : long(b, mantissa, more, fracEnd, k);
+  } else if (digits > HIGH_DIGITS) {
     v = intEnd - intStart > HIGH_DIGITS ? Number.NaN : long(b, mantissa, more, fracEnd, k);
   } else if (mantissa === 0) v = 0;
   else if (k >= -22 && k <= 22) v = k < 0 ? mantissa / POW10[-k] : mantissa * POW10[k];
