@@ -659,6 +659,24 @@ describe("Parquet pages read straight into doubles", () => {
   });
 });
 
+describe("Parquet files of other writers (test/fixtures/parquet)", () => {
+  const fixture = (name: string) => join("test/fixtures/parquet", name);
+
+  test("parquet-mr v2 pages: dictionary doubles read by pages, DELTA_BINARY_PACKED integers by hyparquet", async () => {
+    const path = fixture("datapage_v2.snappy.parquet");
+    expect(Array.from((await readColumn(path, { column: "c" })).values)).toEqual([2, 3, 4, 5, 2]);
+    expect(Array.from((await readColumn(path, { column: "b" })).values)).toEqual([1, 2, 3, 4, 5]);
+    await expect(readColumn(path, { column: "a" })).rejects.toThrow(
+      /row 1: column a is a string, not a finite number$/,
+    );
+  });
+
+  test("a footer that counts 0 rows: the row groups' 6 are read (not 0 events, no unhandled rejection)", async () => {
+    const { values } = await readColumn(fixture("repeated_no_annotation.parquet"), { column: "id" });
+    expect(Array.from(values)).toEqual([1, 2, 3, 4, 5, 6]);
+  });
+});
+
 describe("snappy", () => {
   test("blocks hysnappy compressed, of random, repetitive and mixed bytes: the same bytes back", async () => {
     const { snappyCompress } = await import("hysnappy");

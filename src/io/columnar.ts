@@ -281,7 +281,7 @@ async function parquetDirect(
   picked: string[],
   elements: SchemaElement[],
 ): Promise<Float64Array[] | undefined> {
-  const rows = Number(metadata.num_rows);
+  const rows = rowsOf(metadata);
   const out = picked.map(() => new Float64Array(rows));
   const reader = new PageReader(ranges);
   let at = 0;
@@ -300,6 +300,11 @@ async function parquetDirect(
   return at === rows ? out : undefined;
 }
 
+/** The rows of a file: its row groups' (some writers leave the footer's total at 0). */
+function rowsOf(metadata: FileMetaData): number {
+  return metadata.row_groups.reduce((n, g) => n + Number(g.num_rows), 0);
+}
+
 /** Every picked column through hyparquet's reader: any encoding, nulls (reported by row). */
 async function parquetByHyparquet(
   file: { byteLength: number; slice(start: number, end?: number): Promise<ArrayBuffer> },
@@ -308,10 +313,11 @@ async function parquetByHyparquet(
   picked: string[],
 ): Promise<Float64Array[]> {
   const { parquetRead } = await import("hyparquet");
-  const rows = Number(metadata.num_rows);
+  const rows = rowsOf(metadata);
   const out = picked.map(() => new Float64Array(rows));
   const filled = picked.map(() => 0);
   let bad: { row: number; name: string; value: unknown } | undefined;
+  let beyond = false; // an error thrown in onChunk would escape hyparquet as an unhandled rejection
   // the decoders load only for compressed chunks (hyparquet's own snappy is slower than hysnappy's WASM)
   const codecs = metadata.row_groups.flatMap((g) =>
     g.columns.filter((c) => picked.includes(c.meta_data?.path_in_schema[0] ?? "")).map((c) => c.meta_data?.codec),
@@ -324,7 +330,10 @@ async function parquetByHyparquet(
     compressors,
     onChunk: ({ columnName, columnData, rowStart }) => {
       const k = picked.indexOf(columnName);
-      if (k < 0 || rowStart + columnData.length > rows) throw new Error(`a chunk of rows beyond the file's ${rows}`);
+      if (k < 0 || rowStart + columnData.length > rows) {
+        beyond = true;
+        return;
+      }
       const i = copyChecked(columnData as ArrayLike<unknown>, out[k], rowStart);
       // chunks may come in any order: the first bad row is reported
       if (i >= 0 && (bad === undefined || rowStart + i + 1 < bad.row))
@@ -332,6 +341,7 @@ async function parquetByHyparquet(
       filled[k] += columnData.length;
     },
   });
+  if (beyond) throw new Error(`a chunk of rows beyond the row groups' ${rows}`);
   if (bad) throw badRow(label, bad.row, bad.name, bad.value);
   const short = filled.findIndex((n) => n !== rows);
   if (short >= 0) throw new Error(`column ${picked[short]} has ${filled[short]} of ${rows} rows`);
