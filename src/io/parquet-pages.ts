@@ -188,7 +188,7 @@ export class PageReader {
     if (pos + need > end) return -1;
     if (pos >= this.windowStart && pos + need <= this.windowStart + this.windowLength) return pos - this.windowStart;
     const size = Math.min(Math.max(need, WINDOW), end - pos);
-    if (this.window.length < size) this.window = new Uint8Array(Math.max(size, 2 * need));
+    if (this.window.length < size) this.window = new Uint8Array(size);
     await this.file.readInto(this.window.subarray(0, size), pos);
     this.windowStart = pos;
     this.windowLength = size;
