@@ -600,6 +600,72 @@ describe("Parquet pages read straight into doubles", () => {
     expect(same(both.weights!, Float64Array.from(u32))).toBe(true);
   });
 
+  test("a column named a.b beside a struct a with a field b: the column, not the struct's field", async () => {
+    const arrow = await import("apache-arrow");
+    const pq = await import("parquet-wasm/node");
+    const struct = new arrow.Struct([new arrow.Field("b", new arrow.Float64(), false)]);
+    const fields = [new arrow.Field("a", struct, false), new arrow.Field("a.b", new arrow.Float64(), false)];
+    const schema = new arrow.Schema(fields);
+    const doubles = (xs: number[]) =>
+      arrow.makeData({ type: new arrow.Float64(), length: 3, data: Float64Array.from(xs) });
+    const a = arrow.makeData({ type: struct, length: 3, nullCount: 0, children: [doubles([100, 200, 300])] });
+    const rows = arrow.makeData({
+      type: new arrow.Struct(fields),
+      length: 3,
+      nullCount: 0,
+      children: [a, doubles([1, 2, 3])],
+    });
+    const table = new arrow.Table(schema, new arrow.RecordBatch(schema, rows));
+    const bytes = pq.writeParquet(pq.Table.fromIPCStream(arrow.tableToIPC(table, "stream")));
+    const { values } = await parquetColumn(bytesRanges(bytes), "dots.parquet", { column: "a.b" });
+    expect(Array.from(values)).toEqual([1, 2, 3]);
+  });
+
+  test("a page header of negative size is refused (the reader does not loop for ever)", async () => {
+    const { PageReader } = await import("../src/io/parquet-pages.js");
+    // an index page (field 1 = 1) of 0 bytes uncompressed, -7 stored: its own header's length back
+    const header = Uint8Array.of(0x15, 0x02, 0x15, 0x00, 0x15, 13, 0x00);
+    const bytes = new Uint8Array(64);
+    bytes.set(header);
+    const meta = {
+      type: "DOUBLE",
+      codec: "UNCOMPRESSED",
+      data_page_offset: 0n,
+      total_compressed_size: 64n,
+      num_values: 4n,
+      encodings: ["PLAIN"],
+      path_in_schema: ["x"],
+      total_uncompressed_size: 64n,
+    } as import("hyparquet").ColumnMetaData;
+    const reader = new PageReader(bytesRanges(bytes));
+    const element = { name: "x", type: "DOUBLE", repetition_type: "REQUIRED" } as const;
+    expect(await reader.chunk(meta, element, undefined, new Float64Array(4))).toBe(false);
+  });
+
+  test("a row group of -1 rows: 'not a readable Parquet file', not a RangeError", async () => {
+    const bytes = await written({
+      codec: "UNCOMPRESSED",
+      version: 0,
+      dictionary: false,
+      page: 1 << 20,
+      group: 4,
+      nullable: false,
+    });
+    const small = bytes.slice();
+    // num_rows (i64 field 3 of a row group, and field 3 of the footer) of 4: zigzag 8 → 1, that is -1
+    const footer = small.length - 8 - new DataView(small.buffer).getUint32(small.length - 8, true);
+    let patched = 0;
+    for (let i = footer; i < small.length - 8; i++)
+      if (small[i] === 0x16 && small[i + 1] === 0x08) {
+        small[i + 1] = 0x01;
+        patched++;
+      }
+    expect(patched).toBeGreaterThan(0);
+    await expect(parquetColumn(bytesRanges(small), "neg.parquet", { column: "m" })).rejects.toThrow(
+      /^neg\.parquet: not a readable Parquet file \(a row group of -1 rows\)$/,
+    );
+  });
+
   test("600 one-byte corruptions of pages: hyparquet's numbers where it reads them, else one line", async () => {
     const { parquetMetadata, parquetReadObjects } = await import("hyparquet");
     const { parquetHeader } = await import("hyparquet/src/column.js");

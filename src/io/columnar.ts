@@ -10,7 +10,7 @@
  * be finite numbers; a null or NaN names its row. The libraries load only when such a file is read.
  */
 import type { DataType, RecordBatch } from "apache-arrow";
-import type { Compressors, FileMetaData, SchemaElement } from "hyparquet";
+import type { ColumnChunk, Compressors, FileMetaData, SchemaElement } from "hyparquet";
 import { BumpscanError } from "../errors.js";
 import { type Column, type ColumnChoice, Growing, resolveColumns, type Wanted } from "./column.js";
 import { readPlanned } from "./select.js";
@@ -247,6 +247,7 @@ async function parquetColumns(source: Blob | FileRanges, label: string, wanted: 
   try {
     metadata = await parquetMetadataAsync(file, { initialFetchSize: 1 << 16 });
     schema = parquetSchema(metadata).children;
+    rowsOf(metadata); // the counts checked before any array is sized by them
   } catch (e) {
     throw unreadable(e);
   }
@@ -289,7 +290,9 @@ async function parquetDirect(
     const n = Number(group.num_rows);
     if (at + n > rows) return undefined;
     for (const [k, name] of picked.entries()) {
-      const meta = group.columns.find((c) => c.meta_data?.path_in_schema.join(".") === name)?.meta_data;
+      // a top-level column by its own name (a struct's field "b" of "a" is not a column named "a.b")
+      const path = (c: ColumnChunk) => c.meta_data?.path_in_schema;
+      const meta = group.columns.find((c) => path(c)?.length === 1 && path(c)?.[0] === name)?.meta_data;
       const decompress = meta && (await pageDecompressor(meta.codec));
       if (!meta || decompress === null) return undefined;
       const read = await reader.chunk(meta, elements[k], decompress, out[k].subarray(at, at + n)).catch(() => false);
@@ -300,9 +303,18 @@ async function parquetDirect(
   return at === rows ? out : undefined;
 }
 
-/** The rows of a file: its row groups' (some writers leave the footer's total at 0). */
+/**
+ * The rows of a file: its row groups' (some writers leave the footer's total at 0); a count that is
+ * negative, not whole, or past what an array holds throws (the file is damaged).
+ */
 function rowsOf(metadata: FileMetaData): number {
-  return metadata.row_groups.reduce((n, g) => n + Number(g.num_rows), 0);
+  const rows = metadata.row_groups.reduce((n, g) => {
+    const count = Number(g.num_rows);
+    if (!Number.isSafeInteger(count) || count < 0) throw new Error(`a row group of ${g.num_rows} rows`);
+    return n + count;
+  }, 0);
+  if (rows > 2 ** 31 - 1) throw new Error(`${rows} rows, more than an array holds`);
+  return rows;
 }
 
 /** Every picked column through hyparquet's reader: any encoding, nulls (reported by row). */

@@ -68,6 +68,8 @@ export class PageReader {
       const { fields, length } = header;
       const stored = fields.field_3 as number;
       const size = fields.field_2 as number;
+      // sizes are signed in the header: a negative one (damage) would never move `pos` on
+      if (!Number.isSafeInteger(stored) || stored < 0 || !Number.isSafeInteger(size) || size < 0) return false;
       const at = await this.ensure(pos, length + stored, end);
       if (at < 0) return false;
       const bytes = this.window.subarray(at + length, at + length + stored);
