@@ -45,6 +45,9 @@ export class PageReader {
   private windowLength = 0;
   private page = new Uint8Array(0);
   private indices = new Int32Array(0);
+  /** The chunk being read: how its pages are decompressed (undefined: stored as they are), nullable or not. */
+  private decompress?: Decompress;
+  private optional = false;
 
   constructor(private readonly file: FileRanges) {}
 
@@ -56,7 +59,8 @@ export class PageReader {
     const width = WIDTH[meta.type];
     if (!width || !readsAsStored(element) || element.repetition_type === "REPEATED") return false;
     if (meta.codec !== "UNCOMPRESSED" && !decompress) return false;
-    const optional = element.repetition_type === "OPTIONAL";
+    this.decompress = meta.codec !== "UNCOMPRESSED" ? decompress : undefined;
+    this.optional = element.repetition_type === "OPTIONAL";
     let pos = Number(meta.dictionary_page_offset || meta.data_page_offset);
     const end = pos + Number(meta.total_compressed_size);
     if (!(end <= this.file.size)) return false;
@@ -81,14 +85,14 @@ export class PageReader {
         const n = head?.field_1 as number;
         const encoding = head?.field_2 as number;
         if (!(n >= 0) || (encoding !== ENCODING.PLAIN && encoding !== ENCODING.PLAIN_DICTIONARY)) return false;
-        const data = this.decompressed(bytes, size, meta.codec !== "UNCOMPRESSED" ? decompress : undefined);
+        const data = this.decompressed(bytes, size, this.decompress);
         if (!data || data.length < n * width) return false;
         dictionary = new Float64Array(n);
         plainInto(meta.type, data, 0, n, dictionary, 0);
         continue;
       }
-      const n = type === PAGE.DATA ? this.levelsV1(fields, bytes, size, optional, meta, decompress) : undefined;
-      const page = type === PAGE.DATA_V2 ? this.levelsV2(fields, bytes, size, optional, meta, decompress) : n;
+      const n = type === PAGE.DATA ? this.levelsV1(fields, bytes, size) : undefined;
+      const page = type === PAGE.DATA_V2 ? this.levelsV2(fields, bytes, size) : n;
       if (!page || filled + page.count > out.length) return false;
       if (!this.values(page, meta.type, width, dictionary, out, filled)) return false;
       filled += page.count;
@@ -97,21 +101,14 @@ export class PageReader {
   }
 
   /** A v1 data page: decompressed, its definition levels (if any) checked to be all defined. */
-  private levelsV1(
-    fields: Thrift,
-    bytes: Uint8Array,
-    size: number,
-    optional: boolean,
-    meta: ColumnMetaData,
-    decompress?: Decompress,
-  ) {
+  private levelsV1(fields: Thrift, bytes: Uint8Array, size: number) {
     const head = fields.field_5 as Thrift | undefined;
     const count = head?.field_1 as number;
     if (!(count >= 0)) return undefined;
-    const data = this.decompressed(bytes, size, meta.codec !== "UNCOMPRESSED" ? decompress : undefined);
+    const data = this.decompressed(bytes, size, this.decompress);
     if (!data) return undefined;
     let start = 0;
-    if (optional) {
+    if (this.optional) {
       if (head?.field_3 !== ENCODING.RLE || data.length < 4) return undefined;
       const levels = data[0] | (data[1] << 8) | (data[2] << 16) | (data[3] << 24);
       if (levels < 0 || 4 + levels > data.length || !allDefined(data, 4, 4 + levels, count)) return undefined;
@@ -121,23 +118,16 @@ export class PageReader {
   }
 
   /** A v2 data page: levels stored uncompressed before the (maybe compressed) values. */
-  private levelsV2(
-    fields: Thrift,
-    bytes: Uint8Array,
-    size: number,
-    optional: boolean,
-    meta: ColumnMetaData,
-    decompress?: Decompress,
-  ) {
+  private levelsV2(fields: Thrift, bytes: Uint8Array, size: number) {
     const head = fields.field_8 as Thrift | undefined;
     const count = head?.field_1 as number;
     const repetition = (head?.field_6 as number) ?? 0;
     const definition = (head?.field_5 as number) ?? 0;
     if (!(count >= 0) || head?.field_2 !== 0 || repetition !== 0 || definition < 0 || definition > bytes.length)
       return undefined;
-    if (definition > 0 && !(optional && allDefined(bytes, 0, definition, count))) return undefined;
-    const compressed = head?.field_7 !== false && meta.codec !== "UNCOMPRESSED";
-    const data = this.decompressed(bytes.subarray(definition), size - definition, compressed ? decompress : undefined);
+    if (definition > 0 && !(this.optional && allDefined(bytes, 0, definition, count))) return undefined;
+    const decompress = head?.field_7 !== false ? this.decompress : undefined; // v2 pages may be stored as they are
+    const data = this.decompressed(bytes.subarray(definition), size - definition, decompress);
     return data && { data, start: 0, count, encoding: head?.field_4 as number };
   }
 
