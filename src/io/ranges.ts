@@ -8,6 +8,8 @@
 export interface FileRanges {
   size: number;
   readInto(target: Uint8Array, position: number): Promise<void>;
+  /** Bytes worth reading at once, where each read costs much (a browser File's are asynchronous IPC). */
+  readSize?: number;
 }
 
 /** What these readers need of Node's fs.promises FileHandle (apache-arrow recognises it by fd and stat). */
@@ -32,6 +34,7 @@ export function bytesRanges(bytes: Uint8Array): FileRanges {
 export function blobRanges(blob: Blob): FileRanges {
   return {
     size: blob.size,
+    readSize: 16 << 20,
     async readInto(target, position) {
       if (position < 0 || position + target.length > blob.size) throw new RangeError("past the end of the file");
       target.set(new Uint8Array(await blob.slice(position, position + target.length).arrayBuffer()));
