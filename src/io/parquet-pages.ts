@@ -18,7 +18,7 @@ export type Decompress = (input: Uint8Array, output: Uint8Array) => void;
 const WIDTH: Record<string, number> = { DOUBLE: 8, FLOAT: 4, INT32: 4, INT64: 8 };
 const PAGE = { DATA: 0, INDEX: 1, DICTIONARY: 2, DATA_V2: 3 };
 const ENCODING = { PLAIN: 0, PLAIN_DICTIONARY: 2, RLE: 3, RLE_DICTIONARY: 8 };
-/** The window's least size (unless the file asks for more): a page and the next one's header, for the usual 1 MiB pages. */
+/** The window's least size, unless the file asks for more: a page and the next header, for the usual 1 MiB pages. */
 const WINDOW = 2 << 20;
 
 /** Whether a column's stored numbers are its values: floats, or signed integers of no other meaning. */
