@@ -2,10 +2,11 @@
  * Parquet column chunks of numbers read page by page into doubles. Pages are read through one
  * window and decompressed into one buffer, both reused for every page, and their values written
  * straight into the result: no copy of a whole chunk, no array per page (on a fresh process every
- * new megabyte costs page faults). It reads PLAIN and dictionary-encoded pages (v1 and v2) of a flat
- * DOUBLE, FLOAT, INT32 or INT64 column without nulls. Anything else — another encoding, a null, a
- * type whose numbers mean something else (unsigned, decimal, time), a chunk whose structure does
- * not add up — answers false, and the caller has hyparquet read the file (and word its errors).
+ * new megabyte costs page faults). It reads PLAIN, BYTE_STREAM_SPLIT and dictionary-encoded pages
+ * (v1 and v2) of a flat DOUBLE, FLOAT, INT32 or INT64 column without nulls. Anything else — another
+ * encoding, a null, a type whose numbers mean something else (unsigned, decimal, time), a chunk
+ * whose structure does not add up — answers false, and the caller has hyparquet read the file (and
+ * word its errors).
  */
 import type { ColumnMetaData, SchemaElement } from "hyparquet";
 import { deserializeTCompactProtocol } from "hyparquet/src/thrift.js";
@@ -17,7 +18,7 @@ export type Decompress = (input: Uint8Array, output: Uint8Array) => void;
 /** Bytes per value of the physical types read here. */
 const WIDTH: Record<string, number> = { DOUBLE: 8, FLOAT: 4, INT32: 4, INT64: 8 };
 const PAGE = { DATA: 0, INDEX: 1, DICTIONARY: 2, DATA_V2: 3 };
-const ENCODING = { PLAIN: 0, PLAIN_DICTIONARY: 2, RLE: 3, RLE_DICTIONARY: 8 };
+const ENCODING = { PLAIN: 0, PLAIN_DICTIONARY: 2, RLE: 3, RLE_DICTIONARY: 8, BYTE_STREAM_SPLIT: 9 };
 /** The window's least size, unless the file asks for more: a page and the next header, for the usual 1 MiB pages. */
 const WINDOW = 2 << 20;
 
@@ -45,6 +46,7 @@ export class PageReader {
   private windowLength = 0;
   private page = new Uint8Array(0);
   private indices = new Int32Array(0);
+  private split = new Uint8Array(0);
   /** The chunk being read: how its pages are decompressed (undefined: stored as they are), nullable or not. */
   private decompress?: Decompress;
   private optional = false;
@@ -144,6 +146,18 @@ export class PageReader {
     if (encoding === ENCODING.PLAIN) {
       if (start + count * width !== data.length) return false; // a page holds its values and no more
       plainInto(type, data, start, count, out, at);
+      return true;
+    }
+    if (encoding === ENCODING.BYTE_STREAM_SPLIT) {
+      // byte k of value i is at k·count + i: gathered into PLAIN order, then read as PLAIN
+      if (start + count * width !== data.length) return false;
+      if (this.split.length < count * width) this.split = new Uint8Array(count * width);
+      const plain = this.split;
+      for (let k = 0; k < width; k++) {
+        const from = start + k * count;
+        for (let i = 0; i < count; i++) plain[i * width + k] = data[from + i];
+      }
+      plainInto(type, plain, 0, count, out, at);
       return true;
     }
     if ((encoding !== ENCODING.RLE_DICTIONARY && encoding !== ENCODING.PLAIN_DICTIONARY) || !dictionary) return false;
