@@ -4,10 +4,11 @@
  * BYTE_STREAM_SPLIT or dictionary pages is then read page by page straight into doubles
  * (parquet-pages.ts; snappy ours, zstd by zstddec's WASM); any other column (and a file whose
  * pages do not add up) is read by hyparquet with hyparquet-compressors, which words its errors.
- * Only the asked-for columns' chunks are read, from a Blob or a file's byte ranges. An Arrow file of flat, uncompressed columns has
- * only the asked-for columns' buffers read (arrow-file.ts); any other goes through apache-arrow,
- * one record batch at a time, a plain numeric column copied straight from its buffer. Values must
- * be finite numbers; a null or NaN names its row. The libraries load only when such a file is read.
+ * Only the asked-for columns' chunks are read, from a Blob or a file's byte ranges.
+ * Arrow: a file of flat, uncompressed columns has only the asked-for columns' buffers read
+ * (arrow-file.ts); any other goes through apache-arrow, one record batch at a time, a plain numeric
+ * column copied straight from its buffer. Values must be finite numbers; a null or NaN names its
+ * row. The libraries load only when such a file is read.
  */
 import type { DataType, RecordBatch } from "apache-arrow";
 import type { ColumnChunk, Compressors, FileMetaData, SchemaElement } from "hyparquet";
